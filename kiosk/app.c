@@ -1,0 +1,460 @@
+/* app: window, event loop, screen switching and the shared vote action. The loop sleeps in
+ * SDL_WaitEventTimeout until the nearest deadline and redraws only when something changed. */
+#include "app.h"
+
+#include <SDL_image.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+static const screen *const screens[SCR_COUNT] = {
+    [SCR_HOME] = &scr_home,       [SCR_PICK] = &scr_pick,     [SCR_RATE] = &scr_rate,
+    [SCR_REASONS] = &scr_reasons, [SCR_THANKS] = &scr_thanks, [SCR_ATTRACT] = &scr_attract,
+};
+
+static int64_t now_mono(const app *a)
+{
+    return clk_mono_ms(a->clock);
+}
+
+static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
+{
+    /* Touch and mouse are handled separately; without these SDL would report every touch twice
+     * (once as a synthetic mouse click). */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    /* A kiosk must not close or minimise because a citizen pressed Alt+F4 or Alt+Tab; SIGTERM
+     * still arrives as SDL_QUIT. */
+    SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        util_fmt(err, errlen, "cannot start SDL video: %s", SDL_GetError());
+        return HL_EXIT_RUNTIME;
+    }
+    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+    if (o->headless)
+        flags |= SDL_WINDOW_HIDDEN;
+    else if (a->cfg.fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    a->win = SDL_CreateWindow("Hài lòng", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                              a->cfg.width, a->cfg.height, flags);
+    if (!a->win) {
+        util_fmt(err, errlen, "cannot open a window: %s", SDL_GetError());
+        return HL_EXIT_RUNTIME;
+    }
+    if (!o->headless)
+        a->ren =
+            SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!a->ren) /* tests, bench, and PCs without a GPU driver */
+        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!a->ren) {
+        util_fmt(err, errlen, "cannot create a renderer: %s", SDL_GetError());
+        return HL_EXIT_RUNTIME;
+    }
+    SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
+    if (a->cfg.fullscreen && !o->headless)
+        SDL_ShowCursor(SDL_DISABLE);
+    int w, h;
+    SDL_GetRendererOutputSize(a->ren, &w, &h);
+    a->m = ui_metrics_for(w, h);
+    return 0;
+}
+
+int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen)
+{
+    *out = NULL;
+    app *a = xcalloc(1, sizeof *a);
+    a->cfg = *c;
+    a->clock = o->clock;
+    int rc = content_load(&a->content, c->content_dir, err, errlen);
+    if (rc == 0)
+        rc = content_check_config(a->content, c, err, errlen);
+    if (rc == 0 && c->mode == CFG_MODE_DESK) {
+        a->desk_officer = content_desk_officer(a->content, c);
+        if (!a->desk_officer) { /* content_check_config should have caught this */
+            util_fmt(err, errlen, "[kiosk] officer/counter: no officer found for this counter");
+            rc = HL_EXIT_USAGE;
+        }
+    }
+    if (rc == 0) {
+        store_opts so = {.response_interval_ms = (int64_t)c->response_interval_s * 1000};
+        rc = store_open(&a->store, c->data_dir, &so, err, errlen);
+    }
+    if (rc == 0)
+        rc = create_window(a, o, err, errlen);
+    if (rc == 0) {
+        a->gfx = gfx_create(a->ren, c->assets_dir, err, errlen);
+        if (!a->gfx)
+            rc = HL_EXIT_USAGE; /* the bundled fonts are content: missing means a bad install */
+    }
+    if (rc != 0) {
+        app_destroy(a);
+        return rc;
+    }
+    util_uuid_v4(a->boot_id);
+    a->officer = a->desk_officer;
+    a->last_input_mono = now_mono(a);
+    a->slogan_next = now_mono(a) + (int64_t)c->slogan_rotate_s * 1000;
+    a->cur = SCR_HOME;
+    a->entered_mono = now_mono(a);
+    if (screens[a->cur]->enter)
+        screens[a->cur]->enter(a);
+    a->dirty = 1;
+    log_info("kiosk %s started: mode %s, data %s, boot %s", c->kiosk_id, cfg_mode_name(c->mode),
+             store_path(a->store), a->boot_id);
+    *out = a;
+    return 0;
+}
+
+void app_destroy(app *a)
+{
+    if (!a)
+        return;
+    if (a->gfx)
+        gfx_destroy(a->gfx);
+    if (a->ren)
+        SDL_DestroyRenderer(a->ren);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
+    if (a->win || a->ren)
+        SDL_Quit();
+    store_close(a->store);
+    content_free(a->content);
+    free(a);
+}
+
+void app_go(app *a, scr_id next)
+{
+    if (screens[a->cur]->leave)
+        screens[a->cur]->leave(a);
+    a->cur = next;
+    a->entered_mono = now_mono(a);
+    a->screen_deadline = CLK_NEVER;
+    ui_cancel(&a->ui);
+    ui_targets_clear(&a->ui);
+    if (screens[next]->enter)
+        screens[next]->enter(a);
+    /* Text of the screen just left is rarely needed again soon; keep memory flat. */
+    gfx_cache_trim(a->gfx);
+    a->dirty = 1;
+}
+
+void app_vote(app *a, int rating)
+{
+    if (!a->officer || rating < 1 || rating > 3)
+        return;
+    char err[HL_ERR_MAX];
+    int want_reasons = rating == STORE_RATING_UNHAPPY && a->content->n_reasons > 0;
+    int rc = store_add_vote(a->store, a->cfg.kiosk_id, a->boot_id, a->officer->code, rating,
+                            clk_wall_ms(a->clock), want_reasons, &a->vote, err, sizeof err);
+    if (rc != 0) {
+        /* Honest failure: the citizen is told the vote was not recorded; the kiosk goes on. */
+        log_error("vote for %s (rating %d) NOT recorded: %s", a->officer->code, rating, err);
+        a->vote_ok = 0;
+        a->thanks = THANKS_ERROR;
+        app_go(a, SCR_THANKS);
+        return;
+    }
+    a->vote_ok = 1;
+    if (want_reasons) {
+        memset(a->reason_on, 0, sizeof a->reason_on);
+        app_go(a, SCR_REASONS);
+        return;
+    }
+    a->thanks = rating == STORE_RATING_UNHAPPY ? THANKS_APOLOGY : THANKS_POSITIVE;
+    app_go(a, SCR_THANKS);
+}
+
+void app_finish_reasons(app *a)
+{
+    const char *codes[APP_MAX_REASONS];
+    size_t n = 0;
+    for (size_t i = 0; i < a->content->n_reasons && i < APP_MAX_REASONS; i++)
+        if (a->reason_on[i])
+            codes[n++] = a->content->reasons[i].code;
+    char err[HL_ERR_MAX];
+    if (store_finish_vote(a->store, a->vote.uuid, codes, n, err, sizeof err) != 0) {
+        /* The vote itself is already safe; only its reasons are missing. It stays "pending" and
+         * is released at the next start, so nothing is lost. */
+        log_error("reasons for vote %s not saved: %s", a->vote.uuid, err);
+    }
+    a->thanks = THANKS_APOLOGY;
+    app_go(a, SCR_THANKS);
+}
+
+static void pointer_down(app *a, int x, int y)
+{
+    a->last_input_mono = now_mono(a);
+    if (a->cur == SCR_ATTRACT) {
+        /* Any touch wakes the kiosk; that touch chooses nothing. */
+        app_go(a, SCR_HOME);
+        a->ui.down = 0;
+        return;
+    }
+    ui_press(&a->ui, x, y);
+    a->dirty = 1;
+}
+
+static void pointer_up(app *a, int x, int y)
+{
+    char id[UI_ID_MAX];
+    int was_down = a->ui.down;
+    a->last_input_mono = now_mono(a);
+    if (ui_release(&a->ui, x, y, id, sizeof id)) {
+        a->dirty = 1;
+        if (screens[a->cur]->tap)
+            screens[a->cur]->tap(a, id);
+    } else if (was_down) {
+        a->dirty = 1; /* clear the pressed look */
+    }
+}
+
+/* Mouse coordinates are in window points; the renderer may have more pixels (HiDPI). */
+static void to_pixels(const app *a, int *x, int *y)
+{
+    int ww, wh;
+    SDL_GetWindowSize(a->win, &ww, &wh);
+    if (ww > 0 && wh > 0 && (ww != a->m.w || wh != a->m.h)) {
+        *x = *x * a->m.w / ww;
+        *y = *y * a->m.h / wh;
+    }
+}
+
+void app_handle_event(app *a, const SDL_Event *ev)
+{
+    int x, y;
+    switch (ev->type) {
+    case SDL_QUIT: /* SIGTERM/SIGINT; closing the window does not send it (hint above) */
+        a->quit = 1;
+        break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_CLOSE && !a->cfg.fullscreen)
+            a->quit = 1; /* windowed (development) mode only */
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            int w, h;
+            SDL_GetRendererOutputSize(a->ren, &w, &h);
+            a->m = ui_metrics_for(w, h);
+        }
+        a->dirty = 1;
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        a->dirty = 1;
+        break;
+    case SDL_KEYDOWN:
+        /* Keys do nothing in the kiosk: a citizen must not be able to leave it. In windowed
+         * (development) mode Esc closes it. */
+        if (!a->cfg.fullscreen && ev->key.keysym.sym == SDLK_ESCAPE)
+            a->quit = 1;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
+            break;
+        x = ev->button.x, y = ev->button.y;
+        to_pixels(a, &x, &y);
+        pointer_down(a, x, y);
+        break;
+    case SDL_MOUSEMOTION:
+        if (ev->motion.which == SDL_TOUCH_MOUSEID || !(ev->motion.state & SDL_BUTTON_LMASK))
+            break;
+        x = ev->motion.x, y = ev->motion.y;
+        to_pixels(a, &x, &y);
+        if (a->ui.down && !a->ui.cancelled) {
+            ui_move(&a->ui, x, y, a->m.u * 3);
+            if (a->ui.cancelled)
+                a->dirty = 1;
+        }
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
+            break;
+        x = ev->button.x, y = ev->button.y;
+        to_pixels(a, &x, &y);
+        pointer_up(a, x, y);
+        break;
+    case SDL_FINGERDOWN:
+        ui_finger_down(&a->ui);
+        if (a->ui.fingers == 1)
+            pointer_down(a, (int)(ev->tfinger.x * a->m.w), (int)(ev->tfinger.y * a->m.h));
+        else
+            a->dirty = 1;
+        break;
+    case SDL_FINGERMOTION:
+        if (a->ui.down && !a->ui.cancelled) {
+            ui_move(&a->ui, (int)(ev->tfinger.x * a->m.w), (int)(ev->tfinger.y * a->m.h),
+                    a->m.u * 3);
+            if (a->ui.cancelled)
+                a->dirty = 1;
+        }
+        break;
+    case SDL_FINGERUP:
+        ui_finger_up(&a->ui);
+        if (a->ui.fingers == 0)
+            pointer_up(a, (int)(ev->tfinger.x * a->m.w), (int)(ev->tfinger.y * a->m.h));
+        break;
+    default:
+        break;
+    }
+}
+
+static int64_t min64(int64_t x, int64_t y)
+{
+    return x < y ? x : y;
+}
+
+int64_t app_update(app *a)
+{
+    /* A screen change inside update may make the new screen due at once; a few rounds settle. */
+    for (int round = 0; round < 4; round++) {
+        int64_t now = now_mono(a);
+        scr_id before = a->cur;
+        const screen *s = screens[a->cur];
+        int64_t next = CLK_NEVER;
+        if (!s->own_timeout) {
+            int64_t limit =
+                (int64_t)(a->cur == SCR_HOME ? a->cfg.idle_timeout_s : a->cfg.screen_timeout_s) *
+                1000;
+            int64_t idle_at = a->last_input_mono + limit;
+            if (now >= idle_at && !a->ui.down) {
+                app_go(a, a->cur == SCR_HOME ? SCR_ATTRACT : SCR_HOME);
+                continue;
+            }
+            next = idle_at;
+        }
+        if (s->update)
+            a->screen_deadline = s->update(a, now);
+        if (a->cur != before)
+            continue;
+        return min64(next, a->screen_deadline);
+    }
+    return now_mono(a);
+}
+
+static void draw(app *a)
+{
+    gfx_clear(a->gfx, UI_BG);
+    ui_targets_clear(&a->ui);
+    screens[a->cur]->draw(a);
+}
+
+int app_render(app *a)
+{
+    if (!a->dirty)
+        return 0;
+    draw(a);
+    SDL_RenderPresent(a->ren);
+    a->dirty = 0;
+    a->frames++;
+    return 1;
+}
+
+int app_run(app *a)
+{
+    while (!a->quit) {
+        int64_t next = app_update(a);
+        app_render(a);
+        int64_t wait = next == CLK_NEVER ? -1 : next - now_mono(a);
+        if (wait < 0 && next != CLK_NEVER)
+            wait = 0;
+        if (wait > 24 * 3600 * 1000)
+            wait = 24 * 3600 * 1000;
+        SDL_Event ev;
+        int got = wait < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, (int)wait);
+        if (!got)
+            continue;
+        do {
+            app_handle_event(a, &ev);
+        } while (SDL_PollEvent(&ev));
+    }
+    return HL_EXIT_OK;
+}
+
+void app_tap_xy(app *a, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.state = SDL_PRESSED;
+    ev.button.clicks = 1;
+    ev.button.x = x;
+    ev.button.y = y;
+    app_handle_event(a, &ev);
+    ev.type = SDL_MOUSEBUTTONUP;
+    ev.button.state = SDL_RELEASED;
+    app_handle_event(a, &ev);
+}
+
+int app_tap(app *a, const char *id)
+{
+    if (a->dirty) /* targets are registered while drawing */
+        app_render(a);
+    SDL_Rect r;
+    if (!ui_target_find(&a->ui, id, &r))
+        return -1;
+    /* Window points equal renderer pixels for the hidden test windows. */
+    app_tap_xy(a, r.x + r.w / 2, r.y + r.h / 2);
+    app_update(a);
+    app_render(a);
+    return 0;
+}
+
+void app_advance(app *a, int64_t ms)
+{
+    while (ms > 0) {
+        int64_t next = app_update(a);
+        app_render(a);
+        int64_t step = next == CLK_NEVER ? ms : next - now_mono(a);
+        if (step < 1)
+            step = 1;
+        if (step > ms)
+            step = ms;
+        clk_advance(a->clock, step);
+        ms -= step;
+    }
+    app_update(a);
+    app_render(a);
+}
+
+const char *app_screen_name(const app *a)
+{
+    return screens[a->cur]->name;
+}
+
+SDL_Surface *app_snapshot(app *a)
+{
+    /* Draw again and read before presenting: after a present the back buffer is undefined on
+     * some renderers. */
+    draw(a);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, a->m.w, a->m.h, 32, SDL_PIXELFORMAT_RGBA32);
+    if (s && SDL_RenderReadPixels(a->ren, NULL, SDL_PIXELFORMAT_RGBA32, s->pixels, s->pitch) != 0) {
+        SDL_FreeSurface(s);
+        s = NULL;
+    }
+    SDL_RenderPresent(a->ren);
+    a->dirty = 0;
+    return s;
+}
+
+int app_save_png(app *a, const char *path)
+{
+    SDL_Surface *s = app_snapshot(a);
+    if (!s)
+        return -1;
+    int rc = IMG_SavePNG(s, path);
+    SDL_FreeSurface(s);
+    return rc == 0 ? 0 : -1;
+}
+
+const content_slogan *app_slogan(const app *a)
+{
+    const cfg *c = &a->cfg;
+    if (c->n_slogans == 0)
+        return &a->content->slogans[a->slogan_pos % a->content->n_slogans];
+    const char *id = c->slogans[a->slogan_pos % (size_t)c->n_slogans];
+    const content_slogan *s = content_find_slogan(a->content, id);
+    return s ? s : &a->content->slogans[0];
+}

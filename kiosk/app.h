@@ -1,0 +1,99 @@
+/* app: the kiosk program: SDL window and renderer, the event loop that sleeps until the next
+ * deadline and draws only when something changed, screen switching, and the vote action that
+ * every rating screen shares. Screens read and write the state below. */
+#ifndef HL_APP_H
+#define HL_APP_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "content.h"
+#include "gfx.h"
+#include "screen.h"
+#include "store.h"
+#include "ui.h"
+
+typedef enum { THANKS_POSITIVE, THANKS_APOLOGY, THANKS_ERROR } thanks_kind;
+
+#define APP_MAX_REASONS 32
+
+struct app {
+    cfg cfg;
+    content *content;
+    store *store;
+    hl_clock *clock;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    gfx *gfx;
+    ui ui;
+    ui_metrics m;
+
+    scr_id cur;
+    int64_t entered_mono;    /* when the current screen was entered */
+    int64_t last_input_mono; /* last touch or click */
+    int64_t screen_deadline; /* what the current screen's update last asked for */
+    int dirty;               /* redraw needed */
+    int quit;
+    uint64_t frames; /* frames presented */
+
+    char boot_id[37];
+    const content_officer *desk_officer; /* desk mode: the counter's officer */
+    const content_officer *officer;      /* being rated now */
+
+    /* The vote just made, for the reasons and thanks screens. */
+    store_vote vote;
+    int vote_ok;
+    thanks_kind thanks;
+    int reason_on[APP_MAX_REASONS];
+
+    /* Slogan rotation, shared by Home and the attract screen. */
+    size_t slogan_pos;
+    int64_t slogan_next;
+    /* Lobby grid paging. */
+    int pick_page;
+};
+
+typedef struct {
+    hl_clock *clock; /* required; the app does not own it */
+    int headless;    /* software renderer, no vsync, window hidden (tests, bench) */
+} app_opts;
+
+/* Loads content, opens the store and creates the window. Returns 0, HL_EXIT_USAGE (bad content or
+ * config, err names file and field) or HL_EXIT_RUNTIME (SDL, store) with err set. */
+int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen);
+void app_destroy(app *a);
+
+/* Switches screen: leave, enter, mark dirty. The only place screens change. */
+void app_go(app *a, scr_id next);
+/* Records a vote for a->officer with rating 1..3, then moves to reasons / thanks / error. The
+ * vote is committed before this returns, so before any thank-you frame is drawn. */
+void app_vote(app *a, int rating);
+/* Finishes a pending unhappy vote with the selected reasons and shows the apology. */
+void app_finish_reasons(app *a);
+
+void app_handle_event(app *a, const SDL_Event *ev);
+/* Runs due deadlines (screen updates, idle rules, slogan rotation). Returns the next deadline. */
+int64_t app_update(app *a);
+/* Draws and presents if dirty; returns 1 if a frame was presented. */
+int app_render(app *a);
+/* The real loop: sleeps in SDL_WaitEventTimeout until an event or the next deadline. */
+int app_run(app *a);
+
+/* Synthetic input for tests, scripts and the bench (goes through app_handle_event). */
+void app_tap_xy(app *a, int x, int y);
+/* Taps the centre of target id on the current screen; -1 if no such target. */
+int app_tap(app *a, const char *id);
+/* Advances a fake clock by ms in steps that hit every deadline, updating and rendering. */
+void app_advance(app *a, int64_t ms);
+
+const char *app_screen_name(const app *a);
+/* Reads the last presented frame into a new RGBA32 surface (caller frees). */
+SDL_Surface *app_snapshot(app *a);
+int app_save_png(app *a, const char *path);
+
+/* Next slogan (per config order) for Home and attract. */
+const content_slogan *app_slogan(const app *a);
+
+#endif

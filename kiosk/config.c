@@ -1,0 +1,511 @@
+/* config: reads the kiosk's INI file (inih) into a cfg, with every key checked and every error
+ * phrased as "FILE:LINE: [section] key: what is wrong; what to do" for the IT staff who edit it. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "util.h"
+
+typedef enum { K_ID, K_MODE, K_COUNTER, K_CODE, K_PATH, K_BOOL, K_INT, K_SLOGANS } key_kind;
+
+typedef struct {
+    const char *section, *name;
+    key_kind kind;
+    size_t off, size; /* where the value lives in cfg */
+    long min, max;    /* K_INT range */
+    const char *unit; /* K_INT, for messages */
+} key_def;
+
+#define FIELD(f) offsetof(cfg, f), sizeof(((cfg *)0)->f)
+
+static const key_def keys[] = {
+    {"kiosk", "id", K_ID, FIELD(kiosk_id), 0, 0, NULL},
+    {"kiosk", "mode", K_MODE, FIELD(mode), 0, 0, NULL},
+    {"kiosk", "counter", K_COUNTER, FIELD(counter), 0, 0, NULL},
+    {"kiosk", "officer", K_CODE, FIELD(officer), 0, 0, NULL},
+    {"kiosk", "data_dir", K_PATH, FIELD(data_dir), 0, 0, NULL},
+    {"kiosk", "content_dir", K_PATH, FIELD(content_dir), 0, 0, NULL},
+    {"kiosk", "assets_dir", K_PATH, FIELD(assets_dir), 0, 0, NULL},
+    {"display", "fullscreen", K_BOOL, FIELD(fullscreen), 0, 0, NULL},
+    {"display", "width", K_INT, FIELD(width), 320, 7680, "pixels"},
+    {"display", "height", K_INT, FIELD(height), 240, 4320, "pixels"},
+    {"timing", "idle_timeout", K_INT, FIELD(idle_timeout_s), 10, 3600, "seconds"},
+    {"timing", "screen_timeout", K_INT, FIELD(screen_timeout_s), 10, 600, "seconds"},
+    {"timing", "thanks_duration", K_INT, FIELD(thanks_s), 2, 60, "seconds"},
+    {"timing", "followup_timeout", K_INT, FIELD(followup_timeout_s), 5, 300, "seconds"},
+    {"timing", "response_interval", K_INT, FIELD(response_interval_s), 0, 600, "seconds"},
+    {"timing", "slogan_rotate", K_INT, FIELD(slogan_rotate_s), 3, 600, "seconds"},
+    {"timing", "attract_shift", K_INT, FIELD(attract_shift_s), 5, 3600, "seconds"},
+    {"content", "slogans", K_SLOGANS, FIELD(slogans), 0, 0, NULL},
+};
+#define N_KEYS HL_ARRAY_LEN(keys)
+
+static const char *const sections[] = {"kiosk", "display", "timing", "content"};
+
+/* One parse. The cfg is a working copy so that a bad file leaves the caller's values alone. */
+typedef struct {
+    cfg c;
+    const char *file;     /* as the caller named it, for messages */
+    char dir[PATH_MAX];   /* the file's directory, absolute when it can be resolved */
+    const char *buf;      /* whole file */
+    size_t len, pos;      /* reader position */
+    int line;             /* line the reader handed to inih last */
+    int long_line;        /* a line that did not fit inih's buffer, 0 if none */
+    int max_line;         /* inih's buffer size, for that message */
+    int err_line;         /* line of the first key error, 0 if none */
+    char err[HL_ERR_MAX]; /* that error, without "FILE:LINE: " */
+    int seen[N_KEYS];     /* line where each key was set, to catch duplicates */
+    int content_dir_set, assets_dir_set;
+} parse_ctx;
+
+const char *cfg_mode_name(cfg_mode m)
+{
+    return m == CFG_MODE_DESK ? "desk" : "lobby";
+}
+
+void cfg_defaults(cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    util_strlcpy(c->kiosk_id, "demo-01", sizeof c->kiosk_id);
+    /* Lobby by default: desk mode rates one counter's officer, which only the site can name. */
+    c->mode = CFG_MODE_LOBBY;
+    util_strlcpy(c->data_dir, "data", sizeof c->data_dir);
+    const char *env = getenv("HAILONG_ASSETS");
+    util_strlcpy(c->assets_dir, env && *env ? env : HL_SOURCE_ASSETS_DIR, sizeof c->assets_dir);
+    if (util_fmt(c->content_dir, sizeof c->content_dir, "%s/content", c->assets_dir) != 0)
+        c->content_dir[0] = '\0'; /* cannot happen for a real path; content_load then fails */
+    c->fullscreen = 1;
+    c->width = 1280;
+    c->height = 800;
+    c->idle_timeout_s = 90;
+    c->screen_timeout_s = 45;
+    c->thanks_s = 6;
+    c->followup_timeout_s = 25;
+    c->response_interval_s = 5;
+    c->slogan_rotate_s = 10;
+    c->attract_shift_s = 60;
+    static const char *const def_slogans[] = {"nam-biet", "bon-luon", "ba-the-hien"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(def_slogans); i++)
+        util_strlcpy(c->slogans[i], def_slogans[i], sizeof c->slogans[i]);
+    c->n_slogans = (int)HL_ARRAY_LEN(def_slogans);
+}
+
+/* ---- small checks ---- */
+
+static int is_code_char(int ch)
+{
+    return isascii(ch) && (isalnum(ch) || ch == '-' || ch == '_');
+}
+
+static int is_code(const char *s, size_t maxlen)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > maxlen)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_code_char((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* Copies at most ~40 bytes of s for quoting in a message, cut on a UTF-8 boundary. */
+static void shorten(char *dst, size_t cap, const char *s)
+{
+    size_t lim = cap - 4 < 40 ? cap - 4 : 40, n = strlen(s);
+    if (n <= lim) {
+        util_strlcpy(dst, s, cap);
+        return;
+    }
+    while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80)
+        lim--;
+    memcpy(dst, s, lim);
+    memcpy(dst + lim, "...", 4);
+}
+
+/* Sets the handler error once; later errors are not reached because the reader stops. */
+static int key_fail(parse_ctx *p, const char *section, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int key_fail(parse_ctx *p, const char *section, const char *name, const char *fmt, ...)
+{
+    char what[HL_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (*section)
+        util_fmt(p->err, sizeof p->err, "[%s] %s: %s", section, name, what);
+    else
+        util_fmt(p->err, sizeof p->err, "%s: %s", name, what);
+    p->err_line = p->line;
+    return 0;
+}
+
+/* Joins a value from the file onto the file's directory unless it is absolute. */
+static int resolve_path(const parse_ctx *p, const char *value, char *out, size_t cap)
+{
+    if (value[0] == '/')
+        return util_strlcpy(out, value, cap);
+    while (value[0] == '.' && value[1] == '/') {
+        value += 2;
+        while (*value == '/')
+            value++;
+    }
+    if (strcmp(value, ".") == 0 || *value == '\0')
+        return util_strlcpy(out, p->dir, cap);
+    return util_fmt(out, cap, "%s/%s", p->dir, value);
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = {"true", "yes", "1", "on"};
+    static const char *const no[] = {"false", "no", "0", "off"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(yes); i++) {
+        if (strcasecmp(v, yes[i]) == 0) {
+            *out = 1;
+            return 0;
+        }
+        if (strcasecmp(v, no[i]) == 0) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int parse_slogans(parse_ctx *p, const key_def *k, const char *value)
+{
+    char list[CFG_MAX_SLOGANS][32];
+    int n = 0;
+    const char *s = value;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        const char *end = strchr(s, ',');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        char id[HL_ERR_MAX], q[64];
+        if (len >= sizeof id)
+            len = sizeof id - 1;
+        memcpy(id, s, len);
+        id[len] = '\0';
+        if (len == 0) {
+            if (!end && n == 0)
+                return key_fail(p, k->section, k->name,
+                                "no slogan ids; list at least one, e.g. slogans = nam-biet, "
+                                "bon-luon, ba-the-hien");
+            return key_fail(p, k->section, k->name,
+                            "empty item in the list; separate slogan ids with single commas");
+        }
+        shorten(q, sizeof q, id);
+        if (!is_code(id, sizeof list[0] - 1))
+            return key_fail(p, k->section, k->name,
+                            "\"%s\" is not a slogan id; ids are 1 to 31 letters, digits, '-' "
+                            "or '_', as in slogans.json",
+                            q);
+        for (int i = 0; i < n; i++)
+            if (strcmp(list[i], id) == 0)
+                return key_fail(p, k->section, k->name, "\"%s\" is listed twice; list it once", q);
+        if (n == CFG_MAX_SLOGANS)
+            return key_fail(p, k->section, k->name, "more than %d slogan ids; list at most %d",
+                            CFG_MAX_SLOGANS, CFG_MAX_SLOGANS);
+        util_strlcpy(list[n++], id, sizeof list[0]);
+        if (!end)
+            break;
+        s = end + 1;
+    }
+    memcpy(p->c.slogans, list, sizeof list);
+    p->c.n_slogans = n;
+    return 1;
+}
+
+static void list_keys(char *dst, size_t cap, const char *section)
+{
+    dst[0] = '\0';
+    for (size_t i = 0; i < N_KEYS; i++) {
+        if (strcmp(keys[i].section, section) != 0)
+            continue;
+        size_t used = strlen(dst);
+        if (util_fmt(dst + used, cap - used, "%s%s", used ? ", " : "", keys[i].name) != 0)
+            return;
+    }
+}
+
+static const key_def *find_key_any_section(const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strcasecmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    parse_ctx *p = user;
+    char q[64];
+
+    if (!*section) {
+        const key_def *k = find_key_any_section(name);
+        if (k)
+            return key_fail(p, section, name, "key outside any section; put it under [%s]",
+                            k->section);
+        return key_fail(p, section, name,
+                        "key outside any section; sections are [kiosk], [display], [timing] "
+                        "and [content]");
+    }
+    const char *canon_section = NULL;
+    for (size_t i = 0; i < HL_ARRAY_LEN(sections); i++)
+        if (strcasecmp(section, sections[i]) == 0)
+            canon_section = sections[i];
+    if (!canon_section)
+        return key_fail(p, section, name,
+                        "unknown section; sections are [kiosk], [display], [timing] and [content]");
+
+    size_t ki = 0;
+    while (ki < N_KEYS &&
+           !(strcasecmp(keys[ki].section, section) == 0 && strcasecmp(keys[ki].name, name) == 0))
+        ki++;
+    if (ki == N_KEYS) {
+        const key_def *other = find_key_any_section(name);
+        if (other)
+            return key_fail(p, canon_section, name, "not a key of [%s]; it belongs under [%s]",
+                            canon_section, other->section);
+        char names[256];
+        list_keys(names, sizeof names, canon_section);
+        return key_fail(p, canon_section, name, "unknown key; keys in [%s] are %s", canon_section,
+                        names);
+    }
+    const key_def *k = &keys[ki];
+    section = k->section; /* canonical spelling in messages */
+    name = k->name;
+    if (p->seen[ki])
+        return key_fail(p, section, name, "set twice (also on line %d); keep one", p->seen[ki]);
+    p->seen[ki] = p->line;
+
+    size_t bad;
+    if (!util_utf8_is_nfc(value, &bad)) {
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate((const utf8proc_uint8_t *)value + bad, -1, &cp) < 0)
+            return key_fail(p, section, name,
+                            "not valid UTF-8 (bad byte at offset %zu); save the file as UTF-8",
+                            bad);
+        return key_fail(p, section, name,
+                        "is not NFC Unicode; save the file as UTF-8 NFC (composed accents)");
+    }
+    shorten(q, sizeof q, value);
+
+    char *field = (char *)&p->c + k->off;
+    switch (k->kind) {
+    case K_ID:
+        if (!is_code(value, k->size - 1))
+            return key_fail(p, section, name,
+                            "\"%s\" is not a kiosk id; use 1 to %zu letters, digits, '-' or "
+                            "'_', e.g. bom-bo-01",
+                            q, k->size - 1);
+        util_strlcpy(field, value, k->size);
+        break;
+    case K_MODE:
+        if (strcasecmp(value, "desk") == 0)
+            p->c.mode = CFG_MODE_DESK;
+        else if (strcasecmp(value, "lobby") == 0)
+            p->c.mode = CFG_MODE_LOBBY;
+        else
+            return key_fail(p, section, name, "\"%s\" is not a mode; use desk or lobby", q);
+        break;
+    case K_COUNTER:
+        if (util_strlcpy(field, value, k->size) != 0)
+            return key_fail(p, section, name,
+                            "\"%s\" is too long; at most %zu bytes, as in officers.json", q,
+                            k->size - 1);
+        break;
+    case K_CODE:
+        if (*value && !is_code(value, k->size - 1))
+            return key_fail(p, section, name,
+                            "\"%s\" is not an officer code; codes are 1 to %zu letters, "
+                            "digits, '-' or '_', as in officers.json (or leave it empty)",
+                            q, k->size - 1);
+        util_strlcpy(field, value, k->size);
+        break;
+    case K_PATH:
+        if (!*value)
+            return key_fail(p, section, name,
+                            "empty; give a directory, or remove the line for the default");
+        if (resolve_path(p, value, field, k->size) != 0)
+            return key_fail(p, section, name, "path too long (at most %zu bytes)", k->size - 1);
+        if (k->off == offsetof(cfg, content_dir))
+            p->content_dir_set = 1;
+        if (k->off == offsetof(cfg, assets_dir))
+            p->assets_dir_set = 1;
+        break;
+    case K_BOOL:
+        if (parse_bool(value, (int *)(void *)field) != 0)
+            return key_fail(p, section, name,
+                            "\"%s\" is not true or false; use true/false, yes/no, on/off or 1/0",
+                            q);
+        break;
+    case K_INT: {
+        long v;
+        if (util_parse_int(value, LONG_MIN, LONG_MAX, &v) != 0)
+            return key_fail(p, section, name,
+                            "\"%s\" is not a whole number; give %s from %ld to %ld", q, k->unit,
+                            k->min, k->max);
+        if (v < k->min || v > k->max)
+            return key_fail(p, section, name, "%ld is out of range; use %ld to %ld %s", v, k->min,
+                            k->max, k->unit);
+        *(int *)(void *)field = (int)v;
+        break;
+    }
+    case K_SLOGANS:
+        return parse_slogans(p, k, value);
+    }
+    return 1;
+}
+
+/* fgets-like reader over the file in memory. It counts lines, so the handler knows its line
+ * (inih only reports the line of the first failure), stops after the first key error, refuses
+ * lines longer than inih's buffer (which would otherwise be cut and the rest parsed as a new
+ * line), and drops leading blanks so that an indented key is not taken as a continuation of the
+ * previous value. */
+static char *reader(char *str, int num, void *stream)
+{
+    parse_ctx *p = stream;
+    if (p->err_line || p->long_line || p->pos >= p->len)
+        return NULL;
+    const char *start = p->buf + p->pos;
+    const char *nl = memchr(start, '\n', p->len - p->pos);
+    size_t n = nl ? (size_t)(nl - start) + 1 : p->len - p->pos;
+    p->pos += n;
+    p->line++;
+    while (n > 1 && (*start == ' ' || *start == '\t')) {
+        start++;
+        n--;
+    }
+    if (num < 2 || n > (size_t)num - 1) {
+        p->long_line = p->line;
+        p->max_line = num;
+        return NULL;
+    }
+    memcpy(str, start, n);
+    str[n] = '\0';
+    return str;
+}
+
+/* Text of line `line` (1-based), without its newline, shortened for a message. */
+static void line_text(const parse_ctx *p, int line, char *dst, size_t cap)
+{
+    const char *s = p->buf, *end = p->buf + p->len;
+    for (int i = 1; i < line && s < end; i++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+    while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    char tmp[HL_ERR_MAX];
+    if (n >= sizeof tmp)
+        n = sizeof tmp - 1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    shorten(dst, cap, tmp);
+}
+
+static void file_dir(const char *path, char *out, size_t cap)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        util_strlcpy(dir, ".", sizeof dir);
+    else if (slash == path)
+        util_strlcpy(dir, "/", sizeof dir);
+    else {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir)
+            n = sizeof dir - 1;
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    /* Absolute, so paths stay right if the kiosk later changes directory. */
+    char real[PATH_MAX];
+    if (realpath(dir, real))
+        util_strlcpy(out, strcmp(real, "/") == 0 ? "" : real, cap);
+    else
+        util_strlcpy(out, dir, cap);
+}
+
+int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
+{
+    size_t len;
+    char *buf = util_read_file(path, &len);
+    if (!buf) {
+        util_fmt(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return HL_EXIT_USAGE;
+    }
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        int line = 1;
+        for (const char *s = buf; s < nul; s++)
+            line += *s == '\n';
+        util_fmt(err, errlen,
+                 "%s:%d: contains a NUL byte; save the file as plain UTF-8 text (not UTF-16)", path,
+                 line);
+        free(buf);
+        return HL_EXIT_USAGE;
+    }
+
+    parse_ctx *p = xcalloc(1, sizeof *p);
+    p->c = *c;
+    p->file = path;
+    p->buf = buf;
+    p->len = len;
+    file_dir(path, p->dir, sizeof p->dir);
+
+    int rc = ini_parse_stream(reader, p, handler, p);
+    int status = HL_EXIT_USAGE;
+    char text[64];
+    if (rc > 0 && (!p->err_line || rc < p->err_line)) {
+        /* inih's own complaint: a line that is neither a section, a key nor a comment. */
+        line_text(p, rc, text, sizeof text);
+        if (text[0] == '[')
+            util_fmt(err, errlen,
+                     "%s:%d: \"%s\": a section header needs a closing ']', e.g. [kiosk]", path, rc,
+                     text);
+        else
+            util_fmt(err, errlen,
+                     "%s:%d: \"%s\": expected key = value, [section] or a "
+                     "comment starting with ; or #",
+                     path, rc, text);
+    } else if (p->err_line) {
+        util_fmt(err, errlen, "%s:%d: %s", path, p->err_line, p->err);
+    } else if (p->long_line) {
+        util_fmt(err, errlen, "%s:%d: line too long; keep each line to at most %d bytes", path,
+                 p->long_line, p->max_line - 2);
+    } else if (rc < 0) {
+        util_fmt(err, errlen, "%s: cannot parse (inih error %d)", path, rc);
+    } else {
+        if (p->assets_dir_set && !p->content_dir_set &&
+            util_fmt(p->c.content_dir, sizeof p->c.content_dir, "%s/content", p->c.assets_dir) !=
+                0) {
+            util_fmt(err, errlen, "%s: [kiosk] assets_dir: path too long for content_dir", path);
+        } else {
+            util_strlcpy(p->c.source, path, sizeof p->c.source);
+            *c = p->c;
+            status = 0;
+        }
+    }
+    free(buf);
+    free(p);
+    return status;
+}

@@ -1,0 +1,56 @@
+/* config: the kiosk's INI file (parsed by inih). Every key has a default; docs/CONFIG.md lists
+ * them all. No SDL. */
+#ifndef HL_CONFIG_H
+#define HL_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+typedef enum { CFG_MODE_DESK, CFG_MODE_LOBBY } cfg_mode;
+
+#define CFG_MAX_SLOGANS 16
+
+typedef struct {
+    /* [kiosk] */
+    char kiosk_id[64];          /* id = ... (letters, digits, '-', '_'; default "demo-01") */
+    cfg_mode mode;              /* mode = desk | lobby (default lobby: desk needs the officer) */
+    char counter[32];           /* counter = ... desk mode: which counter this kiosk stands at */
+    char officer[32];           /* officer = CODE desk mode: officer now at the counter */
+    char data_dir[PATH_MAX];    /* data_dir = ... where votes.db lives (default ./data) */
+    char content_dir[PATH_MAX]; /* content_dir = ... JSON content (default <assets>/content) */
+    char assets_dir[PATH_MAX];  /* assets_dir = ... fonts/ and ui/ (default: bundled assets) */
+    /* [display] */
+    int fullscreen;    /* fullscreen = true|false (default true) */
+    int width, height; /* width/height = window size when not fullscreen (1280x800) */
+    /* [timing], all in seconds */
+    int idle_timeout_s;      /* idle_timeout = 90: Home -> attract screen */
+    int screen_timeout_s;    /* screen_timeout = 45: any inner screen -> Home */
+    int thanks_s;            /* thanks_duration = 6: thank-you / apology screen */
+    int followup_timeout_s;  /* followup_timeout = 25: reasons screen gives up on its own */
+    int response_interval_s; /* response_interval = 5: presses closer than this are misuse */
+    int slogan_rotate_s;     /* slogan_rotate = 10: slogan panel rotation */
+    int attract_shift_s;     /* attract_shift = 60: attract screen moves this often */
+    /* [content] */
+    int n_slogans; /* slogans = id, id, ... which slogans rotate (default: the 3) */
+    char slogans[CFG_MAX_SLOGANS][32];
+    /* Not a key: the file cfg_load last read ("" for pure defaults), so later checks such as
+     * content_check_config can name it in their messages. */
+    char source[PATH_MAX];
+} cfg;
+
+/* Fills every field with its default. assets_dir defaults to HAILONG_ASSETS from the
+ * environment, else the source tree's assets/ (compiled in). */
+void cfg_defaults(cfg *c);
+
+/* Loads path over the current values. Returns 0, or HL_EXIT_USAGE with err set to
+ * "FILE:LINE: [section] key: what is wrong; what to do" and c left unchanged. A missing file is
+ * an error. Relative paths in the file are resolved against the file's own directory; when the
+ * file sets assets_dir but not content_dir, content_dir follows to <assets_dir>/content.
+ * Checks that need the content (slogan ids exist, desk mode's officer/counter) are in
+ * content_check_config(). */
+int cfg_load(cfg *c, const char *path, char *err, size_t errlen);
+
+/* "desk" or "lobby". */
+const char *cfg_mode_name(cfg_mode m);
+
+#endif

@@ -1,0 +1,689 @@
+/* content: loads the commune's JSON files (cJSON) and validates them whole, so a typo made by IT
+ * staff stops the kiosk at start with "FILE: field: what; fix" instead of a half-drawn screen. */
+#include "content.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <utf8proc.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Where we are, for messages. */
+typedef struct {
+    char file[PATH_MAX]; /* the file being checked */
+    char *err;
+    size_t errlen;
+} jctx;
+
+static int jfail(jctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int jfail(jctx *x, const char *fmt, ...)
+{
+    char what[HL_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    util_fmt(x->err, x->errlen, "%s: %s", x->file, what);
+    return HL_EXIT_USAGE;
+}
+
+/* "officers[2]" + "name" -> "officers[2].name"; a top-level key is just its name. */
+static void field_path(char *dst, size_t cap, const char *where, const char *key)
+{
+    if (*where)
+        util_fmt(dst, cap, "%s.%s", where, key);
+    else
+        util_strlcpy(dst, key, cap);
+}
+
+/* Up to ~40 bytes of s for a message, cut on a UTF-8 boundary. */
+static void shorten(char *dst, size_t cap, const char *s)
+{
+    size_t lim = cap - 4 < 40 ? cap - 4 : 40, n = strlen(s);
+    if (n <= lim) {
+        util_strlcpy(dst, s, cap);
+        return;
+    }
+    while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80)
+        lim--;
+    memcpy(dst, s, lim);
+    memcpy(dst + lim, "...", 4);
+}
+
+static int is_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > CONTENT_CODE_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!(isascii(ch) && (isalnum(ch) || ch == '-' || ch == '_')))
+            return 0;
+    }
+    return 1;
+}
+
+static const char *json_type_name(const cJSON *j)
+{
+    if (cJSON_IsNumber(j))
+        return "a number";
+    if (cJSON_IsBool(j))
+        return "true/false";
+    if (cJSON_IsNull(j))
+        return "null";
+    if (cJSON_IsArray(j))
+        return "a list [...]";
+    if (cJSON_IsObject(j))
+        return "an object {...}";
+    return "text";
+}
+
+/* Every string the kiosk shows goes through here: the renderer and the search need valid UTF-8 in
+ * NFC, and a stray control character would draw as a box. Line breaks are allowed in long texts. */
+static int check_text(jctx *x, const char *path, const char *s, int allow_newline)
+{
+    size_t bad;
+    if (!util_utf8_is_nfc(s, &bad)) {
+        utf8proc_int32_t cp;
+        if (utf8proc_iterate((const utf8proc_uint8_t *)s + bad, -1, &cp) < 0)
+            return jfail(x,
+                         "%s: is not valid UTF-8 (bad byte at offset %zu); save the file as UTF-8",
+                         path, bad);
+        return jfail(x,
+                     "%s: is not NFC Unicode (at byte %zu); save the file as UTF-8 NFC "
+                     "(composed accents, as most editors and keyboards write them)",
+                     path, bad);
+    }
+    for (size_t i = 0; s[i]; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch < 0x20 && !(allow_newline && ch == '\n')) || ch == 0x7f)
+            return jfail(x, "%s: contains a control character (U+%04X at byte %zu); remove it",
+                         path, ch, i);
+    }
+    return 0;
+}
+
+enum {
+    F_REQUIRED = 1, /* must be present and not blank */
+    F_CODE = 2,     /* [A-Za-z0-9_-]{1,31} */
+    F_MULTILINE = 4 /* may contain \n */
+};
+
+/* Reads obj[key] as a string into *out (heap). Optional and absent: "". */
+static int get_str(jctx *x, const cJSON *obj, const char *where, const char *key, int flags,
+                   const char *hint, char **out)
+{
+    char path[160];
+    field_path(path, sizeof path, where, key);
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!j) {
+        if (flags & F_REQUIRED)
+            return jfail(x, "%s: missing; %s", path, hint);
+        *out = xstrdup("");
+        return 0;
+    }
+    if (!cJSON_IsString(j) || !j->valuestring)
+        return jfail(x, "%s: is %s; write it as text in double quotes (%s)", path,
+                     json_type_name(j), hint);
+    const char *s = j->valuestring;
+    int rc = check_text(x, path, s, flags & F_MULTILINE);
+    if (rc)
+        return rc;
+    const char *t = s;
+    while (*t == ' ')
+        t++;
+    if ((flags & F_REQUIRED) && !*t)
+        return jfail(x, "%s: empty; %s", path, hint);
+    if ((flags & F_CODE) && !is_code(s)) {
+        char q[64];
+        shorten(q, sizeof q, s);
+        return jfail(x,
+                     "%s: \"%s\" is not a valid code; use 1 to %d letters A-Z a-z, digits, "
+                     "'-' or '_' (no spaces or accents), e.g. \"tp-hung\"",
+                     path, q, CONTENT_CODE_MAX);
+    }
+    *out = xstrdup(s);
+    return 0;
+}
+
+/* Unknown keys are errors, so a misspelt optional field ("phnoe") is not silently ignored; keys
+ * starting with '_' are comments. Duplicate keys are errors too (cJSON would keep the first). */
+static int check_keys(jctx *x, const cJSON *obj, const char *where, const char *const *allowed)
+{
+    for (const cJSON *a = obj->child; a; a = a->next) {
+        const char *k = a->string ? a->string : "";
+        char path[160];
+        field_path(path, sizeof path, where, k);
+        for (const cJSON *b = obj->child; b != a; b = b->next)
+            if (b->string && strcmp(b->string, k) == 0)
+                return jfail(x, "%s: appears twice; keep one", path);
+        if (k[0] == '_')
+            continue;
+        int ok = 0;
+        for (size_t i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], k) == 0)
+                ok = 1;
+        if (!ok) {
+            char list[256] = "";
+            for (size_t i = 0; allowed[i]; i++) {
+                size_t used = strlen(list);
+                util_fmt(list + used, sizeof list - used, "%s%s", i ? ", " : "", allowed[i]);
+            }
+            return jfail(x,
+                         "%s: unknown field; the fields are %s (names starting with _ are "
+                         "comments)",
+                         path, list);
+        }
+    }
+    return 0;
+}
+
+/* Reads and parses dir/name; checks it is an object with "format": 1. */
+static int load_json(jctx *x, const char *dir, const char *name, cJSON **root)
+{
+    *root = NULL;
+    util_fmt(x->file, sizeof x->file, "%s/%s", dir, name);
+    size_t len;
+    char *buf = util_read_file(x->file, &len);
+    if (!buf)
+        return jfail(x, "cannot open: %s", strerror(errno));
+    if (len >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
+                     ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
+        free(buf);
+        return jfail(x, "is saved as UTF-16; save it as UTF-8");
+    }
+    const char *nul = memchr(buf, '\0', len);
+    const char *end = NULL;
+    cJSON *j = nul ? NULL : cJSON_ParseWithOpts(buf, &end, 1);
+    if (!j) {
+        /* cJSON reports only an offset; IT staff need the line and column an editor shows. */
+        const char *pos = nul ? nul : end ? end : cJSON_GetErrorPtr();
+        if (!pos || pos < buf || pos > buf + len)
+            pos = buf + len;
+        int line = 1, col = 1;
+        for (const char *s = buf; s < pos; s++) {
+            if (*s == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)*s & 0xC0) != 0x80) {
+                col++; /* count characters, not bytes */
+            }
+        }
+        char near[64] = "";
+        size_t n = 0, left = (size_t)(buf + len - pos);
+        while (n < left && n < 24 && pos[n] != '\n' && pos[n] != '\r')
+            n++;
+        while (n > 0 && n < left && ((unsigned char)pos[n] & 0xC0) == 0x80)
+            n--;
+        memcpy(near, pos, n);
+        near[n] = '\0';
+        if (nul)
+            util_fmt(x->err, x->errlen,
+                     "%s:%d:%d: contains a NUL byte; save the file as UTF-8 text", x->file, line,
+                     col);
+        else if (n == 0 && left <= 1)
+            util_fmt(x->err, x->errlen,
+                     "%s:%d:%d: JSON syntax error near the end of the file; "
+                     "check for a missing } or ]",
+                     x->file, line, col);
+        else
+            util_fmt(x->err, x->errlen,
+                     "%s:%d:%d: JSON syntax error near \"%s\"; check the "
+                     "commas, quotes and brackets around there",
+                     x->file, line, col, near);
+        free(buf);
+        return HL_EXIT_USAGE;
+    }
+    free(buf);
+    *root = j;
+    if (!cJSON_IsObject(j))
+        return jfail(x, "the top level is %s; it must be an object { \"format\": %d, ... }",
+                     json_type_name(j), CONTENT_FORMAT);
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "format");
+    if (!f)
+        return jfail(x, "format: missing; add \"format\": %d at the top level", CONTENT_FORMAT);
+    if (!cJSON_IsNumber(f) || f->valuedouble != CONTENT_FORMAT)
+        return jfail(x,
+                     "format: must be %d (this kiosk reads format %d); check the file was "
+                     "made for this version",
+                     CONTENT_FORMAT, CONTENT_FORMAT);
+    return 0;
+}
+
+/* root[key] must be a list of objects of n within [min, max]. */
+static int get_list(jctx *x, const cJSON *root, const char *key, size_t min, size_t max,
+                    const char *what, const cJSON **out, size_t *n_out)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!a)
+        return jfail(x, "%s: missing; add \"%s\": [ ... ] with the %s", key, key, what);
+    if (!cJSON_IsArray(a))
+        return jfail(x, "%s: is %s; it must be a list [ ... ] of %s", key, json_type_name(a), what);
+    size_t n = (size_t)cJSON_GetArraySize(a);
+    if (n < min)
+        return jfail(x, "%s: empty; list at least one of the %s", key, what);
+    if (n > max)
+        return jfail(x, "%s: %zu entries; at most %zu fit on the screen", key, n, max);
+    size_t i = 0;
+    for (const cJSON *e = a->child; e; e = e->next, i++)
+        if (!cJSON_IsObject(e))
+            return jfail(x, "%s[%zu]: is %s; each entry must be an object { ... }", key, i,
+                         json_type_name(e));
+    *out = a;
+    *n_out = n;
+    return 0;
+}
+
+static int load_commune(jctx *x, const char *dir, content *c)
+{
+    cJSON *root;
+    int rc = load_json(x, dir, "commune.json", &root);
+    static const char *const top[] = {"format",  "commune_name", "desk_name", "address",
+                                      "hotline", "feedback",     "messages",  NULL};
+    static const char *const msg_keys[] = {
+        "rate_prompt",   "pick_prompt",  "reasons_prompt", "thanks_title", "thanks_text",
+        "apology_title", "apology_text", "error_title",    "error_text",   NULL};
+    if (!rc)
+        rc = check_keys(x, root, "", top);
+    if (!rc)
+        rc = get_str(x, root, "", "commune_name", F_REQUIRED,
+                     "the commune's name, shown on every screen, e.g. \"UBND xã Bom Bo\"",
+                     &c->commune_name);
+    if (!rc)
+        rc = get_str(x, root, "", "desk_name", F_REQUIRED,
+                     "the desk's name, e.g. \"Bộ phận Một cửa\"", &c->desk_name);
+    if (!rc)
+        rc = get_str(x, root, "", "address", 0, "the commune office's address", &c->address);
+    if (!rc)
+        rc = get_str(x, root, "", "hotline", 0, "a public phone number", &c->hotline);
+    if (!rc)
+        rc = get_str(x, root, "", "feedback", F_MULTILINE,
+                     "where citizens send feedback and complaints", &c->feedback);
+    const cJSON *m = NULL;
+    if (!rc) {
+        m = cJSON_GetObjectItemCaseSensitive(root, "messages");
+        if (!m)
+            rc = jfail(x, "messages: missing; add \"messages\": { ... } with the sentences the "
+                          "kiosk shows");
+        else if (!cJSON_IsObject(m))
+            rc = jfail(x, "messages: is %s; it must be an object { ... }", json_type_name(m));
+    }
+    if (!rc)
+        rc = check_keys(x, m, "messages", msg_keys);
+    char **msg_out[] = {&c->msg.rate_prompt,  &c->msg.pick_prompt, &c->msg.reasons_prompt,
+                        &c->msg.thanks_title, &c->msg.thanks_text, &c->msg.apology_title,
+                        &c->msg.apology_text, &c->msg.error_title, &c->msg.error_text};
+    for (size_t i = 0; !rc && i < HL_ARRAY_LEN(msg_out); i++)
+        rc = get_str(x, m, "messages", msg_keys[i], F_REQUIRED | F_MULTILINE,
+                     "the kiosk shows this sentence; write it in Vietnamese", msg_out[i]);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int load_slogans(jctx *x, const char *dir, content *c)
+{
+    cJSON *root;
+    const cJSON *list = NULL;
+    size_t n = 0;
+    static const char *const top[] = {"format", "slogans", NULL};
+    static const char *const fields[] = {"id", "title", "text", NULL};
+    int rc = load_json(x, dir, "slogans.json", &root);
+    if (!rc)
+        rc = check_keys(x, root, "", top);
+    if (!rc)
+        rc = get_list(x, root, "slogans", 1, 1000, "slogans", &list, &n);
+    if (!rc) {
+        c->slogans = xcalloc(n, sizeof *c->slogans);
+        c->n_slogans = n;
+    }
+    size_t i = 0;
+    for (const cJSON *e = list ? list->child : NULL; !rc && e; e = e->next, i++) {
+        content_slogan *s = &c->slogans[i];
+        char where[32];
+        util_fmt(where, sizeof where, "slogans[%zu]", i);
+        rc = check_keys(x, e, where, fields);
+        if (!rc)
+            rc = get_str(x, e, where, "id", F_REQUIRED | F_CODE,
+                         "every slogan needs an id, e.g. \"nam-biet\"", &s->id);
+        if (!rc)
+            rc = get_str(x, e, where, "title", F_REQUIRED,
+                         "every slogan needs a title, e.g. \"Năm biết\"", &s->title);
+        if (!rc)
+            rc = get_str(x, e, where, "text", F_REQUIRED | F_MULTILINE,
+                         "every slogan needs its text", &s->text);
+        for (size_t k = 0; !rc && k < i; k++)
+            if (strcmp(c->slogans[k].id, s->id) == 0)
+                rc = jfail(x, "%s.id: \"%s\" is already used by slogans[%zu]; ids must be unique",
+                           where, s->id, k);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* The photo is optional: a missing file is logged and drawn as a placeholder, because a kiosk
+ * that refuses to start over one photo helps nobody. */
+static int officer_photo(jctx *x, const char *dir, const char *where, const char *rel, char **out)
+{
+    *out = NULL;
+    if (!*rel)
+        return 0;
+    char abs[PATH_MAX];
+    if ((rel[0] == '/' ? util_strlcpy(abs, rel, sizeof abs)
+                       : util_fmt(abs, sizeof abs, "%s/%s", dir, rel)) != 0)
+        return jfail(x, "%s.photo: path too long", where);
+    if (!util_file_exists(abs)) {
+        log_warn("%s: %s.photo: %s not found; a placeholder is shown", x->file, where, abs);
+        return 0;
+    }
+    *out = xstrdup(abs);
+    return 0;
+}
+
+static int load_officers(jctx *x, const char *dir, content *c)
+{
+    cJSON *root;
+    const cJSON *list = NULL;
+    size_t n = 0;
+    static const char *const top[] = {"format", "officers", NULL};
+    static const char *const fields[] = {"code",  "name",  "title", "counter",
+                                         "phone", "photo", NULL};
+    int rc = load_json(x, dir, "officers.json", &root);
+    if (!rc)
+        rc = check_keys(x, root, "", top);
+    if (!rc)
+        rc = get_list(x, root, "officers", 1, 100000, "officers", &list, &n);
+    if (!rc) {
+        c->officers = xcalloc(n, sizeof *c->officers);
+        c->n_officers = n;
+    }
+    size_t i = 0;
+    for (const cJSON *e = list ? list->child : NULL; !rc && e; e = e->next, i++) {
+        content_officer *o = &c->officers[i];
+        char where[32], *photo = NULL;
+        util_fmt(where, sizeof where, "officers[%zu]", i);
+        rc = check_keys(x, e, where, fields);
+        if (!rc)
+            rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
+                         "every officer needs a unique code, e.g. \"tp-hung\"", &o->code);
+        if (!rc)
+            rc = get_str(x, e, where, "name", F_REQUIRED, "every officer needs a name", &o->name);
+        if (!rc)
+            rc = get_str(x, e, where, "title", F_REQUIRED,
+                         "every officer needs a title, e.g. \"Công chức Tư pháp - Hộ tịch\"",
+                         &o->title);
+        if (!rc)
+            rc = get_str(x, e, where, "counter", 0, "the counter the officer sits at, e.g. \"1\"",
+                         &o->counter);
+        if (!rc && strlen(o->counter) > CONTENT_CODE_MAX)
+            rc = jfail(x, "%s.counter: too long; at most %d bytes, e.g. \"1\" or \"Quầy 1\"", where,
+                       CONTENT_CODE_MAX);
+        if (!rc)
+            rc = get_str(x, e, where, "phone", 0, "a public phone number, e.g. \"0271 3xxx xxx\"",
+                         &o->phone);
+        if (!rc)
+            rc = get_str(x, e, where, "photo", 0,
+                         "a picture file relative to the content folder, e.g. "
+                         "\"photos/tp-hung.png\"",
+                         &photo);
+        if (!rc)
+            rc = officer_photo(x, dir, where, photo, &o->photo);
+        free(photo);
+        for (size_t k = 0; !rc && k < i; k++)
+            if (strcmp(c->officers[k].code, o->code) == 0)
+                rc = jfail(x,
+                           "%s.code: \"%s\" is already used by officers[%zu]; codes must be unique",
+                           where, o->code, k);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int load_reasons(jctx *x, const char *dir, content *c)
+{
+    cJSON *root;
+    const cJSON *list = NULL;
+    size_t n = 0;
+    static const char *const top[] = {"format", "reasons", NULL};
+    static const char *const fields[] = {"code", "label", NULL};
+    int rc = load_json(x, dir, "reasons.json", &root);
+    if (!rc)
+        rc = check_keys(x, root, "", top);
+    if (!rc)
+        rc = get_list(x, root, "reasons", 0, CONTENT_MAX_REASONS, "reasons", &list, &n);
+    if (!rc && n) {
+        c->reasons = xcalloc(n, sizeof *c->reasons);
+        c->n_reasons = n;
+    }
+    size_t i = 0;
+    for (const cJSON *e = list ? list->child : NULL; !rc && e; e = e->next, i++) {
+        content_reason *r = &c->reasons[i];
+        char where[32];
+        util_fmt(where, sizeof where, "reasons[%zu]", i);
+        rc = check_keys(x, e, where, fields);
+        if (!rc)
+            rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
+                         "every reason needs a code, e.g. \"cham-tre\"", &r->code);
+        if (!rc)
+            rc = get_str(x, e, where, "label", F_REQUIRED,
+                         "every reason needs the label shown on its button", &r->label);
+        for (size_t k = 0; !rc && k < i; k++)
+            if (strcmp(c->reasons[k].code, r->code) == 0)
+                rc = jfail(x,
+                           "%s.code: \"%s\" is already used by reasons[%zu]; codes must be unique",
+                           where, r->code, k);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+int content_load(content **out, const char *dir, char *err, size_t errlen)
+{
+    *out = NULL;
+    jctx x = {.err = err, .errlen = errlen};
+    /* Photos are stored as absolute paths, so the directory is resolved once here. */
+    char abs[PATH_MAX];
+    if (!realpath(dir, abs)) {
+        util_fmt(err, errlen, "%s: cannot open the content folder: %s; check content_dir", dir,
+                 strerror(errno));
+        return HL_EXIT_USAGE;
+    }
+    content *c = xcalloc(1, sizeof *c);
+    int rc = load_commune(&x, abs, c);
+    if (!rc)
+        rc = load_slogans(&x, abs, c);
+    if (!rc)
+        rc = load_officers(&x, abs, c);
+    if (!rc)
+        rc = load_reasons(&x, abs, c);
+    if (rc) {
+        content_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
+}
+
+void content_free(content *c)
+{
+    if (!c)
+        return;
+    free(c->commune_name);
+    free(c->desk_name);
+    free(c->address);
+    free(c->hotline);
+    free(c->feedback);
+    char *msgs[] = {c->msg.rate_prompt,  c->msg.pick_prompt, c->msg.reasons_prompt,
+                    c->msg.thanks_title, c->msg.thanks_text, c->msg.apology_title,
+                    c->msg.apology_text, c->msg.error_title, c->msg.error_text};
+    for (size_t i = 0; i < HL_ARRAY_LEN(msgs); i++)
+        free(msgs[i]);
+    for (size_t i = 0; i < c->n_officers; i++) {
+        content_officer *o = &c->officers[i];
+        free(o->code);
+        free(o->name);
+        free(o->title);
+        free(o->counter);
+        free(o->phone);
+        free(o->photo);
+    }
+    free(c->officers);
+    for (size_t i = 0; i < c->n_slogans; i++) {
+        free(c->slogans[i].id);
+        free(c->slogans[i].title);
+        free(c->slogans[i].text);
+    }
+    free(c->slogans);
+    for (size_t i = 0; i < c->n_reasons; i++) {
+        free(c->reasons[i].code);
+        free(c->reasons[i].label);
+    }
+    free(c->reasons);
+    free(c);
+}
+
+const content_officer *content_find_officer(const content *c, const char *code)
+{
+    for (size_t i = 0; c && code && i < c->n_officers; i++)
+        if (strcmp(c->officers[i].code, code) == 0)
+            return &c->officers[i];
+    return NULL;
+}
+
+const content_slogan *content_find_slogan(const content *c, const char *id)
+{
+    for (size_t i = 0; c && id && i < c->n_slogans; i++)
+        if (strcmp(c->slogans[i].id, id) == 0)
+            return &c->slogans[i];
+    return NULL;
+}
+
+const content_reason *content_find_reason(const content *c, const char *code)
+{
+    for (size_t i = 0; c && code && i < c->n_reasons; i++)
+        if (strcmp(c->reasons[i].code, code) == 0)
+            return &c->reasons[i];
+    return NULL;
+}
+
+/* ---- config against content ---- */
+
+/* Appends s to a ", "-separated list in dst, ending with "..." once it is full. */
+static void list_add(char *dst, size_t cap, const char *s)
+{
+    size_t used = strlen(dst);
+    if (used >= 3 && strcmp(dst + used - 3, "...") == 0)
+        return;
+    if (used + strlen(s) + 8 > cap) {
+        util_fmt(dst + used, cap - used, "%s...", used ? ", " : "");
+        return;
+    }
+    util_fmt(dst + used, cap - used, "%s%s", used ? ", " : "", s);
+}
+
+/* Officers at counter; *first set to the first one. */
+static size_t officers_at(const content *c, const char *counter, const content_officer **first)
+{
+    size_t n = 0;
+    *first = NULL;
+    for (size_t i = 0; i < c->n_officers; i++) {
+        if (strcmp(c->officers[i].counter, counter) != 0)
+            continue;
+        if (!n)
+            *first = &c->officers[i];
+        n++;
+    }
+    return n;
+}
+
+const content_officer *content_desk_officer(const content *c, const cfg *conf)
+{
+    if (!c || conf->mode != CFG_MODE_DESK)
+        return NULL;
+    if (conf->officer[0])
+        return content_find_officer(c, conf->officer);
+    const content_officer *o;
+    if (!conf->counter[0] || officers_at(c, conf->counter, &o) != 1)
+        return NULL;
+    return o;
+}
+
+int content_check_config(const content *c, const cfg *conf, char *err, size_t errlen)
+{
+    const char *src = conf->source[0] ? conf->source : "config (defaults)";
+    char list[200] = "";
+    for (int i = 0; i < conf->n_slogans; i++) {
+        if (content_find_slogan(c, conf->slogans[i]))
+            continue;
+        for (size_t k = 0; k < c->n_slogans; k++)
+            list_add(list, sizeof list, c->slogans[k].id);
+        util_fmt(err, errlen,
+                 "%s: [content] slogans: \"%s\" is not in %s/slogans.json; the ids there are %s",
+                 src, conf->slogans[i], conf->content_dir, list);
+        return HL_EXIT_USAGE;
+    }
+    if (conf->mode != CFG_MODE_DESK)
+        return 0;
+    if (conf->officer[0]) {
+        const content_officer *o = content_find_officer(c, conf->officer);
+        if (!o) {
+            for (size_t k = 0; k < c->n_officers; k++)
+                list_add(list, sizeof list, c->officers[k].code);
+            util_fmt(err, errlen,
+                     "%s: [kiosk] officer: \"%s\" is not in %s/officers.json; use "
+                     "one of the codes there: %s",
+                     src, conf->officer, conf->content_dir, list);
+            return HL_EXIT_USAGE;
+        }
+        if (conf->counter[0] && strcmp(o->counter, conf->counter) != 0)
+            log_warn("%s: [kiosk] officer %s sits at counter \"%s\" in officers.json, not at "
+                     "counter \"%s\"; rating %s",
+                     src, o->code, o->counter, conf->counter, o->code);
+        return 0;
+    }
+    if (!conf->counter[0]) {
+        util_fmt(err, errlen,
+                 "%s: [kiosk] mode: desk mode needs to know whose counter this is; "
+                 "set counter = N (as in officers.json) or officer = CODE, or use mode = lobby",
+                 src);
+        return HL_EXIT_USAGE;
+    }
+    const content_officer *first;
+    size_t n = officers_at(c, conf->counter, &first);
+    if (n == 0) {
+        for (size_t k = 0; k < c->n_officers; k++) {
+            const char *ctr = c->officers[k].counter;
+            if (!*ctr)
+                continue;
+            int dup = 0;
+            for (size_t j = 0; j < k; j++)
+                dup |= strcmp(c->officers[j].counter, ctr) == 0;
+            if (!dup)
+                list_add(list, sizeof list, ctr);
+        }
+        util_fmt(err, errlen,
+                 "%s: [kiosk] counter: no officer in %s/officers.json sits at "
+                 "counter \"%s\"; the counters there are %s",
+                 src, conf->content_dir, conf->counter, list[0] ? list : "(none)");
+        return HL_EXIT_USAGE;
+    }
+    if (n > 1) {
+        for (size_t k = 0; k < c->n_officers; k++)
+            if (strcmp(c->officers[k].counter, conf->counter) == 0)
+                list_add(list, sizeof list, c->officers[k].code);
+        /* Rating the wrong person would be worse than not starting. */
+        util_fmt(err, errlen,
+                 "%s: [kiosk] counter: %zu officers sit at counter \"%s\" (%s); set "
+                 "officer = CODE to say who this kiosk rates",
+                 src, n, conf->counter, list);
+        return HL_EXIT_USAGE;
+    }
+    return 0;
+}

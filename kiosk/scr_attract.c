@@ -1,0 +1,46 @@
+/* scr_attract: shown after idle_timeout on Home: the slogans full-screen, shifted a little every
+ * attract_shift seconds so a static image never burns into the panel. Any touch returns Home
+ * (handled by the app before taps, so the waking touch chooses nothing). */
+#include "scr_common.h"
+
+/* Small offsets (in units of u) visited in turn. */
+static const signed char shift_x[] = {0, 2, 3, 1, -2, -3, -1, 2};
+static const signed char shift_y[] = {0, 1, -2, 2, -1, 2, -2, 0};
+
+static int64_t attract_update(app *a, int64_t now)
+{
+    int64_t next = scr_slogan_tick(a, now);
+    int64_t shift = a->entered_mono;
+    int64_t period = (int64_t)a->cfg.attract_shift_s * 1000;
+    shift += ((now - a->entered_mono) / period + 1) * period;
+    if (a->screen_deadline != CLK_NEVER && now >= a->screen_deadline)
+        a->dirty = 1;
+    int64_t clock = scr_clock_deadline(a, now);
+    if (clock < next)
+        next = clock;
+    return shift < next ? shift : next;
+}
+
+static void attract_draw(app *a)
+{
+    const ui_metrics *m = &a->m;
+    gfx_fill_rect(a->gfx, ui_rect(0, 0, m->w, m->h), UI_PRIMARY_DARK);
+    int64_t period = (int64_t)a->cfg.attract_shift_s * 1000;
+    size_t k = (size_t)((clk_mono_ms(a->clock) - a->entered_mono) / period) % sizeof shift_x;
+    int dx = shift_x[k] * m->u, dy = shift_y[k] * m->u;
+    SDL_Rect r = {m->w / 10 + dx, m->h / 10 + dy, m->w * 8 / 10, m->h * 62 / 100};
+    scr_slogan_panel(a, r, 1);
+    SDL_Color soft = {0xDC, 0xE6, 0xF7, 0xFF};
+    int y = r.y + r.h + m->u * 4;
+    gfx_text(a->gfx, GFX_BOLD, m->u * 4, UI_ON_PRIMARY, m->w / 2 + dx, y, GFX_CENTER,
+             "Chạm vào màn hình để đánh giá cán bộ");
+    y += gfx_line_height(a->gfx, GFX_BOLD, m->u * 4) + m->u * 2;
+    char line[256];
+    char hm[6];
+    clk_format_time(clk_wall_ms(a->clock), hm);
+    snprintf(line, sizeof line, "%s · %s · %s", a->content->commune_name, a->content->desk_name,
+             hm);
+    gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, m->w / 2 + dx, y, GFX_CENTER, line);
+}
+
+const screen scr_attract = {"attract", 1, NULL, NULL, NULL, attract_update, attract_draw};

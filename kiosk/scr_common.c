@@ -1,0 +1,170 @@
+/* scr_common: drawing shared by several screens (header, officer card, rating buttons, slogans). */
+#include "scr_common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+SDL_Rect scr_header(app *a)
+{
+    const ui_metrics *m = &a->m;
+    int hh = m->u * 13;
+    SDL_Rect bar = {0, 0, m->w, hh};
+    gfx_fill_rect(a->gfx, bar, UI_PRIMARY);
+    /* A thin red-gold stripe: the colours of Vietnamese state signage, kept discreet. */
+    SDL_Color red = {0xC6, 0x28, 0x28, 0xFF}, gold = {0xF9, 0xC7, 0x4F, 0xFF};
+    gfx_fill_rect(a->gfx, ui_rect(0, hh, m->w, m->u / 2 + 1), red);
+    gfx_fill_rect(a->gfx, ui_rect(0, hh + m->u / 2 + 1, m->w, m->u / 4 + 1), gold);
+    int pad = m->u * 3;
+    int64_t wall = clk_wall_ms(a->clock);
+    char date[11], hm[6], line[64];
+    clk_format_date(wall, date);
+    clk_format_time(wall, hm);
+    clk_local l = clk_to_local(wall);
+    snprintf(line, sizeof line, "%s, %s", clk_weekday_vi(l.weekday), date);
+    int time_px = m->u * 5, date_px = m->u * 2 + m->u / 2;
+    int tw = gfx_text(a->gfx, GFX_BOLD, time_px, UI_ON_PRIMARY, m->w - pad, m->u, GFX_RIGHT, hm);
+    int dw = gfx_text_width(a->gfx, GFX_REGULAR, date_px, line);
+    gfx_text(a->gfx, GFX_REGULAR, date_px, UI_ON_PRIMARY, m->w - pad, m->u * 8, GFX_RIGHT, line);
+    int right = (tw > dw ? tw : dw) + pad * 2;
+    SDL_Rect name_box = {pad, m->u * 2, m->w - right - pad, m->u * 6};
+    int name_px = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 3, m->u * 4 + m->u / 2, name_box,
+                             a->content->commune_name);
+    gfx_text_wrap(a->gfx, GFX_BOLD, name_px, UI_ON_PRIMARY, name_box, GFX_LEFT,
+                  a->content->commune_name, 1);
+    SDL_Color soft = {0xDC, 0xE6, 0xF7, 0xFF};
+    gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, pad, m->u * 8, GFX_LEFT, a->content->desk_name);
+    int top = hh + m->u;
+    return ui_rect(0, top, m->w, m->h - top);
+}
+
+int64_t scr_clock_deadline(const app *a, int64_t now_mono)
+{
+    int64_t wall = clk_wall_ms(a->clock);
+    return now_mono + (60000 - wall % 60000);
+}
+
+const char *scr_rating_label(int rating)
+{
+    switch (rating) {
+    case 3:
+        return "Rất hài lòng";
+    case 2:
+        return "Hài lòng";
+    default:
+        return "Chưa hài lòng";
+    }
+}
+
+void scr_officer_card(app *a, SDL_Rect r, const content_officer *o)
+{
+    const ui_metrics *m = &a->m;
+    gfx_fill_rrect(a->gfx, r, m->u * 2, UI_SURFACE);
+    int pad = m->u * 2;
+    int ph = r.h - 2 * pad;
+    if (ph > r.w / 3)
+        ph = r.w / 3;
+    SDL_Rect photo = {r.x + pad, r.y + (r.h - ph) / 2, ph, ph};
+    if (!o->photo || gfx_image(a->gfx, o->photo, photo) != 0)
+        gfx_placeholder_avatar(a->gfx, photo, o->name);
+    int tx = photo.x + photo.w + pad;
+    SDL_Rect text = {tx, r.y + pad, r.x + r.w - pad - tx, r.h - 2 * pad};
+    int name_px = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 3, m->u * 5,
+                             ui_rect(0, 0, text.w, text.h / 2), o->name);
+    int y = text.y;
+    int used = gfx_text_wrap(a->gfx, GFX_BOLD, name_px, UI_TEXT,
+                             ui_rect(text.x, y, text.w, text.h / 2), GFX_LEFT, o->name, 1);
+    y += used + m->u / 2;
+    int small = m->u * 3;
+    used = gfx_text_wrap(a->gfx, GFX_REGULAR, small, UI_TEXT_MUTED,
+                         ui_rect(text.x, y, text.w, text.y + text.h - y), GFX_LEFT, o->title, 1);
+    y += used + m->u / 2;
+    if (o->counter[0] && y + gfx_line_height(a->gfx, GFX_BOLD, small) <= text.y + text.h) {
+        char line[64];
+        snprintf(line, sizeof line, "Quầy %s", o->counter);
+        gfx_text(a->gfx, GFX_BOLD, small, UI_PRIMARY, text.x, y, GFX_LEFT, line);
+    }
+}
+
+void scr_rating_buttons(app *a, SDL_Rect r)
+{
+    const ui_metrics *m = &a->m;
+    int gap = m->u * 2;
+    int bw = (r.w - 2 * gap) / 3;
+    for (int i = 0; i < 3; i++) {
+        int rating = 3 - i; /* positive first, as on every satisfaction terminal */
+        char id[16];
+        snprintf(id, sizeof id, "rate-%d", rating);
+        SDL_Rect b = {r.x + i * (bw + gap), r.y, bw, r.h};
+        int pressed = ui_is_pressed(&a->ui, id);
+        SDL_Color fg = UI_RATING_FG[rating], bg = UI_RATING_BG[rating];
+        if (pressed)
+            bg = fg;
+        int bord = m->u / 2 > 2 ? m->u / 2 : 2;
+        gfx_fill_rrect(a->gfx, b, m->u * 3, fg);
+        gfx_fill_rrect(a->gfx, ui_inset(b, bord), m->u * 3 - bord, bg);
+        const char *label = scr_rating_label(rating);
+        int label_px = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 2, m->u * 4,
+                                  ui_rect(0, 0, b.w - 2 * m->u, m->u * 5), label);
+        int lh = gfx_line_height(a->gfx, GFX_BOLD, label_px);
+        int face = b.h - lh - m->u * 6;
+        if (face > b.w - m->u * 4)
+            face = b.w - m->u * 4;
+        if (face < 0)
+            face = 0;
+        int top = b.y + (b.h - face - lh - m->u * 2) / 2;
+        char icon[16];
+        snprintf(icon, sizeof icon, "face-%d", rating);
+        gfx_icon(a->gfx, icon, ui_rect(b.x + (b.w - face) / 2, top, face, face));
+        gfx_text(a->gfx, GFX_BOLD, label_px, pressed ? UI_ON_PRIMARY : fg, b.x + b.w / 2,
+                 top + face + m->u * 2, GFX_CENTER, label);
+        ui_target_add(&a->ui, id, b);
+    }
+}
+
+void scr_slogan_panel(app *a, SDL_Rect r, int on_dark)
+{
+    const ui_metrics *m = &a->m;
+    const content_slogan *s = app_slogan(a);
+    SDL_Color title_c = on_dark ? (SDL_Color){0xF9, 0xC7, 0x4F, 0xFF} : UI_PRIMARY;
+    SDL_Color text_c = on_dark ? UI_ON_PRIMARY : UI_TEXT;
+    if (!on_dark)
+        gfx_fill_rrect(a->gfx, r, m->u * 2, UI_SURFACE);
+    SDL_Rect in = ui_inset(r, m->u * 3);
+    int title_px = on_dark ? m->u * 9 : m->u * 5;
+    int th = gfx_line_height(a->gfx, GFX_BOLD, title_px);
+    gfx_text(a->gfx, GFX_BOLD, title_px, title_c, in.x + in.w / 2, in.y, GFX_CENTER, s->title);
+    int dots_h = m->u * 3;
+    SDL_Rect body = {in.x, in.y + th + m->u * 2, in.w, in.h - th - m->u * 2 - dots_h};
+    int px = gfx_fit_px(a->gfx, GFX_REGULAR, m->u * 3, on_dark ? m->u * 7 : m->u * 4 + m->u / 2,
+                        body, s->text);
+    int h = gfx_text_wrap(a->gfx, GFX_REGULAR, px, text_c, body, GFX_CENTER, s->text, 0);
+    if (h < body.h)
+        body.y += (body.h - h) / 2;
+    gfx_text_wrap(a->gfx, GFX_REGULAR, px, text_c, body, GFX_CENTER, s->text, 1);
+    int n = a->cfg.n_slogans > 0 ? a->cfg.n_slogans : (int)a->content->n_slogans;
+    if (n > 1) {
+        int d = m->u, gapd = m->u * 2;
+        int x0 = in.x + in.w / 2 - (n - 1) * gapd / 2;
+        for (int i = 0; i < n; i++) {
+            SDL_Color c = (size_t)i == a->slogan_pos % (size_t)n ? title_c : UI_BORDER;
+            gfx_fill_circle(a->gfx, x0 + i * gapd, in.y + in.h - d, d / 2 + 1, c);
+        }
+    }
+}
+
+int64_t scr_slogan_tick(app *a, int64_t now_mono)
+{
+    if (now_mono >= a->slogan_next) {
+        a->slogan_pos++;
+        a->slogan_next = now_mono + (int64_t)a->cfg.slogan_rotate_s * 1000;
+        a->dirty = 1;
+    }
+    return a->slogan_next;
+}
+
+void scr_back_button(app *a, SDL_Rect r)
+{
+    ui_button(&a->ui, a->gfx, &a->m, "back", r, "‹  Quay lại", UI_BTN_SECONDARY);
+}

@@ -1,0 +1,94 @@
+/* scr_home: the start screen. Desk mode: the counter's officer and the three faces, so a vote is
+ * one tap. Lobby mode: a big entry to rate an officer. Both: commune, clock and slogans. */
+#include <string.h>
+
+#include "scr_common.h"
+
+static int64_t home_update(app *a, int64_t now)
+{
+    int64_t next = scr_slogan_tick(a, now);
+    int64_t clock = scr_clock_deadline(a, now);
+    if (now >= a->screen_deadline && a->screen_deadline != CLK_NEVER)
+        a->dirty = 1; /* the minute changed */
+    return next < clock ? next : clock;
+}
+
+static void draw_desk(app *a, SDL_Rect main)
+{
+    const ui_metrics *m = &a->m;
+    int card_h = main.h * 30 / 100;
+    scr_officer_card(a, ui_rect(main.x, main.y, main.w, card_h), a->officer);
+    int y = main.y + card_h + m->u * 2;
+    int ph =
+        gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(main.x, y, main.w, m->u * 10),
+                      GFX_CENTER, a->content->msg.rate_prompt, 1);
+    y += ph + m->u * 2;
+    scr_rating_buttons(a, ui_rect(main.x, y, main.w, main.y + main.h - y));
+}
+
+static void draw_lobby(app *a, SDL_Rect main)
+{
+    const ui_metrics *m = &a->m;
+    const char *id = "rate";
+    int pressed = ui_is_pressed(&a->ui, id);
+    gfx_fill_rrect(a->gfx, main, m->u * 3, pressed ? UI_PRIMARY_DARK : UI_PRIMARY);
+    SDL_Rect in = ui_inset(main, m->u * 4);
+    int title_px = m->u * 7;
+    int lh = gfx_line_height(a->gfx, GFX_BOLD, title_px);
+    int face = in.w / 3 - m->u * 4;
+    if (face > in.h / 2 - lh)
+        face = in.h / 2 - lh;
+    int total = face + m->u * 4 + lh + m->u * 2 + gfx_line_height(a->gfx, GFX_REGULAR, m->u * 3);
+    int y = in.y + (in.h - total) / 2;
+    int gap = m->u * 3;
+    int x0 = in.x + (in.w - 3 * face - 2 * gap) / 2;
+    for (int i = 0; i < 3; i++) {
+        char icon[16];
+        snprintf(icon, sizeof icon, "face-%d", 3 - i);
+        gfx_icon(a->gfx, icon, ui_rect(x0 + i * (face + gap), y, face, face));
+    }
+    y += face + m->u * 4;
+    gfx_text(a->gfx, GFX_BOLD, title_px, UI_ON_PRIMARY, in.x + in.w / 2, y, GFX_CENTER,
+             "Đánh giá cán bộ");
+    y += lh + m->u * 2;
+    gfx_text(a->gfx, GFX_REGULAR, m->u * 3, (SDL_Color){0xDC, 0xE6, 0xF7, 0xFF}, in.x + in.w / 2, y,
+             GFX_CENTER, "Chạm vào đây để cho biết ông/bà có hài lòng không");
+    ui_target_add(&a->ui, id, main);
+}
+
+static void home_draw(app *a)
+{
+    const ui_metrics *m = &a->m;
+    SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
+    SDL_Rect main, side;
+    if (m->landscape) {
+        main = ui_rect(body.x, body.y, body.w * 60 / 100, body.h);
+        side = ui_rect(main.x + main.w + m->u * 3, body.y, body.w - main.w - m->u * 3, body.h);
+    } else {
+        int side_h = body.h * 32 / 100;
+        main = ui_rect(body.x, body.y, body.w, body.h - side_h - m->u * 3);
+        side = ui_rect(body.x, main.y + main.h + m->u * 3, body.w, side_h);
+    }
+    if (a->cfg.mode == CFG_MODE_DESK)
+        draw_desk(a, main);
+    else
+        draw_lobby(a, main);
+    scr_slogan_panel(a, side, 0);
+}
+
+static void home_enter(app *a)
+{
+    a->officer = a->desk_officer; /* lobby: NULL until one is picked */
+}
+
+static void home_tap(app *a, const char *id)
+{
+    if (strcmp(id, "rate") == 0) {
+        a->pick_page = 0;
+        app_go(a, SCR_PICK);
+    } else if (strncmp(id, "rate-", 5) == 0 && a->officer) {
+        app_vote(a, id[5] - '0');
+    }
+}
+
+const screen scr_home = {"home", 0, home_enter, NULL, home_tap, home_update, home_draw};

@@ -1,0 +1,110 @@
+/* scr_pick: lobby mode: the citizen picks the officer who served them from photos and names. */
+#include <stdio.h>
+#include <string.h>
+
+#include "scr_common.h"
+
+/* Grid shape for n officers in the body: as few pages as possible, cards not too small. */
+static void grid_shape(const app *a, SDL_Rect body, int *cols, int *rows)
+{
+    const ui_metrics *m = &a->m;
+    int max_cols = m->landscape ? 4 : 2;
+    int max_rows = m->landscape ? 2 : 5;
+    int n = (int)a->content->n_officers;
+    *cols = n < max_cols ? (n > 0 ? n : 1) : max_cols;
+    *rows = (n + *cols - 1) / *cols;
+    if (*rows > max_rows)
+        *rows = max_rows;
+    if (*rows < 1)
+        *rows = 1;
+    (void)body;
+}
+
+static void pick_draw(app *a)
+{
+    const ui_metrics *m = &a->m;
+    SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
+    int bar_h = m->u * 10;
+    scr_back_button(a, ui_rect(body.x, body.y, m->u * 26, bar_h));
+    gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT,
+                  ui_rect(body.x + m->u * 29, body.y + m->u * 2, body.w - m->u * 29, bar_h),
+                  GFX_LEFT, a->content->msg.pick_prompt, 1);
+    SDL_Rect grid = {body.x, body.y + bar_h + m->u * 3, body.w, body.h - bar_h - m->u * 3};
+    int cols, rows;
+    grid_shape(a, grid, &cols, &rows);
+    int per_page = cols * rows;
+    int n = (int)a->content->n_officers;
+    int pages = (n + per_page - 1) / per_page;
+    if (pages > 1)
+        grid.h -= bar_h + m->u * 2;
+    if (a->pick_page >= pages)
+        a->pick_page = pages - 1;
+    int gap = m->u * 2;
+    int cw = (grid.w - (cols - 1) * gap) / cols, ch = (grid.h - (rows - 1) * gap) / rows;
+    for (int k = 0; k < per_page; k++) {
+        int i = a->pick_page * per_page + k;
+        if (i >= n)
+            break;
+        const content_officer *o = &a->content->officers[i];
+        SDL_Rect c = {grid.x + (k % cols) * (cw + gap), grid.y + (k / cols) * (ch + gap), cw, ch};
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "officer-%s", o->code);
+        int pressed = ui_is_pressed(&a->ui, id);
+        gfx_fill_rrect(a->gfx, c, m->u * 2, pressed ? UI_PRIMARY : UI_BORDER);
+        gfx_fill_rrect(a->gfx, ui_inset(c, m->u / 3 + 1), m->u * 2, UI_SURFACE);
+        int name_px = m->u * 3, title_px = m->u * 2 + m->u / 3;
+        int text_h = gfx_line_height(a->gfx, GFX_BOLD, name_px) * 2 +
+                     gfx_line_height(a->gfx, GFX_REGULAR, title_px) * 2 + m->u;
+        int ph = c.h - text_h - m->u * 3;
+        if (ph > c.w - m->u * 4)
+            ph = c.w - m->u * 4;
+        SDL_Rect photo = {c.x + (c.w - ph) / 2, c.y + m->u * 2, ph, ph};
+        if (!o->photo || gfx_image(a->gfx, o->photo, photo) != 0)
+            gfx_placeholder_avatar(a->gfx, photo, o->name);
+        int y = photo.y + photo.h + m->u;
+        SDL_Rect tb = {c.x + m->u, y, c.w - 2 * m->u, c.y + c.h - y - m->u};
+        int used =
+            gfx_text_wrap(a->gfx, GFX_BOLD, name_px, UI_TEXT,
+                          ui_rect(tb.x, tb.y, tb.w, gfx_line_height(a->gfx, GFX_BOLD, name_px) * 2),
+                          GFX_CENTER, o->name, 1);
+        int lhn = gfx_line_height(a->gfx, GFX_BOLD, name_px);
+        if (used > lhn * 2)
+            used = lhn * 2;
+        gfx_text_wrap(a->gfx, GFX_REGULAR, title_px, UI_TEXT_MUTED,
+                      ui_rect(tb.x, tb.y + used, tb.w, tb.h - used), GFX_CENTER, o->title, 1);
+        ui_target_add(&a->ui, id, c);
+    }
+    if (pages > 1) {
+        int y = grid.y + grid.h + m->u * 2;
+        char line[48];
+        snprintf(line, sizeof line, "Trang %d/%d", a->pick_page + 1, pages);
+        gfx_text(a->gfx, GFX_BOLD, m->u * 3, UI_TEXT, body.x + body.w / 2, y + m->u * 3, GFX_CENTER,
+                 line);
+        if (a->pick_page > 0)
+            ui_button(&a->ui, a->gfx, m, "prev", ui_rect(body.x, y, m->u * 30, bar_h),
+                      "‹ Trang trước", UI_BTN_SECONDARY);
+        if (a->pick_page < pages - 1)
+            ui_button(&a->ui, a->gfx, m, "next",
+                      ui_rect(body.x + body.w - m->u * 30, y, m->u * 30, bar_h), "Trang sau ›",
+                      UI_BTN_SECONDARY);
+    }
+}
+
+static void pick_tap(app *a, const char *id)
+{
+    if (strcmp(id, "back") == 0) {
+        app_go(a, SCR_HOME);
+    } else if (strcmp(id, "prev") == 0) {
+        a->pick_page--;
+        a->dirty = 1;
+    } else if (strcmp(id, "next") == 0) {
+        a->pick_page++;
+        a->dirty = 1;
+    } else if (strncmp(id, "officer-", 8) == 0) {
+        a->officer = content_find_officer(a->content, id + 8);
+        if (a->officer)
+            app_go(a, SCR_RATE);
+    }
+}
+
+const screen scr_pick = {"pick", 0, NULL, NULL, pick_tap, NULL, pick_draw};

@@ -1,0 +1,108 @@
+/* script: scripted input for the real binary, so end-to-end tests tap through the real program. */
+#include "script.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+static void swipe(app *a, const char *id, int *ok)
+{
+    SDL_Rect r;
+    app_render(a);
+    if (!ui_target_find(&a->ui, id, &r)) {
+        *ok = 0;
+        return;
+    }
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    int x = r.x + r.w / 2, y = r.y + r.h / 2;
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = x, ev.button.y = y;
+    app_handle_event(a, &ev);
+    ev.type = SDL_MOUSEMOTION;
+    ev.motion.state = SDL_BUTTON_LMASK;
+    ev.motion.x = x + a->m.u * 20, ev.motion.y = y;
+    app_handle_event(a, &ev);
+    ev.type = SDL_MOUSEBUTTONUP;
+    ev.button.x = x + a->m.u * 20, ev.button.y = y;
+    app_handle_event(a, &ev);
+    app_update(a);
+    app_render(a);
+    *ok = 1;
+}
+
+int script_run(app *a, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        util_fmt(err, errlen, "%s: cannot open script", path);
+        return HL_EXIT_USAGE;
+    }
+    char line[1024];
+    int lineno = 0, rc = 0;
+    app_update(a);
+    app_render(a);
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '\0' || *p == '#')
+            continue;
+        char cmd[32] = "", arg1[512] = "", arg2[64] = "";
+        int n = sscanf(p, "%31s %511s %63s", cmd, arg1, arg2);
+        long v1, v2;
+        if (strcmp(cmd, "tap") == 0 && n == 2) {
+            if (app_tap(a, arg1) != 0) {
+                util_fmt(err, errlen, "%s:%d: no target \"%s\" on screen \"%s\"", path, lineno,
+                         arg1, app_screen_name(a));
+                rc = HL_EXIT_RUNTIME;
+            }
+        } else if (strcmp(cmd, "tapxy") == 0 && n == 3 &&
+                   util_parse_int(arg1, 0, 100000, &v1) == 0 &&
+                   util_parse_int(arg2, 0, 100000, &v2) == 0) {
+            app_tap_xy(a, (int)v1, (int)v2);
+            app_update(a);
+            app_render(a);
+        } else if (strcmp(cmd, "swipe") == 0 && n == 2) {
+            int ok;
+            swipe(a, arg1, &ok);
+            if (!ok) {
+                util_fmt(err, errlen, "%s:%d: no target \"%s\" on screen \"%s\"", path, lineno,
+                         arg1, app_screen_name(a));
+                rc = HL_EXIT_RUNTIME;
+            }
+        } else if (strcmp(cmd, "wait") == 0 && n == 2 &&
+                   util_parse_int(arg1, 0, 7L * 24 * 3600 * 1000, &v1) == 0) {
+            app_advance(a, v1);
+        } else if (strcmp(cmd, "expect") == 0 && n == 2) {
+            app_update(a);
+            if (strcmp(app_screen_name(a), arg1) != 0) {
+                util_fmt(err, errlen, "%s:%d: expected screen \"%s\", but it is \"%s\"", path,
+                         lineno, arg1, app_screen_name(a));
+                rc = HL_EXIT_RUNTIME;
+            }
+        } else if (strcmp(cmd, "screenshot") == 0 && n == 2) {
+            if (app_save_png(a, arg1) != 0) {
+                util_fmt(err, errlen, "%s:%d: cannot write %s: %s", path, lineno, arg1,
+                         SDL_GetError());
+                rc = HL_EXIT_RUNTIME;
+            }
+        } else if (strcmp(cmd, "quit") == 0 && n == 1) {
+            break;
+        } else {
+            util_fmt(err, errlen,
+                     "%s:%d: cannot understand \"%s\"; use tap ID, tapxy X Y, swipe ID, wait MS, "
+                     "expect SCREEN, screenshot FILE or quit",
+                     path, lineno, p);
+            rc = HL_EXIT_USAGE;
+        }
+    }
+    fclose(f);
+    return rc;
+}

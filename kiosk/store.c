@@ -1,0 +1,849 @@
+/* store: the vote database (SQLite): open with durable pragmas, numbered migrations, moving a
+ * corrupt file aside, and the vote writes and reads the screens need. No SDL. Not thread-safe:
+ * one store per thread (the sync thread opens its own). */
+#include "store.h"
+
+#include "log.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STORE_FILE "votes.db"
+
+/* How long a write waits for another connection (the sync thread, the export command) to finish
+ * its own short transaction, instead of failing the citizen's vote at once with SQLITE_BUSY. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+/* The schema, one entry per version: migrations[i] takes user_version i to i + 1 and runs in its
+ * own transaction together with the user_version bump, so a crash or error leaves the file at a
+ * whole version. Append new entries; never edit or reorder shipped ones (docs/SCHEMA.md).
+ *
+ * sync_state is checked by a CHECK constraint so that hand edits with the sqlite3 CLI (where
+ * foreign_keys is off by default) cannot store a state the program does not know. SQLite cannot
+ * alter a CHECK in place, so a migration that adds a state (e.g. 'quarantined') rebuilds the table:
+ * CREATE TABLE votes_new (... new CHECK ...); INSERT INTO votes_new SELECT * FROM votes;
+ * DROP TABLE votes; ALTER TABLE votes_new RENAME TO votes; then CREATE INDEX again. */
+static const char *const migrations[] = {
+    /* 1: the votes table. */
+    "CREATE TABLE votes (\n"
+    "    uuid         TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),\n"
+    "    kiosk_id     TEXT NOT NULL,\n"
+    "    seq          INTEGER NOT NULL CHECK (seq >= 1),\n"
+    "    boot_id      TEXT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n"
+    "    rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 3),\n"
+    "    reasons      TEXT NOT NULL DEFAULT '[]'\n"
+    "                 CHECK (json_valid(reasons) AND substr(reasons, 1, 1) = '['),\n"
+    "    created_at   INTEGER NOT NULL,\n"
+    "    misuse       INTEGER NOT NULL DEFAULT 0 CHECK (misuse IN (0, 1)),\n"
+    "    sync_state   TEXT NOT NULL DEFAULT 'unsent'\n"
+    "                 CHECK (sync_state IN ('pending', 'unsent', 'sent')),\n"
+    "    UNIQUE (kiosk_id, seq)\n"
+    ");\n"
+    "CREATE INDEX votes_sync ON votes (sync_state, seq);\n"
+    "CREATE INDEX votes_created_at ON votes (created_at);\n",
+};
+
+/* Statements used on every vote, prepared once per connection so a tap costs no SQL parsing. */
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_LAST_CREATED,
+    ST_NEXT_SEQ,
+    ST_INSERT,
+    ST_FINISH,
+    ST_GET,
+    ST_COUNTS,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    /* IMMEDIATE takes the write lock up front, so max(seq) and max(created_at) read inside the
+     * transaction cannot change before the INSERT (another writer waits on busy_timeout). */
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_LAST_CREATED] = "SELECT max(created_at) FROM votes",
+    [ST_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM votes WHERE kiosk_id = ?1",
+    [ST_INSERT] = "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
+                  " created_at, misuse, sync_state)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, '[]', ?7, ?8, ?9)",
+    [ST_FINISH] = "UPDATE votes SET reasons = ?1, sync_state = '" STORE_SYNC_UNSENT "'"
+                  " WHERE uuid = ?2 AND sync_state = '" STORE_SYNC_PENDING "'",
+    [ST_GET] = "SELECT uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons, created_at,"
+               " misuse, sync_state FROM votes WHERE uuid = ?1",
+    [ST_COUNTS] = "SELECT count(*), coalesce(sum(misuse), 0),"
+                  " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "'), 0),"
+                  " coalesce(sum(sync_state = '" STORE_SYNC_PENDING "'), 0),"
+                  " coalesce(sum(misuse = 0 AND rating = 1), 0),"
+                  " coalesce(sum(misuse = 0 AND rating = 2), 0),"
+                  " coalesce(sum(misuse = 0 AND rating = 3), 0) FROM votes",
+};
+
+struct store {
+    sqlite3 *db; /* NULL after a failed reopen; the next vote tries to open again */
+    char *dir, *path, *vfs;
+    int64_t response_interval_ms;
+    const char *const *extra_migrations;
+    size_t n_extra_migrations;
+    sqlite3_stmt *st[ST_COUNT];
+    /* The SQLite failure being handled: code, message and what we were doing, captured at the
+     * moment of failure because a ROLLBACK afterwards replaces the connection's message. */
+    int sql_rc;
+    char sql_msg[256];
+    char sql_what[96];
+    char last_error[HL_ERR_MAX];
+};
+
+static int is_corrupt(int rc)
+{
+    rc &= 0xff; /* extended codes such as SQLITE_CORRUPT_INDEX share the primary code's low byte */
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Records a failure as the store's last error, copies it to err and logs it. */
+static void fail(store *s, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fail(store *s, char *err, size_t errlen, const char *fmt, ...)
+{
+    char msg[HL_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    util_strlcpy(s->last_error, msg, sizeof s->last_error);
+    if (err && errlen)
+        util_strlcpy(err, msg, errlen);
+    log_error("store: %s", msg);
+}
+
+/* Notes a SQLite failure (see struct store) and returns rc. msg NULL takes SQLite's own message. */
+static int sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
+{
+    s->sql_rc = rc;
+    if (!msg)
+        msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+    util_strlcpy(s->sql_msg, msg, sizeof s->sql_msg);
+    /* quick_check reports span lines; a log entry is one line. */
+    for (char *p = s->sql_msg; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(s->sql_what, sizeof s->sql_what, what_fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Runs a prepared statement that returns no rows we need. */
+static int run(store *s, int id, const char *what)
+{
+    sqlite3_stmt *st = s->st[id];
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        sqlite3_reset(st);
+        return SQLITE_OK;
+    }
+    sql_note(s, rc, NULL, "%s", what);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Ends a failed transaction. SQLite may already have rolled back by itself (after an I/O error
+ * or disk full), hence the autocommit check. */
+static void rollback(store *s)
+{
+    if (!s->db || sqlite3_get_autocommit(s->db))
+        return;
+    int rc = s->st[ST_ROLLBACK] ? sqlite3_step(s->st[ST_ROLLBACK]) : SQLITE_MISUSE;
+    if (s->st[ST_ROLLBACK])
+        sqlite3_reset(s->st[ST_ROLLBACK]);
+    if (rc != SQLITE_DONE)
+        rc = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc != SQLITE_DONE && rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+        log_error("store: %s: ROLLBACK failed: %s", s->path, sqlite3_errmsg(s->db));
+}
+
+/* Runs SQL without results (pragmas, migrations). */
+static int exec_sql(store *s, const char *sql, const char *what)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        sql_note(s, rc, msg, "%s", what);
+        sqlite3_free(msg);
+    }
+    return rc;
+}
+
+/* Runs a statement and copies the first column of its first row (or "" when there is none). */
+static int query_text(store *s, const char *sql, char *out, size_t outlen, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    out[0] = '\0';
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sql_note(s, rc, NULL, "%s", what);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        util_strlcpy(out, t ? (const char *)t : "", outlen);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    } else {
+        sql_note(s, rc, NULL, "%s", what);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int builtin_migrations(void)
+{
+    return (int)HL_ARRAY_LEN(migrations);
+}
+
+int store_latest_schema_version(void)
+{
+    return builtin_migrations();
+}
+
+/* Brings the file to the latest version, one migration per transaction. The version is read
+ * inside the write transaction, so two programs opening a new file at once (the kiosk and an
+ * export command) cannot both apply the same migration. */
+static int migrate(store *s)
+{
+    int target = builtin_migrations() + (int)s->n_extra_migrations;
+    for (;;) {
+        int rc = exec_sql(s, "BEGIN IMMEDIATE", "starting a schema migration");
+        if (rc != SQLITE_OK)
+            return rc;
+        char val[32];
+        long v = 0;
+        rc = query_text(s, "PRAGMA user_version", val, sizeof val, "reading the schema version");
+        if (rc != SQLITE_OK)
+            goto fail;
+        if (util_parse_int(val, 0, INT_MAX, &v) != 0) {
+            rc = sql_note(s, SQLITE_ERROR, "unreadable user_version", "reading the schema version");
+            goto fail;
+        }
+        if (v > target) {
+            /* A newer program wrote this file; an older one must not guess at its meaning. */
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "schema version %ld is newer than this program's %d; install the newer "
+                     "hailong-kiosk",
+                     v, target);
+            rc = sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
+            goto fail;
+        }
+        if (v == target) {
+            rc = exec_sql(s, "COMMIT", "checking the schema version");
+            if (rc != SQLITE_OK)
+                goto fail;
+            return SQLITE_OK;
+        }
+        const char *sql = v < builtin_migrations() ? migrations[v]
+                                                   : s->extra_migrations[v - builtin_migrations()];
+        char what[64];
+        snprintf(what, sizeof what, "applying schema migration %ld", v + 1);
+        rc = exec_sql(s, sql, what);
+        if (rc != SQLITE_OK)
+            goto fail;
+        char bump[48];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %ld", v + 1);
+        rc = exec_sql(s, bump, what);
+        if (rc != SQLITE_OK)
+            goto fail;
+        rc = exec_sql(s, "COMMIT", what);
+        if (rc != SQLITE_OK)
+            goto fail;
+        log_info("store: %s: applied schema migration %ld", s->path, v + 1);
+        continue;
+    fail:
+        rollback(s);
+        return rc;
+    }
+}
+
+/* Closes the connection. keep_files: the file is damaged and about to be moved aside, so SQLite
+ * must not checkpoint into it or delete its -wal on the way out (it deletes a -wal it cannot read
+ * as if it were empty), which would lose bytes someone may want to recover. */
+static void close_db(store *s, int keep_files)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        sqlite3_finalize(s->st[i]);
+        s->st[i] = NULL;
+    }
+    if (!s->db)
+        return;
+    if (keep_files)
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+    if (sqlite3_close(s->db) != SQLITE_OK) {
+        /* Only possible with an unfinalised statement, which would be our bug; close_v2 still
+         * releases the handle once that statement goes away. */
+        log_error("store: %s: close: %s", s->path, sqlite3_errmsg(s->db));
+        sqlite3_close_v2(s->db);
+    }
+    s->db = NULL;
+}
+
+/* Opens s->path with the pragmas the durability promise rests on, checks it, migrates it, releases
+ * votes a crash left pending and prepares the statements. Returns SQLITE_OK, or a SQLite result
+ * code with the failure noted (the caller tells corruption apart) and the connection closed. */
+static int open_db(store *s)
+{
+    char val[256];
+    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, s->vfs);
+    if (rc != SQLITE_OK) {
+        sql_note(s, rc, NULL, "opening the file");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+
+    /* WAL: a commit is one append and sync of the -wal file (fast enough to thank within a frame),
+     * and the sync thread can read while the UI writes. The mode is stored in the file. */
+    rc = query_text(s, "PRAGMA journal_mode = WAL", val, sizeof val, "setting journal_mode = WAL");
+    if (rc != SQLITE_OK)
+        goto fail;
+    if (strcmp(val, "wal") != 0) {
+        char msg[sizeof val + 96];
+        snprintf(msg, sizeof msg,
+                 "journal_mode stayed '%s' instead of 'wal'; keep the data directory on a local "
+                 "disk",
+                 val);
+        rc = sql_note(s, SQLITE_ERROR, msg, "setting journal_mode = WAL");
+        goto fail;
+    }
+    /* FULL syncs the WAL on every commit, so a committed vote survives a power cut; NORMAL would
+     * only sync at checkpoints. Per connection, so set on every open and read back, rather than
+     * trusting the library's compile-time default. */
+    rc = exec_sql(s, "PRAGMA synchronous = FULL", "setting synchronous = FULL");
+    if (rc == SQLITE_OK)
+        rc = query_text(s, "PRAGMA synchronous", val, sizeof val, "reading synchronous");
+    if (rc != SQLITE_OK)
+        goto fail;
+    if (strcmp(val, "2") != 0) {
+        rc = sql_note(s, SQLITE_ERROR, "synchronous did not become FULL (2)",
+                      "setting synchronous = FULL");
+        goto fail;
+    }
+    rc = exec_sql(s, "PRAGMA foreign_keys = ON", "setting foreign_keys = ON");
+    if (rc == SQLITE_OK)
+        rc = query_text(s, "PRAGMA foreign_keys", val, sizeof val, "reading foreign_keys");
+    if (rc != SQLITE_OK)
+        goto fail;
+    if (strcmp(val, "1") != 0) {
+        rc = sql_note(s, SQLITE_ERROR, "foreign_keys did not turn on", "setting foreign_keys");
+        goto fail;
+    }
+    /* quick_check reads every page once (no index cross-check): cheap at start, and it finds a
+     * damaged file now instead of in the middle of a citizen's vote. Problems come back as rows. */
+    rc = query_text(s, "PRAGMA quick_check", val, sizeof val, "checking the file (quick_check)");
+    if (rc != SQLITE_OK)
+        goto fail;
+    if (strcmp(val, "ok") != 0) {
+        rc = sql_note(s, SQLITE_CORRUPT, val, "checking the file (quick_check)");
+        goto fail;
+    }
+    rc = migrate(s);
+    if (rc != SQLITE_OK)
+        goto fail;
+    /* A vote still "pending" was waiting for its reasons screen when the program stopped; that
+     * screen is gone, so the vote is complete as it is and may be sent. */
+    rc = exec_sql(s,
+                  "UPDATE votes SET sync_state = '" STORE_SYNC_UNSENT "'"
+                  " WHERE sync_state = '" STORE_SYNC_PENDING "'",
+                  "releasing votes left pending");
+    if (rc != SQLITE_OK)
+        goto fail;
+    if (sqlite3_changes(s->db) > 0)
+        log_info("store: %s: %d vote(s) left pending by the last run are now unsent", s->path,
+                 sqlite3_changes(s->db));
+    for (int i = 0; i < ST_COUNT; i++) {
+        rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+        if (rc != SQLITE_OK) {
+            sql_note(s, rc, NULL, "preparing statement %d", i);
+            goto fail;
+        }
+    }
+    return SQLITE_OK;
+fail:
+    close_db(s, is_corrupt(rc));
+    return rc;
+}
+
+static int path_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Renames a damaged votes.db (with its -wal and -shm, which belong to it) to
+ * votes.db.corrupt-<UTC time>[.N], keeping every byte for recovery. The connection must be
+ * closed. Returns 0, or HL_EXIT_RUNTIME with err set. */
+static int move_aside(store *s, char *err, size_t errlen)
+{
+    char stamp[32], dest[PATH_MAX], from[PATH_MAX + 8], to[PATH_MAX + 8];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    /* The suffix never overwrites an earlier damaged file moved aside in the same second. */
+    int found = 0;
+    for (int n = 0; n < 1000 && !found; n++) {
+        int bad = n == 0 ? util_fmt(dest, sizeof dest, "%s.corrupt-%s", s->path, stamp)
+                         : util_fmt(dest, sizeof dest, "%s.corrupt-%s.%d", s->path, stamp, n);
+        if (bad) {
+            fail(s, err, errlen, "%s: path too long to move the damaged file aside", s->path);
+            return HL_EXIT_RUNTIME;
+        }
+        /* from/to as scratch: the -wal and -shm names must be free as well. */
+        snprintf(from, sizeof from, "%s-wal", dest);
+        snprintf(to, sizeof to, "%s-shm", dest);
+        found = !path_exists(dest) && !path_exists(from) && !path_exists(to);
+    }
+    if (!found) {
+        fail(s, err, errlen, "%s: too many damaged copies named %s.corrupt-%s*", s->path, s->path,
+             stamp);
+        return HL_EXIT_RUNTIME;
+    }
+    /* The main file goes last: a crash midway must not leave the old -wal next to a new empty
+     * votes.db, where SQLite would replay the damaged database's frames into it. */
+    static const char *const suffixes[] = {"-wal", "-shm", ""};
+    for (size_t i = 0; i < HL_ARRAY_LEN(suffixes); i++) {
+        snprintf(from, sizeof from, "%s%s", s->path, suffixes[i]);
+        snprintf(to, sizeof to, "%s%s", dest, suffixes[i]);
+        if (rename(from, to) != 0 && errno != ENOENT) {
+            fail(s, err, errlen, "%s: the database is damaged and cannot be moved aside to %s: %s",
+                 from, to, strerror(errno));
+            return HL_EXIT_RUNTIME;
+        }
+    }
+    /* Make the renames durable before new votes go into a fresh file of the old name. */
+    int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    log_warn("store: %s is damaged (%s while %s); moved it to %s and started a new, empty vote "
+             "database",
+             s->path, s->sql_msg, s->sql_what, dest);
+    return 0;
+}
+
+/* open_db, and if the file is damaged, move it aside and start a new one. */
+static int open_or_recover(store *s, char *err, size_t errlen)
+{
+    int rc = open_db(s);
+    if (rc != SQLITE_OK && is_corrupt(rc)) {
+        if (move_aside(s, err, errlen) != 0)
+            return HL_EXIT_RUNTIME;
+        rc = open_db(s);
+    }
+    if (rc != SQLITE_OK) {
+        fail(s, err, errlen, "%s: cannot open the vote database (%s): %s [SQLite code %d]", s->path,
+             s->sql_what, s->sql_msg, s->sql_rc);
+        return HL_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int store_open(store **out, const char *data_dir, const store_opts *opts, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    *out = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    store *s = xcalloc(1, sizeof *s);
+    if (!data_dir || !*data_dir) {
+        fail(s, err, errlen, "no data directory given for votes.db");
+        goto fail;
+    }
+    s->dir = xstrdup(data_dir);
+    size_t len = strlen(s->dir);
+    while (len > 1 && s->dir[len - 1] == '/')
+        s->dir[--len] = '\0';
+    if (util_mkdirs(s->dir) != 0) {
+        fail(s, err, errlen, "%s: cannot create the data directory: %s", s->dir, strerror(errno));
+        goto fail;
+    }
+    if (util_fmt(path, sizeof path, "%s/%s", s->dir, STORE_FILE) != 0) {
+        fail(s, err, errlen, "%s: data directory path too long", s->dir);
+        goto fail;
+    }
+    s->path = xstrdup(path);
+    if (opts) {
+        s->vfs = opts->vfs ? xstrdup(opts->vfs) : NULL;
+        s->response_interval_ms = opts->response_interval_ms;
+        s->extra_migrations = opts->extra_migrations;
+        s->n_extra_migrations = opts->extra_migrations ? opts->n_extra_migrations : 0;
+    }
+    if (open_or_recover(s, err, errlen) != 0)
+        goto fail;
+    *out = s;
+    return 0;
+fail:
+    store_close(s);
+    return HL_EXIT_RUNTIME;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    close_db(s, 0);
+    free(s->dir);
+    free(s->path);
+    free(s->vfs);
+    free(s);
+}
+
+/* The vote as given by the caller. */
+typedef struct {
+    const char *kiosk_id, *boot_id, *officer_code;
+    int rating;
+    int64_t created_at;
+    int pending;
+} vote_in;
+
+#define VOTE_CAP(field) sizeof(((store_vote *)0)->field)
+
+/* One attempt at recording a vote in its own transaction. SQLITE_OK, or the failing code with the
+ * failure noted and the transaction rolled back. */
+static int add_vote_once(store *s, const vote_in *in, store_vote *out)
+{
+    int rc = run(s, ST_BEGIN, "starting the transaction");
+    if (rc != SQLITE_OK)
+        goto fail;
+
+    sqlite3_stmt *st = s->st[ST_LAST_CREATED];
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sql_note(s, rc, NULL, "reading the previous vote's time");
+        sqlite3_reset(st);
+        goto fail;
+    }
+    int has_prev = sqlite3_column_type(st, 0) != SQLITE_NULL;
+    int64_t prev = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+
+    st = s->st[ST_NEXT_SEQ];
+    sqlite3_bind_text(st, 1, in->kiosk_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sql_note(s, rc, NULL, "reading the next sequence number");
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        goto fail;
+    }
+    int64_t seq = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+
+    /* Misuse: too soon after the latest vote of any officer. A clock that went backwards
+     * (previous > new) says nothing about the interval, so that vote counts. The unsigned
+     * difference cannot overflow once created_at >= prev. */
+    int misuse = has_prev && s->response_interval_ms > 0 && in->created_at >= prev &&
+                 (uint64_t)in->created_at - (uint64_t)prev < (uint64_t)s->response_interval_ms;
+
+    char uuid[37];
+    util_uuid_v4(uuid);
+    const char *state = in->pending ? STORE_SYNC_PENDING : STORE_SYNC_UNSENT;
+    st = s->st[ST_INSERT];
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->kiosk_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, seq);
+    sqlite3_bind_text(st, 4, in->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, in->officer_code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, in->rating);
+    sqlite3_bind_int64(st, 7, in->created_at);
+    sqlite3_bind_int(st, 8, misuse);
+    sqlite3_bind_text(st, 9, state, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        sql_note(s, rc, NULL, "inserting the vote");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        goto fail;
+
+    rc = run(s, ST_COMMIT, "committing");
+    if (rc != SQLITE_OK)
+        goto fail;
+
+    memset(out, 0, sizeof *out);
+    util_strlcpy(out->uuid, uuid, sizeof out->uuid);
+    util_strlcpy(out->kiosk_id, in->kiosk_id, sizeof out->kiosk_id);
+    out->seq = seq;
+    util_strlcpy(out->boot_id, in->boot_id, sizeof out->boot_id);
+    util_strlcpy(out->officer_code, in->officer_code, sizeof out->officer_code);
+    out->rating = in->rating;
+    util_strlcpy(out->reasons, "[]", sizeof out->reasons);
+    out->created_at = in->created_at;
+    out->misuse = misuse;
+    util_strlcpy(out->sync_state, state, sizeof out->sync_state);
+    return SQLITE_OK;
+fail:
+    rollback(s);
+    return rc;
+}
+
+/* After a statement reported corruption: close, move the file aside and open a fresh one. */
+static int recover_from_corruption(store *s, char *err, size_t errlen)
+{
+    close_db(s, 1);
+    if (move_aside(s, err, errlen) != 0)
+        return HL_EXIT_RUNTIME;
+    return open_or_recover(s, err, errlen);
+}
+
+int store_add_vote(store *s, const char *kiosk_id, const char *boot_id, const char *officer_code,
+                   int rating, int64_t created_at_ms, int pending, store_vote *out, char *err,
+                   size_t errlen)
+{
+    store_vote scratch;
+    if (!out)
+        out = &scratch;
+    if (err && errlen)
+        err[0] = '\0';
+    /* Checked here so that what is stored always fits store_vote when read back. */
+    if (!kiosk_id || !*kiosk_id || strlen(kiosk_id) >= VOTE_CAP(kiosk_id)) {
+        fail(s, err, errlen, "vote not saved: kiosk_id must be 1 to %zu bytes",
+             VOTE_CAP(kiosk_id) - 1);
+        return HL_EXIT_RUNTIME;
+    }
+    if (!boot_id || !*boot_id || strlen(boot_id) >= VOTE_CAP(boot_id)) {
+        fail(s, err, errlen, "vote not saved: boot_id must be 1 to %zu bytes",
+             VOTE_CAP(boot_id) - 1);
+        return HL_EXIT_RUNTIME;
+    }
+    if (!officer_code || strlen(officer_code) >= VOTE_CAP(officer_code)) {
+        fail(s, err, errlen, "vote not saved: officer_code must be at most %zu bytes",
+             VOTE_CAP(officer_code) - 1);
+        return HL_EXIT_RUNTIME;
+    }
+    if (rating < STORE_RATING_UNHAPPY || rating > STORE_RATING_VERY_HAPPY) {
+        fail(s, err, errlen, "vote not saved: rating %d is not 1, 2 or 3", rating);
+        return HL_EXIT_RUNTIME;
+    }
+    /* A failed recovery earlier left no connection: try again, the fault may have cleared. */
+    if (!s->db && open_or_recover(s, err, errlen) != 0)
+        return HL_EXIT_RUNTIME;
+
+    vote_in in = {kiosk_id, boot_id, officer_code, rating, created_at_ms, pending};
+    int rc = add_vote_once(s, &in, out);
+    if (rc != SQLITE_OK && is_corrupt(rc)) {
+        if (recover_from_corruption(s, err, errlen) != 0)
+            return HL_EXIT_RUNTIME;
+        rc = add_vote_once(s, &in, out);
+    }
+    if (rc != SQLITE_OK) {
+        fail(s, err, errlen, "%s: the vote was not saved (%s): %s [SQLite code %d]", s->path,
+             s->sql_what, s->sql_msg, s->sql_rc);
+        return HL_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int store_finish_vote(store *s, const char *uuid, const char *const *reason_codes, size_t n,
+                      char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!uuid || (n > 0 && !reason_codes)) {
+        fail(s, err, errlen, "reasons not saved: no vote uuid or no reason codes given");
+        return HL_EXIT_RUNTIME;
+    }
+    /* cJSON does the escaping, so any code (quotes, Vietnamese letters) stays valid JSON. */
+    cJSON *arr = cJSON_CreateArray();
+    int ok = arr != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (!reason_codes[i] || !*reason_codes[i]) {
+            cJSON_Delete(arr);
+            fail(s, err, errlen, "reasons not saved for vote %s: reason code %zu is empty", uuid,
+                 i + 1);
+            return HL_EXIT_RUNTIME;
+        }
+        cJSON *item = cJSON_CreateString(reason_codes[i]);
+        ok = item && cJSON_AddItemToArray(arr, item);
+        if (item && !ok)
+            cJSON_Delete(item);
+    }
+    char *json = ok ? cJSON_PrintUnformatted(arr) : NULL;
+    cJSON_Delete(arr);
+    if (!json) {
+        fail(s, err, errlen, "reasons not saved for vote %s: out of memory", uuid);
+        return HL_EXIT_RUNTIME;
+    }
+    if (strlen(json) >= VOTE_CAP(reasons)) {
+        fail(s, err, errlen, "reasons not saved for vote %s: %zu bytes of reasons, at most %zu",
+             uuid, strlen(json), VOTE_CAP(reasons) - 1);
+        cJSON_free(json);
+        return HL_EXIT_RUNTIME;
+    }
+    if (!s->db && open_or_recover(s, err, errlen) != 0) {
+        cJSON_free(json);
+        return HL_EXIT_RUNTIME;
+    }
+
+    int changed = 0;
+    int rc = run(s, ST_BEGIN, "starting the transaction");
+    if (rc == SQLITE_OK) {
+        sqlite3_stmt *st = s->st[ST_FINISH];
+        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) {
+            rc = SQLITE_OK;
+            changed = sqlite3_changes(s->db);
+        } else {
+            sql_note(s, rc, NULL, "updating the vote's reasons");
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+    if (rc == SQLITE_OK && changed == 1)
+        rc = run(s, ST_COMMIT, "committing");
+    cJSON_free(json);
+    if (rc != SQLITE_OK || changed != 1)
+        rollback(s);
+    if (rc != SQLITE_OK) {
+        char msg[HL_ERR_MAX];
+        snprintf(msg, sizeof msg, "%s: reasons not saved for vote %s (%s): %s [SQLite code %d]",
+                 s->path, uuid, s->sql_what, s->sql_msg, s->sql_rc);
+        /* The pending vote lives in the damaged file and stays there; what matters now is that
+         * the next citizen's vote goes into a healthy one. */
+        if (is_corrupt(rc))
+            recover_from_corruption(s, NULL, 0);
+        fail(s, err, errlen, "%s", msg);
+        return HL_EXIT_RUNTIME;
+    }
+    if (changed != 1) {
+        fail(s, err, errlen, "reasons not saved: vote %s is not pending (unknown or finished)",
+             uuid);
+        return HL_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    util_strlcpy(dst, t ? (const char *)t : "", cap);
+}
+
+int store_get_vote(store *s, const char *uuid, store_vote *out)
+{
+    if (!s->db || !uuid) {
+        fail(s, NULL, 0, "cannot read a vote: %s", s->db ? "no uuid given" : "database not open");
+        return -1;
+    }
+    sqlite3_stmt *st = s->st[ST_GET];
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st), result;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        copy_col(st, 0, out->uuid, sizeof out->uuid);
+        copy_col(st, 1, out->kiosk_id, sizeof out->kiosk_id);
+        out->seq = sqlite3_column_int64(st, 2);
+        copy_col(st, 3, out->boot_id, sizeof out->boot_id);
+        copy_col(st, 4, out->officer_code, sizeof out->officer_code);
+        out->rating = sqlite3_column_int(st, 5);
+        copy_col(st, 6, out->reasons, sizeof out->reasons);
+        out->created_at = sqlite3_column_int64(st, 7);
+        out->misuse = sqlite3_column_int(st, 8);
+        copy_col(st, 9, out->sync_state, sizeof out->sync_state);
+        result = 0;
+    } else if (rc == SQLITE_DONE) {
+        result = 1;
+    } else {
+        fail(s, NULL, 0, "%s: cannot read vote %s: %s [SQLite code %d]", s->path, uuid,
+             sqlite3_errmsg(s->db), rc);
+        result = -1;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return result;
+}
+
+int store_counts_get(store *s, store_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s->db) {
+        fail(s, NULL, 0, "%s: cannot count votes: database not open", s->path);
+        return HL_EXIT_RUNTIME;
+    }
+    sqlite3_stmt *st = s->st[ST_COUNTS];
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->total = sqlite3_column_int64(st, 0);
+        out->misuse = sqlite3_column_int64(st, 1);
+        out->unsent = sqlite3_column_int64(st, 2);
+        out->pending = sqlite3_column_int64(st, 3);
+        for (int r = 1; r <= 3; r++)
+            out->by_rating[r] = sqlite3_column_int64(st, 3 + r);
+    } else {
+        fail(s, NULL, 0, "%s: cannot count votes: %s [SQLite code %d]", s->path,
+             sqlite3_errmsg(s->db), rc);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : HL_EXIT_RUNTIME;
+}
+
+int store_pragma(store *s, const char *name, char *out, size_t outlen)
+{
+    char sql[64];
+    if (outlen)
+        out[0] = '\0';
+    size_t len = name ? strspn(name, "abcdefghijklmnopqrstuvwxyz_") : 0;
+    /* The name is pasted into SQL, so only a bare identifier is accepted. */
+    if (len == 0 || name[len] != '\0' || util_fmt(sql, sizeof sql, "PRAGMA %s", name) != 0) {
+        fail(s, NULL, 0, "not a pragma name: %s", name ? name : "(null)");
+        return HL_EXIT_RUNTIME;
+    }
+    if (!s->db) {
+        fail(s, NULL, 0, "%s: cannot read PRAGMA %s: database not open", s->path, name);
+        return HL_EXIT_RUNTIME;
+    }
+    if (query_text(s, sql, out, outlen, "reading a pragma") != SQLITE_OK) {
+        fail(s, NULL, 0, "%s: cannot read PRAGMA %s: %s", s->path, name, s->sql_msg);
+        return HL_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int store_schema_version(store *s)
+{
+    char val[32];
+    long v;
+    if (store_pragma(s, "user_version", val, sizeof val) != 0 ||
+        util_parse_int(val, 0, INT_MAX, &v) != 0)
+        return -1;
+    return (int)v;
+}
+
+const char *store_path(const store *s)
+{
+    return s->path;
+}
+
+const char *store_last_error(const store *s)
+{
+    return s->last_error;
+}

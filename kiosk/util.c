@@ -1,0 +1,229 @@
+/* util: allocation wrappers that abort on out-of-memory, random ids, files, strict parsing and
+ * the UTF-8/NFC check every content file goes through. */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+static void oom(size_t n)
+{
+    /* A kiosk that cannot allocate a few bytes cannot do anything useful: stop loudly and let the
+     * session's supervisor restart it, rather than limp on with half-built state. */
+    fprintf(stderr, "hailong: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        oom(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+void util_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "hailong: getrandom failed: %s\n", strerror(errno));
+            abort();
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+}
+
+void util_uuid_v4(char out[37])
+{
+    unsigned char b[16];
+    util_random_bytes(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    static const char hex[] = "0123456789abcdef";
+    int o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+uint32_t util_random_below(uint32_t n)
+{
+    if (n <= 1)
+        return 0;
+    /* Rejection sampling avoids modulo bias. */
+    uint32_t limit = UINT32_MAX - UINT32_MAX % n, r;
+    do {
+        util_random_bytes(&r, sizeof r);
+    } while (r >= limit);
+    return r % n;
+}
+
+char *util_read_file(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, len = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                int e = errno;
+                fclose(f);
+                free(buf);
+                errno = e ? e : EIO;
+                return NULL;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    buf[len] = '\0';
+    if (len_out)
+        *len_out = len;
+    return buf;
+}
+
+int util_file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int util_mkdirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    if (util_strlcpy(tmp, path, sizeof tmp) != 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat(tmp, &st) != 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+int util_strlcpy(char *dst, const char *src, size_t cap)
+{
+    if (cap == 0)
+        return -1;
+    size_t n = strlen(src);
+    if (n >= cap) {
+        memcpy(dst, src, cap - 1);
+        dst[cap - 1] = '\0';
+        return -1;
+    }
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int util_fmt(char *dst, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, cap, fmt, ap);
+    va_end(ap);
+    return (n < 0 || (size_t)n >= cap) ? -1 : 0;
+}
+
+int util_parse_int(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int util_utf8_is_nfc(const char *s, size_t *bad_offset)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t len = strlen(s);
+    /* Validate first, so the offset points at the broken byte rather than a later normalisation
+     * difference. */
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n < 0) {
+            if (bad_offset)
+                *bad_offset = i;
+            return 0;
+        }
+        i += (size_t)n;
+    }
+    utf8proc_uint8_t *nfc = utf8proc_NFC(p);
+    if (!nfc)
+        return 0;
+    int same = strcmp((const char *)nfc, s) == 0;
+    if (!same && bad_offset) {
+        size_t i = 0;
+        while (s[i] && (char)nfc[i] == s[i])
+            i++;
+        *bad_offset = i;
+    }
+    free(nfc);
+    return same;
+}

@@ -1,0 +1,46 @@
+/* util: allocation that aborts on out-of-memory, random ids, small file and string helpers.
+ * No SDL. Prefix: x* for allocation, util_ for the rest. */
+#ifndef HL_UTIL_H
+#define HL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes shared by every program (design notes §4). */
+enum { HL_EXIT_OK = 0, HL_EXIT_RUNTIME = 1, HL_EXIT_USAGE = 2 };
+
+/* Size of the error buffers that fallible functions fill ("file:line: field: what to do"). */
+#define HL_ERR_MAX 512
+
+#define HL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Fills buf with n bytes from the kernel's CSPRNG (getrandom). Aborts if that fails. */
+void util_random_bytes(void *buf, size_t n);
+/* Writes a random (version 4) UUID in lowercase, 36 chars + NUL. */
+void util_uuid_v4(char out[37]);
+/* Uniform random integer in [0, n). */
+uint32_t util_random_below(uint32_t n);
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees. NULL and errno on failure. */
+char *util_read_file(const char *path, size_t *len_out);
+int util_file_exists(const char *path);
+/* mkdir -p; 0 on success, -1 and errno otherwise. */
+int util_mkdirs(const char *path);
+
+/* Bounded copy that always terminates; returns 0, or -1 if truncated. */
+int util_strlcpy(char *dst, const char *src, size_t cap);
+/* snprintf that returns -1 when the output was truncated. */
+int util_fmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Strict integer parsing: whole string, base 10, within [min, max]. 0 on success. */
+int util_parse_int(const char *s, long min, long max, long *out);
+
+/* 1 if s is valid UTF-8 in Unicode normalisation form C; sets *bad_offset to the first bad byte. */
+int util_utf8_is_nfc(const char *s, size_t *bad_offset);
+
+#endif
