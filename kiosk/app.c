@@ -80,7 +80,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
         }
     }
     if (rc == 0) {
-        store_opts so = {.response_interval_ms = (int64_t)c->response_interval_s * 1000};
+        store_opts so = {.vfs = o->store_vfs,
+                         .response_interval_ms = (int64_t)c->response_interval_s * 1000};
         rc = store_open(&a->store, c->data_dir, &so, err, errlen);
     }
     if (rc == 0)

@@ -58,6 +58,8 @@ struct app {
 typedef struct {
     hl_clock *clock; /* required; the app does not own it */
     int headless;    /* software renderer, no vsync, window hidden (tests, bench) */
+    /* SQLite VFS for the store, NULL for the default; tests pass a fault-injecting one. */
+    const char *store_vfs;
 } app_opts;
 
 /* Loads content, opens the store and creates the window. Returns 0, HL_EXIT_USAGE (bad content or

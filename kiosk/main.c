@@ -123,7 +123,7 @@ int main(int argc, char **argv)
         clock = clk_fake(start);
         c.fullscreen = 0;
     }
-    app_opts o = {&clock, script != NULL};
+    app_opts o = {.clock = &clock, .headless = script != NULL};
     app *a;
     int rc = app_create(&a, &c, &o, err, sizeof err);
     if (rc != 0) {

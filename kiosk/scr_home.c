@@ -19,9 +19,10 @@ static void draw_desk(app *a, SDL_Rect main)
     int card_h = main.h * 30 / 100;
     scr_officer_card(a, ui_rect(main.x, main.y, main.w, card_h), a->officer);
     int y = main.y + card_h + m->u * 2;
-    int ph =
-        gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(main.x, y, main.w, m->u * 10),
-                      GFX_CENTER, a->content->msg.rate_prompt, 1);
+    SDL_Rect pr = ui_rect(main.x, y, main.w, m->u * 10);
+    const char *prompt = a->content->msg.rate_prompt;
+    int ppx = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 3, m->u * 4, pr, prompt);
+    int ph = gfx_text_wrap(a->gfx, GFX_BOLD, ppx, UI_TEXT, pr, GFX_CENTER, prompt, 1);
     y += ph + m->u * 2;
     scr_rating_buttons(a, ui_rect(main.x, y, main.w, main.y + main.h - y));
 }
