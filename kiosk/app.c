@@ -10,8 +10,12 @@
 #include "util.h"
 
 static const screen *const screens[SCR_COUNT] = {
-    [SCR_HOME] = &scr_home,       [SCR_PICK] = &scr_pick,     [SCR_RATE] = &scr_rate,
-    [SCR_REASONS] = &scr_reasons, [SCR_THANKS] = &scr_thanks, [SCR_ATTRACT] = &scr_attract,
+    [SCR_HOME] = &scr_home,     [SCR_PICK] = &scr_pick,
+    [SCR_RATE] = &scr_rate,     [SCR_REASONS] = &scr_reasons,
+    [SCR_THANKS] = &scr_thanks, [SCR_ATTRACT] = &scr_attract,
+    [SCR_PROCS] = &scr_procs,   [SCR_PROC_LIST] = &scr_proc_list,
+    [SCR_PROC] = &scr_proc,     [SCR_SEARCH] = &scr_search,
+    [SCR_FEES] = &scr_fees,     [SCR_DIRECTORY] = &scr_directory,
 };
 
 static int64_t now_mono(const app *a)
@@ -63,6 +67,25 @@ static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
     return 0;
 }
 
+/* procedures.json is optional (a commune may publish no procedures on the kiosk: then Home shows
+ * no entry for them); when present it must be valid, like all content. */
+static int load_procedures(app *a, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    if (util_fmt(path, sizeof path, "%s/procedures.json", a->cfg.content_dir) != 0) {
+        util_fmt(err, errlen, "%s: path too long", a->cfg.content_dir);
+        return HL_EXIT_USAGE;
+    }
+    if (!util_file_exists(path)) {
+        log_info("%s not found: the kiosk shows no procedures", path);
+        return 0;
+    }
+    int rc = proc_load(&a->procs, path, err, errlen);
+    if (rc == 0 && proc_index_build(&a->proc_ix, a->procs, err, errlen) != 0)
+        rc = HL_EXIT_RUNTIME;
+    return rc;
+}
+
 int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen)
 {
     *out = NULL;
@@ -79,6 +102,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
             rc = HL_EXIT_USAGE;
         }
     }
+    if (rc == 0)
+        rc = load_procedures(a, err, errlen);
     if (rc == 0) {
         store_opts so = {.vfs = o->store_vfs,
                          .response_interval_ms = (int64_t)c->response_interval_s * 1000};
@@ -91,6 +116,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
         if (!a->gfx)
             rc = HL_EXIT_USAGE; /* the bundled fonts are content: missing means a bad install */
     }
+    if (rc == 0)
+        a->qr = qr_view_new(a->ren);
     if (rc != 0) {
         app_destroy(a);
         return rc;
@@ -114,6 +141,7 @@ void app_destroy(app *a)
 {
     if (!a)
         return;
+    qr_view_free(a->qr);
     if (a->gfx)
         gfx_destroy(a->gfx);
     if (a->ren)
@@ -123,6 +151,8 @@ void app_destroy(app *a)
     if (a->win || a->ren)
         SDL_Quit();
     store_close(a->store);
+    proc_index_free(a->proc_ix);
+    proc_free(a->procs);
     content_free(a->content);
     free(a);
 }
@@ -136,6 +166,9 @@ void app_go(app *a, scr_id next)
     a->screen_deadline = CLK_NEVER;
     ui_cancel(&a->ui);
     ui_targets_clear(&a->ui);
+    scroll_reset(&a->scroll);
+    a->scroll_view = ui_rect(0, 0, 0, 0);
+    a->scroll_press = 0;
     if (screens[next]->enter)
         screens[next]->enter(a);
     /* Text of the screen just left is rarely needed again soon; keep memory flat. */
@@ -196,7 +229,33 @@ static void pointer_down(app *a, int x, int y)
         return;
     }
     ui_press(&a->ui, x, y);
+    a->scroll_press = ui_contains(a->scroll_view, x, y) && a->ui.fingers <= 1;
+    a->press_y = y;
     a->dirty = 1;
+}
+
+static void pointer_move(app *a, int x, int y)
+{
+    int slop = a->m.u * 3;
+    if (a->scroll.dragging) {
+        scroll_drag_move(&a->scroll, y, now_mono(a));
+        a->last_input_mono = now_mono(a);
+        a->dirty = 1;
+        return;
+    }
+    if (a->scroll_press && !a->ui.cancelled && abs(y - a->press_y) > slop) {
+        /* A finger travelling in a list scrolls it and taps nothing. */
+        scroll_drag_begin(&a->scroll, a->press_y, now_mono(a));
+        scroll_drag_move(&a->scroll, y, now_mono(a));
+        a->ui.cancelled = 1;
+        a->dirty = 1;
+        return;
+    }
+    if (a->ui.down && !a->ui.cancelled) {
+        ui_move(&a->ui, x, y, slop);
+        if (a->ui.cancelled)
+            a->dirty = 1;
+    }
 }
 
 static void pointer_up(app *a, int x, int y)
@@ -204,6 +263,11 @@ static void pointer_up(app *a, int x, int y)
     char id[UI_ID_MAX];
     int was_down = a->ui.down;
     a->last_input_mono = now_mono(a);
+    a->scroll_press = 0;
+    if (a->scroll.dragging) {
+        scroll_drag_end(&a->scroll, now_mono(a));
+        a->dirty = 1;
+    }
     if (ui_release(&a->ui, x, y, id, sizeof id)) {
         a->dirty = 1;
         if (screens[a->cur]->tap)
@@ -263,11 +327,7 @@ void app_handle_event(app *a, const SDL_Event *ev)
             break;
         x = ev->motion.x, y = ev->motion.y;
         to_pixels(a, &x, &y);
-        if (a->ui.down && !a->ui.cancelled) {
-            ui_move(&a->ui, x, y, a->m.u * 3);
-            if (a->ui.cancelled)
-                a->dirty = 1;
-        }
+        pointer_move(a, x, y);
         break;
     case SDL_MOUSEBUTTONUP:
         if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
@@ -284,12 +344,8 @@ void app_handle_event(app *a, const SDL_Event *ev)
             a->dirty = 1;
         break;
     case SDL_FINGERMOTION:
-        if (a->ui.down && !a->ui.cancelled) {
-            ui_move(&a->ui, (int)(ev->tfinger.x * a->m.w), (int)(ev->tfinger.y * a->m.h),
-                    a->m.u * 3);
-            if (a->ui.cancelled)
-                a->dirty = 1;
-        }
+        if (a->ui.fingers == 1)
+            pointer_move(a, (int)(ev->tfinger.x * a->m.w), (int)(ev->tfinger.y * a->m.h));
         break;
     case SDL_FINGERUP:
         ui_finger_up(&a->ui);
@@ -314,16 +370,25 @@ int64_t app_update(app *a)
         scr_id before = a->cur;
         const screen *s = screens[a->cur];
         int64_t next = CLK_NEVER;
-        if (!s->own_timeout) {
-            int64_t limit =
-                (int64_t)(a->cur == SCR_HOME ? a->cfg.idle_timeout_s : a->cfg.screen_timeout_s) *
-                1000;
-            int64_t idle_at = a->last_input_mono + limit;
+        if (s->idle != SCR_IDLE_OWN) {
+            int secs = s->idle == SCR_IDLE_HOME      ? a->cfg.idle_timeout_s
+                       : s->idle == SCR_IDLE_READING ? a->cfg.reading_timeout_s
+                                                     : a->cfg.screen_timeout_s;
+            int64_t idle_at = a->last_input_mono + (int64_t)secs * 1000;
             if (now >= idle_at && !a->ui.down) {
-                app_go(a, a->cur == SCR_HOME ? SCR_ATTRACT : SCR_HOME);
+                /* reading_timeout may be longer than idle_timeout: Home then counts from now,
+                 * or it would pass straight on to the attract screen without being seen. */
+                if (s->idle == SCR_IDLE_READING)
+                    a->last_input_mono = now;
+                app_go(a, s->idle == SCR_IDLE_HOME ? SCR_ATTRACT : SCR_HOME);
                 continue;
             }
             next = idle_at;
+        }
+        if (scroll_animate(&a->scroll, now)) {
+            /* Momentum: one frame per display refresh, only while the list is moving. */
+            a->dirty = 1;
+            next = min64(next, now + 16);
         }
         if (s->update)
             a->screen_deadline = s->update(a, now);

@@ -11,13 +11,17 @@
 #include "config.h"
 #include "content.h"
 #include "gfx.h"
+#include "proc.h"
+#include "qr.h"
 #include "screen.h"
+#include "scroll.h"
 #include "store.h"
 #include "ui.h"
 
 typedef enum { THANKS_POSITIVE, THANKS_APOLOGY, THANKS_ERROR } thanks_kind;
 
 #define APP_MAX_REASONS 32
+#define APP_MAX_RESULTS 200
 
 struct app {
     cfg cfg;
@@ -53,6 +57,25 @@ struct app {
     int64_t slogan_next;
     /* Lobby grid paging. */
     int pick_page;
+
+    /* Procedures, fees (NULL when the content has no procedures.json). */
+    proc_set *procs;
+    proc_index *proc_ix;
+    qr_view *qr;
+    size_t proc_field;  /* the field the list screen shows */
+    size_t proc_item;   /* the procedure the detail screen shows */
+    scr_id detail_back; /* where the detail screen's "back" goes */
+    double list_offset; /* list / fees scroll position kept while a procedure is open */
+    char query[64];     /* typed on the on-screen keyboard (ASCII: search folds) */
+    size_t results[APP_MAX_RESULTS];
+    int n_results; /* total matches (may exceed APP_MAX_RESULTS) */
+
+    /* The current screen's scrolling area (reset by app_go); screens register the view while
+     * drawing, the app turns drags inside it into scrolling. */
+    scroll scroll;
+    SDL_Rect scroll_view;
+    int scroll_press; /* the press started inside the view */
+    int press_y;
 };
 
 typedef struct {

@@ -40,6 +40,7 @@ static const key_def keys[] = {
     {"display", "height", K_INT, FIELD(height), 240, 4320, "pixels"},
     {"timing", "idle_timeout", K_INT, FIELD(idle_timeout_s), 10, 3600, "seconds"},
     {"timing", "screen_timeout", K_INT, FIELD(screen_timeout_s), 10, 600, "seconds"},
+    {"timing", "reading_timeout", K_INT, FIELD(reading_timeout_s), 10, 1800, "seconds"},
     {"timing", "thanks_duration", K_INT, FIELD(thanks_s), 2, 60, "seconds"},
     {"timing", "followup_timeout", K_INT, FIELD(followup_timeout_s), 5, 300, "seconds"},
     {"timing", "response_interval", K_INT, FIELD(response_interval_s), 0, 600, "seconds"},
@@ -88,6 +89,7 @@ void cfg_defaults(cfg *c)
     c->height = 800;
     c->idle_timeout_s = 90;
     c->screen_timeout_s = 45;
+    c->reading_timeout_s = 120;
     c->thanks_s = 6;
     c->followup_timeout_s = 25;
     c->response_interval_s = 5;

@@ -25,6 +25,7 @@ typedef struct {
     /* [timing], all in seconds */
     int idle_timeout_s;      /* idle_timeout = 90: Home -> attract screen */
     int screen_timeout_s;    /* screen_timeout = 45: any inner screen -> Home */
+    int reading_timeout_s;   /* reading_timeout = 120: procedures, fees, directory -> Home */
     int thanks_s;            /* thanks_duration = 6: thank-you / apology screen */
     int followup_timeout_s;  /* followup_timeout = 25: reasons screen gives up on its own */
     int response_interval_s; /* response_interval = 5: presses closer than this are misuse */

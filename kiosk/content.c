@@ -12,51 +12,9 @@
 #include <cjson/cJSON.h>
 #include <utf8proc.h>
 
+#include "jsonv.h"
 #include "log.h"
 #include "util.h"
-
-/* Where we are, for messages. */
-typedef struct {
-    char file[PATH_MAX]; /* the file being checked */
-    char *err;
-    size_t errlen;
-} jctx;
-
-static int jfail(jctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int jfail(jctx *x, const char *fmt, ...)
-{
-    char what[HL_ERR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    util_fmt(x->err, x->errlen, "%s: %s", x->file, what);
-    return HL_EXIT_USAGE;
-}
-
-/* "officers[2]" + "name" -> "officers[2].name"; a top-level key is just its name. */
-static void field_path(char *dst, size_t cap, const char *where, const char *key)
-{
-    if (*where)
-        util_fmt(dst, cap, "%s.%s", where, key);
-    else
-        util_strlcpy(dst, key, cap);
-}
-
-/* Up to ~40 bytes of s for a message, cut on a UTF-8 boundary. */
-static void shorten(char *dst, size_t cap, const char *s)
-{
-    size_t lim = cap - 4 < 40 ? cap - 4 : 40, n = strlen(s);
-    if (n <= lim) {
-        util_strlcpy(dst, s, cap);
-        return;
-    }
-    while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80)
-        lim--;
-    memcpy(dst, s, lim);
-    memcpy(dst + lim, "...", 4);
-}
 
 static int is_code(const char *s)
 {
@@ -71,218 +29,69 @@ static int is_code(const char *s)
     return 1;
 }
 
-static const char *json_type_name(const cJSON *j)
-{
-    if (cJSON_IsNumber(j))
-        return "a number";
-    if (cJSON_IsBool(j))
-        return "true/false";
-    if (cJSON_IsNull(j))
-        return "null";
-    if (cJSON_IsArray(j))
-        return "a list [...]";
-    if (cJSON_IsObject(j))
-        return "an object {...}";
-    return "text";
-}
-
-/* Every string the kiosk shows goes through here: the renderer and the search need valid UTF-8 in
- * NFC, and a stray control character would draw as a box. Line breaks are allowed in long texts. */
-static int check_text(jctx *x, const char *path, const char *s, int allow_newline)
-{
-    size_t bad;
-    if (!util_utf8_is_nfc(s, &bad)) {
-        utf8proc_int32_t cp;
-        if (utf8proc_iterate((const utf8proc_uint8_t *)s + bad, -1, &cp) < 0)
-            return jfail(x,
-                         "%s: is not valid UTF-8 (bad byte at offset %zu); save the file as UTF-8",
-                         path, bad);
-        return jfail(x,
-                     "%s: is not NFC Unicode (at byte %zu); save the file as UTF-8 NFC "
-                     "(composed accents, as most editors and keyboards write them)",
-                     path, bad);
-    }
-    for (size_t i = 0; s[i]; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if ((ch < 0x20 && !(allow_newline && ch == '\n')) || ch == 0x7f)
-            return jfail(x, "%s: contains a control character (U+%04X at byte %zu); remove it",
-                         path, ch, i);
-    }
-    return 0;
-}
-
 enum {
-    F_REQUIRED = 1, /* must be present and not blank */
-    F_CODE = 2,     /* [A-Za-z0-9_-]{1,31} */
-    F_MULTILINE = 4 /* may contain \n */
+    F_REQUIRED = JV_REQUIRED,   /* must be present and not blank */
+    F_MULTILINE = JV_MULTILINE, /* may contain \n */
+    F_CODE = 0x100              /* [A-Za-z0-9_-]{1,31} */
 };
 
-/* Reads obj[key] as a string into *out (heap). Optional and absent: "". */
-static int get_str(jctx *x, const cJSON *obj, const char *where, const char *key, int flags,
+/* jv_get_str, plus the code rule this file's codes and ids follow. */
+static int get_str(jv_ctx *x, const cJSON *obj, const char *where, const char *key, int flags,
                    const char *hint, char **out)
 {
-    char path[160];
-    field_path(path, sizeof path, where, key);
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!j) {
-        if (flags & F_REQUIRED)
-            return jfail(x, "%s: missing; %s", path, hint);
-        *out = xstrdup("");
-        return 0;
-    }
-    if (!cJSON_IsString(j) || !j->valuestring)
-        return jfail(x, "%s: is %s; write it as text in double quotes (%s)", path,
-                     json_type_name(j), hint);
-    const char *s = j->valuestring;
-    int rc = check_text(x, path, s, flags & F_MULTILINE);
-    if (rc)
+    int rc = jv_get_str(x, obj, where, key, flags & ~F_CODE, hint, out);
+    if (rc || !(flags & F_CODE) || is_code(*out))
         return rc;
-    const char *t = s;
-    while (*t == ' ')
-        t++;
-    if ((flags & F_REQUIRED) && !*t)
-        return jfail(x, "%s: empty; %s", path, hint);
-    if ((flags & F_CODE) && !is_code(s)) {
-        char q[64];
-        shorten(q, sizeof q, s);
-        return jfail(x,
-                     "%s: \"%s\" is not a valid code; use 1 to %d letters A-Z a-z, digits, "
-                     "'-' or '_' (no spaces or accents), e.g. \"tp-hung\"",
-                     path, q, CONTENT_CODE_MAX);
-    }
-    *out = xstrdup(s);
-    return 0;
-}
-
-/* Unknown keys are errors, so a misspelt optional field ("phnoe") is not silently ignored; keys
- * starting with '_' are comments. Duplicate keys are errors too (cJSON would keep the first). */
-static int check_keys(jctx *x, const cJSON *obj, const char *where, const char *const *allowed)
-{
-    for (const cJSON *a = obj->child; a; a = a->next) {
-        const char *k = a->string ? a->string : "";
-        char path[160];
-        field_path(path, sizeof path, where, k);
-        for (const cJSON *b = obj->child; b != a; b = b->next)
-            if (b->string && strcmp(b->string, k) == 0)
-                return jfail(x, "%s: appears twice; keep one", path);
-        if (k[0] == '_')
-            continue;
-        int ok = 0;
-        for (size_t i = 0; allowed[i]; i++)
-            if (strcmp(allowed[i], k) == 0)
-                ok = 1;
-        if (!ok) {
-            char list[256] = "";
-            for (size_t i = 0; allowed[i]; i++) {
-                size_t used = strlen(list);
-                util_fmt(list + used, sizeof list - used, "%s%s", i ? ", " : "", allowed[i]);
-            }
-            return jfail(x,
-                         "%s: unknown field; the fields are %s (names starting with _ are "
-                         "comments)",
-                         path, list);
-        }
-    }
-    return 0;
+    char path[JV_PATH_MAX], q[64];
+    jv_path(path, sizeof path, where, key);
+    jv_shorten(q, sizeof q, *out);
+    free(*out);
+    *out = NULL;
+    return jv_fail(x,
+                   "%s: \"%s\" is not a valid code; use 1 to %d letters A-Z a-z, digits, "
+                   "'-' or '_' (no spaces or accents), e.g. \"tp-hung\"",
+                   path, q, CONTENT_CODE_MAX);
 }
 
 /* Reads and parses dir/name; checks it is an object with "format": 1. */
-static int load_json(jctx *x, const char *dir, const char *name, cJSON **root)
+static int load_json(jv_ctx *x, const char *dir, const char *name, cJSON **root)
 {
     *root = NULL;
     util_fmt(x->file, sizeof x->file, "%s/%s", dir, name);
     size_t len;
     char *buf = util_read_file(x->file, &len);
     if (!buf)
-        return jfail(x, "cannot open: %s", strerror(errno));
-    if (len >= 2 && (((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE) ||
-                     ((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF))) {
-        free(buf);
-        return jfail(x, "is saved as UTF-16; save it as UTF-8");
-    }
-    const char *nul = memchr(buf, '\0', len);
-    const char *end = NULL;
-    cJSON *j = nul ? NULL : cJSON_ParseWithOpts(buf, &end, 1);
-    if (!j) {
-        /* cJSON reports only an offset; IT staff need the line and column an editor shows. */
-        const char *pos = nul ? nul : end ? end : cJSON_GetErrorPtr();
-        if (!pos || pos < buf || pos > buf + len)
-            pos = buf + len;
-        int line = 1, col = 1;
-        for (const char *s = buf; s < pos; s++) {
-            if (*s == '\n') {
-                line++;
-                col = 1;
-            } else if (((unsigned char)*s & 0xC0) != 0x80) {
-                col++; /* count characters, not bytes */
-            }
-        }
-        char near[64] = "";
-        size_t n = 0, left = (size_t)(buf + len - pos);
-        while (n < left && n < 24 && pos[n] != '\n' && pos[n] != '\r')
-            n++;
-        while (n > 0 && n < left && ((unsigned char)pos[n] & 0xC0) == 0x80)
-            n--;
-        memcpy(near, pos, n);
-        near[n] = '\0';
-        if (nul)
-            util_fmt(x->err, x->errlen,
-                     "%s:%d:%d: contains a NUL byte; save the file as UTF-8 text", x->file, line,
-                     col);
-        else if (n == 0 && left <= 1)
-            util_fmt(x->err, x->errlen,
-                     "%s:%d:%d: JSON syntax error near the end of the file; "
-                     "check for a missing } or ]",
-                     x->file, line, col);
-        else
-            util_fmt(x->err, x->errlen,
-                     "%s:%d:%d: JSON syntax error near \"%s\"; check the "
-                     "commas, quotes and brackets around there",
-                     x->file, line, col, near);
-        free(buf);
-        return HL_EXIT_USAGE;
-    }
+        return jv_fail(x, "cannot open: %s", strerror(errno));
+    int rc = jv_parse(x, buf, len, CONTENT_FORMAT, root);
     free(buf);
-    *root = j;
-    if (!cJSON_IsObject(j))
-        return jfail(x, "the top level is %s; it must be an object { \"format\": %d, ... }",
-                     json_type_name(j), CONTENT_FORMAT);
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "format");
-    if (!f)
-        return jfail(x, "format: missing; add \"format\": %d at the top level", CONTENT_FORMAT);
-    if (!cJSON_IsNumber(f) || f->valuedouble != CONTENT_FORMAT)
-        return jfail(x,
-                     "format: must be %d (this kiosk reads format %d); check the file was "
-                     "made for this version",
-                     CONTENT_FORMAT, CONTENT_FORMAT);
-    return 0;
+    return rc;
 }
 
 /* root[key] must be a list of objects of n within [min, max]. */
-static int get_list(jctx *x, const cJSON *root, const char *key, size_t min, size_t max,
+static int get_list(jv_ctx *x, const cJSON *root, const char *key, size_t min, size_t max,
                     const char *what, const cJSON **out, size_t *n_out)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!a)
-        return jfail(x, "%s: missing; add \"%s\": [ ... ] with the %s", key, key, what);
+        return jv_fail(x, "%s: missing; add \"%s\": [ ... ] with the %s", key, key, what);
     if (!cJSON_IsArray(a))
-        return jfail(x, "%s: is %s; it must be a list [ ... ] of %s", key, json_type_name(a), what);
+        return jv_fail(x, "%s: is %s; it must be a list [ ... ] of %s", key, jv_type_name(a), what);
     size_t n = (size_t)cJSON_GetArraySize(a);
     if (n < min)
-        return jfail(x, "%s: empty; list at least one of the %s", key, what);
+        return jv_fail(x, "%s: empty; list at least one of the %s", key, what);
     if (n > max)
-        return jfail(x, "%s: %zu entries; at most %zu fit on the screen", key, n, max);
+        return jv_fail(x, "%s: %zu entries; at most %zu fit on the screen", key, n, max);
     size_t i = 0;
     for (const cJSON *e = a->child; e; e = e->next, i++)
         if (!cJSON_IsObject(e))
-            return jfail(x, "%s[%zu]: is %s; each entry must be an object { ... }", key, i,
-                         json_type_name(e));
+            return jv_fail(x, "%s[%zu]: is %s; each entry must be an object { ... }", key, i,
+                           jv_type_name(e));
     *out = a;
     *n_out = n;
     return 0;
 }
 
-static int load_commune(jctx *x, const char *dir, content *c)
+static int load_commune(jv_ctx *x, const char *dir, content *c)
 {
     cJSON *root;
     int rc = load_json(x, dir, "commune.json", &root);
@@ -292,7 +101,7 @@ static int load_commune(jctx *x, const char *dir, content *c)
         "rate_prompt",   "pick_prompt",  "reasons_prompt", "thanks_title", "thanks_text",
         "apology_title", "apology_text", "error_title",    "error_text",   NULL};
     if (!rc)
-        rc = check_keys(x, root, "", top);
+        rc = jv_check_keys(x, root, "", top);
     if (!rc)
         rc = get_str(x, root, "", "commune_name", F_REQUIRED,
                      "the commune's name, shown on every screen, e.g. \"UBND xã Bom Bo\"",
@@ -311,13 +120,13 @@ static int load_commune(jctx *x, const char *dir, content *c)
     if (!rc) {
         m = cJSON_GetObjectItemCaseSensitive(root, "messages");
         if (!m)
-            rc = jfail(x, "messages: missing; add \"messages\": { ... } with the sentences the "
-                          "kiosk shows");
+            rc = jv_fail(x, "messages: missing; add \"messages\": { ... } with the sentences the "
+                            "kiosk shows");
         else if (!cJSON_IsObject(m))
-            rc = jfail(x, "messages: is %s; it must be an object { ... }", json_type_name(m));
+            rc = jv_fail(x, "messages: is %s; it must be an object { ... }", jv_type_name(m));
     }
     if (!rc)
-        rc = check_keys(x, m, "messages", msg_keys);
+        rc = jv_check_keys(x, m, "messages", msg_keys);
     char **msg_out[] = {&c->msg.rate_prompt,  &c->msg.pick_prompt, &c->msg.reasons_prompt,
                         &c->msg.thanks_title, &c->msg.thanks_text, &c->msg.apology_title,
                         &c->msg.apology_text, &c->msg.error_title, &c->msg.error_text};
@@ -328,7 +137,7 @@ static int load_commune(jctx *x, const char *dir, content *c)
     return rc;
 }
 
-static int load_slogans(jctx *x, const char *dir, content *c)
+static int load_slogans(jv_ctx *x, const char *dir, content *c)
 {
     cJSON *root;
     const cJSON *list = NULL;
@@ -337,7 +146,7 @@ static int load_slogans(jctx *x, const char *dir, content *c)
     static const char *const fields[] = {"id", "title", "text", NULL};
     int rc = load_json(x, dir, "slogans.json", &root);
     if (!rc)
-        rc = check_keys(x, root, "", top);
+        rc = jv_check_keys(x, root, "", top);
     if (!rc)
         rc = get_list(x, root, "slogans", 1, 1000, "slogans", &list, &n);
     if (!rc) {
@@ -349,7 +158,7 @@ static int load_slogans(jctx *x, const char *dir, content *c)
         content_slogan *s = &c->slogans[i];
         char where[32];
         util_fmt(where, sizeof where, "slogans[%zu]", i);
-        rc = check_keys(x, e, where, fields);
+        rc = jv_check_keys(x, e, where, fields);
         if (!rc)
             rc = get_str(x, e, where, "id", F_REQUIRED | F_CODE,
                          "every slogan needs an id, e.g. \"nam-biet\"", &s->id);
@@ -361,8 +170,8 @@ static int load_slogans(jctx *x, const char *dir, content *c)
                          "every slogan needs its text", &s->text);
         for (size_t k = 0; !rc && k < i; k++)
             if (strcmp(c->slogans[k].id, s->id) == 0)
-                rc = jfail(x, "%s.id: \"%s\" is already used by slogans[%zu]; ids must be unique",
-                           where, s->id, k);
+                rc = jv_fail(x, "%s.id: \"%s\" is already used by slogans[%zu]; ids must be unique",
+                             where, s->id, k);
     }
     cJSON_Delete(root);
     return rc;
@@ -370,7 +179,7 @@ static int load_slogans(jctx *x, const char *dir, content *c)
 
 /* The photo is optional: a missing file is logged and drawn as a placeholder, because a kiosk
  * that refuses to start over one photo helps nobody. */
-static int officer_photo(jctx *x, const char *dir, const char *where, const char *rel, char **out)
+static int officer_photo(jv_ctx *x, const char *dir, const char *where, const char *rel, char **out)
 {
     *out = NULL;
     if (!*rel)
@@ -378,7 +187,7 @@ static int officer_photo(jctx *x, const char *dir, const char *where, const char
     char abs[PATH_MAX];
     if ((rel[0] == '/' ? util_strlcpy(abs, rel, sizeof abs)
                        : util_fmt(abs, sizeof abs, "%s/%s", dir, rel)) != 0)
-        return jfail(x, "%s.photo: path too long", where);
+        return jv_fail(x, "%s.photo: path too long", where);
     if (!util_file_exists(abs)) {
         log_warn("%s: %s.photo: %s not found; a placeholder is shown", x->file, where, abs);
         return 0;
@@ -387,17 +196,17 @@ static int officer_photo(jctx *x, const char *dir, const char *where, const char
     return 0;
 }
 
-static int load_officers(jctx *x, const char *dir, content *c)
+static int load_officers(jv_ctx *x, const char *dir, content *c)
 {
     cJSON *root;
     const cJSON *list = NULL;
     size_t n = 0;
     static const char *const top[] = {"format", "officers", NULL};
-    static const char *const fields[] = {"code",  "name",  "title", "counter",
-                                         "phone", "photo", NULL};
+    static const char *const fields[] = {"code",  "name",  "title",  "counter",
+                                         "phone", "photo", "duties", NULL};
     int rc = load_json(x, dir, "officers.json", &root);
     if (!rc)
-        rc = check_keys(x, root, "", top);
+        rc = jv_check_keys(x, root, "", top);
     if (!rc)
         rc = get_list(x, root, "officers", 1, 100000, "officers", &list, &n);
     if (!rc) {
@@ -409,7 +218,7 @@ static int load_officers(jctx *x, const char *dir, content *c)
         content_officer *o = &c->officers[i];
         char where[32], *photo = NULL;
         util_fmt(where, sizeof where, "officers[%zu]", i);
-        rc = check_keys(x, e, where, fields);
+        rc = jv_check_keys(x, e, where, fields);
         if (!rc)
             rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
                          "every officer needs a unique code, e.g. \"tp-hung\"", &o->code);
@@ -423,11 +232,14 @@ static int load_officers(jctx *x, const char *dir, content *c)
             rc = get_str(x, e, where, "counter", 0, "the counter the officer sits at, e.g. \"1\"",
                          &o->counter);
         if (!rc && strlen(o->counter) > CONTENT_CODE_MAX)
-            rc = jfail(x, "%s.counter: too long; at most %d bytes, e.g. \"1\" or \"Quầy 1\"", where,
-                       CONTENT_CODE_MAX);
+            rc = jv_fail(x, "%s.counter: too long; at most %d bytes, e.g. \"1\" or \"Quầy 1\"",
+                         where, CONTENT_CODE_MAX);
         if (!rc)
             rc = get_str(x, e, where, "phone", 0, "a public phone number, e.g. \"0271 3xxx xxx\"",
                          &o->phone);
+        if (!rc)
+            rc = get_str(x, e, where, "duties", F_MULTILINE,
+                         "what the officer handles, for the officer directory", &o->duties);
         if (!rc)
             rc = get_str(x, e, where, "photo", 0,
                          "a picture file relative to the content folder, e.g. "
@@ -438,15 +250,15 @@ static int load_officers(jctx *x, const char *dir, content *c)
         free(photo);
         for (size_t k = 0; !rc && k < i; k++)
             if (strcmp(c->officers[k].code, o->code) == 0)
-                rc = jfail(x,
-                           "%s.code: \"%s\" is already used by officers[%zu]; codes must be unique",
-                           where, o->code, k);
+                rc = jv_fail(
+                    x, "%s.code: \"%s\" is already used by officers[%zu]; codes must be unique",
+                    where, o->code, k);
     }
     cJSON_Delete(root);
     return rc;
 }
 
-static int load_reasons(jctx *x, const char *dir, content *c)
+static int load_reasons(jv_ctx *x, const char *dir, content *c)
 {
     cJSON *root;
     const cJSON *list = NULL;
@@ -455,7 +267,7 @@ static int load_reasons(jctx *x, const char *dir, content *c)
     static const char *const fields[] = {"code", "label", NULL};
     int rc = load_json(x, dir, "reasons.json", &root);
     if (!rc)
-        rc = check_keys(x, root, "", top);
+        rc = jv_check_keys(x, root, "", top);
     if (!rc)
         rc = get_list(x, root, "reasons", 0, CONTENT_MAX_REASONS, "reasons", &list, &n);
     if (!rc && n) {
@@ -467,7 +279,7 @@ static int load_reasons(jctx *x, const char *dir, content *c)
         content_reason *r = &c->reasons[i];
         char where[32];
         util_fmt(where, sizeof where, "reasons[%zu]", i);
-        rc = check_keys(x, e, where, fields);
+        rc = jv_check_keys(x, e, where, fields);
         if (!rc)
             rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
                          "every reason needs a code, e.g. \"cham-tre\"", &r->code);
@@ -476,9 +288,9 @@ static int load_reasons(jctx *x, const char *dir, content *c)
                          "every reason needs the label shown on its button", &r->label);
         for (size_t k = 0; !rc && k < i; k++)
             if (strcmp(c->reasons[k].code, r->code) == 0)
-                rc = jfail(x,
-                           "%s.code: \"%s\" is already used by reasons[%zu]; codes must be unique",
-                           where, r->code, k);
+                rc = jv_fail(
+                    x, "%s.code: \"%s\" is already used by reasons[%zu]; codes must be unique",
+                    where, r->code, k);
     }
     cJSON_Delete(root);
     return rc;
@@ -487,7 +299,7 @@ static int load_reasons(jctx *x, const char *dir, content *c)
 int content_load(content **out, const char *dir, char *err, size_t errlen)
 {
     *out = NULL;
-    jctx x = {.err = err, .errlen = errlen};
+    jv_ctx x = {.err = err, .errlen = errlen};
     /* Photos are stored as absolute paths, so the directory is resolved once here. */
     char abs[PATH_MAX];
     if (!realpath(dir, abs)) {
@@ -532,6 +344,7 @@ void content_free(content *c)
         free(o->title);
         free(o->counter);
         free(o->phone);
+        free(o->duties);
         free(o->photo);
     }
     free(c->officers);

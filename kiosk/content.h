@@ -21,6 +21,7 @@ typedef struct {
     char *title;   /* "Công chức Tư pháp - Hộ tịch" */
     char *counter; /* "1" or "Quầy 1"; matched against cfg.counter */
     char *phone;   /* public phone number, may be "" */
+    char *duties;  /* what the officer handles (officer directory), may be "" */
     char *photo;   /* absolute path of an existing file, or NULL (placeholder is drawn) */
 } content_officer;
 

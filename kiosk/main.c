@@ -2,15 +2,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "log.h"
+#include "proc.h"
 #include "script.h"
 #include "util.h"
 
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: hailong-kiosk [OPTIONS]\n"
+                 "       hailong-kiosk import-procedures FILE [--config FILE | --content-dir DIR]\n"
                  "Runs the Hài lòng satisfaction kiosk (fullscreen unless --windowed).\n"
                  "Without --config it runs on the bundled demo content.\n"
                  "\n"
@@ -26,7 +29,27 @@ static void usage(FILE *out)
                  "  --help             show this help\n"
                  "  --version          print the version\n"
                  "\n"
+                 "Subcommands (each has --help):\n"
+                 "  import-procedures  check a procedures CSV or JSON file and install it as\n"
+                 "                     <content_dir>/procedures.json\n"
+                 "\n"
                  "Exit status: 0 ok, 1 runtime failure, 2 bad usage, configuration or content.\n");
+}
+
+/* Benchmark hook (bench/bench_kiosk.c, docs/PERFORMANCE.md): with HAILONG_BENCH_FIRST_FRAME=1 the
+ * kiosk starts as usual, presents its first frame exactly as app_run's first round does, prints
+ * "first-frame <CLOCK_MONOTONIC ns>" on stdout and exits 0, so a parent can time start -> first
+ * frame. Not for production use. */
+static int bench_first_frame(app *a)
+{
+    app_update(a);
+    if (!app_render(a))
+        return HL_EXIT_RUNTIME;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    printf("first-frame %lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    fflush(stdout);
+    return HL_EXIT_OK;
 }
 
 static int bad_usage(const char *msg)
@@ -53,8 +76,83 @@ static int parse_size(const char *s, int *w, int *h)
     return 0;
 }
 
+static void import_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: hailong-kiosk import-procedures FILE [--config FILE | --content-dir DIR]\n"
+            "Checks FILE, the administrative procedures as CSV (Excel: \"CSV UTF-8\") or JSON,\n"
+            "and only if all of it is valid writes it as <content_dir>/procedures.json,\n"
+            "replacing the old file in one step. On any error nothing is written.\n"
+            "See docs/PROCEDURES.md for the columns and fields.\n"
+            "\n"
+            "Options:\n"
+            "  --config FILE      take content_dir from this kiosk configuration\n"
+            "  --content-dir DIR  write into DIR instead\n"
+            "                     (default: the configuration's, else the bundled demo content)\n"
+            "  --help             show this help\n"
+            "\n"
+            "Exit status: 0 imported, 1 could not write, 2 bad usage or a mistake in FILE\n"
+            "(the message names the file, the line or record, the column and the fix).\n");
+}
+
+/* hailong-kiosk import-procedures FILE [--config FILE | --content-dir DIR]; args after the
+ * subcommand's name. */
+static int cmd_import_procedures(int argc, char **argv)
+{
+    const char *src = NULL, *config_path = NULL, *content_dir = NULL;
+    char msg[HL_ERR_MAX];
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            import_usage(stdout);
+            return HL_EXIT_OK;
+        } else if (strcmp(arg, "--config") == 0 || strcmp(arg, "--content-dir") == 0) {
+            if (i + 1 >= argc)
+                return (snprintf(msg, sizeof msg, "import-procedures: %s needs a value", arg),
+                        bad_usage(msg));
+            if (strcmp(arg, "--config") == 0)
+                config_path = argv[++i];
+            else
+                content_dir = argv[++i];
+        } else if (arg[0] == '-' && arg[1]) {
+            return (snprintf(msg, sizeof msg, "import-procedures: unknown option \"%s\"", arg),
+                    bad_usage(msg));
+        } else if (src) {
+            return (snprintf(msg, sizeof msg, "import-procedures: one FILE only (got \"%s\")", arg),
+                    bad_usage(msg));
+        } else {
+            src = arg;
+        }
+    }
+    if (!src)
+        return bad_usage("import-procedures: which FILE? e.g. hailong-kiosk import-procedures "
+                         "thu-tuc.csv --config /etc/hailong/kiosk.ini");
+    if (config_path && content_dir)
+        return bad_usage("import-procedures: give --config or --content-dir, not both");
+    cfg c;
+    char err[HL_ERR_MAX], dest[PATH_MAX + 32];
+    cfg_defaults(&c);
+    if (config_path && cfg_load(&c, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "hailong-kiosk: %s\n", err);
+        return HL_EXIT_USAGE;
+    }
+    if (util_fmt(dest, sizeof dest, "%s/procedures.json",
+                 content_dir ? content_dir : c.content_dir))
+        return bad_usage("import-procedures: content folder path too long");
+    size_t n = 0;
+    int rc = proc_import(src, dest, &n, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "hailong-kiosk: %s\n", err);
+        return rc;
+    }
+    printf("Imported %zu procedures into %s\n", n, dest);
+    return HL_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "import-procedures") == 0)
+        return cmd_import_procedures(argc - 2, argv + 2);
     const char *config_path = NULL, *data_dir = NULL, *script = NULL, *clock_at = NULL;
     int windowed = 0, ww = 0, wh = 0;
     char msg[HL_ERR_MAX];
@@ -135,7 +233,8 @@ int main(int argc, char **argv)
         if (rc != 0)
             fprintf(stderr, "hailong-kiosk: %s\n", err);
     } else {
-        rc = app_run(a);
+        const char *ff = getenv("HAILONG_BENCH_FIRST_FRAME");
+        rc = ff && strcmp(ff, "1") == 0 ? bench_first_frame(a) : app_run(a);
     }
     app_destroy(a);
     return rc;

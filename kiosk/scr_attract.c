@@ -28,7 +28,11 @@ static void attract_draw(app *a)
     int64_t period = (int64_t)a->cfg.attract_shift_s * 1000;
     size_t k = (size_t)((clk_mono_ms(a->clock) - a->entered_mono) / period) % sizeof shift_x;
     int dx = shift_x[k] * m->u, dy = shift_y[k] * m->u;
-    SDL_Rect r = {m->w / 10 + dx, m->h / 10 + dy, m->w * 8 / 10, m->h * 62 / 100};
+    /* The slogan and the two lines under it, centred as one block. */
+    int foot = m->u * 6 + gfx_line_height(a->gfx, GFX_BOLD, m->u * 4) +
+               gfx_line_height(a->gfx, GFX_REGULAR, m->u * 3);
+    int ph = m->h * 62 / 100;
+    SDL_Rect r = {m->w / 10 + dx, (m->h - ph - foot) / 2 + dy, m->w * 8 / 10, ph};
     scr_slogan_panel(a, r, 1);
     SDL_Color soft = {0xDC, 0xE6, 0xF7, 0xFF};
     int y = r.y + r.h + m->u * 4;
@@ -43,4 +47,5 @@ static void attract_draw(app *a)
     gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, m->w / 2 + dx, y, GFX_CENTER, line);
 }
 
-const screen scr_attract = {"attract", 1, NULL, NULL, NULL, attract_update, attract_draw};
+const screen scr_attract = {"attract", SCR_IDLE_OWN,   NULL,        NULL,
+                            NULL,      attract_update, attract_draw};

@@ -168,3 +168,74 @@ void scr_back_button(app *a, SDL_Rect r)
 {
     ui_button(&a->ui, a->gfx, &a->m, "back", r, "‹  Quay lại", UI_BTN_SECONDARY);
 }
+
+SDL_Rect scr_title_bar(app *a, const char *title)
+{
+    const ui_metrics *m = &a->m;
+    SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
+    int bar_h = m->u * 10;
+    scr_back_button(a, ui_rect(body.x, body.y, m->u * 26, bar_h));
+    SDL_Rect t = {body.x + m->u * 29, body.y, body.w - m->u * 29, bar_h};
+    int px = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 3, m->u * 5, t, title);
+    int h = gfx_text_wrap(a->gfx, GFX_BOLD, px, UI_TEXT, t, GFX_LEFT, title, 0);
+    t.y += (t.h - h) / 2;
+    gfx_text_wrap(a->gfx, GFX_BOLD, px, UI_TEXT, t, GFX_LEFT, title, 1);
+    int top = body.y + bar_h + m->u * 2;
+    return ui_rect(body.x, top, body.w, body.y + body.h - top);
+}
+
+SDL_Rect scr_scroll_area(app *a, SDL_Rect body, int content_h)
+{
+    const ui_metrics *m = &a->m;
+    int col = m->u * 12, gap = m->u * 2;
+    SDL_Rect view = {body.x, body.y, body.w - col - gap, body.h};
+    scroll_set_extent(&a->scroll, content_h, view.h);
+    a->scroll_view = view;
+    int bh = (body.h - gap) / 2;
+    if (bh > m->u * 24)
+        bh = m->u * 24;
+    SDL_Rect up = {body.x + body.w - col, body.y, col, bh};
+    SDL_Rect down = {up.x, body.y + body.h - bh, col, bh};
+    int can_up = scroll_can_up(&a->scroll), can_down = scroll_can_down(&a->scroll);
+    /* Disabled page buttons stay visible but pale, and are not targets: no dead presses. */
+    SDL_Rect btns[2] = {up, down};
+    int on[2] = {can_up, can_down};
+    const char *ids[2] = {"up", "down"};
+    const char *icons[2] = {"arrow-up", "arrow-down"};
+    for (int i = 0; i < 2; i++) {
+        int pressed = on[i] && ui_is_pressed(&a->ui, ids[i]);
+        SDL_Color bg = on[i] ? (pressed ? UI_PRIMARY_DARK : UI_PRIMARY) : UI_BORDER;
+        gfx_fill_rrect(a->gfx, btns[i], m->u * 2, bg);
+        int s = col - m->u * 4;
+        SDL_Rect ir = {btns[i].x + (col - s) / 2, btns[i].y + (btns[i].h - s) / 2, s, s};
+        if (gfx_icon(a->gfx, icons[i], ir) != 0)
+            gfx_text(a->gfx, GFX_BOLD, m->u * 5, UI_ON_PRIMARY, ir.x + s / 2, ir.y, GFX_CENTER,
+                     i == 0 ? "▲" : "▼");
+        if (on[i])
+            ui_target_add(&a->ui, ids[i], btns[i]);
+    }
+    return view;
+}
+
+int scr_scroll_tap(app *a, const char *id)
+{
+    int page = a->scroll_view.h * 8 / 10;
+    if (strcmp(id, "up") == 0)
+        scroll_by(&a->scroll, -page);
+    else if (strcmp(id, "down") == 0)
+        scroll_by(&a->scroll, page);
+    else
+        return 0;
+    a->dirty = 1;
+    return 1;
+}
+
+void scr_clip(app *a, const SDL_Rect *r)
+{
+    SDL_RenderSetClipRect(a->ren, r);
+}
+
+int scr_visible(SDL_Rect r, SDL_Rect view)
+{
+    return r.y + r.h > view.y && r.y < view.y + view.h;
+}

@@ -4,6 +4,7 @@
 #define HL_SCR_COMMON_H
 
 #include "app.h"
+#include "util.h"
 
 /* Header band across the top; returns the rectangle left below it for the screen's body. */
 SDL_Rect scr_header(app *a);
@@ -25,3 +26,18 @@ int64_t scr_slogan_tick(app *a, int64_t now_mono);
 void scr_back_button(app *a, SDL_Rect r);
 
 #endif
+
+/* Procedures, fees and directory screens share a title bar and a scroll area. */
+
+/* "Quay lại" on the left, the title next to it; returns the body below. */
+SDL_Rect scr_title_bar(app *a, const char *title);
+/* Splits body into the scrollable view (left) and a column of page buttons "up"/"down" (right),
+ * draws the buttons, registers the view for dragging and sets the scroll extent. Returns the
+ * view; content is drawn at y = view.y - scroll offset, clipped to the view. */
+SDL_Rect scr_scroll_area(app *a, SDL_Rect body, int content_h);
+/* Handles "up"/"down"; returns 1 if id was one of them. */
+int scr_scroll_tap(app *a, const char *id);
+/* Clip drawing to r (NULL clears). */
+void scr_clip(app *a, const SDL_Rect *r);
+/* 1 if r is at least partly inside the view. */
+int scr_visible(SDL_Rect r, SDL_Rect view);

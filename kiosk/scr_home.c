@@ -17,6 +17,8 @@ static void draw_desk(app *a, SDL_Rect main)
 {
     const ui_metrics *m = &a->m;
     int card_h = main.h * 30 / 100;
+    if (card_h < m->u * 21) /* room for name, title and counter under the tiles row */
+        card_h = m->u * 21;
     scr_officer_card(a, ui_rect(main.x, main.y, main.w, card_h), a->officer);
     int y = main.y + card_h + m->u * 2;
     SDL_Rect pr = ui_rect(main.x, y, main.w, m->u * 10);
@@ -57,10 +59,31 @@ static void draw_lobby(app *a, SDL_Rect main)
     ui_target_add(&a->ui, id, main);
 }
 
+static void tiles(app *a, SDL_Rect row)
+{
+    const ui_metrics *m = &a->m;
+    const char *ids[3], *labels[3];
+    int n = 0;
+    if (a->procs) { /* no procedures published: no dead entry for them */
+        ids[n] = "procs", labels[n++] = "Thủ tục hành chính";
+        ids[n] = "fees", labels[n++] = "Phí, lệ phí";
+    }
+    ids[n] = "directory", labels[n++] = "Danh bạ cán bộ";
+    int gap = m->u * 2, w = (row.w - (n - 1) * gap) / n;
+    for (int i = 0; i < n; i++)
+        ui_button(&a->ui, a->gfx, m, ids[i], ui_rect(row.x + i * (w + gap), row.y, w, row.h),
+                  labels[i], UI_BTN_SECONDARY);
+}
+
 static void home_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
+    /* The entries to read while waiting, as a row along the bottom; taller in portrait, where
+     * the tiles are narrow and a label needs two lines to keep the size of the others. */
+    int row_h = m->landscape ? m->u * 11 : m->u * 15;
+    tiles(a, ui_rect(body.x, body.y + body.h - row_h, body.w, row_h));
+    body.h -= row_h + m->u * 2;
     SDL_Rect main, side;
     if (m->landscape) {
         main = ui_rect(body.x, body.y, body.w * 60 / 100, body.h);
@@ -87,9 +110,16 @@ static void home_tap(app *a, const char *id)
     if (strcmp(id, "rate") == 0) {
         a->pick_page = 0;
         app_go(a, SCR_PICK);
+    } else if (strcmp(id, "procs") == 0) {
+        app_go(a, SCR_PROCS);
+    } else if (strcmp(id, "fees") == 0) {
+        a->detail_back = SCR_HOME;
+        app_go(a, SCR_FEES);
+    } else if (strcmp(id, "directory") == 0) {
+        app_go(a, SCR_DIRECTORY);
     } else if (strncmp(id, "rate-", 5) == 0 && a->officer) {
         app_vote(a, id[5] - '0');
     }
 }
 
-const screen scr_home = {"home", 0, home_enter, NULL, home_tap, home_update, home_draw};
+const screen scr_home = {"home", SCR_IDLE_HOME, home_enter, NULL, home_tap, home_update, home_draw};

@@ -26,9 +26,15 @@ static void pick_draw(app *a)
     SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
     int bar_h = m->u * 10;
     scr_back_button(a, ui_rect(body.x, body.y, m->u * 26, bar_h));
-    gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT,
-                  ui_rect(body.x + m->u * 29, body.y + m->u * 2, body.w - m->u * 29, bar_h),
-                  GFX_LEFT, a->content->msg.pick_prompt, 1);
+    /* The prompt beside the back button, centred on it; smaller rather than cut when narrow
+     * (portrait). */
+    const char *prompt = a->content->msg.pick_prompt;
+    SDL_Rect pbox = {body.x + m->u * 29, body.y, body.w - m->u * 29, bar_h};
+    int ppx = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 3, m->u * 4, pbox, prompt);
+    int pth = gfx_text_wrap(a->gfx, GFX_BOLD, ppx, UI_TEXT, pbox, GFX_LEFT, prompt, 0);
+    if (pth < pbox.h)
+        pbox.y += (pbox.h - pth) / 2;
+    gfx_text_wrap(a->gfx, GFX_BOLD, ppx, UI_TEXT, pbox, GFX_LEFT, prompt, 1);
     SDL_Rect grid = {body.x, body.y + bar_h + m->u * 3, body.w, body.h - bar_h - m->u * 3};
     int cols, rows;
     grid_shape(a, grid, &cols, &rows);
@@ -107,4 +113,4 @@ static void pick_tap(app *a, const char *id)
     }
 }
 
-const screen scr_pick = {"pick", 0, NULL, NULL, pick_tap, NULL, pick_draw};
+const screen scr_pick = {"pick", SCR_IDLE_INNER, NULL, NULL, pick_tap, NULL, pick_draw};

@@ -10,16 +10,21 @@ static void rate_draw(app *a)
     int bar_h = m->u * 10;
     scr_back_button(a, ui_rect(body.x, body.y, m->u * 26, bar_h));
     int y = body.y + bar_h + m->u * 3;
-    int card_h = m->landscape ? body.h * 28 / 100 : body.h * 22 / 100;
+    int card_h = m->landscape ? body.h * 28 / 100 : body.h * 24 / 100;
+    const char *prompt = a->content->msg.rate_prompt;
+    int ph = gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(0, 0, body.w, m->u * 12),
+                           GFX_CENTER, prompt, 0);
+    if (ph > m->u * 12)
+        ph = m->u * 12;
+    int bh = body.y + body.h - (y + card_h + ph + m->u * 6);
+    if (!m->landscape && bh > body.w * 3 / 4)
+        bh = body.w * 3 / 4;
     scr_officer_card(a, ui_rect(body.x, y, body.w, card_h), a->officer);
-    y += card_h + m->u * 3;
-    int ph =
-        gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(body.x, y, body.w, m->u * 12),
-                      GFX_CENTER, a->content->msg.rate_prompt, 1);
+    /* Portrait leaves room over: the question and the faces go to the bottom, within reach. */
+    y = body.y + body.h - bh - ph - m->u * 3;
+    gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(body.x, y, body.w, m->u * 12),
+                  GFX_CENTER, prompt, 1);
     y += ph + m->u * 3;
-    int bh = body.y + body.h - y;
-    if (!m->landscape && bh > body.w / 2)
-        bh = body.w / 2;
     scr_rating_buttons(a, ui_rect(body.x, y, body.w, bh));
 }
 
@@ -31,4 +36,4 @@ static void rate_tap(app *a, const char *id)
         app_vote(a, id[5] - '0');
 }
 
-const screen scr_rate = {"rate", 0, NULL, NULL, rate_tap, NULL, rate_draw};
+const screen scr_rate = {"rate", SCR_IDLE_INNER, NULL, NULL, rate_tap, NULL, rate_draw};

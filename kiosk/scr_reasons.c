@@ -32,7 +32,9 @@ static void reasons_draw(app *a)
     SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
     int face = m->u * 12;
     gfx_icon(a->gfx, "face-1", ui_rect(body.x, body.y, face, face));
-    SDL_Rect pr = {body.x + face + m->u * 3, body.y, body.w - face - m->u * 3, face};
+    /* Portrait is narrow: give the prompt more height so it wraps instead of being cut. */
+    int top_h = m->landscape ? face : face * 3 / 2;
+    SDL_Rect pr = {body.x + face + m->u * 3, body.y, body.w - face - m->u * 3, top_h};
     const char *prompt = a->content->msg.reasons_prompt;
     int hint_h = gfx_line_height(a->gfx, GFX_REGULAR, m->u * 3);
     SDL_Rect fit = {pr.x, pr.y, pr.w, pr.h - hint_h};
@@ -41,11 +43,14 @@ static void reasons_draw(app *a)
     gfx_text(a->gfx, GFX_REGULAR, m->u * 3, UI_TEXT_MUTED, pr.x, pr.y + h, GFX_LEFT,
              "Không bắt buộc: có thể bỏ qua.");
     int bar_h = m->u * 11;
-    SDL_Rect chips = {body.x, body.y + face + m->u * 4, body.w, body.h - face - m->u * 8 - bar_h};
+    SDL_Rect chips = {body.x, body.y + top_h + m->u * 4, body.w, body.h - top_h - m->u * 8 - bar_h};
     int n = (int)a->content->n_reasons;
     if (n > APP_MAX_REASONS)
         n = APP_MAX_REASONS;
     int cols = m->landscape ? 3 : 2, gap = m->u * 2;
+    /* Portrait: one full-width chip per line while they fit at a comfortable height. */
+    if (!m->landscape && n * (m->u * 12 + gap) - gap <= chips.h)
+        cols = 1;
     int rows = (n + cols - 1) / cols;
     int cw = (chips.w - (cols - 1) * gap) / cols;
     int chh = rows ? (chips.h - (rows - 1) * gap) / rows : 0;
@@ -93,4 +98,5 @@ static void reasons_tap(app *a, const char *id)
     }
 }
 
-const screen scr_reasons = {"reasons", 1, NULL, NULL, reasons_tap, reasons_update, reasons_draw};
+const screen scr_reasons = {"reasons",   SCR_IDLE_OWN,   NULL,        NULL,
+                            reasons_tap, reasons_update, reasons_draw};

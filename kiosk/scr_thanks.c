@@ -41,16 +41,30 @@ static void thanks_draw(app *a)
     gfx_fill_rrect(a->gfx, body, m->u * 3, UI_SURFACE);
     SDL_Rect in = ui_inset(body, m->u * 4);
     int bar_h = m->u * 11;
-    int face = m->landscape ? in.h / 3 : in.w / 3;
-    if (gfx_icon(a->gfx, icon, ui_rect(in.x + (in.w - face) / 2, in.y, face, face)) != 0 &&
-        a->thanks == THANKS_ERROR)
-        gfx_fill_circle(a->gfx, in.x + in.w / 2, in.y + face / 2, face / 2, tc);
-    int y = in.y + face + m->u * 3;
-    SDL_Rect tr = {in.x, y, in.w, m->u * 16};
+    int face = m->landscape ? in.h / 3 : in.w * 2 / 5;
+    /* Measure icon, title and text first, then centre them above the button. */
+    int avail = in.h - bar_h - m->u * 2;
+    SDL_Rect tr = {in.x, 0, in.w, m->u * 16};
     int tpx = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 4, m->u * 7, tr, title);
-    y += gfx_text_wrap(a->gfx, GFX_BOLD, tpx, tc, tr, GFX_CENTER, title, 1) + m->u * 2;
-    SDL_Rect xr = {in.x + in.w / 10, y, in.w * 8 / 10, in.y + in.h - bar_h - m->u * 2 - y};
+    int th = gfx_text_wrap(a->gfx, GFX_BOLD, tpx, tc, tr, GFX_CENTER, title, 0);
+    if (th > tr.h)
+        th = tr.h;
+    SDL_Rect xr = {in.x + in.w / 10, 0, in.w * 8 / 10, avail - face - th - m->u * 5};
     int px = gfx_fit_px(a->gfx, GFX_REGULAR, m->u * 3, m->u * 4 + m->u / 2, xr, text);
+    int xh = gfx_text_wrap(a->gfx, GFX_REGULAR, px, UI_TEXT, xr, GFX_CENTER, text, 0);
+    if (xh > xr.h)
+        xh = xr.h;
+    int y = in.y + (avail - (face + th + xh + m->u * 5)) / 2;
+    if (y < in.y)
+        y = in.y;
+    if (gfx_icon(a->gfx, icon, ui_rect(in.x + (in.w - face) / 2, y, face, face)) != 0 &&
+        a->thanks == THANKS_ERROR)
+        gfx_fill_circle(a->gfx, in.x + in.w / 2, y + face / 2, face / 2, tc);
+    y += face + m->u * 3;
+    tr.y = y;
+    gfx_text_wrap(a->gfx, GFX_BOLD, tpx, tc, tr, GFX_CENTER, title, 1);
+    y += th + m->u * 2;
+    xr.y = y;
     gfx_text_wrap(a->gfx, GFX_REGULAR, px, UI_TEXT, xr, GFX_CENTER, text, 1);
     int bw = m->u * 36;
     ui_button(&a->ui, a->gfx, m, "done",
@@ -64,4 +78,5 @@ static void thanks_tap(app *a, const char *id)
         app_go(a, SCR_HOME);
 }
 
-const screen scr_thanks = {"thanks", 1, NULL, NULL, thanks_tap, thanks_update, thanks_draw};
+const screen scr_thanks = {"thanks",   SCR_IDLE_OWN,  NULL,       NULL,
+                           thanks_tap, thanks_update, thanks_draw};

@@ -9,21 +9,33 @@
 typedef struct app app;
 
 typedef enum {
-    SCR_HOME,    /* commune, date/time, slogans; desk mode: officer + three faces */
-    SCR_PICK,    /* lobby mode: grid of officers */
-    SCR_RATE,    /* lobby mode: the picked officer + three faces */
-    SCR_REASONS, /* after "Chưa hài lòng": optional reason chips */
-    SCR_THANKS,  /* thank-you, apology, or "could not record" */
-    SCR_ATTRACT, /* idle: full-screen slogans, moving slowly against burn-in */
+    SCR_HOME,      /* commune, date/time, slogans; desk mode: officer + three faces */
+    SCR_PICK,      /* lobby mode: grid of officers */
+    SCR_RATE,      /* lobby mode: the picked officer + three faces */
+    SCR_REASONS,   /* after "Chưa hài lòng": optional reason chips */
+    SCR_THANKS,    /* thank-you, apology, or "could not record" */
+    SCR_ATTRACT,   /* idle: full-screen slogans, moving slowly against burn-in */
+    SCR_PROCS,     /* procedures: fields as tiles, the way into search */
+    SCR_PROC_LIST, /* the procedures of one field */
+    SCR_PROC,      /* one procedure, with its QR code */
+    SCR_SEARCH,    /* on-screen keyboard and results */
+    SCR_FEES,      /* every procedure's fees on one page */
+    SCR_DIRECTORY, /* officers, phone numbers, hotline, where to send feedback */
     SCR_COUNT
 } scr_id;
 
+/* What happens when nobody touches the screen. */
+typedef enum {
+    SCR_IDLE_INNER,   /* back Home after screen_timeout */
+    SCR_IDLE_OWN,     /* the screen ends itself: its update returns its own deadline */
+    SCR_IDLE_HOME,    /* Home: the attract screen after idle_timeout */
+    SCR_IDLE_READING, /* texts to read: back Home after reading_timeout */
+} scr_idle;
+
 typedef struct {
     const char *name; /* "home", "pick", ... (scripts and tests name screens by it) */
-    /* 1 if the screen ends itself (update returns its own deadline); 0 if the app's idle rule
-     * applies: Home goes to the attract screen after idle_timeout, inner screens go Home after
-     * screen_timeout. */
-    int own_timeout;
+    /* How the screen ends when nobody touches it (see scr_idle). */
+    scr_idle idle;
     void (*enter)(app *a);
     void (*leave)(app *a);
     void (*tap)(app *a, const char *target_id);
@@ -34,6 +46,7 @@ typedef struct {
     void (*draw)(app *a);
 } screen;
 
-extern const screen scr_home, scr_pick, scr_rate, scr_reasons, scr_thanks, scr_attract;
+extern const screen scr_home, scr_pick, scr_rate, scr_reasons, scr_thanks, scr_attract, scr_procs,
+    scr_proc_list, scr_proc, scr_search, scr_fees, scr_directory;
 
 #endif

@@ -186,7 +186,13 @@ void ui_button(ui *s, gfx *g, const ui_metrics *m, const char *id, SDL_Rect r, c
     int bw = m->u / 3 > 2 ? m->u / 3 : 2;
     gfx_fill_rrect(g, r, radius, border);
     gfx_fill_rrect(g, ui_inset(r, bw), radius - bw, bg);
-    SDL_Rect box = ui_inset(r, m->u * 2);
+    /* Small keys (the on-screen keyboard) get a thinner margin, or the label has no room. */
+    int pad = m->u * 2;
+    if (pad > r.h / 5)
+        pad = r.h / 5;
+    if (pad > r.w / 6)
+        pad = r.w / 6;
+    SDL_Rect box = ui_inset(r, pad);
     int px = gfx_fit_px(g, GFX_BOLD, m->u * 2, m->u * 4, box, label);
     int th = gfx_text_wrap(g, GFX_BOLD, px, fg, box, GFX_CENTER, label, 0);
     if (th < box.h) {

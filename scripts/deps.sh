@@ -3,9 +3,9 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-  libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev)
+  libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(xvfb xauth)
+  pkgs+=(xvfb xauth zbar-tools)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

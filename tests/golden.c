@@ -24,6 +24,17 @@ static SDL_Surface *to_rgba(SDL_Surface *s)
     return SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGBA32, 0);
 }
 
+/* Screens are opaque: PNGs are written without alpha, which keeps the references smaller. */
+static int save_png(SDL_Surface *s, const char *path)
+{
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_RGB24, 0);
+    if (!rgb)
+        return -1;
+    int rc = IMG_SavePNG(rgb, path);
+    SDL_FreeSurface(rgb);
+    return rc;
+}
+
 static const Uint8 *px_at(const SDL_Surface *s, int x, int y)
 {
     return (const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)x * 4;
@@ -64,14 +75,13 @@ static void save_failure(SDL_Surface *act, SDL_Surface *ref, const char *name)
         fprintf(stderr, "golden %s: cannot create %s\n", name, dir);
         return;
     }
-    if (util_fmt(path, sizeof path, "%s/%s.actual.png", dir, name) == 0 &&
-        IMG_SavePNG(act, path) == 0)
+    if (util_fmt(path, sizeof path, "%s/%s.actual.png", dir, name) == 0 && save_png(act, path) == 0)
         fprintf(stderr, "golden %s: actual image written to %s\n", name, path);
     if (!ref)
         return;
     SDL_Surface *d = make_diff(act, ref);
     if (d && util_fmt(path, sizeof path, "%s/%s.diff.png", dir, name) == 0 &&
-        IMG_SavePNG(d, path) == 0)
+        save_png(d, path) == 0)
         fprintf(stderr, "golden %s: diff (differing pixels in red) written to %s\n", name, path);
     SDL_FreeSurface(d);
 }
@@ -99,7 +109,11 @@ int golden_check(SDL_Surface *actual, const char *name)
         return 0;
     }
     if (want_update()) {
-        int ok = IMG_SavePNG(act, ref_path) == 0;
+        char dir[PATH_MAX];
+        if (util_fmt(dir, sizeof dir, "%s/golden", src) == 0 && mkdir(dir, 0755) != 0 &&
+            errno != EEXIST)
+            fprintf(stderr, "golden %s: cannot create %s: %s\n", name, dir, strerror(errno));
+        int ok = save_png(act, ref_path) == 0;
         if (ok)
             fprintf(stderr, "golden %s: reference written to %s (HAILONG_UPDATE_GOLDEN=1)\n", name,
                     ref_path);

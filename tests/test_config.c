@@ -89,6 +89,7 @@ static void test_defaults(void)
     CHECK_INT(c.height, 800);
     CHECK_INT(c.idle_timeout_s, 90);
     CHECK_INT(c.screen_timeout_s, 45);
+    CHECK_INT(c.reading_timeout_s, 120);
     CHECK_INT(c.thanks_s, 6);
     CHECK_INT(c.followup_timeout_s, 25);
     CHECK_INT(c.response_interval_s, 5);
@@ -123,6 +124,7 @@ static void test_full_file(void)
                       "[timing]\n"
                       "idle_timeout = 120\n"
                       "screen_timeout = 30\n"
+                      "reading_timeout = 300\n"
                       "thanks_duration = 8\n"
                       "followup_timeout = 20\n"
                       "response_interval = 0\n"
@@ -145,6 +147,7 @@ static void test_full_file(void)
     CHECK_INT(c.height, 600);
     CHECK_INT(c.idle_timeout_s, 120);
     CHECK_INT(c.screen_timeout_s, 30);
+    CHECK_INT(c.reading_timeout_s, 300);
     CHECK_INT(c.thanks_s, 8);
     CHECK_INT(c.followup_timeout_s, 20);
     CHECK_INT(c.response_interval_s, 0);
@@ -388,6 +391,7 @@ static void test_demo_files(void)
                                            "height",
                                            "idle_timeout",
                                            "screen_timeout",
+                                           "reading_timeout",
                                            "thanks_duration",
                                            "followup_timeout",
                                            "response_interval",

@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# test_e2e: runs the real hailong-kiosk headless (--script, simulated clock) in lobby and desk mode
+# and checks votes.db row by row with the sqlite3 CLI; also exit codes and messages for bad
+# usage, bad config, bad content, a failed script step, and a corrupt votes.db moved aside.
+set -euo pipefail
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${HL_BIN_DIR:-$src/build/bin}/hailong-kiosk
+export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=${SDL_AUDIODRIVER:-dummy}
+export HAILONG_ASSETS=${HAILONG_ASSETS:-$src/assets}
+command -v sqlite3 >/dev/null || {
+  echo "test_e2e: the sqlite3 CLI is missing (scripts/deps.sh installs it)" >&2
+  exit 1
+}
+[ -x "$bin" ] || {
+  echo "test_e2e: $bin not built" >&2
+  exit 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hl-e2e.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1" >&2; }
+bad() { failed=$((failed + 1)); echo "FAIL $1" >&2; }
+# check NAME COMMAND...: passes when the command succeeds.
+check() {
+  local name=$1; shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+# same NAME GOT WANT: exact text comparison, with a diff on failure.
+same() {
+  if [ "$2" = "$3" ]; then
+    ok "$1"
+  else
+    bad "$1"
+    diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /' >&2 || true
+  fi
+}
+contains() { grep -qF -- "$2" "$1"; }
+
+# kiosk NAME WANT_RC OUT ARGS...: runs the real binary, output (stdout+stderr) to OUT; checks the
+# exit code and that no sanitizer complained (the test also runs in the ASan/UBSan build).
+kiosk() {
+  local name=$1 want=$2 out=$3; shift 3
+  local rc=0
+  "$bin" "$@" >"$out" 2>&1 || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    bad "$name: exit code $rc, expected $want"
+    sed 's/^/    /' "$out" >&2
+  else
+    ok "$name: exit code $want"
+  fi
+  if grep -qE 'Sanitizer|runtime error:' "$out"; then
+    bad "$name: sanitizer report"
+    sed 's/^/    /' "$out" >&2
+  fi
+}
+
+rows() { # every column the contract names, one vote a line, in seq order
+  sqlite3 -batch -noheader -separator '|' "$1" \
+    "SELECT seq, kiosk_id, officer_code, rating, reasons, created_at, misuse, sync_state
+     FROM votes ORDER BY seq"
+}
+# uuid and boot_id: made at the kiosk; one boot for the run; the boot the kiosk logged.
+identity_checks() { # NAME DB LOG N
+  local name=$1 db=$2 log=$3 n=$4
+  same "$name: uuids are distinct v4, one boot_id, seq 1..N" \
+    "$(sqlite3 -batch "$db" "SELECT count(DISTINCT uuid), sum(length(uuid) = 36 AND
+        substr(uuid, 15, 1) = '4' AND uuid = lower(uuid)), count(DISTINCT boot_id),
+        min(seq), max(seq), count(*) FROM votes")" "$n|$n|1|1|$n|$n"
+  local boot
+  boot=$(sqlite3 -batch "$db" "SELECT DISTINCT boot_id FROM votes") || true
+  check "$name: boot_id $boot is the one the kiosk logged" contains "$log" "boot $boot"
+  same "$name: journal_mode" "$(sqlite3 -batch "$db" 'PRAGMA journal_mode')" wal
+}
+
+# The simulated clock starts at 09:30 Vietnam time = 02:30 UTC; created_at is UTC ms, advanced
+# only by the script's waits.
+t0=$(($(date -u -d '2026-11-26T02:30:00Z' +%s) * 1000))
+clock=2026-11-26T09:30
+
+# ---------------------------------------------------------------------------------------------
+# Lobby mode (assets/demo/lobby.ini: idle 90 s, screen 45 s, thanks 6 s, follow-up 25 s,
+# response_interval 5 s). Votes are at least 5 s apart, so none is misuse.
+cat >"$tmp/lobby.script" <<'EOF'
+expect home
+# 1: tp-hung, very happy, at t0
+tap rate
+expect pick
+tap officer-tp-hung
+expect rate
+tap rate-3
+expect thanks
+tap done
+expect home
+wait 60000
+# 2: vh-mai, happy, at t0+60 s; the thank-you screen closes on its own after 6 s
+tap rate
+tap officer-vh-mai
+tap rate-2
+expect thanks
+wait 6000
+expect home
+wait 30000
+# 3: dc-minh, unhappy, two reasons sent, at t0+96 s
+tap rate
+tap officer-dc-minh
+tap rate-1
+expect reasons
+tap reason-thai-do
+tap reason-cham-tre
+tap send
+expect thanks
+tap done
+expect home
+wait 45000
+# 4: tc-tuan, unhappy, a reason chosen then skipped (skip clears it), at t0+141 s
+tap rate
+tap officer-tc-tuan
+tap rate-1
+expect reasons
+tap reason-khac
+tap skip
+expect thanks
+tap done
+wait 20000
+# a swipe across a face on the rate screen chooses nothing (t0+161 s)
+tap rate
+tap officer-tp-ha
+expect rate
+swipe rate-3
+expect rate
+swipe rate-1
+expect rate
+tap back
+expect pick
+tap back
+expect home
+wait 10000
+# 5: vp-lan, unhappy, one reason, then the follow-up times out (keeps it), at t0+171 s
+tap rate
+tap officer-vp-lan
+tap rate-1
+tap reason-huong-dan
+wait 25000
+expect thanks
+wait 6000
+expect home
+# idle: Home -> attract 90 s after the last touch (t0+171 s + 90 s); a touch on the big "rate"
+# area wakes the kiosk and chooses nothing (stays on Home, no pick screen, no vote)
+wait 90000
+expect attract
+tapxy 300 450
+expect home
+wait 1000
+# 6: tp-hung, happy, at t0+293 s
+tap rate
+tap officer-tp-hung
+tap rate-2
+expect thanks
+quit
+EOF
+mkdir "$tmp/lobby"
+kiosk "lobby session" 0 "$tmp/lobby.log" --config "$src/assets/demo/lobby.ini" \
+  --data-dir "$tmp/lobby" --script "$tmp/lobby.script" --clock "$clock"
+same "lobby: votes.db rows" "$(rows "$tmp/lobby/votes.db")" "\
+1|demo-lobby-01|tp-hung|3|[]|$t0|0|unsent
+2|demo-lobby-01|vh-mai|2|[]|$((t0 + 60000))|0|unsent
+3|demo-lobby-01|dc-minh|1|[\"cham-tre\",\"thai-do\"]|$((t0 + 96000))|0|unsent
+4|demo-lobby-01|tc-tuan|1|[]|$((t0 + 141000))|0|unsent
+5|demo-lobby-01|vp-lan|1|[\"huong-dan\"]|$((t0 + 171000))|0|unsent
+6|demo-lobby-01|tp-hung|2|[]|$((t0 + 293000))|0|unsent"
+identity_checks lobby "$tmp/lobby/votes.db" "$tmp/lobby.log" 6
+
+# ---------------------------------------------------------------------------------------------
+# Desk mode (assets/demo/desk.ini: counter 1 = vp-lan, the faces are on Home). 141,608 is the
+# centre of the rate-3 face on Home at 1280x800.
+cat >"$tmp/desk.script" <<'EOF'
+expect home
+# 1: very happy at t0
+tap rate-3
+expect thanks
+tap done
+expect home
+# 2: pressed again 2 s later: stored, flagged as misuse
+wait 2000
+tap rate-3
+expect thanks
+tap done
+expect home
+wait 10000
+# a swipe across the faces chooses nothing (t0+12 s)
+swipe rate-2
+expect home
+swipe rate-1
+expect home
+wait 5000
+# 3: unhappy, two reasons sent, at t0+17 s
+tap rate-1
+expect reasons
+tap reason-di-lai
+tap reason-huong-dan
+tap send
+expect thanks
+wait 6000
+expect home
+wait 7000
+# 4: unhappy, skipped, at t0+30 s
+tap rate-1
+expect reasons
+tap skip
+expect thanks
+tap done
+wait 30000
+# 5: happy at t0+60 s
+tap rate-2
+expect thanks
+tap done
+# idle: attract 90 s after the last touch (t0+150 s); a touch where the rate-3 face is on Home
+# only wakes the kiosk
+wait 95000
+expect attract
+tapxy 141 608
+expect home
+wait 1000
+# 6: the same touch on Home is a vote (so the touch above was on the face), at t0+156 s
+tapxy 141 608
+expect thanks
+quit
+EOF
+mkdir "$tmp/desk"
+kiosk "desk session" 0 "$tmp/desk.log" --config "$src/assets/demo/desk.ini" \
+  --data-dir "$tmp/desk" --script "$tmp/desk.script" --clock "$clock"
+same "desk: votes.db rows" "$(rows "$tmp/desk/votes.db")" "\
+1|demo-desk-01|vp-lan|3|[]|$t0|0|unsent
+2|demo-desk-01|vp-lan|3|[]|$((t0 + 2000))|1|unsent
+3|demo-desk-01|vp-lan|1|[\"huong-dan\",\"di-lai\"]|$((t0 + 17000))|0|unsent
+4|demo-desk-01|vp-lan|1|[]|$((t0 + 30000))|0|unsent
+5|demo-desk-01|vp-lan|2|[]|$((t0 + 60000))|0|unsent
+6|demo-desk-01|vp-lan|3|[]|$((t0 + 156000))|0|unsent"
+identity_checks desk "$tmp/desk/votes.db" "$tmp/desk.log" 6
+
+# A second run on the same file: a new boot, seq goes on from 7.
+printf 'tap rate-2\nexpect thanks\nquit\n' >"$tmp/again.script"
+kiosk "desk second run" 0 "$tmp/again.log" --config "$src/assets/demo/desk.ini" \
+  --data-dir "$tmp/desk" --script "$tmp/again.script" --clock 2026-11-26T10:00
+same "desk second run: seq 7, new boot_id" \
+  "$(sqlite3 -batch "$tmp/desk/votes.db" "SELECT seq, rating, created_at,
+      boot_id <> (SELECT boot_id FROM votes WHERE seq = 1) FROM votes WHERE seq > 6")" \
+  "7|2|$((t0 + 1800000))|1"
+
+# ---------------------------------------------------------------------------------------------
+# Usage, config and content errors: exit 2 with a message naming what is wrong.
+kiosk "--help" 0 "$tmp/help.log" --help
+check "--help prints usage" contains "$tmp/help.log" "Usage: hailong-kiosk"
+kiosk "unknown option" 2 "$tmp/unknown.log" --frobnicate
+check "unknown option is named" contains "$tmp/unknown.log" '"--frobnicate"'
+kiosk "--clock without --script" 2 "$tmp/clock.log" --clock "$clock"
+
+printf '[kiosk]\nid = bad-01\nmode = dsk\n' >"$tmp/bad.ini"
+kiosk "bad config" 2 "$tmp/badcfg.log" --config "$tmp/bad.ini" --data-dir "$tmp/unused"
+check "bad config names file and line" contains "$tmp/badcfg.log" "$tmp/bad.ini:3:"
+check "bad config names the key" contains "$tmp/badcfg.log" "mode"
+
+cp -r "$src/assets/content" "$tmp/content"
+printf '{ "format": 1, "officers": [ { "code": "vp-lan",, } ] }\n' >"$tmp/content/officers.json"
+printf '[kiosk]\ncontent_dir = %s\n' "$tmp/content" >"$tmp/badcontent.ini"
+kiosk "bad content" 2 "$tmp/badcontent.log" --config "$tmp/badcontent.ini" \
+  --data-dir "$tmp/unused"
+check "bad content names the file" contains "$tmp/badcontent.log" "$tmp/content/officers.json"
+
+printf 'expect home\ntap rate-3\n' >"$tmp/missing.script"
+kiosk "script taps a missing target" 1 "$tmp/missing.log" --data-dir "$tmp/missing" \
+  --script "$tmp/missing.script" --clock "$clock"
+check "failed step names script line and target" \
+  contains "$tmp/missing.log" "$tmp/missing.script:2: no target \"rate-3\""
+
+# ---------------------------------------------------------------------------------------------
+# A corrupt votes.db is moved aside with its bytes intact, and votes still go into a new file.
+mkdir "$tmp/corrupt"
+for i in $(seq 1 300); do printf 'garbage %04d \001\377\000 not a database\n' "$i"; done \
+  >"$tmp/corrupt/votes.db"
+cp "$tmp/corrupt/votes.db" "$tmp/garbage.orig"
+printf 'tap rate-1\nexpect reasons\ntap skip\nexpect thanks\nquit\n' >"$tmp/corrupt.script"
+kiosk "corrupt votes.db" 0 "$tmp/corrupt.log" --config "$src/assets/demo/desk.ini" \
+  --data-dir "$tmp/corrupt" --script "$tmp/corrupt.script" --clock "$clock"
+shopt -s nullglob
+moved=("$tmp"/corrupt/votes.db.corrupt-*)
+shopt -u nullglob
+same "exactly one votes.db.corrupt-* file" "${#moved[@]}" 1
+if [ "${#moved[@]}" -eq 1 ]; then
+  check "moved file keeps the original bytes" cmp -s "${moved[0]}" "$tmp/garbage.orig"
+  check "the move is logged with both names" contains "$tmp/corrupt.log" "${moved[0]}"
+else
+  bad "no votes.db.corrupt-* in $tmp/corrupt"
+fi
+same "new votes.db has the vote" "$(rows "$tmp/corrupt/votes.db")" \
+  "1|demo-desk-01|vp-lan|1|[]|$t0|0|unsent"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,590 @@
+/* test_ui: the kiosk driven headless through the real event path with a fake clock: the lobby and
+ * desk flows, the unhappy path with reasons, timeouts and the attract screen, misuse, gestures that
+ * must not vote, a failing disk, and that an idle kiosk does not redraw. Checks the database too.
+ */
+#include <SDL.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "faultvfs.h"
+#include "test.h"
+#include "util.h"
+
+static char root[PATH_MAX];
+static int dir_counter;
+static int64_t t0; /* 2026-11-26T09:30 Vietnam time */
+
+/* --- one kiosk per test --- */
+
+typedef struct {
+    hl_clock clock;
+    cfg c;
+    app *a;
+    char db[PATH_MAX];
+} fx;
+
+static int fx_open_vfs(fx *f, cfg_mode mode, const char *vfs)
+{
+    memset(f, 0, sizeof *f);
+    f->clock = clk_fake(t0);
+    cfg_defaults(&f->c);
+    char dir[PATH_MAX];
+    if (util_fmt(dir, sizeof dir, "%s/k%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0) {
+        perror(dir);
+        return -1;
+    }
+    util_strlcpy(f->c.data_dir, dir, sizeof f->c.data_dir);
+    util_fmt(f->db, sizeof f->db, "%s/votes.db", dir);
+    f->c.mode = mode;
+    if (mode == CFG_MODE_DESK)
+        util_strlcpy(f->c.counter, "1", sizeof f->c.counter);
+    f->c.width = 1280;
+    f->c.height = 800;
+    app_opts o = {.clock = &f->clock, .headless = 1, .store_vfs = vfs};
+    char err[512];
+    if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
+        fprintf(stderr, "app_create: %s\n", err);
+        return -1;
+    }
+    app_update(f->a);
+    app_render(f->a);
+    return 0;
+}
+
+static int fx_open(fx *f, cfg_mode mode)
+{
+    return fx_open_vfs(f, mode, NULL);
+}
+
+static void fx_close(fx *f)
+{
+    app_destroy(f->a);
+    f->a = NULL;
+}
+
+/* --- the database, read with a separate connection --- */
+
+/* The first column of the first row as text ("" if no row, "ERROR: ..." on failure). */
+static void db_text(const fx *f, const char *sql, char *out, size_t cap)
+{
+    sqlite3 *db = NULL;
+    util_strlcpy(out, "ERROR: open", cap);
+    if (sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        util_strlcpy(out, t ? (const char *)t : "(null)", cap);
+    } else if (rc == SQLITE_DONE) {
+        out[0] = '\0';
+    } else {
+        snprintf(out, cap, "ERROR: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static long long db_int(const fx *f, const char *sql)
+{
+    char buf[256];
+    db_text(f, sql, buf, sizeof buf);
+    char *end;
+    long long v = strtoll(buf, &end, 10);
+    if (end == buf || *end) {
+        fprintf(stderr, "db_int(%s): \"%s\"\n", sql, buf);
+        return -999;
+    }
+    return v;
+}
+
+static long long n_votes(const fx *f)
+{
+    return db_int(f, "SELECT count(*) FROM votes");
+}
+
+/* A column of the newest vote (highest seq), as text. */
+static const char *last(const fx *f, const char *column)
+{
+    static char buf[1200];
+    char sql[256];
+    util_fmt(sql, sizeof sql, "SELECT %s FROM votes ORDER BY seq DESC LIMIT 1", column);
+    db_text(f, sql, buf, sizeof buf);
+    return buf;
+}
+
+/* --- input --- */
+
+static int target(app *a, const char *id, SDL_Rect *r)
+{
+    if (a->dirty)
+        app_render(a);
+    return ui_target_find(&a->ui, id, r);
+}
+
+static void mouse(app *a, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    if (type == SDL_MOUSEMOTION) {
+        ev.motion.state = SDL_BUTTON_LMASK;
+        ev.motion.x = x;
+        ev.motion.y = y;
+    } else {
+        ev.button.button = SDL_BUTTON_LEFT;
+        ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        ev.button.clicks = 1;
+        ev.button.x = x;
+        ev.button.y = y;
+    }
+    app_handle_event(a, &ev);
+}
+
+static void finger(app *a, Uint32 type, SDL_FingerID id, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.touchId = 1;
+    ev.tfinger.fingerId = id;
+    ev.tfinger.x = (float)x / (float)a->m.w;
+    ev.tfinger.y = (float)y / (float)a->m.h;
+    ev.tfinger.pressure = 1.0f;
+    app_handle_event(a, &ev);
+}
+
+static void key(app *a, SDL_Keycode sym)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.state = SDL_PRESSED;
+    ev.key.keysym.sym = sym;
+    app_handle_event(a, &ev);
+}
+
+static void settle(app *a)
+{
+    app_update(a);
+    app_render(a);
+}
+
+/* --- tests --- */
+
+static void test_lobby_flow(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
+    app *a = f.a;
+    CHECK_STR(app_screen_name(a), "home");
+    SDL_Rect r;
+    CHECK(!target(a, "rate-3", &r)); /* lobby Home has no faces */
+    CHECK_INT(app_tap(a, "rate"), 0);
+    CHECK_STR(app_screen_name(a), "pick");
+    CHECK(a->officer == NULL);
+    CHECK_INT(app_tap(a, "officer-tp-hung"), 0);
+    CHECK_STR(app_screen_name(a), "rate");
+    REQUIRE(a->officer != NULL);
+    CHECK_STR(a->officer->code, "tp-hung");
+    CHECK_INT(n_votes(&f), 0);
+
+    /* The tap alone, no update or render afterwards: the vote must already be committed and the
+     * screen switched, with no frame drawn in between. */
+    REQUIRE(target(a, "rate-3", &r));
+    uint64_t frames = a->frames;
+    app_tap_xy(a, r.x + r.w / 2, r.y + r.h / 2);
+    CHECK_INT(a->frames, frames);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_POSITIVE);
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "officer_code"), "tp-hung");
+    CHECK_STR(last(&f, "rating"), "3");
+    CHECK_STR(last(&f, "misuse"), "0");
+    CHECK_STR(last(&f, "reasons"), "[]");
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    CHECK_STR(last(&f, "created_at"), "1795660200000"); /* 2026-11-26T02:30Z */
+    settle(a);
+    CHECK(a->frames > frames);
+
+    app_advance(a, (int64_t)f.c.thanks_s * 1000 - 100);
+    CHECK_STR(app_screen_name(a), "thanks");
+    app_advance(a, 100);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK(a->officer == NULL); /* the next citizen picks again */
+    CHECK_INT(n_votes(&f), 1);
+    fx_close(&f);
+}
+
+static void test_desk_flow(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    CHECK_STR(app_screen_name(a), "home");
+    SDL_Rect r;
+    CHECK(target(a, "rate-3", &r));
+    CHECK(target(a, "rate-2", &r));
+    CHECK(target(a, "rate-1", &r));
+    CHECK(!target(a, "rate", &r));
+    REQUIRE(a->officer != NULL);
+    CHECK_STR(a->officer->code, "vp-lan");
+    CHECK_INT(app_tap(a, "rate-2"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_POSITIVE);
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "officer_code"), "vp-lan");
+    CHECK_STR(last(&f, "rating"), "2");
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    CHECK_INT(app_tap(a, "done"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(n_votes(&f), 1);
+    fx_close(&f);
+}
+
+static void test_unhappy_reasons(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    CHECK_INT(app_tap(a, "rate-1"), 0);
+    CHECK_STR(app_screen_name(a), "reasons");
+    /* Already safe in the database, held back until the follow-up ends. */
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "rating"), "1");
+    CHECK_STR(last(&f, "officer_code"), "vp-lan");
+    CHECK_STR(last(&f, "sync_state"), "pending");
+    CHECK_STR(last(&f, "reasons"), "[]");
+
+    CHECK_INT(app_tap(a, "reason-thai-do"), 0);
+    CHECK_INT(app_tap(a, "reason-huong-dan"), 0);
+    CHECK_INT(app_tap(a, "reason-cham-tre"), 0);
+    CHECK_INT(app_tap(a, "reason-huong-dan"), 0); /* twice: off again */
+    CHECK_STR(app_screen_name(a), "reasons");
+    CHECK_INT(a->reason_on[0], 1); /* cham-tre */
+    CHECK_INT(a->reason_on[1], 0); /* huong-dan */
+    CHECK_INT(a->reason_on[2], 1); /* thai-do */
+    CHECK_STR(last(&f, "sync_state"), "pending");
+    CHECK_INT(app_tap(a, "send"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_APOLOGY);
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "reasons"), "[\"cham-tre\",\"thai-do\"]");
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    CHECK_STR(last(&f, "rating"), "1");
+    fx_close(&f);
+}
+
+static void test_reasons_skip(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    CHECK_INT(app_tap(a, "rate-1"), 0);
+    CHECK_STR(app_screen_name(a), "reasons");
+    CHECK_INT(app_tap(a, "reason-khac"), 0); /* chosen, then the citizen skips after all */
+    CHECK_INT(app_tap(a, "skip"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_APOLOGY);
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "reasons"), "[]");
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    fx_close(&f);
+}
+
+static void test_reasons_timeout(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    CHECK_INT(app_tap(a, "rate-1"), 0);
+    CHECK_STR(app_screen_name(a), "reasons");
+    CHECK_INT(app_tap(a, "reason-di-lai"), 0);
+    int64_t follow = (int64_t)f.c.followup_timeout_s * 1000;
+    app_advance(a, follow - 500);
+    CHECK_STR(app_screen_name(a), "reasons");
+    CHECK_STR(last(&f, "sync_state"), "pending");
+    app_advance(a, 1500); /* follow-up timeout + 1 s */
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_APOLOGY);
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "reasons"), "[\"di-lai\"]");
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    fx_close(&f);
+}
+
+static void test_idle_lobby(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
+    app *a = f.a;
+    int64_t idle = (int64_t)f.c.idle_timeout_s * 1000;
+    int64_t inner = (int64_t)f.c.screen_timeout_s * 1000;
+    app_advance(a, idle - 1);
+    CHECK_STR(app_screen_name(a), "home");
+    app_advance(a, 1);
+    CHECK_STR(app_screen_name(a), "attract");
+    app_advance(a, 3 * idle); /* stays there */
+    CHECK_STR(app_screen_name(a), "attract");
+    app_tap_xy(a, a->m.w / 2, a->m.h / 2);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "home");
+
+    /* Inner screens return Home after screen_timeout without input. */
+    CHECK_INT(app_tap(a, "rate"), 0);
+    CHECK_STR(app_screen_name(a), "pick");
+    app_advance(a, inner - 1);
+    CHECK_STR(app_screen_name(a), "pick");
+    app_advance(a, 1);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(app_tap(a, "rate"), 0);
+    CHECK_INT(app_tap(a, "officer-dc-minh"), 0);
+    CHECK_STR(app_screen_name(a), "rate");
+    app_advance(a, inner - 1);
+    CHECK_STR(app_screen_name(a), "rate");
+    app_advance(a, 1);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK(a->officer == NULL);
+    CHECK_INT(n_votes(&f), 0);
+    fx_close(&f);
+}
+
+static void test_idle_desk(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    SDL_Rect r3;
+    REQUIRE(target(a, "rate-3", &r3));
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000);
+    CHECK_STR(app_screen_name(a), "attract");
+    /* The waking touch lands where "Rất hài lòng" is on Home: it must choose nothing. */
+    app_tap_xy(a, r3.x + r3.w / 2, r3.y + r3.h / 2);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(n_votes(&f), 0);
+    /* The same through touch. */
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000);
+    CHECK_STR(app_screen_name(a), "attract");
+    finger(a, SDL_FINGERDOWN, 7, r3.x + r3.w / 2, r3.y + r3.h / 2);
+    finger(a, SDL_FINGERUP, 7, r3.x + r3.w / 2, r3.y + r3.h / 2);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(n_votes(&f), 0);
+    /* Awake now: the next tap there votes. */
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(n_votes(&f), 1);
+    /* Thanks returns Home on its own after thanks_duration. */
+    app_advance(a, (int64_t)f.c.thanks_s * 1000 - 1);
+    CHECK_STR(app_screen_name(a), "thanks");
+    app_advance(a, 1);
+    CHECK_STR(app_screen_name(a), "home");
+    fx_close(&f);
+}
+
+static void test_response_interval(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    CHECK_STR(last(&f, "misuse"), "0");
+    CHECK_INT(app_tap(a, "done"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    app_advance(a, 2000);
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    CHECK_STR(app_screen_name(a), "thanks"); /* the citizen is thanked all the same */
+    CHECK_INT(n_votes(&f), 2);
+    CHECK_STR(last(&f, "misuse"), "1");
+    CHECK_STR(last(&f, "seq"), "2");
+    CHECK_INT(app_tap(a, "done"), 0);
+    app_advance(a, 6000);
+    CHECK_INT(app_tap(a, "rate-2"), 0);
+    CHECK_INT(n_votes(&f), 3);
+    CHECK_STR(last(&f, "misuse"), "0");
+    CHECK_STR(last(&f, "rating"), "2");
+    CHECK_INT(db_int(&f, "SELECT count(*) FROM votes WHERE misuse = 1"), 1);
+    fx_close(&f);
+}
+
+static void test_gestures(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    SDL_Rect r;
+    REQUIRE(target(a, "rate-3", &r));
+    int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+
+    /* Swipe: press, travel 200 px, come back and release on the same button. */
+    mouse(a, SDL_MOUSEBUTTONDOWN, cx, cy);
+    CHECK(ui_is_pressed(&a->ui, "rate-3"));
+    mouse(a, SDL_MOUSEMOTION, cx + 200, cy);
+    mouse(a, SDL_MOUSEMOTION, cx, cy);
+    mouse(a, SDL_MOUSEBUTTONUP, cx, cy);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(n_votes(&f), 0);
+
+    /* Two fingers, both lifted over the button. */
+    finger(a, SDL_FINGERDOWN, 1, cx, cy);
+    finger(a, SDL_FINGERDOWN, 2, cx + 10, cy + 10);
+    finger(a, SDL_FINGERUP, 2, cx + 10, cy + 10);
+    finger(a, SDL_FINGERUP, 1, cx, cy);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(n_votes(&f), 0);
+
+    /* Control: one finger on the same spot does vote, so the path above was really taken. */
+    finger(a, SDL_FINGERDOWN, 3, cx, cy);
+    finger(a, SDL_FINGERUP, 3, cx, cy);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_INT(app_tap(a, "done"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    app_advance(a, 10000);
+
+    /* Long press: held 3 s, released on the same button: exactly one vote. */
+    REQUIRE(target(a, "rate-3", &r));
+    mouse(a, SDL_MOUSEBUTTONDOWN, cx, cy);
+    app_advance(a, 3000);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(n_votes(&f), 1);
+    mouse(a, SDL_MOUSEBUTTONUP, cx, cy);
+    settle(a);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(n_votes(&f), 2);
+    CHECK_STR(last(&f, "rating"), "3");
+    CHECK_STR(last(&f, "misuse"), "0");
+    app_advance(a, 1000);
+    CHECK_INT(n_votes(&f), 2);
+
+    /* Keys and the window's close button do not leave a fullscreen kiosk. */
+    REQUIRE(f.c.fullscreen);
+    key(a, SDLK_ESCAPE);
+    key(a, SDLK_F4);
+    CHECK_INT(a->quit, 0);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_WINDOWEVENT;
+    ev.window.event = SDL_WINDOWEVENT_CLOSE;
+    app_handle_event(a, &ev);
+    CHECK_INT(a->quit, 0);
+    /* Control: in windowed (development) mode the same Esc does quit. */
+    a->cfg.fullscreen = 0;
+    key(a, SDLK_ESCAPE);
+    CHECK_INT(a->quit, 1);
+    fx_close(&f);
+}
+
+static void test_could_not_record(void)
+{
+    REQUIRE(faultvfs_register() == 0);
+    fx f;
+    REQUIRE(fx_open_vfs(&f, CFG_MODE_DESK, FAULTVFS_NAME) == 0);
+    app *a = f.a;
+    faultvfs_set(FAULTVFS_WRITE | FAULTVFS_SYNC, SQLITE_FULL);
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    int failures = faultvfs_failures();
+    faultvfs_set(0, 0);
+    CHECK(failures > 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_ERROR);
+    CHECK_INT(a->vote_ok, 0);
+    CHECK_INT(n_votes(&f), 0);
+    CHECK_INT(a->quit, 0);
+    /* The error stays up longer than a thank-you, then the kiosk is back Home by itself. */
+    app_advance(a, (int64_t)f.c.thanks_s * 1000 + 100);
+    CHECK_STR(app_screen_name(a), "thanks");
+    app_advance(a, (int64_t)f.c.thanks_s * 1000);
+    CHECK_STR(app_screen_name(a), "home");
+
+    /* The disk is fine again: the next vote is recorded. */
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_POSITIVE);
+    CHECK_INT(n_votes(&f), 1);
+    CHECK_STR(last(&f, "rating"), "3");
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    fx_close(&f);
+}
+
+static void test_no_idle_redraw(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
+    app *a = f.a;
+    a->dirty = 1;
+    CHECK_INT(app_render(a), 1);
+    CHECK_INT(app_render(a), 0);
+    app_update(a); /* nothing due */
+    CHECK_INT(app_render(a), 0);
+
+    /* Home for a minute: slogan rotation (every 10 s) and the clock minute, nothing more. */
+    uint64_t before = a->frames;
+    app_advance(a, 60000);
+    uint64_t home_frames = a->frames - before;
+    CHECK(home_frames >= 6);
+    CHECK(home_frames <= 10);
+
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000);
+    CHECK_STR(app_screen_name(a), "attract");
+    size_t pos = a->slogan_pos;
+    before = a->frames;
+    app_advance(a, 5 * 60 * 1000);
+    uint64_t attract_frames = a->frames - before;
+    fprintf(stderr, "home: %llu frames in 60 s; attract: %llu frames in 5 min\n",
+            (unsigned long long)home_frames, (unsigned long long)attract_frames);
+    CHECK_STR(app_screen_name(a), "attract");
+    CHECK(a->slogan_pos - pos >= 29); /* it is alive: slogans do rotate */
+    CHECK(attract_frames >= 30);
+    CHECK(attract_frames < 100);
+    CHECK_INT(app_render(a), 0);
+    fx_close(&f);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/hl-test-ui-XXXXXX";
+    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    if (clk_parse_local("2026-11-26T09:30", &t0) != 0) {
+        fprintf(stderr, "clk_parse_local failed\n");
+        return 1;
+    }
+    RUN(test_lobby_flow);
+    RUN(test_desk_flow);
+    RUN(test_unhappy_reasons);
+    RUN(test_reasons_skip);
+    RUN(test_reasons_timeout);
+    RUN(test_idle_lobby);
+    RUN(test_idle_desk);
+    RUN(test_response_interval);
+    RUN(test_gestures);
+    RUN(test_could_not_record);
+    RUN(test_no_idle_redraw);
+    if (!getenv("HL_TEST_KEEP"))
+        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    TEST_END();
+}
