@@ -385,6 +385,11 @@ int64_t app_update(app *a)
             }
             next = idle_at;
         }
+        /* Every screen shows the time (header or attract line): redraw when the minute turns. */
+        if (now >= a->minute_at)
+            a->dirty = 1;
+        a->minute_at = now + (60000 - clk_wall_ms(a->clock) % 60000);
+        next = min64(next, a->minute_at);
         if (scroll_animate(&a->scroll, now)) {
             /* Momentum: one frame per display refresh, only while the list is moving. */
             a->dirty = 1;

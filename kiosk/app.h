@@ -38,6 +38,7 @@ struct app {
     int64_t entered_mono;    /* when the current screen was entered */
     int64_t last_input_mono; /* last touch or click */
     int64_t screen_deadline; /* what the current screen's update last asked for */
+    int64_t minute_at;       /* next change of the minute every screen's clock shows */
     int dirty;               /* redraw needed */
     int quit;
     uint64_t frames; /* frames presented */

@@ -14,10 +14,7 @@ static int64_t attract_update(app *a, int64_t now)
     int64_t period = (int64_t)a->cfg.attract_shift_s * 1000;
     shift += ((now - a->entered_mono) / period + 1) * period;
     if (a->screen_deadline != CLK_NEVER && now >= a->screen_deadline)
-        a->dirty = 1;
-    int64_t clock = scr_clock_deadline(a, now);
-    if (clock < next)
-        next = clock;
+        a->dirty = 1; /* time to shift */
     return shift < next ? shift : next;
 }
 

@@ -39,12 +39,6 @@ SDL_Rect scr_header(app *a)
     return ui_rect(0, top, m->w, m->h - top);
 }
 
-int64_t scr_clock_deadline(const app *a, int64_t now_mono)
-{
-    int64_t wall = clk_wall_ms(a->clock);
-    return now_mono + (60000 - wall % 60000);
-}
-
 const char *scr_rating_label(int rating)
 {
     switch (rating) {

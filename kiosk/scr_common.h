@@ -8,8 +8,6 @@
 
 /* Header band across the top; returns the rectangle left below it for the screen's body. */
 SDL_Rect scr_header(app *a);
-/* Deadline for the header clock's next minute change (monotonic ms). */
-int64_t scr_clock_deadline(const app *a, int64_t now_mono);
 
 /* Photo (or placeholder) with name, title and counter. big = 1 lays it out for one officer. */
 void scr_officer_card(app *a, SDL_Rect r, const content_officer *o);

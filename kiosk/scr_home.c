@@ -6,11 +6,7 @@
 
 static int64_t home_update(app *a, int64_t now)
 {
-    int64_t next = scr_slogan_tick(a, now);
-    int64_t clock = scr_clock_deadline(a, now);
-    if (now >= a->screen_deadline && a->screen_deadline != CLK_NEVER)
-        a->dirty = 1; /* the minute changed */
-    return next < clock ? next : clock;
+    return scr_slogan_tick(a, now); /* the header clock is the app's (app_update) */
 }
 
 static void draw_desk(app *a, SDL_Rect main)

@@ -127,8 +127,20 @@ static void results(app *a, SDL_Rect area)
                      "chung thuc.");
         gfx_fill_rrect(a->gfx, area, m->u * 2, UI_SURFACE);
         SDL_Rect t = ui_inset(area, m->u * 3);
-        gfx_text_wrap(a->gfx, GFX_REGULAR, m->u * 3 + m->u / 2, UI_TEXT_MUTED, t, GFX_CENTER, line,
-                      1);
+        int px = m->u * 3 + m->u / 2;
+        int h = gfx_text_wrap(a->gfx, GFX_REGULAR, px, UI_TEXT_MUTED, t, GFX_CENTER, line, 0);
+        /* Where there is room (portrait), the way out is offered right under the message as
+         * well as on the keyboard's last row. */
+        int bh = m->u * 10, bw = t.w < m->u * 50 ? t.w : m->u * 50;
+        int button = a->query[0] && h + m->u * 3 + bh <= t.h;
+        int total = h + (button ? m->u * 3 + bh : 0);
+        if (total < t.h)
+            t.y += (t.h - total) / 2;
+        gfx_text_wrap(a->gfx, GFX_REGULAR, px, UI_TEXT_MUTED, t, GFX_CENTER, line, 1);
+        if (button)
+            ui_button(&a->ui, a->gfx, m, "browse",
+                      ui_rect(t.x + (t.w - bw) / 2, t.y + h + m->u * 3, bw, bh),
+                      "Xem thủ tục theo lĩnh vực", UI_BTN_PRIMARY);
         scroll_set_extent(&a->scroll, 0, area.h);
         a->scroll_view = ui_rect(0, 0, 0, 0);
         return;

@@ -53,6 +53,60 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX votes_sync ON votes (sync_state, seq);\n"
     "CREATE INDEX votes_created_at ON votes (created_at);\n",
+
+    /* 2: sync. votes gain batch_id and sync_error and may be 'quarantined' (the CHECK changes, so
+     * the table is rebuilt; legacy_alter_table keeps a view an IT person made on votes from
+     * failing the RENAME); the frozen batches and the sender's status. */
+    "PRAGMA legacy_alter_table = ON;\n"
+    "CREATE TABLE votes_new (\n"
+    "    uuid         TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),\n"
+    "    kiosk_id     TEXT NOT NULL,\n"
+    "    seq          INTEGER NOT NULL CHECK (seq >= 1),\n"
+    "    boot_id      TEXT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n"
+    "    rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 3),\n"
+    "    reasons      TEXT NOT NULL DEFAULT '[]'\n"
+    "                 CHECK (json_valid(reasons) AND substr(reasons, 1, 1) = '['),\n"
+    "    created_at   INTEGER NOT NULL,\n"
+    "    misuse       INTEGER NOT NULL DEFAULT 0 CHECK (misuse IN (0, 1)),\n"
+    "    sync_state   TEXT NOT NULL DEFAULT 'unsent'\n"
+    "                 CHECK (sync_state IN ('pending', 'unsent', 'sent', 'quarantined')),\n"
+    "    batch_id     TEXT,\n"
+    "    sync_error   TEXT,\n"
+    "    UNIQUE (kiosk_id, seq)\n"
+    ");\n"
+    "INSERT INTO votes_new (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,\n"
+    "                       created_at, misuse, sync_state)\n"
+    "    SELECT uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons, created_at, misuse,\n"
+    "           sync_state FROM votes;\n"
+    "DROP TABLE votes;\n"
+    "ALTER TABLE votes_new RENAME TO votes;\n"
+    "PRAGMA legacy_alter_table = OFF;\n"
+    "CREATE INDEX votes_sync ON votes (sync_state, seq);\n"
+    "CREATE INDEX votes_created_at ON votes (created_at);\n"
+    "CREATE INDEX votes_batch ON votes (batch_id) WHERE batch_id IS NOT NULL;\n"
+    "CREATE TABLE batches (\n"
+    "    batch_id    TEXT PRIMARY KEY NOT NULL CHECK (length(batch_id) = 36),\n"
+    "    kiosk_id    TEXT NOT NULL,\n"
+    "    frozen_at   INTEGER NOT NULL,\n"
+    "    body        BLOB NOT NULL,\n"
+    "    n_votes     INTEGER NOT NULL CHECK (n_votes >= 1),\n"
+    "    attempts    INTEGER NOT NULL DEFAULT 0,\n"
+    "    last_status INTEGER,\n"
+    "    last_error  TEXT\n"
+    ");\n"
+    "CREATE TABLE sync_status (\n"
+    "    id              INTEGER PRIMARY KEY CHECK (id = 1),\n"
+    "    state           TEXT NOT NULL DEFAULT 'off',\n"
+    "    updated_at      INTEGER,\n"
+    "    last_success_at INTEGER,\n"
+    "    last_error      TEXT,\n"
+    "    last_error_at   INTEGER,\n"
+    "    backoff_until   INTEGER,\n"
+    "    auth_failed     INTEGER NOT NULL DEFAULT 0 CHECK (auth_failed IN (0, 1)),\n"
+    "    batch_limit     INTEGER NOT NULL DEFAULT 500 CHECK (batch_limit BETWEEN 1 AND 500)\n"
+    ");\n"
+    "INSERT INTO sync_status (id) VALUES (1);\n",
 };
 
 /* Statements used on every vote, prepared once per connection so a tap costs no SQL parsing. */
@@ -66,6 +120,25 @@ enum {
     ST_FINISH,
     ST_GET,
     ST_COUNTS,
+    /* sync (the sender's connection and the status command) */
+    ST_OLDEST_BATCH,
+    ST_UNSENT_FOR_BATCH,
+    ST_FREEZE_VOTE,
+    ST_INSERT_BATCH,
+    ST_UNFREEZE,
+    ST_DELETE_BATCH,
+    ST_BATCH_SIZE,
+    ST_MARK_SENT,
+    ST_MARK_QUARANTINED,
+    ST_STATUS_ROW,
+    ST_GET_LIMIT,
+    ST_SET_LIMIT,
+    ST_NOTE_SUCCESS,
+    ST_NOTE_BATCH_FAILURE,
+    ST_NOTE_FAILURE,
+    ST_SET_STATE,
+    ST_SYNC_STATUS,
+    ST_SYNC_COUNTS,
     ST_COUNT
 };
 
@@ -90,12 +163,63 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " coalesce(sum(misuse = 0 AND rating = 1), 0),"
                   " coalesce(sum(misuse = 0 AND rating = 2), 0),"
                   " coalesce(sum(misuse = 0 AND rating = 3), 0) FROM votes",
+    [ST_OLDEST_BATCH] = "SELECT batch_id, kiosk_id, frozen_at, body, n_votes, attempts FROM batches"
+                        " ORDER BY frozen_at, rowid LIMIT 1",
+    /* Pending votes (reasons screen open) are never frozen: their reasons may still change. */
+    [ST_UNSENT_FOR_BATCH] = "SELECT uuid, seq, boot_id, officer_code, rating, reasons, created_at,"
+                            " misuse FROM votes WHERE sync_state = '" STORE_SYNC_UNSENT "'"
+                            " AND batch_id IS NULL AND kiosk_id = ?1 ORDER BY seq LIMIT ?2",
+    [ST_FREEZE_VOTE] = "UPDATE votes SET batch_id = ?1 WHERE uuid = ?2"
+                       " AND sync_state = '" STORE_SYNC_UNSENT "' AND batch_id IS NULL",
+    [ST_INSERT_BATCH] = "INSERT INTO batches (batch_id, kiosk_id, frozen_at, body, n_votes)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_UNFREEZE] = "UPDATE votes SET batch_id = NULL WHERE batch_id = ?1"
+                    " AND sync_state = '" STORE_SYNC_UNSENT "'",
+    [ST_DELETE_BATCH] = "DELETE FROM batches WHERE batch_id = ?1",
+    [ST_BATCH_SIZE] = "SELECT n_votes FROM batches WHERE batch_id = ?1",
+    /* Sent and quarantined votes keep batch_id: it names the batch that carried them. */
+    [ST_MARK_SENT] = "UPDATE votes SET sync_state = '" STORE_SYNC_SENT "', sync_error = NULL"
+                     " WHERE uuid = ?1 AND batch_id = ?2 AND sync_state = '" STORE_SYNC_UNSENT "'",
+    [ST_MARK_QUARANTINED] = "UPDATE votes SET sync_state = '" STORE_SYNC_QUARANTINED "',"
+                            " sync_error = ?3 WHERE uuid = ?1 AND batch_id = ?2"
+                            " AND sync_state = '" STORE_SYNC_UNSENT "'",
+    /* Every status write first makes sure the single row exists (a hand edit may delete it). */
+    [ST_STATUS_ROW] = "INSERT OR IGNORE INTO sync_status (id) VALUES (1)",
+    [ST_GET_LIMIT] = "SELECT coalesce((SELECT batch_limit FROM sync_status WHERE id = 1), 500)",
+    [ST_SET_LIMIT] = "UPDATE sync_status SET batch_limit = ?1 WHERE id = 1",
+    [ST_NOTE_SUCCESS] = "UPDATE sync_status SET last_success_at = ?1, updated_at = ?1,"
+                        " auth_failed = 0, backoff_until = NULL,"
+                        " batch_limit = min(500, batch_limit + max(1, batch_limit / 4))"
+                        " WHERE id = 1",
+    [ST_NOTE_BATCH_FAILURE] = "UPDATE batches SET attempts = attempts + 1, last_status = ?2,"
+                              " last_error = ?3 WHERE batch_id = ?1",
+    [ST_NOTE_FAILURE] = "UPDATE sync_status SET last_error = ?1, last_error_at = ?2,"
+                        " updated_at = ?2, state = ?3, backoff_until = ?4,"
+                        " auth_failed = (?3 = '" STORE_SYNC_STATE_AUTH "') WHERE id = 1",
+    [ST_SET_STATE] = "UPDATE sync_status SET state = ?1, backoff_until = ?2, updated_at = ?3"
+                     " WHERE id = 1",
+    [ST_SYNC_STATUS] = "SELECT state, updated_at, last_success_at, last_error, last_error_at,"
+                       " backoff_until, auth_failed, batch_limit FROM sync_status WHERE id = 1",
+    [ST_SYNC_COUNTS] =
+        "SELECT coalesce(sum(sync_state IN ('" STORE_SYNC_UNSENT "', '" STORE_SYNC_PENDING "')), 0),"
+        " min(CASE WHEN sync_state IN ('" STORE_SYNC_UNSENT "', '" STORE_SYNC_PENDING "')"
+        " THEN created_at END),"
+        " coalesce(sum(sync_state = '" STORE_SYNC_QUARANTINED "'), 0),"
+        " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "' AND batch_id IS NOT NULL), 0),"
+        " (SELECT count(*) FROM batches),"
+        " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "' AND kiosk_id <> ?1), 0)"
+        " FROM votes WHERE sync_state IN ('" STORE_SYNC_UNSENT "', '" STORE_SYNC_PENDING "',"
+        " '" STORE_SYNC_QUARANTINED "')",
 };
 
 struct store {
     sqlite3 *db; /* NULL after a failed reopen; the next vote tries to open again */
     char *dir, *path, *vfs;
     int64_t response_interval_ms;
+    int secondary, readonly; /* store_opts */
+    dev_t dev;               /* the file this connection opened, to notice it was replaced */
+    ino_t ino;
+    int damaged; /* secondary/readonly: SQLite reported corruption; reopen */
     const char *const *extra_migrations;
     size_t n_extra_migrations;
     sqlite3_stmt *st[ST_COUNT];
@@ -302,19 +426,64 @@ static void close_db(store *s, int keep_files)
     s->db = NULL;
 }
 
+static int prepare_all(store *s)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        int rc =
+            sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
+        if (rc != SQLITE_OK)
+            return sql_note(s, rc, NULL, "preparing statement %d", i);
+    }
+    return SQLITE_OK;
+}
+
+/* The rest of a read-only open (the status command): nothing is written, so no pragma that
+ * changes the file, no migration; a file at another schema version is refused. */
+static int open_readonly_rest(store *s)
+{
+    char val[32];
+    long v = -1;
+    int rc = query_text(s, "PRAGMA user_version", val, sizeof val, "reading the schema version");
+    if (rc == SQLITE_OK && util_parse_int(val, 0, INT_MAX, &v) != 0)
+        rc = sql_note(s, SQLITE_ERROR, "unreadable user_version", "reading the schema version");
+    if (rc == SQLITE_OK && v != builtin_migrations()) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "schema version %ld, this program reads version %d; %s", v, builtin_migrations(),
+                 v < builtin_migrations() ? "start the kiosk once so it upgrades the file"
+                                          : "use the newer hailong-kiosk");
+        rc = sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
+    }
+    if (rc == SQLITE_OK)
+        rc = prepare_all(s);
+    if (rc != SQLITE_OK)
+        close_db(s, 1);
+    return rc;
+}
+
 /* Opens s->path with the pragmas the durability promise rests on, checks it, migrates it, releases
  * votes a crash left pending and prepares the statements. Returns SQLITE_OK, or a SQLite result
  * code with the failure noted (the caller tells corruption apart) and the connection closed. */
 static int open_db(store *s)
 {
     char val[256];
-    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, s->vfs);
+    int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(s->path, &s->db, flags, s->vfs);
     if (rc != SQLITE_OK) {
         sql_note(s, rc, NULL, "opening the file");
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    /* Remember which file this is: when the UI's connection moves a damaged file aside, a
+     * secondary connection (the sync thread) sees the name point elsewhere and reopens. */
+    struct stat fst;
+    if (stat(s->path, &fst) == 0) {
+        s->dev = fst.st_dev;
+        s->ino = fst.st_ino;
+    }
+    if (s->readonly)
+        return open_readonly_rest(s);
 
     /* WAL: a commit is one append and sync of the -wal file (fast enough to thank within a frame),
      * and the sync thread can read while the UI writes. The mode is stored in the file. */
@@ -353,17 +522,23 @@ static int open_db(store *s)
         goto fail;
     }
     /* quick_check reads every page once (no index cross-check): cheap at start, and it finds a
-     * damaged file now instead of in the middle of a citizen's vote. Problems come back as rows. */
-    rc = query_text(s, "PRAGMA quick_check", val, sizeof val, "checking the file (quick_check)");
-    if (rc != SQLITE_OK)
-        goto fail;
-    if (strcmp(val, "ok") != 0) {
-        rc = sql_note(s, SQLITE_CORRUPT, val, "checking the file (quick_check)");
-        goto fail;
+     * damaged file now instead of in the middle of a citizen's vote. Problems come back as rows.
+     * A secondary connection opens a file the primary has just checked. */
+    if (!s->secondary) {
+        rc = query_text(s, "PRAGMA quick_check", val, sizeof val,
+                        "checking the file (quick_check)");
+        if (rc != SQLITE_OK)
+            goto fail;
+        if (strcmp(val, "ok") != 0) {
+            rc = sql_note(s, SQLITE_CORRUPT, val, "checking the file (quick_check)");
+            goto fail;
+        }
     }
     rc = migrate(s);
     if (rc != SQLITE_OK)
         goto fail;
+    if (s->secondary)
+        goto prepare;
     /* A vote still "pending" was waiting for its reasons screen when the program stopped; that
      * screen is gone, so the vote is complete as it is and may be sent. */
     rc = exec_sql(s,
@@ -375,13 +550,10 @@ static int open_db(store *s)
     if (sqlite3_changes(s->db) > 0)
         log_info("store: %s: %d vote(s) left pending by the last run are now unsent", s->path,
                  sqlite3_changes(s->db));
-    for (int i = 0; i < ST_COUNT; i++) {
-        rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
-        if (rc != SQLITE_OK) {
-            sql_note(s, rc, NULL, "preparing statement %d", i);
-            goto fail;
-        }
-    }
+prepare:
+    rc = prepare_all(s);
+    if (rc != SQLITE_OK)
+        goto fail;
     return SQLITE_OK;
 fail:
     close_db(s, is_corrupt(rc));
@@ -451,7 +623,11 @@ static int move_aside(store *s, char *err, size_t errlen)
 static int open_or_recover(store *s, char *err, size_t errlen)
 {
     int rc = open_db(s);
-    if (rc != SQLITE_OK && is_corrupt(rc)) {
+    /* Only the primary (the UI's) connection moves a damaged file aside: a second connection
+     * doing so would leave the primary writing votes into the renamed file. */
+    if (rc != SQLITE_OK && is_corrupt(rc) && (s->secondary || s->readonly))
+        s->damaged = 1;
+    else if (rc != SQLITE_OK && is_corrupt(rc)) {
         if (move_aside(s, err, errlen) != 0)
             return HL_EXIT_RUNTIME;
         rc = open_db(s);
@@ -479,7 +655,9 @@ int store_open(store **out, const char *data_dir, const store_opts *opts, char *
     size_t len = strlen(s->dir);
     while (len > 1 && s->dir[len - 1] == '/')
         s->dir[--len] = '\0';
-    if (util_mkdirs(s->dir) != 0) {
+    s->readonly = opts && opts->readonly;
+    s->secondary = opts && opts->secondary;
+    if (!s->readonly && util_mkdirs(s->dir) != 0) {
         fail(s, err, errlen, "%s: cannot create the data directory: %s", s->dir, strerror(errno));
         goto fail;
     }
@@ -488,6 +666,11 @@ int store_open(store **out, const char *data_dir, const store_opts *opts, char *
         goto fail;
     }
     s->path = xstrdup(path);
+    if (s->readonly && !util_file_exists(path)) {
+        fail(s, err, errlen, "%s: no vote database here (has the kiosk run with this data directory?)",
+             path);
+        goto fail;
+    }
     if (opts) {
         s->vfs = opts->vfs ? xstrdup(opts->vfs) : NULL;
         s->response_interval_ms = opts->response_interval_ms;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire.h"
+
 typedef struct store store;
 
 typedef struct {
@@ -18,6 +20,14 @@ typedef struct {
      * file is replaced by a new one, migrated again). */
     const char *const *extra_migrations;
     size_t n_extra_migrations;
+    /* A second connection to a file another connection of this program owns (the sync thread):
+     * no quick_check, votes left pending are not released (the UI may have one open), and a
+     * damaged file is reported (store_needs_reopen) but never moved aside; only the UI's
+     * connection does that. */
+    int secondary;
+    /* Read only (the status command): the file must exist and be at the latest schema version;
+     * nothing is written, migrated or moved. */
+    int readonly;
 } store_opts;
 
 enum { STORE_RATING_UNHAPPY = 1, STORE_RATING_HAPPY = 2, STORE_RATING_VERY_HAPPY = 3 };
@@ -26,6 +36,7 @@ enum { STORE_RATING_UNHAPPY = 1, STORE_RATING_HAPPY = 2, STORE_RATING_VERY_HAPPY
 #define STORE_SYNC_PENDING "pending" /* follow-up (reasons) still open; not to be sent yet */
 #define STORE_SYNC_UNSENT  "unsent"
 #define STORE_SYNC_SENT    "sent"
+#define STORE_SYNC_QUARANTINED "quarantined" /* the collector rejected it; kept, never resent */
 
 typedef struct {
     char uuid[37];
@@ -85,5 +96,90 @@ const char *store_path(const store *s);
 /* The last error message (for the admin screen and logs); "" when none. A later success does not
  * clear it, so an intermittent fault stays visible. */
 const char *store_last_error(const store *s);
+
+/* ---- sync: the sender's side (its own secondary connection) and the status command ----
+ * Votes travel in batches: a batch is frozen once (its gzipped JSON body stored in table batches)
+ * and resent byte for byte until the collector answers 200 for it. */
+
+/* Sender states (sync_status.state). */
+#define STORE_SYNC_STATE_OFF      "off"      /* no sender has run (no [sync] url) */
+#define STORE_SYNC_STATE_STARTING "starting" /* random delay before the first send */
+#define STORE_SYNC_STATE_IDLE     "idle"     /* nothing to send */
+#define STORE_SYNC_STATE_SENDING  "sending"
+#define STORE_SYNC_STATE_BACKOFF  "backoff"      /* waiting until backoff_until */
+#define STORE_SYNC_STATE_AUTH     "stopped-auth" /* 401/403: stopped until restart */
+#define STORE_SYNC_STATE_STOPPED  "stopped"      /* the kiosk program ended */
+
+typedef struct {
+    char batch_id[37];
+    char kiosk_id[64];
+    int64_t frozen_at; /* UTC ms */
+    int n_votes;
+    int attempts; /* failed attempts so far */
+    void *body;   /* the gzipped JSON, exactly what is sent; malloc'ed, store_batch_free */
+    size_t body_len;
+} store_batch;
+void store_batch_free(store_batch *b);
+
+/* The batch to send next: the oldest frozen batch if there is one (a resend: same id, same
+ * bytes), else a new one of up to min(batch_max, the store's batch limit) 'unsent' votes of
+ * kiosk_id not yet in a batch, in seq order, encoded with wire_encode_batch and wire_gzip and
+ * frozen in one short transaction. A frozen batch of another kiosk id (the config changed) is
+ * unfrozen, its votes left waiting. Returns 1 with *out filled, 0 when there is nothing to send,
+ * -1 on error (store_last_error). Pending votes are never frozen. */
+int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now_ms,
+                      store_batch *out);
+
+typedef struct {
+    int sent;        /* accepted or duplicate */
+    int quarantined; /* rejected, with the collector's reason in votes.sync_error */
+    int unlisted;    /* not in the results: unfrozen, sent again in a later batch */
+} store_sync_applied;
+
+/* Applies the results of a 200 for batch_id in one transaction: accepted/duplicate -> 'sent',
+ * rejected -> 'quarantined' with the reason, votes of the batch the results do not list become
+ * free for a later batch; the batch row is deleted, last_success_at set, the batch limit grows.
+ * Returns 0; 1 when the results name none of the batch's votes (nothing is changed: treat the
+ * answer like a failed request); -1 on error. */
+int store_sync_apply(store *s, const char *batch_id, const wire_result *results, size_t n,
+                     int64_t now_ms, store_sync_applied *out);
+
+/* After a 413: unfreezes the batch's votes, deletes the batch and halves the batch limit (never
+ * below 1), so the next freeze takes half as many. *new_limit gets the limit. 0 or -1. */
+int store_sync_split(store *s, const char *batch_id, int *new_limit);
+
+/* Records a failed attempt: the batch's attempts/last_status/last_error (batch_id may be NULL)
+ * and the sender's last_error, state and backoff_until (0 = none), in one transaction; state
+ * STORE_SYNC_STATE_AUTH also sets auth_failed. 0 or -1. */
+int store_sync_note_failure(store *s, const char *batch_id, int http_status, const char *error,
+                            int64_t now_ms, const char *state, int64_t backoff_until);
+
+/* Sets the sender's state (backoff_until 0 = none). 0 or -1. */
+int store_sync_set_state(store *s, const char *state, int64_t backoff_until, int64_t now_ms);
+
+typedef struct {
+    int64_t waiting;        /* votes not at the collector yet: unsent + pending */
+    int64_t oldest_waiting; /* created_at of the oldest of them (UTC ms), 0 if none */
+    int64_t quarantined;
+    int64_t in_batch;        /* waiting votes frozen in a batch */
+    int64_t batches;         /* frozen batches */
+    int64_t other_kiosk;     /* unsent votes recorded under another kiosk id (not sent) */
+    char state[24];          /* STORE_SYNC_STATE_* */
+    int64_t updated_at;      /* when the sender last wrote its state; 0 = never */
+    int64_t last_success_at; /* 0 = never */
+    int64_t last_error_at;   /* 0 = never */
+    int64_t backoff_until;   /* 0 = none */
+    char last_error[256];
+    int auth_failed;
+    int batch_limit;
+} store_sync_status;
+
+/* Reads the sender's status and the vote counts; kiosk_id is this kiosk's (for other_kiosk).
+ * 0 or -1. */
+int store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out);
+
+/* 1 when this connection should be closed and opened again: it found the file damaged, or
+ * votes.db is no longer the file it opened (the UI's connection moved a damaged file aside). */
+int store_needs_reopen(store *s);
 
 #endif

@@ -646,47 +646,56 @@ static void test_search(void)
 
 static void test_search_nothing(void)
 {
-    fx f;
-    REQUIRE(fx_open(&f) == 0);
-    app *a = f.a;
-    CHECK_INT(app_tap(a, "procs"), 0);
-    CHECK_INT(app_tap(a, "search"), 0);
-    type(a, "zzqx");
-    CHECK_STR(a->query, "zzqx");
-    CHECK_INT(a->n_results, 0);
-    CHECK_INT(first_row(a), -1);
-    CHECK(!has(a, "down"));
-    /* The message: muted text, centred, on two lines, between the query box and the keys. */
-    SDL_Rect back, key1;
-    REQUIRE(target(a, "back", &back));
-    REQUIRE(target(a, "key-1", &key1));
-    int top = back.y + back.h + a->m.u * 13, bottom = key1.y - a->m.u;
-    SDL_Surface *s = app_snapshot(a);
-    REQUIRE(s != NULL);
-    int lines = 0, in_run = 0, minx = a->m.w, maxx = -1;
-    for (int y = top; y < bottom; y++) {
-        int on = 0;
-        for (int x = 0; x < a->m.w; x++)
-            if (near(px_at(s, x, y), UI_TEXT_MUTED, 10)) {
-                on = 1;
-                if (x < minx)
-                    minx = x;
-                if (x > maxx)
-                    maxx = x;
-            }
-        if (on && !in_run)
-            lines++;
-        in_run = on;
+    static const struct {
+        int w, h;
+    } sizes[] = {{1280, 800}, {1080, 1920}};
+    for (size_t k = 0; k < HL_ARRAY_LEN(sizes); k++) {
+        fx f;
+        REQUIRE(fx_open_at(&f, sizes[k].w, sizes[k].h, NULL) == 0);
+        app *a = f.a;
+        CHECK_INT(app_tap(a, "procs"), 0);
+        CHECK_INT(app_tap(a, "search"), 0);
+        type(a, "zzqx");
+        CHECK_STR(a->query, "zzqx");
+        CHECK_INT(a->n_results, 0);
+        CHECK_INT(first_row(a), -1);
+        CHECK(!has(a, "down"));
+        /* The message: muted text, centred, on two lines, between the query box and the keys. */
+        SDL_Rect back, key1, browse;
+        REQUIRE(target(a, "back", &back));
+        REQUIRE(target(a, "key-1", &key1));
+        int top = back.y + back.h + a->m.u * 13, bottom = key1.y - a->m.u;
+        SDL_Surface *s = app_snapshot(a);
+        REQUIRE(s != NULL);
+        int lines = 0, in_run = 0, minx = a->m.w, maxx = -1;
+        for (int y = top; y < bottom; y++) {
+            int on = 0;
+            for (int x = 0; x < a->m.w; x++)
+                if (near(px_at(s, x, y), UI_TEXT_MUTED, 10)) {
+                    on = 1;
+                    if (x < minx)
+                        minx = x;
+                    if (x > maxx)
+                        maxx = x;
+                }
+            if (on && !in_run)
+                lines++;
+            in_run = on;
+        }
+        SDL_FreeSurface(s);
+        fprintf(stderr, "no result at %dx%d: %d text runs, x %d..%d\n", sizes[k].w, sizes[k].h,
+                lines, minx, maxx);
+        CHECK(lines >= 2);
+        CHECK(abs(minx - (a->m.w - 1 - maxx)) < a->m.u * 4); /* centred */
+        /* ... and the way out it offers: under the message where there is room (portrait), on
+         * the keyboard's last row always. */
+        REQUIRE(target(a, "browse", &browse));
+        if (!a->m.landscape)
+            CHECK(browse.y + browse.h < key1.y);
+        CHECK_INT(app_tap(a, "browse"), 0);
+        CHECK_STR(app_screen_name(a), "procs");
+        fx_close(&f);
     }
-    SDL_FreeSurface(s);
-    fprintf(stderr, "no result: %d text runs, x %d..%d\n", lines, minx, maxx);
-    CHECK(lines >= 2);
-    CHECK(abs(minx - (a->m.w - 1 - maxx)) < a->m.u * 4); /* centred */
-    /* ... and the way out it offers. */
-    CHECK(has(a, "browse"));
-    CHECK_INT(app_tap(a, "browse"), 0);
-    CHECK_STR(app_screen_name(a), "procs");
-    fx_close(&f);
 }
 
 static void test_fees(void)

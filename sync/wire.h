@@ -1,0 +1,78 @@
+/* wire: the kiosk -> collector protocol, version 1 (docs/PROTOCOL.md): the vote-batch JSON both
+ * sides speak, its validation, the per-vote results, and gzip. Shared by the kiosk's sender and
+ * hailong-collector. No SDL. Prefix: wire_. */
+#ifndef HL_WIRE_H
+#define HL_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_VERSION 1
+#define WIRE_MAX_VOTES 500          /* per batch */
+#define WIRE_MAX_BODY (4u << 20)    /* decompressed JSON cap (bytes), collector side */
+#define WIRE_MAX_GZIP (1u << 20)    /* compressed body cap (bytes), collector side: 413 above */
+
+/* One vote as it travels. Mirrors the kiosk's votes table (docs/SCHEMA.md). */
+typedef struct {
+    char uuid[37];
+    int64_t seq;
+    char boot_id[37];
+    char officer_code[32];
+    int rating;           /* 1..3 */
+    char reasons[1152];   /* JSON array of reason codes, e.g. ["cham-tre"] */
+    int64_t created_at;   /* UTC ms, kiosk clock */
+    int misuse;
+} wire_vote;
+
+/* Request body (before gzip):
+ * {"v":1,"kiosk_id":"bombo-01","batch_id":"<uuid>","frozen_at":<ms>,"votes":[
+ *   {"uuid":"...","seq":12,"boot_id":"...","officer":"tp-hung","rating":3,
+ *    "reasons":["cham-tre"],"created_at":1764124200000,"misuse":false}, ...]}
+ * The kiosk builds it once when it freezes the batch and resends the same bytes. */
+int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
+                      const wire_vote *votes, size_t n, char **json_out, size_t *len_out);
+
+typedef enum { WIRE_ACCEPTED, WIRE_DUPLICATE, WIRE_REJECTED } wire_status;
+
+typedef struct {
+    char uuid[37];         /* "" if the vote had no usable uuid */
+    wire_status status;
+    char reason[160];      /* for WIRE_REJECTED: "rating: must be 1, 2 or 3" */
+} wire_result;
+
+typedef struct {
+    char kiosk_id[64];
+    char batch_id[37];
+    int64_t frozen_at;
+    wire_vote *votes;      /* n entries; a vote that failed validation has results[i].status
+                            * == WIRE_REJECTED and must not be stored */
+    wire_result *results;
+    size_t n;
+} wire_batch;
+
+/* Parses and validates a request body. Whole-body problems (not JSON, invalid UTF-8, wrong
+ * version, missing kiosk_id/batch_id/votes, more than WIRE_MAX_VOTES, wrong types at the top)
+ * return -1 with err saying what (the collector answers 400). Problems in one vote only mark
+ * that vote rejected with its reason. Returns 0 and fills out (free with wire_batch_free). */
+int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, size_t errlen);
+void wire_batch_free(wire_batch *b);
+
+/* Response body: {"batch_id":"...","results":[{"uuid":"...","status":"accepted"},
+ *   {"uuid":"...","status":"rejected","reason":"..."}]} */
+int wire_encode_results(const char *batch_id, const wire_result *r, size_t n, char **json_out,
+                        size_t *len_out);
+/* Kiosk side: parses a 200 response. Returns 0, or -1 with err (the kiosk treats a 200 it cannot
+ * read like a network error: retry later, mark nothing). */
+int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_result **out,
+                        size_t *n_out, char *err, size_t errlen);
+
+/* gzip (RFC 1952) through zlib. gunzip fails (-1) above max_out bytes: a small bomb cannot
+ * exhaust the collector's memory. Buffers are malloc'ed; the caller frees. */
+int wire_gzip(const void *in, size_t len, void **out, size_t *out_len);
+int wire_gunzip(const void *in, size_t len, size_t max_out, void **out, size_t *out_len);
+
+/* Validators shared with the collector's CLI and tests. */
+int wire_valid_uuid(const char *s);
+int wire_valid_code(const char *s); /* [A-Za-z0-9_-]{1,31} */
+
+#endif
