@@ -282,6 +282,7 @@ static int bench_taps(const bench_opts *bo, const char *driver, int headless, ta
         }
     }
     store_counts sc;
+    memset(&sc, 0, sizeof sc);
     if (store_counts_get(a->store, &sc) != 0 || sc.total != n) {
         fprintf(stderr, "bench: votes.db has %lld votes, expected %d\n", (long long)sc.total, n);
         goto out;

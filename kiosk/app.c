@@ -86,6 +86,44 @@ static int load_procedures(app *a, char *err, size_t errlen)
     return rc;
 }
 
+/* Runs on the sync thread: one SDL user event for the loop, never more than one queued. */
+static void sync_notify(void *ctx)
+{
+    app *a = ctx;
+    if (SDL_AtomicCAS(&a->sync_event_queued, 0, 1)) {
+        SDL_Event ev;
+        SDL_zero(ev);
+        ev.type = a->sync_event;
+        if (SDL_PushEvent(&ev) != 1)
+            SDL_AtomicSet(&a->sync_event_queued, 0);
+    }
+}
+
+static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
+{
+    char token[sizeof a->cfg.sync_token];
+    int rc = cfg_sync_token(&a->cfg, token, sizeof token, err, errlen);
+    if (rc != 0)
+        return rc;
+    a->sync_event = SDL_RegisterEvents(1);
+    if (a->sync_event == (Uint32)-1) {
+        util_fmt(err, errlen, "cannot register an SDL event for sync");
+        return HL_EXIT_RUNTIME;
+    }
+    /* The sender has its own clock: the app's may be a fake one that this thread advances. */
+    sync_config sc = {.data_dir = a->cfg.data_dir,
+                      .kiosk_id = a->cfg.kiosk_id,
+                      .url = a->cfg.sync_url,
+                      .token = token,
+                      .ca_file = a->cfg.sync_ca_file,
+                      .store_vfs = o->store_vfs,
+                      .batch_max = a->cfg.sync_batch_max,
+                      .start_delay_max_ms = (int64_t)a->cfg.sync_start_delay_max_s * 1000};
+    rc = sync_start(&a->sync, &sc, sync_notify, a, err, errlen);
+    memset(token, 0, sizeof token);
+    return rc;
+}
+
 int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen)
 {
     *out = NULL;
@@ -118,6 +156,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     }
     if (rc == 0)
         a->qr = qr_view_new(a->ren);
+    if (rc == 0 && o->sync && c->sync_url[0])
+        rc = start_sync(a, o, err, errlen);
     if (rc != 0) {
         app_destroy(a);
         return rc;
@@ -141,6 +181,9 @@ void app_destroy(app *a)
 {
     if (!a)
         return;
+    /* First: the thread pushes SDL events and uses the data directory. */
+    sync_stop(a->sync);
+    a->sync = NULL;
     qr_view_free(a->qr);
     if (a->gfx)
         gfx_destroy(a->gfx);
@@ -171,8 +214,11 @@ void app_go(app *a, scr_id next)
     a->scroll_press = 0;
     if (screens[next]->enter)
         screens[next]->enter(a);
-    /* Text of the screen just left is rarely needed again soon; keep memory flat. */
-    gfx_cache_trim(a->gfx);
+    /* Keep the textures of the screens a vote passes through (Home, thanks) warm, so the tap ->
+     * thank-you frame stays within one refresh; drop what was not drawn lately when the kiosk
+     * falls idle, where time is free. gfx's own size cap bounds memory in between. */
+    if (next == SCR_ATTRACT)
+        gfx_cache_trim(a->gfx);
     a->dirty = 1;
 }
 
@@ -184,6 +230,8 @@ void app_vote(app *a, int rating)
     int want_reasons = rating == STORE_RATING_UNHAPPY && a->content->n_reasons > 0;
     int rc = store_add_vote(a->store, a->cfg.kiosk_id, a->boot_id, a->officer->code, rating,
                             clk_wall_ms(a->clock), want_reasons, &a->vote, err, sizeof err);
+    if (rc == 0 && !want_reasons)
+        sync_poke(a->sync); /* never waits: sets a flag for the sync thread */
     if (rc != 0) {
         /* Honest failure: the citizen is told the vote was not recorded; the kiosk goes on. */
         log_error("vote for %s (rating %d) NOT recorded: %s", a->officer->code, rating, err);
@@ -215,6 +263,7 @@ void app_finish_reasons(app *a)
          * is released at the next start, so nothing is lost. */
         log_error("reasons for vote %s not saved: %s", a->vote.uuid, err);
     }
+    sync_poke(a->sync);
     a->thanks = THANKS_APOLOGY;
     app_go(a, SCR_THANKS);
 }
@@ -353,6 +402,11 @@ void app_handle_event(app *a, const SDL_Event *ev)
             pointer_up(a, (int)(ev->tfinger.x * a->m.w), (int)(ev->tfinger.y * a->m.h));
         break;
     default:
+        if (a->sync && ev->type == a->sync_event) {
+            /* The sender's status changed. No screen shows it yet (the admin screen will mark
+             * itself dirty here); nothing to redraw. */
+            SDL_AtomicSet(&a->sync_event_queued, 0);
+        }
         break;
     }
 }

@@ -15,6 +15,7 @@
 #include "qr.h"
 #include "screen.h"
 #include "scroll.h"
+#include "sender.h"
 #include "store.h"
 #include "ui.h"
 
@@ -77,6 +78,13 @@ struct app {
     SDL_Rect scroll_view;
     int scroll_press; /* the press started inside the view */
     int press_y;
+
+    /* The sync thread (NULL when [sync] url is empty, or in script mode without --sync). It
+     * tells the loop about status changes with one SDL user event (sync_event); the loop never
+     * waits for it. */
+    sync_sender *sync;
+    Uint32 sync_event;
+    SDL_atomic_t sync_event_queued; /* at most one such event in the queue */
 };
 
 typedef struct {
@@ -84,6 +92,9 @@ typedef struct {
     int headless;    /* software renderer, no vsync, window hidden (tests, bench) */
     /* SQLite VFS for the store, NULL for the default; tests pass a fault-injecting one. */
     const char *store_vfs;
+    /* Start the sync thread when [sync] url is set (the real kiosk; --script runs only with
+     * --sync, for end-to-end tests against a collector). */
+    int sync;
 } app_opts;
 
 /* Loads content, opens the store and creates the window. Returns 0, HL_EXIT_USAGE (bad content or

@@ -11,11 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "util.h"
 
-typedef enum { K_ID, K_MODE, K_COUNTER, K_CODE, K_PATH, K_BOOL, K_INT, K_SLOGANS } key_kind;
+typedef enum {
+    K_ID,
+    K_MODE,
+    K_COUNTER,
+    K_CODE,
+    K_PATH,
+    K_BOOL,
+    K_INT,
+    K_SLOGANS,
+    K_URL,
+    K_TOKEN,
+    K_FILE
+} key_kind;
 
 typedef struct {
     const char *section, *name;
@@ -47,10 +60,16 @@ static const key_def keys[] = {
     {"timing", "slogan_rotate", K_INT, FIELD(slogan_rotate_s), 3, 600, "seconds"},
     {"timing", "attract_shift", K_INT, FIELD(attract_shift_s), 5, 3600, "seconds"},
     {"content", "slogans", K_SLOGANS, FIELD(slogans), 0, 0, NULL},
+    {"sync", "url", K_URL, FIELD(sync_url), 0, 0, NULL},
+    {"sync", "token", K_TOKEN, FIELD(sync_token), 0, 0, NULL},
+    {"sync", "token_file", K_FILE, FIELD(sync_token_file), 0, 0, NULL},
+    {"sync", "ca_file", K_FILE, FIELD(sync_ca_file), 0, 0, NULL},
+    {"sync", "batch_max", K_INT, FIELD(sync_batch_max), 1, 500, "votes"},
+    {"sync", "start_delay_max", K_INT, FIELD(sync_start_delay_max_s), 0, 3600, "seconds"},
 };
 #define N_KEYS HL_ARRAY_LEN(keys)
 
-static const char *const sections[] = {"kiosk", "display", "timing", "content"};
+static const char *const sections[] = {"kiosk", "display", "timing", "content", "sync"};
 
 /* One parse. The cfg is a working copy so that a bad file leaves the caller's values alone. */
 typedef struct {
@@ -99,6 +118,8 @@ void cfg_defaults(cfg *c)
     for (size_t i = 0; i < HL_ARRAY_LEN(def_slogans); i++)
         util_strlcpy(c->slogans[i], def_slogans[i], sizeof c->slogans[i]);
     c->n_slogans = (int)HL_ARRAY_LEN(def_slogans);
+    c->sync_batch_max = 500;
+    c->sync_start_delay_max_s = 30;
 }
 
 /* ---- small checks ---- */
@@ -251,6 +272,9 @@ static const key_def *find_key_any_section(const char *name)
     return NULL;
 }
 
+static int token_ok(const char *t);
+static int parse_url(parse_ctx *p, const key_def *k, const char *value, char *field);
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *p = user;
@@ -262,8 +286,8 @@ static int handler(void *user, const char *section, const char *name, const char
             return key_fail(p, section, name, "key outside any section; put it under [%s]",
                             k->section);
         return key_fail(p, section, name,
-                        "key outside any section; sections are [kiosk], [display], [timing] "
-                        "and [content]");
+                        "key outside any section; sections are [kiosk], [display], [timing], "
+                        "[content] and [sync]");
     }
     const char *canon_section = NULL;
     for (size_t i = 0; i < HL_ARRAY_LEN(sections); i++)
@@ -271,7 +295,8 @@ static int handler(void *user, const char *section, const char *name, const char
             canon_section = sections[i];
     if (!canon_section)
         return key_fail(p, section, name,
-                        "unknown section; sections are [kiosk], [display], [timing] and [content]");
+                        "unknown section; sections are [kiosk], [display], [timing], [content] "
+                        "and [sync]");
 
     size_t ki = 0;
     while (ki < N_KEYS &&
@@ -369,7 +394,70 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     case K_SLOGANS:
         return parse_slogans(p, k, value);
+    case K_URL:
+        return parse_url(p, k, value, field);
+    case K_TOKEN:
+        if (*value && !token_ok(value))
+            return key_fail(p, section, name,
+                            "not a token: use the token hailong-collector issued, on one line "
+                            "without spaces (or leave it empty and set token_file)");
+        if (util_strlcpy(field, value, k->size) != 0)
+            return key_fail(p, section, name, "too long (at most %zu bytes)", k->size - 1);
+        break;
+    case K_FILE:
+        if (!*value)
+            return key_fail(p, section, name,
+                            "empty; give a file, or remove the line for the default");
+        if (resolve_path(p, value, field, k->size) != 0)
+            return key_fail(p, section, name, "path too long (at most %zu bytes)", k->size - 1);
+        break;
     }
+    return 1;
+}
+
+/* What a bearer token may contain (RFC 6750 b64token, a little more lenient): printable ASCII
+ * without spaces, so it can go into an HTTP header as it is. */
+static int token_ok(const char *t)
+{
+    if (!*t)
+        return 0;
+    for (; *t; t++)
+        if (*t <= ' ' || *t > '~')
+            return 0;
+    return 1;
+}
+
+/* The collector's base URL: http(s)://host[:port][/path], no query, fragment, spaces or
+ * credentials (the token goes in a header, never in the URL). Empty turns sync off. */
+static int parse_url(parse_ctx *p, const key_def *k, const char *value, char *field)
+{
+    char q[64];
+    shorten(q, sizeof q, value);
+    if (!*value) {
+        field[0] = '\0';
+        return 1;
+    }
+    size_t scheme = strncmp(value, "https://", 8) == 0  ? 8
+                    : strncmp(value, "http://", 7) == 0 ? 7
+                                                        : 0;
+    if (!scheme)
+        return key_fail(p, k->section, k->name,
+                        "\"%s\" is not a collector address; write it as "
+                        "https://collector.example.vn (or leave it empty to turn sync off)",
+                        q);
+    const char *host = value + scheme;
+    size_t hostlen = strcspn(host, "/");
+    if (hostlen == 0 || host[0] == ':')
+        return key_fail(p, k->section, k->name, "\"%s\" has no host name after %.*s", q,
+                        (int)scheme, value);
+    for (const char *c = value; *c; c++)
+        if (*c <= ' ' || *c > '~' || *c == '?' || *c == '#' || (*c == '@' && c < host + hostlen))
+            return key_fail(p, k->section, k->name,
+                            "\"%s\": give only the address, e.g. https://collector.example.vn, "
+                            "without spaces, ?query, #fragment or user@",
+                            q);
+    if (util_strlcpy(field, value, k->size) != 0)
+        return key_fail(p, k->section, k->name, "too long (at most %zu bytes)", k->size - 1);
     return 1;
 }
 
@@ -447,6 +535,85 @@ static void file_dir(const char *path, char *out, size_t cap)
         util_strlcpy(out, dir, cap);
 }
 
+static int seen_line(const parse_ctx *p, size_t off)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (keys[i].off == off)
+            return p->seen[i];
+    return 0;
+}
+
+/* Checks between [sync] keys, once the whole file is read. */
+static int sync_keys_check(const parse_ctx *p, char *err, size_t errlen)
+{
+    int token_line = seen_line(p, offsetof(cfg, sync_token));
+    int file_line = seen_line(p, offsetof(cfg, sync_token_file));
+    if (p->c.sync_token[0] && p->c.sync_token_file[0]) {
+        util_fmt(err, errlen,
+                 "%s:%d: [sync] %s: token and token_file are both set (lines %d and %d); keep "
+                 "token_file",
+                 p->file, token_line > file_line ? token_line : file_line,
+                 token_line > file_line ? "token" : "token_file", token_line, file_line);
+        return -1;
+    }
+    if (p->c.sync_url[0] && !p->c.sync_token[0] && !p->c.sync_token_file[0]) {
+        util_fmt(err, errlen,
+                 "%s:%d: [sync] url: the collector needs this kiosk's token; set token_file = "
+                 "the file holding it (or leave url empty to turn sync off)",
+                 p->file, seen_line(p, offsetof(cfg, sync_url)));
+        return -1;
+    }
+    return 0;
+}
+
+int cfg_sync_token(const cfg *c, char *out, size_t cap, char *err, size_t errlen)
+{
+    const char *src = c->source[0] ? c->source : "(defaults)";
+    out[0] = '\0';
+    if (c->sync_ca_file[0] && access(c->sync_ca_file, R_OK) != 0) {
+        util_fmt(err, errlen, "%s: [sync] ca_file: %s: cannot read: %s", src, c->sync_ca_file,
+                 strerror(errno));
+        return HL_EXIT_USAGE;
+    }
+    if (!c->sync_token_file[0]) {
+        if (!c->sync_token[0]) {
+            util_fmt(err, errlen, "%s: [sync] token_file: not set; the collector needs it", src);
+            return HL_EXIT_USAGE;
+        }
+        return util_strlcpy(out, c->sync_token, cap) == 0 ? 0 : HL_EXIT_USAGE;
+    }
+    size_t len;
+    char *text = util_read_file(c->sync_token_file, &len);
+    if (!text) {
+        util_fmt(err, errlen, "%s: [sync] token_file: %s: cannot read: %s", src, c->sync_token_file,
+                 strerror(errno));
+        return HL_EXIT_USAGE;
+    }
+    int has_nul = memchr(text, '\0', len) != NULL;
+    /* One line; surrounding blanks and the final newline an editor adds do not count. */
+    char *t = text;
+    while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n')
+        t++;
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\r' || t[n - 1] == '\n'))
+        t[--n] = '\0';
+    int rc = 0;
+    if (n == 0 || has_nul || !token_ok(t)) {
+        util_fmt(err, errlen,
+                 "%s: [sync] token_file: %s: must hold the token on one line, without spaces", src,
+                 c->sync_token_file);
+        rc = HL_EXIT_USAGE;
+    } else if (util_strlcpy(out, t, cap) != 0) {
+        util_fmt(err, errlen, "%s: [sync] token_file: %s: token longer than %zu bytes", src,
+                 c->sync_token_file, cap - 1);
+        rc = HL_EXIT_USAGE;
+    }
+    /* The token is a secret: do not leave it in freed memory. */
+    memset(text, 0, len);
+    free(text);
+    return rc;
+}
+
 int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
 {
     size_t len;
@@ -501,7 +668,7 @@ int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
             util_fmt(p->c.content_dir, sizeof p->c.content_dir, "%s/content", p->c.assets_dir) !=
                 0) {
             util_fmt(err, errlen, "%s: [kiosk] assets_dir: path too long for content_dir", path);
-        } else {
+        } else if (sync_keys_check(p, err, errlen) == 0) {
             util_strlcpy(p->c.source, path, sizeof p->c.source);
             *c = p->c;
             status = 0;

@@ -34,6 +34,13 @@ typedef struct {
     /* [content] */
     int n_slogans; /* slogans = id, id, ... which slogans rotate (default: the 3) */
     char slogans[CFG_MAX_SLOGANS][32];
+    /* [sync] sending votes to hailong-collector; off while url is empty (the default) */
+    char sync_url[512];             /* url = https://collector.example.vn (base URL) */
+    char sync_token[256];           /* token = ... the kiosk's token (prefer token_file) */
+    char sync_token_file[PATH_MAX]; /* token_file = file holding the token, read at start */
+    char sync_ca_file[PATH_MAX];    /* ca_file = PEM CA bundle of a private CA (default: system) */
+    int sync_batch_max;             /* batch_max = 500: votes per batch (1-500) */
+    int sync_start_delay_max_s;     /* start_delay_max = 30: random delay before the first send */
     /* Not a key: the file cfg_load last read ("" for pure defaults), so later checks such as
      * content_check_config can name it in their messages. */
     char source[PATH_MAX];
@@ -50,6 +57,10 @@ void cfg_defaults(cfg *c);
  * Checks that need the content (slogan ids exist, desk mode's officer/counter) are in
  * content_check_config(). */
 int cfg_load(cfg *c, const char *path, char *err, size_t errlen);
+
+/* The kiosk's token for the collector: [sync] token, or the first line of token_file read now.
+ * Returns 0, or HL_EXIT_USAGE with err naming the file and the fix. */
+int cfg_sync_token(const cfg *c, char *out, size_t cap, char *err, size_t errlen);
 
 /* "desk" or "lobby". */
 const char *cfg_mode_name(cfg_mode m);

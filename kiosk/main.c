@@ -14,6 +14,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "Usage: hailong-kiosk [OPTIONS]\n"
                  "       hailong-kiosk import-procedures FILE [--config FILE | --content-dir DIR]\n"
+                 "       hailong-kiosk status [--config FILE] [--data-dir DIR]\n"
                  "Runs the Hài lòng satisfaction kiosk (fullscreen unless --windowed).\n"
                  "Without --config it runs on the bundled demo content.\n"
                  "\n"
@@ -26,12 +27,15 @@ static void usage(FILE *out)
                  "                     (tests, screenshots; see docs/TESTING.md)\n"
                  "  --clock TIME       with --script: start the simulated clock at TIME,\n"
                  "                     Vietnam local time YYYY-MM-DDTHH:MM[:SS]\n"
+                 "  --sync             with --script: run the sync thread too ([sync] url must be\n"
+                 "                     set; the script's sync-wait command waits for it)\n"
                  "  --help             show this help\n"
                  "  --version          print the version\n"
                  "\n"
                  "Subcommands (each has --help):\n"
                  "  import-procedures  check a procedures CSV or JSON file and install it as\n"
                  "                     <content_dir>/procedures.json\n"
+                 "  status             votes waiting to be sent and the sync thread's state\n"
                  "\n"
                  "Exit status: 0 ok, 1 runtime failure, 2 bad usage, configuration or content.\n");
 }
@@ -149,12 +153,154 @@ static int cmd_import_procedures(int argc, char **argv)
     return HL_EXIT_OK;
 }
 
+static void status_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: hailong-kiosk status [--config FILE] [--data-dir DIR]\n"
+            "Shows how far this kiosk's votes are on their way to the collector: votes waiting\n"
+            "and the age of the oldest, quarantined votes (refused by the collector), the last\n"
+            "success and error, and the sync thread's state as the kiosk last recorded it.\n"
+            "It only reads <data_dir>/votes.db and can run while the kiosk runs.\n"
+            "\n"
+            "Options:\n"
+            "  --config FILE      the kiosk's configuration (data_dir, kiosk id, [sync] url)\n"
+            "  --data-dir DIR     read DIR/votes.db instead\n"
+            "  --help             show this help\n"
+            "\n"
+            "Exit status: 0 ok, 1 no readable votes.db, 2 bad usage or configuration.\n");
+}
+
+/* "3 h 12 min", "5 min 3 s", "42 s" */
+static void fmt_span(char *out, size_t cap, int64_t ms)
+{
+    int64_t s = ms < 0 ? 0 : ms / 1000;
+    if (s >= 86400)
+        snprintf(out, cap, "%lld d %lld h", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+    else if (s >= 3600)
+        snprintf(out, cap, "%lld h %lld min", (long long)(s / 3600), (long long)(s % 3600 / 60));
+    else if (s >= 60)
+        snprintf(out, cap, "%lld min %lld s", (long long)(s / 60), (long long)(s % 60));
+    else
+        snprintf(out, cap, "%lld s", (long long)s);
+}
+
+/* "2026-11-26 09:30:05" in Vietnam time. */
+static void fmt_local(char *out, size_t cap, int64_t utc_ms)
+{
+    clk_local l = clk_to_local(utc_ms);
+    snprintf(out, cap, "%04d-%02d-%02d %02d:%02d:%02d", l.year, l.month, l.day, l.hour, l.minute,
+             l.second);
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    const char *config_path = NULL, *data_dir = NULL;
+    char msg[HL_ERR_MAX], err[HL_ERR_MAX];
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            status_usage(stdout);
+            return HL_EXIT_OK;
+        } else if (strcmp(arg, "--config") == 0 || strcmp(arg, "--data-dir") == 0) {
+            if (i + 1 >= argc)
+                return (snprintf(msg, sizeof msg, "status: %s needs a value", arg), bad_usage(msg));
+            if (strcmp(arg, "--config") == 0)
+                config_path = argv[++i];
+            else
+                data_dir = argv[++i];
+        } else {
+            return (snprintf(msg, sizeof msg, "status: unknown argument \"%s\"", arg),
+                    bad_usage(msg));
+        }
+    }
+    cfg c;
+    cfg_defaults(&c);
+    if (config_path && cfg_load(&c, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "hailong-kiosk: %s\n", err);
+        return HL_EXIT_USAGE;
+    }
+    if (data_dir)
+        util_strlcpy(c.data_dir, data_dir, sizeof c.data_dir);
+    store *s = NULL;
+    store_opts so = {.readonly = 1};
+    if (store_open(&s, c.data_dir, &so, err, sizeof err) != 0) {
+        fprintf(stderr, "hailong-kiosk: status: %s\n", err);
+        return HL_EXIT_RUNTIME;
+    }
+    store_sync_status st;
+    int rc = store_sync_status_get(s, c.kiosk_id, &st);
+    if (rc != 0) {
+        fprintf(stderr, "hailong-kiosk: status: %s\n", store_last_error(s));
+        store_close(s);
+        return HL_EXIT_RUNTIME;
+    }
+    hl_clock clock = clk_real();
+    int64_t now = clk_wall_ms(&clock);
+    char a[64], b[64];
+    printf("database: %s (kiosk %s)\n", store_path(s), c.kiosk_id);
+    printf("votes waiting: %lld", (long long)st.waiting);
+    if (st.in_batch)
+        printf(" (%lld of them in a frozen batch, resent as it is)", (long long)st.in_batch);
+    printf("\n");
+    if (st.waiting) {
+        fmt_span(a, sizeof a, now - st.oldest_waiting);
+        fmt_local(b, sizeof b, st.oldest_waiting);
+        printf("oldest waiting: %s (%s Vietnam time)\n", a, b);
+    } else {
+        printf("oldest waiting: -\n");
+    }
+    if (st.other_kiosk)
+        printf("not sent, recorded under another kiosk id: %lld (this kiosk is now %s)\n",
+               (long long)st.other_kiosk, c.kiosk_id);
+    printf("quarantined: %lld%s\n", (long long)st.quarantined,
+           st.quarantined ? " (refused by the collector; reasons in votes.sync_error)" : "");
+    if (st.last_success_at) {
+        fmt_local(a, sizeof a, st.last_success_at);
+        fmt_span(b, sizeof b, now - st.last_success_at);
+        printf("last success: %s (%s ago)\n", a, b);
+    } else {
+        printf("last success: never\n");
+    }
+    if (st.last_error_at) {
+        fmt_local(a, sizeof a, st.last_error_at);
+        printf("last error: %s: %s\n", a, st.last_error);
+    } else {
+        printf("last error: none\n");
+    }
+    printf("state: ");
+    if (!c.sync_url[0]) {
+        printf("off (no [sync] url in the configuration)\n");
+    } else if (strcmp(st.state, STORE_SYNC_STATE_AUTH) == 0 || st.auth_failed) {
+        printf("stopped: auth (%s)\n", st.last_error);
+    } else if (strcmp(st.state, STORE_SYNC_STATE_BACKOFF) == 0 && st.backoff_until > now) {
+        fmt_local(a, sizeof a, st.backoff_until);
+        fmt_span(b, sizeof b, st.backoff_until - now);
+        printf("backing off until %s (in %s)\n", a + 11, b);
+    } else if (strcmp(st.state, STORE_SYNC_STATE_STARTING) == 0 && st.backoff_until > now) {
+        fmt_local(a, sizeof a, st.backoff_until);
+        printf("starting (first send at %s)\n", a + 11);
+    } else if (strcmp(st.state, STORE_SYNC_STATE_STOPPED) == 0) {
+        fmt_local(a, sizeof a, st.updated_at);
+        printf("not running (the kiosk stopped at %s)\n", a);
+    } else if (strcmp(st.state, STORE_SYNC_STATE_OFF) == 0) {
+        printf("not started yet (the kiosk has not run with [sync] url set)\n");
+    } else if (strcmp(st.state, STORE_SYNC_STATE_IDLE) == 0) {
+        printf("idle (nothing to send)\n");
+    } else {
+        printf("%s\n", st.state);
+    }
+    store_close(s);
+    return HL_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "import-procedures") == 0)
         return cmd_import_procedures(argc - 2, argv + 2);
+    if (argc > 1 && strcmp(argv[1], "status") == 0)
+        return cmd_status(argc - 2, argv + 2);
     const char *config_path = NULL, *data_dir = NULL, *script = NULL, *clock_at = NULL;
-    int windowed = 0, ww = 0, wh = 0;
+    int windowed = 0, ww = 0, wh = 0, sync_flag = 0;
     char msg[HL_ERR_MAX];
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -177,6 +323,8 @@ int main(int argc, char **argv)
                 script = v;
             else
                 clock_at = v;
+        } else if (strcmp(arg, "--sync") == 0) {
+            sync_flag = 1;
         } else if (strcmp(arg, "--windowed") == 0) {
             windowed = 1;
         } else if (strncmp(arg, "--windowed=", 11) == 0) {
@@ -190,6 +338,9 @@ int main(int argc, char **argv)
             return (snprintf(msg, sizeof msg, "unknown argument \"%s\"", arg), bad_usage(msg));
         }
     }
+    if (sync_flag && !script)
+        return bad_usage("--sync only matters with --script (the kiosk itself always syncs when "
+                         "[sync] url is set)");
     if (clock_at && !script)
         return (snprintf(msg, sizeof msg, "%s only works with --script", "--clock"),
                 bad_usage(msg));
@@ -221,7 +372,7 @@ int main(int argc, char **argv)
         clock = clk_fake(start);
         c.fullscreen = 0;
     }
-    app_opts o = {.clock = &clock, .headless = script != NULL};
+    app_opts o = {.clock = &clock, .headless = script != NULL, .sync = !script || sync_flag};
     app *a;
     int rc = app_create(&a, &c, &o, err, sizeof err);
     if (rc != 0) {

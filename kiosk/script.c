@@ -35,6 +35,35 @@ static void swipe(app *a, const char *id, int *ok)
     *ok = 1;
 }
 
+/* Waits in real time (the sync thread runs on real time, whatever the script's clock) until no
+ * vote is waiting to be sent, or the time is up. 0 or -1 (err says why). */
+static int sync_wait(app *a, long seconds, char *why, size_t whylen)
+{
+    if (!a->sync) {
+        util_fmt(why, whylen,
+                 "sync is not running; set [sync] url in the config and pass --sync with "
+                 "--script");
+        return -1;
+    }
+    uint64_t end = SDL_GetTicks64() + (uint64_t)seconds * 1000;
+    store_sync_status st;
+    for (;;) {
+        if (store_sync_status_get(a->store, a->cfg.kiosk_id, &st) != 0) {
+            util_fmt(why, whylen, "cannot read the vote database: %s", store_last_error(a->store));
+            return -1;
+        }
+        if (st.waiting == 0)
+            return 0;
+        if (SDL_GetTicks64() >= end)
+            break;
+        SDL_Delay(20);
+    }
+    util_fmt(why, whylen, "%lld vote(s) still waiting after %ld s (sender: %s%s%s)",
+             (long long)st.waiting, seconds, st.state, st.last_error[0] ? "; last error: " : "",
+             st.last_error);
+    return -1;
+}
+
 int script_run(app *a, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -93,12 +122,19 @@ int script_run(app *a, const char *path, char *err, size_t errlen)
                          SDL_GetError());
                 rc = HL_EXIT_RUNTIME;
             }
+        } else if (strcmp(cmd, "sync-wait") == 0 && n == 2 &&
+                   util_parse_int(arg1, 0, 3600, &v1) == 0) {
+            char why[HL_ERR_MAX];
+            if (sync_wait(a, v1, why, sizeof why) != 0) {
+                util_fmt(err, errlen, "%s:%d: sync-wait: %s", path, lineno, why);
+                rc = HL_EXIT_RUNTIME;
+            }
         } else if (strcmp(cmd, "quit") == 0 && n == 1) {
             break;
         } else {
             util_fmt(err, errlen,
                      "%s:%d: cannot understand \"%s\"; use tap ID, tapxy X Y, swipe ID, wait MS, "
-                     "expect SCREEN, screenshot FILE or quit",
+                     "expect SCREEN, screenshot FILE, sync-wait SECONDS or quit",
                      path, lineno, p);
             rc = HL_EXIT_USAGE;
         }

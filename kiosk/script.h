@@ -1,6 +1,7 @@
 /* script: replays a scripted session on a fake clock (end-to-end tests, documentation
  * screenshots, demos). One command a line:
  *   tap ID | tapxy X Y | swipe ID | wait MS | expect SCREEN | screenshot FILE.png | quit
+ *   sync-wait SECONDS (real time: until the sync thread has sent every vote, else exit 1)
  * '#' starts a comment. See docs/TESTING.md. */
 #ifndef HL_SCRIPT_H
 #define HL_SCRIPT_H

@@ -33,9 +33,9 @@ typedef struct {
 enum { STORE_RATING_UNHAPPY = 1, STORE_RATING_HAPPY = 2, STORE_RATING_VERY_HAPPY = 3 };
 
 /* Sync states (column votes.sync_state). */
-#define STORE_SYNC_PENDING "pending" /* follow-up (reasons) still open; not to be sent yet */
-#define STORE_SYNC_UNSENT  "unsent"
-#define STORE_SYNC_SENT    "sent"
+#define STORE_SYNC_PENDING     "pending" /* follow-up (reasons) still open; not to be sent yet */
+#define STORE_SYNC_UNSENT      "unsent"
+#define STORE_SYNC_SENT        "sent"
 #define STORE_SYNC_QUARANTINED "quarantined" /* the collector rejected it; kept, never resent */
 
 typedef struct {

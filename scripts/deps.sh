@@ -3,9 +3,11 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-  libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev)
+  libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev
+  libcurl4-openssl-dev zlib1g-dev
+  libmicrohttpd-dev libpq-dev libsodium-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(xvfb xauth zbar-tools)
+  pkgs+=(xvfb xauth zbar-tools curl openssl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

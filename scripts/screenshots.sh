@@ -33,6 +33,32 @@ screenshot $out/thanks.png
 SCRIPT
 build/bin/hailong-kiosk --config assets/demo/desk.ini --data-dir "$tmp/desk" \
   --script "$tmp/desk.txt" --clock 2026-11-26T09:30
+cat >"$tmp/procs.txt" <<SCRIPT
+tap procs
+screenshot $out/procs.png
+tap field-0
+screenshot $out/proc-list.png
+tap proc-0
+screenshot $out/proc.png
+tap back
+tap back
+tap search
+tap key-k
+tap key-e
+tap key-t
+tap key-space
+tap key-h
+tap key-o
+screenshot $out/search.png
+tap back
+tap back
+tap fees
+screenshot $out/fees.png
+tap back
+tap directory
+screenshot $out/directory.png
+SCRIPT
+build/bin/hailong-kiosk --data-dir "$tmp/procs" --script "$tmp/procs.txt" --clock 2026-11-26T09:30
 cat >"$tmp/portrait.txt" <<SCRIPT
 screenshot $out/home-desk-portrait.png
 SCRIPT

@@ -70,9 +70,20 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
  * exhaust the collector's memory. Buffers are malloc'ed; the caller frees. */
 int wire_gzip(const void *in, size_t len, void **out, size_t *out_len);
 int wire_gunzip(const void *in, size_t len, size_t max_out, void **out, size_t *out_len);
+/* The same, telling the two failures apart for the collector's answer: -2 when the output would
+ * exceed max_out (413), -1 for data that is not one complete gzip stream (400); err says which.
+ * The output is NUL-terminated (not counted in out_len). */
+int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_t *out_len,
+                   char *err, size_t errlen);
 
 /* Validators shared with the collector's CLI and tests. */
 int wire_valid_uuid(const char *s);
 int wire_valid_code(const char *s); /* [A-Za-z0-9_-]{1,31} */
+int wire_valid_kiosk_id(const char *s); /* [A-Za-z0-9_-]{1,63}, as the kiosk's config allows */
+/* 1 if s[0..len) is valid UTF-8 (RFC 3629: no overlongs, surrogates or code points above
+ * U+10FFFF); else 0 and *bad_offset (if not NULL) is the first bad byte. NUL bytes are valid. */
+int wire_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* "accepted", "duplicate", "rejected". */
+const char *wire_status_name(wire_status s);
 
 #endif

@@ -100,6 +100,13 @@ static void test_defaults(void)
     CHECK_STR(c.slogans[1], "bon-luon");
     CHECK_STR(c.slogans[2], "ba-the-hien");
     CHECK_STR(c.source, "");
+    /* Sync is off unless a url is set. */
+    CHECK_STR(c.sync_url, "");
+    CHECK_STR(c.sync_token, "");
+    CHECK_STR(c.sync_token_file, "");
+    CHECK_STR(c.sync_ca_file, "");
+    CHECK_INT(c.sync_batch_max, 500);
+    CHECK_INT(c.sync_start_delay_max_s, 30);
 }
 
 static void test_full_file(void)
@@ -288,6 +295,84 @@ static void test_bad_values(void)
     EXPECT_ERROR("[kiosk]\ndata_dir =\n", "kiosk.ini:2: [kiosk] data_dir: empty");
 }
 
+/* [sync]: the keys, the token from token_file, and the mistakes an IT person can make. */
+static void test_sync_keys(void)
+{
+    cfg c;
+    char err[HL_ERR_MAX], token[256], path[PATH_MAX], want[PATH_MAX + 16];
+    char real[PATH_MAX];
+    REQUIRE(realpath(tmpdir, real) != NULL);
+    util_fmt(path, sizeof path, "%s/token", tmpdir);
+    const char *tok = "\n  abc.DEF-123_~+/==  \r\n";
+    write_file(path, tok, strlen(tok));
+    util_fmt(path, sizeof path, "%s/ca.pem", tmpdir);
+    write_file(path, "-----BEGIN CERTIFICATE-----\n", strlen("-----BEGIN CERTIFICATE-----\n"));
+    int rc = load_ini(&c, "sync.ini",
+                      "[sync]\n"
+                      "url = https://hailong.huyen.gov.vn:8443/api\n"
+                      "token_file = token\n"
+                      "ca_file = ./ca.pem\n"
+                      "batch_max = 1\n"
+                      "start_delay_max = 0\n",
+                      err);
+    CHECK_INT(rc, 0);
+    CHECK_STR(err, "");
+    CHECK_STR(c.sync_url, "https://hailong.huyen.gov.vn:8443/api");
+    util_fmt(want, sizeof want, "%s/token", real);
+    CHECK_STR(c.sync_token_file, want);
+    util_fmt(want, sizeof want, "%s/ca.pem", real);
+    CHECK_STR(c.sync_ca_file, want);
+    CHECK_INT(c.sync_batch_max, 1);
+    CHECK_INT(c.sync_start_delay_max_s, 0);
+    /* The token file is read at start: one line, blanks and newlines around it do not count. */
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), 0);
+    CHECK_STR(token, "abc.DEF-123_~+/==");
+
+    /* A token inline; http:// for a test collector. */
+    rc = load_ini(&c, "sync2.ini", "[sync]\nurl = http://127.0.0.1:8080\ntoken = t0k\n", err);
+    CHECK_INT(rc, 0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), 0);
+    CHECK_STR(token, "t0k");
+
+    /* token_file problems show up at start, naming the file. */
+    util_fmt(path, sizeof path, "%s/token2", tmpdir);
+    write_file(path, "two words\n", strlen("two words\n"));
+    CHECK_INT(load_ini(&c, "s3.ini", "[sync]\nurl = https://c.vn\ntoken_file = token2\n", err), 0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "s3.ini: [sync] token_file:");
+    CHECK_CONTAINS(err, "token2: must hold the token on one line");
+    CHECK_INT(load_ini(&c, "s4.ini", "[sync]\nurl = https://c.vn\ntoken_file = missing\n", err), 0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "missing: cannot read");
+    CHECK_INT(load_ini(&c, "s5.ini",
+                       "[sync]\nurl = https://c.vn\ntoken = x\nca_file = /no/such/ca.pem\n", err),
+              0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "[sync] ca_file: /no/such/ca.pem: cannot read");
+
+    EXPECT_ERROR("[sync]\nurl = collector.huyen.gov.vn\ntoken = x\n",
+                 "kiosk.ini:2: [sync] url: \"collector.huyen.gov.vn\" is not a collector address",
+                 "https://");
+    EXPECT_ERROR("[sync]\nurl = ftp://c.vn\n", "kiosk.ini:2: [sync] url:", "https://");
+    EXPECT_ERROR("[sync]\nurl = https://\n", "kiosk.ini:2: [sync] url:", "no host name");
+    EXPECT_ERROR("[sync]\nurl = https://c.vn/?token=1\n",
+                 "kiosk.ini:2: [sync] url:", "without spaces, ?query");
+    EXPECT_ERROR("[sync]\nurl = https://user:pw@c.vn\n", "kiosk.ini:2: [sync] url:", "user@");
+    EXPECT_ERROR("[sync]\n\nurl = https://c.vn\n",
+                 "kiosk.ini:3: [sync] url: the collector needs this kiosk's token", "token_file");
+    EXPECT_ERROR("[sync]\ntoken = a\ntoken_file = /etc/t\n",
+                 "kiosk.ini:3: [sync] token_file: token and token_file are both set");
+    EXPECT_ERROR("[sync]\ntoken = a b\n", "kiosk.ini:2: [sync] token: not a token");
+    EXPECT_ERROR("[sync]\ntoken_file =\n", "kiosk.ini:2: [sync] token_file: empty");
+    EXPECT_ERROR("[sync]\nbatch_max = 501\n",
+                 "kiosk.ini:2: [sync] batch_max: 501 is out of range; use 1 to 500 votes");
+    EXPECT_ERROR("[sync]\nbatch_max = 0\n", "kiosk.ini:2: [sync] batch_max:", "out of range");
+    EXPECT_ERROR("[sync]\nstart_delay_max = -1\n",
+                 "kiosk.ini:2: [sync] start_delay_max: -1 is out of range; use 0 to 3600");
+    EXPECT_ERROR("[kiosk]\nurl = https://c.vn\n",
+                 "kiosk.ini:2: [kiosk] url: not a key of [kiosk]; it belongs under [sync]");
+}
+
 static void test_bad_slogans(void)
 {
     EXPECT_ERROR("[content]\nslogans = a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q\n",
@@ -315,7 +400,7 @@ static void test_bad_structure(void)
 {
     EXPECT_ERROR("[kiosk]\nid = a\n[timming]\nidle_timeout = 30\n",
                  "kiosk.ini:4: [timming] idle_timeout: unknown section",
-                 "[kiosk], [display], [timing] and [content]");
+                 "[kiosk], [display], [timing], [content] and [sync]");
     EXPECT_ERROR("[display]\nfulscreen = true\n",
                  "kiosk.ini:2: [display] fulscreen: unknown key; keys in [display] are "
                  "fullscreen, width, height");
@@ -397,7 +482,13 @@ static void test_demo_files(void)
                                            "response_interval",
                                            "slogan_rotate",
                                            "attract_shift",
-                                           "slogans"};
+                                           "slogans",
+                                           "url",
+                                           "token_file",
+                                           "token",
+                                           "ca_file",
+                                           "batch_max",
+                                           "start_delay_max"};
     for (size_t i = 0; i < HL_ARRAY_LEN(names); i++) {
         char path[PATH_MAX], err[HL_ERR_MAX];
         util_fmt(path, sizeof path, "%s/demo/%s", assets, names[i]);
@@ -408,6 +499,7 @@ static void test_demo_files(void)
             fprintf(stderr, "%s\n", err);
         CHECK_INT(rc, 0);
         CHECK_INT(c.mode, i == 0 ? CFG_MODE_DESK : CFG_MODE_LOBBY);
+        CHECK_STR(c.sync_url, ""); /* the demo never sends */
         char *text = util_read_file(path, NULL);
         REQUIRE(text != NULL);
         for (size_t k = 0; k < HL_ARRAY_LEN(all_keys); k++) {
@@ -445,6 +537,7 @@ int main(void)
     RUN(test_lenient_syntax);
     RUN(test_relative_paths);
     RUN(test_bad_values);
+    RUN(test_sync_keys);
     RUN(test_bad_slogans);
     RUN(test_bad_structure);
     RUN(test_bad_bytes);

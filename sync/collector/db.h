@@ -1,0 +1,112 @@
+/* db: the collector's database behind one interface, on SQLite (one file, WAL; the default) or
+ * PostgreSQL (libpq; several collectors share it), with the same schema and the same SQL text.
+ * A db handle is one connection, used by one thread at a time; db_pool hands them out. Prefix: db_.
+ */
+#ifndef HL_DB_H
+#define HL_DB_H
+
+#include "wire.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+
+enum { DB_SQLITE, DB_POSTGRES };
+
+/* url: "sqlite:PATH" or "postgresql://..." ("postgres://" too). Connects and brings the schema
+ * up to date (idempotent, safe when several processes start at once). Returns 0, 2 for a url of
+ * neither form or a schema newer than this program, 1 when the database cannot be opened. */
+int db_open(const char *url, db **out, char *err, size_t errlen);
+void db_close(db *d);
+int db_kind(const db *d);
+/* 1 after a failure that left the connection unusable (PostgreSQL connection lost). */
+int db_broken(const db *d);
+/* Whether url names a backend we know: 0, or 2 with err. Does not connect. */
+int db_check_url(const char *url, char *err, size_t errlen);
+
+int db_schema_version(void);
+
+/* ---- tokens ---- */
+enum { DB_TOKEN_KIOSK, DB_TOKEN_OPERATOR };
+
+typedef struct {
+    int found;
+    int kind;    /* DB_TOKEN_* */
+    int revoked;
+    char name[64]; /* kiosk id or operator name */
+} db_token;
+
+/* Looks a token up by its hash: 0 (out->found says whether it exists), or 1 on a database error. */
+int db_token_lookup(db *d, const char *hash_hex, db_token *out, char *err, size_t errlen);
+/* Enrols a kiosk (creating or updating its row; unit NULL keeps the stored one) with a new token
+ * hash. 0; 2 when the kiosk already has an active token; 1 on a database error. */
+int db_kiosk_add(db *d, const char *id, const char *unit, const char *hash_hex, int64_t now_ms,
+                 char *err, size_t errlen);
+int db_operator_add(db *d, const char *name, const char *hash_hex, int64_t now_ms, char *err,
+                    size_t errlen);
+/* Revokes every active token of that kiosk or operator: 0; 2 when there was none; 1 on error. */
+int db_token_revoke(db *d, int kind, const char *name, int64_t now_ms, char *err, size_t errlen);
+
+typedef struct {
+    const char *id, *unit;
+    int64_t created_at, votes, last_received_at; /* last_received_at 0: never */
+    int active;
+} db_kiosk_row;
+/* Calls fn for each kiosk in id order; fn returns nonzero to stop. */
+int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx, char *err,
+                  size_t errlen);
+
+/* ---- votes ---- */
+
+/* The rule for clock_suspect (docs/COLLECTOR.md): the device time is more than 10 minutes after
+ * the collector's receipt (a vote cannot come from the future), or more than 24 hours before it
+ * (a slow clock, or a kiosk that was offline that long: the collector cannot tell which). */
+#define DB_SUSPECT_AHEAD_MS (10 * 60 * 1000LL)
+#define DB_SUSPECT_BEHIND_MS (24 * 3600 * 1000LL)
+int db_clock_suspect(int64_t created_at, int64_t received_at);
+
+/* Stores batch b's valid votes for kiosk_id in one transaction, ON CONFLICT (uuid) DO NOTHING.
+ * results (b->n entries) start as b->results; each stored-or-not vote becomes accepted, duplicate
+ * (already stored for this kiosk) or rejected (the uuid belongs to another kiosk). 0, or 1 on a
+ * database error, in which case nothing was stored. */
+int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t received_at,
+                   wire_result *results, char *err, size_t errlen);
+
+/* ---- read side ---- */
+
+typedef struct {
+    const char *key; /* unit, kiosk id, officer code, or day number as text (by "day") */
+    int64_t rating3, rating2, rating1; /* counted: misuse excluded */
+    int64_t misuse, clock_suspect, total;
+} db_summary_row;
+
+/* by: "unit", "kiosk", "officer" or "day". Votes with from_ms <= created_at < to_ms. */
+int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
+               int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err,
+               size_t errlen);
+
+typedef struct {
+    const char *uuid, *kiosk_id, *unit, *boot_id, *officer_code, *reasons;
+    int64_t seq, created_at, received_at;
+    int rating, misuse, clock_suspect;
+} db_vote_row;
+
+/* Votes with from_ms <= created_at < to_ms in (created_at, kiosk_id, seq) order, streamed. */
+int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row *r, void *ctx),
+             void *ctx, char *err, size_t errlen);
+
+/* A cheap round trip (SELECT 1): 0 or 1. */
+int db_ping(db *d, char *err, size_t errlen);
+
+/* ---- pool: connections shared by the server's connection threads ---- */
+typedef struct db_pool db_pool;
+
+db_pool *db_pool_new(const char *url, int max_connections);
+/* Blocks while max connections are in use; NULL with err when a new one cannot be opened. */
+db *db_pool_get(db_pool *p, char *err, size_t errlen);
+/* Returns d; a broken connection is closed so that the next get opens a fresh one. */
+void db_pool_put(db_pool *p, db *d);
+void db_pool_free(db_pool *p);
+
+#endif

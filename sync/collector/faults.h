@@ -1,0 +1,29 @@
+/* faults: the collector's test-only fault switch, env HAILONG_COLLECTOR_FAULTS (docs/COLLECTOR.md),
+ * so the kiosk's fault tests can make a real collector fail in each way the protocol must survive.
+ * Prefix: fault_. Thread-safe. */
+#ifndef HL_FAULTS_H
+#define HL_FAULTS_H
+
+#include <stddef.h>
+
+/* Parses a spec such as "status=503:2,retry-after=7" (see docs/COLLECTOR.md) and arms the
+ * switch. NULL or "" disarms. Returns 0, or 2 with err naming the bad item. */
+int fault_parse(const char *spec, char *err, size_t errlen);
+int fault_armed(void);
+
+/* What to do to the next batch request, taken (counted down) once it has been read. */
+typedef struct {
+    int kill;        /* _exit(9) now, before committing */
+    int hang_s;      /* > 0: sleep this long, then close the connection without an answer */
+    int status;      /* > 0: answer this status (nothing stored) */
+    int retry_after; /* with status: Retry-After seconds, or -1 for none */
+} fault_action;
+fault_action fault_take(void);
+/* 1 if this committed batch's connection is to be closed without an answer. */
+int fault_take_drop_after_commit(void);
+
+/* Sleeps up to seconds, returning early once fault_wake_all was called (shutdown). */
+void fault_sleep(int seconds);
+void fault_wake_all(void);
+
+#endif

@@ -1,0 +1,329 @@
+/* hailong-collector: arguments → serve | kiosk add|revoke|list | operator add|revoke. Exit codes:
+ * 0 ok, 1 runtime failure, 2 bad usage (the message names the flag or value and the fix). */
+#include "auth.h"
+#include "clock.h"
+#include "db.h"
+#include "faults.h"
+#include "log.h"
+#include "report.h"
+#include "server.h"
+#include "util.h"
+#include "wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROG "hailong-collector"
+#define DEFAULT_DB "sqlite:collector.db"
+#define DB_HELP                                                                                    \
+    "  --db URL           sqlite:PATH (default " DEFAULT_DB ") or\n"                               \
+    "                     postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n"
+
+static const char usage_main[] =
+    "Usage: " PROG " COMMAND [OPTIONS]\n"
+    "Receives vote batches from Hài lòng kiosks and serves summaries and CSV exports.\n"
+    "\n"
+    "Commands:\n"
+    "  serve                 run the HTTP server (POST /v1/kiosks/ID/vote-batches, ...)\n"
+    "  kiosk add ID          enrol a kiosk and print its token (shown only once)\n"
+    "  kiosk revoke ID       revoke the kiosk's token (it gets 403 from then on)\n"
+    "  kiosk list            list enrolled kiosks, their votes and last delivery\n"
+    "  operator add NAME     make a token for the read side (summary, votes.csv)\n"
+    "  operator revoke NAME  revoke an operator's token\n"
+    "\n"
+    "Every command takes --db URL (default " DEFAULT_DB ") and --help.\n"
+    "Guide: docs/COLLECTOR.md. Protocol: docs/PROTOCOL.md.\n";
+
+static const char usage_serve[] =
+    "Usage: " PROG " serve [--listen HOST:PORT] [--db URL] [OPTIONS]\n"
+    "Runs the collector until SIGINT or SIGTERM.\n"
+    "\n"
+    "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080); IPv6 as [::1]:8080;\n"
+    "                       port 0 picks a free port (see --port-file)\n" DB_HELP
+    "  --tls-cert FILE      serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE       ... and this PEM private key\n"
+    "  --rate N             batch requests per second allowed per kiosk (default 10)\n"
+    "  --burst N            requests a kiosk may send at once (default 20)\n"
+    "  --max-connections N  concurrent HTTP connections (default 64)\n"
+    "  --db-connections N   database connections shared by them (default 8)\n"
+    "  --timeout SECONDS    close a connection idle this long (default 30)\n"
+    "  --port-file FILE     write the port once listening (for scripts and tests)\n"
+    "\n"
+    "Environment: HAILONG_LOG=debug|info|warn|error; HAILONG_COLLECTOR_FAULTS (tests only,\n"
+    "docs/COLLECTOR.md).\n";
+
+static const char usage_kiosk[] =
+    "Usage: " PROG " kiosk add ID [--unit NAME] [--db URL]\n"
+    "       " PROG " kiosk revoke ID [--db URL]\n"
+    "       " PROG " kiosk list [--db URL]\n"
+    "\n"
+    "add     enrols kiosk ID (1-63 letters, digits, '-' or '_': the kiosk's [kiosk] id) and\n"
+    "        prints its token on standard output. Only a hash is stored: copy the token into\n"
+    "        the kiosk's config now; it cannot be shown again. A kiosk has one active token;\n"
+    "        to replace it, revoke it and add the kiosk again.\n"
+    "revoke  revokes the kiosk's token; its requests get 403 from then on.\n"
+    "list    shows every kiosk: status, votes stored, last delivery (Vietnam time).\n"
+    "\n"
+    "  --unit NAME  the commune or office the kiosk belongs to (summaries group by it)\n" DB_HELP;
+
+static const char usage_operator[] =
+    "Usage: " PROG " operator add NAME [--db URL]\n"
+    "       " PROG " operator revoke NAME [--db URL]\n"
+    "\n"
+    "add     makes a token for NAME (1-63 letters, digits, '-' or '_') for GET /v1/summary and\n"
+    "        /v1/votes.csv and prints it on standard output, once; only a hash is stored.\n"
+    "revoke  revokes NAME's token.\n"
+    "\n" DB_HELP;
+
+typedef struct {
+    const char *name;  /* "--db" */
+    const char **value;
+} opt;
+
+/* Parses argv[0..argc) into positionals and --flag VALUE / --flag=VALUE options. Returns 0, 2
+ * after printing what is wrong, or -1 when --help was asked (usage printed). */
+static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, const char **pos,
+                      int max_pos, int *n_pos, const char *usage)
+{
+    *n_pos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (strncmp(a, "--", 2) != 0) {
+            if (*n_pos >= max_pos) {
+                fprintf(stderr, "%s %s: unexpected argument \"%s\"; see %s %s --help\n", PROG,
+                        cmd, a, PROG, cmd);
+                return HL_EXIT_USAGE;
+            }
+            pos[(*n_pos)++] = a;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        const opt *o = NULL;
+        for (const opt *p = opts; p->name; p++)
+            if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
+                o = p;
+        if (!o) {
+            fprintf(stderr, "%s %s: unknown option %.*s; see %s %s --help\n", PROG, cmd,
+                    (int)nlen, a, PROG, cmd);
+            return HL_EXIT_USAGE;
+        }
+        const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        if (!v || !*v) {
+            fprintf(stderr, "%s %s: %s needs a value; see %s %s --help\n", PROG, cmd, o->name,
+                    PROG, cmd);
+            return HL_EXIT_USAGE;
+        }
+        *o->value = v;
+    }
+    return 0;
+}
+
+static int parse_count(const char *cmd, const char *flag, const char *v, long min, long max,
+                       int *out)
+{
+    long n;
+    if (util_parse_int(v, min, max, &n) != 0) {
+        fprintf(stderr, "%s %s: %s \"%s\" is not a whole number from %ld to %ld\n", PROG, cmd,
+                flag, v, min, max);
+        return HL_EXIT_USAGE;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+static int open_db(const char *url, db **d)
+{
+    char err[HL_ERR_MAX];
+    int rc = db_open(url, d, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "%s: %s\n", PROG, err);
+    return rc;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    server_opts o;
+    server_default_opts(&o);
+    const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
+    opt opts[] = {{"--listen", &o.listen},        {"--db", &o.db_url},
+                  {"--tls-cert", &o.tls_cert},    {"--tls-key", &o.tls_key},
+                  {"--port-file", &o.port_file},  {"--rate", &rate},
+                  {"--burst", &burst},            {"--max-connections", &maxc},
+                  {"--db-connections", &dbc},     {"--timeout", &timeout},
+                  {NULL, NULL}};
+    const char *pos[1];
+    int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    int r = 10, b = 20;
+    if ((rate && parse_count("serve", "--rate", rate, 1, 100000, &r)) ||
+        (burst && parse_count("serve", "--burst", burst, 1, 100000, &b)) ||
+        (maxc && parse_count("serve", "--max-connections", maxc, 1, 10000, &o.max_connections)) ||
+        (dbc && parse_count("serve", "--db-connections", dbc, 1, 1000, &o.db_connections)) ||
+        (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s)))
+        return HL_EXIT_USAGE;
+    o.rate = r;
+    o.burst = b;
+    char err[HL_ERR_MAX];
+    struct sockaddr_storage ss;
+    socklen_t len;
+    if (server_parse_listen(o.listen, &ss, &len, err, sizeof err) ||
+        db_check_url(o.db_url, err, sizeof err)) {
+        fprintf(stderr, "%s serve: %s\n", PROG, err);
+        return HL_EXIT_USAGE;
+    }
+    if (fault_parse(getenv("HAILONG_COLLECTOR_FAULTS"), err, sizeof err)) {
+        fprintf(stderr, "%s serve: %s\n", PROG, err);
+        return HL_EXIT_USAGE;
+    }
+    rc = server_run(&o, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "%s serve: %s\n", PROG, err);
+    return rc;
+}
+
+static int valid_unit(const char *s)
+{
+    size_t bad;
+    if (strlen(s) > 200 || !util_utf8_is_nfc(s, &bad))
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+static int print_kiosk(const db_kiosk_row *k, void *ctx)
+{
+    (void)ctx;
+    char last[20] = "-";
+    if (k->last_received_at > 0)
+        report_local_time(k->last_received_at, last);
+    printf("%-24s %-8s %9lld  %-19s  %s\n", k->id, k->active ? "active" : "revoked",
+           (long long)k->votes, last, k->unit);
+    return 0;
+}
+
+/* kiosk and operator share their shape: add / revoke NAME, plus kiosk list. */
+static int cmd_tokens(int kind, int argc, char **argv)
+{
+    const char *cmd = kind == DB_TOKEN_KIOSK ? "kiosk" : "operator";
+    const char *usage = kind == DB_TOKEN_KIOSK ? usage_kiosk : usage_operator;
+    const char *url = DEFAULT_DB, *unit = NULL;
+    opt kopts[] = {{"--db", &url}, {"--unit", &unit}, {NULL, NULL}};
+    opt oopts[] = {{"--db", &url}, {NULL, NULL}};
+    const char *pos[2];
+    int n_pos;
+    int rc = parse_args(cmd, argc, argv, kind == DB_TOKEN_KIOSK ? kopts : oopts, pos, 2, &n_pos,
+                        usage);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (n_pos == 0) {
+        fprintf(stderr, "%s %s: say what to do: %s; see %s %s --help\n", PROG, cmd,
+                kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke", PROG, cmd);
+        return HL_EXIT_USAGE;
+    }
+    const char *action = pos[0];
+    int is_list = kind == DB_TOKEN_KIOSK && strcmp(action, "list") == 0;
+    if (!is_list && strcmp(action, "add") != 0 && strcmp(action, "revoke") != 0) {
+        fprintf(stderr, "%s %s: \"%s\" is not a command; use %s\n", PROG, cmd, action,
+                kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke");
+        return HL_EXIT_USAGE;
+    }
+    if (is_list ? n_pos != 1 : n_pos != 2) {
+        fprintf(stderr, "%s %s %s: %s; see %s %s --help\n", PROG, cmd, action,
+                is_list ? "takes no name" : "name the one to act on", PROG, cmd);
+        return HL_EXIT_USAGE;
+    }
+    const char *name = is_list ? NULL : pos[1];
+    if (name && !wire_valid_kiosk_id(name)) {
+        fprintf(stderr,
+                "%s %s %s: \"%s\" is not a valid %s; use 1 to 63 letters A-Z a-z, digits, '-' "
+                "or '_'\n",
+                PROG, cmd, action, name, kind == DB_TOKEN_KIOSK ? "kiosk id" : "name");
+        return HL_EXIT_USAGE;
+    }
+    if (unit && (strcmp(action, "add") != 0 || !valid_unit(unit))) {
+        fprintf(stderr, "%s %s %s: --unit %s\n", PROG, cmd, action,
+                strcmp(action, "add") != 0
+                    ? "belongs to `kiosk add`"
+                    : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
+        return HL_EXIT_USAGE;
+    }
+    if (db_check_url(url, NULL, 0)) {
+        char err[HL_ERR_MAX];
+        db_check_url(url, err, sizeof err);
+        fprintf(stderr, "%s %s: %s\n", PROG, cmd, err);
+        return HL_EXIT_USAGE;
+    }
+    if (auth_init() != 0) {
+        fprintf(stderr, "%s: libsodium: cannot initialise\n", PROG);
+        return HL_EXIT_RUNTIME;
+    }
+    db *d = NULL;
+    if ((rc = open_db(url, &d)) != 0)
+        return rc;
+    char err[HL_ERR_MAX];
+    hl_clock clk = clk_real();
+    int64_t now = clk_wall_ms(&clk);
+    if (is_list) {
+        printf("%-24s %-8s %9s  %-19s  %s\n", "KIOSK", "STATUS", "VOTES", "LAST DELIVERY",
+               "UNIT");
+        rc = db_kiosk_list(d, print_kiosk, NULL, err, sizeof err);
+    } else if (strcmp(action, "revoke") == 0) {
+        rc = db_token_revoke(d, kind, name, now, err, sizeof err);
+        if (rc == 0)
+            fprintf(stderr, "%s %s: token revoked\n", cmd, name);
+    } else {
+        char token[AUTH_TOKEN_MAX], hash[AUTH_HASH_HEX];
+        auth_new_token(kind == DB_TOKEN_KIOSK ? AUTH_KIOSK_PREFIX : AUTH_OPERATOR_PREFIX, token);
+        auth_hash(token, hash);
+        rc = kind == DB_TOKEN_KIOSK ? db_kiosk_add(d, name, unit, hash, now, err, sizeof err)
+                                    : db_operator_add(d, name, hash, now, err, sizeof err);
+        if (rc == 0) {
+            puts(token);
+            fprintf(stderr,
+                    "%s %s enrolled. The line above is its token, shown only this once: the "
+                    "collector keeps only a hash.\n",
+                    cmd, name);
+        }
+        memset(token, 0, sizeof token);
+    }
+    if (rc)
+        fprintf(stderr, "%s %s %s: %s\n", PROG, cmd, action, err);
+    db_close(d);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* Reads HAILONG_LOG now, before any server thread logs. */
+    log_msg(LOG_DEBUG, "%s %s", PROG, HL_VERSION);
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return HL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("%s %s (protocol v%d)\n", PROG, HL_VERSION, WIRE_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
+    if (strcmp(cmd, "kiosk") == 0)
+        return cmd_tokens(DB_TOKEN_KIOSK, argc - 2, argv + 2);
+    if (strcmp(cmd, "operator") == 0)
+        return cmd_tokens(DB_TOKEN_OPERATOR, argc - 2, argv + 2);
+    fprintf(stderr, "%s: \"%s\" is not a command; see %s --help\n", PROG, cmd, PROG);
+    return HL_EXIT_USAGE;
+}

@@ -1,0 +1,224 @@
+/* report: summary and CSV formatting over db's streamed rows. The CSV is for Excel users: a byte
+ * order mark so Excel reads it as UTF-8, CRLF and RFC 4180 quoting so cells holding commas or
+ * quotes stay whole. */
+#include "report.h"
+
+#include "clock.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS 86400000LL
+
+/* Parses "YYYY-MM-DD" strictly (a real calendar day in 2020..2099) to its local midnight. */
+static int parse_day(const char *s, int64_t *out)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    char buf[20];
+    util_fmt(buf, sizeof buf, "%sT00:00", s);
+    int64_t ms;
+    if (clk_parse_local(buf, &ms) != 0)
+        return -1;
+    /* clk_parse_local accepts 31 February; the round trip does not. */
+    clk_local l = clk_to_local(ms);
+    char back[11];
+    util_fmt(back, sizeof back, "%04d-%02d-%02d", l.year, l.month, l.day);
+    if (strcmp(back, s) != 0 || l.year < 2020 || l.year > 2099)
+        return -1;
+    *out = ms;
+    return 0;
+}
+
+int report_range(const char *from, const char *to, int64_t *from_ms, int64_t *to_ms, char *err,
+                 size_t errlen)
+{
+    *from_ms = 0;
+    *to_ms = INT64_C(1) << 62;
+    if (from && *from && parse_day(from, from_ms) != 0) {
+        util_fmt(err, errlen, "from: \"%.40s\" is not a date YYYY-MM-DD between 2020 and 2099",
+                 from);
+        return HL_EXIT_USAGE;
+    }
+    if (to && *to) {
+        if (parse_day(to, to_ms) != 0) {
+            util_fmt(err, errlen, "to: \"%.40s\" is not a date YYYY-MM-DD between 2020 and 2099",
+                     to);
+            return HL_EXIT_USAGE;
+        }
+        *to_ms += DAY_MS; /* inclusive: up to the end of that day */
+    }
+    if (*to_ms <= *from_ms) {
+        util_fmt(err, errlen, "to: %.40s is before from: %.40s", to ? to : "", from ? from : "");
+        return HL_EXIT_USAGE;
+    }
+    return 0;
+}
+
+void report_local_time(int64_t utc_ms, char out[20])
+{
+    clk_local l = clk_to_local(utc_ms);
+    snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", (unsigned)l.year % 10000u,
+             (unsigned)l.month % 100u, (unsigned)l.day % 100u, (unsigned)l.hour % 100u,
+             (unsigned)l.minute % 100u, (unsigned)l.second % 100u);
+}
+
+const char *report_rating_label(int rating)
+{
+    switch (rating) {
+    case 3: return "Rất hài lòng";
+    case 2: return "Hài lòng";
+    case 1: return "Chưa hài lòng";
+    default: return "";
+    }
+}
+
+/* ---- summary ---- */
+
+typedef struct {
+    const char *by;
+    cJSON *groups;
+    db_summary_row total;
+} summary_ctx;
+
+static void add_counts(cJSON *o, const db_summary_row *r)
+{
+    int64_t counted = r->rating3 + r->rating2 + r->rating1;
+    cJSON_AddNumberToObject(o, "rating3", (double)r->rating3);
+    cJSON_AddNumberToObject(o, "rating2", (double)r->rating2);
+    cJSON_AddNumberToObject(o, "rating1", (double)r->rating1);
+    cJSON_AddNumberToObject(o, "counted", (double)counted);
+    if (counted > 0) {
+        double share = (double)(r->rating3 + r->rating2) / (double)counted;
+        cJSON_AddNumberToObject(o, "satisfaction", round(share * 10000.0) / 10000.0);
+    } else {
+        cJSON_AddNullToObject(o, "satisfaction");
+    }
+    cJSON_AddNumberToObject(o, "misuse", (double)r->misuse);
+    cJSON_AddNumberToObject(o, "clock_suspect", (double)r->clock_suspect);
+    cJSON_AddNumberToObject(o, "total", (double)r->total);
+}
+
+static int summary_row(const db_summary_row *r, void *ctx)
+{
+    summary_ctx *c = ctx;
+    cJSON *g = cJSON_CreateObject();
+    if (strcmp(c->by, "day") == 0) {
+        /* The key is the local day number; show it as the date IT staff filter by. */
+        char day[11];
+        clk_local l = clk_to_local(strtoll(r->key, NULL, 10) * DAY_MS - CLK_VN_OFFSET_MS);
+        snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)l.year % 10000u,
+                 (unsigned)l.month % 100u, (unsigned)l.day % 100u);
+        cJSON_AddStringToObject(g, "key", day);
+    } else {
+        cJSON_AddStringToObject(g, "key", r->key);
+    }
+    add_counts(g, r);
+    cJSON_AddItemToArray(c->groups, g);
+    c->total.rating3 += r->rating3;
+    c->total.rating2 += r->rating2;
+    c->total.rating1 += r->rating1;
+    c->total.misuse += r->misuse;
+    c->total.clock_suspect += r->clock_suspect;
+    c->total.total += r->total;
+    return 0;
+}
+
+int report_summary(db *d, const char *by, const char *from, const char *to, int64_t from_ms,
+                   int64_t to_ms, char **json, size_t *len, char *err, size_t errlen)
+{
+    *json = NULL;
+    cJSON *root = cJSON_CreateObject();
+    if (from && *from)
+        cJSON_AddStringToObject(root, "from", from);
+    else
+        cJSON_AddNullToObject(root, "from");
+    if (to && *to)
+        cJSON_AddStringToObject(root, "to", to);
+    else
+        cJSON_AddNullToObject(root, "to");
+    cJSON_AddStringToObject(root, "by", by);
+    summary_ctx c = {by, cJSON_AddArrayToObject(root, "groups"), {NULL, 0, 0, 0, 0, 0, 0}};
+    int rc = db_summary(d, by, from_ms, to_ms, summary_row, &c, err, errlen);
+    if (rc) {
+        cJSON_Delete(root);
+        return rc;
+    }
+    add_counts(cJSON_AddObjectToObject(root, "total"), &c.total);
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (!s) {
+        util_fmt(err, errlen, "summary: out of memory");
+        return 1;
+    }
+    *json = xstrdup(s);
+    cJSON_free(s);
+    *len = strlen(*json);
+    return 0;
+}
+
+/* ---- CSV ---- */
+
+static void csv_cell(FILE *f, const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+}
+
+static void csv_int(FILE *f, int64_t v)
+{
+    fprintf(f, "%" PRId64 ",", v);
+}
+
+static int csv_row(const db_vote_row *v, void *ctx)
+{
+    FILE *f = ctx;
+    char created[20], received[20];
+    report_local_time(v->created_at, created);
+    report_local_time(v->received_at, received);
+    csv_cell(f, v->uuid, 0);
+    csv_cell(f, v->kiosk_id, 0);
+    csv_cell(f, v->unit, 0);
+    csv_int(f, v->seq);
+    csv_cell(f, v->boot_id, 0);
+    csv_cell(f, v->officer_code, 0);
+    csv_int(f, v->rating);
+    csv_cell(f, report_rating_label(v->rating), 0);
+    csv_cell(f, v->reasons, 0);
+    csv_cell(f, created, 0);
+    csv_cell(f, received, 0);
+    csv_int(f, v->misuse);
+    fprintf(f, "%d\r\n", v->clock_suspect);
+    return ferror(f) ? 1 : 0;
+}
+
+int report_votes_csv(db *d, int64_t from_ms, int64_t to_ms, FILE *out, char *err, size_t errlen)
+{
+    fputs("\xEF\xBB\xBF"
+          "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,"
+          "created_at_local,received_at_local,misuse,clock_suspect\r\n",
+          out);
+    int rc = db_votes(d, from_ms, to_ms, csv_row, out, err, errlen);
+    if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
+        util_fmt(err, errlen, "votes.csv: cannot write the export (disk full?)");
+        rc = 1;
+    }
+    return rc;
+}

@@ -1,0 +1,720 @@
+/* server: one thread per HTTP connection (libmicrohttpd), sharing a small pool of database
+ * connections. A batch is checked in the order that costs an attacker most and us least: token
+ * and rate limit before the body is read, then size caps, then JSON, then one transaction. */
+#include "server.h"
+
+#include "auth.h"
+#include "clock.h"
+#include "db.h"
+#include "faults.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "util.h"
+#include "wire.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* A body sent without Content-Length (chunked) that goes past the cap is drained up to this much
+ * more so the 413 can still be delivered; beyond it the connection is simply closed. */
+#define DRAIN_MAX (4u << 20)
+/* What a kiosk is told to wait after a database failure (503). */
+#define DB_RETRY_AFTER_S 5
+
+enum { R_NONE, R_BATCH, R_SUMMARY, R_CSV, R_HEALTH };
+
+typedef struct {
+    db_pool *pool;
+    ratelimit *rl;
+    hl_clock clk;
+} srv;
+
+/* Per request, from the first call of the access handler to the completion callback. */
+typedef struct {
+    int route;
+    int64_t t0;
+    char method[8];
+    char path[80];
+    char kiosk_id[64];
+    int gzip;
+    int responded;
+    int status;
+    char *body;
+    size_t len, cap, drained;
+    int too_big;
+    char batch_id[37];
+    int n_acc, n_dup, n_rej;
+    const char *note;
+} req;
+
+void server_default_opts(server_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->listen = "127.0.0.1:8080";
+    o->db_url = "sqlite:collector.db";
+    o->rate = 10;
+    o->burst = 20;
+    o->max_connections = 64;
+    o->db_connections = 8;
+    o->timeout_s = 30;
+}
+
+/* ---- responses ---- */
+
+static void add_header(struct MHD_Response *resp, const char *name, const char *value)
+{
+    if (MHD_add_response_header(resp, name, value) != MHD_YES)
+        log_warn("http: cannot add header %s", name);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, req *r, int status,
+                             struct MHD_Response *resp, const char *ctype, int retry_after)
+{
+    if (!resp)
+        return MHD_NO;
+    add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (retry_after >= 0) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry_after);
+        add_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
+    if (status == MHD_HTTP_UNAUTHORIZED)
+        add_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        add_header(resp, MHD_HTTP_HEADER_ALLOW, r->route == R_BATCH ? "POST" : "GET, HEAD");
+    enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->responded = 1;
+    r->status = status;
+    return rc;
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *c, req *r, int status, const char *ctype,
+                                 const char *body, size_t len, int retry_after)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
+    return queue(c, r, status, resp, ctype, retry_after);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, req *r, int status, int retry_after,
+                                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static enum MHD_Result send_error(struct MHD_Connection *c, req *r, int status, int retry_after,
+                                  const char *fmt, ...)
+{
+    char msg[HL_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* Messages may quote client input: keep the JSON valid UTF-8 whatever it was. */
+    for (char *p = msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "error", msg);
+    char *json = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    enum MHD_Result rc = send_body(c, r, status, "application/json", json ? json : "{}",
+                                   json ? strlen(json) : 2, retry_after);
+    cJSON_free(json);
+    log_info("%s %s: %d %s", r->method, r->path, status, msg);
+    return rc;
+}
+
+/* ---- routing and auth ---- */
+
+static int route(const char *url, char kiosk_id[64])
+{
+    static const char pre[] = "/v1/kiosks/", suf[] = "/vote-batches";
+    if (strcmp(url, "/healthz") == 0)
+        return R_HEALTH;
+    if (strcmp(url, "/v1/summary") == 0)
+        return R_SUMMARY;
+    if (strcmp(url, "/v1/votes.csv") == 0)
+        return R_CSV;
+    if (strncmp(url, pre, sizeof pre - 1) == 0) {
+        const char *id = url + sizeof pre - 1, *slash = strchr(id, '/');
+        if (slash && strcmp(slash, suf) == 0 && (size_t)(slash - id) < 64) {
+            memcpy(kiosk_id, id, (size_t)(slash - id));
+            kiosk_id[slash - id] = '\0';
+            if (wire_valid_kiosk_id(kiosk_id))
+                return R_BATCH;
+        }
+    }
+    return R_NONE;
+}
+
+/* Checks the bearer token for a kiosk (kiosk_id set) or an operator (kiosk_id NULL). 0 when it
+ * may go on; otherwise the error response has been queued and *ret holds what to return. */
+static int check_auth(srv *s, struct MHD_Connection *c, req *r, const char *kiosk_id,
+                      enum MHD_Result *ret)
+{
+    const char *h =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    char token[AUTH_TOKEN_MAX];
+    if (!h) {
+        *ret = send_error(c, r, 401, -1, "Authorization header missing; send Bearer <token>");
+        return -1;
+    }
+    if (auth_parse_bearer(h, token) != 0) {
+        *ret = send_error(c, r, 401, -1, "Authorization: not a Bearer token of ours");
+        return -1;
+    }
+    char hash[AUTH_HASH_HEX], err[HL_ERR_MAX];
+    auth_hash(token, hash);
+    db *d = db_pool_get(s->pool, err, sizeof err);
+    db_token t;
+    int rc = d ? db_token_lookup(d, hash, &t, err, sizeof err) : 1;
+    db_pool_put(s->pool, d);
+    if (rc) {
+        log_error("auth: %s", err);
+        *ret = send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
+        return -1;
+    }
+    if (!t.found) {
+        *ret = send_error(c, r, 401, -1, "unknown token");
+        return -1;
+    }
+    if (t.revoked) {
+        *ret = send_error(c, r, 403, -1, "token revoked");
+        return -1;
+    }
+    if (kiosk_id && t.kind != DB_TOKEN_KIOSK) {
+        *ret = send_error(c, r, 403, -1, "not a kiosk token");
+        return -1;
+    }
+    if (kiosk_id && strcmp(t.name, kiosk_id) != 0) {
+        *ret = send_error(c, r, 403, -1, "token belongs to another kiosk");
+        return -1;
+    }
+    if (!kiosk_id && t.kind != DB_TOKEN_OPERATOR) {
+        *ret = send_error(c, r, 403, -1, "not an operator token; use `hailong-collector "
+                                         "operator add NAME` to make one");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- vote batches ---- */
+
+static enum MHD_Result batch_begin(srv *s, struct MHD_Connection *c, req *r)
+{
+    enum MHD_Result ret;
+    if (check_auth(s, c, r, r->kiosk_id, &ret))
+        return ret;
+    int wait = rl_take(s->rl, r->kiosk_id, clk_mono_ms(&s->clk));
+    if (wait > 0)
+        return send_error(c, r, 429, wait, "too many requests from kiosk %s; retry after %d s",
+                          r->kiosk_id, wait);
+    const char *enc =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
+    if (enc && strcasecmp(enc, "gzip") == 0)
+        r->gzip = 1;
+    else if (enc && strcasecmp(enc, "identity") != 0)
+        return send_error(c, r, 415, -1, "Content-Encoding: %.32s is not supported; use gzip",
+                          enc);
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    long n = 0;
+    if (cl && util_parse_int(cl, 0, 1L << 40, &n) == 0 && n > (long)WIRE_MAX_GZIP)
+        return send_error(c, r, 413, -1, "body of %ld bytes; at most %u", n,
+                          (unsigned)WIRE_MAX_GZIP);
+    if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"))
+        return send_error(c, r, 400, -1,
+                          "Idempotency-Key header missing; set it to the batch_id");
+    return MHD_YES;
+}
+
+static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
+{
+    fault_action f = fault_take();
+    if (f.kill) {
+        log_warn("fault: kill-mid-request: exiting with status 9 before committing");
+        _exit(9);
+    }
+    if (f.hang_s > 0) {
+        log_warn("fault: hang: holding the request %d s, then closing", f.hang_s);
+        r->note = "fault hang";
+        fault_sleep(f.hang_s);
+        return MHD_NO;
+    }
+    if (f.status > 0)
+        return send_error(c, r, f.status, f.retry_after, "fault injected: status %d", f.status);
+    if (r->too_big)
+        return send_error(c, r, 413, -1, "body larger than %u bytes", (unsigned)WIRE_MAX_GZIP);
+
+    char err[HL_ERR_MAX];
+    /* The database connection is taken before decoding: the pool's size then also bounds how
+     * many bodies are decompressed and parsed at once, and so the memory that takes. */
+    db *d = db_pool_get(s->pool, err, sizeof err);
+    if (!d) {
+        log_error("batch: %s", err);
+        return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
+    }
+    enum MHD_Result ret;
+    char *json = r->body;
+    size_t len = r->len;
+    void *plain = NULL;
+    wire_batch b;
+    memset(&b, 0, sizeof b);
+    if (r->gzip) {
+        int g = wire_gunzip_ex(r->body, r->len, WIRE_MAX_BODY, &plain, &len, err, sizeof err);
+        if (g != 0) {
+            ret = send_error(c, r, g == -2 ? 413 : 400, -1, "%s", err);
+            goto out;
+        }
+        json = plain;
+    }
+    if (wire_decode_batch(json, len, &b, err, sizeof err) != 0) {
+        ret = send_error(c, r, 400, -1, "%s", err);
+        goto out;
+    }
+    util_strlcpy(r->batch_id, b.batch_id, sizeof r->batch_id);
+    if (strcmp(b.kiosk_id, r->kiosk_id) != 0) {
+        ret = send_error(c, r, 400, -1, "kiosk_id: \"%s\" in the body, but the URL names \"%s\"",
+                         b.kiosk_id, r->kiosk_id);
+        goto out;
+    }
+    const char *key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key");
+    if (!key || strcmp(key, b.batch_id) != 0) {
+        ret = send_error(c, r, 400, -1, "Idempotency-Key must equal the body's batch_id %s",
+                         b.batch_id);
+        goto out;
+    }
+    wire_result *res = xcalloc(b.n, sizeof *res);
+    int64_t now = clk_wall_ms(&s->clk);
+    if (db_store_batch(d, &b, r->kiosk_id, now, res, err, sizeof err) != 0) {
+        log_error("batch %s from %s: %s", b.batch_id, r->kiosk_id, err);
+        free(res);
+        ret = send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
+        goto out;
+    }
+    for (size_t i = 0; i < b.n; i++) {
+        r->n_acc += res[i].status == WIRE_ACCEPTED;
+        r->n_dup += res[i].status == WIRE_DUPLICATE;
+        r->n_rej += res[i].status == WIRE_REJECTED;
+    }
+    if (fault_take_drop_after_commit()) {
+        log_warn("fault: drop-after-commit: closing without an answer");
+        r->note = "fault drop-after-commit";
+        free(res);
+        ret = MHD_NO;
+        goto out;
+    }
+    char *out_json;
+    size_t out_len;
+    wire_encode_results(b.batch_id, res, b.n, &out_json, &out_len);
+    free(res);
+    ret = send_body(c, r, 200, "application/json", out_json, out_len, -1);
+    free(out_json);
+out:
+    db_pool_put(s->pool, d);
+    wire_batch_free(&b);
+    free(plain);
+    return ret;
+}
+
+/* ---- read side ---- */
+
+typedef struct {
+    int unknown, dup;
+    char name[32];
+    int seen_from, seen_to, seen_by;
+} args_check;
+
+static enum MHD_Result arg_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    (void)value;
+    args_check *a = cls;
+    int *seen = NULL;
+    if (strcmp(key, "from") == 0)
+        seen = &a->seen_from;
+    else if (strcmp(key, "to") == 0)
+        seen = &a->seen_to;
+    else if (strcmp(key, "by") == 0)
+        seen = &a->seen_by;
+    if (!seen || (*seen)++) {
+        if (!seen)
+            a->unknown = 1;
+        else
+            a->dup = 1;
+        util_strlcpy(a->name, key, sizeof a->name);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
+{
+    char err[HL_ERR_MAX];
+    if (r->route == R_HEALTH) {
+        /* Open to all, so load balancers can probe it: it tells nothing but up or down. */
+        db *d = db_pool_get(s->pool, err, sizeof err);
+        int rc = d ? db_ping(d, err, sizeof err) : 1;
+        db_pool_put(s->pool, d);
+        if (rc) {
+            log_error("healthz: %s", err);
+            return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable");
+        }
+        static const char ok[] = "{\"status\":\"ok\"}";
+        return send_body(c, r, 200, "application/json", ok, sizeof ok - 1, -1);
+    }
+    enum MHD_Result ret;
+    if (check_auth(s, c, r, NULL, &ret))
+        return ret;
+    args_check a;
+    memset(&a, 0, sizeof a);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_iter, &a);
+    if (a.unknown || (a.seen_by && r->route == R_CSV))
+        return send_error(c, r, 400, -1, "%s: unknown parameter; use from, to%s", a.name,
+                          r->route == R_SUMMARY ? ", by" : "");
+    if (a.dup)
+        return send_error(c, r, 400, -1, "%s: given twice", a.name);
+    const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
+    int64_t from_ms, to_ms;
+    if (report_range(from, to, &from_ms, &to_ms, err, sizeof err) != 0)
+        return send_error(c, r, 400, -1, "%s", err);
+    db *d = db_pool_get(s->pool, err, sizeof err);
+    if (!d) {
+        log_error("%s: %s", r->path, err);
+        return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
+    }
+    if (r->route == R_SUMMARY) {
+        const char *by = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "by");
+        if (!by || !*by)
+            by = "kiosk";
+        char *json = NULL;
+        size_t len = 0;
+        int rc = report_summary(d, by, from, to, from_ms, to_ms, &json, &len, err, sizeof err);
+        db_pool_put(s->pool, d);
+        if (rc == HL_EXIT_USAGE)
+            return send_error(c, r, 400, -1, "%s", err);
+        if (rc) {
+            log_error("summary: %s", err);
+            return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
+        }
+        ret = send_body(c, r, 200, "application/json", json, len, -1);
+        free(json);
+        return ret;
+    }
+    /* CSV: written to an unlinked temporary file and sent from there, so a year's export costs
+     * disk, not memory, and the database connection is free again before the client reads. */
+    FILE *f = tmpfile();
+    if (!f) {
+        db_pool_put(s->pool, d);
+        log_error("votes.csv: cannot create a temporary file: %s", strerror(errno));
+        return send_error(c, r, 503, DB_RETRY_AFTER_S, "cannot write the export; retry later");
+    }
+    int rc = report_votes_csv(d, from_ms, to_ms, f, err, sizeof err);
+    db_pool_put(s->pool, d);
+    long size = ftell(f);
+    int fd = rc == 0 && size >= 0 ? dup(fileno(f)) : -1;
+    fclose(f);
+    if (fd < 0) {
+        log_error("votes.csv: %s", rc ? err : strerror(errno));
+        return send_error(c, r, 503, DB_RETRY_AFTER_S, "cannot write the export; retry later");
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd((size_t)size, fd);
+    if (!resp) {
+        close(fd);
+        return MHD_NO;
+    }
+    char disp[96];
+    util_fmt(disp, sizeof disp, "attachment; filename=\"votes%s%s%s%s.csv\"",
+             from && *from ? "-" : "", from && *from ? from : "", to && *to ? "-" : "",
+             to && *to ? to : "");
+    add_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
+    return queue(c, r, 200, resp, "text/csv; charset=utf-8", -1);
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *upload_data,
+                               size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    srv *s = cls;
+    req *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof *r);
+        *con_cls = r;
+        r->t0 = clk_mono_ms(&s->clk);
+        util_strlcpy(r->method, method, sizeof r->method);
+        util_strlcpy(r->path, url, sizeof r->path);
+        for (char *p = r->path; *p; p++)
+            if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f)
+                *p = '?';
+        r->route = route(url, r->kiosk_id);
+        int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+        if (r->route == R_NONE)
+            return send_error(c, r, 404, -1, "no such endpoint; see docs/PROTOCOL.md");
+        if (r->route == R_BATCH && strcmp(method, "POST") != 0)
+            return send_error(c, r, 405, -1, "use POST");
+        if (r->route == R_BATCH)
+            return batch_begin(s, c, r);
+        if (!is_get)
+            return send_error(c, r, 405, -1, "use GET");
+        return handle_read(s, c, r);
+    }
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->responded || r->too_big) {
+            /* Discard: an early answer (401, 413 ...) is already queued, or the body is over. */
+            r->drained += n;
+            return r->drained > DRAIN_MAX ? MHD_NO : MHD_YES;
+        }
+        if (r->len + n > WIRE_MAX_GZIP) {
+            r->too_big = 1;
+            free(r->body);
+            r->body = NULL;
+            r->len = r->cap = 0;
+            return MHD_YES;
+        }
+        if (r->cap - r->len < n + 1) {
+            size_t cap = r->cap ? r->cap : 16384;
+            while (cap - r->len < n + 1)
+                cap *= 2;
+            r->body = xrealloc(r->body, cap);
+            r->cap = cap;
+        }
+        memcpy(r->body + r->len, upload_data, n);
+        r->len += n;
+        r->body[r->len] = '\0';
+        return MHD_YES;
+    }
+    if (r->responded)
+        return MHD_YES;
+    return batch_finish(s, c, r);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    srv *s = cls;
+    req *r = *con_cls;
+    if (!r)
+        return;
+    *con_cls = NULL;
+    long long ms = (long long)(clk_mono_ms(&s->clk) - r->t0);
+    const char *how = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK          ? ""
+                      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED     ? " (timed out)"
+                      : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT        ? " (client closed)"
+                      : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN     ? " (shutting down)"
+                      : toe == MHD_REQUEST_TERMINATED_READ_ERROR          ? " (read error)"
+                      : toe == MHD_REQUEST_TERMINATED_WITH_ERROR          ? " (closed)"
+                                                                          : " (closed)";
+    if (r->route == R_BATCH && r->batch_id[0])
+        log_info("batch kiosk=%s batch=%s status=%d accepted=%d duplicate=%d rejected=%d "
+                 "ms=%lld%s%s%s",
+                 r->kiosk_id, r->batch_id, r->status, r->n_acc, r->n_dup, r->n_rej, ms, how,
+                 r->note ? " " : "", r->note ? r->note : "");
+    else if (r->status == 200 || r->note)
+        log_info("%s %s status=%d ms=%lld%s%s%s", r->method, r->path, r->status, ms, how,
+                 r->note ? " " : "", r->note ? r->note : "");
+    free(r->body);
+    free(r);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_warn("http: %s", msg);
+}
+
+/* ---- setup ---- */
+
+int server_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *err,
+                        size_t errlen)
+{
+    char host[256], port[16];
+    const char *colon;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            goto bad;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        colon = close + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon || (size_t)(colon - s) >= sizeof host || memchr(s, ':', (size_t)(colon - s)))
+            goto bad;
+        memcpy(host, s, (size_t)(colon - s));
+        host[colon - s] = '\0';
+    }
+    long p;
+    if (!host[0] || util_parse_int(colon + 1, 0, 65535, &p) != 0)
+        goto bad;
+    snprintf(port, sizeof port, "%ld", p);
+    struct addrinfo hints, *ai = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int rc = getaddrinfo(host, port, &hints, &ai);
+    if (rc != 0 || !ai) {
+        util_fmt(err, errlen, "--listen: cannot resolve \"%s\": %s", host, gai_strerror(rc));
+        return HL_EXIT_USAGE;
+    }
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    *len = ai->ai_addrlen;
+    freeaddrinfo(ai);
+    return 0;
+bad:
+    util_fmt(err, errlen,
+             "--listen: \"%s\" is not HOST:PORT; e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080",
+             s);
+    return HL_EXIT_USAGE;
+}
+
+static char *read_pem(const char *flag, const char *path, char *err, size_t errlen)
+{
+    size_t n = 0;
+    char *s = util_read_file(path, &n);
+    if (!s)
+        util_fmt(err, errlen, "%s: %s: cannot read: %s", flag, path, strerror(errno));
+    return s;
+}
+
+static int write_port_file(const char *path, unsigned port, char *err, size_t errlen)
+{
+    /* Written to a temporary name and renamed, so a test polling for it never reads half. */
+    char tmp[4096];
+    if (util_fmt(tmp, sizeof tmp, "%s.tmp", path) != 0) {
+        util_fmt(err, errlen, "--port-file: path too long");
+        return HL_EXIT_USAGE;
+    }
+    FILE *f = fopen(tmp, "w");
+    if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+        util_fmt(err, errlen, "--port-file: %s: %s", path, strerror(errno));
+        return HL_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int server_run(const server_opts *o, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    int rc = server_parse_listen(o->listen, &ss, &sslen, err, errlen);
+    if (rc)
+        return rc;
+    if (auth_init() != 0) {
+        util_fmt(err, errlen, "libsodium: cannot initialise");
+        return HL_EXIT_RUNTIME;
+    }
+    if (!o->tls_cert != !o->tls_key) {
+        util_fmt(err, errlen, "--tls-cert and --tls-key: give both, or neither for plain HTTP");
+        return HL_EXIT_USAGE;
+    }
+    char *cert = NULL, *key = NULL;
+    if (o->tls_cert) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            util_fmt(err, errlen, "--tls-cert: this libmicrohttpd was built without TLS");
+            return HL_EXIT_USAGE;
+        }
+        cert = read_pem("--tls-cert", o->tls_cert, err, errlen);
+        key = cert ? read_pem("--tls-key", o->tls_key, err, errlen) : NULL;
+        if (!key) {
+            free(cert);
+            return HL_EXIT_USAGE;
+        }
+    }
+    srv s;
+    s.clk = clk_real();
+    s.pool = db_pool_new(o->db_url, o->db_connections);
+    s.rl = rl_new(o->rate, o->burst);
+    /* Open one connection now: a wrong --db fails at start, not at the first kiosk. */
+    db *d = db_pool_get(s.pool, err, errlen);
+    if (!d) {
+        rc = db_check_url(o->db_url, NULL, 0) ? HL_EXIT_USAGE : HL_EXIT_RUNTIME;
+        goto done;
+    }
+    db_pool_put(s.pool, d);
+
+    /* The signals that stop us are taken by sigwait in this thread only; every thread started
+     * from here on inherits the blocked mask. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (cert)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem opts[] = {
+        /* The logger first, or libmicrohttpd prints to stderr itself until it is set. */
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)(void (*)(void))mhd_log, NULL},
+        {MHD_OPTION_SOCK_ADDR, 0, &ss},
+        {MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, NULL},
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, o->max_connections, NULL},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)(void (*)(void))completed, &s},
+        {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+        {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_Daemon *daemon = MHD_start_daemon(flags, 0, NULL, NULL, handler, &s,
+                                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    if (!daemon) {
+        util_fmt(err, errlen, "--listen: cannot listen on %s (in use, or not an address of this "
+                              "machine?)",
+                 o->listen);
+        rc = HL_EXIT_RUNTIME;
+        goto done;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : 0;
+    log_info("collector: listening on %s (bound port %u, %s), database %s", o->listen, port,
+             cert ? "https" : "http", strncmp(o->db_url, "sqlite:", 7) == 0 ? o->db_url
+                                                                          : "postgresql");
+    if (fault_armed())
+        log_warn("collector: HAILONG_COLLECTOR_FAULTS is set: this server fails on purpose");
+    if (o->port_file && (rc = write_port_file(o->port_file, port, err, errlen)) != 0) {
+        MHD_stop_daemon(daemon);
+        goto done;
+    }
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("collector: signal %d, stopping", sig);
+    fault_wake_all();
+    MHD_stop_daemon(daemon);
+    rc = 0;
+done:
+    db_pool_free(s.pool);
+    rl_free(s.rl);
+    free(cert);
+    free(key);
+    return rc;
+}

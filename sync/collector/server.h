@@ -1,0 +1,31 @@
+/* server: hailong-collector's HTTP side on libmicrohttpd: the vote-batch endpoint, the read side
+ * (summary, votes.csv) and /healthz, with auth, rate limits and size caps. Prefix: server_. */
+#ifndef HL_SERVER_H
+#define HL_SERVER_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+typedef struct {
+    const char *listen;    /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:443"; port 0 = any */
+    const char *db_url;    /* sqlite:PATH | postgresql://... */
+    const char *tls_cert;  /* PEM files; both or neither */
+    const char *tls_key;
+    const char *port_file; /* if set, the bound port is written there once listening */
+    double rate, burst;    /* batch requests per second per kiosk, and the burst allowed */
+    int max_connections;   /* concurrent HTTP connections (one thread each) */
+    int db_connections;    /* database connections shared by them */
+    int timeout_s;         /* idle connection timeout */
+} server_opts;
+
+void server_default_opts(server_opts *o);
+
+/* Parses HOST:PORT. 0, or 2 with err. */
+int server_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *err,
+                        size_t errlen);
+
+/* Serves until SIGINT or SIGTERM. Returns the exit code (0 after a clean stop; 1 when the
+ * database or the socket cannot be opened; 2 for bad options) with err set on failure. */
+int server_run(const server_opts *o, char *err, size_t errlen);
+
+#endif

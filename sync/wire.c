@@ -1,0 +1,834 @@
+/* wire: the vote-batch protocol v1 (docs/PROTOCOL.md). The encoder is hand-written so that its
+ * bytes are fixed by this file alone (a resent batch is byte-identical); the decoder parses with
+ * cJSON and checks every field strictly, because its input comes from the network. */
+#include "wire.h"
+
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+/* Numbers from 2^53 on do not survive a trip through a double (cJSON, JavaScript, PostgreSQL's
+ * JSON functions): 2^53 + 1 reads as 2^53. The protocol refuses them rather than round them
+ * silently; the largest integer allowed is 2^53 - 1. */
+#define TWO_POW_53 9007199254740992.0
+#define MAX_SAFE_INT (TWO_POW_53 - 1)
+
+/* ---------- growing output buffer ---------- */
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+} buf;
+
+static void buf_add(buf *b, const char *s, size_t n)
+{
+    if (b->cap - b->len < n + 1) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n + 1)
+            cap *= 2;
+        b->p = xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_str(buf *b, const char *s)
+{
+    buf_add(b, s, strlen(s));
+}
+
+static void buf_i64(buf *b, int64_t v)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%" PRId64, v);
+    buf_str(b, tmp);
+}
+
+/* A JSON string literal. Non-ASCII UTF-8 passes through unchanged; control characters, quote and
+ * backslash are escaped, so any C string gives valid JSON. */
+static void buf_json_str(buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_add(b, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        buf_add(b, run, (size_t)(s - run));
+        run = s + 1;
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        buf_add(b, esc, n);
+    }
+    buf_add(b, run, (size_t)(s - run));
+    buf_add(b, "\"", 1);
+}
+
+/* ---------- validators ---------- */
+
+int wire_valid_uuid(const char *s)
+{
+    /* Lowercase only: the uuid is the vote's primary key as text, and "A" and "a" must not be two
+     * votes. The kiosk writes lowercase (util_uuid_v4). */
+    if (!s || strlen(s) != 36)
+        return 0;
+    for (int i = 0; i < 36; i++) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return 0;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int code_chars(const char *s, size_t max)
+{
+    if (!s)
+        return 0;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+        if (n + 1 > max)
+            return 0;
+    }
+    return n >= 1;
+}
+
+int wire_valid_code(const char *s)
+{
+    return code_chars(s, 31);
+}
+
+int wire_valid_kiosk_id(const char *s)
+{
+    return code_chars(s, 63);
+}
+
+int wire_utf8_valid(const char *s, size_t len, size_t *bad_offset)
+{
+    /* RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t n;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            goto bad;
+        }
+        if (len - i <= n)
+            goto bad;
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                goto bad;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            goto bad;
+        i += n + 1;
+    }
+    return 1;
+bad:
+    if (bad_offset)
+        *bad_offset = i;
+    return 0;
+}
+
+/* ---------- encoding ---------- */
+
+/* Writes the reasons array. The kiosk's column holds a JSON array of codes; anything else is sent
+ * as it is (as a JSON string when it is not JSON at all) so that the collector rejects that vote
+ * with a reason and the kiosk quarantines it: a vote is never dropped at the encoder. */
+static void enc_reasons(buf *b, const char *reasons)
+{
+    if (!reasons[0]) {
+        buf_str(b, "[]");
+        return;
+    }
+    cJSON *arr = cJSON_Parse(reasons);
+    if (!arr) {
+        buf_json_str(b, reasons);
+        return;
+    }
+    int all_strings = cJSON_IsArray(arr);
+    for (cJSON *e = arr->child; all_strings && e; e = e->next)
+        all_strings = cJSON_IsString(e);
+    if (all_strings) {
+        buf_add(b, "[", 1);
+        for (cJSON *e = arr->child; e; e = e->next) {
+            if (e != arr->child)
+                buf_add(b, ",", 1);
+            buf_json_str(b, e->valuestring);
+        }
+        buf_add(b, "]", 1);
+    } else {
+        char *raw = cJSON_PrintUnformatted(arr);
+        buf_str(b, raw ? raw : "null");
+        cJSON_free(raw);
+    }
+    cJSON_Delete(arr);
+}
+
+int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
+                      const wire_vote *votes, size_t n, char **json_out, size_t *len_out)
+{
+    if (!kiosk_id || !batch_id || (n && !votes) || !json_out)
+        return -1;
+    buf b = {0};
+    buf_str(&b, "{\"v\":1,\"kiosk_id\":");
+    buf_json_str(&b, kiosk_id);
+    buf_str(&b, ",\"batch_id\":");
+    buf_json_str(&b, batch_id);
+    buf_str(&b, ",\"frozen_at\":");
+    buf_i64(&b, frozen_at);
+    buf_str(&b, ",\"votes\":[");
+    for (size_t i = 0; i < n; i++) {
+        const wire_vote *v = &votes[i];
+        buf_str(&b, i ? ",{\"uuid\":" : "{\"uuid\":");
+        buf_json_str(&b, v->uuid);
+        buf_str(&b, ",\"seq\":");
+        buf_i64(&b, v->seq);
+        buf_str(&b, ",\"boot_id\":");
+        buf_json_str(&b, v->boot_id);
+        buf_str(&b, ",\"officer\":");
+        buf_json_str(&b, v->officer_code);
+        buf_str(&b, ",\"rating\":");
+        buf_i64(&b, v->rating);
+        buf_str(&b, ",\"reasons\":");
+        enc_reasons(&b, v->reasons);
+        buf_str(&b, ",\"created_at\":");
+        buf_i64(&b, v->created_at);
+        buf_str(&b, v->misuse ? ",\"misuse\":true}" : ",\"misuse\":false}");
+    }
+    buf_str(&b, "]}");
+    *json_out = b.p;
+    if (len_out)
+        *len_out = b.len;
+    return 0;
+}
+
+static const char *status_name(wire_status s)
+{
+    switch (s) {
+    case WIRE_ACCEPTED: return "accepted";
+    case WIRE_DUPLICATE: return "duplicate";
+    default: return "rejected";
+    }
+}
+
+int wire_encode_results(const char *batch_id, const wire_result *r, size_t n, char **json_out,
+                        size_t *len_out)
+{
+    if (!batch_id || (n && !r) || !json_out)
+        return -1;
+    buf b = {0};
+    buf_str(&b, "{\"batch_id\":");
+    buf_json_str(&b, batch_id);
+    buf_str(&b, ",\"results\":[");
+    for (size_t i = 0; i < n; i++) {
+        buf_str(&b, i ? ",{\"uuid\":" : "{\"uuid\":");
+        buf_json_str(&b, r[i].uuid);
+        buf_str(&b, ",\"status\":\"");
+        buf_str(&b, status_name(r[i].status));
+        buf_str(&b, "\"");
+        if (r[i].status == WIRE_REJECTED) {
+            buf_str(&b, ",\"reason\":");
+            buf_json_str(&b, r[i].reason);
+        }
+        buf_str(&b, "}");
+    }
+    buf_str(&b, "]}");
+    *json_out = b.p;
+    if (len_out)
+        *len_out = b.len;
+    return 0;
+}
+
+/* ---------- decoding ---------- */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Common checks before cJSON sees the bytes: it stops at a NUL and accepts any bytes inside
+ * strings, so both are checked here. */
+static int precheck(const char *json, size_t len, char *err, size_t errlen)
+{
+    if (!json || len == 0) {
+        set_err(err, errlen, "body: empty; send a JSON object");
+        return -1;
+    }
+    if (len > WIRE_MAX_BODY) {
+        set_err(err, errlen, "body: %zu bytes, more than the %u allowed", len,
+                (unsigned)WIRE_MAX_BODY);
+        return -1;
+    }
+    const char *nul = memchr(json, '\0', len);
+    if (nul) {
+        set_err(err, errlen, "body: NUL byte at offset %zu; send UTF-8 JSON text",
+                (size_t)(nul - json));
+        return -1;
+    }
+    size_t bad = 0;
+    if (!wire_utf8_valid(json, len, &bad)) {
+        set_err(err, errlen, "body: invalid UTF-8 at byte %zu; send UTF-8 JSON text", bad);
+        return -1;
+    }
+    return 0;
+}
+
+static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    if (!root) {
+        size_t off = end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+        set_err(err, errlen, "body: not valid JSON (near byte %zu)", off);
+        return NULL;
+    }
+    /* Only white space may follow the value. */
+    for (const char *p = end; p && p < json + len; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            set_err(err, errlen, "body: unexpected data after the JSON value at byte %zu",
+                    (size_t)(p - json));
+            cJSON_Delete(root);
+            return NULL;
+        }
+    }
+    if (!cJSON_IsObject(root)) {
+        set_err(err, errlen, "body: must be a JSON object");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+static const char *type_name(const cJSON *j)
+{
+    if (!j)
+        return "missing";
+    if (cJSON_IsNull(j))
+        return "null";
+    if (cJSON_IsBool(j))
+        return "a boolean";
+    if (cJSON_IsNumber(j))
+        return "a number";
+    if (cJSON_IsString(j))
+        return "a string";
+    if (cJSON_IsArray(j))
+        return "an array";
+    return "an object";
+}
+
+/* A key from the input, fit for a message that is sent back as JSON and logged: at most 32 bytes,
+ * anything but printable ASCII shown as '?', so a cut can never split a UTF-8 sequence. */
+static void show_key(char *dst, size_t cap, const char *key)
+{
+    size_t n = 0;
+    for (; key[n] && n < 32 && n + 1 < cap; n++) {
+        unsigned char c = (unsigned char)key[n];
+        dst[n] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    dst[n] = '\0';
+}
+
+/* Unknown keys are errors (a misspelt field is not silently ignored) and so are duplicates
+ * (cJSON would keep both and we would read only the first). Returns the offending key. */
+static const char *bad_key(const cJSON *obj, const char *const *allowed, int *dup)
+{
+    for (const cJSON *e = obj->child; e; e = e->next) {
+        int known = 0;
+        for (const char *const *a = allowed; *a; a++)
+            if (e->string && strcmp(e->string, *a) == 0)
+                known = 1;
+        if (!known) {
+            *dup = 0;
+            return e->string ? e->string : "";
+        }
+        for (const cJSON *f = obj->child; f != e; f = f->next)
+            if (strcmp(f->string, e->string) == 0) {
+                *dup = 1;
+                return e->string;
+            }
+    }
+    return NULL;
+}
+
+/* An integral JSON number within [min, max]; 0 or -1 with a reason naming the field. */
+static int get_int(const cJSON *obj, const char *key, double min, double max, int64_t *out,
+                   char *why, size_t whylen)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(j)) {
+        set_err(why, whylen, "%s: is %s; must be an integer", key, type_name(j));
+        return -1;
+    }
+    double d = j->valuedouble;
+    if (!isfinite(d) || fabs(d) >= TWO_POW_53) {
+        set_err(why, whylen, "%s: number too large; must be an integer below 2^53", key);
+        return -1;
+    }
+    if (d != floor(d)) {
+        set_err(why, whylen, "%s: %.17g is not an integer", key, d);
+        return -1;
+    }
+    if (d < min || d > max) {
+        set_err(why, whylen, "%s: %.0f is out of range; must be %.0f to %.0f", key, d, min, max);
+        return -1;
+    }
+    *out = (int64_t)d;
+    return 0;
+}
+
+static const char *get_str(const cJSON *obj, const char *key, char *why, size_t whylen)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(j)) {
+        set_err(why, whylen, "%s: is %s; must be a string", key, type_name(j));
+        return NULL;
+    }
+    return j->valuestring;
+}
+
+/* 2020-01-01T00:00:00Z and 2100-01-01T00:00:00Z in ms: a kiosk clock outside this span is wrong
+ * beyond use (a dead RTC battery reads 1970 or 2000). */
+#define CREATED_MIN INT64_C(1577836800000)
+#define CREATED_MAX INT64_C(4102444800000)
+
+/* Validates one vote into v; 0, or -1 with the reason in why. */
+static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
+{
+    static const char *const keys[] = {"uuid",    "seq",        "boot_id", "officer", "rating",
+                                       "reasons", "created_at", "misuse",  NULL};
+    if (!cJSON_IsObject(jv)) {
+        set_err(why, whylen, "vote: is %s; must be an object", type_name(jv));
+        return -1;
+    }
+    const char *s = get_str(jv, "uuid", why, whylen);
+    if (!s)
+        return -1;
+    if (!wire_valid_uuid(s)) {
+        set_err(why, whylen, "uuid: not a lowercase UUID (8-4-4-4-12 hex digits)");
+        return -1;
+    }
+    util_strlcpy(v->uuid, s, sizeof v->uuid);
+    int dup = 0;
+    const char *k = bad_key(jv, keys, &dup);
+    if (k) {
+        char shown[40];
+        show_key(shown, sizeof shown, k);
+        set_err(why, whylen, dup ? "%s: appears twice in the vote" : "%s: unknown field", shown);
+        return -1;
+    }
+    if (get_int(jv, "seq", 1, MAX_SAFE_INT, &v->seq, why, whylen))
+        return -1;
+    if (!(s = get_str(jv, "boot_id", why, whylen)))
+        return -1;
+    if (!wire_valid_uuid(s)) {
+        set_err(why, whylen, "boot_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
+        return -1;
+    }
+    util_strlcpy(v->boot_id, s, sizeof v->boot_id);
+    if (!(s = get_str(jv, "officer", why, whylen)))
+        return -1;
+    if (!wire_valid_code(s)) {
+        set_err(why, whylen, "officer: not a code of 1 to 31 letters, digits, '-' or '_'");
+        return -1;
+    }
+    util_strlcpy(v->officer_code, s, sizeof v->officer_code);
+    int64_t rating;
+    if (get_int(jv, "rating", -MAX_SAFE_INT, MAX_SAFE_INT, &rating, why, whylen))
+        return -1;
+    if (rating < 1 || rating > 3) {
+        set_err(why, whylen, "rating: must be 1, 2 or 3");
+        return -1;
+    }
+    v->rating = (int)rating;
+    const cJSON *ja = cJSON_GetObjectItemCaseSensitive(jv, "reasons");
+    if (!cJSON_IsArray(ja)) {
+        set_err(why, whylen, "reasons: is %s; must be an array of reason codes", type_name(ja));
+        return -1;
+    }
+    buf rb = {0};
+    buf_add(&rb, "[", 1);
+    int count = 0;
+    for (const cJSON *e = ja->child; e; e = e->next, count++) {
+        if (count >= 32) {
+            set_err(why, whylen, "reasons: more than 32 codes");
+            free(rb.p);
+            return -1;
+        }
+        if (!cJSON_IsString(e) || !wire_valid_code(e->valuestring)) {
+            set_err(why, whylen, "reasons[%d]: not a code of 1 to 31 letters, digits, '-' or '_'",
+                    count);
+            free(rb.p);
+            return -1;
+        }
+        if (count)
+            buf_add(&rb, ",", 1);
+        buf_json_str(&rb, e->valuestring);
+    }
+    buf_add(&rb, "]", 1);
+    /* 32 codes of 31 chars with quotes and commas fit: 32 * 34 + 2 < sizeof v->reasons. */
+    util_strlcpy(v->reasons, rb.p, sizeof v->reasons);
+    free(rb.p);
+    if (get_int(jv, "created_at", -MAX_SAFE_INT, MAX_SAFE_INT, &v->created_at, why, whylen))
+        return -1;
+    if (v->created_at < CREATED_MIN || v->created_at >= CREATED_MAX) {
+        set_err(why, whylen,
+                "created_at: %" PRId64 " is not between 2020-01-01 and 2100-01-01 (UTC ms); the "
+                "kiosk's clock is wrong",
+                v->created_at);
+        return -1;
+    }
+    const cJSON *jm = cJSON_GetObjectItemCaseSensitive(jv, "misuse");
+    if (!cJSON_IsBool(jm)) {
+        set_err(why, whylen, "misuse: is %s; must be true or false", type_name(jm));
+        return -1;
+    }
+    v->misuse = cJSON_IsTrue(jm) ? 1 : 0;
+    return 0;
+}
+
+int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"v", "kiosk_id", "batch_id", "frozen_at", "votes", NULL};
+    memset(out, 0, sizeof *out);
+    if (precheck(json, len, err, errlen))
+        return -1;
+    cJSON *root = parse(json, len, err, errlen);
+    if (!root)
+        return -1;
+    char why[160];
+    int64_t version;
+    const char *s;
+    int dup = 0;
+    const char *k = bad_key(root, keys, &dup);
+    if (k) {
+        char shown[40];
+        show_key(shown, sizeof shown, k);
+        set_err(err, errlen, dup ? "%s: appears twice" : "%s: unknown field", shown);
+        goto fail;
+    }
+    if (get_int(root, "v", -MAX_SAFE_INT, MAX_SAFE_INT, &version, why, sizeof why)) {
+        set_err(err, errlen, "%s", why);
+        goto fail;
+    }
+    if (version != WIRE_VERSION) {
+        set_err(err, errlen, "v: version %" PRId64 " is not supported; this collector speaks %d",
+                version, WIRE_VERSION);
+        goto fail;
+    }
+    if (!(s = get_str(root, "kiosk_id", why, sizeof why))) {
+        set_err(err, errlen, "%s", why);
+        goto fail;
+    }
+    if (!wire_valid_kiosk_id(s)) {
+        set_err(err, errlen, "kiosk_id: not an id of 1 to 63 letters, digits, '-' or '_'");
+        goto fail;
+    }
+    util_strlcpy(out->kiosk_id, s, sizeof out->kiosk_id);
+    if (!(s = get_str(root, "batch_id", why, sizeof why))) {
+        set_err(err, errlen, "%s", why);
+        goto fail;
+    }
+    if (!wire_valid_uuid(s)) {
+        set_err(err, errlen, "batch_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
+        goto fail;
+    }
+    util_strlcpy(out->batch_id, s, sizeof out->batch_id);
+    /* Any integral time: a kiosk whose clock is wrong must still be able to deliver its votes
+     * (they are flagged per vote, not refused as a batch). */
+    if (get_int(root, "frozen_at", 0, MAX_SAFE_INT, &out->frozen_at, why, sizeof why)) {
+        set_err(err, errlen, "%s", why);
+        goto fail;
+    }
+    const cJSON *jvotes = cJSON_GetObjectItemCaseSensitive(root, "votes");
+    if (!cJSON_IsArray(jvotes)) {
+        set_err(err, errlen, "votes: is %s; must be an array of votes", type_name(jvotes));
+        goto fail;
+    }
+    int n = cJSON_GetArraySize(jvotes);
+    if (n < 1 || n > WIRE_MAX_VOTES) {
+        set_err(err, errlen, "votes: %d votes; a batch holds 1 to %d", n, WIRE_MAX_VOTES);
+        goto fail;
+    }
+    out->n = (size_t)n;
+    out->votes = xcalloc(out->n, sizeof *out->votes);
+    out->results = xcalloc(out->n, sizeof *out->results);
+    size_t i = 0;
+    for (const cJSON *jv = jvotes->child; jv; jv = jv->next, i++) {
+        wire_result *r = &out->results[i];
+        r->status = WIRE_ACCEPTED;
+        if (decode_vote(jv, &out->votes[i], r->reason, sizeof r->reason) != 0) {
+            r->status = WIRE_REJECTED;
+        }
+        /* The uuid is echoed whenever it was readable, so the kiosk can match the result. */
+        if (wire_valid_uuid(out->votes[i].uuid))
+            util_strlcpy(r->uuid, out->votes[i].uuid, sizeof r->uuid);
+        if (r->status == WIRE_REJECTED)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(out->votes[j].uuid, out->votes[i].uuid) == 0) {
+                r->status = WIRE_REJECTED;
+                util_fmt(r->reason, sizeof r->reason,
+                         "uuid: appears twice in this batch (first at votes[%zu])", j);
+                break;
+            }
+        }
+    }
+    cJSON_Delete(root);
+    return 0;
+fail:
+    cJSON_Delete(root);
+    wire_batch_free(out);
+    return -1;
+}
+
+void wire_batch_free(wire_batch *b)
+{
+    if (!b)
+        return;
+    free(b->votes);
+    free(b->results);
+    memset(b, 0, sizeof *b);
+}
+
+int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_result **out,
+                        size_t *n_out, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"batch_id", "results", NULL};
+    static const char *const rkeys[] = {"uuid", "status", "reason", NULL};
+    *out = NULL;
+    *n_out = 0;
+    if (precheck(json, len, err, errlen))
+        return -1;
+    cJSON *root = parse(json, len, err, errlen);
+    if (!root)
+        return -1;
+    char why[160];
+    wire_result *r = NULL;
+    int dup = 0;
+    const char *k = bad_key(root, keys, &dup);
+    if (k) {
+        char shown[40];
+        show_key(shown, sizeof shown, k);
+        set_err(err, errlen, dup ? "%s: appears twice" : "%s: unknown field", shown);
+        goto fail;
+    }
+    const char *s = get_str(root, "batch_id", why, sizeof why);
+    if (!s || !wire_valid_uuid(s)) {
+        set_err(err, errlen, "batch_id: %s", s ? "not a lowercase UUID" : why);
+        goto fail;
+    }
+    if (batch_id_out)
+        util_strlcpy(batch_id_out, s, 37);
+    const cJSON *ja = cJSON_GetObjectItemCaseSensitive(root, "results");
+    if (!cJSON_IsArray(ja)) {
+        set_err(err, errlen, "results: is %s; must be an array", type_name(ja));
+        goto fail;
+    }
+    int n = cJSON_GetArraySize(ja);
+    if (n > WIRE_MAX_VOTES) {
+        set_err(err, errlen, "results: %d entries; at most %d", n, WIRE_MAX_VOTES);
+        goto fail;
+    }
+    r = xcalloc((size_t)n, sizeof *r);
+    int i = 0;
+    for (const cJSON *e = ja->child; e; e = e->next, i++) {
+        if (!cJSON_IsObject(e) || bad_key(e, rkeys, &dup)) {
+            set_err(err, errlen, "results[%d]: must be an object with uuid, status, reason", i);
+            goto fail;
+        }
+        const char *u = get_str(e, "uuid", why, sizeof why);
+        if (!u || (u[0] && !wire_valid_uuid(u))) {
+            set_err(err, errlen, "results[%d].uuid: not a lowercase UUID or \"\"", i);
+            goto fail;
+        }
+        util_strlcpy(r[i].uuid, u, sizeof r[i].uuid);
+        const char *st = get_str(e, "status", why, sizeof why);
+        if (st && strcmp(st, "accepted") == 0) {
+            r[i].status = WIRE_ACCEPTED;
+        } else if (st && strcmp(st, "duplicate") == 0) {
+            r[i].status = WIRE_DUPLICATE;
+        } else if (st && strcmp(st, "rejected") == 0) {
+            r[i].status = WIRE_REJECTED;
+        } else {
+            set_err(err, errlen, "results[%d].status: must be accepted, duplicate or rejected", i);
+            goto fail;
+        }
+        const cJSON *jr = cJSON_GetObjectItemCaseSensitive(e, "reason");
+        if (jr && !cJSON_IsString(jr)) {
+            set_err(err, errlen, "results[%d].reason: must be a string", i);
+            goto fail;
+        }
+        if (jr)
+            util_strlcpy(r[i].reason, jr->valuestring, sizeof r[i].reason);
+    }
+    cJSON_Delete(root);
+    *out = r;
+    *n_out = (size_t)n;
+    return 0;
+fail:
+    free(r);
+    cJSON_Delete(root);
+    return -1;
+}
+
+/* ---------- gzip ---------- */
+
+int wire_gzip(const void *in, size_t len, void **out, size_t *out_len)
+{
+    if (len > UINT32_MAX)
+        return -1;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    /* 15 + 16: a gzip wrapper (RFC 1952), as Content-Encoding: gzip requires. */
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
+        return -1;
+    size_t cap = deflateBound(&z, (uLong)len);
+    unsigned char *o = xmalloc(cap);
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)len;
+    z.next_out = o;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    size_t got = z.total_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(o);
+        return -1;
+    }
+    *out = o;
+    *out_len = got;
+    return 0;
+}
+
+int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_t *out_len,
+                   char *err, size_t errlen)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (len > UINT32_MAX || max_out > UINT32_MAX / 2) {
+        set_err(err, errlen, "gzip: input or limit too large");
+        return -1;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 16) != Z_OK) {
+        set_err(err, errlen, "gzip: cannot start the decompressor");
+        return -1;
+    }
+    size_t cap = len * 4 + 1024;
+    if (cap > max_out + 1)
+        cap = max_out + 1;
+    unsigned char *o = xmalloc(cap + 1);
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)len;
+    int rc = Z_OK, result = 0;
+    for (;;) {
+        if (z.total_out == cap) {
+            if (cap > max_out) {
+                set_err(err, errlen, "body: decompresses to more than %zu bytes", max_out);
+                result = -2;
+                break;
+            }
+            cap = cap * 2 > max_out + 1 ? max_out + 1 : cap * 2;
+            o = xrealloc(o, cap + 1);
+        }
+        z.next_out = o + z.total_out;
+        z.avail_out = (uInt)(cap - z.total_out);
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END)
+            break;
+        if (rc == Z_BUF_ERROR && z.avail_out > 0) {
+            set_err(err, errlen, "gzip: the stream is truncated");
+            result = -1;
+            break;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            set_err(err, errlen, "gzip: %s", z.msg ? z.msg : "corrupt data");
+            result = -1;
+            break;
+        }
+    }
+    if (result == 0 && z.total_out > max_out) {
+        set_err(err, errlen, "body: decompresses to more than %zu bytes", max_out);
+        result = -2;
+    }
+    if (result == 0 && z.avail_in != 0) {
+        set_err(err, errlen, "gzip: %u bytes of trailing data after the stream",
+                (unsigned)z.avail_in);
+        result = -1;
+    }
+    size_t got = z.total_out;
+    inflateEnd(&z);
+    if (result != 0) {
+        free(o);
+        return result;
+    }
+    o[got] = '\0'; /* convenience for text bodies; not counted in out_len */
+    *out = o;
+    *out_len = got;
+    return 0;
+}
+
+int wire_gunzip(const void *in, size_t len, size_t max_out, void **out, size_t *out_len)
+{
+    return wire_gunzip_ex(in, len, max_out, out, out_len, NULL, 0) == 0 ? 0 : -1;
+}
+
+const char *wire_status_name(wire_status s)
+{
+    return status_name(s);
+}

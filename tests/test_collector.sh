@@ -1,0 +1,493 @@
+#!/usr/bin/env bash
+# test_collector: runs the real hailong-collector on 127.0.0.1 (a free port it picks itself) and
+# talks to it with curl: enrolment, auth, batches and duplicates, every kind of bad request, caps,
+# rate limits, the read side, clock flags, the fault switch, TLS and IPv6. Rows are checked with
+# the sqlite3 CLI, or psql for the PostgreSQL run (only when HL_TEST_PG_URL is set).
+set -euo pipefail
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${HL_BIN_DIR:-$src/build/bin}/hailong-collector
+for tool in curl sqlite3 gzip sha256sum; do
+  command -v "$tool" >/dev/null || {
+    echo "test_collector: $tool is missing (scripts/deps.sh --test installs it)" >&2
+    exit 1
+  }
+done
+[ -x "$bin" ] || {
+  echo "test_collector: $bin not built" >&2
+  exit 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hl-coll.XXXXXX")
+pids=()
+pg_schema=
+cleanup() {
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  if [ -n "$pg_schema" ]; then
+    psql -X -q "$HL_TEST_PG_URL" -c "DROP SCHEMA IF EXISTS $pg_schema CASCADE" >/dev/null 2>&1 ||
+      true
+  fi
+  [ -n "${HL_TEST_KEEP:-}" ] || rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1" >&2; }
+bad() { failed=$((failed + 1)); echo "FAIL $1" >&2; }
+check() {
+  local name=$1; shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+same() {
+  if [ "$2" = "$3" ]; then
+    ok "$1"
+  else
+    bad "$1"
+    diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /' >&2 || true
+  fi
+}
+contains() { grep -qF -- "$2" "$1"; }
+crlf() { head -1 "$1" | grep -q $'\r$'; }
+
+# run NAME WANT_RC OUT ARGS...: the real binary, output to OUT, exit code checked.
+run() {
+  local name=$1 want=$2 out=$3; shift 3
+  local rc=0
+  "$bin" "$@" >"$out" 2>"$out.err" || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    bad "$name: exit code $rc, expected $want"
+    sed 's/^/    /' "$out" "$out.err" >&2
+  else
+    ok "$name: exit code $want"
+  fi
+}
+
+# ---- the server ----
+
+# start LOG ARGS...: starts `serve` on 127.0.0.1 port 0 and waits for the port it bound.
+start() {
+  local log=$1; shift
+  rm -f "$tmp/port"
+  "$bin" serve --listen "${listen:-127.0.0.1:0}" --port-file "$tmp/port" "$@" >"$log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  for _ in $(seq 1 200); do
+    [ -s "$tmp/port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ ! -s "$tmp/port" ]; then
+    bad "server did not start"
+    sed 's/^/    /' "$log" >&2
+    return 1
+  fi
+  port=$(cat "$tmp/port")
+  base=${scheme:-http}://${host:-127.0.0.1}:$port
+}
+
+# stop LOG [WANT_RC]: SIGTERM, a clean exit, and nothing from the sanitizers.
+stop() {
+  local log=$1 want=${2:-0} rc=0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  wait "$server_pid" || rc=$?
+  same "server stopped with exit code $want" "$rc" "$want"
+  if grep -qE 'Sanitizer|runtime error:' "$log"; then
+    bad "sanitizer report in the server log"
+    sed 's/^/    /' "$log" >&2
+  fi
+}
+
+# ---- requests ----
+
+now=$(($(date +%s) * 1000))
+boot=bbbbbbbb-0000-4000-8000-000000000001
+uuid() { printf 'aaaaaaaa-0000-4000-8000-%012d' "$1"; }
+batch_uuid() { printf 'cccccccc-0000-4000-8000-%012d' "$1"; }
+
+# vote N [RATING] [CREATED_AT] [MISUSE]: one vote as JSON.
+vote() {
+  local n=$1 rating=${2:-3} created=${3:-$now} misuse=${4:-false} reasons='[]'
+  [ "$rating" = 1 ] && reasons='["cham-tre","thai-do"]'
+  printf '{"uuid":"%s","seq":%d,"boot_id":"%s","officer":"%s","rating":%s,"reasons":%s,"created_at":%s,"misuse":%s}' \
+    "$(uuid "$n")" "$n" "$boot" "$([ $((n % 2)) = 1 ] && echo tp-hung || echo vp-lan)" \
+    "$rating" "$reasons" "$created" "$misuse"
+}
+# batch KIOSK BATCH_N VOTE...: a request body.
+batch() {
+  local k=$1 b=$2; shift 2
+  local IFS=,
+  printf '{"v":1,"kiosk_id":"%s","batch_id":"%s","frozen_at":%s,"votes":[%s]}' \
+    "$k" "$(batch_uuid "$b")" "$now" "$*"
+}
+
+# post KIOSK TOKEN FILE [CURL ARGS...]: sets $code; body in $tmp/resp, headers in $tmp/hdr.
+post() {
+  local kiosk=$1 token=$2 file=$3; shift 3
+  local auth=()
+  [ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
+  code=$(curl -sS --max-time 20 ${cacert:+--cacert "$cacert"} -o "$tmp/resp" -D "$tmp/hdr" \
+    -w '%{http_code}' -X POST "$base/v1/kiosks/$kiosk/vote-batches" "${auth[@]}" \
+    -H 'Content-Type: application/json' "$@" --data-binary "@$file" 2>"$tmp/curl.err") ||
+    code="curl-exit-$?"
+}
+# send KIOSK TOKEN JSON BATCH_N [CURL ARGS]: gzip, with the right Idempotency-Key.
+send() {
+  local kiosk=$1 token=$2 json=$3 b=$4; shift 4
+  printf '%s' "$json" | gzip -c >"$tmp/body.gz"
+  post "$kiosk" "$token" "$tmp/body.gz" -H 'Content-Encoding: gzip' \
+    -H "Idempotency-Key: $(batch_uuid "$b")" "$@"
+}
+# get PATH TOKEN: GET, sets $code; body in $tmp/resp.
+get() {
+  local auth=()
+  [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
+  code=$(curl -sS -g --max-time 20 ${cacert:+--cacert "$cacert"} -o "$tmp/resp" -D "$tmp/hdr" \
+    -w '%{http_code}' "${auth[@]}" "$base$1" 2>"$tmp/curl.err") || code="curl-exit-$?"
+}
+# expect NAME CODE [TEXT IN BODY]
+expect() {
+  if [ "$code" = "$2" ] && { [ -z "${3:-}" ] || contains "$tmp/resp" "$3"; }; then
+    ok "$1: $2"
+  else
+    bad "$1: got $code, expected $2${3:+ with '$3'}"
+    sed 's/^/    /' "$tmp/resp" "$tmp/curl.err" >&2 2>/dev/null || true
+  fi
+}
+header() { tr -d '\r' <"$tmp/hdr" | sed -n "s/^$1: //Ip" | head -1; }
+
+# ---- one full run against a database ----
+
+suite() {
+  local label=$1 db=$2
+  echo "--- $label" >&2
+  local out=$tmp/out
+
+  # Enrolment: the token is printed once; only its SHA-256 is stored.
+  run "$label: kiosk add" 0 "$out" kiosk add bombo-01 --unit 'UBND xã Bom Bo, huyện Bù Đăng' \
+    --db "$db"
+  local t1
+  t1=$(cat "$out")
+  check "$label: the token looks like hlk_ + 43 base64url" \
+    grep -qE '^hlk_[A-Za-z0-9_-]{43}$' "$out"
+  check "$label: the notice says it is shown once" contains "$out.err" "shown only this once"
+  local h1
+  h1=$(printf '%s' "$t1" | sha256sum | cut -c1-64)
+  same "$label: the database holds the token's hash" \
+    "$(sql "SELECT count(*) FROM tokens WHERE token_hash = '$h1' AND name = 'bombo-01'")" 1
+  same "$label: and not the token" \
+    "$(sql "SELECT count(*) FROM tokens WHERE token_hash = '$t1' OR name = '$t1'")" 0
+  if [ "$kind" = sqlite ]; then
+    check "$label: the token appears nowhere in the file" \
+      bash -c "! sqlite3 '$dbfile' .dump | grep -qF -- '$t1'"
+  fi
+  run "$label: kiosk add again" 2 "$out" kiosk add bombo-01 --db "$db"
+  check "$label: ... says it already has a token" contains "$out.err" "already has an active token"
+  run "$label: kiosk add bombo-02" 0 "$out" kiosk add bombo-02 --db "$db"
+  local t2
+  t2=$(cat "$out")
+  run "$label: kiosk add bombo-03" 0 "$out" kiosk add bombo-03 --db "$db"
+  local t3
+  t3=$(cat "$out")
+  run "$label: kiosk revoke bombo-03" 0 "$out" kiosk revoke bombo-03 --db "$db"
+  run "$label: kiosk revoke bombo-03 again" 2 "$out" kiosk revoke bombo-03 --db "$db"
+  check "$label: ... says there is no active token" contains "$out.err" "has no active token"
+  run "$label: operator add" 0 "$out" operator add it-huyen --db "$db"
+  local top
+  top=$(cat "$out")
+  check "$label: the operator token starts with hlo_" grep -qE '^hlo_[A-Za-z0-9_-]{43}$' "$out"
+  run "$label: kiosk list" 0 "$out" kiosk list --db "$db"
+  check "$label: list shows bombo-01 active with its unit" \
+    grep -qE '^bombo-01 +active +0 +- +UBND xã Bom Bo, huyện Bù Đăng$' "$out"
+  check "$label: list shows bombo-03 revoked" grep -qE '^bombo-03 +revoked ' "$out"
+
+  start "$tmp/server-$label.log" --db "$db" || return 0
+
+  # Who may post.
+  printf '%s' "$(batch bombo-01 1 "$(vote 1)")" | gzip -c >"$tmp/one.gz"
+  local key=(-H 'Content-Encoding: gzip' -H "Idempotency-Key: $(batch_uuid 1)")
+  post bombo-01 "" "$tmp/one.gz" "${key[@]}"
+  expect "$label: no Authorization" 401 '"error":"Authorization header missing'
+  same "$label: 401 names the scheme" "$(header WWW-Authenticate)" Bearer
+  post bombo-01 "hlk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "$tmp/one.gz" "${key[@]}"
+  expect "$label: unknown token" 401 '"error":"unknown token"'
+  post bombo-01 "" "$tmp/one.gz" "${key[@]}" -H "Authorization: Basic eDp5"
+  expect "$label: not a Bearer token" 401 '"error":"Authorization'
+  post bombo-01 "$t2" "$tmp/one.gz" "${key[@]}"
+  expect "$label: another kiosk's token" 403 '"error":"token belongs to another kiosk"'
+  post bombo-03 "$t3" "$tmp/one.gz" "${key[@]}"
+  expect "$label: a revoked token" 403 '"error":"token revoked"'
+  post bombo-01 "$top" "$tmp/one.gz" "${key[@]}"
+  expect "$label: an operator token" 403 '"error":"not a kiosk token"'
+  same "$label: nothing stored so far" "$(sql 'SELECT count(*) FROM votes')" 0
+
+  # A good batch, then the same bytes again.
+  send bombo-01 "$t1" "$(batch bombo-01 1 "$(vote 1)" "$(vote 2 2)" "$(vote 3 1)")" 1
+  expect "$label: a good batch" 200 "\"batch_id\":\"$(batch_uuid 1)\""
+  same "$label: a result per vote" "$(cat "$tmp/resp")" \
+    "{\"batch_id\":\"$(batch_uuid 1)\",\"results\":[{\"uuid\":\"$(uuid 1)\",\"status\":\"accepted\"},{\"uuid\":\"$(uuid 2)\",\"status\":\"accepted\"},{\"uuid\":\"$(uuid 3)\",\"status\":\"accepted\"}]}"
+  same "$label: rows stored" "$(sql "SELECT seq || ' ' || kiosk_id || ' ' || officer_code || ' ' || rating || ' ' || reasons || ' ' || misuse FROM votes ORDER BY seq")" \
+    "1 bombo-01 tp-hung 3 [] 0
+2 bombo-01 vp-lan 2 [] 0
+3 bombo-01 tp-hung 1 [\"cham-tre\",\"thai-do\"] 0"
+  local after
+  after=$(($(date +%s) * 1000))
+  same "$label: received_at set to the collector's time" \
+    "$(sql "SELECT count(*) FROM votes WHERE received_at BETWEEN $((now - 60000)) AND $((after + 60000))")" 3
+  send bombo-01 "$t1" "$(batch bombo-01 1 "$(vote 1)" "$(vote 2 2)" "$(vote 3 1)")" 1
+  expect "$label: the same batch again" 200 '"status":"duplicate"'
+  check "$label: ... all duplicate" bash -c "! grep -q accepted '$tmp/resp'"
+  same "$label: ... no new rows" "$(sql 'SELECT count(*) FROM votes')" 3
+
+  # One bad vote among good ones: rejected alone, with its reason.
+  send bombo-01 "$t1" "$(batch bombo-01 2 "$(vote 4)" "$(vote 5 7)" "$(vote 6 2)")" 2
+  expect "$label: a batch with a bad vote" 200 \
+    "{\"uuid\":\"$(uuid 5)\",\"status\":\"rejected\",\"reason\":\"rating: must be 1, 2 or 3\"}"
+  check "$label: ... the others accepted" contains "$tmp/resp" \
+    "{\"uuid\":\"$(uuid 6)\",\"status\":\"accepted\"}"
+  same "$label: ... the bad one not stored" "$(sql 'SELECT count(*) FROM votes')" 5
+
+  # A uuid another kiosk already used.
+  send bombo-02 "$t2" "$(batch bombo-02 3 "$(vote 1)" "$(vote 7)")" 3
+  expect "$label: a uuid of another kiosk" 200 \
+    "{\"uuid\":\"$(uuid 1)\",\"status\":\"rejected\",\"reason\":\"uuid already used by another kiosk\"}"
+  same "$label: ... the row still belongs to bombo-01" \
+    "$(sql "SELECT kiosk_id FROM votes WHERE uuid = '$(uuid 1)'")" bombo-01
+
+  # Clock flags: two hours ahead, two days behind, and on time.
+  send bombo-02 "$t2" "$(batch bombo-02 4 "$(vote 8 3 $((now + 7200000)))" \
+    "$(vote 9 3 $((now - 172800000)))" "$(vote 10 3 $((now - 60000)))")" 4
+  expect "$label: votes with odd clocks are taken" 200 '"status":"accepted"'
+  same "$label: ... and flagged clock_suspect" \
+    "$(sql "SELECT seq || ':' || clock_suspect FROM votes WHERE seq IN (8, 9, 10) ORDER BY seq")" \
+    "8:1
+9:1
+10:0"
+
+  # Bad requests: 400 with a reason, nothing stored, the server goes on.
+  local rows
+  rows=$(sql 'SELECT count(*) FROM votes')
+  printf '{"v":1,"kiosk_id":' >"$tmp/bad.json"
+  post bombo-01 "$t1" "$tmp/bad.json" -H "Idempotency-Key: $(batch_uuid 5)"
+  expect "$label: malformed JSON" 400 '"error":"body: not valid JSON'
+  printf '{"v":1,"kiosk_id":"bombo-01","x":"\xc3\x28"}' >"$tmp/bad.json"
+  post bombo-01 "$t1" "$tmp/bad.json" -H "Idempotency-Key: $(batch_uuid 5)"
+  expect "$label: invalid UTF-8" 400 '"error":"body: invalid UTF-8 at byte'
+  printf '{"v":1,"kiosk_id":"bombo-01","batch_id":"%s","frozen_at":1,"votes":"many"}' \
+    "$(batch_uuid 5)" >"$tmp/bad.json"
+  post bombo-01 "$t1" "$tmp/bad.json" -H "Idempotency-Key: $(batch_uuid 5)"
+  expect "$label: wrong type" 400 '"error":"votes: is a string; must be an array of votes"'
+  printf '{"v":1,"kiosk_id":"bombo-01","batch_id":"%s","frozen_at":1e999,"votes":[%s]}' \
+    "$(batch_uuid 5)" "$(vote 20)" >"$tmp/bad.json"
+  post bombo-01 "$t1" "$tmp/bad.json" -H "Idempotency-Key: $(batch_uuid 5)"
+  expect "$label: a huge number" 400 '"error":"frozen_at: number too large'
+  batch bombo-01 5 "$(vote 20)" >"$tmp/good.json"
+  post bombo-01 "$t1" "$tmp/good.json"
+  expect "$label: no Idempotency-Key" 400 '"error":"Idempotency-Key header missing'
+  post bombo-01 "$t1" "$tmp/good.json" -H "Idempotency-Key: $(batch_uuid 6)"
+  expect "$label: Idempotency-Key is not the batch_id" 400 \
+    '"error":"Idempotency-Key must equal the body'"'"'s batch_id'
+  post bombo-02 "$t2" "$tmp/good.json" -H "Idempotency-Key: $(batch_uuid 5)"
+  expect "$label: kiosk_id differs from the URL" 400 \
+    '"error":"kiosk_id: \"bombo-01\" in the body, but the URL names \"bombo-02\""'
+  post bombo-01 "$t1" "$tmp/good.json" -H "Idempotency-Key: $(batch_uuid 5)" \
+    -H 'Content-Encoding: gzip'
+  expect "$label: not gzip though it says so" 400 '"error":"gzip:'
+  post bombo-01 "$t1" "$tmp/good.json" -H "Idempotency-Key: $(batch_uuid 5)" \
+    -H 'Content-Encoding: br'
+  expect "$label: an unknown Content-Encoding" 415 '"error":"Content-Encoding: br'
+  same "$label: none of that stored anything" "$(sql 'SELECT count(*) FROM votes')" "$rows"
+  get /healthz
+  expect "$label: /healthz still answers" 200 '{"status":"ok"}'
+
+  # Size caps.
+  head -c $((1100 * 1024)) /dev/zero | tr '\0' ' ' >"$tmp/big.json"
+  post bombo-01 "$t1" "$tmp/big.json" -H "Idempotency-Key: $(batch_uuid 5)"
+  expect "$label: a body over 1 MiB" 413 '"error":"body of'
+  post bombo-01 "$t1" "$tmp/big.json" -H "Idempotency-Key: $(batch_uuid 5)" \
+    -H 'Transfer-Encoding: chunked'
+  expect "$label: a chunked body over 1 MiB" 413 '"error":"body larger than'
+  head -c $((6 * 1024 * 1024)) /dev/zero | gzip -c >"$tmp/bomb.gz"
+  post bombo-01 "$t1" "$tmp/bomb.gz" -H "Idempotency-Key: $(batch_uuid 5)" \
+    -H 'Content-Encoding: gzip'
+  expect "$label: a gzip bomb ($(stat -c %s "$tmp/bomb.gz") bytes -> 6 MiB)" 413 \
+    '"error":"body: decompresses to more than'
+  get /healthz
+  expect "$label: /healthz after the bomb" 200
+
+  # Routes and methods.
+  get /v1/nothing
+  expect "$label: unknown path" 404 '"error":"no such endpoint'
+  get /v1/kiosks/bombo-01/vote-batches
+  expect "$label: GET on the batch endpoint" 405
+  same "$label: 405 says Allow: POST" "$(header Allow)" POST
+
+  # The read side.
+  get '/v1/summary?by=unit'
+  expect "$label: summary without a token" 401
+  get '/v1/summary?by=unit' "$t1"
+  expect "$label: summary with a kiosk token" 403 'not an operator token'
+  get '/v1/summary?by=unit' "$top"
+  expect "$label: summary by unit" 200 \
+    '{"key":"UBND xã Bom Bo, huyện Bù Đăng","rating3":2,"rating2":2,"rating1":1,"counted":5,"satisfaction":0.8,"misuse":0,"clock_suspect":0,"total":5}'
+  get '/v1/summary?by=kiosk' "$top"
+  expect "$label: summary by kiosk" 200 '{"key":"bombo-02","rating3":4,'
+  get '/v1/summary?by=officer' "$top"
+  expect "$label: summary by officer" 200 '{"key":"tp-hung",'
+  local today
+  today=$(TZ=Asia/Ho_Chi_Minh date +%F)
+  get "/v1/summary?by=day&from=$today&to=$today" "$top"
+  expect "$label: summary by day, today only" 200 "{\"key\":\"$today\","
+  check "$label: ... without the vote dated two days ago" bash -c \
+    "! grep -q '\"total\":{[^}]*\"total\":9}' '$tmp/resp'"
+  get '/v1/summary?by=year' "$top"
+  expect "$label: by=year" 400 '"error":"by: \"year\" is not unit, kiosk, officer or day"'
+  get '/v1/summary?from=2026-02-30' "$top"
+  expect "$label: from=2026-02-30" 400 '"error":"from: \"2026-02-30\" is not a date'
+  get '/v1/summary?form=2026-01-01' "$top"
+  expect "$label: a misspelt parameter" 400 '"error":"form: unknown parameter'
+  get '/v1/votes.csv' ""
+  expect "$label: votes.csv without a token" 401
+  get '/v1/votes.csv' "$top"
+  expect "$label: votes.csv" 200
+  same "$label: ... is text/csv" "$(header Content-Type)" "text/csv; charset=utf-8"
+  same "$label: ... starts with a BOM" "$(head -c 3 "$tmp/resp" | od -An -tx1 | tr -d ' ')" efbbbf
+  same "$label: ... header row" "$(head -1 "$tmp/resp" | tail -c +4 | tr -d '\r')" \
+    "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,created_at_local,received_at_local,misuse,clock_suspect"
+  check "$label: ... CRLF line ends" crlf "$tmp/resp"
+  check "$label: ... the unit quoted (it has a comma)" contains "$tmp/resp" \
+    "$(uuid 3),bombo-01,\"UBND xã Bom Bo, huyện Bù Đăng\",3,$boot,tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\","
+  same "$label: ... one line per vote" "$(($(wc -l <"$tmp/resp") - 1))" \
+    "$(sql 'SELECT count(*) FROM votes')"
+
+  stop "$tmp/server-$label.log"
+  check "$label: one log line per batch" grep -qE \
+    "batch kiosk=bombo-01 batch=$(batch_uuid 2) status=200 accepted=2 duplicate=0 rejected=1 ms=[0-9]+" \
+    "$tmp/server-$label.log"
+
+  # A rate limit of 1 request/s with a burst of 2: the third at once gets 429.
+  start "$tmp/rate-$label.log" --db "$db" --rate 1 --burst 2 || return 0
+  local codes=""
+  for i in 1 2 3; do
+    send bombo-01 "$t1" "$(batch bombo-01 1 "$(vote 1)")" 1
+    codes="$codes $code"
+  done
+  same "$label: rate limit" "$codes" " 200 200 429"
+  check "$label: 429 says when to retry" bash -c "[ \"$(header Retry-After)\" -ge 1 ]"
+  check "$label: 429 has a reason" contains "$tmp/resp" '"error":"too many requests'
+  stop "$tmp/rate-$label.log"
+}
+
+sql_sqlite() { sqlite3 -batch -noheader "$dbfile" "$1"; }
+sql_pg() { PGOPTIONS="-c search_path=$pg_schema" psql -X -q -A -t "$HL_TEST_PG_URL" -c "$1"; }
+sql() { if [ "$kind" = sqlite ]; then sql_sqlite "$1"; else sql_pg "$1"; fi; }
+
+# ---- usage errors (no database needed beyond the default) ----
+out=$tmp/usage
+cd "$tmp"
+run "--help" 0 "$out" --help
+for c in serve kiosk operator; do
+  run "$c --help" 0 "$out" "$c" --help
+done
+run "no command" 2 "$out"
+run "an unknown command" 2 "$out" frobnicate
+run "kiosk with no action" 2 "$out" kiosk
+run "kiosk add with a bad id" 2 "$out" kiosk add 'bom bo'
+check "... names the id and the rule" contains "$out.err" '"bom bo" is not a valid kiosk id'
+run "kiosk add --unit without a value" 2 "$out" kiosk add k --unit
+check "... names the flag" contains "$out.err" "--unit needs a value"
+run "serve --listen nonsense" 2 "$out" serve --listen nonsense
+check "... names the flag and the value" contains "$out.err" '--listen: "nonsense" is not HOST:PORT'
+run "serve --db mysql" 2 "$out" serve --db mysql://x/y
+check "... names --db" contains "$out.err" '--db: "mysql://x/y" is not sqlite:PATH'
+run "serve --rate 0" 2 "$out" serve --rate 0
+run "serve --tls-cert without --tls-key" 2 "$out" serve --listen 127.0.0.1:0 --tls-cert x.pem \
+  --db "sqlite:$tmp/u.db"
+rc=0
+HAILONG_COLLECTOR_FAULTS=explode=1 "$bin" serve --db "sqlite:$tmp/u.db" >"$out" 2>&1 || rc=$?
+same "a bad fault spec: exit code 2" "$rc" 2
+check "... names the fault" contains "$out" 'unknown fault "explode"'
+run "kiosk add on an unreachable database" 1 "$out" kiosk add k --db sqlite:/nonexistent/dir/c.db
+
+# ---- SQLite ----
+kind=sqlite
+dbfile=$tmp/collector.db
+suite sqlite "sqlite:$dbfile"
+same "sqlite: journal_mode" "$(sqlite3 -batch "$dbfile" 'PRAGMA journal_mode')" wal
+
+# ---- the fault switch (SQLite) ----
+run "fault db: kiosk add" 0 "$tmp/ft" kiosk add f-01 --db "sqlite:$tmp/faults.db"
+tf=$(cat "$tmp/ft")
+kind=sqlite dbfile=$tmp/faults.db
+HAILONG_COLLECTOR_FAULTS="status=503:1,retry-after=7,drop-after-commit=1" \
+  start "$tmp/faults.log" --db "sqlite:$tmp/faults.db"
+send f-01 "$tf" "$(batch f-01 1 "$(vote 1)")" 1
+expect "fault status=503" 503 '"error":"fault injected: status 503"'
+same "... with Retry-After: 7" "$(header Retry-After)" 7
+same "... nothing stored" "$(sql 'SELECT count(*) FROM votes')" 0
+send f-01 "$tf" "$(batch f-01 1 "$(vote 1)")" 1
+same "fault drop-after-commit: no answer" "$code" curl-exit-52
+same "... but committed" "$(sql 'SELECT count(*) FROM votes')" 1
+send f-01 "$tf" "$(batch f-01 1 "$(vote 1)")" 1
+expect "... the resend is a duplicate" 200 '"status":"duplicate"'
+stop "$tmp/faults.log"
+HAILONG_COLLECTOR_FAULTS="hang=1,hang-seconds=2" start "$tmp/hang.log" --db "sqlite:$tmp/faults.db"
+send f-01 "$tf" "$(batch f-01 2 "$(vote 2)")" 2
+same "fault hang: no answer" "$code" curl-exit-52
+send f-01 "$tf" "$(batch f-01 2 "$(vote 2)")" 2
+expect "... then the next request is served" 200 '"status":"accepted"'
+stop "$tmp/hang.log"
+HAILONG_COLLECTOR_FAULTS="kill-mid-request=1" start "$tmp/kill.log" --db "sqlite:$tmp/faults.db"
+send f-01 "$tf" "$(batch f-01 3 "$(vote 3)")" 3
+check "fault kill-mid-request: no answer" bash -c "[ '$code' != 200 ]"
+rc=0
+wait "$server_pid" || rc=$?
+same "... the server exited with 9" "$rc" 9
+same "... nothing stored" "$(sql "SELECT count(*) FROM votes WHERE seq = 3")" 0
+
+# ---- TLS ----
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
+    -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+  scheme=https cacert=$tmp/cert.pem start "$tmp/tls.log" --db "sqlite:$tmp/faults.db" \
+    --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
+  cacert=$tmp/cert.pem get /healthz
+  expect "TLS: /healthz over https" 200 '{"status":"ok"}'
+  cacert=$tmp/cert.pem send f-01 "$tf" "$(batch f-01 4 "$(vote 4)")" 4
+  expect "TLS: a batch over https" 200 '"status":"accepted"'
+  stop "$tmp/tls.log"
+  unset base
+else
+  echo "TLS part not run: openssl is missing" >&2
+fi
+
+# ---- IPv6 ----
+if [ -e /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6; then
+  listen='[::1]:0' host='[::1]' start "$tmp/v6.log" --db "sqlite:$tmp/faults.db"
+  get /healthz
+  expect "IPv6: /healthz on [::1]" 200
+  stop "$tmp/v6.log"
+else
+  echo "IPv6 part not run: no ::1 on this machine" >&2
+fi
+
+# ---- PostgreSQL ----
+if [ -n "${HL_TEST_PG_URL:-}" ]; then
+  command -v psql >/dev/null || {
+    bad "HL_TEST_PG_URL is set but psql is missing"
+    HL_TEST_PG_URL=
+  }
+fi
+if [ -n "${HL_TEST_PG_URL:-}" ]; then
+  # A schema of our own: the run starts empty even on a shared server.
+  pg_schema=hl_test_$$_$RANDOM
+  psql -X -q "$HL_TEST_PG_URL" -c "CREATE SCHEMA $pg_schema" >/dev/null
+  sep='?'
+  case $HL_TEST_PG_URL in *\?*) sep='&' ;; esac
+  kind=pg
+  suite postgresql "$HL_TEST_PG_URL${sep}options=-csearch_path%3D$pg_schema"
+else
+  echo "PostgreSQL part not run: HL_TEST_PG_URL is not set" >&2
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

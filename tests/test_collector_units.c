@@ -1,0 +1,440 @@
+/* test_collector_units: the collector's modules in-process: token buckets, tokens and their
+ * hashes, the fault switch's parser, date ranges, and the database layer (enrolment, batches,
+ * duplicates, summaries, CSV) on SQLite, and on PostgreSQL too when HL_TEST_PG_URL is set. */
+#include "auth.h"
+#include "db.h"
+#include "faults.h"
+#include "ratelimit.h"
+#include "report.h"
+#include "test.h"
+#include "util.h"
+#include "wire.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void test_ratelimit(void)
+{
+    ratelimit *rl = rl_new(10, 3);
+    CHECK_INT(rl_take(rl, "a", 1000), 0);
+    CHECK_INT(rl_take(rl, "a", 1000), 0);
+    CHECK_INT(rl_take(rl, "a", 1000), 0);
+    CHECK_INT(rl_take(rl, "a", 1000), 1); /* burst used up: wait (rounded up to 1 s) */
+    CHECK_INT(rl_take(rl, "b", 1000), 0); /* another kiosk has its own bucket */
+    CHECK_INT(rl_take(rl, "a", 1100), 0); /* 100 ms at 10/s = one token back */
+    CHECK_INT(rl_take(rl, "a", 1100), 1);
+    CHECK_INT(rl_take(rl, "a", 60000), 0); /* refilled, but never above the burst */
+    CHECK_INT(rl_take(rl, "a", 60000), 0);
+    CHECK_INT(rl_take(rl, "a", 60000), 0);
+    CHECK_INT(rl_take(rl, "a", 60000), 1);
+    rl_free(rl);
+    rl = rl_new(0.2, 1); /* one request per 5 s */
+    CHECK_INT(rl_take(rl, "a", 0), 0);
+    CHECK_INT(rl_take(rl, "a", 0), 5);
+    CHECK_INT(rl_take(rl, "a", 4000), 1);
+    CHECK_INT(rl_take(rl, "a", 5000), 0);
+    rl_free(rl);
+}
+
+static void test_auth(void)
+{
+    REQUIRE(auth_init() == 0);
+    char a[AUTH_TOKEN_MAX], b[AUTH_TOKEN_MAX];
+    auth_new_token(AUTH_KIOSK_PREFIX, a);
+    auth_new_token(AUTH_KIOSK_PREFIX, b);
+    CHECK_INT(strlen(a), 4 + 43); /* 32 bytes as unpadded base64url */
+    CHECK(strncmp(a, "hlk_", 4) == 0);
+    CHECK(strcmp(a, b) != 0);
+    for (const char *p = a + 4; *p; p++)
+        CHECK(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p));
+    char h[AUTH_HASH_HEX], h2[AUTH_HASH_HEX];
+    auth_hash("abc", h);
+    CHECK_STR(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    auth_hash("abc", h2);
+    CHECK(auth_hash_equal(h, h2));
+    h2[63] = '0';
+    CHECK(!auth_hash_equal(h, h2));
+    CHECK(!auth_hash_equal(h, "ba78"));
+
+    char t[AUTH_TOKEN_MAX];
+    CHECK(auth_parse_bearer("Bearer hlk_abc-_9", t) == 0);
+    CHECK_STR(t, "hlk_abc-_9");
+    CHECK(auth_parse_bearer("bearer   hlk_x  ", t) == 0);
+    CHECK_STR(t, "hlk_x");
+    CHECK(auth_parse_bearer(NULL, t) == -1);
+    CHECK(auth_parse_bearer("Basic dXNlcjpwYXNz", t) == -1);
+    CHECK(auth_parse_bearer("Bearer ", t) == -1);
+    CHECK(auth_parse_bearer("Bearer a b", t) == -1);
+    CHECK(auth_parse_bearer("Bearer hlk_\"x\"", t) == -1);
+    char long_header[300] = "Bearer ";
+    memset(long_header + 7, 'a', 200);
+    long_header[207] = '\0';
+    CHECK(auth_parse_bearer(long_header, t) == -1);
+}
+
+static void test_faults(void)
+{
+    char err[HL_ERR_MAX] = "";
+    REQUIRE(fault_parse("status=503:2,retry-after=7,status=500:1", err, sizeof err) == 0);
+    CHECK(fault_armed());
+    fault_action a = fault_take();
+    CHECK_INT(a.status, 503);
+    CHECK_INT(a.retry_after, 7);
+    CHECK_INT(fault_take().status, 503);
+    CHECK_INT(fault_take().status, 500);
+    a = fault_take();
+    CHECK_INT(a.status, 0);
+    CHECK_INT(a.kill, 0);
+    CHECK_INT(a.hang_s, 0);
+    CHECK_INT(fault_take_drop_after_commit(), 0);
+
+    REQUIRE(fault_parse("hang=1,hang-seconds=3,drop-after-commit=2,kill-mid-request=1", err,
+                        sizeof err) == 0);
+    CHECK_INT(fault_take().kill, 1); /* kill first, then hang */
+    CHECK_INT(fault_take().hang_s, 3);
+    CHECK_INT(fault_take().hang_s, 0);
+    CHECK_INT(fault_take_drop_after_commit(), 1);
+    CHECK_INT(fault_take_drop_after_commit(), 1);
+    CHECK_INT(fault_take_drop_after_commit(), 0);
+
+    REQUIRE(fault_parse("status=429:1", err, sizeof err) == 0);
+    a = fault_take();
+    CHECK_INT(a.status, 429);
+    CHECK_INT(a.retry_after, -1);
+
+    static const struct {
+        const char *spec, *want;
+    } bad[] = {
+        {"status=503", "status=\"503\" is not valid"},
+        {"status=200:1", "status=\"200:1\" is not valid"},
+        {"status=503:0", "is not valid"},
+        {"retry-after=soon", "retry-after=\"soon\" is not valid"},
+        {"hang=1,", "\"\" is not NAME=VALUE"},
+        {"explode=1", "unknown fault \"explode\""},
+        {"hang", "\"hang\" is not NAME=VALUE"},
+    };
+    for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
+        err[0] = '\0';
+        CHECK_INT(fault_parse(bad[i].spec, err, sizeof err), HL_EXIT_USAGE);
+        CHECK_CONTAINS(err, bad[i].want);
+        CHECK(!fault_armed());
+    }
+    CHECK_INT(fault_parse(NULL, err, sizeof err), 0);
+    CHECK(!fault_armed());
+    CHECK_INT(fault_take().status, 0);
+}
+
+static void test_ranges(void)
+{
+    int64_t from, to;
+    char err[HL_ERR_MAX] = "";
+    REQUIRE(report_range("2026-11-01", "2026-11-30", &from, &to, err, sizeof err) == 0);
+    /* 2026-11-01 00:00 in Vietnam is 2026-10-31 17:00 UTC; "to" is inclusive. */
+    CHECK_INT(from, 1793466000000LL);
+    CHECK_INT(to, 1793466000000LL + 30LL * 86400000);
+    REQUIRE(report_range(NULL, "", &from, &to, err, sizeof err) == 0);
+    CHECK_INT(from, 0);
+    CHECK(to > 4102444800000LL);
+    static const char *const bad[] = {"2026-02-29", "2026-13-01", "2026-1-01", "yesterday",
+                                      "2019-12-31", "2026-11-01x", "2026/11/01"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
+        CHECK_INT(report_range(bad[i], NULL, &from, &to, err, sizeof err), HL_EXIT_USAGE);
+        CHECK_CONTAINS(err, "from: \"");
+    }
+    CHECK_INT(report_range("2028-02-29", "2028-02-29", &from, &to, err, sizeof err), 0);
+    CHECK_INT(report_range("2026-11-02", "2026-11-01", &from, &to, err, sizeof err),
+              HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "is before from");
+    char t[20];
+    report_local_time(1793466000000LL + 3723000, t);
+    CHECK_STR(t, "2026-11-01 01:02:03");
+    CHECK_STR(report_rating_label(1), "Chưa hài lòng");
+}
+
+static void test_clock_rule(void)
+{
+    int64_t now = 1793466000000LL, min = 60000, hour = 3600000;
+    CHECK(!db_clock_suspect(now, now));
+    CHECK(!db_clock_suspect(now + 10 * min, now));
+    CHECK(db_clock_suspect(now + 10 * min + 1, now));
+    CHECK(!db_clock_suspect(now - 24 * hour, now));
+    CHECK(db_clock_suspect(now - 24 * hour - 1, now));
+}
+
+/* ---- the database layer, on one backend ---- */
+
+#define K1 "bombo-01"
+#define BATCH "11111111-2222-4333-8444-555555555555"
+
+static wire_batch make_batch(const char *kiosk, int first, int n, int64_t created)
+{
+    wire_batch b;
+    memset(&b, 0, sizeof b);
+    util_strlcpy(b.kiosk_id, kiosk, sizeof b.kiosk_id);
+    util_strlcpy(b.batch_id, BATCH, sizeof b.batch_id);
+    b.n = (size_t)n;
+    b.votes = xcalloc(b.n, sizeof *b.votes);
+    b.results = xcalloc(b.n, sizeof *b.results);
+    for (int i = 0; i < n; i++) {
+        wire_vote *v = &b.votes[i];
+        snprintf(v->uuid, sizeof v->uuid, "aaaaaaaa-0000-4000-8000-%012d", first + i);
+        v->seq = first + i;
+        util_strlcpy(v->boot_id, "bbbbbbbb-0000-4000-8000-000000000001", sizeof v->boot_id);
+        util_strlcpy(v->officer_code, i % 2 ? "tp-hung" : "vp-lan", sizeof v->officer_code);
+        v->rating = 3 - i % 3;
+        util_strlcpy(v->reasons, v->rating == 1 ? "[\"cham-tre\",\"thai-do\"]" : "[]",
+                     sizeof v->reasons);
+        v->created_at = created + i * 1000;
+        util_strlcpy(b.results[i].uuid, v->uuid, sizeof b.results[i].uuid);
+        b.results[i].status = WIRE_ACCEPTED;
+    }
+    return b;
+}
+
+typedef struct {
+    char keys[8][64];
+    db_summary_row rows[8];
+    int n;
+} sums;
+
+static int sum_cb(const db_summary_row *r, void *ctx)
+{
+    sums *s = ctx;
+    if (s->n < 8) {
+        util_strlcpy(s->keys[s->n], r->key, sizeof s->keys[0]);
+        s->rows[s->n] = *r;
+        s->n++;
+    }
+    return 0;
+}
+
+static int count_kiosks(const db_kiosk_row *r, void *ctx)
+{
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void db_suite(const char *url)
+{
+    char err[HL_ERR_MAX] = "";
+    db *d = NULL;
+    if (db_open(url, &d, err, sizeof err) != 0) {
+        fprintf(stderr, "  db_open(%s): %s\n", url, err);
+        t_cur_failed = 1;
+        return;
+    }
+    char h1[AUTH_HASH_HEX], h2[AUTH_HASH_HEX], h3[AUTH_HASH_HEX], ho[AUTH_HASH_HEX];
+    auth_hash("t1", h1);
+    auth_hash("t2", h2);
+    auth_hash("t3", h3);
+    auth_hash("op", ho);
+    int64_t now = 1793466000000LL; /* 2026-11-01 00:00 Vietnam */
+
+    /* Enrolment: one active token per kiosk; revoke, then a new one. */
+    CHECK_INT(db_kiosk_add(d, K1, "UBND xã Bom Bo, huyện \"Bù Đăng\"", h1, now, err, sizeof err),
+              0);
+    CHECK_INT(db_kiosk_add(d, K1, NULL, h2, now, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "already has an active token");
+    CHECK_INT(db_kiosk_add(d, "other", NULL, h3, now, err, sizeof err), 0);
+    CHECK_INT(db_operator_add(d, "it-huyen", ho, now, err, sizeof err), 0);
+    db_token t;
+    REQUIRE(db_token_lookup(d, h1, &t, err, sizeof err) == 0);
+    CHECK(t.found && !t.revoked && t.kind == DB_TOKEN_KIOSK);
+    CHECK_STR(t.name, K1);
+    REQUIRE(db_token_lookup(d, ho, &t, err, sizeof err) == 0);
+    CHECK(t.found && t.kind == DB_TOKEN_OPERATOR);
+    REQUIRE(db_token_lookup(d, h2, &t, err, sizeof err) == 0);
+    CHECK(!t.found);
+    CHECK_INT(db_token_revoke(d, DB_TOKEN_KIOSK, K1, now, err, sizeof err), 0);
+    CHECK_INT(db_token_revoke(d, DB_TOKEN_KIOSK, K1, now, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "has no active token");
+    REQUIRE(db_token_lookup(d, h1, &t, err, sizeof err) == 0);
+    CHECK(t.found && t.revoked);
+    CHECK_INT(db_kiosk_add(d, K1, NULL, h2, now, err, sizeof err), 0);
+    int n_kiosks = 0;
+    CHECK_INT(db_kiosk_list(d, count_kiosks, &n_kiosks, err, sizeof err), 0);
+    CHECK_INT(n_kiosks, 2);
+
+    /* A batch: accepted; again: duplicate; the same uuid from another kiosk: rejected. */
+    int64_t received = now + 9 * 3600000LL;
+    wire_batch b = make_batch(K1, 1, 6, received - 60000);
+    b.votes[4].created_at = received + 11 * 60000LL; /* 11 minutes in the future: suspect */
+    b.votes[5].misuse = 1;
+    b.results[3].status = WIRE_REJECTED; /* rejected by validation: never stored */
+    util_strlcpy(b.results[3].reason, "rating: must be 1, 2 or 3", sizeof b.results[3].reason);
+    wire_result res[6];
+    REQUIRE(db_store_batch(d, &b, K1, received, res, err, sizeof err) == 0);
+    CHECK_INT(res[0].status, WIRE_ACCEPTED);
+    CHECK_INT(res[3].status, WIRE_REJECTED);
+    CHECK_STR(res[3].reason, "rating: must be 1, 2 or 3");
+    CHECK_INT(res[5].status, WIRE_ACCEPTED);
+    REQUIRE(db_store_batch(d, &b, K1, received + 1000, res, err, sizeof err) == 0);
+    CHECK_INT(res[0].status, WIRE_DUPLICATE);
+    CHECK_INT(res[5].status, WIRE_DUPLICATE);
+    CHECK_INT(res[3].status, WIRE_REJECTED);
+    REQUIRE(db_store_batch(d, &b, "other", received, res, err, sizeof err) == 0);
+    CHECK_INT(res[0].status, WIRE_REJECTED);
+    CHECK_STR(res[0].reason, "uuid already used by another kiosk");
+    wire_batch_free(&b);
+
+    /* Summaries: misuse is counted apart; satisfaction counts only the rest. */
+    sums s;
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "kiosk", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    REQUIRE(s.n == 1);
+    CHECK_STR(s.keys[0], K1);
+    /* stored: votes 1..6 minus 4; ratings 3,2,1,-,2,1(misuse) */
+    CHECK_INT(s.rows[0].rating3, 1);
+    CHECK_INT(s.rows[0].rating2, 2);
+    CHECK_INT(s.rows[0].rating1, 1);
+    CHECK_INT(s.rows[0].misuse, 1);
+    CHECK_INT(s.rows[0].clock_suspect, 1);
+    CHECK_INT(s.rows[0].total, 5);
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "officer", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    CHECK_INT(s.n, 2);
+    CHECK_STR(s.keys[0], "tp-hung");
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "day", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    CHECK_INT(s.n, 1);
+    CHECK_INT(strtoll(s.keys[0], NULL, 10), (now + 25200000) / 86400000);
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "unit", received, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    CHECK_INT(s.n, 1); /* only the future vote */
+    CHECK_INT(s.rows[0].total, 1);
+    CHECK_STR(s.keys[0], "UBND xã Bom Bo, huyện \"Bù Đăng\"");
+    CHECK_INT(db_summary(d, "year", 0, 1, sum_cb, &s, err, sizeof err), HL_EXIT_USAGE);
+
+    /* The JSON and the CSV. */
+    char *json = NULL;
+    size_t len = 0;
+    REQUIRE(report_summary(d, "kiosk", "2026-11-01", NULL, now, INT64_MAX / 2, &json, &len, err,
+                           sizeof err) == 0);
+    CHECK_CONTAINS(json, "\"from\":\"2026-11-01\",\"to\":null,\"by\":\"kiosk\"");
+    CHECK_CONTAINS(json, "{\"key\":\"bombo-01\",\"rating3\":1,\"rating2\":2,\"rating1\":1,"
+                         "\"counted\":4,\"satisfaction\":0.75,\"misuse\":1,\"clock_suspect\":1,"
+                         "\"total\":5}");
+    free(json);
+    REQUIRE(report_summary(d, "kiosk", NULL, NULL, 0, 1, &json, &len, err, sizeof err) == 0);
+    CHECK_CONTAINS(json, "\"groups\":[],\"total\":{\"rating3\":0,\"rating2\":0,\"rating1\":0,"
+                         "\"counted\":0,\"satisfaction\":null");
+    free(json);
+    FILE *f = tmpfile();
+    REQUIRE(f);
+    REQUIRE(report_votes_csv(d, 0, INT64_MAX / 2, f, err, sizeof err) == 0);
+    long size = ftell(f);
+    rewind(f);
+    char *csv = xcalloc(1, (size_t)size + 1);
+    CHECK_INT(fread(csv, 1, (size_t)size, f), size);
+    fclose(f);
+    CHECK(strncmp(csv, "\xEF\xBB\xBFuuid,kiosk_id,unit,seq,", 25) == 0);
+    CHECK_CONTAINS(csv, "misuse,clock_suspect\r\naaaaaaaa-0000-4000-8000-000000000001,bombo-01,"
+                        "\"UBND xã Bom Bo, huyện \"\"Bù Đăng\"\"\",1,"
+                        "bbbbbbbb-0000-4000-8000-000000000001,vp-lan,3,Rất hài lòng,[],"
+                        "2026-11-01 08:59:00,2026-11-01 09:00:00,0,0\r\n");
+    CHECK_CONTAINS(csv, ",tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\",");
+    CHECK_CONTAINS(csv, ",1,0\r\n"); /* the misused vote */
+    CHECK_CONTAINS(csv, ",0,1\r\n"); /* the one from the future */
+    free(csv);
+    CHECK_INT(db_ping(d, err, sizeof err), 0);
+    db_close(d);
+
+    /* Opening again finds the schema in place. */
+    REQUIRE(db_open(url, &d, err, sizeof err) == 0);
+    memset(&s, 0, sizeof s);
+    CHECK_INT(db_summary(d, "kiosk", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err), 0);
+    CHECK_INT(s.rows[0].total, 5);
+    db_close(d);
+
+    /* The pool hands out working connections and takes them back. */
+    db_pool *p = db_pool_new(url, 2);
+    db *c1 = db_pool_get(p, err, sizeof err), *c2 = db_pool_get(p, err, sizeof err);
+    REQUIRE(c1 && c2 && c1 != c2);
+    CHECK_INT(db_ping(c2, err, sizeof err), 0);
+    db_pool_put(p, c1);
+    db *c3 = db_pool_get(p, err, sizeof err);
+    CHECK(c3 == c1);
+    db_pool_put(p, c2);
+    db_pool_put(p, c3);
+    db_pool_free(p);
+}
+
+static char tmpdir[64];
+
+static void test_db_sqlite(void)
+{
+    char url[128];
+    snprintf(url, sizeof url, "sqlite:%s/c.db", tmpdir);
+    db_suite(url);
+    char err[HL_ERR_MAX] = "";
+    db *d = NULL;
+    CHECK_INT(db_open("mysql://x", &d, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "--db: \"mysql://x\" is not sqlite:PATH or postgresql://");
+    CHECK_INT(db_open("sqlite:/nonexistent-dir/x/c.db", &d, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_CONTAINS(err, "cannot open the database");
+    /* A schema from a newer program is refused, not guessed at. */
+    REQUIRE(db_open(url, &d, err, sizeof err) == 0);
+    db_close(d);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "sqlite3 %s/c.db 'INSERT INTO schema_version VALUES (99)'", tmpdir);
+    if (system(cmd) == 0) {
+        CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
+        CHECK_CONTAINS(err, "schema version 99 is newer");
+    }
+}
+
+static void quiet(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg;
+}
+
+static void test_db_postgres(void)
+{
+    const char *base = getenv("HL_TEST_PG_URL");
+    if (!base || !*base) {
+        fprintf(stderr, "  PostgreSQL part not run: HL_TEST_PG_URL is not set\n");
+        return;
+    }
+    /* A schema of our own, so the test starts empty on a shared server. */
+    char schema[64], url[1024], sqlbuf[256];
+    snprintf(schema, sizeof schema, "hl_unit_%ld", (long)getpid());
+    PGconn *c = PQconnectdb(base);
+    REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PQsetNoticeProcessor(c, quiet, NULL);
+    snprintf(sqlbuf, sizeof sqlbuf, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema,
+             schema);
+    PQclear(PQexec(c, sqlbuf));
+    snprintf(url, sizeof url, "%s%soptions=-csearch_path%%3D%s", base,
+             strchr(base, '?') ? "&" : "?", schema);
+    db_suite(url);
+    snprintf(sqlbuf, sizeof sqlbuf, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
+    PQclear(PQexec(c, sqlbuf));
+    PQfinish(c);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hl-units.XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(test_ratelimit);
+    RUN(test_auth);
+    RUN(test_faults);
+    RUN(test_ranges);
+    RUN(test_clock_rule);
+    RUN(test_db_sqlite);
+    RUN(test_db_postgres);
+    if (!getenv("HL_TEST_KEEP")) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    }
+    TEST_END();
+}
