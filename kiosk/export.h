@@ -71,13 +71,13 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
 /* ---- the figures themselves, for the admin screen ---- */
 
 typedef struct {
-    char code[32];
+    const char *code;
     const char *name;  /* from content, or "<code> (không còn trong danh sách)" */
     const char *title; /* from content, or "" */
     int in_content;
-    int64_t counted;  /* misuse = 0 */
-    int64_t n[4];     /* counted votes per rating 1..3; [0] unused */
-    int64_t misuse;   /* presses flagged as misuse (not in counted) */
+    int64_t counted; /* misuse = 0 */
+    int64_t n[4];    /* counted votes per rating 1..3; [0] unused */
+    int64_t misuse;  /* presses flagged as misuse (not in counted) */
 } export_officer_row;
 
 typedef struct {
@@ -85,7 +85,8 @@ typedef struct {
     size_t n_rows;
     export_officer_row total;
     int64_t from_ms, to_ms; /* UTC ms, [from_ms, to_ms) */
-    char *strings;          /* internal: storage of unknown officers' names */
+    char **owned;           /* internal: strings of officers no longer in the content */
+    size_t n_owned;
 } export_summary;
 
 /* Counts the votes of [from_ms, to_ms) per officer and level. 0 or HL_EXIT_RUNTIME. */

@@ -17,7 +17,7 @@
 /* Numbers from 2^53 on do not survive a trip through a double (cJSON, JavaScript, PostgreSQL's
  * JSON functions): 2^53 + 1 reads as 2^53. The protocol refuses them rather than round them
  * silently; the largest integer allowed is 2^53 - 1. */
-#define TWO_POW_53 9007199254740992.0
+#define TWO_POW_53   9007199254740992.0
 #define MAX_SAFE_INT (TWO_POW_53 - 1)
 
 /* ---------- growing output buffer ---------- */
@@ -69,11 +69,21 @@ static void buf_json_str(buf *b, const char *s)
         char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
         size_t n = 2;
         switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
         default:
             memcpy(esc + 1, "u00", 3);
             esc[4] = hex[c >> 4];
@@ -251,9 +261,12 @@ int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen
 static const char *status_name(wire_status s)
 {
     switch (s) {
-    case WIRE_ACCEPTED: return "accepted";
-    case WIRE_DUPLICATE: return "duplicate";
-    default: return "rejected";
+    case WIRE_ACCEPTED:
+        return "accepted";
+    case WIRE_DUPLICATE:
+        return "duplicate";
+    default:
+        return "rejected";
     }
 }
 
@@ -733,8 +746,7 @@ int wire_gzip(const void *in, size_t len, void **out, size_t *out_len)
     z_stream z;
     memset(&z, 0, sizeof z);
     /* 15 + 16: a gzip wrapper (RFC 1952), as Content-Encoding: gzip requires. */
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
+    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return -1;
     size_t cap = deflateBound(&z, (uLong)len);
     unsigned char *o = xmalloc(cap);

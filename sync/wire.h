@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_VERSION 1
-#define WIRE_MAX_VOTES 500          /* per batch */
-#define WIRE_MAX_BODY (4u << 20)    /* decompressed JSON cap (bytes), collector side */
-#define WIRE_MAX_GZIP (1u << 20)    /* compressed body cap (bytes), collector side: 413 above */
+#define WIRE_VERSION   1
+#define WIRE_MAX_VOTES 500        /* per batch */
+#define WIRE_MAX_BODY  (4u << 20) /* decompressed JSON cap (bytes), collector side */
+#define WIRE_MAX_GZIP  (1u << 20) /* compressed body cap (bytes), collector side: 413 above */
 
 /* One vote as it travels. Mirrors the kiosk's votes table (docs/SCHEMA.md). */
 typedef struct {
@@ -18,9 +18,9 @@ typedef struct {
     int64_t seq;
     char boot_id[37];
     char officer_code[32];
-    int rating;           /* 1..3 */
-    char reasons[1152];   /* JSON array of reason codes, e.g. ["cham-tre"] */
-    int64_t created_at;   /* UTC ms, kiosk clock */
+    int rating;         /* 1..3 */
+    char reasons[1152]; /* JSON array of reason codes, e.g. ["cham-tre"] */
+    int64_t created_at; /* UTC ms, kiosk clock */
     int misuse;
 } wire_vote;
 
@@ -35,17 +35,17 @@ int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen
 typedef enum { WIRE_ACCEPTED, WIRE_DUPLICATE, WIRE_REJECTED } wire_status;
 
 typedef struct {
-    char uuid[37];         /* "" if the vote had no usable uuid */
+    char uuid[37]; /* "" if the vote had no usable uuid */
     wire_status status;
-    char reason[160];      /* for WIRE_REJECTED: "rating: must be 1, 2 or 3" */
+    char reason[160]; /* for WIRE_REJECTED: "rating: must be 1, 2 or 3" */
 } wire_result;
 
 typedef struct {
     char kiosk_id[64];
     char batch_id[37];
     int64_t frozen_at;
-    wire_vote *votes;      /* n entries; a vote that failed validation has results[i].status
-                            * == WIRE_REJECTED and must not be stored */
+    wire_vote *votes; /* n entries; a vote that failed validation has results[i].status
+                       * == WIRE_REJECTED and must not be stored */
     wire_result *results;
     size_t n;
 } wire_batch;
@@ -78,7 +78,7 @@ int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_
 
 /* Validators shared with the collector's CLI and tests. */
 int wire_valid_uuid(const char *s);
-int wire_valid_code(const char *s); /* [A-Za-z0-9_-]{1,31} */
+int wire_valid_code(const char *s);     /* [A-Za-z0-9_-]{1,31} */
 int wire_valid_kiosk_id(const char *s); /* [A-Za-z0-9_-]{1,63}, as the kiosk's config allows */
 /* 1 if s[0..len) is valid UTF-8 (RFC 3629: no overlongs, surrogates or code points above
  * U+10FFFF); else 0 and *bad_offset (if not NULL) is the first bad byte. NUL bytes are valid. */

@@ -137,15 +137,14 @@ static void test_ranges(void)
     REQUIRE(report_range(NULL, "", &from, &to, err, sizeof err) == 0);
     CHECK_INT(from, 0);
     CHECK(to > 4102444800000LL);
-    static const char *const bad[] = {"2026-02-29", "2026-13-01", "2026-1-01", "yesterday",
+    static const char *const bad[] = {"2026-02-29", "2026-13-01",  "2026-1-01", "yesterday",
                                       "2019-12-31", "2026-11-01x", "2026/11/01"};
     for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
         CHECK_INT(report_range(bad[i], NULL, &from, &to, err, sizeof err), HL_EXIT_USAGE);
         CHECK_CONTAINS(err, "from: \"");
     }
     CHECK_INT(report_range("2028-02-29", "2028-02-29", &from, &to, err, sizeof err), 0);
-    CHECK_INT(report_range("2026-11-02", "2026-11-01", &from, &to, err, sizeof err),
-              HL_EXIT_USAGE);
+    CHECK_INT(report_range("2026-11-02", "2026-11-01", &from, &to, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "is before from");
     char t[20];
     report_local_time(1793466000000LL + 3723000, t);
@@ -165,7 +164,7 @@ static void test_clock_rule(void)
 
 /* ---- the database layer, on one backend ---- */
 
-#define K1 "bombo-01"
+#define K1    "bombo-01"
 #define BATCH "11111111-2222-4333-8444-555555555555"
 
 static wire_batch make_batch(const char *kiosk, int first, int n, int64_t created)

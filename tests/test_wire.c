@@ -9,8 +9,8 @@
 #include <string.h>
 
 #define BATCH "11111111-2222-4333-8444-555555555555"
-#define BOOT "bbbbbbbb-0000-4000-8000-000000000001"
-#define T0 1764124200000LL /* 2025-11-26T02:30:00Z */
+#define BOOT  "bbbbbbbb-0000-4000-8000-000000000001"
+#define T0    1764124200000LL /* 2025-11-26T02:30:00Z */
 
 static wire_vote make_vote(int i)
 {
@@ -137,8 +137,8 @@ static int decode_votes(const char *votes_json, wire_batch *b, char *err, size_t
 }
 
 #define GOOD_UUID "\"uuid\":\"aaaaaaaa-0000-4000-8000-000000000001\""
-#define REST_AFTER_UUID                                                                           \
-    "\"seq\":1,\"boot_id\":\"" BOOT "\",\"officer\":\"tp-hung\",\"rating\":3,\"reasons\":[],"     \
+#define REST_AFTER_UUID                                                                            \
+    "\"seq\":1,\"boot_id\":\"" BOOT "\",\"officer\":\"tp-hung\",\"rating\":3,\"reasons\":[],"      \
     "\"created_at\":1764124200000,\"misuse\":false"
 
 /* One vote field replaced: the vote is rejected with a reason containing want. */
@@ -287,7 +287,7 @@ static void check_batch_refused(const char *body, size_t len, const char *want)
 }
 
 #define VOTE1 "{" GOOD_UUID "," REST_AFTER_UUID "}"
-#define HEAD "\"v\":1,\"kiosk_id\":\"k\",\"batch_id\":\"" BATCH "\",\"frozen_at\":1"
+#define HEAD  "\"v\":1,\"kiosk_id\":\"k\",\"batch_id\":\"" BATCH "\",\"frozen_at\":1"
 
 static void test_batch_rules(void)
 {
@@ -334,8 +334,8 @@ static void test_batch_rules(void)
         check_batch_refused(cases[i].body, strlen(cases[i].body), cases[i].want);
 
     /* Bytes that are not UTF-8, anywhere (here inside a string), and a NUL byte. */
-    static const char *const bad_utf8[] = {"\xc3\x28", "\xc0\xaf", "\xed\xa0\x80", "\xf5\x80\x80\x80",
-                                           "\xe2\x82", "\xff"};
+    static const char *const bad_utf8[] = {"\xc3\x28",         "\xc0\xaf", "\xed\xa0\x80",
+                                           "\xf5\x80\x80\x80", "\xe2\x82", "\xff"};
     for (size_t i = 0; i < HL_ARRAY_LEN(bad_utf8); i++) {
         char body[512];
         snprintf(body, sizeof body, "{" HEAD ",\"votes\":[" VOTE1 "],\"x\":\"%s\"}", bad_utf8[i]);
@@ -357,7 +357,7 @@ static void test_utf8_and_validators(void)
     CHECK(!wire_valid_uuid("gaaaaaaa-0000-4000-8000-000000000001"));
     CHECK(!wire_valid_uuid(NULL));
     CHECK(wire_valid_code("tp-hung_2"));
-    CHECK(wire_valid_code("abcdefghijabcdefghijabcdefghij1"));  /* 31 */
+    CHECK(wire_valid_code("abcdefghijabcdefghijabcdefghij1"));   /* 31 */
     CHECK(!wire_valid_code("abcdefghijabcdefghijabcdefghij12")); /* 32 */
     CHECK(!wire_valid_code(""));
     CHECK(!wire_valid_code("a.b"));
@@ -412,8 +412,7 @@ static void test_results(void)
     };
     for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
         back = NULL;
-        CHECK(wire_decode_results(bad[i], strlen(bad[i]), batch, &back, &n, err, sizeof err) ==
-              -1);
+        CHECK(wire_decode_results(bad[i], strlen(bad[i]), batch, &back, &n, err, sizeof err) == -1);
         CHECK(back == NULL);
     }
 }
@@ -493,8 +492,7 @@ static void test_500_votes(void)
     free(gz);
     free(json);
     /* One more is a whole-batch error: the kiosk splits, nothing is half-taken. */
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES + 1, &json, &len) ==
-            0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES + 1, &json, &len) == 0);
     check_batch_refused(json, len, "votes: 501 votes; a batch holds 1 to 500");
     free(json);
     free(votes);

@@ -20,8 +20,7 @@ void auth_new_token(const char *prefix, char out[AUTH_TOKEN_MAX])
     unsigned char raw[32];
     randombytes_buf(raw, sizeof raw);
     char b64[64];
-    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(b64, sizeof b64, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof raw);
     util_fmt(out, AUTH_TOKEN_MAX, "%s%s", prefix, b64);
     sodium_memzero(b64, sizeof b64);

@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 #define AUTH_TOKEN_MAX 96 /* "hlk_" + 43 base64url characters + NUL fits */
-#define AUTH_HASH_HEX 65  /* SHA-256 as 64 hex digits + NUL */
+#define AUTH_HASH_HEX  65 /* SHA-256 as 64 hex digits + NUL */
 
-#define AUTH_KIOSK_PREFIX "hlk_"
+#define AUTH_KIOSK_PREFIX    "hlk_"
 #define AUTH_OPERATOR_PREFIX "hlo_"
 
 /* Initialises libsodium; 0 or -1. Call once before anything else here. */

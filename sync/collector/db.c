@@ -622,8 +622,8 @@ typedef struct {
 static int kiosk_cb(const row *r, void *ctx)
 {
     kiosk_ctx *c = ctx;
-    db_kiosk_row k = {col_text(r, 0), col_text(r, 1), col_int(r, 2), col_int(r, 4),
-                      col_int(r, 5),  col_int(r, 3) > 0};
+    db_kiosk_row k = {col_text(r, 0), col_text(r, 1), col_int(r, 2),
+                      col_int(r, 4),  col_int(r, 5),  col_int(r, 3) > 0};
     return c->fn(&k, c->ctx);
 }
 
@@ -716,8 +716,7 @@ static int summary_cb(const row *r, void *ctx)
 }
 
 int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
-               int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err,
-               size_t errlen)
+               int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen)
 {
     int q;
     if (strcmp(by, "unit") == 0)

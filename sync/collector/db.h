@@ -32,7 +32,7 @@ enum { DB_TOKEN_KIOSK, DB_TOKEN_OPERATOR };
 
 typedef struct {
     int found;
-    int kind;    /* DB_TOKEN_* */
+    int kind; /* DB_TOKEN_* */
     int revoked;
     char name[64]; /* kiosk id or operator name */
 } db_token;
@@ -62,7 +62,7 @@ int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx,
 /* The rule for clock_suspect (docs/COLLECTOR.md): the device time is more than 10 minutes after
  * the collector's receipt (a vote cannot come from the future), or more than 24 hours before it
  * (a slow clock, or a kiosk that was offline that long: the collector cannot tell which). */
-#define DB_SUSPECT_AHEAD_MS (10 * 60 * 1000LL)
+#define DB_SUSPECT_AHEAD_MS  (10 * 60 * 1000LL)
 #define DB_SUSPECT_BEHIND_MS (24 * 3600 * 1000LL)
 int db_clock_suspect(int64_t created_at, int64_t received_at);
 
@@ -83,8 +83,7 @@ typedef struct {
 
 /* by: "unit", "kiosk", "officer" or "day". Votes with from_ms <= created_at < to_ms. */
 int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
-               int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err,
-               size_t errlen);
+               int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen);
 
 typedef struct {
     const char *uuid, *kiosk_id, *unit, *boot_id, *officer_code, *reasons;

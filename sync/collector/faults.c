@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_STATUS 8
+#define MAX_STATUS     8
 #define DEFAULT_HANG_S 120
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROG "hailong-collector"
+#define PROG       "hailong-collector"
 #define DEFAULT_DB "sqlite:collector.db"
 #define DB_HELP                                                                                    \
     "  --db URL           sqlite:PATH (default " DEFAULT_DB ") or\n"                               \
@@ -77,7 +77,7 @@ static const char usage_operator[] =
     "\n" DB_HELP;
 
 typedef struct {
-    const char *name;  /* "--db" */
+    const char *name; /* "--db" */
     const char **value;
 } opt;
 
@@ -95,8 +95,8 @@ static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, c
         }
         if (strncmp(a, "--", 2) != 0) {
             if (*n_pos >= max_pos) {
-                fprintf(stderr, "%s %s: unexpected argument \"%s\"; see %s %s --help\n", PROG,
-                        cmd, a, PROG, cmd);
+                fprintf(stderr, "%s %s: unexpected argument \"%s\"; see %s %s --help\n", PROG, cmd,
+                        a, PROG, cmd);
                 return HL_EXIT_USAGE;
             }
             pos[(*n_pos)++] = a;
@@ -109,14 +109,14 @@ static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, c
             if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
                 o = p;
         if (!o) {
-            fprintf(stderr, "%s %s: unknown option %.*s; see %s %s --help\n", PROG, cmd,
-                    (int)nlen, a, PROG, cmd);
+            fprintf(stderr, "%s %s: unknown option %.*s; see %s %s --help\n", PROG, cmd, (int)nlen,
+                    a, PROG, cmd);
             return HL_EXIT_USAGE;
         }
         const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!v || !*v) {
-            fprintf(stderr, "%s %s: %s needs a value; see %s %s --help\n", PROG, cmd, o->name,
-                    PROG, cmd);
+            fprintf(stderr, "%s %s: %s needs a value; see %s %s --help\n", PROG, cmd, o->name, PROG,
+                    cmd);
             return HL_EXIT_USAGE;
         }
         *o->value = v;
@@ -129,8 +129,8 @@ static int parse_count(const char *cmd, const char *flag, const char *v, long mi
 {
     long n;
     if (util_parse_int(v, min, max, &n) != 0) {
-        fprintf(stderr, "%s %s: %s \"%s\" is not a whole number from %ld to %ld\n", PROG, cmd,
-                flag, v, min, max);
+        fprintf(stderr, "%s %s: %s \"%s\" is not a whole number from %ld to %ld\n", PROG, cmd, flag,
+                v, min, max);
         return HL_EXIT_USAGE;
     }
     *out = (int)n;
@@ -151,11 +151,16 @@ static int cmd_serve(int argc, char **argv)
     server_opts o;
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
-    opt opts[] = {{"--listen", &o.listen},        {"--db", &o.db_url},
-                  {"--tls-cert", &o.tls_cert},    {"--tls-key", &o.tls_key},
-                  {"--port-file", &o.port_file},  {"--rate", &rate},
-                  {"--burst", &burst},            {"--max-connections", &maxc},
-                  {"--db-connections", &dbc},     {"--timeout", &timeout},
+    opt opts[] = {{"--listen", &o.listen},
+                  {"--db", &o.db_url},
+                  {"--tls-cert", &o.tls_cert},
+                  {"--tls-key", &o.tls_key},
+                  {"--port-file", &o.port_file},
+                  {"--rate", &rate},
+                  {"--burst", &burst},
+                  {"--max-connections", &maxc},
+                  {"--db-connections", &dbc},
+                  {"--timeout", &timeout},
                   {NULL, NULL}};
     const char *pos[1];
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
@@ -220,8 +225,8 @@ static int cmd_tokens(int kind, int argc, char **argv)
     opt oopts[] = {{"--db", &url}, {NULL, NULL}};
     const char *pos[2];
     int n_pos;
-    int rc = parse_args(cmd, argc, argv, kind == DB_TOKEN_KIOSK ? kopts : oopts, pos, 2, &n_pos,
-                        usage);
+    int rc =
+        parse_args(cmd, argc, argv, kind == DB_TOKEN_KIOSK ? kopts : oopts, pos, 2, &n_pos, usage);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (n_pos == 0) {
@@ -273,8 +278,7 @@ static int cmd_tokens(int kind, int argc, char **argv)
     hl_clock clk = clk_real();
     int64_t now = clk_wall_ms(&clk);
     if (is_list) {
-        printf("%-24s %-8s %9s  %-19s  %s\n", "KIOSK", "STATUS", "VOTES", "LAST DELIVERY",
-               "UNIT");
+        printf("%-24s %-8s %9s  %-19s  %s\n", "KIOSK", "STATUS", "VOTES", "LAST DELIVERY", "UNIT");
         rc = db_kiosk_list(d, print_kiosk, NULL, err, sizeof err);
     } else if (strcmp(action, "revoke") == 0) {
         rc = db_token_revoke(d, kind, name, now, err, sizeof err);

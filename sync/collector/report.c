@@ -73,10 +73,14 @@ void report_local_time(int64_t utc_ms, char out[20])
 const char *report_rating_label(int rating)
 {
     switch (rating) {
-    case 3: return "Rất hài lòng";
-    case 2: return "Hài lòng";
-    case 1: return "Chưa hài lòng";
-    default: return "";
+    case 3:
+        return "Rất hài lòng";
+    case 2:
+        return "Hài lòng";
+    case 1:
+        return "Chưa hài lòng";
+    default:
+        return "";
     }
 }
 

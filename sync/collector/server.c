@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -162,8 +163,7 @@ static int route(const char *url, char kiosk_id[64])
 static int check_auth(srv *s, struct MHD_Connection *c, req *r, const char *kiosk_id,
                       enum MHD_Result *ret)
 {
-    const char *h =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     char token[AUTH_TOKEN_MAX];
     if (!h) {
         *ret = send_error(c, r, 401, -1, "Authorization header missing; send Bearer <token>");
@@ -201,8 +201,9 @@ static int check_auth(srv *s, struct MHD_Connection *c, req *r, const char *kios
         return -1;
     }
     if (!kiosk_id && t.kind != DB_TOKEN_OPERATOR) {
-        *ret = send_error(c, r, 403, -1, "not an operator token; use `hailong-collector "
-                                         "operator add NAME` to make one");
+        *ret = send_error(c, r, 403, -1,
+                          "not an operator token; use `hailong-collector "
+                          "operator add NAME` to make one");
         return -1;
     }
     return 0;
@@ -224,8 +225,7 @@ static enum MHD_Result batch_begin(srv *s, struct MHD_Connection *c, req *r)
     if (enc && strcasecmp(enc, "gzip") == 0)
         r->gzip = 1;
     else if (enc && strcasecmp(enc, "identity") != 0)
-        return send_error(c, r, 415, -1, "Content-Encoding: %.32s is not supported; use gzip",
-                          enc);
+        return send_error(c, r, 415, -1, "Content-Encoding: %.32s is not supported; use gzip", enc);
     const char *cl =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     long n = 0;
@@ -233,8 +233,7 @@ static enum MHD_Result batch_begin(srv *s, struct MHD_Connection *c, req *r)
         return send_error(c, r, 413, -1, "body of %ld bytes; at most %u", n,
                           (unsigned)WIRE_MAX_GZIP);
     if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"))
-        return send_error(c, r, 400, -1,
-                          "Idempotency-Key header missing; set it to the batch_id");
+        return send_error(c, r, 400, -1, "Idempotency-Key header missing; set it to the batch_id");
     return MHD_YES;
 }
 
@@ -515,13 +514,13 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     *con_cls = NULL;
     long long ms = (long long)(clk_mono_ms(&s->clk) - r->t0);
-    const char *how = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK          ? ""
-                      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED     ? " (timed out)"
-                      : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT        ? " (client closed)"
-                      : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN     ? " (shutting down)"
-                      : toe == MHD_REQUEST_TERMINATED_READ_ERROR          ? " (read error)"
-                      : toe == MHD_REQUEST_TERMINATED_WITH_ERROR          ? " (closed)"
-                                                                          : " (closed)";
+    const char *how = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
+                      : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
+                      : toe == MHD_REQUEST_TERMINATED_CLIENT_ABORT    ? " (client closed)"
+                      : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? " (shutting down)"
+                      : toe == MHD_REQUEST_TERMINATED_READ_ERROR      ? " (read error)"
+                      : toe == MHD_REQUEST_TERMINATED_WITH_ERROR      ? " (closed)"
+                                                                      : " (closed)";
     if (r->route == R_BATCH && r->batch_id[0])
         log_info("batch kiosk=%s batch=%s status=%d accepted=%d duplicate=%d rejected=%d "
                  "ms=%lld%s%s%s",
@@ -669,8 +668,12 @@ int server_run(const server_opts *o, char *err, size_t errlen)
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_POLL | MHD_USE_ERROR_LOG;
+    /* [::] means every address, IPv4 included (one dual-stack socket); other IPv6 addresses
+     * only themselves. */
     if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
+        flags |= IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr)
+                     ? MHD_USE_DUAL_STACK
+                     : MHD_USE_IPv6;
     if (cert)
         flags |= MHD_USE_TLS;
     struct MHD_OptionItem opts[] = {
@@ -685,11 +688,12 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
-    struct MHD_Daemon *daemon = MHD_start_daemon(flags, 0, NULL, NULL, handler, &s,
-                                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    struct MHD_Daemon *daemon =
+        MHD_start_daemon(flags, 0, NULL, NULL, handler, &s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!daemon) {
-        util_fmt(err, errlen, "--listen: cannot listen on %s (in use, or not an address of this "
-                              "machine?)",
+        util_fmt(err, errlen,
+                 "--listen: cannot listen on %s (in use, or not an address of this "
+                 "machine?)",
                  o->listen);
         rc = HL_EXIT_RUNTIME;
         goto done;
@@ -697,8 +701,8 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : 0;
     log_info("collector: listening on %s (bound port %u, %s), database %s", o->listen, port,
-             cert ? "https" : "http", strncmp(o->db_url, "sqlite:", 7) == 0 ? o->db_url
-                                                                          : "postgresql");
+             cert ? "https" : "http",
+             strncmp(o->db_url, "sqlite:", 7) == 0 ? o->db_url : "postgresql");
     if (fault_armed())
         log_warn("collector: HAILONG_COLLECTOR_FAULTS is set: this server fails on purpose");
     if (o->port_file && (rc = write_port_file(o->port_file, port, err, errlen)) != 0) {
