@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cli_export.h"
 #include "log.h"
 #include "proc.h"
 #include "script.h"
@@ -15,6 +16,8 @@ static void usage(FILE *out)
     fprintf(out, "Usage: hailong-kiosk [OPTIONS]\n"
                  "       hailong-kiosk import-procedures FILE [--config FILE | --content-dir DIR]\n"
                  "       hailong-kiosk status [--config FILE] [--data-dir DIR]\n"
+                 "       hailong-kiosk export --from YYYY-MM-DD --to YYYY-MM-DD --out FILE ...\n"
+                 "       hailong-kiosk report --month YYYY-MM [--format text|csv|xlsx] ...\n"
                  "Runs the Hài lòng satisfaction kiosk (fullscreen unless --windowed).\n"
                  "Without --config it runs on the bundled demo content.\n"
                  "\n"
@@ -36,6 +39,8 @@ static void usage(FILE *out)
                  "  import-procedures  check a procedures CSV or JSON file and install it as\n"
                  "                     <content_dir>/procedures.json\n"
                  "  status             votes waiting to be sent and the sync thread's state\n"
+                 "  export             votes of a period as CSV (UTF-8 with BOM) or XLSX\n"
+                 "  report             the month's per-officer report (text, CSV or XLSX)\n"
                  "\n"
                  "Exit status: 0 ok, 1 runtime failure, 2 bad usage, configuration or content.\n");
 }
@@ -299,6 +304,10 @@ int main(int argc, char **argv)
         return cmd_import_procedures(argc - 2, argv + 2);
     if (argc > 1 && strcmp(argv[1], "status") == 0)
         return cmd_status(argc - 2, argv + 2);
+    if (argc > 1 && strcmp(argv[1], "export") == 0)
+        return cli_export(argc - 2, argv + 2);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return cli_report(argc - 2, argv + 2);
     const char *config_path = NULL, *data_dir = NULL, *script = NULL, *clock_at = NULL;
     int windowed = 0, ww = 0, wh = 0, sync_flag = 0;
     char msg[HL_ERR_MAX];

@@ -540,6 +540,7 @@ static int token_cb(const row *r, void *ctx)
     t->kind = strcmp(col_text(r, 0), "operator") == 0 ? DB_TOKEN_OPERATOR : DB_TOKEN_KIOSK;
     util_strlcpy(t->name, col_text(r, 1), sizeof t->name);
     t->revoked = !col_null(r, 2);
+    util_strlcpy(t->hash, col_text(r, 3), sizeof t->hash);
     return 1;
 }
 

@@ -35,6 +35,7 @@ typedef struct {
     int kind; /* DB_TOKEN_* */
     int revoked;
     char name[64]; /* kiosk id or operator name */
+    char hash[65]; /* the stored hash, for the caller's constant-time comparison */
 } db_token;
 
 /* Looks a token up by its hash: 0 (out->found says whether it exists), or 1 on a database error. */

@@ -43,7 +43,8 @@ static const char usage_serve[] =
     "                       port 0 picks a free port (see --port-file)\n" DB_HELP
     "  --tls-cert FILE      serve HTTPS with this PEM certificate (chain) ...\n"
     "  --tls-key FILE       ... and this PEM private key\n"
-    "  --rate N             batch requests per second allowed per kiosk (default 10)\n"
+    "  --rate N             batch requests per second allowed per kiosk (default 10; 0.5 is\n"
+    "                       one every 2 s)\n"
     "  --burst N            requests a kiosk may send at once (default 20)\n"
     "  --max-connections N  concurrent HTTP connections (default 64)\n"
     "  --db-connections N   database connections shared by them (default 8)\n"
@@ -137,6 +138,20 @@ static int parse_count(const char *cmd, const char *flag, const char *v, long mi
     return 0;
 }
 
+/* A positive decimal such as 10 or 0.5 (strictly: the whole string, finite, in range). */
+static int parse_rate(const char *cmd, const char *v, double *out)
+{
+    char *end = NULL;
+    double d = strtod(v, &end);
+    if (!*v || *end || !(d >= 0.001 && d <= 100000)) {
+        fprintf(stderr, "%s %s: --rate \"%s\" is not a number from 0.001 to 100000\n", PROG, cmd,
+                v);
+        return HL_EXIT_USAGE;
+    }
+    *out = d;
+    return 0;
+}
+
 static int open_db(const char *url, db **d)
 {
     char err[HL_ERR_MAX];
@@ -166,14 +181,13 @@ static int cmd_serve(int argc, char **argv)
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
     if (rc)
         return rc < 0 ? 0 : rc;
-    int r = 10, b = 20;
-    if ((rate && parse_count("serve", "--rate", rate, 1, 100000, &r)) ||
+    int b = 20;
+    if ((rate && parse_rate("serve", rate, &o.rate)) ||
         (burst && parse_count("serve", "--burst", burst, 1, 100000, &b)) ||
         (maxc && parse_count("serve", "--max-connections", maxc, 1, 10000, &o.max_connections)) ||
         (dbc && parse_count("serve", "--db-connections", dbc, 1, 1000, &o.db_connections)) ||
         (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s)))
         return HL_EXIT_USAGE;
-    o.rate = r;
     o.burst = b;
     char err[HL_ERR_MAX];
     struct sockaddr_storage ss;
