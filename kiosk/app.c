@@ -6,17 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "log.h"
 #include "util.h"
 
 static const screen *const screens[SCR_COUNT] = {
-    [SCR_HOME] = &scr_home,     [SCR_PICK] = &scr_pick,
-    [SCR_RATE] = &scr_rate,     [SCR_REASONS] = &scr_reasons,
-    [SCR_THANKS] = &scr_thanks, [SCR_ATTRACT] = &scr_attract,
-    [SCR_PROCS] = &scr_procs,   [SCR_PROC_LIST] = &scr_proc_list,
-    [SCR_PROC] = &scr_proc,     [SCR_SEARCH] = &scr_search,
-    [SCR_FEES] = &scr_fees,     [SCR_DIRECTORY] = &scr_directory,
+    [SCR_HOME] = &scr_home,
+    [SCR_PICK] = &scr_pick,
+    [SCR_RATE] = &scr_rate,
+    [SCR_REASONS] = &scr_reasons,
+    [SCR_THANKS] = &scr_thanks,
+    [SCR_ATTRACT] = &scr_attract,
+    [SCR_PROCS] = &scr_procs,
+    [SCR_PROC_LIST] = &scr_proc_list,
+    [SCR_PROC] = &scr_proc,
+    [SCR_SEARCH] = &scr_search,
+    [SCR_FEES] = &scr_fees,
+    [SCR_DIRECTORY] = &scr_directory,
+    [SCR_PIN] = &scr_pin,
+    [SCR_ADMIN] = &scr_admin,
+    [SCR_ADMIN_OFFICER] = &scr_admin_officer,
+    [SCR_ADMIN_EXPORT] = &scr_admin_export,
 };
+
+static int is_admin_screen(scr_id id)
+{
+    return id >= SCR_PIN && id <= SCR_ADMIN_EXPORT;
+}
 
 static int64_t now_mono(const app *a)
 {
@@ -118,10 +134,29 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
                       .ca_file = a->cfg.sync_ca_file,
                       .store_vfs = o->store_vfs,
                       .batch_max = a->cfg.sync_batch_max,
-                      .start_delay_max_ms = (int64_t)a->cfg.sync_start_delay_max_s * 1000};
+                      .start_delay_max_ms = (int64_t)a->cfg.sync_start_delay_max_s * 1000,
+                      .base_ms = a->cfg.sync_backoff_base_ms,
+                      .cap_ms = a->cfg.sync_backoff_cap_ms,
+                      .timeout_ms = a->cfg.sync_request_timeout_ms};
     rc = sync_start(&a->sync, &sc, sync_notify, a, err, errlen);
     memset(token, 0, sizeof token);
     return rc;
+}
+
+/* Desk mode: an officer chosen on the admin screen (kept in the store) overrides the config's. */
+static void apply_desk_setting(app *a)
+{
+    char code[64];
+    if (store_setting_get(a->store, ADMIN_KEY_DESK_OFFICER, code, sizeof code) != 0)
+        return;
+    const content_officer *o = content_find_officer(a->content, code);
+    if (!o) {
+        log_warn("desk officer \"%s\" chosen on the admin screen is no longer in officers.json; "
+                 "using the configuration's",
+                 code);
+        return;
+    }
+    a->desk_officer = o;
 }
 
 int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen)
@@ -147,6 +182,10 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
                          .response_interval_ms = (int64_t)c->response_interval_s * 1000};
         rc = store_open(&a->store, c->data_dir, &so, err, errlen);
     }
+    if (rc == 0 && c->mode == CFG_MODE_DESK)
+        apply_desk_setting(a);
+    if (rc == 0)
+        a->admin = admin_new();
     if (rc == 0)
         rc = create_window(a, o, err, errlen);
     if (rc == 0) {
@@ -184,6 +223,7 @@ void app_destroy(app *a)
     /* First: the thread pushes SDL events and uses the data directory. */
     sync_stop(a->sync);
     a->sync = NULL;
+    admin_free(a->admin); /* waits for its worker threads */
     qr_view_free(a->qr);
     if (a->gfx)
         gfx_destroy(a->gfx);
@@ -204,6 +244,7 @@ void app_go(app *a, scr_id next)
 {
     if (screens[a->cur]->leave)
         screens[a->cur]->leave(a);
+    admin_screen_changed(a, is_admin_screen(next));
     a->cur = next;
     a->entered_mono = now_mono(a);
     a->screen_deadline = CLK_NEVER;
@@ -277,7 +318,7 @@ static void pointer_down(app *a, int x, int y)
         a->ui.down = 0;
         return;
     }
-    ui_press(&a->ui, x, y);
+    ui_press(&a->ui, x, y, now_mono(a));
     a->scroll_press = ui_contains(a->scroll_view, x, y) && a->ui.fingers <= 1;
     a->press_y = y;
     a->dirty = 1;
@@ -403,9 +444,10 @@ void app_handle_event(app *a, const SDL_Event *ev)
         break;
     default:
         if (a->sync && ev->type == a->sync_event) {
-            /* The sender's status changed. No screen shows it yet (the admin screen will mark
-             * itself dirty here); nothing to redraw. */
+            /* The sender's status changed: only the admin overview shows it. */
             SDL_AtomicSet(&a->sync_event_queued, 0);
+            if (a->cur == SCR_ADMIN)
+                admin_refresh_status(a);
         }
         break;
     }
@@ -422,8 +464,17 @@ int64_t app_update(app *a)
     for (int round = 0; round < 4; round++) {
         int64_t now = now_mono(a);
         scr_id before = a->cur;
+        /* A long press held long enough (the admin corner) acts before anything else. */
+        char held[UI_ID_MAX];
+        if (ui_hold_check(&a->ui, now, held, sizeof held)) {
+            a->dirty = 1;
+            if (strcmp(held, ADMIN_HOLD_ID) == 0 && !is_admin_screen(a->cur)) {
+                admin_open_pin(a);
+                continue;
+            }
+        }
         const screen *s = screens[a->cur];
-        int64_t next = CLK_NEVER;
+        int64_t next = ui_hold_deadline(&a->ui);
         if (s->idle != SCR_IDLE_OWN) {
             int secs = s->idle == SCR_IDLE_HOME      ? a->cfg.idle_timeout_s
                        : s->idle == SCR_IDLE_READING ? a->cfg.reading_timeout_s
@@ -437,7 +488,7 @@ int64_t app_update(app *a)
                 app_go(a, s->idle == SCR_IDLE_HOME ? SCR_ATTRACT : SCR_HOME);
                 continue;
             }
-            next = idle_at;
+            next = min64(next, idle_at);
         }
         /* Every screen shows the time (header or attract line): redraw when the minute turns. */
         if (now >= a->minute_at)

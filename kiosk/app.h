@@ -85,6 +85,10 @@ struct app {
     sync_sender *sync;
     Uint32 sync_event;
     SDL_atomic_t sync_event_queued; /* at most one such event in the queue */
+
+    /* The admin session behind the PIN (admin.h). */
+    struct admin *admin;
+    int restart; /* with quit: main runs the program again (the admin screen's restart) */
 };
 
 typedef struct {

@@ -66,6 +66,10 @@ static const key_def keys[] = {
     {"sync", "ca_file", K_FILE, FIELD(sync_ca_file), 0, 0, NULL},
     {"sync", "batch_max", K_INT, FIELD(sync_batch_max), 1, 500, "votes"},
     {"sync", "start_delay_max", K_INT, FIELD(sync_start_delay_max_s), 0, 3600, "seconds"},
+    {"sync", "backoff_base_ms", K_INT, FIELD(sync_backoff_base_ms), 1, 600000, "milliseconds"},
+    {"sync", "backoff_cap_ms", K_INT, FIELD(sync_backoff_cap_ms), 1, 3600000, "milliseconds"},
+    {"sync", "request_timeout_ms", K_INT, FIELD(sync_request_timeout_ms), 100, 600000,
+     "milliseconds"},
 };
 #define N_KEYS HL_ARRAY_LEN(keys)
 
@@ -120,6 +124,9 @@ void cfg_defaults(cfg *c)
     c->n_slogans = (int)HL_ARRAY_LEN(def_slogans);
     c->sync_batch_max = 500;
     c->sync_start_delay_max_s = 30;
+    c->sync_backoff_base_ms = 5000;
+    c->sync_backoff_cap_ms = 300000;
+    c->sync_request_timeout_ms = 120000;
 }
 
 /* ---- small checks ---- */

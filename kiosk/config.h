@@ -41,6 +41,10 @@ typedef struct {
     char sync_ca_file[PATH_MAX];    /* ca_file = PEM CA bundle of a private CA (default: system) */
     int sync_batch_max;             /* batch_max = 500: votes per batch (1-500) */
     int sync_start_delay_max_s;     /* start_delay_max = 30: random delay before the first send */
+    /* Test keys (documented, not for production): backoff_base_ms = 5000, backoff_cap_ms =
+     * 300000 (the retry wait's first ceiling and its cap) and request_timeout_ms = 120000 (a
+     * whole request), so fault tests need not wait minutes. */
+    int sync_backoff_base_ms, sync_backoff_cap_ms, sync_request_timeout_ms;
     /* Not a key: the file cfg_load last read ("" for pure defaults), so later checks such as
      * content_check_config can name it in their messages. */
     char source[PATH_MAX];

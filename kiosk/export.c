@@ -413,6 +413,16 @@ static void ao_abort(atomic_out *a)
     a->dirfd = -1;
 }
 
+/* The name libxlsxwriter opens to write the workbook: our temp file's descriptor through /proc,
+ * so it writes into the very file we created and will sync and rename, even if the folder was
+ * moved or replaced meanwhile (then ao_check refuses it); the path itself without /proc. */
+static const char *ao_open_name(const atomic_out *a, char *buf, size_t cap)
+{
+    if (util_fmt(buf, cap, "/proc/self/fd/%d", a->fd) == 0 && access(buf, W_OK) == 0)
+        return buf;
+    return a->tmp;
+}
+
 /* ---- buffered output to a descriptor or a FILE, remembering the first error ---- */
 
 typedef struct {
@@ -814,20 +824,23 @@ typedef struct {
     int rating, misuse;
 } vote_row;
 
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    return t ? t : "";
+}
+
 static void read_vote(sqlite3_stmt *st, vote_row *v)
 {
-#define TXT(i)                                                                                     \
-    ((const char *)sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
-    v->uuid = TXT(0);
-    v->kiosk = TXT(1);
+    v->uuid = col_text(st, 0);
+    v->kiosk = col_text(st, 1);
     v->seq = sqlite3_column_int64(st, 2);
-    v->code = TXT(3);
+    v->code = col_text(st, 3);
     v->rating = sqlite3_column_int(st, 4);
-    v->reasons_json = TXT(5);
+    v->reasons_json = col_text(st, 5);
     v->created_at = sqlite3_column_int64(st, 6);
     v->misuse = sqlite3_column_int(st, 7);
-    v->sync = TXT(8);
-#undef TXT
+    v->sync = col_text(st, 8);
 }
 
 /* ---- the export ---- */
@@ -968,17 +981,19 @@ static void xl_formats(xl_book *x)
     format_set_italic(x->note);
 }
 
-static int xl_open(xl_book *x, const char *path, int constant_memory, char *err, size_t errlen)
+static int xl_open(xl_book *x, const atomic_out *ao, int constant_memory, char *err, size_t errlen)
 {
+    /* constant_memory: each row goes to a temp file as it is written, so 1M votes take a few
+     * MB; rows must come in order, which they do. */
     lxw_workbook_options opt = {.constant_memory = (uint8_t)(constant_memory ? 1 : 0),
                                 .tmpdir = getenv("TMPDIR"),
                                 .use_zip64 = 0};
-    x->wb = workbook_new_opt(path, &opt);
+    char name[64];
+    x->wb = workbook_new_opt(ao_open_name(ao, name, sizeof name), &opt);
     if (!x->wb)
         return fail(err, errlen, HL_EXIT_RUNTIME,
-                    "could not start the workbook %s (out of "
-                    "memory or no temporary space)",
-                    path);
+                    "could not start the workbook %s (out of memory or no temporary space)",
+                    ao->out);
     workbook_set_properties(x->wb, &(lxw_doc_properties){.title = "Đánh giá mức độ hài lòng",
                                                          .author = "Hài lòng",
                                                          .company = ""});
@@ -1011,6 +1026,8 @@ static void xl_discard(xl_book *x)
     x->wb = NULL;
 }
 
+static size_t text_width(const char *s);
+
 /* The summary sheet in the layout one-stop offices use: per officer the counted votes, the count
  * and share of each level, the tỷ lệ hài lòng; a total row; the misuse count; a note; a chart. */
 static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *title,
@@ -1020,7 +1037,13 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, sheet_name);
     if (!ws)
         return;
-    static const double widths[11] = {5, 28, 30, 10, 8, 8, 8, 8, 8, 8, 12};
+    double widths[11] = {5, 24, 24, 10, 8, 8, 8, 8, 8, 8, 12};
+    for (size_t k = 0; k < s->n_rows; k++) { /* names and titles fit, within reason */
+        double wn = (double)text_width(s->rows[k].name) + 2,
+               wt = (double)text_width(s->rows[k].title) + 2;
+        widths[1] = wn > widths[1] ? (wn < 50 ? wn : 50) : widths[1];
+        widths[2] = wt > widths[2] ? (wt < 45 ? wt : 45) : widths[2];
+    }
     for (int i = 0; i < 11; i++)
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
     char line[512];
@@ -1118,7 +1141,7 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
     lxw_chart_options co = {.x_offset = 0,
                             .y_offset = 10,
                             .x_scale = 1.9,
-                            .y_scale = 0.8 + 0.12 * (double)(s->n_rows > 20 ? 20 : s->n_rows)};
+                            .y_scale = 0.6 + 0.1 * (double)(s->n_rows > 20 ? 20 : s->n_rows)};
     worksheet_insert_chart_opt(ws, r + 1, 1, ch, &co);
 }
 
@@ -1162,7 +1185,7 @@ static int export_xlsx(export_job *j, char *err, size_t errlen)
         return rc;
     }
     xl_book x = {0};
-    if ((rc = xl_open(&x, j->ao.tmp, 1, err, errlen)) != 0) {
+    if ((rc = xl_open(&x, &j->ao, 1, err, errlen)) != 0) {
         export_summary_free(&s);
         return rc;
     }
@@ -1175,7 +1198,9 @@ static int export_xlsx(export_job *j, char *err, size_t errlen)
              o->include_misuse ? " (gồm cả lượt bấm bất thường)" : "");
 
     /* The votes first (the sheet a reader opens), then the summary. */
-    const lxw_row_t per_sheet = LXW_ROW_MAX - 2;
+    lxw_row_t per_sheet = LXW_ROW_MAX - 2; /* Excel's rows less the title and header */
+    if (o->xlsx_rows_per_sheet > 0 && o->xlsx_rows_per_sheet < (int64_t)per_sheet)
+        per_sheet = (lxw_row_t)o->xlsx_rows_per_sheet;
     int part = 1;
     lxw_worksheet *ws = xl_votes_sheet(&x, part, title);
     lxw_row_t r = 2;
@@ -1557,7 +1582,7 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
     db_close(db);
     if (!rc && o->format == EXPORT_FMT_XLSX) {
         xl_book x = {0};
-        rc = xl_open(&x, ao.tmp, 0, err, errlen);
+        rc = xl_open(&x, &ao, 0, err, errlen);
         if (!rc) {
             char sheet[32];
             util_fmt(sheet, sizeof sheet, "Tháng %02d-%04d", o->month, o->year);

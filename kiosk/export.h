@@ -30,10 +30,12 @@ typedef struct {
     int include_misuse;     /* also list presses flagged as misuse (never counted in summaries) */
     export_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* Tests only (leave 0): votes per XLSX sheet instead of Excel's limit (1 048 574). */
+    int64_t xlsx_rows_per_sheet;
 } export_votes_opts;
 
 typedef struct {
-    int64_t rows;    /* vote rows written */
+    int64_t rows;    /* vote rows written (export_report: officer rows) */
     int64_t counted; /* votes of the period that count (misuse = 0) */
     int64_t misuse;  /* presses of the period flagged as misuse */
     int cancelled;   /* the progress callback stopped the export */

@@ -1,11 +1,14 @@
 /* hailong-kiosk: argument parsing and subcommands; everything else lives in the libraries. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "cli_export.h"
+#include "cli_pin.h"
 #include "log.h"
 #include "proc.h"
 #include "script.h"
@@ -18,6 +21,7 @@ static void usage(FILE *out)
                  "       hailong-kiosk status [--config FILE] [--data-dir DIR]\n"
                  "       hailong-kiosk export --from YYYY-MM-DD --to YYYY-MM-DD --out FILE ...\n"
                  "       hailong-kiosk report --month YYYY-MM [--format text|csv|xlsx] ...\n"
+                 "       hailong-kiosk set-pin [--config FILE | --data-dir DIR]\n"
                  "Runs the Hài lòng satisfaction kiosk (fullscreen unless --windowed).\n"
                  "Without --config it runs on the bundled demo content.\n"
                  "\n"
@@ -41,6 +45,7 @@ static void usage(FILE *out)
                  "  status             votes waiting to be sent and the sync thread's state\n"
                  "  export             votes of a period as CSV (UTF-8 with BOM) or XLSX\n"
                  "  report             the month's per-officer report (text, CSV or XLSX)\n"
+                 "  set-pin            set the admin screen's PIN and clear its lock-out\n"
                  "\n"
                  "Exit status: 0 ok, 1 runtime failure, 2 bad usage, configuration or content.\n");
 }
@@ -308,6 +313,8 @@ int main(int argc, char **argv)
         return cli_export(argc - 2, argv + 2);
     if (argc > 1 && strcmp(argv[1], "report") == 0)
         return cli_report(argc - 2, argv + 2);
+    if (argc > 1 && strcmp(argv[1], "set-pin") == 0)
+        return cli_set_pin(argc - 2, argv + 2);
     const char *config_path = NULL, *data_dir = NULL, *script = NULL, *clock_at = NULL;
     int windowed = 0, ww = 0, wh = 0, sync_flag = 0;
     char msg[HL_ERR_MAX];
@@ -396,6 +403,17 @@ int main(int argc, char **argv)
         const char *ff = getenv("HAILONG_BENCH_FIRST_FRAME");
         rc = ff && strcmp(ff, "1") == 0 ? bench_first_frame(a) : app_run(a);
     }
+    int restart = a->restart && !script;
     app_destroy(a);
+    if (restart) {
+        /* "Khởi động lại" on the admin screen: everything is closed (votes committed, sync thread
+         * stopped, window gone); run the same program with the same arguments again. */
+        log_info("restarting as asked on the admin screen");
+        fflush(NULL);
+        execv("/proc/self/exe", argv);
+        log_error("cannot restart /proc/self/exe: %s; start hailong-kiosk again by hand",
+                  strerror(errno));
+        return HL_EXIT_RUNTIME;
+    }
     return rc;
 }

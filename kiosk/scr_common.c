@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "admin.h"
 #include "util.h"
 
 SDL_Rect scr_header(app *a)
@@ -35,6 +36,9 @@ SDL_Rect scr_header(app *a)
                   a->content->commune_name, 1);
     SDL_Color soft = {0xDC, 0xE6, 0xF7, 0xFF};
     gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, pad, m->u * 8, GFX_LEFT, a->content->desk_name);
+    /* The hidden way into the admin screens: hold the top-left corner still for 5 s. Nothing is
+     * drawn, and it is no tap target, so normal taps are untouched. */
+    ui_hold_target_add(&a->ui, ADMIN_HOLD_ID, ui_rect(0, 0, m->u * 10, m->u * 10), ADMIN_HOLD_MS);
     int top = hh + m->u;
     return ui_rect(0, top, m->w, m->h - top);
 }

@@ -21,6 +21,11 @@ typedef enum {
     SCR_SEARCH,    /* on-screen keyboard and results */
     SCR_FEES,      /* every procedure's fees on one page */
     SCR_DIRECTORY, /* officers, phone numbers, hotline, where to send feedback */
+    /* The admin screens (admin.h), behind the PIN; keep them together, SCR_PIN first. */
+    SCR_PIN,           /* PIN pad, opened by holding the header's top-left corner */
+    SCR_ADMIN,         /* overview: votes per officer, sync, disk, version; actions */
+    SCR_ADMIN_OFFICER, /* desk mode: who sits at this counter */
+    SCR_ADMIN_EXPORT,  /* votes to a USB stick */
     SCR_COUNT
 } scr_id;
 
@@ -47,6 +52,7 @@ typedef struct {
 } screen;
 
 extern const screen scr_home, scr_pick, scr_rate, scr_reasons, scr_thanks, scr_attract, scr_procs,
-    scr_proc_list, scr_proc, scr_search, scr_fees, scr_directory;
+    scr_proc_list, scr_proc, scr_search, scr_fees, scr_directory, scr_pin, scr_admin,
+    scr_admin_officer, scr_admin_export;
 
 #endif

@@ -107,6 +107,14 @@ static const char *const migrations[] = {
     "    batch_limit     INTEGER NOT NULL DEFAULT 500 CHECK (batch_limit BETWEEN 1 AND 500)\n"
     ");\n"
     "INSERT INTO sync_status (id) VALUES (1);\n",
+
+    /* 3: settings the kiosk keeps itself (admin PIN hash and lock-out, the desk officer chosen
+     * on the admin screen): one row per key. */
+    "CREATE TABLE settings (\n"
+    "    key        TEXT PRIMARY KEY NOT NULL CHECK (length(key) BETWEEN 1 AND 64),\n"
+    "    value      TEXT NOT NULL,\n"
+    "    updated_at INTEGER NOT NULL\n"
+    ");\n",
 };
 
 /* Statements used on every vote, prepared once per connection so a tap costs no SQL parsing. */
@@ -139,6 +147,10 @@ enum {
     ST_SET_STATE,
     ST_SYNC_STATUS,
     ST_SYNC_COUNTS,
+    /* settings (admin PIN, desk officer) */
+    ST_SETTING_GET,
+    ST_SETTING_PUT,
+    ST_SETTING_DEL,
     ST_COUNT
 };
 
@@ -211,6 +223,10 @@ static const char *const stmt_sql[ST_COUNT] = {
         " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "' AND kiosk_id <> ?1), 0)"
         " FROM votes WHERE sync_state IN ('" STORE_SYNC_UNSENT "', '" STORE_SYNC_PENDING "',"
         " '" STORE_SYNC_QUARANTINED "')",
+    [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+    [ST_SETTING_PUT] = "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3)"
+                       " ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
+    [ST_SETTING_DEL] = "DELETE FROM settings WHERE key = ?1",
 };
 
 struct store {
@@ -1500,4 +1516,58 @@ int store_needs_reopen(store *s)
     if (stat(s->path, &st) != 0)
         return 1;
     return st.st_dev != s->dev || st.st_ino != s->ino;
+}
+
+/* ---- settings ---- */
+
+int store_setting_get(store *s, const char *key, char *out, size_t cap)
+{
+    if (cap)
+        out[0] = '\0';
+    if (!s->db) {
+        fail(s, NULL, 0, "%s: reading setting %s: database not open", s->path, key);
+        return -1;
+    }
+    sqlite3_stmt *st = s->st[ST_SETTING_GET];
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int found = rc == SQLITE_ROW;
+    if (found)
+        copy_col(st, 0, out, cap);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        if (is_corrupt(rc))
+            s->damaged = 1;
+        fail(s, NULL, 0, "%s: reading setting %s: %s [SQLite code %d]", s->path, key,
+             sqlite3_errmsg(s->db), rc);
+        return -1;
+    }
+    return found ? 0 : 1;
+}
+
+int store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
+                       int64_t now_ms)
+{
+    int rc = begin(s);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_stmt *st = s->st[values[i] ? ST_SETTING_PUT : ST_SETTING_DEL];
+        sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
+        if (values[i]) {
+            sqlite3_bind_text(st, 2, values[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 3, now_ms);
+        }
+        rc = step_done(st);
+    }
+    if (rc == SQLITE_OK)
+        rc = commit(s);
+    if (rc != SQLITE_OK) {
+        rollback(s);
+        if (is_corrupt(rc))
+            s->damaged = 1;
+        fail(s, NULL, 0, "%s: saving setting %s: %s [SQLite code %d]", s->path, n ? keys[0] : "",
+             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
+        return -1;
+    }
+    return 0;
 }

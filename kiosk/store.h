@@ -178,6 +178,15 @@ typedef struct {
  * 0 or -1. */
 int store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out);
 
+/* ---- settings: small values the kiosk keeps itself (table settings, migration 3): the admin
+ * PIN's hash and lock-out (kiosk/pin.c), the desk officer chosen on the admin screen. ---- */
+
+/* Copies the value of key into out: 0 found, 1 not set, -1 error (store_last_error). */
+int store_setting_get(store *s, const char *key, char *out, size_t cap);
+/* Sets keys[i] to values[i] (NULL deletes the key), all n in one transaction. 0 or -1. */
+int store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
+                       int64_t now_ms);
+
 /* 1 when this connection should be closed and opened again: it found the file damaged, or
  * votes.db is no longer the file it opened (the UI's connection moved a damaged file aside). */
 int store_needs_reopen(store *s);

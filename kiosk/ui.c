@@ -36,6 +36,17 @@ ui_metrics ui_metrics_for(int w, int h)
 void ui_targets_clear(ui *s)
 {
     s->n_targets = 0;
+    s->n_holds = 0;
+}
+
+void ui_hold_target_add(ui *s, const char *id, SDL_Rect r, int hold_ms)
+{
+    if (s->n_holds >= UI_MAX_HOLDS)
+        return;
+    ui_hold_target *t = &s->holds[s->n_holds++];
+    util_strlcpy(t->id, id, sizeof t->id);
+    t->r = r;
+    t->hold_ms = hold_ms;
 }
 
 void ui_target_add(ui *s, const char *id, SDL_Rect r)
@@ -74,14 +85,40 @@ int ui_target_find(const ui *s, const char *id, SDL_Rect *out)
     return 0;
 }
 
-void ui_press(ui *s, int x, int y)
+void ui_press(ui *s, int x, int y, int64_t now)
 {
     const char *id = ui_target_at(s, x, y);
     s->down = 1;
     s->cancelled = s->fingers > 1;
     s->down_x = x;
     s->down_y = y;
+    s->down_at = now;
     util_strlcpy(s->down_id, id ? id : "", sizeof s->down_id);
+    s->hold_id[0] = '\0';
+    s->hold_due = INT64_MAX;
+    for (int i = s->n_holds - 1; i >= 0; i--) {
+        if (ui_contains(s->holds[i].r, x, y)) {
+            util_strlcpy(s->hold_id, s->holds[i].id, sizeof s->hold_id);
+            s->hold_due = now + s->holds[i].hold_ms;
+            break;
+        }
+    }
+}
+
+int64_t ui_hold_deadline(const ui *s)
+{
+    return s->down && !s->cancelled && s->hold_id[0] ? s->hold_due : INT64_MAX;
+}
+
+int ui_hold_check(ui *s, int64_t now, char *id_out, size_t cap)
+{
+    if (ui_hold_deadline(s) > now)
+        return 0;
+    util_strlcpy(id_out, s->hold_id, cap);
+    /* The press is used up: lifting the finger afterwards must not also tap. */
+    s->cancelled = 1;
+    s->hold_id[0] = '\0';
+    return 1;
 }
 
 void ui_move(ui *s, int x, int y, int slop)

@@ -17,15 +17,31 @@ typedef struct {
     SDL_Rect r;
 } ui_target;
 
+#define UI_MAX_HOLDS 4
+
+/* A long-press target: a press held still on it for hold_ms does something (opening the admin
+ * screen from a corner). It is separate from the tap targets: a short press there still taps
+ * whatever tap target lies under it, and drawing nothing for it keeps it invisible. */
+typedef struct {
+    char id[UI_ID_MAX];
+    SDL_Rect r;
+    int hold_ms;
+} ui_hold_target;
+
 typedef struct {
     ui_target targets[UI_MAX_TARGETS];
     int n_targets;
+    ui_hold_target holds[UI_MAX_HOLDS];
+    int n_holds;
     /* pointer state (mouse or one finger) */
     int down;      /* a press is in progress */
     int cancelled; /* moved too far, second finger: the press will not tap */
     int fingers;   /* fingers currently down */
     int down_x, down_y;
     char down_id[UI_ID_MAX]; /* target under the press, "" if none */
+    int64_t down_at;         /* when the press began (monotonic ms) */
+    char hold_id[UI_ID_MAX]; /* long-press target under the press, "" if none */
+    int64_t hold_due;        /* when holding it completes */
 } ui;
 
 /* Layout metrics for a window: u is one hundredth of the shorter side, so layouts scale from
@@ -41,16 +57,24 @@ void ui_target_add(ui *s, const char *id, SDL_Rect r);
 const char *ui_target_at(const ui *s, int x, int y);
 int ui_target_find(const ui *s, const char *id, SDL_Rect *out);
 
+/* Registers a long-press target (while drawing, like tap targets; cleared with them). */
+void ui_hold_target_add(ui *s, const char *id, SDL_Rect r, int hold_ms);
+
 /* Tap recognition: a tap is a press and release on the same target without moving more than
  * slop pixels and without a second finger. Long presses still count as one tap; swipes and
- * multi-finger gestures do nothing. */
-void ui_press(ui *s, int x, int y);
+ * multi-finger gestures do nothing. now is the monotonic time of the press (long presses). */
+void ui_press(ui *s, int x, int y, int64_t now);
 void ui_move(ui *s, int x, int y, int slop);
 /* Returns 1 and copies the target id when the release completes a tap. */
 int ui_release(ui *s, int x, int y, char *id_out, size_t cap);
 void ui_finger_down(ui *s); /* call before ui_press for touch; cancels on a second finger */
 void ui_finger_up(ui *s);
 void ui_cancel(ui *s);
+/* Long press: when the press began on a long-press target and has been held there, still and
+ * with one finger, until now, returns 1 with its id; the press then ends and taps nothing. */
+int ui_hold_check(ui *s, int64_t now, char *id_out, size_t cap);
+/* When a long press in progress completes (monotonic ms), or INT64_MAX if none is. */
+int64_t ui_hold_deadline(const ui *s);
 /* 1 while a press that may still tap is held on the target id (for the pressed look). */
 int ui_is_pressed(const ui *s, const char *id);
 

@@ -5,9 +5,11 @@ pkgs=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
   libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev
   libcurl4-openssl-dev zlib1g-dev
-  libmicrohttpd-dev libpq-dev libsodium-dev)
+  libmicrohttpd-dev libpq-dev libsodium-dev
+  libxlsxwriter-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(xvfb xauth zbar-tools curl openssl)
+  pkgs+=(xvfb xauth zbar-tools curl openssl unzip)
+  pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Builds everything twice (warnings as errors; then address+undefined sanitizers) and runs the
-# whole test suite in both builds. Ends with one line "N passed, N failed".
+# whole test suite in both builds, with a throwaway PostgreSQL (scripts/pg-test.sh) for the tests
+# that need one. Ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test || exit 1
+# PostgreSQL is required, never skipped: each build's ctest gets a database of its own.
+. scripts/pg-test.sh
+if ! pg_test_start hl_build hl_asan; then
+  echo "scripts/test.sh: PostgreSQL could not be started (see above); the PostgreSQL tests are" \
+    "required" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 jobs=$(nproc)
 passed=0 failed=0
 run_build() { # dir, cmake args...
@@ -19,9 +28,11 @@ run_build() { # dir, cmake args...
   grep -q '100% tests passed' "$log"
 }
 status=0
-run_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHL_WERROR=ON || status=1
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+HL_TEST_PG_URL=$(pg_test_url hl_build) \
+  run_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHL_WERROR=ON || status=1
+HL_TEST_PG_URL=$(pg_test_url hl_asan) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHL_WERROR=ON -DHL_SANITIZE=ON || status=1
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi # a build failure counts
+pg_test_stop
 echo "$passed passed, $failed failed"
 exit $status

@@ -113,8 +113,9 @@ static void rec_add(csv_rec *r, const char *s, size_t n)
     r->cells[r->n++] = c;
 }
 
-/* 0, or -1 for anything RFC 4180 does not allow (a stray quote, a bare LF, no final CRLF). */
-static int csv_parse(const char *s, size_t len, csv_doc *doc)
+/* 0, or -1 for anything RFC 4180 does not allow (a stray quote, a bare LF, no final CRLF).
+ * lf_ok also takes a bare LF as the end of a record (LibreOffice writes those). */
+static int csv_parse_ex(const char *s, size_t len, csv_doc *doc, int lf_ok)
 {
     memset(doc, 0, sizeof *doc);
     size_t i = 0;
@@ -157,6 +158,10 @@ static int csv_parse(const char *s, size_t len, csv_doc *doc)
                 i += 2;
                 break;
             }
+            if (lf_ok && i < len && s[i] == '\n') {
+                i++;
+                break;
+            }
             goto bad;
         }
     }
@@ -166,6 +171,11 @@ bad:
     fprintf(stderr, "CSV: malformed at byte %zu\n", i);
     free(field);
     return -1;
+}
+
+static int csv_parse(const char *s, size_t len, csv_doc *doc)
+{
+    return csv_parse_ex(s, len, doc, 0);
 }
 
 static void csv_free(csv_doc *d)
@@ -807,7 +817,7 @@ static void test_xlsx(void)
     CHECK_INT(res.rows, 6);
 
     char listing_cmd[PATH_MAX + 32];
-    util_fmt(listing_cmd, sizeof listing_cmd, "unzip -l '%s'", out);
+    util_fmt(listing_cmd, sizeof listing_cmd, "unzip -v '%s'", out);
     int st;
     char *listing = run_capture(listing_cmd, &st);
     REQUIRE(listing && st == 0);
@@ -935,6 +945,53 @@ static void test_xlsx(void)
     free(chart);
 }
 
+/* A real reader, when installed: LibreOffice (Debian: libreoffice-calc-nogui) opens the export
+ * and writes each sheet as CSV the way it shows the cells. Skipped, and said so, without it. */
+static void test_xlsx_libreoffice(void)
+{
+    if (system("command -v soffice >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "     soffice not installed: the LibreOffice check is skipped\n");
+        return;
+    }
+    char src[PATH_MAX], dir[PATH_MAX], cmd[PATH_MAX * 4], f[PATH_MAX * 2];
+    path_join(src, sizeof src, root, "phieu.xlsx"); /* made by test_xlsx */
+    path_join(dir, sizeof dir, root, "lo");
+    util_fmt(cmd, sizeof cmd,
+             "timeout 300 soffice -env:UserInstallation=file://%s/profile --headless "
+             "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,"
+             "false,-1' --outdir '%s' '%s' >/dev/null 2>&1",
+             dir, dir, src);
+    REQUIRE(system(cmd) == 0);
+    path_join(f, sizeof f, dir, "phieu-Phiếu đánh giá.csv");
+    size_t n;
+    char *s = slurp(f, &n);
+    REQUIRE(s);
+    csv_doc d;
+    REQUIRE(csv_parse_ex(s, n, &d, 1) == 0);
+    free(s);
+    REQUIRE(d.n >= 8);
+    check_rec(&d.recs[1], csv_header, HL_ARRAY_LEN(csv_header), __LINE__);
+    char seq[24];
+    snprintf(seq, sizeof seq, "%lld", (long long)v_first.v.seq);
+    const char *first[] = {
+        v_first.v.uuid,        "test-01", seq,     "a", NAME_A, "3", "Rất hài lòng", "",
+        "01/11/2026 00:00:00", "0",       "unsent"};
+    check_rec(&d.recs[2], first, HL_ARRAY_LEN(first), __LINE__);
+    CHECK_STR(d.recs[4].cells[4], NAME_C);
+    CHECK_STR(d.recs[7].cells[8], "30/11/2026 23:59:59"); /* the date as Excel shows it */
+    csv_free(&d);
+    path_join(f, sizeof f, dir, "phieu-Tổng hợp.csv");
+    s = slurp(f, &n);
+    REQUIRE(s);
+    REQUIRE(csv_parse_ex(s, n, &d, 1) == 0);
+    free(s);
+    REQUIRE(d.n >= 11);
+    CHECK_STR(d.recs[5].cells[1], NAME_A);
+    CHECK_STR(d.recs[10].cells[1], "Tổng cộng");
+    CHECK_STR(d.recs[10].cells[3], "5");
+    csv_free(&d);
+}
+
 static void test_xlsx_empty_period(void)
 {
     char out[PATH_MAX], err[HL_ERR_MAX] = "";
@@ -951,6 +1008,46 @@ static void test_xlsx_empty_period(void)
     CHECK_XSTR(&x, 1, "B10", "Tổng cộng"); /* four officers, no unknown code */
     CHECK_XNUM(&x, 1, "D10", 0);
     CHECK_XEMPTY(&x, 1, "K10");
+    xlsx_close(&x);
+}
+
+/* Past a sheet's row limit the votes go on in "Phiếu đánh giá (2)", ... (the limit is Excel's
+ * 1 048 574 rows; lowered here through the tests-only option). */
+static void test_xlsx_more_sheets(void)
+{
+    char out[PATH_MAX], err[HL_ERR_MAX] = "";
+    path_join(out, sizeof out, root, "many.xlsx");
+    export_votes_opts o = {.db = bulk_dir,
+                           .content = ct,
+                           .from = {2026, 11, 1},
+                           .to = {2026, 11, 30},
+                           .format = EXPORT_FMT_XLSX,
+                           .out = out,
+                           .xlsx_rows_per_sheet = 4000};
+    export_result res;
+    REQUIRE(export_votes(&o, &res, err, sizeof err) == 0);
+    CHECK_INT(res.rows, 10000);
+    char *wb = unzip_part(out, "xl/workbook.xml");
+    REQUIRE(wb);
+    CHECK_CONTAINS(wb, "<sheet name=\"Phiếu đánh giá\" sheetId=\"1\"");
+    CHECK_CONTAINS(wb, "<sheet name=\"Phiếu đánh giá (2)\" sheetId=\"2\"");
+    CHECK_CONTAINS(wb, "<sheet name=\"Phiếu đánh giá (3)\" sheetId=\"3\"");
+    CHECK_CONTAINS(wb, "<sheet name=\"Tổng hợp\" sheetId=\"4\"");
+    free(wb);
+    xlsx_doc x;
+    REQUIRE(xlsx_open(&x, out, 4) == 0);
+    /* seq 1..4000, 4001..8000, 8001..10000, each sheet with its own title and header */
+    CHECK_XNUM(&x, 0, "C3", 1);
+    CHECK_XNUM(&x, 0, "C4002", 4000);
+    CHECK(!cell_found(&x, 0, "A4003"));
+    CHECK_XSTR(&x, 1, "A2", "Mã phiếu");
+    CHECK_XNUM(&x, 1, "C3", 4001);
+    CHECK_XNUM(&x, 1, "C4002", 8000);
+    CHECK_XNUM(&x, 2, "C3", 8001);
+    CHECK_XNUM(&x, 2, "C2002", 10000);
+    CHECK(!cell_found(&x, 2, "A2003"));
+    CHECK_CONTAINS(x.sheet[2], "<pane ySplit=\"2\"");
+    CHECK_XNUM(&x, 3, "D6", 10000);
     xlsx_close(&x);
 }
 
@@ -1467,7 +1564,9 @@ int main(void)
     RUN(test_csv_with_misuse);
     RUN(test_csv_empty_period);
     RUN(test_xlsx);
+    RUN(test_xlsx_libreoffice);
     RUN(test_xlsx_empty_period);
+    RUN(test_xlsx_more_sheets);
     RUN(test_report_text);
     RUN(test_report_csv);
     RUN(test_report_xlsx);

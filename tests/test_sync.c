@@ -193,10 +193,11 @@ static void t_migration_1_to_2(void)
 
     store *s = open_store(dir);
     REQUIRE(s);
-    CHECK_INT(store_schema_version(s), 2);
-    CHECK_INT(store_latest_schema_version(), 2);
+    /* Migrations after 2 (3: settings) are applied too on the way. */
+    CHECK(store_latest_schema_version() >= 2);
+    CHECK_INT(store_schema_version(s), store_latest_schema_version());
     store_close(s);
-    CHECK_INT(raw_int(db, "PRAGMA user_version"), 2);
+    CHECK_INT(raw_int(db, "PRAGMA user_version"), store_latest_schema_version());
     /* Every row and field kept (the pending vote was released to unsent by the open, as
      * always). */
     raw_text(db,

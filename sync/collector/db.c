@@ -68,7 +68,6 @@ enum {
     Q_KIOSK_INSERT,
     Q_KIOSK_UNIT,
     Q_KIOSK_LIST,
-    Q_VOTE_INSERT,
     Q_VOTE_OWNER,
     Q_SUM_UNIT,
     Q_SUM_KIOSK,
@@ -110,10 +109,6 @@ static const char *const sql[Q_COUNT] = {
                      " (SELECT coalesce(max(v.received_at), 0) FROM votes v"
                      "  WHERE v.kiosk_id = k.id)"
                      " FROM kiosks k ORDER BY k.id",
-    [Q_VOTE_INSERT] = "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating,"
-                      " reasons, created_at, misuse, received_at, clock_suspect, batch_id)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                      " ON CONFLICT (uuid) DO NOTHING",
     [Q_VOTE_OWNER] = "SELECT kiosk_id FROM votes WHERE uuid = $1",
     [Q_SUM_UNIT] = SUMMARY("coalesce(k.unit, '')"),
     [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id"),
@@ -129,15 +124,32 @@ static const char *const sql[Q_COUNT] = {
     [Q_PING] = "SELECT 1",
 };
 
-#define MAX_PARAMS 12
+/* A batch's votes go in with one statement, INSERT ... VALUES (row 1), (row 2), ... ON CONFLICT
+ * (uuid) DO NOTHING RETURNING uuid: one round trip to PostgreSQL instead of one per vote, and one
+ * statement for SQLite too (3.35 and later have RETURNING). Its text depends on the number of
+ * rows, so the last few sizes used stay prepared (a drain sends 500 after 500). */
+#define VOTE_COLS  12
+#define VOTE_SLOTS 4
+#define MAX_PARAMS 16 /* the other statements' parameters, on the stack */
+
+/* One prepared statement: SQLite's, or the name PostgreSQL knows it by. */
+typedef struct {
+    sqlite3_stmt *st;
+    int *pos; /* SQLite: pos[k] is the bind index of $k+1 (0: not in the statement) */
+    int n_pos;
+    char pg_name[32]; /* "" until prepared on this connection */
+} stmt;
 
 struct db {
     int kind;
     int broken;
     sqlite3 *lite;
-    sqlite3_stmt *st[Q_COUNT];
     PGconn *pg;
-    int pg_prepared[Q_COUNT];
+    stmt q[Q_COUNT];
+    stmt ins[VOTE_SLOTS]; /* multi-row vote inserts */
+    size_t ins_rows[VOTE_SLOTS];
+    char *ins_sql[VOTE_SLOTS];
+    int ins_next; /* the slot to reuse next */
 };
 
 /* A parameter: text (s, NULL for SQL NULL) or integer. */
@@ -214,28 +226,77 @@ static void pg_check_broken(db *d)
         d->broken = 1;
 }
 
-/* Runs statement q with params, calling fn (may be NULL) per row; *changes (may be NULL) gets
- * the number of rows an INSERT/UPDATE changed. 0, or 1 with err. */
-static int run(db *d, int q, const val *p, int np, row_fn fn, void *ctx, int64_t *changes,
-               char *err, size_t errlen)
+/* dealloc: also forget it on the PostgreSQL connection (not when closing that anyway). */
+static void stmt_free(db *d, stmt *s, int dealloc)
+{
+    sqlite3_finalize(s->st);
+    s->st = NULL;
+    free(s->pos);
+    s->pos = NULL;
+    s->n_pos = 0;
+    if (dealloc && s->pg_name[0] && d->pg && !d->broken) {
+        char text[48];
+        snprintf(text, sizeof text, "DEALLOCATE %s", s->pg_name);
+        PQclear(PQexec(d->pg, text));
+    }
+    s->pg_name[0] = '\0';
+}
+
+/* Prepares text as s (once per connection). name: PostgreSQL's name for it. 0, or 1 with err. */
+static int stmt_prepare(db *d, stmt *s, const char *name, const char *text, char *err,
+                        size_t errlen)
+{
+    if (d->kind == DB_SQLITE) {
+        if (s->st)
+            return 0;
+        if (sqlite3_prepare_v3(d->lite, text, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) !=
+            SQLITE_OK) {
+            set_err(err, errlen, "database: preparing a statement: %s", sqlite3_errmsg(d->lite));
+            return 1;
+        }
+        /* SQLite numbers parameters in order of first appearance, not by their $N: map them
+         * once here instead of looking every name up on every execution. */
+        int count = sqlite3_bind_parameter_count(s->st);
+        for (int i = 1; i <= count; i++) {
+            const char *pn = sqlite3_bind_parameter_name(s->st, i);
+            long k;
+            if (!pn || pn[0] != '$' || util_parse_int(pn + 1, 1, 1000000, &k) != 0)
+                continue;
+            if (k > s->n_pos) {
+                s->pos = xrealloc(s->pos, (size_t)k * sizeof *s->pos);
+                memset(s->pos + s->n_pos, 0, (size_t)(k - s->n_pos) * sizeof *s->pos);
+                s->n_pos = (int)k;
+            }
+            s->pos[k - 1] = i;
+        }
+        return 0;
+    }
+    if (s->pg_name[0])
+        return 0;
+    PGresult *res = PQprepare(d->pg, name, text, 0, NULL);
+    int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        set_err(err, errlen, "database: preparing a statement: %s", PQerrorMessage(d->pg));
+    PQclear(res);
+    if (!ok) {
+        pg_check_broken(d);
+        return 1;
+    }
+    util_strlcpy(s->pg_name, name, sizeof s->pg_name);
+    return 0;
+}
+
+/* Runs the prepared statement s with params, calling fn (may be NULL) per row; *changes (may be
+ * NULL) gets the number of rows an INSERT/UPDATE changed. 0, or 1 with err. */
+static int run_stmt(db *d, stmt *sm, const val *p, int np, row_fn fn, void *ctx, int64_t *changes,
+                    char *err, size_t errlen)
 {
     if (changes)
         *changes = 0;
     if (d->kind == DB_SQLITE) {
-        sqlite3_stmt *st = d->st[q];
-        if (!st) {
-            if (sqlite3_prepare_v3(d->lite, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &d->st[q],
-                                   NULL) != SQLITE_OK) {
-                set_err(err, errlen, "database: preparing a statement: %s",
-                        sqlite3_errmsg(d->lite));
-                return 1;
-            }
-            st = d->st[q];
-        }
+        sqlite3_stmt *st = sm->st;
         for (int k = 0; k < np; k++) {
-            char name[16];
-            snprintf(name, sizeof name, "$%d", k + 1);
-            int idx = sqlite3_bind_parameter_index(st, name);
+            int idx = k < sm->n_pos ? sm->pos[k] : 0;
             if (idx == 0)
                 continue;
             if (p[k].is_text && p[k].s)
@@ -266,23 +327,17 @@ static int run(db *d, int q, const val *p, int np, row_fn fn, void *ctx, int64_t
         return 0;
     }
 
-    char name[16];
-    snprintf(name, sizeof name, "q%d", q);
-    if (!d->pg_prepared[q]) {
-        PGresult *res = PQprepare(d->pg, name, sql[q], 0, NULL);
-        int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-        if (!ok)
-            set_err(err, errlen, "database: preparing a statement: %s", PQerrorMessage(d->pg));
-        PQclear(res);
-        if (!ok) {
-            pg_check_broken(d);
-            return 1;
-        }
-        d->pg_prepared[q] = 1;
+    /* Integers travel as text; a batch's insert has thousands of parameters, the other
+     * statements a few (kept on the stack). */
+    char ibuf_small[MAX_PARAMS][24];
+    const char *values_small[MAX_PARAMS] = {NULL};
+    char(*ibuf)[24] = ibuf_small;
+    const char **values = values_small;
+    if (np > MAX_PARAMS) {
+        ibuf = xmalloc((size_t)np * sizeof *ibuf);
+        values = xmalloc((size_t)np * sizeof *values);
     }
-    char ibuf[MAX_PARAMS][24];
-    const char *values[MAX_PARAMS];
-    for (int k = 0; k < np && k < MAX_PARAMS; k++) {
+    for (int k = 0; k < np; k++) {
         if (p[k].is_text) {
             values[k] = p[k].s;
         } else {
@@ -290,7 +345,12 @@ static int run(db *d, int q, const val *p, int np, row_fn fn, void *ctx, int64_t
             values[k] = ibuf[k];
         }
     }
-    if (!PQsendQueryPrepared(d->pg, name, np, values, NULL, NULL, 0)) {
+    int sent = PQsendQueryPrepared(d->pg, sm->pg_name, np, values, NULL, NULL, 0);
+    if (np > MAX_PARAMS) {
+        free(ibuf);
+        free(values);
+    }
+    if (!sent) {
         set_err(err, errlen, "database: %s", PQerrorMessage(d->pg));
         pg_check_broken(d);
         return 1;
@@ -319,6 +379,17 @@ static int run(db *d, int q, const val *p, int np, row_fn fn, void *ctx, int64_t
     if (rc)
         pg_check_broken(d);
     return rc;
+}
+
+/* Runs statement q of sql[] (prepared on first use). */
+static int run(db *d, int q, const val *p, int np, row_fn fn, void *ctx, int64_t *changes,
+               char *err, size_t errlen)
+{
+    char name[16];
+    snprintf(name, sizeof name, "q%d", q);
+    if (stmt_prepare(d, &d->q[q], name, sql[q], err, errlen))
+        return 1;
+    return run_stmt(d, &d->q[q], p, np, fn, ctx, changes, err, errlen);
 }
 
 /* Runs SQL text without parameters or results (transaction control, schema). */
@@ -504,7 +575,11 @@ void db_close(db *d)
     if (!d)
         return;
     for (int i = 0; i < Q_COUNT; i++)
-        sqlite3_finalize(d->st[i]);
+        stmt_free(d, &d->q[i], 0);
+    for (int i = 0; i < VOTE_SLOTS; i++) {
+        stmt_free(d, &d->ins[i], 0);
+        free(d->ins_sql[i]);
+    }
     if (d->lite)
         sqlite3_close(d->lite);
     if (d->pg)
@@ -649,33 +724,105 @@ static int owner_cb(const row *r, void *ctx)
     return 1;
 }
 
+/* The prepared multi-row insert for n votes (a cached slot, or a new one replacing the oldest). */
+static stmt *vote_insert(db *d, size_t n, char *err, size_t errlen)
+{
+    for (int i = 0; i < VOTE_SLOTS; i++)
+        if (d->ins_rows[i] == n && (d->ins[i].st || d->ins[i].pg_name[0]))
+            return &d->ins[i];
+    int slot = d->ins_next;
+    d->ins_next = (d->ins_next + 1) % VOTE_SLOTS;
+    stmt_free(d, &d->ins[slot], 1);
+    free(d->ins_sql[slot]);
+    static const char head[] =
+        "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
+        " created_at, misuse, received_at, clock_suspect, batch_id) VALUES ";
+    static const char tail[] = " ON CONFLICT (uuid) DO NOTHING RETURNING uuid";
+    size_t cap = sizeof head + sizeof tail + n * (VOTE_COLS * 8 + 4);
+    char *text = xmalloc(cap), *w = text;
+    w += snprintf(w, cap, "%s", head);
+    for (size_t r = 0; r < n; r++) {
+        *w++ = r ? ',' : '(';
+        if (r)
+            *w++ = '(';
+        for (int c = 0; c < VOTE_COLS; c++)
+            w += snprintf(w, cap - (size_t)(w - text), "%s$%zu", c ? ", " : "",
+                          r * VOTE_COLS + (size_t)c + 1);
+        *w++ = ')';
+    }
+    snprintf(w, cap - (size_t)(w - text), "%s", tail);
+    d->ins_sql[slot] = text;
+    d->ins_rows[slot] = n;
+    char name[32];
+    snprintf(name, sizeof name, "ins%zu", n);
+    if (stmt_prepare(d, &d->ins[slot], name, text, err, errlen)) {
+        d->ins_rows[slot] = 0;
+        return NULL;
+    }
+    return &d->ins[slot];
+}
+
+typedef struct {
+    char (*uuid)[37];
+    size_t n, cap;
+} uuid_list;
+
+static int returned_cb(const row *r, void *ctx)
+{
+    uuid_list *l = ctx;
+    if (l->n < l->cap)
+        util_strlcpy(l->uuid[l->n++], col_text(r, 0), sizeof l->uuid[0]);
+    return 0;
+}
+
+static int uuid_cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
 int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t received_at,
                    wire_result *results, char *err, size_t errlen)
 {
     for (size_t i = 0; i < b->n; i++)
         results[i] = b->results[i];
-    if (tx_begin(d, err, errlen))
-        return 1;
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += results[i].status != WIRE_REJECTED;
+    val *p = xmalloc((n ? n : 1) * VOTE_COLS * sizeof *p);
+    uuid_list got = {xmalloc((n ? n : 1) * sizeof *got.uuid), 0, n};
+    val *w = p;
     for (size_t i = 0; i < b->n; i++) {
         if (results[i].status == WIRE_REJECTED)
             continue;
         const wire_vote *v = &b->votes[i];
-        val p[] = {vs(v->uuid),
-                   vs(kiosk_id),
-                   vi(v->seq),
-                   vs(v->boot_id),
-                   vs(v->officer_code),
-                   vi(v->rating),
-                   vs(v->reasons),
-                   vi(v->created_at),
-                   vi(v->misuse ? 1 : 0),
-                   vi(received_at),
-                   vi(db_clock_suspect(v->created_at, received_at)),
-                   vs(b->batch_id)};
-        int64_t changed = 0;
-        if (run(d, Q_VOTE_INSERT, p, 12, NULL, NULL, &changed, err, errlen))
+        *w++ = vs(v->uuid);
+        *w++ = vs(kiosk_id);
+        *w++ = vi(v->seq);
+        *w++ = vs(v->boot_id);
+        *w++ = vs(v->officer_code);
+        *w++ = vi(v->rating);
+        *w++ = vs(v->reasons);
+        *w++ = vi(v->created_at);
+        *w++ = vi(v->misuse ? 1 : 0);
+        *w++ = vi(received_at);
+        *w++ = vi(db_clock_suspect(v->created_at, received_at));
+        *w++ = vs(b->batch_id);
+    }
+    if (tx_begin(d, err, errlen))
+        goto fail_early;
+    if (n > 0) {
+        stmt *ins = vote_insert(d, n, err, errlen);
+        if (!ins || run_stmt(d, ins, p, (int)(n * VOTE_COLS), returned_cb, &got, NULL, err, errlen))
             goto fail;
-        if (changed == 1) {
+    }
+    /* Inserted: accepted. Not inserted (the uuid was there already): a duplicate of this
+     * kiosk's, or another kiosk's uuid; only resends get here, so one look-up each is fine. */
+    qsort(got.uuid, got.n, sizeof got.uuid[0], uuid_cmp);
+    for (size_t i = 0; i < b->n; i++) {
+        if (results[i].status == WIRE_REJECTED)
+            continue;
+        const wire_vote *v = &b->votes[i];
+        if (bsearch(v->uuid, got.uuid, got.n, sizeof got.uuid[0], uuid_cmp)) {
             results[i].status = WIRE_ACCEPTED;
             continue;
         }
@@ -693,11 +840,16 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
     }
     if (tx_commit(d, err, errlen))
         goto fail;
+    free(p);
+    free(got.uuid);
     return 0;
 fail:
     tx_rollback(d);
+fail_early:
     for (size_t i = 0; i < b->n; i++)
         results[i] = b->results[i];
+    free(p);
+    free(got.uuid);
     return 1;
 }
 

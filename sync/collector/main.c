@@ -43,9 +43,9 @@ static const char usage_serve[] =
     "                       port 0 picks a free port (see --port-file)\n" DB_HELP
     "  --tls-cert FILE      serve HTTPS with this PEM certificate (chain) ...\n"
     "  --tls-key FILE       ... and this PEM private key\n"
-    "  --rate N             batch requests per second allowed per kiosk (default 10; 0.5 is\n"
-    "                       one every 2 s)\n"
-    "  --burst N            requests a kiosk may send at once (default 20)\n"
+    "  --rate N             batch requests per second allowed per kiosk (default 100; 0.5\n"
+    "                       is one every 2 s)\n"
+    "  --burst N            requests a kiosk may send at once (default 200)\n"
     "  --max-connections N  concurrent HTTP connections (default 64)\n"
     "  --db-connections N   database connections shared by them (default 8)\n"
     "  --timeout SECONDS    close a connection idle this long (default 30)\n"
@@ -181,7 +181,7 @@ static int cmd_serve(int argc, char **argv)
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
     if (rc)
         return rc < 0 ? 0 : rc;
-    int b = 20;
+    int b = (int)o.burst;
     if ((rate && parse_rate("serve", rate, &o.rate)) ||
         (burst && parse_count("serve", "--burst", burst, 1, 100000, &b)) ||
         (maxc && parse_count("serve", "--max-connections", maxc, 1, 10000, &o.max_connections)) ||

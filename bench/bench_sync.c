@@ -1,0 +1,872 @@
+/* bench_sync: the sync path against design.md §5.
+ *
+ *  1. drain: N (100 000) unsent votes in a kiosk's votes.db, the real hailong-collector on
+ *     127.0.0.1 with its default limits, and the kiosk's sender (sync_start, start delay 0, the
+ *     same code the kiosk runs) sending until every vote is marked sent → votes/s (≥ 20 000).
+ *  2. ingest: the same N votes as pre-built gzip batches of 500, POSTed one after another with
+ *     libcurl (one kept-alive connection) to a fresh collector → votes/s, compared with
+ *  3. raw insert: the same rows into the same schema (made by the collector's db_open), one
+ *     prepared INSERT per row, 500 rows per transaction, as the collector commits them (SQLite:
+ *     WAL, synchronous=FULL) → ingest / raw (≥ 50 %).
+ * Each on SQLite (files under --work-dir: the disk, not a tmpfs) and, with --pg URL or
+ * HL_TEST_PG_URL, on PostgreSQL (a schema of its own, dropped at the end). Prints a table with
+ * the targets and PASS/MISS; the figures go to docs/PERFORMANCE.md. --smoke: 2 000 votes, only
+ * checks that it all works (ctest bench_sync_smoke; its figures are never asserted). */
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "sender.h"
+#include "store.h"
+#include "util.h"
+#include "wire.h"
+
+#define TARGET_DRAIN  20000.0 /* votes/s */
+#define TARGET_INGEST 50.0    /* % of the raw insert */
+#define BATCH         500
+#define KIOSK_ID      "bench-01"
+#define DRAIN_LIMIT_S 600.0
+
+#ifndef HL_COLLECTOR_BIN
+#define HL_COLLECTOR_BIN "hailong-collector"
+#endif
+
+typedef struct {
+    const char *work, *collector, *pg;
+    long n;
+    int smoke, keep;
+} opts;
+
+typedef struct {
+    int ok;
+    double drain_s, drain_rate;
+    long requests, http_429;
+    double server_ms; /* sum of the collector's per-batch ms during the drain */
+    long server_batches;
+    double ingest_s, ingest_rate;
+    double raw1_rate, rawn_rate; /* one row per INSERT; BATCH rows per INSERT */
+    double raw_rate;             /* the better of the two: the baseline */
+    char note[256];
+} result;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench_sync: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* ---- the votes ---- */
+
+static wire_vote *make_votes(long n)
+{
+    static const char *const officers[] = {"tp-hung", "vh-mai", "dc-minh",
+                                           "tc-tuan", "tp-ha",  "vp-lan"};
+    wire_vote *v = xcalloc((size_t)n, sizeof *v);
+    char boot[37];
+    util_uuid_v4(boot);
+    int64_t t0 = wall_ms() - (int64_t)n * 500; /* one vote every 0.5 s up to now */
+    for (long i = 0; i < n; i++) {
+        util_uuid_v4(v[i].uuid);
+        v[i].seq = i + 1;
+        memcpy(v[i].boot_id, boot, sizeof boot);
+        util_strlcpy(v[i].officer_code, officers[i % 6], sizeof v[i].officer_code);
+        v[i].rating = 3 - (int)(i % 3);
+        util_strlcpy(v[i].reasons, v[i].rating == 1 && i % 2 ? "[\"cham-tre\",\"thai-do\"]" : "[]",
+                     sizeof v[i].reasons);
+        v[i].created_at = t0 + (int64_t)i * 500;
+        v[i].misuse = i % 50 == 49;
+    }
+    return v;
+}
+
+/* The kiosk's votes.db with every vote 'unsent', as after a long outage. */
+static void make_kiosk_db(const char *dir, const wire_vote *v, long n)
+{
+    char err[HL_ERR_MAX], path[4096];
+    store *s = NULL;
+    store_opts so = {0};
+    if (store_open(&s, dir, &so, err, sizeof err) != 0)
+        die("%s", err);
+    store_close(s);
+    util_fmt(path, sizeof path, "%s/votes.db", dir);
+    sqlite3 *kdb;
+    sqlite3_stmt *st;
+    if (sqlite3_open(path, &kdb) != SQLITE_OK ||
+        sqlite3_exec(kdb, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(kdb,
+                           "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating,"
+                           " reasons, created_at, misuse, sync_state)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'unsent')",
+                           -1, &st, NULL) != SQLITE_OK)
+        die("%s: %s", path, sqlite3_errmsg(kdb));
+    for (long i = 0; i < n; i++) {
+        sqlite3_bind_text(st, 1, v[i].uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, KIOSK_ID, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v[i].seq);
+        sqlite3_bind_text(st, 4, v[i].boot_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, v[i].officer_code, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, v[i].rating);
+        sqlite3_bind_text(st, 7, v[i].reasons, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, v[i].created_at);
+        sqlite3_bind_int(st, 9, v[i].misuse);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            die("%s: %s", path, sqlite3_errmsg(kdb));
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_exec(kdb, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        die("%s: %s", path, sqlite3_errmsg(kdb));
+    sqlite3_close(kdb);
+}
+
+/* ---- the collector process ---- */
+
+/* Runs argv, returns its exit status; its standard output (first line) in out if out. */
+static int run_capture(char *const argv[], char *out, size_t cap)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        die("pipe: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 2);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    char buf[512];
+    ssize_t r;
+    while ((r = read(fds[0], buf, sizeof buf)) > 0)
+        if (out && len + (size_t)r < cap) {
+            memcpy(out + len, buf, (size_t)r);
+            len += (size_t)r;
+        }
+    close(fds[0]);
+    if (out) {
+        out[len] = '\0';
+        out[strcspn(out, "\r\n")] = '\0';
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+typedef struct {
+    pid_t pid;
+    int port;
+    char log[4096];
+} collector;
+
+static void enrol(const opts *o, const char *db_url, char *token, size_t cap)
+{
+    char *argv[] = {(char *)o->collector, "kiosk", "add", KIOSK_ID, "--db", (char *)db_url, NULL};
+    if (run_capture(argv, token, cap) != 0 || strncmp(token, "hlk_", 4) != 0)
+        die("%s kiosk add failed (database %s)", o->collector, db_url);
+}
+
+static void collector_start(const opts *o, collector *c, const char *dir, const char *name,
+                            const char *db_url, int unlimited)
+{
+    char port_file[4096];
+    util_fmt(port_file, sizeof port_file, "%s/%s.port", dir, name);
+    util_fmt(c->log, sizeof c->log, "%s/%s.log", dir, name);
+    unlink(port_file);
+    c->pid = fork();
+    if (c->pid < 0)
+        die("fork: %s", strerror(errno));
+    if (c->pid == 0) {
+        int fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        unsetenv("HAILONG_COLLECTOR_FAULTS");
+        char *argv[16];
+        int k = 0;
+        argv[k++] = (char *)o->collector;
+        argv[k++] = "serve";
+        argv[k++] = "--listen";
+        argv[k++] = "127.0.0.1:0";
+        argv[k++] = "--port-file";
+        argv[k++] = port_file;
+        argv[k++] = "--db";
+        argv[k++] = (char *)db_url;
+        if (unlimited) { /* ingest measures storing, not the rate limiter */
+            argv[k++] = "--rate";
+            argv[k++] = "100000";
+            argv[k++] = "--burst";
+            argv[k++] = "100000";
+        }
+        argv[k] = NULL;
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 400; i++) {
+        char *s = util_read_file(port_file, NULL);
+        if (s) {
+            c->port = atoi(s);
+            free(s);
+            if (c->port > 0)
+                return;
+        }
+        int status;
+        if (waitpid(c->pid, &status, WNOHANG) == c->pid)
+            break;
+        usleep(25000);
+    }
+    char *logtext = util_read_file(c->log, NULL);
+    die("the collector did not start:\n%s", logtext ? logtext : "(no log)");
+}
+
+static void collector_stop(collector *c)
+{
+    if (c->pid <= 0)
+        return;
+    kill(c->pid, SIGTERM);
+    int status = 0;
+    waitpid(c->pid, &status, 0);
+    c->pid = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "bench_sync: the collector exited with status %d (log %s)\n", status,
+                c->log);
+}
+
+/* From the collector's log: batch lines with status=200 (count, sum of ms) and 429 answers. */
+static void scan_log(const char *path, long *batches, double *ms, long *n429)
+{
+    *batches = 0, *ms = 0, *n429 = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        const char *p;
+        if (strstr(line, "batch kiosk=") && strstr(line, "status=200") &&
+            (p = strstr(line, " ms="))) {
+            (*batches)++;
+            *ms += atof(p + 4);
+        }
+        if (strstr(line, ": 429 "))
+            (*n429)++;
+    }
+    fclose(f);
+}
+
+/* ---- database helpers: counts and the raw insert ---- */
+
+static long count_votes(const char *db_url)
+{
+    db *d = NULL;
+    char err[HL_ERR_MAX];
+    if (db_open(db_url, &d, err, sizeof err) != 0)
+        die("%s", err);
+    db_close(d);
+    long n = -1;
+    if (strncmp(db_url, "sqlite:", 7) == 0) {
+        sqlite3 *s;
+        sqlite3_stmt *st;
+        if (sqlite3_open_v2(db_url + 7, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(s, "SELECT count(DISTINCT uuid) FROM votes", -1, &st, NULL) ==
+                SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                n = (long)sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close(s);
+    } else {
+        PGconn *c = PQconnectdb(db_url);
+        PGresult *r = PQexec(c, "SELECT count(DISTINCT uuid) FROM votes");
+        if (PQresultStatus(r) == PGRES_TUPLES_OK)
+            n = atol(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(c);
+    }
+    return n;
+}
+
+/* INSERT INTO votes (...) VALUES (...) for rows rows, parameters $1... in order. */
+static char *raw_sql(int rows)
+{
+    static const char head[] =
+        "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
+        " created_at, misuse, received_at, clock_suspect, batch_id) VALUES ";
+    size_t cap = sizeof head + (size_t)rows * 12 * 10 + 16;
+    char *text = xmalloc(cap), *w = text;
+    w += snprintf(w, cap, "%s", head);
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < 12; c++)
+            w += snprintf(w, cap - (size_t)(w - text), "%s$%d%s",
+                          c   ? ""
+                          : r ? ",("
+                              : "(",
+                          r * 12 + c + 1, c == 11 ? ")" : ",");
+    return text;
+}
+
+/* The 12 values of vote v as text (for libpq) into t[12][24] / p[12]. */
+static void pg_values(const wire_vote *v, int64_t now, const char *batch_id, char t[][24],
+                      const char **p)
+{
+    snprintf(t[2], 24, "%lld", (long long)v->seq);
+    snprintf(t[5], 24, "%d", v->rating);
+    snprintf(t[7], 24, "%lld", (long long)v->created_at);
+    snprintf(t[8], 24, "%d", v->misuse);
+    snprintf(t[9], 24, "%lld", (long long)now);
+    snprintf(t[10], 24, "%d", db_clock_suspect(v->created_at, now));
+    p[0] = v->uuid, p[1] = KIOSK_ID, p[2] = t[2], p[3] = v->boot_id, p[4] = v->officer_code;
+    p[5] = t[5], p[6] = v->reasons, p[7] = t[7], p[8] = t[8], p[9] = t[9], p[10] = t[10];
+    p[11] = batch_id;
+}
+
+static void lite_bind(sqlite3_stmt *st, int base, const wire_vote *v, int64_t now,
+                      const char *batch_id)
+{
+    sqlite3_bind_text(st, base + 1, v->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 2, KIOSK_ID, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 3, v->seq);
+    sqlite3_bind_text(st, base + 4, v->boot_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 5, v->officer_code, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 6, v->rating);
+    sqlite3_bind_text(st, base + 7, v->reasons, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 8, v->created_at);
+    sqlite3_bind_int(st, base + 9, v->misuse);
+    sqlite3_bind_int64(st, base + 10, now);
+    sqlite3_bind_int(st, base + 11, db_clock_suspect(v->created_at, now));
+    sqlite3_bind_text(st, base + 12, batch_id, -1, SQLITE_STATIC);
+}
+
+/* The same rows into the collector's schema, by hand, BATCH rows per transaction, with rows
+ * rows per INSERT statement (1, or BATCH: one statement per transaction). Returns seconds. */
+static double raw_insert(const char *db_url, const wire_vote *v, long n, int rows)
+{
+    db *d = NULL;
+    char err[HL_ERR_MAX], batch_id[37];
+    if (db_open(db_url, &d, err, sizeof err) != 0) /* the collector's schema, nothing else */
+        die("%s", err);
+    db_close(d);
+    int64_t now = wall_ms();
+    double t0 = 0, t1 = 0;
+    char *full = raw_sql(rows);
+    if (strncmp(db_url, "sqlite:", 7) == 0) {
+        sqlite3 *s;
+        sqlite3_stmt *st, *st_one;
+        char *one = raw_sql(1);
+        if (sqlite3_open(db_url + 7, &s) != SQLITE_OK ||
+            sqlite3_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+                SQLITE_OK ||
+            sqlite3_prepare_v2(s, full, -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_prepare_v2(s, one, -1, &st_one, NULL) != SQLITE_OK)
+            die("raw insert: %s", sqlite3_errmsg(s));
+        free(one);
+        t0 = mono_s();
+        for (long i = 0; i < n;) {
+            util_uuid_v4(batch_id);
+            long end = i + BATCH < n ? i + BATCH : n;
+            sqlite3_exec(s, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+            while (i < end) {
+                /* a whole statement's rows, or the rest one by one */
+                int k = end - i >= rows ? rows : 1;
+                sqlite3_stmt *use = k == rows ? st : st_one;
+                for (int r = 0; r < k; r++)
+                    lite_bind(use, r * 12, &v[i + r], now, batch_id);
+                if (sqlite3_step(use) != SQLITE_DONE)
+                    die("raw insert: %s", sqlite3_errmsg(s));
+                sqlite3_reset(use);
+                i += k;
+            }
+            if (sqlite3_exec(s, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+                die("raw insert: %s", sqlite3_errmsg(s));
+        }
+        t1 = mono_s();
+        sqlite3_finalize(st);
+        sqlite3_finalize(st_one);
+        sqlite3_close(s);
+    } else {
+        PGconn *c = PQconnectdb(db_url);
+        if (PQstatus(c) != CONNECTION_OK)
+            die("raw insert: %s", PQerrorMessage(c));
+        char *one = raw_sql(1);
+        PGresult *r = PQprepare(c, "full", full, 0, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("raw insert: %s", PQerrorMessage(c));
+        PQclear(r);
+        r = PQprepare(c, "one", one, 0, NULL);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("raw insert: %s", PQerrorMessage(c));
+        PQclear(r);
+        free(one);
+        char(*t)[24] = xmalloc((size_t)rows * 12 * sizeof *t);
+        const char **pv = xmalloc((size_t)rows * 12 * sizeof *pv);
+        t0 = mono_s();
+        for (long i = 0; i < n;) {
+            util_uuid_v4(batch_id);
+            long end = i + BATCH < n ? i + BATCH : n;
+            PQclear(PQexec(c, "BEGIN"));
+            while (i < end) {
+                int k = end - i >= rows ? rows : 1;
+                for (int q = 0; q < k; q++)
+                    pg_values(&v[i + q], now, batch_id, t + q * 12, pv + q * 12);
+                r = PQexecPrepared(c, k == rows ? "full" : "one", k * 12, pv, NULL, NULL, 0);
+                if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                    die("raw insert: %s", PQerrorMessage(c));
+                PQclear(r);
+                i += k;
+            }
+            r = PQexec(c, "COMMIT");
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                die("raw insert: %s", PQerrorMessage(c));
+            PQclear(r);
+        }
+        t1 = mono_s();
+        free(t);
+        free(pv);
+        PQfinish(c);
+    }
+    free(full);
+    return t1 - t0;
+}
+
+/* ---- the drain: the kiosk's sender, in process ---- */
+
+static void drain(const opts *o, const char *dir, const char *db_url, const wire_vote *v,
+                  result *res)
+{
+    char kdir[4096], token[256], url[64], err[HL_ERR_MAX];
+    util_fmt(kdir, sizeof kdir, "%s/kiosk", dir);
+    make_kiosk_db(kdir, v, o->n);
+    enrol(o, db_url, token, sizeof token);
+    collector c;
+    collector_start(o, &c, dir, "drain", db_url, 0); /* the default limits */
+    util_fmt(url, sizeof url, "http://127.0.0.1:%d", c.port);
+    sync_config sc = {.data_dir = kdir,
+                      .kiosk_id = KIOSK_ID,
+                      .url = url,
+                      .token = token,
+                      .batch_max = BATCH,
+                      .start_delay_max_ms = 0};
+    sync_sender *s = NULL;
+    double t0 = mono_s();
+    if (sync_start(&s, &sc, NULL, NULL, err, sizeof err) != 0)
+        die("%s", err);
+    sync_status st;
+    double last_progress = t0;
+    int64_t last_sent = 0;
+    for (;;) {
+        sync_get_status(s, &st);
+        if (st.votes_sent >= o->n)
+            break;
+        double now = mono_s();
+        if (st.votes_sent != last_sent)
+            last_sent = st.votes_sent, last_progress = now;
+        if (now - t0 > DRAIN_LIMIT_S || now - last_progress > 60) {
+            util_fmt(res->note, sizeof res->note, "drain stalled at %lld votes: %s",
+                     (long long)st.votes_sent, st.last_error);
+            break;
+        }
+        usleep(1000);
+    }
+    double t1 = mono_s();
+    sync_stop(s);
+    res->drain_s = t1 - t0;
+    res->drain_rate = (double)st.votes_sent / res->drain_s;
+    res->requests = st.requests;
+    collector_stop(&c);
+    scan_log(c.log, &res->server_batches, &res->server_ms, &res->http_429);
+    long stored = count_votes(db_url);
+    if (stored != o->n && !res->note[0])
+        util_fmt(res->note, sizeof res->note, "the collector holds %ld votes, not %ld", stored,
+                 o->n);
+}
+
+/* ---- ingest: pre-built batches POSTed to a fresh collector ---- */
+
+typedef struct {
+    size_t len;
+    int not_accepted; /* a result other than "accepted" came back */
+} sink_ctx;
+
+static size_t sink(char *p, size_t size, size_t n, void *ctx)
+{
+    size_t len = size * n;
+    sink_ctx *c = ctx;
+    c->len += len;
+    if (memmem(p, len, "\"rejected\"", 10) || memmem(p, len, "\"duplicate\"", 11))
+        c->not_accepted = 1;
+    return len;
+}
+
+static void ingest(const opts *o, const char *dir, const char *db_url, const wire_vote *v,
+                   result *res)
+{
+    long nb = (o->n + BATCH - 1) / BATCH;
+    void **body = xcalloc((size_t)nb, sizeof *body);
+    size_t *blen = xcalloc((size_t)nb, sizeof *blen);
+    char(*bid)[37] = xcalloc((size_t)nb, sizeof *bid);
+    for (long b = 0; b < nb; b++) {
+        size_t k = (size_t)(o->n - b * BATCH < BATCH ? o->n - b * BATCH : BATCH);
+        char *json;
+        size_t jlen;
+        util_uuid_v4(bid[b]);
+        if (wire_encode_batch(KIOSK_ID, bid[b], wall_ms(), v + b * BATCH, k, &json, &jlen) != 0 ||
+            wire_gzip(json, jlen, &body[b], &blen[b]) != 0)
+            die("cannot encode batch %ld", b);
+        free(json);
+    }
+    char token[256], url[128], auth[300], key[80];
+    enrol(o, db_url, token, sizeof token);
+    collector c;
+    collector_start(o, &c, dir, "ingest", db_url, 1);
+    util_fmt(url, sizeof url, "http://127.0.0.1:%d/v1/kiosks/%s/vote-batches", c.port, KIOSK_ID);
+    util_fmt(auth, sizeof auth, "Authorization: Bearer %s", token);
+    CURL *e = curl_easy_init();
+    sink_ctx got = {0, 0};
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)&got);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    double t0 = mono_s();
+    for (long b = 0; b < nb; b++) {
+        struct curl_slist *h = NULL;
+        h = curl_slist_append(h, "Content-Type: application/json");
+        h = curl_slist_append(h, "Content-Encoding: gzip");
+        h = curl_slist_append(h, "Expect:");
+        h = curl_slist_append(h, auth);
+        util_fmt(key, sizeof key, "Idempotency-Key: %s", bid[b]);
+        h = curl_slist_append(h, key);
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body[b]);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen[b]);
+        CURLcode rc = curl_easy_perform(e);
+        long code = 0;
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+        curl_slist_free_all(h);
+        if (rc != CURLE_OK || code != 200)
+            die("ingest: batch %ld: %s, HTTP %ld (log %s)", b, curl_easy_strerror(rc), code, c.log);
+    }
+    double t1 = mono_s();
+    curl_easy_cleanup(e);
+    collector_stop(&c);
+    if (got.not_accepted)
+        util_fmt(res->note, sizeof res->note, "ingest: some votes came back not accepted");
+    res->ingest_s = t1 - t0;
+    res->ingest_rate = (double)o->n / res->ingest_s;
+    long stored = count_votes(db_url);
+    if (stored != o->n && !res->note[0])
+        util_fmt(res->note, sizeof res->note, "ingest: the collector holds %ld votes, not %ld",
+                 stored, o->n);
+    for (long b = 0; b < nb; b++)
+        free(body[b]);
+    free(body);
+    free(blen);
+    free(bid);
+}
+
+/* ---- PostgreSQL schemas ---- */
+
+static void pg_quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message; /* "drop cascades to ..." */
+}
+
+static char *pg_schema_url(const char *base, const char *schema)
+{
+    PGconn *c = PQconnectdb(base);
+    if (PQstatus(c) != CONNECTION_OK)
+        die("PostgreSQL: %s", PQerrorMessage(c));
+    PQsetNoticeProcessor(c, pg_quiet, NULL);
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema, schema);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        die("PostgreSQL: %s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    size_t cap = strlen(base) + strlen(schema) + 64;
+    char *url = xmalloc(cap);
+    snprintf(url, cap, "%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?",
+             schema);
+    return url;
+}
+
+static void pg_drop_schema(const char *base, const char *schema)
+{
+    PGconn *c = PQconnectdb(base);
+    PQsetNoticeProcessor(c, pg_quiet, NULL);
+    char sql[320];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
+    PQclear(PQexec(c, sql));
+    PQfinish(c);
+}
+
+/* ---- one backend ---- */
+
+static void run_backend(const opts *o, const char *root, int pg, const wire_vote *v, result *res)
+{
+    char dir[4096], url[4200], schema[3][64];
+    util_fmt(dir, sizeof dir, "%s/%s", root, pg ? "postgresql" : "sqlite");
+    if (util_mkdirs(dir) != 0)
+        die("%s: %s", dir, strerror(errno));
+    const char *names[3] = {"drain", "ingest", "raw"};
+    char *urls[3];
+    for (int i = 0; i < 3; i++) {
+        if (pg) {
+            snprintf(schema[i], sizeof schema[i], "bench_sync_%s_%ld", names[i], (long)getpid());
+            urls[i] = pg_schema_url(o->pg, schema[i]);
+        } else {
+            util_fmt(url, sizeof url, "sqlite:%s/collector-%s.db", dir, names[i]);
+            urls[i] = xstrdup(url);
+        }
+    }
+    fprintf(stderr, "bench_sync: %s: drain of %ld votes...\n", pg ? "postgresql" : "sqlite", o->n);
+    drain(o, dir, urls[0], v, res);
+    fprintf(stderr, "bench_sync: %s: ingest...\n", pg ? "postgresql" : "sqlite");
+    ingest(o, dir, urls[1], v, res);
+    fprintf(stderr, "bench_sync: %s: raw insert...\n", pg ? "postgresql" : "sqlite");
+    for (int m = 0; m < 2; m++) {
+        if (m == 1 && pg) { /* a fresh schema for the second way */
+            pg_drop_schema(o->pg, schema[2]);
+            free(urls[2]);
+            urls[2] = pg_schema_url(o->pg, schema[2]);
+        } else if (m == 1) {
+            util_fmt(url, sizeof url, "%s/collector-raw.db", dir);
+            unlink(url);
+            util_fmt(url, sizeof url, "%s/collector-raw.db-wal", dir);
+            unlink(url);
+            util_fmt(url, sizeof url, "%s/collector-raw.db-shm", dir);
+            unlink(url);
+        }
+        double t = raw_insert(urls[2], v, o->n, m ? BATCH : 1);
+        *(m ? &res->rawn_rate : &res->raw1_rate) = (double)o->n / t;
+        long raw = count_votes(urls[2]);
+        if (raw != o->n && !res->note[0])
+            util_fmt(res->note, sizeof res->note, "raw insert stored %ld rows, not %ld", raw, o->n);
+    }
+    res->raw_rate = res->raw1_rate > res->rawn_rate ? res->raw1_rate : res->rawn_rate;
+    res->ok = !res->note[0];
+    for (int i = 0; i < 3; i++) {
+        if (pg && !o->keep)
+            pg_drop_schema(o->pg, schema[i]);
+        free(urls[i]);
+    }
+}
+
+/* ---- output ---- */
+
+static void print_machine(const opts *o)
+{
+    struct utsname u;
+    uname(&u);
+    char cpu[256] = "?";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f) {
+        char line[512];
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "model name", 10) == 0) {
+                const char *p = strchr(line, ':');
+                util_strlcpy(cpu, p ? p + 2 : line, sizeof cpu);
+                cpu[strcspn(cpu, "\n")] = '\0';
+                break;
+            }
+        fclose(f);
+    }
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) < 0)
+        load[0] = -1;
+    time_t t = time(NULL);
+    char date[64];
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&t));
+    printf("bench_sync: %s, %s %s, %s, %ld CPUs, load %.2f; sqlite %s, libpq %d; %ld votes%s; "
+           "work dir %s\n",
+           date, u.sysname, u.release, cpu, sysconf(_SC_NPROCESSORS_ONLN), load[0],
+           sqlite3_libversion(), PQlibVersion(), o->n,
+           o->smoke ? " (smoke: figures mean nothing)" : "", o->work);
+}
+
+static const char *verdict(int ok, double got, double target)
+{
+    return !ok ? "ERROR" : got >= target ? "PASS" : "MISS";
+}
+
+static void print_row(const char *what, const char *target, const result *r, int n_r,
+                      void (*cell)(const result *r, char *out, size_t cap))
+{
+    printf("| %s | %s |", what, target);
+    for (int i = 0; i < n_r; i++) {
+        char c[160];
+        cell(&r[i], c, sizeof c);
+        printf(" %s |", c);
+    }
+    printf("\n");
+}
+
+static void c_drain(const result *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "**%.0f votes/s** (%.2f s, %ld requests, %ld × 429) — %s", r->drain_rate,
+             r->drain_s, r->requests, r->http_429, verdict(r->ok, r->drain_rate, TARGET_DRAIN));
+}
+static void c_server(const result *r, char *out, size_t cap)
+{
+    double s = r->server_ms / 1000.0;
+    snprintf(out, cap, "%.2f s in %ld batches → %.0f votes/s", s, r->server_batches,
+             s > 0 ? (double)r->server_batches * BATCH / s : 0.0);
+}
+static void c_ingest(const result *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "%.0f votes/s (%.2f s)", r->ingest_rate, r->ingest_s);
+}
+static void c_raw1(const result *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "%.0f votes/s%s", r->raw1_rate,
+             r->raw1_rate >= r->rawn_rate ? " (the baseline)" : "");
+}
+static void c_rawn(const result *r, char *out, size_t cap)
+{
+    snprintf(out, cap, "%.0f votes/s%s", r->rawn_rate,
+             r->rawn_rate > r->raw1_rate ? " (the baseline)" : "");
+}
+static void c_pct(const result *r, char *out, size_t cap)
+{
+    double pct = r->raw_rate > 0 ? 100.0 * r->ingest_rate / r->raw_rate : 0;
+    snprintf(out, cap, "**%.0f %%** — %s", pct, verdict(r->ok, pct, TARGET_INGEST));
+}
+
+/* ---- cleanup ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void usage(FILE *f)
+{
+    fputs("Usage: bench_sync [--count N] [--work-dir DIR] [--collector PATH] [--pg URL] "
+          "[--smoke] [--keep]\n"
+          "Drains N (100000) queued votes to a loopback hailong-collector, and compares the\n"
+          "collector's ingest with a raw insert of the same rows; on SQLite, and on PostgreSQL\n"
+          "with --pg URL (default: $HL_TEST_PG_URL). Temporary files go under --work-dir\n"
+          "(default .): use a directory on the real disk.\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {
+        .work = ".", .collector = HL_COLLECTOR_BIN, .pg = getenv("HL_TEST_PG_URL"), .n = 100000};
+    long count = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--smoke") == 0) {
+            o.smoke = 1;
+        } else if (strcmp(a, "--keep") == 0) {
+            o.keep = 1;
+        } else if (strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (i + 1 < argc && strcmp(a, "--count") == 0) {
+            if (util_parse_int(argv[++i], 1, 10000000, &count) != 0)
+                return usage(stderr), 2;
+        } else if (i + 1 < argc && strcmp(a, "--work-dir") == 0) {
+            o.work = argv[++i];
+        } else if (i + 1 < argc && strcmp(a, "--collector") == 0) {
+            o.collector = argv[++i];
+        } else if (i + 1 < argc && strcmp(a, "--pg") == 0) {
+            o.pg = argv[++i];
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    o.n = count ? count : o.smoke ? 2000 : 100000;
+    if (o.pg && !*o.pg)
+        o.pg = NULL;
+    if (access(o.collector, X_OK) != 0)
+        die("%s: not an executable (pass --collector PATH)", o.collector);
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    char root[4096];
+    util_fmt(root, sizeof root, "%s/bench-sync.XXXXXX", o.work);
+    if (!mkdtemp(root))
+        die("%s: %s", root, strerror(errno));
+    print_machine(&o);
+    wire_vote *v = make_votes(o.n);
+    result r[2];
+    memset(r, 0, sizeof r);
+    run_backend(&o, root, 0, v, &r[0]);
+    int n_r = 1;
+    if (o.pg) {
+        run_backend(&o, root, 1, v, &r[1]);
+        n_r = 2;
+    }
+    free(v);
+    if (!o.keep)
+        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    else
+        fprintf(stderr, "bench_sync: kept %s\n", root);
+
+    printf("\n| what (design.md §5) | target | SQLite |%s\n", o.pg ? " PostgreSQL |" : "");
+    printf("| --- | --- | --- |%s\n", o.pg ? " --- |" : "");
+    print_row("sync drain of the queued votes to a loopback collector", "≥ 20 000 votes/s", r, n_r,
+              c_drain);
+    print_row("… the collector's own time for those batches (its log)", "", r, n_r, c_server);
+    print_row("collector ingest (pre-built gzip batches of 500, POSTed in turn)", "", r, n_r,
+              c_ingest);
+    print_row("raw insert of the same rows, 500 per transaction: one row per prepared INSERT", "",
+              r, n_r, c_raw1);
+    print_row("… the same, 500 rows per prepared INSERT", "", r, n_r, c_rawn);
+    print_row("collector ingest / the faster raw insert", "≥ 50 %", r, n_r, c_pct);
+    int ok = 1;
+    for (int i = 0; i < n_r; i++)
+        if (!r[i].ok) {
+            fprintf(stderr, "bench_sync: %s: %s\n", i ? "postgresql" : "sqlite", r[i].note);
+            ok = 0;
+        }
+    if (!o.pg)
+        printf("\n(PostgreSQL not measured: pass --pg URL or set HL_TEST_PG_URL)\n");
+    curl_global_cleanup();
+    return ok ? 0 : 1;
+}

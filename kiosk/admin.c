@@ -1,0 +1,715 @@
+/* admin: the admin session: PIN checks, figures, desk officer, USB export and leaving, with the
+ * slow parts on worker threads (job.c) that the admin screens poll. */
+#include "admin.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "app.h"
+#include "job.h"
+#include "log.h"
+
+/* How often the screens look at a running job (its progress bar moves at this rate). */
+#define ADMIN_POLL_MS 50
+/* How often the export screen looks for a USB stick plugged in meanwhile. */
+#define ADMIN_USB_RESCAN_MS 2000
+
+struct pin_work {
+    job *j;
+    char hash[PIN_HASH_MAX];
+    char pin[PIN_MAX_LEN + 1];
+    int right;
+};
+
+struct stats_work {
+    job *j;
+    char db[PATH_MAX];
+    const content *c;
+    int64_t day_from, day_to, month_from, month_to;
+    export_summary today, month;
+    int rc;
+    char err[HL_ERR_MAX];
+};
+
+struct export_work {
+    job *j;
+    export_votes_opts o;
+    char db[PATH_MAX], out[PATH_MAX];
+    dev_t dir_dev;
+    ino_t dir_ino;
+    char dir[PATH_MAX];
+    atomic_llong done, total;
+    atomic_int cancel;
+    int rc;
+    export_result res;
+    char err[HL_ERR_MAX];
+};
+
+static void pin_finish(app *a, int right, int open);
+
+static admin_export_hook test_hook;
+static void *test_hook_ctx;
+
+void admin_set_export_hook(admin_export_hook fn, void *ctx)
+{
+    test_hook = fn;
+    test_hook_ctx = ctx;
+}
+
+admin *admin_new(void)
+{
+    admin *ad = xcalloc(1, sizeof *ad);
+    ad->format = EXPORT_FMT_XLSX;
+    return ad;
+}
+
+static void pin_work_free(pin_work *w)
+{
+    if (!w)
+        return;
+    job_join(w->j);
+    memset(w, 0, sizeof *w); /* the PIN and its hash do not linger in freed memory */
+    free(w);
+}
+
+static void stats_work_free(stats_work *w)
+{
+    if (!w)
+        return;
+    job_join(w->j);
+    export_summary_free(&w->today);
+    export_summary_free(&w->month);
+    free(w);
+}
+
+static void export_work_free(export_work *w)
+{
+    if (!w)
+        return;
+    atomic_store(&w->cancel, 1);
+    job_join(w->j);
+    free(w);
+}
+
+static void clear_stats(admin *ad)
+{
+    export_summary_free(&ad->today);
+    export_summary_free(&ad->month);
+    ad->stats_ok = 0;
+}
+
+void admin_free(admin *ad)
+{
+    if (!ad)
+        return;
+    pin_work_free(ad->pin_w);
+    stats_work_free(ad->stats_w);
+    export_work_free(ad->export_w);
+    clear_stats(ad);
+    free(ad);
+}
+
+void admin_screen_changed(app *a, int next_is_admin)
+{
+    admin *ad = a->admin;
+    if (!ad)
+        return;
+    if (ad->pin_w && a->cur == SCR_PIN) {
+        /* The pad is left while a PIN is being checked (Hủy): wait for it (a fraction of a
+         * second) and count it, so that leaving cannot dodge the wrong-PIN count, and so that a
+         * right PIN checked here cannot open the admin screens later for someone else. */
+        job_wait(ad->pin_w->j, 60000);
+        int right = ad->pin_w->right;
+        pin_work_free(ad->pin_w);
+        ad->pin_w = NULL;
+        pin_finish(a, right, 0);
+    }
+    if (next_is_admin)
+        return;
+    /* Closing the admin screens (Đóng, idle, Home) locks them: the next visit asks for the PIN
+     * again. A running export is left to finish (it cannot be seen from here, so it is
+     * cancelled rather than left writing to a stick someone may pull). */
+    ad->unlocked = 0;
+    ad->confirm = ADMIN_CONFIRM_NONE;
+    memset(ad->digits, 0, sizeof ad->digits);
+    if (ad->export_w) {
+        export_work_free(ad->export_w);
+        ad->export_w = NULL;
+        ad->xstate = ADMIN_X_IDLE;
+    }
+    clear_stats(ad);
+}
+
+void admin_open_pin(app *a)
+{
+    app_go(a, SCR_PIN);
+}
+
+/* ---- PIN ---- */
+
+void admin_pin_enter(app *a)
+{
+    admin *ad = a->admin;
+    memset(ad->digits, 0, sizeof ad->digits);
+    ad->pin_wrong = 0;
+    ad->pin_error[0] = '\0';
+    ad->pin_read_ok = pin_load(a->store, &ad->pin, ad->pin_error, sizeof ad->pin_error) == 0;
+}
+
+int64_t admin_pin_locked_ms(app *a)
+{
+    return pin_lock_remaining(&a->admin->pin, clk_wall_ms(a->clock));
+}
+
+/* Keys do nothing while a check runs or the pad is locked. */
+static int pad_busy(app *a)
+{
+    return a->admin->pin_checking || admin_pin_locked_ms(a) > 0;
+}
+
+void admin_pin_digit(app *a, char d)
+{
+    admin *ad = a->admin;
+    size_t n = strlen(ad->digits);
+    if (pad_busy(a) || d < '0' || d > '9' || n >= PIN_MAX_LEN)
+        return;
+    ad->digits[n] = d;
+    ad->pin_wrong = 0;
+    a->dirty = 1;
+}
+
+void admin_pin_delete(app *a)
+{
+    admin *ad = a->admin;
+    size_t n = strlen(ad->digits);
+    if (pad_busy(a) || n == 0)
+        return;
+    ad->digits[n - 1] = '\0';
+    a->dirty = 1;
+}
+
+static void pin_job(void *arg)
+{
+    pin_work *w = arg;
+    w->right = pin_verify(w->hash, w->pin);
+}
+
+/* The check's outcome, on the UI thread: recorded in the store before anything is shown. open = 0
+ * when the pad was left meanwhile: the outcome still counts (a wrong PIN is never forgotten), but
+ * nothing opens. */
+static void pin_finish(app *a, int right, int open)
+{
+    admin *ad = a->admin;
+    char err[HL_ERR_MAX];
+    ad->pin_checking = 0;
+    memset(ad->digits, 0, sizeof ad->digits);
+    a->dirty = 1;
+    if (pin_record(a->store, &ad->pin, right, clk_wall_ms(a->clock), err, sizeof err) != 0) {
+        log_error("admin: %s", err);
+        util_strlcpy(ad->pin_error, err, sizeof ad->pin_error);
+        /* A wrong PIN whose count could not be kept still counts in memory. */
+        if (!right) {
+            ad->pin.failures++;
+            int64_t lock = pin_lock_ms(ad->pin.failures);
+            ad->pin.locked_until = lock ? clk_wall_ms(a->clock) + lock : 0;
+        }
+    }
+    if (right && !open)
+        return;
+    if (right) {
+        log_info("admin: admin screen opened");
+        ad->unlocked = 1;
+        app_go(a, SCR_ADMIN);
+        return;
+    }
+    ad->pin_wrong = 1;
+}
+
+void admin_pin_submit(app *a)
+{
+    admin *ad = a->admin;
+    if (pad_busy(a) || ad->pin_w)
+        return;
+    /* set-pin may have run at a terminal since the pad opened. */
+    ad->pin_read_ok = pin_load(a->store, &ad->pin, ad->pin_error, sizeof ad->pin_error) == 0;
+    a->dirty = 1;
+    if (!ad->pin_read_ok || !ad->pin.has_pin || admin_pin_locked_ms(a) > 0 ||
+        strlen(ad->digits) < PIN_MIN_LEN) {
+        if (ad->pin_read_ok && ad->pin.has_pin && admin_pin_locked_ms(a) == 0 && ad->digits[0])
+            ad->pin_wrong = 1; /* too short to be any PIN: wrong, but not counted */
+        return;
+    }
+    pin_work *w = xcalloc(1, sizeof *w);
+    util_strlcpy(w->hash, ad->pin.hash, sizeof w->hash);
+    util_strlcpy(w->pin, ad->digits, sizeof w->pin);
+    ad->pin_checking = 1;
+    ad->pin_wrong = 0;
+    /* argon2id takes ~0.1 s and 64 MiB: on a worker, so the clock and touch stay alive and the
+     * "checking" frame is drawn. Without a thread, check here: a short freeze beats no way in. */
+    w->j = job_start(pin_job, w);
+    if (!w->j) {
+        pin_job(w);
+        int right = w->right;
+        pin_work_free(w);
+        pin_finish(a, right, 1);
+        return;
+    }
+    ad->pin_w = w;
+}
+
+/* ---- figures and status ---- */
+
+static void stats_job(void *arg)
+{
+    stats_work *w = arg;
+    w->rc =
+        export_summary_get(w->db, w->c, w->day_from, w->day_to, &w->today, w->err, sizeof w->err);
+    if (w->rc == 0)
+        w->rc = export_summary_get(w->db, w->c, w->month_from, w->month_to, &w->month, w->err,
+                                   sizeof w->err);
+}
+
+static export_date today_local(app *a)
+{
+    clk_local l = clk_to_local(clk_wall_ms(a->clock));
+    export_date d = {l.year, l.month, l.day};
+    return d;
+}
+
+static void start_stats(app *a)
+{
+    admin *ad = a->admin;
+    if (ad->stats_w)
+        return;
+    stats_work *w = xcalloc(1, sizeof *w);
+    util_strlcpy(w->db, a->cfg.data_dir, sizeof w->db);
+    w->c = a->content;
+    export_date d = today_local(a);
+    w->day_from = export_date_start_ms(d);
+    w->day_to = w->day_from + 86400000LL;
+    export_date first = {d.year, d.month, 1};
+    w->month_from = export_date_start_ms(first);
+    w->month_to =
+        w->month_from + (int64_t)export_days_in_month(d.year, d.month) * 86400000LL; /* no DST */
+    ad->stats_loading = 1;
+    w->j = job_start(stats_job, w);
+    if (!w->j)
+        stats_job(w);
+    ad->stats_w = w;
+}
+
+static void stats_finish(app *a)
+{
+    admin *ad = a->admin;
+    stats_work *w = ad->stats_w;
+    ad->stats_w = NULL;
+    job_join(w->j);
+    w->j = NULL;
+    clear_stats(ad);
+    ad->stats_loading = 0;
+    if (w->rc == 0) {
+        ad->today = w->today;
+        ad->month = w->month;
+        memset(&w->today, 0, sizeof w->today);
+        memset(&w->month, 0, sizeof w->month);
+        ad->stats_ok = 1;
+        ad->stats_error[0] = '\0';
+    } else {
+        util_strlcpy(ad->stats_error, w->err, sizeof ad->stats_error);
+        log_error("admin: cannot count the votes: %s", w->err);
+    }
+    stats_work_free(w);
+    a->dirty = 1;
+}
+
+void admin_refresh_status(app *a)
+{
+    admin *ad = a->admin;
+    ad->sync_ok = store_sync_status_get(a->store, a->cfg.kiosk_id, &ad->sync) == 0;
+    ad->live_ok = 0;
+    if (a->sync) {
+        sync_get_status(a->sync, &ad->live);
+        ad->live_ok = 1;
+    }
+    struct statvfs v;
+    ad->disk_free = ad->disk_total = 0;
+    if (statvfs(a->cfg.data_dir, &v) == 0) {
+        ad->disk_free = (uint64_t)v.f_bavail * v.f_frsize;
+        ad->disk_total = (uint64_t)v.f_blocks * v.f_frsize;
+    }
+    ad->db_bytes = 0;
+    char path[PATH_MAX + 8];
+    struct stat st;
+    if (stat(store_path(a->store), &st) == 0)
+        ad->db_bytes += st.st_size;
+    if (util_fmt(path, sizeof path, "%s-wal", store_path(a->store)) == 0 && stat(path, &st) == 0)
+        ad->db_bytes += st.st_size;
+    util_strlcpy(ad->store_error, store_last_error(a->store), sizeof ad->store_error);
+    a->dirty = 1;
+}
+
+void admin_overview_enter(app *a)
+{
+    admin *ad = a->admin;
+    ad->confirm = ADMIN_CONFIRM_NONE;
+    admin_refresh_status(a);
+    start_stats(a);
+}
+
+/* ---- desk officer ---- */
+
+int admin_set_desk_officer(app *a, const char *code)
+{
+    const content_officer *o = code ? content_find_officer(a->content, code) : NULL;
+    if (code && !o)
+        return -1;
+    const char *keys[] = {ADMIN_KEY_DESK_OFFICER};
+    const char *vals[] = {code};
+    if (store_settings_put(a->store, keys, vals, 1, clk_wall_ms(a->clock)) != 0) {
+        log_error("admin: cannot save the desk officer: %s", store_last_error(a->store));
+        return -1;
+    }
+    if (!o)
+        o = content_desk_officer(a->content, &a->cfg);
+    if (o) {
+        a->desk_officer = o;
+        a->officer = o;
+    }
+    log_info("admin: the officer at this counter is now %s%s", o ? o->code : "(none)",
+             code ? "" : " (from the configuration)");
+    a->dirty = 1;
+    return 0;
+}
+
+void admin_officer_enter(app *a)
+{
+    admin *ad = a->admin;
+    ad->desk_failed = 0;
+    if (store_setting_get(a->store, ADMIN_KEY_DESK_OFFICER, ad->desk_code, sizeof ad->desk_code) !=
+        0)
+        ad->desk_code[0] = '\0';
+    a->dirty = 1;
+}
+
+/* ---- export ---- */
+
+static export_date add_days(export_date d, int delta)
+{
+    clk_local l = clk_to_local(export_date_start_ms(d) + (int64_t)delta * 86400000LL);
+    export_date r = {l.year, l.month, l.day};
+    return r;
+}
+
+void admin_set_range(app *a, admin_range r)
+{
+    admin *ad = a->admin;
+    export_date t = today_local(a);
+    ad->range = r;
+    if (r == ADMIN_RANGE_THIS_MONTH) {
+        ad->from = (export_date){t.year, t.month, 1};
+        ad->to = (export_date){t.year, t.month, export_days_in_month(t.year, t.month)};
+    } else if (r == ADMIN_RANGE_LAST_MONTH) {
+        int y = t.month == 1 ? t.year - 1 : t.year, m = t.month == 1 ? 12 : t.month - 1;
+        ad->from = (export_date){y, m, 1};
+        ad->to = (export_date){y, m, export_days_in_month(y, m)};
+    } else if (export_date_cmp(ad->to, t) > 0 || ad->from.year == 0) {
+        /* Days: start from the last seven days up to today. */
+        ad->to = t;
+        ad->from = add_days(t, -6);
+    }
+    if (ad->xstate != ADMIN_X_RUNNING)
+        ad->xstate = ADMIN_X_IDLE;
+    a->dirty = 1;
+}
+
+void admin_shift_day(app *a, int which, int delta)
+{
+    admin *ad = a->admin;
+    export_date t = today_local(a);
+    export_date *d = which ? &ad->to : &ad->from;
+    export_date n = add_days(*d, delta);
+    if (export_date_cmp(n, t) > 0)
+        return;
+    if (which == 0 && export_date_cmp(n, ad->to) > 0)
+        return;
+    if (which == 1 && export_date_cmp(n, ad->from) < 0)
+        return;
+    *d = n;
+    ad->range = ADMIN_RANGE_DAYS;
+    if (ad->xstate != ADMIN_X_RUNNING)
+        ad->xstate = ADMIN_X_IDLE;
+    a->dirty = 1;
+}
+
+void admin_usb_scan(app *a)
+{
+    admin *ad = a->admin;
+    char was[PATH_MAX] = "";
+    if (ad->drive < ad->n_drives)
+        util_strlcpy(was, ad->drives[ad->drive].path, sizeof was);
+    ad->n_drives = usb_find(ad->drives, USB_MAX_DRIVES);
+    ad->drive = 0;
+    for (int i = 0; i < ad->n_drives; i++)
+        if (strcmp(ad->drives[i].path, was) == 0)
+            ad->drive = i;
+    ad->scanned_at = clk_mono_ms(a->clock);
+    a->dirty = 1;
+}
+
+void admin_export_enter(app *a)
+{
+    admin *ad = a->admin;
+    if (ad->xstate != ADMIN_X_RUNNING) {
+        ad->xstate = ADMIN_X_IDLE;
+        admin_set_range(a, ADMIN_RANGE_THIS_MONTH);
+    }
+    admin_usb_scan(a);
+}
+
+static int progress(void *ctx, int64_t done, int64_t total)
+{
+    export_work *w = ctx;
+    atomic_store(&w->done, done);
+    atomic_store(&w->total, total);
+    if (test_hook)
+        test_hook(test_hook_ctx, done, total);
+    return atomic_load(&w->cancel);
+}
+
+static void export_job(void *arg)
+{
+    export_work *w = arg;
+    w->rc = export_votes(&w->o, &w->res, w->err, sizeof w->err);
+}
+
+void admin_export_start(app *a)
+{
+    admin *ad = a->admin;
+    if (ad->export_w || ad->drive >= ad->n_drives)
+        return;
+    const usb_drive *d = &ad->drives[ad->drive];
+    export_work *w = xcalloc(1, sizeof *w);
+    const char *ext = ad->format == EXPORT_FMT_CSV ? "csv" : "xlsx";
+    int bad;
+    if (ad->range == ADMIN_RANGE_DAYS)
+        bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d-%02d_%04d-%02d-%02d.%s",
+                       a->cfg.kiosk_id, ad->from.year, ad->from.month, ad->from.day, ad->to.year,
+                       ad->to.month, ad->to.day, ext);
+    else
+        bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d.%s", a->cfg.kiosk_id,
+                       ad->from.year, ad->from.month, ext);
+    if (!bad)
+        bad = util_fmt(w->out, sizeof w->out, "%s/%s", d->path, ad->xfile);
+    util_strlcpy(w->dir, d->path, sizeof w->dir);
+    util_strlcpy(w->db, a->cfg.data_dir, sizeof w->db);
+    struct stat st;
+    if (bad || stat(d->path, &st) != 0) {
+        free(w);
+        ad->xstate = ADMIN_X_FAILED;
+        util_strlcpy(ad->xmsg, "Không thấy USB nữa. Hãy cắm lại USB rồi thử lại.", sizeof ad->xmsg);
+        util_fmt(ad->xdetail, sizeof ad->xdetail, "%s: %s", d->path,
+                 bad ? "path too long" : strerror(errno));
+        admin_usb_scan(a);
+        return;
+    }
+    w->dir_dev = st.st_dev;
+    w->dir_ino = st.st_ino;
+    w->o = (export_votes_opts){.db = w->db,
+                               .content = a->content,
+                               .from = ad->from,
+                               .to = ad->to,
+                               .format = ad->format,
+                               .out = w->out,
+                               .include_misuse = 1,
+                               .progress = progress,
+                               .progress_ctx = w};
+    ad->xstate = ADMIN_X_RUNNING;
+    ad->xmsg[0] = ad->xdetail[0] = '\0';
+    ad->xrows = 0;
+    log_info("admin: exporting %04d-%02d-%02d..%04d-%02d-%02d to %s", ad->from.year, ad->from.month,
+             ad->from.day, ad->to.year, ad->to.month, ad->to.day, w->out);
+    w->j = job_start(export_job, w);
+    if (!w->j)
+        export_job(w);
+    ad->export_w = w;
+    a->dirty = 1;
+}
+
+void admin_export_cancel(app *a)
+{
+    if (a->admin->export_w)
+        atomic_store(&a->admin->export_w->cancel, 1);
+}
+
+void admin_export_progress(app *a, int64_t *done, int64_t *total)
+{
+    export_work *w = a->admin->export_w;
+    *done = w ? (int64_t)atomic_load(&w->done) : 0;
+    *total = w ? (int64_t)atomic_load(&w->total) : 0;
+}
+
+static void export_finish(app *a)
+{
+    admin *ad = a->admin;
+    export_work *w = ad->export_w;
+    ad->export_w = NULL;
+    job_join(w->j);
+    w->j = NULL;
+    a->dirty = 1;
+    /* The result must stay up to be read: the idle time counts from here. */
+    a->last_input_mono = clk_mono_ms(a->clock);
+    if (w->rc == 0) {
+        ad->xstate = ADMIN_X_DONE;
+        ad->xrows = w->res.rows;
+        char n[32];
+        admin_fmt_count(n, sizeof n, w->res.rows);
+        util_fmt(ad->xmsg, sizeof ad->xmsg, "Đã lưu %s phiếu vào USB. Có thể rút USB ra.", n);
+        log_info("admin: exported %lld votes to %s", (long long)w->res.rows, w->out);
+    } else {
+        ad->xstate = ADMIN_X_FAILED;
+        ad->xfile[0] = '\0';
+        struct stat st;
+        int gone = stat(w->dir, &st) != 0 || st.st_dev != w->dir_dev || st.st_ino != w->dir_ino;
+        if (w->res.cancelled && !gone)
+            util_strlcpy(ad->xmsg, "Đã hủy. Không có tệp nào được lưu.", sizeof ad->xmsg);
+        else if (gone)
+            util_strlcpy(ad->xmsg,
+                         "USB đã bị rút ra khi đang ghi. Không có tệp nào được lưu. Hãy cắm lại "
+                         "USB và xuất lại.",
+                         sizeof ad->xmsg);
+        else
+            util_strlcpy(ad->xmsg,
+                         "Không xuất được dữ liệu. Không có tệp nào được lưu. Xem chi tiết bên "
+                         "dưới.",
+                         sizeof ad->xmsg);
+        util_strlcpy(ad->xdetail, w->err, sizeof ad->xdetail);
+        log_error("admin: export to %s failed: %s", w->out, w->err);
+        if (gone)
+            admin_usb_scan(a);
+    }
+    free(w);
+}
+
+/* ---- polling, idle, leaving ---- */
+
+int64_t admin_poll(app *a, int64_t now)
+{
+    admin *ad = a->admin;
+    if (ad->pin_w && job_done(ad->pin_w->j)) {
+        int right = ad->pin_w->right;
+        pin_work_free(ad->pin_w);
+        ad->pin_w = NULL;
+        pin_finish(a, right, a->cur == SCR_PIN); /* may switch screen */
+    }
+    if (ad->stats_w && job_done(ad->stats_w->j))
+        stats_finish(a);
+    if (ad->export_w && job_done(ad->export_w->j))
+        export_finish(a);
+    if (ad->pin_w || ad->stats_w || ad->export_w) {
+        if (ad->export_w)
+            a->dirty = 1; /* the progress bar */
+        return now + ADMIN_POLL_MS;
+    }
+    return CLK_NEVER;
+}
+
+int64_t admin_update(app *a, int64_t now)
+{
+    scr_id before = a->cur;
+    int64_t next = admin_poll(a, now);
+    if (a->cur != before)
+        return CLK_NEVER;
+    if (a->admin->export_w)
+        return next; /* someone is watching a long export: do not close under them */
+    int64_t idle_at = a->last_input_mono + ADMIN_IDLE_MS;
+    if (now >= idle_at && !a->ui.down) {
+        log_info("admin: closed after %d s without a touch", ADMIN_IDLE_MS / 1000);
+        app_go(a, SCR_HOME);
+        return CLK_NEVER;
+    }
+    if (a->cur == SCR_ADMIN_EXPORT && a->admin->n_drives == 0) {
+        /* Waiting for a stick: look again now and then (reading /proc/mounts is cheap). */
+        int64_t scan_at = a->admin->scanned_at + ADMIN_USB_RESCAN_MS;
+        if (now >= scan_at) {
+            admin_usb_scan(a);
+            scan_at = now + ADMIN_USB_RESCAN_MS;
+        }
+        if (scan_at < next)
+            next = scan_at;
+    }
+    return idle_at < next ? idle_at : next;
+}
+
+void admin_quit(app *a, int restart)
+{
+    log_info("admin: %s requested on the admin screen", restart ? "restart" : "quit");
+    a->restart = restart;
+    a->quit = 1;
+}
+
+int admin_wait(app *a, int64_t timeout_ms)
+{
+    admin *ad = a->admin;
+    /* A finished job may start the next (a right PIN opens the overview, which counts votes):
+     * wait for those too. */
+    for (int round = 0; round < 8; round++) {
+        job *js[3] = {ad->pin_w ? ad->pin_w->j : NULL, ad->stats_w ? ad->stats_w->j : NULL,
+                      ad->export_w ? ad->export_w->j : NULL};
+        int any = 0;
+        for (int i = 0; i < 3; i++) {
+            if (js[i]) {
+                any = 1;
+                if (!job_wait(js[i], timeout_ms))
+                    return 0;
+            }
+        }
+        app_update(a);
+        app_render(a);
+        if (!any)
+            return 1;
+    }
+    return !ad->pin_w && !ad->stats_w && !ad->export_w;
+}
+
+/* ---- formatting ---- */
+
+void admin_fmt_count(char *out, size_t cap, int64_t n)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
+    size_t len = strlen(digits), o = 0;
+    char buf[48];
+    if (n < 0)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = '.';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    util_strlcpy(out, buf, cap);
+}
+
+void admin_fmt_bytes(char *out, size_t cap, uint64_t b)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = (double)b;
+    int u = 0;
+    while (v >= 1000.0 && u < 4) {
+        v /= 1000.0;
+        u++;
+    }
+    if (u == 0 || v >= 100.0)
+        snprintf(out, cap, "%.0f %s", v, units[u]);
+    else
+        snprintf(out, cap, "%.1f %s", v, units[u]);
+    /* Vietnamese decimal comma. */
+    char *dot = strchr(out, '.');
+    if (dot)
+        *dot = ',';
+}

@@ -1,0 +1,141 @@
+/* scr_admin_officer: desk mode: which officer sits at this counter now. The choice is kept in the
+ * store (it survives a restart and overrides the config's officer) and Home shows it at once. */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "scr_common.h"
+
+static const SDL_Color RED = {0xB7, 0x1C, 0x1C, 0xFF};
+
+static void officer_enter(app *a)
+{
+    admin_officer_enter(a);
+}
+
+static int64_t officer_update(app *a, int64_t now)
+{
+    return admin_update(a, now);
+}
+
+static void officer_draw(app *a)
+{
+    const ui_metrics *m = &a->m;
+    admin *ad = a->admin;
+    SDL_Rect body = scr_title_bar(a, "Chọn cán bộ ngồi tại quầy này");
+    /* What is in force now, and where it comes from. */
+    char line[256];
+    const content_officer *cur = a->desk_officer;
+    snprintf(line, sizeof line, "Hiện tại: %s%s", cur ? cur->name : "(chưa có)",
+             ad->desk_code[0] ? " — chọn trên màn hình này" : " — theo tệp cấu hình");
+    int px = m->u * 3;
+    int lh = gfx_line_height(a->gfx, GFX_REGULAR, px);
+    int bar_h = m->u * 9;
+    /* Beside the button; two lines where narrow (portrait). */
+    SDL_Rect cur_box = {body.x, body.y, body.w - m->u * 42, bar_h};
+    int cpx = gfx_fit_px(a->gfx, GFX_REGULAR, m->u * 2 + m->u / 2, px, cur_box, line);
+    int cur_h = gfx_text_wrap(a->gfx, GFX_REGULAR, cpx, UI_TEXT_MUTED, cur_box, GFX_LEFT, line, 0);
+    if (cur_h < bar_h)
+        cur_box.y += (bar_h - cur_h) / 2;
+    gfx_text_wrap(a->gfx, GFX_REGULAR, cpx, UI_TEXT_MUTED, cur_box, GFX_LEFT, line, 1);
+    if (ad->desk_code[0])
+        ui_button(&a->ui, a->gfx, m, "officer-config",
+                  ui_rect(body.x + body.w - m->u * 40, body.y, m->u * 40, bar_h),
+                  "Dùng theo tệp cấu hình", UI_BTN_SECONDARY);
+    int y = body.y + bar_h + m->u * 2;
+    if (ad->desk_failed) {
+        gfx_text(a->gfx, GFX_BOLD, px, RED, body.x, y, GFX_LEFT,
+                 "Không lưu được lựa chọn (lỗi cơ sở dữ liệu). Xem nhật ký của máy.");
+        y += lh + m->u;
+    }
+
+    /* The officers as cards, paged. */
+    SDL_Rect grid = {body.x, y, body.w, body.y + body.h - y};
+    int cols = m->landscape ? 3 : 2, rows = m->landscape ? 2 : 4;
+    int per_page = cols * rows, n = (int)a->content->n_officers;
+    int pages = (n + per_page - 1) / per_page;
+    if (pages > 1)
+        grid.h -= bar_h + m->u * 2;
+    if (ad->officer_page >= pages)
+        ad->officer_page = pages > 0 ? pages - 1 : 0;
+    int gap = m->u * 2;
+    int cw = (grid.w - (cols - 1) * gap) / cols, ch = (grid.h - (rows - 1) * gap) / rows;
+    if (ch > m->u * 24)
+        ch = m->u * 24;
+    for (int k = 0; k < per_page; k++) {
+        int i = ad->officer_page * per_page + k;
+        if (i >= n)
+            break;
+        const content_officer *o = &a->content->officers[i];
+        SDL_Rect c = {grid.x + (k % cols) * (cw + gap), grid.y + (k / cols) * (ch + gap), cw, ch};
+        char id[UI_ID_MAX];
+        snprintf(id, sizeof id, "officer-%s", o->code);
+        int on = o == cur, pressed = ui_is_pressed(&a->ui, id);
+        gfx_fill_rrect(a->gfx, c, m->u * 2, on || pressed ? UI_PRIMARY : UI_BORDER);
+        gfx_fill_rrect(a->gfx, ui_inset(c, on ? m->u / 2 + 2 : m->u / 3 + 1), m->u * 2, UI_SURFACE);
+        int pad = m->u * 2;
+        int ph = c.h - 2 * pad;
+        SDL_Rect photo = {c.x + pad, c.y + pad, ph, ph};
+        if (!o->photo || gfx_image(a->gfx, o->photo, photo) != 0)
+            gfx_placeholder_avatar(a->gfx, photo, o->name);
+        int tx = photo.x + photo.w + pad;
+        SDL_Rect tb = {tx, c.y + pad, c.x + c.w - pad - tx, c.h - 2 * pad};
+        int tpx = m->u * 2 + m->u / 3;
+        SDL_Rect nb = {tb.x, tb.y, tb.w - m->u * 2,
+                       gfx_line_height(a->gfx, GFX_BOLD, m->u * 3) * 2};
+        int npx = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 2 + m->u / 2, m->u * 3, nb, o->name);
+        int nh = gfx_text_wrap(a->gfx, GFX_BOLD, npx, UI_TEXT, nb, GFX_LEFT, o->name, 1);
+        int lim = nb.h;
+        nh = nh < lim ? nh : lim;
+        int th = gfx_text_wrap(a->gfx, GFX_REGULAR, tpx, UI_TEXT_MUTED,
+                               ui_rect(tb.x, tb.y + nh, tb.w, tb.h - nh - m->u * 3), GFX_LEFT,
+                               o->title, 1);
+        if (o->counter[0] && tb.y + nh + th + m->u * 3 <= tb.y + tb.h) {
+            char q[64];
+            snprintf(q, sizeof q, "Quầy %s", o->counter);
+            gfx_text(a->gfx, GFX_BOLD, tpx, UI_PRIMARY, tb.x, tb.y + tb.h - m->u * 3, GFX_LEFT, q);
+        }
+        if (on)
+            gfx_icon(a->gfx, "check",
+                     ui_rect(c.x + c.w - m->u * 6, c.y + m->u * 2, m->u * 4, m->u * 4));
+        ui_target_add(&a->ui, id, c);
+    }
+    if (pages > 1) {
+        int py = grid.y + grid.h + m->u * 2;
+        char pl[48];
+        snprintf(pl, sizeof pl, "Trang %d/%d", ad->officer_page + 1, pages);
+        gfx_text(a->gfx, GFX_BOLD, px, UI_TEXT, body.x + body.w / 2, py + m->u * 3, GFX_CENTER, pl);
+        if (ad->officer_page > 0)
+            ui_button(&a->ui, a->gfx, m, "prev", ui_rect(body.x, py, m->u * 30, bar_h),
+                      "‹ Trang trước", UI_BTN_SECONDARY);
+        if (ad->officer_page < pages - 1)
+            ui_button(&a->ui, a->gfx, m, "next",
+                      ui_rect(body.x + body.w - m->u * 30, py, m->u * 30, bar_h), "Trang sau ›",
+                      UI_BTN_SECONDARY);
+    }
+}
+
+static void officer_tap(app *a, const char *id)
+{
+    admin *ad = a->admin;
+    if (strcmp(id, "back") == 0) {
+        app_go(a, SCR_ADMIN);
+    } else if (strcmp(id, "prev") == 0) {
+        ad->officer_page--;
+        a->dirty = 1;
+    } else if (strcmp(id, "next") == 0) {
+        ad->officer_page++;
+        a->dirty = 1;
+    } else if (strcmp(id, "officer-config") == 0) {
+        int failed = admin_set_desk_officer(a, NULL) != 0;
+        admin_officer_enter(a);
+        ad->desk_failed = failed;
+    } else if (strncmp(id, "officer-", 8) == 0) {
+        int failed = admin_set_desk_officer(a, id + 8) != 0;
+        admin_officer_enter(a);
+        ad->desk_failed = failed;
+    }
+}
+
+const screen scr_admin_officer = {"admin-officer", SCR_IDLE_OWN,   officer_enter, NULL,
+                                  officer_tap,     officer_update, officer_draw};

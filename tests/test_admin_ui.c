@@ -1,0 +1,800 @@
+/* test_admin_ui: the admin screens headless on a fake clock: corner gesture, PIN and lock-out,
+ * idle close, desk officer across a restart, USB export (read back, stick pulled mid-way, cancel),
+ * quit and restart, and finding USB sticks in /proc/mounts and sysfs. */
+#include <SDL.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "app.h"
+#include "test.h"
+#include "util.h"
+
+static char root[PATH_MAX];
+static int dir_counter;
+static int64_t t0; /* 2026-11-26T09:30 Vietnam time */
+
+typedef struct {
+    hl_clock clock;
+    cfg c;
+    app *a;
+    char dir[PATH_MAX];
+    char db[PATH_MAX + 16];
+} fx;
+
+/* Opens a desk-mode kiosk on dir (a new one when dir is NULL), its clock at wall time start. */
+static int fx_open_in(fx *f, const char *dir, int64_t start)
+{
+    memset(f, 0, sizeof *f);
+    f->clock = clk_fake(start);
+    cfg_defaults(&f->c);
+    if (dir) {
+        util_strlcpy(f->dir, dir, sizeof f->dir);
+    } else {
+        util_fmt(f->dir, sizeof f->dir, "%s/k%d", root, ++dir_counter);
+        mkdir(f->dir, 0755);
+    }
+    util_strlcpy(f->c.data_dir, f->dir, sizeof f->c.data_dir);
+    util_fmt(f->db, sizeof f->db, "%s/votes.db", f->dir);
+    f->c.mode = CFG_MODE_DESK;
+    util_strlcpy(f->c.counter, "1", sizeof f->c.counter);
+    f->c.width = 1280;
+    f->c.height = 800;
+    app_opts o = {.clock = &f->clock, .headless = 1};
+    char err[HL_ERR_MAX];
+    if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
+        fprintf(stderr, "app_create: %s\n", err);
+        return -1;
+    }
+    app_update(f->a);
+    app_render(f->a);
+    return 0;
+}
+
+static int fx_open(fx *f)
+{
+    return fx_open_in(f, NULL, t0);
+}
+
+static void fx_close(fx *f)
+{
+    app_destroy(f->a);
+    f->a = NULL;
+}
+
+static void set_pin(fx *f, const char *pin)
+{
+    char err[HL_ERR_MAX];
+    if (pin_set(f->a->store, pin, clk_wall_ms(&f->clock), err, sizeof err) != 0)
+        fprintf(stderr, "pin_set: %s\n", err);
+}
+
+static void mouse(app *a, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    if (type == SDL_MOUSEMOTION) {
+        ev.motion.state = SDL_BUTTON_LMASK;
+        ev.motion.x = x;
+        ev.motion.y = y;
+    } else {
+        ev.button.button = SDL_BUTTON_LEFT;
+        ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        ev.button.clicks = 1;
+        ev.button.x = x;
+        ev.button.y = y;
+    }
+    app_handle_event(a, &ev);
+}
+
+static void finger(app *a, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.touchId = 1;
+    ev.tfinger.fingerId = 1;
+    ev.tfinger.x = (float)x / (float)a->m.w;
+    ev.tfinger.y = (float)y / (float)a->m.h;
+    app_handle_event(a, &ev);
+}
+
+/* Press the top-left corner, hold ms, release. */
+static void hold_corner(app *a, int64_t ms)
+{
+    int p = a->m.u * 4;
+    mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
+    app_advance(a, ms);
+    mouse(a, SDL_MOUSEBUTTONUP, p, p);
+    app_update(a);
+    app_render(a);
+}
+
+/* Types digits on the pad and taps OK, then waits for the check. */
+static void enter_pin(app *a, const char *digits)
+{
+    char id[16];
+    for (const char *d = digits; *d; d++) {
+        snprintf(id, sizeof id, "key-%c", *d);
+        CHECK_INT(app_tap(a, id), 0);
+    }
+    CHECK_INT(app_tap(a, "ok"), 0);
+    CHECK(admin_wait(a, 20000));
+}
+
+static void open_admin(fx *f)
+{
+    hold_corner(f->a, ADMIN_HOLD_MS);
+    CHECK_STR(app_screen_name(f->a), "pin");
+    enter_pin(f->a, "2468");
+    CHECK_STR(app_screen_name(f->a), "admin");
+    CHECK(admin_wait(f->a, 20000)); /* the figures */
+}
+
+static int has_target(app *a, const char *id)
+{
+    if (a->dirty)
+        app_render(a);
+    return ui_target_find(&a->ui, id, NULL);
+}
+
+/* Adds n votes straight into votes.db (one transaction), one a second back from t0 - 1 h. */
+static void add_votes(const fx *f, int n)
+{
+    sqlite3 *db = NULL;
+    REQUIRE(sqlite3_open(f->db, &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char sql[1024];
+    util_fmt(sql, sizeof sql,
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+             " INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
+             " created_at, misuse, sync_state)"
+             " SELECT printf('%%08d-0000-4000-8000-000000000000', i), 'demo-01', 1000 + i, 'b',"
+             " CASE i %% 3 WHEN 0 THEN 'vp-lan' WHEN 1 THEN 'tp-hung' ELSE 'tp-ha' END,"
+             " 1 + i %% 3, '[]', %lld - i * 1000, i %% 50 = 0, 'unsent' FROM n",
+             n, (long long)(t0 - 3600000));
+    char *msg = NULL;
+    CHECK(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK);
+    if (msg)
+        fprintf(stderr, "add_votes: %s\n", msg);
+    sqlite3_free(msg);
+    sqlite3_close(db);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void rm_rf(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Files in dir (not . and ..), and whether one ends in suffix. */
+static int count_files(const char *dir, const char *suffix, int *with_suffix)
+{
+    char cmd[PATH_MAX + 64];
+    int n = 0;
+    *with_suffix = 0;
+    util_fmt(cmd, sizeof cmd, "ls -A '%s' 2>/dev/null", dir);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    char line[PATH_MAX];
+    while (fgets(line, sizeof line, p)) {
+        n++;
+        line[strcspn(line, "\n")] = '\0';
+        size_t l = strlen(line), s = strlen(suffix);
+        if (l >= s && strcmp(line + l - s, suffix) == 0)
+            (*with_suffix)++;
+    }
+    pclose(p);
+    return n;
+}
+
+/* ---- tests ---- */
+
+static void t_gesture(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    int p = a->m.u * 4;
+
+    /* Two seconds is not enough, and taps nothing. */
+    hold_corner(a, 2000);
+    CHECK_STR(app_screen_name(a), "home");
+    /* A finger that moves while holding does nothing. */
+    mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
+    app_advance(a, 1000);
+    mouse(a, SDL_MOUSEMOTION, p + a->m.u * 8, p);
+    app_advance(a, 6000);
+    CHECK_STR(app_screen_name(a), "home");
+    mouse(a, SDL_MOUSEBUTTONUP, p + a->m.u * 8, p);
+    /* Held elsewhere on the header: nothing. */
+    mouse(a, SDL_MOUSEBUTTONDOWN, a->m.w / 2, p);
+    app_advance(a, 6000);
+    CHECK_STR(app_screen_name(a), "home");
+    mouse(a, SDL_MOUSEBUTTONUP, a->m.w / 2, p);
+    /* Two fingers: nothing. */
+    finger(a, SDL_FINGERDOWN, p, p);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_FINGERDOWN;
+    ev.tfinger.fingerId = 2;
+    ev.tfinger.x = 0.5f;
+    ev.tfinger.y = 0.5f;
+    app_handle_event(a, &ev);
+    app_advance(a, 6000);
+    CHECK_STR(app_screen_name(a), "home");
+    ev.type = SDL_FINGERUP;
+    app_handle_event(a, &ev);
+    finger(a, SDL_FINGERUP, p, p);
+    app_update(a);
+    app_render(a);
+
+    /* 5 s still, by mouse: the PIN pad, before the finger is lifted. */
+    mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
+    app_advance(a, ADMIN_HOLD_MS - 1);
+    CHECK_STR(app_screen_name(a), "home");
+    app_advance(a, 1);
+    CHECK_STR(app_screen_name(a), "pin");
+    mouse(a, SDL_MOUSEBUTTONUP, p, p);
+    app_update(a);
+    CHECK_STR(app_screen_name(a), "pin");
+    CHECK_INT(app_tap(a, "cancel"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+
+    /* And by touch. */
+    finger(a, SDL_FINGERDOWN, p, p);
+    app_advance(a, ADMIN_HOLD_MS);
+    CHECK_STR(app_screen_name(a), "pin");
+    finger(a, SDL_FINGERUP, p, p);
+    app_update(a);
+    CHECK_STR(app_screen_name(a), "pin");
+    /* The pad is an inner screen: back Home when left alone. */
+    app_advance(a, (int64_t)f.c.screen_timeout_s * 1000);
+    CHECK_STR(app_screen_name(a), "home");
+
+    /* None of this voted. */
+    CHECK_INT(a->frames > 0, 1);
+    store_counts counts;
+    REQUIRE(store_counts_get(a->store, &counts) == 0);
+    CHECK_INT(counts.total, 0);
+    fx_close(&f);
+}
+
+static void t_no_pin(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    hold_corner(a, ADMIN_HOLD_MS);
+    CHECK_STR(app_screen_name(a), "pin");
+    CHECK(!has_target(a, "key-1"));
+    CHECK(!has_target(a, "ok"));
+    CHECK(has_target(a, "back"));
+    CHECK_INT(app_tap(a, "back"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    fx_close(&f);
+}
+
+static void t_pin_right_and_wrong(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    hold_corner(a, ADMIN_HOLD_MS);
+    REQUIRE(strcmp(app_screen_name(a), "pin") == 0);
+    /* Xóa removes the last digit; OK is off until four digits are in. */
+    CHECK_INT(app_tap(a, "key-2"), 0);
+    CHECK_INT(app_tap(a, "key-4"), 0);
+    CHECK_INT(app_tap(a, "key-9"), 0);
+    CHECK(!has_target(a, "ok"));
+    CHECK_INT(app_tap(a, "del"), 0);
+    CHECK_STR(a->admin->digits, "24");
+    CHECK_INT(app_tap(a, "key-6"), 0);
+    CHECK_INT(app_tap(a, "key-8"), 0);
+    CHECK_INT(app_tap(a, "ok"), 0);
+    /* The check runs off the UI thread: keys are off meanwhile. */
+    if (a->admin->pin_checking)
+        CHECK(!has_target(a, "key-1"));
+    CHECK(admin_wait(a, 20000));
+    CHECK_STR(app_screen_name(a), "admin");
+    CHECK_INT(a->admin->unlocked, 1);
+    CHECK_INT(app_tap(a, "close"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(a->admin->unlocked, 0);
+
+    /* Wrong four times: a message with the attempts left, still on the pad. */
+    hold_corner(a, ADMIN_HOLD_MS);
+    for (int i = 1; i <= 4; i++) {
+        enter_pin(a, "1111");
+        CHECK_STR(app_screen_name(a), "pin");
+        CHECK_INT(a->admin->pin_wrong, 1);
+        CHECK_INT(pin_attempts_left(&a->admin->pin), 5 - i);
+        CHECK_INT(admin_pin_locked_ms(a), 0);
+    }
+    /* The fifth locks: no key answers until the lock-out ends. */
+    enter_pin(a, "1111");
+    CHECK_STR(app_screen_name(a), "pin");
+    CHECK_INT(admin_pin_locked_ms(a), 30000);
+    CHECK(!has_target(a, "key-2"));
+    CHECK(!has_target(a, "ok"));
+    CHECK(has_target(a, "cancel"));
+    SDL_Rect key2;
+    admin_pin_digit(a, '2'); /* even straight in */
+    CHECK_STR(a->admin->digits, "");
+    app_advance(a, 29000);
+    CHECK_STR(app_screen_name(a), "pin");
+    CHECK(!ui_target_find(&a->ui, "key-2", &key2));
+    app_advance(a, 1000);
+    CHECK_INT(admin_pin_locked_ms(a), 0);
+    CHECK(has_target(a, "key-2"));
+    /* The lock-out survives leaving the pad and a restart. */
+    enter_pin(a, "1111");
+    CHECK_INT(admin_pin_locked_ms(a), 60000);
+    char dir[PATH_MAX];
+    util_strlcpy(dir, f.dir, sizeof dir);
+    int64_t now = clk_wall_ms(&f.clock);
+    fx_close(&f);
+    REQUIRE(fx_open_in(&f, dir, now) == 0);
+    a = f.a;
+    hold_corner(a, ADMIN_HOLD_MS);
+    CHECK_STR(app_screen_name(a), "pin");
+    CHECK_INT(admin_pin_locked_ms(a), 60000 - ADMIN_HOLD_MS);
+    CHECK(!has_target(a, "key-2"));
+    app_advance(a, 60000 - ADMIN_HOLD_MS);
+    CHECK_STR(app_screen_name(a), "home"); /* the pad's own idle rule */
+    open_admin(&f);
+    CHECK_INT(a->admin->pin.failures, 0);
+    fx_close(&f);
+}
+
+/* Hủy while a PIN is being checked: the check still counts, and never opens anything later. */
+static void t_pin_cancel_while_checking(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    hold_corner(a, ADMIN_HOLD_MS);
+    const char *wrong[] = {"key-1", "key-1", "key-1", "key-1", "ok", "cancel"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(wrong); i++)
+        CHECK_INT(app_tap(a, wrong[i]), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK(admin_wait(a, 20000));
+    CHECK_INT(a->admin->pin.failures, 1);
+
+    hold_corner(a, ADMIN_HOLD_MS);
+    const char *right[] = {"key-2", "key-4", "key-6", "key-8", "ok", "cancel"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(right); i++)
+        CHECK_INT(app_tap(a, right[i]), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(a->admin->pin.failures, 0);
+    /* Whoever opens the pad next still needs the PIN. */
+    hold_corner(a, ADMIN_HOLD_MS);
+    CHECK(admin_wait(a, 20000));
+    app_advance(a, 1000);
+    CHECK_STR(app_screen_name(a), "pin");
+    CHECK_INT(a->admin->unlocked, 0);
+    fx_close(&f);
+}
+
+static void t_idle_closes(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    open_admin(&f);
+    app_advance(a, ADMIN_IDLE_MS - 1000);
+    CHECK_STR(app_screen_name(a), "admin");
+    CHECK_INT(app_tap(a, "period-month"), 0); /* a touch starts the time again */
+    app_advance(a, ADMIN_IDLE_MS - 1000);
+    CHECK_STR(app_screen_name(a), "admin");
+    app_advance(a, 1000);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(a->admin->unlocked, 0);
+    /* Sub-screens close too. */
+    open_admin(&f);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK_STR(app_screen_name(a), "admin-export");
+    app_advance(a, ADMIN_IDLE_MS);
+    CHECK_STR(app_screen_name(a), "home");
+    fx_close(&f);
+}
+
+static void t_desk_officer(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    REQUIRE(a->desk_officer);
+    CHECK_STR(a->desk_officer->code, "vp-lan"); /* counter 1 in the config */
+    open_admin(&f);
+    CHECK(has_target(a, "officer"));
+    CHECK_INT(app_tap(a, "officer"), 0);
+    CHECK_STR(app_screen_name(a), "admin-officer");
+    CHECK(!has_target(a, "officer-config")); /* nothing chosen here yet */
+    CHECK_INT(app_tap(a, "officer-dc-minh"), 0);
+    CHECK_STR(a->desk_officer->code, "dc-minh");
+    CHECK(has_target(a, "officer-config"));
+    CHECK_INT(app_tap(a, "back"), 0);
+    CHECK_STR(app_screen_name(a), "admin");
+    CHECK_INT(app_tap(a, "close"), 0);
+    CHECK_STR(app_screen_name(a), "home");
+    REQUIRE(a->officer);
+    CHECK_STR(a->officer->code, "dc-minh");
+
+    /* After a restart Home still shows (and rates) the officer chosen. */
+    char dir[PATH_MAX];
+    util_strlcpy(dir, f.dir, sizeof dir);
+    fx_close(&f);
+    REQUIRE(fx_open_in(&f, dir, t0) == 0);
+    a = f.a;
+    CHECK_STR(a->desk_officer->code, "dc-minh");
+    CHECK_STR(a->officer->code, "dc-minh");
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_STR(a->vote.officer_code, "dc-minh");
+    app_advance(a, 10000);
+
+    /* Back to the config's officer. */
+    open_admin(&f);
+    CHECK_INT(app_tap(a, "officer"), 0);
+    CHECK_INT(app_tap(a, "officer-config"), 0);
+    CHECK_STR(a->desk_officer->code, "vp-lan");
+    fx_close(&f);
+    REQUIRE(fx_open_in(&f, dir, t0) == 0);
+    CHECK_STR(f.a->desk_officer->code, "vp-lan");
+    fx_close(&f);
+}
+
+static void make_usb(char *usb, size_t cap)
+{
+    util_fmt(usb, cap, "%s/usb%d", root, ++dir_counter);
+    mkdir(usb, 0755);
+    setenv("HAILONG_USB_DIR", usb, 1);
+}
+
+static void t_export_csv(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    add_votes(&f, 300);
+    char usb[PATH_MAX];
+    make_usb(usb, sizeof usb);
+    open_admin(&f);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK_STR(app_screen_name(a), "admin-export");
+    CHECK_INT(a->admin->n_drives, 1);
+    CHECK(has_target(a, "usb-0"));
+    CHECK_INT(app_tap(a, "fmt-csv"), 0);
+    CHECK_INT(app_tap(a, "range-this"), 0);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK(admin_wait(a, 30000));
+    CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
+    CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11.csv");
+    CHECK_INT(a->admin->xrows, 300);
+    char path[PATH_MAX * 2];
+    util_fmt(path, sizeof path, "%s/%s", usb, a->admin->xfile);
+    size_t n = 0;
+    char *csv = util_read_file(path, &n);
+    REQUIRE(csv);
+    CHECK(n > 3 && memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
+    CHECK_CONTAINS(csv, "Mã phiếu");
+    CHECK_CONTAINS(csv, "00000007-0000-4000-8000-000000000000");
+    int lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += csv[i] == '\n';
+    CHECK_INT(lines, 301);
+    free(csv);
+    int csvs = 0;
+    CHECK_INT(count_files(usb, ".csv", &csvs), 1); /* no temp file left beside it */
+    CHECK_INT(csvs, 1);
+
+    /* Days chosen with - / +: never past today, first day never after the last. */
+    CHECK_INT(app_tap(a, "range-days"), 0);
+    CHECK_INT(a->admin->range, ADMIN_RANGE_DAYS);
+    CHECK_INT(a->admin->to.day, 26);
+    CHECK_INT(a->admin->from.day, 20);
+    CHECK_INT(app_tap(a, "to-inc"), 0);
+    CHECK_INT(a->admin->to.day, 26);
+    for (int i = 0; i < 10; i++)
+        app_tap(a, "from-inc");
+    CHECK_INT(a->admin->from.day, 26);
+    CHECK_INT(app_tap(a, "to-dec"), 0);
+    CHECK_INT(a->admin->to.day, 26);
+    CHECK_INT(app_tap(a, "from-dec"), 0);
+    CHECK_INT(app_tap(a, "from-dec"), 0);
+    CHECK_INT(a->admin->from.day, 24);
+    CHECK_INT(app_tap(a, "fmt-xlsx"), 0);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK(admin_wait(a, 30000));
+    CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
+    CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11-24_2026-11-26.xlsx");
+    unsetenv("HAILONG_USB_DIR");
+    fx_close(&f);
+}
+
+/* The export thread's hook: at the first report past the first block of rows, do what the
+ * test asks: pull the stick, or hold the export until released. */
+static atomic_int hook_mode, hook_reached, hook_release;
+static char hook_dir[PATH_MAX];
+
+static void hook(void *ctx, int64_t done, int64_t total)
+{
+    (void)ctx;
+    (void)total;
+    if (done == 0 || atomic_load(&hook_reached))
+        return;
+    atomic_store(&hook_reached, 1);
+    if (atomic_load(&hook_mode) == 1) {
+        rm_rf(hook_dir); /* the stick is pulled: its folder vanishes mid-export */
+    } else {
+        while (!atomic_load(&hook_release)) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+static void t_export_pulled(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    add_votes(&f, 10000);
+    char usb[PATH_MAX];
+    make_usb(usb, sizeof usb);
+    util_strlcpy(hook_dir, usb, sizeof hook_dir);
+    atomic_store(&hook_mode, 1);
+    atomic_store(&hook_reached, 0);
+    admin_set_export_hook(hook, NULL);
+    open_admin(&f);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK_INT(app_tap(a, "fmt-csv"), 0);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK(admin_wait(a, 30000));
+    CHECK_INT(atomic_load(&hook_reached), 1);
+    CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
+    CHECK_CONTAINS(a->admin->xmsg, "USB đã bị rút ra");
+    CHECK_CONTAINS(a->admin->xmsg, "Không có tệp nào được lưu");
+    CHECK_STR(app_screen_name(a), "admin-export");
+    /* Nothing that looks like a finished export, wherever the stick's folder went. */
+    int csvs = 0;
+    CHECK(count_files(usb, ".csv", &csvs) <= 0);
+    CHECK_INT(csvs, 0);
+    CHECK_INT(a->admin->n_drives, 0); /* looked again: no stick */
+    CHECK(!has_target(a, "export"));
+
+    /* The stick is back (a new, empty folder at the same place): found, and the export works. */
+    admin_set_export_hook(NULL, NULL);
+    mkdir(usb, 0755);
+    app_advance(a, 2500);
+    CHECK_INT(a->admin->n_drives, 1);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK(admin_wait(a, 30000));
+    CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
+    CHECK_INT(a->admin->xrows, 10000);
+    CHECK_INT(count_files(usb, ".csv", &csvs), 1);
+    CHECK_INT(csvs, 1);
+    unsetenv("HAILONG_USB_DIR");
+    fx_close(&f);
+}
+
+static void t_export_progress_cancel(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    add_votes(&f, 10000);
+    char usb[PATH_MAX];
+    make_usb(usb, sizeof usb);
+    atomic_store(&hook_mode, 2);
+    atomic_store(&hook_reached, 0);
+    atomic_store(&hook_release, 0);
+    admin_set_export_hook(hook, NULL);
+    open_admin(&f);
+    CHECK_INT(app_tap(a, "export"), 0);
+    CHECK_INT(app_tap(a, "fmt-csv"), 0);
+    CHECK_INT(app_tap(a, "export"), 0);
+    for (int i = 0; i < 30000 && !atomic_load(&hook_reached); i++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    REQUIRE(atomic_load(&hook_reached));
+    /* The export is held mid-way; the UI goes on: it draws the progress, time passes, and the
+     * admin screen does not close under a running export. */
+    uint64_t frames = a->frames;
+    app_advance(a, ADMIN_IDLE_MS + 5000);
+    CHECK(a->frames > frames);
+    CHECK_STR(app_screen_name(a), "admin-export");
+    CHECK_INT(a->admin->xstate, ADMIN_X_RUNNING);
+    int64_t done, total;
+    admin_export_progress(a, &done, &total);
+    CHECK_INT(done, 4096);
+    CHECK_INT(total, 10000);
+    CHECK(!has_target(a, "back"));
+    CHECK(!has_target(a, "fmt-xlsx"));
+    CHECK_INT(app_tap(a, "cancel"), 0);
+    atomic_store(&hook_release, 1);
+    CHECK(admin_wait(a, 30000));
+    CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
+    CHECK_CONTAINS(a->admin->xmsg, "Đã hủy");
+    int csvs = 0;
+    CHECK_INT(count_files(usb, ".csv", &csvs), 0);
+    admin_set_export_hook(NULL, NULL);
+    /* The result stays up for the whole idle time. */
+    app_advance(a, ADMIN_IDLE_MS - 1000);
+    CHECK_STR(app_screen_name(a), "admin-export");
+    unsetenv("HAILONG_USB_DIR");
+    fx_close(&f);
+}
+
+static void t_quit_restart(void)
+{
+    fx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    set_pin(&f, "2468");
+    open_admin(&f);
+    CHECK_INT(app_tap(a, "quit"), 0);
+    CHECK(has_target(a, "confirm-yes"));
+    app_tap(a, "export"); /* under the veil: the tap lands on it, not on the button */
+    CHECK_STR(app_screen_name(a), "admin");
+    CHECK_INT(app_tap(a, "confirm-no"), 0);
+    CHECK_INT(a->quit, 0);
+    CHECK_INT(app_tap(a, "quit"), 0);
+    CHECK_INT(app_tap(a, "confirm-yes"), 0);
+    CHECK_INT(a->quit, 1);
+    CHECK_INT(a->restart, 0);
+    a->quit = 0;
+    CHECK_INT(app_tap(a, "restart"), 0);
+    CHECK_INT(app_tap(a, "confirm-yes"), 0);
+    CHECK_INT(a->quit, 1);
+    CHECK_INT(a->restart, 1);
+    fx_close(&f);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static void t_usb_find(void)
+{
+    char sys[PATH_MAX], p[PATH_MAX * 2], mounts[PATH_MAX + 16];
+    util_fmt(sys, sizeof sys, "%s/sys", root);
+    /* sdb: a USB stick (removable); sdc: a USB hard disk (not removable, but on USB); sda: the
+     * internal disk; mmcblk0: an SD card reader (removable). */
+    const char *mk[] = {"devices/pci0/usb1/1-1/block/sdb/sdb1",
+                        "devices/pci0/usb2/2-1/block/sdc/sdc1", "devices/pci0/ata1/block/sda/sda1",
+                        "devices/platform/mmc0/block/mmcblk0/mmcblk0p1", "class/block"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(mk); i++) {
+        char cmd[PATH_MAX * 2 + 16];
+        util_fmt(cmd, sizeof cmd, "mkdir -p '%s/%s'", sys, mk[i]);
+        CHECK(system(cmd) == 0);
+    }
+    util_fmt(p, sizeof p, "%s/devices/pci0/usb1/1-1/block/sdb/removable", sys);
+    write_file(p, "1\n");
+    util_fmt(p, sizeof p, "%s/devices/pci0/usb2/2-1/block/sdc/removable", sys);
+    write_file(p, "0\n");
+    util_fmt(p, sizeof p, "%s/devices/pci0/ata1/block/sda/removable", sys);
+    write_file(p, "0\n");
+    util_fmt(p, sizeof p, "%s/devices/platform/mmc0/block/mmcblk0/removable", sys);
+    write_file(p, "1\n");
+    const char *parts[][2] = {{"sdb1", "pci0/usb1/1-1/block/sdb/sdb1"},
+                              {"sdc1", "pci0/usb2/2-1/block/sdc/sdc1"},
+                              {"sda1", "pci0/ata1/block/sda/sda1"},
+                              {"mmcblk0p1", "platform/mmc0/block/mmcblk0/mmcblk0p1"}};
+    for (size_t i = 0; i < HL_ARRAY_LEN(parts); i++) {
+        char target[PATH_MAX], link[PATH_MAX * 2];
+        util_fmt(p, sizeof p, "%s/devices/%s/partition", sys, parts[i][1]);
+        write_file(p, "1\n");
+        util_fmt(target, sizeof target, "../../devices/%s", parts[i][1]);
+        util_fmt(link, sizeof link, "%s/class/block/%s", sys, parts[i][0]);
+        CHECK(symlink(target, link) == 0);
+    }
+    util_fmt(mounts, sizeof mounts, "%s/mounts", root);
+    write_file(mounts, "sysfs /sys sysfs rw 0 0\n"
+                       "/dev/sda1 / ext4 rw,relatime 0 0\n"
+                       "/dev/sda1 /mnt/backup ext4 rw 0 0\n"
+                       "/dev/sdb1 /media/kiosk/USB\\040DISK vfat rw,nosuid 0 0\n"
+                       "/dev/sdc1 /run/media/kiosk/BACKUP exfat ro,nosuid 0 0\n"
+                       "/dev/mmcblk0p1 /mnt/sd vfat rw 0 0\n"
+                       "tmpfs /media/ram tmpfs rw 0 0\n"
+                       "/dev/sdb1 /home/kiosk/usb vfat rw 0 0\n");
+    usb_drive d[USB_MAX_DRIVES];
+    int n = usb_find_in(mounts, sys, d, USB_MAX_DRIVES);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_STR(d[0].path, "/media/kiosk/USB DISK");
+        CHECK_STR(d[0].label, "USB DISK");
+        CHECK_STR(d[0].device, "/dev/sdb1");
+        CHECK_INT(d[0].readonly, 0);
+        CHECK_STR(d[1].path, "/run/media/kiosk/BACKUP");
+        CHECK_INT(d[1].readonly, 1);
+        CHECK_STR(d[2].path, "/mnt/sd");
+    }
+    CHECK_INT(usb_find_in(mounts, sys, d, 1), 1);
+    CHECK_INT(usb_find_in("/nonexistent/mounts", sys, d, USB_MAX_DRIVES), 0);
+
+    /* HAILONG_USB_DIR replaces the search. */
+    setenv("HAILONG_USB_DIR", root, 1);
+    CHECK_INT(usb_find(d, USB_MAX_DRIVES), 1);
+    CHECK_STR(d[0].path, root);
+    CHECK(d[0].total_bytes > 0);
+    setenv("HAILONG_USB_DIR", "/nonexistent/usb", 1);
+    CHECK_INT(usb_find(d, USB_MAX_DRIVES), 0);
+    unsetenv("HAILONG_USB_DIR");
+}
+
+static void t_format(void)
+{
+    char b[32];
+    admin_fmt_count(b, sizeof b, 0);
+    CHECK_STR(b, "0");
+    admin_fmt_count(b, sizeof b, 999);
+    CHECK_STR(b, "999");
+    admin_fmt_count(b, sizeof b, 1000);
+    CHECK_STR(b, "1.000");
+    admin_fmt_count(b, sizeof b, 1234567);
+    CHECK_STR(b, "1.234.567");
+    admin_fmt_bytes(b, sizeof b, 512);
+    CHECK_STR(b, "512 B");
+    admin_fmt_bytes(b, sizeof b, 1234567);
+    CHECK_STR(b, "1,2 MB");
+    admin_fmt_bytes(b, sizeof b, 250000000000ull);
+    CHECK_STR(b, "250 GB");
+}
+
+int main(void)
+{
+    char tmpl[] = "/tmp/hl-test-admin-XXXXXX";
+    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
+        return 1;
+    unsetenv("HAILONG_USB_DIR");
+    RUN(t_format);
+    RUN(t_usb_find);
+    RUN(t_gesture);
+    RUN(t_no_pin);
+    RUN(t_pin_right_and_wrong);
+    RUN(t_pin_cancel_while_checking);
+    RUN(t_idle_closes);
+    RUN(t_desk_officer);
+    RUN(t_export_csv);
+    RUN(t_export_pulled);
+    RUN(t_export_progress_cancel);
+    RUN(t_quit_restart);
+    if (!getenv("HL_TEST_KEEP"))
+        rm_rf(root);
+    TEST_END();
+}
