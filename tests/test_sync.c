@@ -582,6 +582,12 @@ static void t_status_and_reopen(void)
     store_opts so = {.secondary = 1};
     REQUIRE(store_open(&sec, dir, &so, err, sizeof err) == 0);
     CHECK_INT(store_needs_reopen(sec), 0);
+    /* Votes stay FULL on the primary; the sender's progress is NORMAL (see store.c). */
+    char sync_val[16];
+    REQUIRE(store_pragma(sec, "synchronous", sync_val, sizeof sync_val) == 0);
+    CHECK_STR(sync_val, "1");
+    REQUIRE(store_pragma(s, "synchronous", sync_val, sizeof sync_val) == 0);
+    CHECK_STR(sync_val, "2");
     store_close(s);
     util_fmt(moved, sizeof moved, "%s.corrupt-x", db);
     REQUIRE(rename(db, moved) == 0);

@@ -124,10 +124,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_PING] = "SELECT 1",
 };
 
-/* A batch's votes go in with one statement, INSERT ... VALUES (row 1), (row 2), ... ON CONFLICT
- * (uuid) DO NOTHING RETURNING uuid: one round trip to PostgreSQL instead of one per vote, and one
- * statement for SQLite too (3.35 and later have RETURNING). Its text depends on the number of
- * rows, so the last few sizes used stay prepared (a drain sends 500 after 500). */
+/* A batch's votes go in with INSERT ... VALUES (row 1), (row 2), ... ON CONFLICT (uuid) DO NOTHING
+ * RETURNING uuid: on PostgreSQL one statement for the whole batch, one round trip instead of one
+ * per vote; on SQLite (3.35 and later have RETURNING) its one-row form once per vote. Its text
+ * depends on the number of rows, so the last few sizes used stay prepared (a drain sends 500
+ * after 500). */
 #define VOTE_COLS  12
 #define VOTE_SLOTS 4
 #define MAX_PARAMS 16 /* the other statements' parameters, on the stack */
@@ -810,9 +811,14 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
     }
     if (tx_begin(d, err, errlen))
         goto fail_early;
-    if (n > 0) {
-        stmt *ins = vote_insert(d, n, err, errlen);
-        if (!ins || run_stmt(d, ins, p, (int)(n * VOTE_COLS), returned_cb, &got, NULL, err, errlen))
+    /* PostgreSQL: every row in one statement (one round trip). SQLite runs in our process, where
+     * a round trip costs nothing but preparing a 500-row statement costs ~0.15 s: there the
+     * one-row form of the same statement runs once per vote. */
+    size_t per = d->kind == DB_POSTGRES ? n : 1;
+    for (size_t done = 0; done < n; done += per) {
+        stmt *ins = vote_insert(d, per, err, errlen);
+        if (!ins || run_stmt(d, ins, p + done * VOTE_COLS, (int)(per * VOTE_COLS), returned_cb,
+                             &got, NULL, err, errlen))
             goto fail;
     }
     /* Inserted: accepted. Not inserted (the uuid was there already): a duplicate of this
