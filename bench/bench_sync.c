@@ -257,7 +257,9 @@ static void collector_start(const opts *o, collector *c, const char *dir, const 
     for (int i = 0; i < 400; i++) {
         char *s = util_read_file(port_file, NULL);
         if (s) {
-            c->port = atoi(s);
+            long port = 0;
+            s[strcspn(s, "\r\n")] = '\0';
+            c->port = util_parse_int(s, 1, 65535, &port) == 0 ? (int)port : 0;
             free(s);
             if (c->port > 0)
                 return;
@@ -330,7 +332,8 @@ static long count_votes(const char *db_url)
         PGconn *c = PQconnectdb(db_url);
         PGresult *r = PQexec(c, "SELECT count(DISTINCT uuid) FROM votes");
         if (PQresultStatus(r) == PGRES_TUPLES_OK)
-            n = atol(PQgetvalue(r, 0, 0));
+            if (util_parse_int(PQgetvalue(r, 0, 0), 0, 1L << 40, &n) != 0)
+                n = -1;
         PQclear(r);
         PQfinish(c);
     }
