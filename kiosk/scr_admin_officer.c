@@ -100,19 +100,9 @@ static void officer_draw(app *a)
                      ui_rect(c.x + c.w - m->u * 6, c.y + m->u * 2, m->u * 4, m->u * 4));
         ui_target_add(&a->ui, id, c);
     }
-    if (pages > 1) {
-        int py = grid.y + grid.h + m->u * 2;
-        char pl[48];
-        snprintf(pl, sizeof pl, "Trang %d/%d", ad->officer_page + 1, pages);
-        gfx_text(a->gfx, GFX_BOLD, px, UI_TEXT, body.x + body.w / 2, py + m->u * 3, GFX_CENTER, pl);
-        if (ad->officer_page > 0)
-            ui_button(&a->ui, a->gfx, m, "prev", ui_rect(body.x, py, m->u * 30, bar_h),
-                      "‹ Trang trước", UI_BTN_SECONDARY);
-        if (ad->officer_page < pages - 1)
-            ui_button(&a->ui, a->gfx, m, "next",
-                      ui_rect(body.x + body.w - m->u * 30, py, m->u * 30, bar_h), "Trang sau ›",
-                      UI_BTN_SECONDARY);
-    }
+    if (pages > 1)
+        scr_pager(a, ui_rect(body.x, grid.y + grid.h + m->u * 2, body.w, bar_h), ad->officer_page,
+                  pages);
 }
 
 static void officer_tap(app *a, const char *id)

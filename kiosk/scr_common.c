@@ -237,3 +237,19 @@ int scr_visible(SDL_Rect r, SDL_Rect view)
 {
     return r.y + r.h > view.y && r.y < view.y + view.h;
 }
+
+void scr_pager(app *a, SDL_Rect row, int page, int pages)
+{
+    const ui_metrics *m = &a->m;
+    char line[48];
+    snprintf(line, sizeof line, "Trang %d/%d", page + 1, pages);
+    gfx_text(a->gfx, GFX_BOLD, m->u * 3, UI_TEXT, row.x + row.w / 2, row.y + m->u * 3, GFX_CENTER,
+             line);
+    if (page > 0)
+        ui_button(&a->ui, a->gfx, m, "prev", ui_rect(row.x, row.y, m->u * 30, row.h),
+                  "‹ Trang trước", UI_BTN_SECONDARY);
+    if (page < pages - 1)
+        ui_button(&a->ui, a->gfx, m, "next",
+                  ui_rect(row.x + row.w - m->u * 30, row.y, m->u * 30, row.h), "Trang sau ›",
+                  UI_BTN_SECONDARY);
+}

@@ -20,6 +20,10 @@ void scr_slogan_panel(app *a, SDL_Rect r, int on_dark);
 /* Advances the rotation when due (marks dirty); returns the next rotation deadline. */
 int64_t scr_slogan_tick(app *a, int64_t now_mono);
 
+/* "Trang 2/3" with "prev" / "next" buttons (shown only where there is a page to go to), along
+ * row; page counts from 0. */
+void scr_pager(app *a, SDL_Rect row, int page, int pages);
+
 /* "Quay lại" button, target "back". */
 void scr_back_button(app *a, SDL_Rect r);
 

@@ -80,20 +80,9 @@ static void pick_draw(app *a)
                       ui_rect(tb.x, tb.y + used, tb.w, tb.h - used), GFX_CENTER, o->title, 1);
         ui_target_add(&a->ui, id, c);
     }
-    if (pages > 1) {
-        int y = grid.y + grid.h + m->u * 2;
-        char line[48];
-        snprintf(line, sizeof line, "Trang %d/%d", a->pick_page + 1, pages);
-        gfx_text(a->gfx, GFX_BOLD, m->u * 3, UI_TEXT, body.x + body.w / 2, y + m->u * 3, GFX_CENTER,
-                 line);
-        if (a->pick_page > 0)
-            ui_button(&a->ui, a->gfx, m, "prev", ui_rect(body.x, y, m->u * 30, bar_h),
-                      "‹ Trang trước", UI_BTN_SECONDARY);
-        if (a->pick_page < pages - 1)
-            ui_button(&a->ui, a->gfx, m, "next",
-                      ui_rect(body.x + body.w - m->u * 30, y, m->u * 30, bar_h), "Trang sau ›",
-                      UI_BTN_SECONDARY);
-    }
+    if (pages > 1)
+        scr_pager(a, ui_rect(body.x, grid.y + grid.h + m->u * 2, body.w, bar_h), a->pick_page,
+                  pages);
 }
 
 static void pick_tap(app *a, const char *id)

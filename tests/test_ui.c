@@ -554,6 +554,68 @@ static void test_no_idle_redraw(void)
     fx_close(&f);
 }
 
+/* More officers than a page holds: the pick grid pages with "next"/"prev", and a vote for an
+ * officer on the second page is recorded for that officer. */
+static void test_pick_paging(void)
+{
+    char cdir[PATH_MAX], path[PATH_MAX + 32], from[PATH_MAX];
+    REQUIRE(util_fmt(cdir, sizeof cdir, "%s/many-officers", root) == 0);
+    REQUIRE(mkdir(cdir, 0755) == 0);
+    const char *assets = getenv("HAILONG_ASSETS") ? getenv("HAILONG_ASSETS") : HL_SOURCE_ASSETS_DIR;
+    static const char *const keep[] = {"commune.json", "slogans.json", "reasons.json"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(keep); i++) {
+        util_fmt(from, sizeof from, "%s/content/%s", assets, keep[i]);
+        util_fmt(path, sizeof path, "%s/%s", cdir, keep[i]);
+        REQUIRE(symlink(from, path) == 0);
+    }
+    util_fmt(path, sizeof path, "%s/officers.json", cdir);
+    FILE *out = fopen(path, "w");
+    REQUIRE(out);
+    fputs("{\"format\": 1, \"officers\": [", out);
+    for (int i = 1; i <= 10; i++)
+        fprintf(out, "%s{\"code\": \"o%d\", \"name\": \"Cán bộ số %d\", \"title\": \"Công chức\"}",
+                i > 1 ? "," : "", i, i);
+    fputs("]}\n", out);
+    REQUIRE(fclose(out) == 0);
+
+    fx f;
+    memset(&f, 0, sizeof f);
+    f.clock = clk_fake(t0);
+    cfg_defaults(&f.c);
+    f.c.mode = CFG_MODE_LOBBY;
+    util_strlcpy(f.c.content_dir, cdir, sizeof f.c.content_dir);
+    util_fmt(f.c.data_dir, sizeof f.c.data_dir, "%s/k%d", root, ++dir_counter);
+    util_fmt(f.db, sizeof f.db, "%s/votes.db", f.c.data_dir);
+    f.c.width = 1280;
+    f.c.height = 800;
+    app_opts o = {.clock = &f.clock, .headless = 1};
+    char err[512];
+    REQUIRE(app_create(&f.a, &f.c, &o, err, sizeof err) == 0);
+    REQUIRE(app_tap(f.a, "rate") == 0);
+    CHECK_STR(app_screen_name(f.a), "pick");
+    SDL_Rect r;
+    CHECK(target(f.a, "officer-o1", &r));
+    CHECK(target(f.a, "officer-o8", &r));
+    CHECK(!target(f.a, "officer-o9", &r)); /* 8 a page at 1280x800 */
+    CHECK(!target(f.a, "prev", &r));
+    REQUIRE(app_tap(f.a, "next") == 0);
+    CHECK(target(f.a, "officer-o9", &r));
+    CHECK(target(f.a, "officer-o10", &r));
+    CHECK(!target(f.a, "officer-o1", &r));
+    CHECK(!target(f.a, "next", &r));
+    CHECK(target(f.a, "prev", &r));
+    REQUIRE(app_tap(f.a, "officer-o10") == 0);
+    CHECK_STR(app_screen_name(f.a), "rate");
+    REQUIRE(app_tap(f.a, "rate-2") == 0);
+    CHECK_STR(last(&f, "officer_code"), "o10");
+    CHECK_STR(last(&f, "rating"), "2");
+    /* Back on the pick screen the grid starts at the first page again. */
+    app_advance(f.a, (int64_t)f.c.thanks_s * 1000);
+    REQUIRE(app_tap(f.a, "rate") == 0);
+    CHECK(target(f.a, "officer-o1", &r));
+    fx_close(&f);
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -584,6 +646,7 @@ int main(void)
     RUN(test_gestures);
     RUN(test_could_not_record);
     RUN(test_no_idle_redraw);
+    RUN(test_pick_paging);
     if (!getenv("HL_TEST_KEEP"))
         nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     TEST_END();
