@@ -3,8 +3,11 @@
 #ifndef HL_TEST_H
 #define HL_TEST_H
 
+#include <ftw.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int t_passed, t_failed, t_cur_failed;
@@ -75,5 +78,42 @@ static int t_passed, t_failed, t_cur_failed;
         printf("%d passed, %d failed\n", t_passed, t_failed);                                      \
         return t_failed ? 1 : 0;                                                                   \
     } while (0)
+
+/* Temporary trees: every test program works in one directory it makes at start and removes at
+ * the end, unless HL_TEST_KEEP is set (then it says where the files are). */
+
+static inline int test_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)st;
+    (void)flag;
+    (void)f;
+    return remove(path);
+}
+
+/* Removes dir and everything below it. */
+static inline void test_rmtree(const char *dir)
+{
+    nftw(dir, test_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Makes a fresh directory from tmpl (ending in XXXXXX) and writes its real path to out
+ * (PATH_MAX bytes). 0, or -1 after printing why. */
+static inline int test_tmpdir(char *tmpl, char *out)
+{
+    if (!mkdtemp(tmpl) || !realpath(tmpl, out)) {
+        perror("mkdtemp");
+        return -1;
+    }
+    return 0;
+}
+
+/* The end of a run: remove the tree, or keep it when HL_TEST_KEEP is set. */
+static inline void test_cleanup(const char *dir)
+{
+    if (getenv("HL_TEST_KEEP"))
+        fprintf(stderr, "kept %s\n", dir);
+    else
+        test_rmtree(dir);
+}
 
 #endif

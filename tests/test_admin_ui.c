@@ -168,19 +168,6 @@ static void add_votes(const fx *f, int n)
     sqlite3_close(db);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Files in dir (not . and ..), and whether one ends in suffix. */
 static int count_files(const char *dir, const char *suffix, int *with_suffix)
 {
@@ -547,7 +534,7 @@ static void hook(void *ctx, int64_t done, int64_t total)
         return;
     atomic_store(&hook_reached, 1);
     if (atomic_load(&hook_mode) == 1) {
-        rm_rf(hook_dir); /* the stick is pulled: its folder vanishes mid-export */
+        test_rmtree(hook_dir); /* the stick is pulled: its folder vanishes mid-export */
     } else {
         while (!atomic_load(&hook_release)) {
             struct timespec ts = {0, 1000000};
@@ -775,10 +762,8 @@ static void t_format(void)
 int main(void)
 {
     char tmpl[] = "/tmp/hl-test-admin-XXXXXX";
-    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
-        perror("mkdtemp");
+    if (test_tmpdir(tmpl, root) != 0)
         return 1;
-    }
     if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
         return 1;
     unsetenv("HAILONG_USB_DIR");
@@ -794,7 +779,6 @@ int main(void)
     RUN(t_export_pulled);
     RUN(t_export_progress_cancel);
     RUN(t_quit_restart);
-    if (!getenv("HL_TEST_KEEP"))
-        rm_rf(root);
+    test_cleanup(root);
     TEST_END();
 }

@@ -516,14 +516,6 @@ static void test_demo_files(void)
     }
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -543,6 +535,6 @@ int main(void)
     RUN(test_bad_bytes);
     RUN(test_missing_file);
     RUN(test_demo_files);
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(tmpdir);
     TEST_END();
 }

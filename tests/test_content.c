@@ -508,14 +508,6 @@ static void test_check_config(void)
     content_free(c);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     const char *assets = getenv("HAILONG_ASSETS");
@@ -542,6 +534,6 @@ int main(void)
     RUN(test_missing_dir);
     RUN(test_check_config);
     log_set_hook(NULL, NULL);
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(tmpdir);
     TEST_END();
 }

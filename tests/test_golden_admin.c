@@ -315,21 +315,13 @@ static const char *go_export_days(app *a, const char *dir)
 
 static char pulled_dir[PATH_MAX];
 
-static int rm_tree(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* The stick pulled at the first block of rows: its folder vanishes. */
 static void pull_stick(void *ctx, int64_t done, int64_t total)
 {
     (void)ctx;
     (void)total;
     if (done > 0 && pulled_dir[0]) {
-        nftw(pulled_dir, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
+        test_rmtree(pulled_dir);
         pulled_dir[0] = '\0';
     }
 }
@@ -409,21 +401,11 @@ static void t_export_done(void)
     shoot("admin-export-done", go_export_done);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     char tmpl[] = "/tmp/hl-test-golden-admin-XXXXXX";
-    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
-        perror("mkdtemp");
+    if (test_tmpdir(tmpl, root) != 0)
         return 1;
-    }
     if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
         return 1;
     unsetenv("HAILONG_USB_DIR");
@@ -438,7 +420,6 @@ int main(void)
     RUN(t_export_done);
     RUN(t_export_days);
     RUN(t_export_pulled);
-    if (!getenv("HL_TEST_KEEP"))
-        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_cleanup(root);
     TEST_END();
 }

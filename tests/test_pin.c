@@ -253,21 +253,11 @@ static void t_cli(void)
     store_close(s);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     char tmpl[] = "/tmp/hl-test-pin-XXXXXX";
-    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
-        perror("mkdtemp");
+    if (test_tmpdir(tmpl, root) != 0)
         return 1;
-    }
     if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
         return 1;
     RUN(t_valid);
@@ -276,7 +266,6 @@ int main(void)
     RUN(t_lockout);
     RUN(t_persists);
     RUN(t_cli);
-    if (!getenv("HL_TEST_KEEP"))
-        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_cleanup(root);
     TEST_END();
 }

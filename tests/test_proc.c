@@ -933,14 +933,6 @@ static void test_demo_file(void)
     proc_free(s);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     const char *src = getenv("HL_TEST_SRC"), *tmp = getenv("TMPDIR");
@@ -965,6 +957,6 @@ int main(void)
     RUN(test_demo_file);
     /* Kept after a failure, to look at. */
     if (!t_failed)
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        test_rmtree(tmpdir);
     TEST_END();
 }

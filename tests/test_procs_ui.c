@@ -937,21 +937,11 @@ static void test_qr(void)
     }
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     char tmpl[] = "/tmp/hl-test-procs-XXXXXX";
-    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
-        perror("mkdtemp");
+    if (test_tmpdir(tmpl, root) != 0)
         return 1;
-    }
     if (clk_parse_local("2026-11-26T09:30", &t0) != 0) {
         fprintf(stderr, "clk_parse_local failed\n");
         return 1;
@@ -968,7 +958,6 @@ int main(void)
     RUN(test_reading_timeout);
     RUN(test_back_everywhere);
     RUN(test_qr);
-    if (!getenv("HL_TEST_KEEP"))
-        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_cleanup(root);
     TEST_END();
 }

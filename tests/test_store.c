@@ -36,14 +36,6 @@ static void join(char *out, size_t cap, const char *dir, const char *name)
     }
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* --- log capture --- */
 
 static struct {
@@ -912,10 +904,8 @@ static void t_newer_schema_refused(void)
 int main(void)
 {
     char tmpl[] = "test_store-XXXXXX";
-    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
-        perror("mkdtemp");
+    if (test_tmpdir(tmpl, root) != 0)
         return 1;
-    }
     log_set_hook(log_hook, NULL);
     RUN(t_fresh_open_pragmas);
     RUN(t_reopen_keeps_data);
@@ -935,9 +925,6 @@ int main(void)
     RUN(t_newer_schema_refused);
     log_set_hook(NULL, NULL);
     /* HL_TEST_KEEP=1 keeps the files for a look with sqlite3. */
-    if (getenv("HL_TEST_KEEP"))
-        fprintf(stderr, "kept %s\n", root);
-    else
-        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_cleanup(root);
     TEST_END();
 }

@@ -1529,21 +1529,11 @@ static void t_ui_not_blocked(void)
     srv_stop(f.v);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
     char tmpl[] = "/tmp/hl-test-sync-XXXXXX";
-    if (!mkdtemp(tmpl) || !realpath(tmpl, root)) {
-        perror("mkdtemp");
+    if (test_tmpdir(tmpl, root) != 0)
         return 1;
-    }
     /* The server is on loopback: a proxy from the environment must not get in between. */
     unsetenv("http_proxy");
     unsetenv("HTTP_PROXY");
@@ -1578,9 +1568,6 @@ int main(void)
     RUN(t_reopen_after_move);
     RUN(t_start_refuses_bad_config);
     RUN(t_ui_not_blocked);
-    if (getenv("HL_TEST_KEEP"))
-        fprintf(stderr, "kept %s\n", root);
-    else
-        nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_cleanup(root);
     TEST_END();
 }
