@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "log.h"
 #include "util.h"
 
@@ -226,7 +227,7 @@ static int bench_taps(const bench_opts *bo, const char *driver, int headless, ta
     setenv("SDL_VIDEODRIVER", driver, 1);
     cfg c;
     hl_clock clock = clk_real();
-    app_opts o = {.clock = &clock, .headless = headless};
+    app_opts o = {.clock = &clock, .headless = headless, .screens = scr_table};
     app *a = NULL;
     int rc = -1, n = bo->taps;
     double *tot = xcalloc((size_t)n, sizeof *tot), *com = xcalloc((size_t)n, sizeof *com),

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "log.h"
 #include "util.h"
 
@@ -137,7 +138,7 @@ static void bench_open(const char *content_dir, const char *work)
     util_fmt(c.data_dir, sizeof c.data_dir, "%s/data", work);
     c.fullscreen = 0;
     hl_clock clock = clk_fake(1764124200000LL);
-    app_opts o = {.clock = &clock, .headless = 1};
+    app_opts o = {.clock = &clock, .headless = 1, .screens = scr_table};
     app *a;
     char err[HL_ERR_MAX];
     int64_t t0 = mono_ns();

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "screens.h"
 #include "app.h"
 #include "test.h"
 #include "util.h"
@@ -46,7 +47,7 @@ static int fx_open_in(fx *f, const char *dir, int64_t start)
     util_strlcpy(f->c.counter, "1", sizeof f->c.counter);
     f->c.width = 1280;
     f->c.height = 800;
-    app_opts o = {.clock = &f->clock, .headless = 1};
+    app_opts o = {.clock = &f->clock, .headless = 1, .screens = scr_table};
     char err[HL_ERR_MAX];
     if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
         fprintf(stderr, "app_create: %s\n", err);

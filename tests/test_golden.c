@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "faultvfs.h"
 #include "golden.h"
 #include "test.h"
@@ -39,7 +40,7 @@ static app *open_app(hl_clock *clock, cfg_mode mode, int w, int h, const char *v
     c.width = w;
     c.height = h;
     *clock = clk_fake(t0);
-    app_opts o = {.clock = clock, .headless = 1, .store_vfs = vfs};
+    app_opts o = {.clock = clock, .headless = 1, .store_vfs = vfs, .screens = scr_table};
     char err[512];
     app *a = NULL;
     if (app_create(&a, &c, &o, err, sizeof err) != 0) {

@@ -12,6 +12,7 @@
 
 #include "admin.h"
 #include "app.h"
+#include "screens.h"
 #include "golden.h"
 #include "test.h"
 #include "util.h"
@@ -40,7 +41,7 @@ static app *open_app(hl_clock *clock, int w, int h, char *dir, size_t dircap)
     c.width = w;
     c.height = h;
     *clock = clk_fake(t0);
-    app_opts o = {.clock = clock, .headless = 1};
+    app_opts o = {.clock = clock, .headless = 1, .screens = scr_table};
     char err[HL_ERR_MAX];
     app *a = NULL;
     if (app_create(&a, &c, &o, err, sizeof err) != 0) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "golden.h"
 #include "test.h"
 #include "util.h"
@@ -35,7 +36,7 @@ static app *open_app(hl_clock *clock, int w, int h)
     c.width = w;
     c.height = h;
     *clock = clk_fake(t0);
-    app_opts o = {.clock = clock, .headless = 1};
+    app_opts o = {.clock = clock, .headless = 1, .screens = scr_table};
     char err[512];
     app *a = NULL;
     if (app_create(&a, &c, &o, err, sizeof err) != 0) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "test.h"
 #include "util.h"
 
@@ -45,7 +46,7 @@ static int fx_open_at(fx *f, int w, int h, const char *content_dir)
         util_strlcpy(f->c.content_dir, content_dir, sizeof f->c.content_dir);
     f->c.width = w;
     f->c.height = h;
-    app_opts o = {.clock = &f->clock, .headless = 1};
+    app_opts o = {.clock = &f->clock, .headless = 1, .screens = scr_table};
     char err[512];
     if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
         fprintf(stderr, "app_create: %s\n", err);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "sender.h"
 #include "store.h"
 #include "test.h"
@@ -1487,7 +1488,7 @@ static void t_ui_not_blocked(void)
     util_strlcpy(c.sync_url, f.url, sizeof c.sync_url);
     util_strlcpy(c.sync_token, TOKEN, sizeof c.sync_token);
     c.sync_start_delay_max_s = 0;
-    app_opts o = {.clock = &clock, .headless = 1, .sync = 1};
+    app_opts o = {.clock = &clock, .headless = 1, .sync = 1, .screens = scr_table};
     app *a = NULL;
     char err[HL_ERR_MAX];
     REQUIRE(app_create(&a, &c, &o, err, sizeof err) == 0);

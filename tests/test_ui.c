@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "faultvfs.h"
 #include "test.h"
 #include "util.h"
@@ -45,7 +46,7 @@ static int fx_open_vfs(fx *f, cfg_mode mode, const char *vfs)
         util_strlcpy(f->c.counter, "1", sizeof f->c.counter);
     f->c.width = 1280;
     f->c.height = 800;
-    app_opts o = {.clock = &f->clock, .headless = 1, .store_vfs = vfs};
+    app_opts o = {.clock = &f->clock, .headless = 1, .store_vfs = vfs, .screens = scr_table};
     char err[512];
     if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
         fprintf(stderr, "app_create: %s\n", err);
@@ -588,7 +589,7 @@ static void test_pick_paging(void)
     util_fmt(f.db, sizeof f.db, "%s/votes.db", f.c.data_dir);
     f.c.width = 1280;
     f.c.height = 800;
-    app_opts o = {.clock = &f.clock, .headless = 1};
+    app_opts o = {.clock = &f.clock, .headless = 1, .screens = scr_table};
     char err[512];
     REQUIRE(app_create(&f.a, &f.c, &o, err, sizeof err) == 0);
     REQUIRE(app_tap(f.a, "rate") == 0);

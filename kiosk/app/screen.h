@@ -51,8 +51,5 @@ typedef struct {
     void (*draw)(app *a);
 } screen;
 
-extern const screen scr_home, scr_pick, scr_rate, scr_reasons, scr_thanks, scr_attract, scr_procs,
-    scr_proc_list, scr_proc, scr_search, scr_fees, scr_directory, scr_pin, scr_admin,
-    scr_admin_officer, scr_admin_export;
 
 #endif

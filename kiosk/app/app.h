@@ -35,6 +35,9 @@ struct app {
     ui ui;
     ui_metrics m;
 
+    /* Every screen, indexed by scr_id (app_opts.screens): the app knows screens only as these
+     * pointers. */
+    const screen *const *screens;
     scr_id cur;
     int64_t entered_mono;    /* when the current screen was entered */
     int64_t last_input_mono; /* last touch or click */
@@ -99,6 +102,8 @@ typedef struct {
     /* Start the sync thread when [sync] url is set (the real kiosk; --script runs only with
      * --sync, for end-to-end tests against a collector). */
     int sync;
+    /* Required: every screen, indexed by scr_id (kiosk/screens/screens.c: scr_table). */
+    const screen *const *screens;
 } app_opts;
 
 /* Loads content, opens the store and creates the window. Returns 0, HL_EXIT_USAGE (bad content or

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "screens.h"
 #include "cli_export.h"
 #include "cli_pin.h"
 #include "log.h"
@@ -388,7 +389,7 @@ int main(int argc, char **argv)
         clock = clk_fake(start);
         c.fullscreen = 0;
     }
-    app_opts o = {.clock = &clock, .headless = script != NULL, .sync = !script || sync_flag};
+    app_opts o = {.clock = &clock, .headless = script != NULL, .sync = !script || sync_flag, .screens = scr_table};
     app *a;
     int rc = app_create(&a, &c, &o, err, sizeof err);
     if (rc != 0) {

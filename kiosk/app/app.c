@@ -10,24 +10,6 @@
 #include "log.h"
 #include "util.h"
 
-static const screen *const screens[SCR_COUNT] = {
-    [SCR_HOME] = &scr_home,
-    [SCR_PICK] = &scr_pick,
-    [SCR_RATE] = &scr_rate,
-    [SCR_REASONS] = &scr_reasons,
-    [SCR_THANKS] = &scr_thanks,
-    [SCR_ATTRACT] = &scr_attract,
-    [SCR_PROCS] = &scr_procs,
-    [SCR_PROC_LIST] = &scr_proc_list,
-    [SCR_PROC] = &scr_proc,
-    [SCR_SEARCH] = &scr_search,
-    [SCR_FEES] = &scr_fees,
-    [SCR_DIRECTORY] = &scr_directory,
-    [SCR_PIN] = &scr_pin,
-    [SCR_ADMIN] = &scr_admin,
-    [SCR_ADMIN_OFFICER] = &scr_admin_officer,
-    [SCR_ADMIN_EXPORT] = &scr_admin_export,
-};
 
 static int is_admin_screen(scr_id id)
 {
@@ -165,6 +147,7 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     app *a = xcalloc(1, sizeof *a);
     a->cfg = *c;
     a->clock = o->clock;
+    a->screens = o->screens;
     int rc = content_load(&a->content, c->content_dir, err, errlen);
     if (rc == 0)
         rc = content_check_config(a->content, c, err, errlen);
@@ -207,8 +190,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     a->slogan_next = now_mono(a) + (int64_t)c->slogan_rotate_s * 1000;
     a->cur = SCR_HOME;
     a->entered_mono = now_mono(a);
-    if (screens[a->cur]->enter)
-        screens[a->cur]->enter(a);
+    if (a->screens[a->cur]->enter)
+        a->screens[a->cur]->enter(a);
     a->dirty = 1;
     log_info("kiosk %s started: mode %s, data %s, boot %s", c->kiosk_id, cfg_mode_name(c->mode),
              store_path(a->store), a->boot_id);
@@ -242,8 +225,8 @@ void app_destroy(app *a)
 
 void app_go(app *a, scr_id next)
 {
-    if (screens[a->cur]->leave)
-        screens[a->cur]->leave(a);
+    if (a->screens[a->cur]->leave)
+        a->screens[a->cur]->leave(a);
     admin_screen_changed(a, is_admin_screen(next));
     a->cur = next;
     a->entered_mono = now_mono(a);
@@ -253,8 +236,8 @@ void app_go(app *a, scr_id next)
     scroll_reset(&a->scroll);
     a->scroll_view = ui_rect(0, 0, 0, 0);
     a->scroll_press = 0;
-    if (screens[next]->enter)
-        screens[next]->enter(a);
+    if (a->screens[next]->enter)
+        a->screens[next]->enter(a);
     /* Keep the textures of the screens a vote passes through (Home, thanks) warm, so the tap ->
      * thank-you frame stays within one refresh; drop what was not drawn lately when the kiosk
      * falls idle, where time is free. gfx's own size cap bounds memory in between. */
@@ -360,8 +343,8 @@ static void pointer_up(app *a, int x, int y)
     }
     if (ui_release(&a->ui, x, y, id, sizeof id)) {
         a->dirty = 1;
-        if (screens[a->cur]->tap)
-            screens[a->cur]->tap(a, id);
+        if (a->screens[a->cur]->tap)
+            a->screens[a->cur]->tap(a, id);
     } else if (was_down) {
         a->dirty = 1; /* clear the pressed look */
     }
@@ -473,7 +456,7 @@ int64_t app_update(app *a)
                 continue;
             }
         }
-        const screen *s = screens[a->cur];
+        const screen *s = a->screens[a->cur];
         int64_t next = ui_hold_deadline(&a->ui);
         if (s->idle != SCR_IDLE_OWN) {
             int secs = s->idle == SCR_IDLE_HOME      ? a->cfg.idle_timeout_s
@@ -513,7 +496,7 @@ static void draw(app *a)
 {
     gfx_clear(a->gfx, UI_BG);
     ui_targets_clear(&a->ui);
-    screens[a->cur]->draw(a);
+    a->screens[a->cur]->draw(a);
 }
 
 int app_render(app *a)
@@ -597,7 +580,7 @@ void app_advance(app *a, int64_t ms)
 
 const char *app_screen_name(const app *a)
 {
-    return screens[a->cur]->name;
+    return a->screens[a->cur]->name;
 }
 
 SDL_Surface *app_snapshot(app *a)
