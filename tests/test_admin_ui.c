@@ -127,7 +127,7 @@ static void enter_pin(app *a, const char *digits)
         CHECK_INT(app_tap(a, id), 0);
     }
     CHECK_INT(app_tap(a, "ok"), 0);
-    CHECK(admin_wait(a, 20000));
+    CHECK(app_wait_jobs(a, 20000));
 }
 
 static void open_admin(fx *f)
@@ -136,7 +136,7 @@ static void open_admin(fx *f)
     CHECK_STR(app_screen_name(f->a), "pin");
     enter_pin(f->a, "2468");
     CHECK_STR(app_screen_name(f->a), "admin");
-    CHECK(admin_wait(f->a, 20000)); /* the figures */
+    CHECK(app_wait_jobs(f->a, 20000)); /* the figures */
 }
 
 static int has_target(app *a, const char *id)
@@ -300,7 +300,7 @@ static void t_pin_right_and_wrong(void)
     /* The check runs off the UI thread: keys are off meanwhile. */
     if (a->admin->pin_checking)
         CHECK(!has_target(a, "key-1"));
-    CHECK(admin_wait(a, 20000));
+    CHECK(app_wait_jobs(a, 20000));
     CHECK_STR(app_screen_name(a), "admin");
     CHECK_INT(a->admin->unlocked, 1);
     CHECK_INT(app_tap(a, "close"), 0);
@@ -314,27 +314,27 @@ static void t_pin_right_and_wrong(void)
         CHECK_STR(app_screen_name(a), "pin");
         CHECK_INT(a->admin->pin_wrong, 1);
         CHECK_INT(pin_attempts_left(&a->admin->pin), 5 - i);
-        CHECK_INT(admin_pin_locked_ms(a), 0);
+        CHECK_INT(admin_pin_locked_ms(a->admin), 0);
     }
     /* The fifth locks: no key answers until the lock-out ends. */
     enter_pin(a, "1111");
     CHECK_STR(app_screen_name(a), "pin");
-    CHECK_INT(admin_pin_locked_ms(a), 30000);
+    CHECK_INT(admin_pin_locked_ms(a->admin), 30000);
     CHECK(!has_target(a, "key-2"));
     CHECK(!has_target(a, "ok"));
     CHECK(has_target(a, "cancel"));
     SDL_Rect key2;
-    admin_pin_digit(a, '2'); /* even straight in */
+    admin_pin_digit(a->admin, '2'); /* even straight in */
     CHECK_STR(a->admin->digits, "");
     app_advance(a, 29000);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK(!ui_target_find(&a->ui, "key-2", &key2));
     app_advance(a, 1000);
-    CHECK_INT(admin_pin_locked_ms(a), 0);
+    CHECK_INT(admin_pin_locked_ms(a->admin), 0);
     CHECK(has_target(a, "key-2"));
     /* The lock-out survives leaving the pad and a restart. */
     enter_pin(a, "1111");
-    CHECK_INT(admin_pin_locked_ms(a), 60000);
+    CHECK_INT(admin_pin_locked_ms(a->admin), 60000);
     char dir[PATH_MAX];
     util_strlcpy(dir, f.dir, sizeof dir);
     int64_t now = clk_wall_ms(&f.clock);
@@ -343,7 +343,7 @@ static void t_pin_right_and_wrong(void)
     a = f.a;
     hold_corner(a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "pin");
-    CHECK_INT(admin_pin_locked_ms(a), 60000 - ADMIN_HOLD_MS);
+    CHECK_INT(admin_pin_locked_ms(a->admin), 60000 - ADMIN_HOLD_MS);
     CHECK(!has_target(a, "key-2"));
     app_advance(a, 60000 - ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "home"); /* the pad's own idle rule */
@@ -364,7 +364,7 @@ static void t_pin_cancel_while_checking(void)
     for (size_t i = 0; i < HL_ARRAY_LEN(wrong); i++)
         CHECK_INT(app_tap(a, wrong[i]), 0);
     CHECK_STR(app_screen_name(a), "home");
-    CHECK(admin_wait(a, 20000));
+    CHECK(app_wait_jobs(a, 20000));
     CHECK_INT(a->admin->pin.failures, 1);
 
     hold_corner(a, ADMIN_HOLD_MS);
@@ -375,7 +375,7 @@ static void t_pin_cancel_while_checking(void)
     CHECK_INT(a->admin->pin.failures, 0);
     /* Whoever opens the pad next still needs the PIN. */
     hold_corner(a, ADMIN_HOLD_MS);
-    CHECK(admin_wait(a, 20000));
+    CHECK(app_wait_jobs(a, 20000));
     app_advance(a, 1000);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(a->admin->unlocked, 0);
@@ -477,7 +477,7 @@ static void t_export_csv(void)
     CHECK_INT(app_tap(a, "fmt-csv"), 0);
     CHECK_INT(app_tap(a, "range-this"), 0);
     CHECK_INT(app_tap(a, "export"), 0);
-    CHECK(admin_wait(a, 30000));
+    CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11.csv");
     CHECK_INT(a->admin->xrows, 300);
@@ -515,7 +515,7 @@ static void t_export_csv(void)
     CHECK_INT(a->admin->from.day, 24);
     CHECK_INT(app_tap(a, "fmt-xlsx"), 0);
     CHECK_INT(app_tap(a, "export"), 0);
-    CHECK(admin_wait(a, 30000));
+    CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11-24_2026-11-26.xlsx");
     unsetenv("HAILONG_USB_DIR");
@@ -561,7 +561,7 @@ static void t_export_pulled(void)
     CHECK_INT(app_tap(a, "export"), 0);
     CHECK_INT(app_tap(a, "fmt-csv"), 0);
     CHECK_INT(app_tap(a, "export"), 0);
-    CHECK(admin_wait(a, 30000));
+    CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(atomic_load(&hook_reached), 1);
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
     CHECK_CONTAINS(a->admin->xmsg, "USB đã bị rút ra");
@@ -580,7 +580,7 @@ static void t_export_pulled(void)
     app_advance(a, 2500);
     CHECK_INT(a->admin->n_drives, 1);
     CHECK_INT(app_tap(a, "export"), 0);
-    CHECK(admin_wait(a, 30000));
+    CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_INT(a->admin->xrows, 10000);
     CHECK_INT(count_files(usb, ".csv", &csvs), 1);
@@ -619,14 +619,14 @@ static void t_export_progress_cancel(void)
     CHECK_STR(app_screen_name(a), "admin-export");
     CHECK_INT(a->admin->xstate, ADMIN_X_RUNNING);
     int64_t done, total;
-    admin_export_progress(a, &done, &total);
+    admin_export_progress(a->admin, &done, &total);
     CHECK_INT(done, 4096);
     CHECK_INT(total, 10000);
     CHECK(!has_target(a, "back"));
     CHECK(!has_target(a, "fmt-xlsx"));
     CHECK_INT(app_tap(a, "cancel"), 0);
     atomic_store(&hook_release, 1);
-    CHECK(admin_wait(a, 30000));
+    CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
     CHECK_CONTAINS(a->admin->xmsg, "Đã hủy");
     int csvs = 0;

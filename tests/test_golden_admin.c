@@ -114,8 +114,8 @@ static void open_admin(app *a)
     const char *keys[] = {"key-2", "key-4", "key-6", "key-8", "ok"};
     for (size_t i = 0; i < HL_ARRAY_LEN(keys); i++)
         CHECK_INT(app_tap(a, keys[i]), 0);
-    CHECK(admin_wait(a, 20000));
-    CHECK(admin_wait(a, 20000)); /* the figures */
+    CHECK(app_wait_jobs(a, 20000));
+    CHECK(app_wait_jobs(a, 20000)); /* the figures */
     fix_machine(a);
 }
 
@@ -280,7 +280,7 @@ static const char *go_export(app *a, const char *dir, int finish)
     app_advance(a, 100);
     if (finish) {
         atomic_store(&release, 1);
-        CHECK(admin_wait(a, 30000));
+        CHECK(app_wait_jobs(a, 30000));
         fix_machine(a);
     }
     /* Otherwise the picture is taken with the export held; shoot() lets it go. */
@@ -343,7 +343,7 @@ static const char *go_export_pulled(app *a, const char *dir)
     util_strlcpy(pulled_dir, usb, sizeof pulled_dir);
     admin_set_export_hook(pull_stick, NULL);
     CHECK_INT(app_tap(a, "export"), 0);
-    CHECK(admin_wait(a, 30000));
+    CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
     unsetenv("HAILONG_USB_DIR");
     /* The technical detail names the temporary folder of this run: keep the picture stable. */

@@ -10,14 +10,12 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include "app.h"
+#include "desk.h"
 #include "job.h"
 #include "log.h"
 
 /* How often the screens look at a running job (its progress bar moves at this rate). */
 #define ADMIN_POLL_MS 50
-/* How often the export screen looks for a USB stick plugged in meanwhile. */
-#define ADMIN_USB_RESCAN_MS 2000
 
 struct pin_work {
     job *j;
@@ -50,7 +48,7 @@ struct export_work {
     char err[HL_ERR_MAX];
 };
 
-static void pin_finish(app *a, int right, int open);
+static admin_event pin_finish(admin *ad, int right, int open);
 
 static admin_export_hook test_hook;
 static void *test_hook_ctx;
@@ -61,9 +59,10 @@ void admin_set_export_hook(admin_export_hook fn, void *ctx)
     test_hook_ctx = ctx;
 }
 
-admin *admin_new(void)
+admin *admin_new(const admin_env *env)
 {
     admin *ad = xcalloc(1, sizeof *ad);
+    ad->env = *env;
     ad->format = EXPORT_FMT_XLSX;
     return ad;
 }
@@ -114,12 +113,9 @@ void admin_free(admin *ad)
     free(ad);
 }
 
-void admin_screen_changed(app *a, int next_is_admin)
+void admin_leave(admin *ad, int from_pin, int to_admin)
 {
-    admin *ad = a->admin;
-    if (!ad)
-        return;
-    if (ad->pin_w && a->cur == SCR_PIN) {
+    if (ad->pin_w && from_pin) {
         /* The pad is left while a PIN is being checked (Hủy): wait for it (a fraction of a
          * second) and count it, so that leaving cannot dodge the wrong-PIN count, and so that a
          * right PIN checked here cannot open the admin screens later for someone else. */
@@ -127,9 +123,9 @@ void admin_screen_changed(app *a, int next_is_admin)
         int right = ad->pin_w->right;
         pin_work_free(ad->pin_w);
         ad->pin_w = NULL;
-        pin_finish(a, right, 0);
+        pin_finish(ad, right, 0);
     }
-    if (next_is_admin)
+    if (to_admin)
         return;
     /* Closing the admin screens (Đóng, idle, Home) locks them: the next visit asks for the PIN
      * again. A running export is left to finish (it cannot be seen from here, so it is
@@ -145,52 +141,44 @@ void admin_screen_changed(app *a, int next_is_admin)
     clear_stats(ad);
 }
 
-void admin_open_pin(app *a)
-{
-    app_go(a, SCR_PIN);
-}
-
 /* ---- PIN ---- */
 
-void admin_pin_enter(app *a)
+void admin_pin_enter(admin *ad)
 {
-    admin *ad = a->admin;
     memset(ad->digits, 0, sizeof ad->digits);
     ad->pin_wrong = 0;
     ad->pin_error[0] = '\0';
-    ad->pin_read_ok = pin_load(a->store, &ad->pin, ad->pin_error, sizeof ad->pin_error) == 0;
+    ad->pin_read_ok = pin_load(ad->env.st, &ad->pin, ad->pin_error, sizeof ad->pin_error) == 0;
 }
 
-int64_t admin_pin_locked_ms(app *a)
+int64_t admin_pin_locked_ms(const admin *ad)
 {
-    return pin_lock_remaining(&a->admin->pin, clk_wall_ms(a->clock));
+    return pin_lock_remaining(&ad->pin, clk_wall_ms(ad->env.clock));
 }
 
 /* Keys do nothing while a check runs or the pad is locked. */
-static int pad_busy(app *a)
+static int pad_busy(const admin *ad)
 {
-    return a->admin->pin_checking || admin_pin_locked_ms(a) > 0;
+    return ad->pin_checking || admin_pin_locked_ms(ad) > 0;
 }
 
-void admin_pin_digit(app *a, char d)
+admin_event admin_pin_digit(admin *ad, char d)
 {
-    admin *ad = a->admin;
     size_t n = strlen(ad->digits);
-    if (pad_busy(a) || d < '0' || d > '9' || n >= PIN_MAX_LEN)
-        return;
+    if (pad_busy(ad) || d < '0' || d > '9' || n >= PIN_MAX_LEN)
+        return ADMIN_EV_NONE;
     ad->digits[n] = d;
     ad->pin_wrong = 0;
-    a->dirty = 1;
+    return ADMIN_EV_DIRTY;
 }
 
-void admin_pin_delete(app *a)
+admin_event admin_pin_delete(admin *ad)
 {
-    admin *ad = a->admin;
     size_t n = strlen(ad->digits);
-    if (pad_busy(a) || n == 0)
-        return;
+    if (pad_busy(ad) || n == 0)
+        return ADMIN_EV_NONE;
     ad->digits[n - 1] = '\0';
-    a->dirty = 1;
+    return ADMIN_EV_DIRTY;
 }
 
 static void pin_job(void *arg)
@@ -202,47 +190,43 @@ static void pin_job(void *arg)
 /* The check's outcome, on the UI thread: recorded in the store before anything is shown. open = 0
  * when the pad was left meanwhile: the outcome still counts (a wrong PIN is never forgotten), but
  * nothing opens. */
-static void pin_finish(app *a, int right, int open)
+static admin_event pin_finish(admin *ad, int right, int open)
 {
-    admin *ad = a->admin;
     char err[HL_ERR_MAX];
     ad->pin_checking = 0;
     memset(ad->digits, 0, sizeof ad->digits);
-    a->dirty = 1;
-    if (pin_record(a->store, &ad->pin, right, clk_wall_ms(a->clock), err, sizeof err) != 0) {
+    if (pin_record(ad->env.st, &ad->pin, right, clk_wall_ms(ad->env.clock), err, sizeof err) != 0) {
         log_error("admin: %s", err);
         util_strlcpy(ad->pin_error, err, sizeof ad->pin_error);
         /* A wrong PIN whose count could not be kept still counts in memory. */
         if (!right) {
             ad->pin.failures++;
             int64_t lock = pin_lock_ms(ad->pin.failures);
-            ad->pin.locked_until = lock ? clk_wall_ms(a->clock) + lock : 0;
+            ad->pin.locked_until = lock ? clk_wall_ms(ad->env.clock) + lock : 0;
         }
     }
     if (right && !open)
-        return;
+        return ADMIN_EV_DIRTY;
     if (right) {
         log_info("admin: admin screen opened");
         ad->unlocked = 1;
-        app_go(a, SCR_ADMIN);
-        return;
+        return ADMIN_EV_DIRTY | ADMIN_EV_OPENED;
     }
     ad->pin_wrong = 1;
+    return ADMIN_EV_DIRTY;
 }
 
-void admin_pin_submit(app *a)
+admin_event admin_pin_submit(admin *ad)
 {
-    admin *ad = a->admin;
-    if (pad_busy(a) || ad->pin_w)
-        return;
+    if (pad_busy(ad) || ad->pin_w)
+        return ADMIN_EV_NONE;
     /* set-pin may have run at a terminal since the pad opened. */
-    ad->pin_read_ok = pin_load(a->store, &ad->pin, ad->pin_error, sizeof ad->pin_error) == 0;
-    a->dirty = 1;
-    if (!ad->pin_read_ok || !ad->pin.has_pin || admin_pin_locked_ms(a) > 0 ||
+    ad->pin_read_ok = pin_load(ad->env.st, &ad->pin, ad->pin_error, sizeof ad->pin_error) == 0;
+    if (!ad->pin_read_ok || !ad->pin.has_pin || admin_pin_locked_ms(ad) > 0 ||
         strlen(ad->digits) < PIN_MIN_LEN) {
-        if (ad->pin_read_ok && ad->pin.has_pin && admin_pin_locked_ms(a) == 0 && ad->digits[0])
+        if (ad->pin_read_ok && ad->pin.has_pin && admin_pin_locked_ms(ad) == 0 && ad->digits[0])
             ad->pin_wrong = 1; /* too short to be any PIN: wrong, but not counted */
-        return;
+        return ADMIN_EV_DIRTY;
     }
     pin_work *w = xcalloc(1, sizeof *w);
     util_strlcpy(w->hash, ad->pin.hash, sizeof w->hash);
@@ -256,10 +240,10 @@ void admin_pin_submit(app *a)
         pin_job(w);
         int right = w->right;
         pin_work_free(w);
-        pin_finish(a, right, 1);
-        return;
+        return pin_finish(ad, right, 1);
     }
     ad->pin_w = w;
+    return ADMIN_EV_DIRTY;
 }
 
 /* ---- figures and status ---- */
@@ -274,22 +258,21 @@ static void stats_job(void *arg)
                                    sizeof w->err);
 }
 
-static export_date today_local(app *a)
+static export_date today_local(admin *ad)
 {
-    clk_local l = clk_to_local(clk_wall_ms(a->clock));
+    clk_local l = clk_to_local(clk_wall_ms(ad->env.clock));
     export_date d = {l.year, l.month, l.day};
     return d;
 }
 
-static void start_stats(app *a)
+static void start_stats(admin *ad)
 {
-    admin *ad = a->admin;
     if (ad->stats_w)
         return;
     stats_work *w = xcalloc(1, sizeof *w);
-    util_strlcpy(w->db, a->cfg.data_dir, sizeof w->db);
-    w->c = a->content;
-    export_date d = today_local(a);
+    util_strlcpy(w->db, ad->env.cfg->data_dir, sizeof w->db);
+    w->c = ad->env.content;
+    export_date d = today_local(ad);
     w->day_from = export_date_start_ms(d);
     w->day_to = w->day_from + 86400000LL;
     export_date first = {d.year, d.month, 1};
@@ -303,9 +286,8 @@ static void start_stats(app *a)
     ad->stats_w = w;
 }
 
-static void stats_finish(app *a)
+static void stats_finish(admin *ad)
 {
-    admin *ad = a->admin;
     stats_work *w = ad->stats_w;
     ad->stats_w = NULL;
     job_join(w->j);
@@ -324,76 +306,51 @@ static void stats_finish(app *a)
         log_error("admin: cannot count the votes: %s", w->err);
     }
     stats_work_free(w);
-    a->dirty = 1;
 }
 
-void admin_refresh_status(app *a)
+void admin_refresh_status(admin *ad)
 {
-    admin *ad = a->admin;
-    ad->sync_ok = store_sync_status_get(a->store, a->cfg.kiosk_id, &ad->sync) == 0;
+    ad->sync_ok = store_sync_status_get(ad->env.st, ad->env.cfg->kiosk_id, &ad->sync) == 0;
     ad->live_ok = 0;
-    if (a->sync) {
-        sync_get_status(a->sync, &ad->live);
+    if (ad->env.sync) {
+        sync_get_status(ad->env.sync, &ad->live);
         ad->live_ok = 1;
     }
     struct statvfs v;
     ad->disk_free = ad->disk_total = 0;
-    if (statvfs(a->cfg.data_dir, &v) == 0) {
+    if (statvfs(ad->env.cfg->data_dir, &v) == 0) {
         ad->disk_free = (uint64_t)v.f_bavail * v.f_frsize;
         ad->disk_total = (uint64_t)v.f_blocks * v.f_frsize;
     }
     ad->db_bytes = 0;
     char path[PATH_MAX + 8];
     struct stat st;
-    if (stat(store_path(a->store), &st) == 0)
+    if (stat(store_path(ad->env.st), &st) == 0)
         ad->db_bytes += st.st_size;
-    if (util_fmt(path, sizeof path, "%s-wal", store_path(a->store)) == 0 && stat(path, &st) == 0)
+    if (util_fmt(path, sizeof path, "%s-wal", store_path(ad->env.st)) == 0 && stat(path, &st) == 0)
         ad->db_bytes += st.st_size;
-    util_strlcpy(ad->store_error, store_last_error(a->store), sizeof ad->store_error);
-    a->dirty = 1;
+    util_strlcpy(ad->store_error, store_last_error(ad->env.st), sizeof ad->store_error);
 }
 
-void admin_overview_enter(app *a)
+void admin_overview_enter(admin *ad)
 {
-    admin *ad = a->admin;
     ad->confirm = ADMIN_CONFIRM_NONE;
-    admin_refresh_status(a);
-    start_stats(a);
+    admin_refresh_status(ad);
+    start_stats(ad);
 }
 
 /* ---- desk officer ---- */
 
-int admin_set_desk_officer(app *a, const char *code)
+int admin_set_desk_officer(admin *ad, const char *code, const content_officer **now)
 {
-    const content_officer *o = code ? content_find_officer(a->content, code) : NULL;
-    if (code && !o)
-        return -1;
-    const char *keys[] = {ADMIN_KEY_DESK_OFFICER};
-    const char *vals[] = {code};
-    if (store_settings_put(a->store, keys, vals, 1, clk_wall_ms(a->clock)) != 0) {
-        log_error("admin: cannot save the desk officer: %s", store_last_error(a->store));
-        return -1;
-    }
-    if (!o)
-        o = content_desk_officer(a->content, &a->cfg);
-    if (o) {
-        a->desk_officer = o;
-        a->officer = o;
-    }
-    log_info("admin: the officer at this counter is now %s%s", o ? o->code : "(none)",
-             code ? "" : " (from the configuration)");
-    a->dirty = 1;
-    return 0;
+    return desk_choose(ad->env.st, ad->env.content, ad->env.cfg, code, clk_wall_ms(ad->env.clock),
+                       now);
 }
 
-void admin_officer_enter(app *a)
+void admin_officer_enter(admin *ad)
 {
-    admin *ad = a->admin;
     ad->desk_failed = 0;
-    if (store_setting_get(a->store, ADMIN_KEY_DESK_OFFICER, ad->desk_code, sizeof ad->desk_code) !=
-        0)
-        ad->desk_code[0] = '\0';
-    a->dirty = 1;
+    desk_chosen_code(ad->env.st, ad->desk_code, sizeof ad->desk_code);
 }
 
 /* ---- export ---- */
@@ -405,10 +362,9 @@ static export_date add_days(export_date d, int delta)
     return r;
 }
 
-void admin_set_range(app *a, admin_range r)
+void admin_set_range(admin *ad, admin_range r)
 {
-    admin *ad = a->admin;
-    export_date t = today_local(a);
+    export_date t = today_local(ad);
     ad->range = r;
     if (r == ADMIN_RANGE_THIS_MONTH) {
         ad->from = (export_date){t.year, t.month, 1};
@@ -424,13 +380,11 @@ void admin_set_range(app *a, admin_range r)
     }
     if (ad->xstate != ADMIN_X_RUNNING)
         ad->xstate = ADMIN_X_IDLE;
-    a->dirty = 1;
 }
 
-void admin_shift_day(app *a, int which, int delta)
+void admin_shift_day(admin *ad, int which, int delta)
 {
-    admin *ad = a->admin;
-    export_date t = today_local(a);
+    export_date t = today_local(ad);
     export_date *d = which ? &ad->to : &ad->from;
     export_date n = add_days(*d, delta);
     if (export_date_cmp(n, t) > 0)
@@ -443,12 +397,10 @@ void admin_shift_day(app *a, int which, int delta)
     ad->range = ADMIN_RANGE_DAYS;
     if (ad->xstate != ADMIN_X_RUNNING)
         ad->xstate = ADMIN_X_IDLE;
-    a->dirty = 1;
 }
 
-void admin_usb_scan(app *a)
+void admin_usb_scan(admin *ad)
 {
-    admin *ad = a->admin;
     char was[PATH_MAX] = "";
     if (ad->drive < ad->n_drives)
         util_strlcpy(was, ad->drives[ad->drive].path, sizeof was);
@@ -457,18 +409,16 @@ void admin_usb_scan(app *a)
     for (int i = 0; i < ad->n_drives; i++)
         if (strcmp(ad->drives[i].path, was) == 0)
             ad->drive = i;
-    ad->scanned_at = clk_mono_ms(a->clock);
-    a->dirty = 1;
+    ad->scanned_at = clk_mono_ms(ad->env.clock);
 }
 
-void admin_export_enter(app *a)
+void admin_export_enter(admin *ad)
 {
-    admin *ad = a->admin;
     if (ad->xstate != ADMIN_X_RUNNING) {
         ad->xstate = ADMIN_X_IDLE;
-        admin_set_range(a, ADMIN_RANGE_THIS_MONTH);
+        admin_set_range(ad, ADMIN_RANGE_THIS_MONTH);
     }
-    admin_usb_scan(a);
+    admin_usb_scan(ad);
 }
 
 static int progress(void *ctx, int64_t done, int64_t total)
@@ -487,9 +437,8 @@ static void export_job(void *arg)
     w->rc = export_votes(&w->o, &w->res, w->err, sizeof w->err);
 }
 
-void admin_export_start(app *a)
+void admin_export_start(admin *ad)
 {
-    admin *ad = a->admin;
     if (ad->export_w || ad->drive >= ad->n_drives)
         return;
     const usb_drive *d = &ad->drives[ad->drive];
@@ -498,15 +447,15 @@ void admin_export_start(app *a)
     int bad;
     if (ad->range == ADMIN_RANGE_DAYS)
         bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d-%02d_%04d-%02d-%02d.%s",
-                       a->cfg.kiosk_id, ad->from.year, ad->from.month, ad->from.day, ad->to.year,
-                       ad->to.month, ad->to.day, ext);
+                       ad->env.cfg->kiosk_id, ad->from.year, ad->from.month, ad->from.day,
+                       ad->to.year, ad->to.month, ad->to.day, ext);
     else
-        bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d.%s", a->cfg.kiosk_id,
-                       ad->from.year, ad->from.month, ext);
+        bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d.%s",
+                       ad->env.cfg->kiosk_id, ad->from.year, ad->from.month, ext);
     if (!bad)
         bad = util_fmt(w->out, sizeof w->out, "%s/%s", d->path, ad->xfile);
     util_strlcpy(w->dir, d->path, sizeof w->dir);
-    util_strlcpy(w->db, a->cfg.data_dir, sizeof w->db);
+    util_strlcpy(w->db, ad->env.cfg->data_dir, sizeof w->db);
     struct stat st;
     if (bad || stat(d->path, &st) != 0) {
         free(w);
@@ -514,13 +463,13 @@ void admin_export_start(app *a)
         util_strlcpy(ad->xmsg, "Không thấy USB nữa. Hãy cắm lại USB rồi thử lại.", sizeof ad->xmsg);
         util_fmt(ad->xdetail, sizeof ad->xdetail, "%s: %s", d->path,
                  bad ? "path too long" : strerror(errno));
-        admin_usb_scan(a);
+        admin_usb_scan(ad);
         return;
     }
     w->dir_dev = st.st_dev;
     w->dir_ino = st.st_ino;
     w->o = (export_votes_opts){.db = w->db,
-                               .content = a->content,
+                               .content = ad->env.content,
                                .from = ad->from,
                                .to = ad->to,
                                .format = ad->format,
@@ -537,32 +486,27 @@ void admin_export_start(app *a)
     if (!w->j)
         export_job(w);
     ad->export_w = w;
-    a->dirty = 1;
 }
 
-void admin_export_cancel(app *a)
+void admin_export_cancel(admin *ad)
 {
-    if (a->admin->export_w)
-        atomic_store(&a->admin->export_w->cancel, 1);
+    if (ad->export_w)
+        atomic_store(&ad->export_w->cancel, 1);
 }
 
-void admin_export_progress(app *a, int64_t *done, int64_t *total)
+void admin_export_progress(const admin *ad, int64_t *done, int64_t *total)
 {
-    export_work *w = a->admin->export_w;
+    export_work *w = ad->export_w;
     *done = w ? (int64_t)atomic_load(&w->done) : 0;
     *total = w ? (int64_t)atomic_load(&w->total) : 0;
 }
 
-static void export_finish(app *a)
+static void export_finish(admin *ad)
 {
-    admin *ad = a->admin;
     export_work *w = ad->export_w;
     ad->export_w = NULL;
     job_join(w->j);
     w->j = NULL;
-    a->dirty = 1;
-    /* The result must stay up to be read: the idle time counts from here. */
-    a->last_input_mono = clk_mono_ms(a->clock);
     if (w->rc == 0) {
         ad->xstate = ADMIN_X_DONE;
         ad->xrows = w->res.rows;
@@ -590,90 +534,63 @@ static void export_finish(app *a)
         util_strlcpy(ad->xdetail, w->err, sizeof ad->xdetail);
         log_error("admin: export to %s failed: %s", w->out, w->err);
         if (gone)
-            admin_usb_scan(a);
+            admin_usb_scan(ad);
     }
     free(w);
 }
 
 /* ---- polling, idle, leaving ---- */
 
-int64_t admin_poll(app *a, int64_t now)
+int64_t admin_poll(admin *ad, int64_t now, int pin_shown, admin_event *ev)
 {
-    admin *ad = a->admin;
+    *ev = ADMIN_EV_NONE;
     if (ad->pin_w && job_done(ad->pin_w->j)) {
         int right = ad->pin_w->right;
         pin_work_free(ad->pin_w);
         ad->pin_w = NULL;
-        pin_finish(a, right, a->cur == SCR_PIN); /* may switch screen */
+        *ev |= pin_finish(ad, right, pin_shown);
     }
-    if (ad->stats_w && job_done(ad->stats_w->j))
-        stats_finish(a);
-    if (ad->export_w && job_done(ad->export_w->j))
-        export_finish(a);
-    if (ad->pin_w || ad->stats_w || ad->export_w) {
+    if (ad->stats_w && job_done(ad->stats_w->j)) {
+        stats_finish(ad);
+        *ev |= ADMIN_EV_DIRTY;
+    }
+    if (ad->export_w && job_done(ad->export_w->j)) {
+        export_finish(ad);
+        *ev |= ADMIN_EV_DIRTY | ADMIN_EV_EXPORT_DONE;
+    }
+    if (admin_busy(ad)) {
         if (ad->export_w)
-            a->dirty = 1; /* the progress bar */
+            *ev |= ADMIN_EV_DIRTY; /* the progress bar */
         return now + ADMIN_POLL_MS;
     }
     return CLK_NEVER;
 }
 
-int64_t admin_update(app *a, int64_t now)
+int admin_busy(const admin *ad)
 {
-    scr_id before = a->cur;
-    int64_t next = admin_poll(a, now);
-    if (a->cur != before)
-        return CLK_NEVER;
-    if (a->admin->export_w)
-        return next; /* someone is watching a long export: do not close under them */
-    int64_t idle_at = a->last_input_mono + ADMIN_IDLE_MS;
-    if (now >= idle_at && !a->ui.down) {
-        log_info("admin: closed after %d s without a touch", ADMIN_IDLE_MS / 1000);
-        app_go(a, SCR_HOME);
-        return CLK_NEVER;
-    }
-    if (a->cur == SCR_ADMIN_EXPORT && a->admin->n_drives == 0) {
-        /* Waiting for a stick: look again now and then (reading /proc/mounts is cheap). */
-        int64_t scan_at = a->admin->scanned_at + ADMIN_USB_RESCAN_MS;
-        if (now >= scan_at) {
-            admin_usb_scan(a);
-            scan_at = now + ADMIN_USB_RESCAN_MS;
-        }
-        if (scan_at < next)
-            next = scan_at;
-    }
-    return idle_at < next ? idle_at : next;
+    return ad->pin_w || ad->stats_w || ad->export_w;
 }
 
-void admin_quit(app *a, int restart)
+int admin_exporting(const admin *ad)
 {
-    log_info("admin: %s requested on the admin screen", restart ? "restart" : "quit");
-    a->restart = restart;
-    a->quit = 1;
+    return ad->export_w != NULL;
 }
 
-int admin_wait(app *a, int64_t timeout_ms)
+int64_t admin_usb_rescan_at(const admin *ad)
 {
-    admin *ad = a->admin;
-    /* A finished job may start the next (a right PIN opens the overview, which counts votes):
-     * wait for those too. */
-    for (int round = 0; round < 8; round++) {
-        job *js[3] = {ad->pin_w ? ad->pin_w->j : NULL, ad->stats_w ? ad->stats_w->j : NULL,
-                      ad->export_w ? ad->export_w->j : NULL};
-        int any = 0;
-        for (int i = 0; i < 3; i++) {
-            if (js[i]) {
-                any = 1;
-                if (!job_wait(js[i], timeout_ms))
-                    return 0;
-            }
-        }
-        app_update(a);
-        app_render(a);
-        if (!any)
-            return 1;
-    }
-    return !ad->pin_w && !ad->stats_w && !ad->export_w;
+    if (ad->n_drives > 0)
+        return CLK_NEVER;
+    return ad->scanned_at + ADMIN_USB_RESCAN_MS;
+}
+
+int admin_wait(admin *ad, int64_t timeout_ms)
+{
+    job *js[3] = {ad->pin_w ? ad->pin_w->j : NULL, ad->stats_w ? ad->stats_w->j : NULL,
+                  ad->export_w ? ad->export_w->j : NULL};
+    for (int i = 0; i < 3; i++)
+        if (js[i] && !job_wait(js[i], timeout_ms))
+            return 0;
+    return 1;
 }
 
 /* ---- formatting ---- */

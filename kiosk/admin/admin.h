@@ -1,11 +1,16 @@
-/* admin: the admin session behind the PIN: the state the admin screens draw and the actions they
- * take; slow work (PIN check, counting, export) runs as jobs the screens' update polls, so the UI
- * thread never waits. Screens do their I/O only through these functions. */
+/* admin: the admin session behind the PIN, as a model: the state the admin screens draw (a
+ * read-only view for them) and the actions they take, each returning what happened (an
+ * admin_event mask) for the screens to turn into screen changes. Slow work (PIN check, counting,
+ * export) runs as jobs the screens' update polls, so the UI thread never waits. It knows no app
+ * and no SDL; screens do their I/O only through these functions. */
 #ifndef HL_ADMIN_H
 #define HL_ADMIN_H
 
 #include <stdint.h>
 
+#include "clock.h"
+#include "config.h"
+#include "content.h"
 #include "export.h"
 #include "pin.h"
 #include "sender.h"
@@ -13,18 +18,35 @@
 #include "usb.h"
 #include "util.h"
 
-typedef struct app app;
-
 /* The admin screens close themselves after this long without a touch (not while exporting). */
 #define ADMIN_IDLE_MS 60000
 /* How long the corner must be held to open the PIN pad. */
 #define ADMIN_HOLD_MS 5000
+/* How often the export screen looks for a USB stick plugged in meanwhile. */
+#define ADMIN_USB_RESCAN_MS 2000
 /* The long-press target's id (scr_header registers it). */
 #define ADMIN_HOLD_ID "admin-corner"
 
 typedef enum { ADMIN_RANGE_THIS_MONTH, ADMIN_RANGE_LAST_MONTH, ADMIN_RANGE_DAYS } admin_range;
 typedef enum { ADMIN_X_IDLE, ADMIN_X_RUNNING, ADMIN_X_DONE, ADMIN_X_FAILED } admin_xstate;
 typedef enum { ADMIN_CONFIRM_NONE, ADMIN_CONFIRM_QUIT, ADMIN_CONFIRM_RESTART } admin_confirm;
+
+/* What an action or a poll did, for the screens to act on. */
+typedef enum {
+    ADMIN_EV_NONE = 0,
+    ADMIN_EV_DIRTY = 1 << 0,       /* what the screens show changed: redraw */
+    ADMIN_EV_OPENED = 1 << 1,      /* the right PIN was entered: show the overview */
+    ADMIN_EV_EXPORT_DONE = 1 << 2, /* an export ended: its result must stay up to be read */
+} admin_event;
+
+/* What the session works on; the pointers must outlive it. */
+typedef struct {
+    store *st;
+    const hl_clock *clock;
+    const content *content;
+    const cfg *cfg;    /* data_dir, kiosk_id, the desk officer of the configuration */
+    sync_sender *sync; /* NULL when not syncing */
+} admin_env;
 
 typedef struct pin_work pin_work;
 typedef struct stats_work stats_work;
@@ -77,65 +99,68 @@ typedef struct admin {
     pin_work *pin_w;
     stats_work *stats_w;
     export_work *export_w;
+
+    admin_env env;
 } admin;
 
-admin *admin_new(void);
+admin *admin_new(const admin_env *env);
 /* Cancels and waits for running jobs, frees everything. NULL is a no-op. */
 void admin_free(admin *ad);
+/* Sets the sender once it runs (it starts after the session is made). */
+void admin_set_sync(admin *ad, sync_sender *sync);
 
-/* Called by app_go for every screen change: leaving the admin screens locks them again. */
-void admin_screen_changed(app *a, int next_is_admin);
-/* The corner was held: opens the PIN pad. */
-void admin_open_pin(app *a);
+/* The admin screens are being left. from_pin: the PIN pad is the one left (a check still running
+ * is waited for and counted); to_admin: the next screen is an admin screen too, otherwise the
+ * session locks again (PIN, confirmations, figures and a running export are dropped). */
+void admin_leave(admin *ad, int from_pin, int to_admin);
 
 /* PIN pad */
-void admin_pin_enter(app *a); /* reads the PIN's state, clears the digits */
-void admin_pin_digit(app *a, char d);
-void admin_pin_delete(app *a);
+void admin_pin_enter(admin *ad); /* reads the PIN's state, clears the digits */
+admin_event admin_pin_digit(admin *ad, char d);
+admin_event admin_pin_delete(admin *ad);
 /* Starts checking the digits entered (on a worker thread); the result arrives in admin_poll. */
-void admin_pin_submit(app *a);
+admin_event admin_pin_submit(admin *ad);
 /* Lock-out left now (ms), 0 when not locked. */
-int64_t admin_pin_locked_ms(app *a);
+int64_t admin_pin_locked_ms(const admin *ad);
 
-/* Polls the jobs (PIN check, figures, export), applying what finished (a right PIN opens the
- * overview). Returns when to poll again: soon while a job runs, else CLK_NEVER. */
-int64_t admin_poll(app *a, int64_t now);
-/* The admin screens' update: admin_poll, then the idle rule (ADMIN_IDLE_MS, not while an export
- * runs) back Home. Returns the next deadline. */
-int64_t admin_update(app *a, int64_t now);
+/* Polls the jobs (PIN check, figures, export), applying what finished; pin_shown: the PIN pad is
+ * on screen (a right PIN opens the overview only then). Sets *ev. Returns when to poll again:
+ * soon while a job runs, else CLK_NEVER. */
+int64_t admin_poll(admin *ad, int64_t now, int pin_shown, admin_event *ev);
+/* A job runs (the admin screens must not close under an export, tests wait for them). */
+int admin_busy(const admin *ad);
+int admin_exporting(const admin *ad);
+/* Waits (real time) up to timeout_ms for each running job to finish, without applying it (the
+ * next admin_poll does). 1 if they all finished. */
+int admin_wait(admin *ad, int64_t timeout_ms);
 
 /* Overview: the sync state, disk, database size and last store error now (fast reads), and the
  * vote figures of today and this month on a worker thread. */
-void admin_overview_enter(app *a);
-void admin_refresh_status(app *a);
+void admin_overview_enter(admin *ad);
+void admin_refresh_status(admin *ad);
 
-/* Desk mode: the officer at this counter from now on (kept in the store, so it survives a
- * restart and overrides the config's officer); NULL goes back to the config's. 0, or -1 with
- * the reason logged (the screen says it could not be saved). */
-int admin_set_desk_officer(app *a, const char *code);
-/* The settings key of the officer chosen on the admin screen. */
-#define ADMIN_KEY_DESK_OFFICER "desk_officer"
+/* Desk mode: the officer at this counter from now on (kept in the store by desk.c, so it
+ * survives a restart and overrides the config's officer); NULL goes back to the config's. 0 with
+ * *now the officer at the counter, or -1 with the reason logged (the screen says it could not be
+ * saved). */
+int admin_set_desk_officer(admin *ad, const char *code, const content_officer **now);
 /* Reads which officer was chosen here (desk_code), clears desk_failed. */
-void admin_officer_enter(app *a);
+void admin_officer_enter(admin *ad);
 
 /* Export */
-void admin_export_enter(app *a);
-void admin_usb_scan(app *a);
-void admin_set_range(app *a, admin_range r);
+void admin_export_enter(admin *ad);
+void admin_usb_scan(admin *ad);
+void admin_set_range(admin *ad, admin_range r);
 /* Moves the first (which = 0) or last (which = 1) day by delta days, keeping from <= to <=
  * today. */
-void admin_shift_day(app *a, int which, int delta);
-void admin_export_start(app *a);
-void admin_export_cancel(app *a);
+void admin_shift_day(admin *ad, int which, int delta);
+void admin_export_start(admin *ad);
+void admin_export_cancel(admin *ad);
 /* Rows written so far and the total of the running export. */
-void admin_export_progress(app *a, int64_t *done, int64_t *total);
+void admin_export_progress(const admin *ad, int64_t *done, int64_t *total);
+/* The USB rescan is due (waiting for a stick): when to look again, CLK_NEVER if not waiting. */
+int64_t admin_usb_rescan_at(const admin *ad);
 
-/* Leave the kiosk (exit code 0) or restart it (main re-executes the program). */
-void admin_quit(app *a, int restart);
-
-/* Tests: waits (real time) up to timeout_ms for every running job, then polls. 1 if none is
- * left running. */
-int admin_wait(app *a, int64_t timeout_ms);
 /* Tests: called on the export thread with every progress report, before the export goes on. */
 typedef void (*admin_export_hook)(void *ctx, int64_t done, int64_t total);
 void admin_set_export_hook(admin_export_hook fn, void *ctx);

@@ -7,14 +7,9 @@
 #include <string.h>
 
 #include "admin.h"
+#include "desk.h"
 #include "log.h"
 #include "util.h"
-
-
-static int is_admin_screen(scr_id id)
-{
-    return id >= SCR_PIN && id <= SCR_ADMIN_EXPORT;
-}
 
 static int64_t now_mono(const app *a)
 {
@@ -125,22 +120,6 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
     return rc;
 }
 
-/* Desk mode: an officer chosen on the admin screen (kept in the store) overrides the config's. */
-static void apply_desk_setting(app *a)
-{
-    char code[64];
-    if (store_setting_get(a->store, ADMIN_KEY_DESK_OFFICER, code, sizeof code) != 0)
-        return;
-    const content_officer *o = content_find_officer(a->content, code);
-    if (!o) {
-        log_warn("desk officer \"%s\" chosen on the admin screen is no longer in officers.json; "
-                 "using the configuration's",
-                 code);
-        return;
-    }
-    a->desk_officer = o;
-}
-
 int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen)
 {
     *out = NULL;
@@ -165,10 +144,12 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
                          .response_interval_ms = (int64_t)c->response_interval_s * 1000};
         rc = store_open(&a->store, c->data_dir, &so, err, errlen);
     }
-    if (rc == 0 && c->mode == CFG_MODE_DESK)
-        apply_desk_setting(a);
-    if (rc == 0)
-        a->admin = admin_new();
+    if (rc == 0 && c->mode == CFG_MODE_DESK) {
+        /* An officer chosen on the admin screen (kept in the store) overrides the config's. */
+        const content_officer *chosen = desk_chosen(a->store, a->content);
+        if (chosen)
+            a->desk_officer = chosen;
+    }
     if (rc == 0)
         rc = create_window(a, o, err, errlen);
     if (rc == 0) {
@@ -180,6 +161,14 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
         a->qr = qr_view_new(a->ren);
     if (rc == 0 && o->sync && c->sync_url[0])
         rc = start_sync(a, o, err, errlen);
+    if (rc == 0) {
+        admin_env env = {.st = a->store,
+                         .clock = a->clock,
+                         .content = a->content,
+                         .cfg = &a->cfg,
+                         .sync = a->sync};
+        a->admin = admin_new(&env);
+    }
     if (rc != 0) {
         app_destroy(a);
         return rc;
@@ -226,8 +215,7 @@ void app_destroy(app *a)
 void app_go(app *a, scr_id next)
 {
     if (a->screens[a->cur]->leave)
-        a->screens[a->cur]->leave(a);
-    admin_screen_changed(a, is_admin_screen(next));
+        a->screens[a->cur]->leave(a, next);
     a->cur = next;
     a->entered_mono = now_mono(a);
     a->screen_deadline = CLK_NEVER;
@@ -427,10 +415,10 @@ void app_handle_event(app *a, const SDL_Event *ev)
         break;
     default:
         if (a->sync && ev->type == a->sync_event) {
-            /* The sender's status changed: only the admin overview shows it. */
+            /* The sender's status changed: only a screen that shows it redraws. */
             SDL_AtomicSet(&a->sync_event_queued, 0);
-            if (a->cur == SCR_ADMIN)
-                admin_refresh_status(a);
+            if (a->screens[a->cur]->notify)
+                a->screens[a->cur]->notify(a, APP_NOTE_SYNC);
         }
         break;
     }
@@ -451,8 +439,8 @@ int64_t app_update(app *a)
         char held[UI_ID_MAX];
         if (ui_hold_check(&a->ui, now, held, sizeof held)) {
             a->dirty = 1;
-            if (strcmp(held, ADMIN_HOLD_ID) == 0 && !is_admin_screen(a->cur)) {
-                admin_open_pin(a);
+            if (strcmp(held, ADMIN_HOLD_ID) == 0 && a->screens[a->cur]->group != SCR_GROUP_ADMIN) {
+                app_go(a, SCR_PIN);
                 continue;
             }
         }
@@ -616,4 +604,26 @@ const content_slogan *app_slogan(const app *a)
     const char *id = c->slogans[a->slogan_pos % (size_t)c->n_slogans];
     const content_slogan *s = content_find_slogan(a->content, id);
     return s ? s : &a->content->slogans[0];
+}
+
+void app_quit(app *a, int restart)
+{
+    a->restart = restart;
+    a->quit = 1;
+}
+
+int app_wait_jobs(app *a, int64_t timeout_ms)
+{
+    /* A finished job may start the next (a right PIN opens the overview, which counts votes):
+     * wait for those too. */
+    for (int round = 0; round < 8; round++) {
+        int any = admin_busy(a->admin);
+        if (any && !admin_wait(a->admin, timeout_ms))
+            return 0;
+        app_update(a);
+        app_render(a);
+        if (!any)
+            return 1;
+    }
+    return !admin_busy(a->admin);
 }

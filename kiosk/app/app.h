@@ -113,6 +113,11 @@ void app_destroy(app *a);
 
 /* Switches screen: leave, enter, mark dirty. The only place screens change. */
 void app_go(app *a, scr_id next);
+/* Leaves the loop (app_run returns); restart: main runs the program again. */
+void app_quit(app *a, int restart);
+/* Tests and scripts: waits (real time) up to timeout_ms for each background job of the admin
+ * session, then updates and renders, until none is left. 1 if none is left running. */
+int app_wait_jobs(app *a, int64_t timeout_ms);
 /* Records a vote for a->officer with rating 1..3, then moves to reasons / thanks / error. The
  * vote is committed before this returns, so before any thank-you frame is drawn. */
 void app_vote(app *a, int rating);

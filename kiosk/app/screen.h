@@ -21,7 +21,7 @@ typedef enum {
     SCR_SEARCH,    /* on-screen keyboard and results */
     SCR_FEES,      /* every procedure's fees on one page */
     SCR_DIRECTORY, /* officers, phone numbers, hotline, where to send feedback */
-    /* The admin screens (admin.h), behind the PIN; keep them together, SCR_PIN first. */
+    /* The admin screens (admin.h), behind the PIN (group SCR_GROUP_ADMIN). */
     SCR_PIN,           /* PIN pad, opened by holding the header's top-left corner */
     SCR_ADMIN,         /* overview: votes per officer, sync, disk, version; actions */
     SCR_ADMIN_OFFICER, /* desk mode: who sits at this counter */
@@ -37,19 +37,34 @@ typedef enum {
     SCR_IDLE_READING, /* texts to read: back Home after reading_timeout */
 } scr_idle;
 
+/* Screens come in groups: leaving the admin group locks the admin session again, and the
+ * admin corner opens the PIN pad only from a citizen's screen. */
+typedef enum {
+    SCR_GROUP_CITIZEN, /* what citizens see (the default) */
+    SCR_GROUP_ADMIN,   /* behind the PIN */
+} scr_group;
+
+/* Things the app tells the current screen about (screen.notify). */
+typedef enum {
+    APP_NOTE_SYNC, /* the sender's status changed */
+} app_note;
+
 typedef struct {
     const char *name; /* "home", "pick", ... (scripts and tests name screens by it) */
     /* How the screen ends when nobody touches it (see scr_idle). */
     scr_idle idle;
     void (*enter)(app *a);
-    void (*leave)(app *a);
+    /* Called before switching to next (a->cur is still this screen). */
+    void (*leave)(app *a, scr_id next);
     void (*tap)(app *a, const char *target_id);
     /* Called when time passed (and after every event); may call app_go. Returns the next
      * monotonic deadline at which it wants to be called, or CLK_NEVER. */
     int64_t (*update)(app *a, int64_t now_mono);
     /* Draws the whole screen and registers its touch targets. */
     void (*draw)(app *a);
+    scr_group group;
+    /* Optional: something the screen may show changed (see app_note). */
+    void (*notify)(app *a, app_note note);
 } screen;
-
 
 #endif

@@ -14,14 +14,18 @@ static const SDL_Color AMBER = {0x8A, 0x5A, 0x00, 0xFF};
 /* Below this much free space the data disk is shown as almost full. */
 #define LOW_DISK_BYTES (500ull * 1000 * 1000)
 
-static void admin_enter(app *a)
+static void overview_enter(app *a)
 {
-    admin_overview_enter(a);
+    admin_overview_enter(a->admin);
 }
 
-static int64_t admin_scr_update(app *a, int64_t now)
+/* The sender's status changed: show it. */
+static void overview_notify(app *a, app_note note)
 {
-    return admin_update(a, now);
+    if (note == APP_NOTE_SYNC) {
+        admin_refresh_status(a->admin);
+        a->dirty = 1;
+    }
 }
 
 /* A line (wrapped) at the top of *box, which then shrinks below it; nothing when out of room.
@@ -375,7 +379,7 @@ static void draw_confirm(app *a)
               quit ? "Thoát" : "Khởi động lại", UI_BTN_PRIMARY);
 }
 
-static void admin_draw(app *a)
+static void overview_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
@@ -434,12 +438,12 @@ static void admin_draw(app *a)
         draw_confirm(a);
 }
 
-static void admin_tap(app *a, const char *id)
+static void overview_tap(app *a, const char *id)
 {
     admin *ad = a->admin;
     if (ad->confirm != ADMIN_CONFIRM_NONE) {
         if (strcmp(id, "confirm-yes") == 0)
-            admin_quit(a, ad->confirm == ADMIN_CONFIRM_RESTART);
+            scr_admin_quit(a, ad->confirm == ADMIN_CONFIRM_RESTART);
         if (strcmp(id, "confirm-yes") == 0 || strcmp(id, "confirm-no") == 0)
             ad->confirm = ADMIN_CONFIRM_NONE;
         a->dirty = 1;
@@ -463,5 +467,12 @@ static void admin_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin = {"admin",   SCR_IDLE_OWN,     admin_enter, NULL,
-                          admin_tap, admin_scr_update, admin_draw};
+const screen scr_admin = {.name = "admin",
+                          .idle = SCR_IDLE_OWN,
+                          .enter = overview_enter,
+                          .leave = scr_admin_leave,
+                          .tap = overview_tap,
+                          .update = scr_admin_update,
+                          .draw = overview_draw,
+                          .group = SCR_GROUP_ADMIN,
+                          .notify = overview_notify};

@@ -10,14 +10,9 @@
 static const SDL_Color RED = {0xB7, 0x1C, 0x1C, 0xFF};
 static const SDL_Color GREEN = {0x14, 0x6C, 0x31, 0xFF};
 
-static void export_enter(app *a)
+static void stick_enter(app *a)
 {
-    admin_export_enter(a);
-}
-
-static int64_t export_update(app *a, int64_t now)
-{
-    return admin_update(a, now);
+    admin_export_enter(a->admin);
 }
 
 static void fmt_date(char *out, size_t cap, export_date d)
@@ -158,7 +153,7 @@ static void draw_run(app *a, SDL_Rect r)
     char line[HL_ERR_MAX + 64];
     if (ad->xstate == ADMIN_X_RUNNING) {
         int64_t done, total;
-        admin_export_progress(a, &done, &total);
+        admin_export_progress(a->admin, &done, &total);
         char d[32], t[32];
         admin_fmt_count(d, sizeof d, done);
         admin_fmt_count(t, sizeof t, total);
@@ -215,7 +210,7 @@ static void draw_run(app *a, SDL_Rect r)
     }
 }
 
-static void export_draw(app *a)
+static void stick_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     const admin *ad = a->admin;
@@ -243,18 +238,18 @@ static void export_draw(app *a)
     }
 }
 
-static void export_tap(app *a, const char *id)
+static void stick_tap(app *a, const char *id)
 {
     admin *ad = a->admin;
     if (ad->xstate == ADMIN_X_RUNNING) {
         if (strcmp(id, "cancel") == 0)
-            admin_export_cancel(a);
+            admin_export_cancel(ad);
         return;
     }
     if (strcmp(id, "back") == 0) {
         app_go(a, SCR_ADMIN);
     } else if (strcmp(id, "usb-scan") == 0) {
-        admin_usb_scan(a);
+        admin_usb_scan(ad);
     } else if (strncmp(id, "usb-", 4) == 0 && id[4] >= '0' && id[4] <= '9') {
         int i = id[4] - '0';
         if (i < ad->n_drives)
@@ -262,22 +257,28 @@ static void export_tap(app *a, const char *id)
         ad->xstate = ADMIN_X_IDLE;
         a->dirty = 1;
     } else if (strcmp(id, "range-this") == 0) {
-        admin_set_range(a, ADMIN_RANGE_THIS_MONTH);
+        admin_set_range(ad, ADMIN_RANGE_THIS_MONTH);
     } else if (strcmp(id, "range-last") == 0) {
-        admin_set_range(a, ADMIN_RANGE_LAST_MONTH);
+        admin_set_range(ad, ADMIN_RANGE_LAST_MONTH);
     } else if (strcmp(id, "range-days") == 0) {
-        admin_set_range(a, ADMIN_RANGE_DAYS);
+        admin_set_range(ad, ADMIN_RANGE_DAYS);
     } else if (strcmp(id, "from-dec") == 0 || strcmp(id, "from-inc") == 0 ||
                strcmp(id, "to-dec") == 0 || strcmp(id, "to-inc") == 0) {
-        admin_shift_day(a, id[0] == 't', strstr(id, "inc") ? 1 : -1);
+        admin_shift_day(ad, id[0] == 't', strstr(id, "inc") ? 1 : -1);
     } else if (strcmp(id, "fmt-xlsx") == 0 || strcmp(id, "fmt-csv") == 0) {
         ad->format = strcmp(id, "fmt-csv") == 0 ? EXPORT_FMT_CSV : EXPORT_FMT_XLSX;
         ad->xstate = ADMIN_X_IDLE;
         a->dirty = 1;
     } else if (strcmp(id, "export") == 0) {
-        admin_export_start(a);
+        admin_export_start(ad);
     }
 }
 
-const screen scr_admin_export = {"admin-export", SCR_IDLE_OWN,  export_enter, NULL,
-                                 export_tap,     export_update, export_draw};
+const screen scr_admin_export = {.name = "admin-export",
+                                 .idle = SCR_IDLE_OWN,
+                                 .enter = stick_enter,
+                                 .leave = scr_admin_leave,
+                                 .tap = stick_tap,
+                                 .update = scr_admin_update,
+                                 .draw = stick_draw,
+                                 .group = SCR_GROUP_ADMIN};

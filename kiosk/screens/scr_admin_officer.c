@@ -8,17 +8,25 @@
 
 static const SDL_Color RED = {0xB7, 0x1C, 0x1C, 0xFF};
 
-static void officer_enter(app *a)
+static void counter_enter(app *a)
 {
-    admin_officer_enter(a);
+    admin_officer_enter(a->admin);
 }
 
-static int64_t officer_update(app *a, int64_t now)
+/* code: the officer chosen, NULL for the configuration's. Home shows the change at once. */
+static void choose(app *a, const char *code)
 {
-    return admin_update(a, now);
+    const content_officer *now = NULL;
+    int failed = admin_set_desk_officer(a->admin, code, &now) != 0;
+    if (!failed && now) {
+        a->desk_officer = now;
+        a->officer = now;
+    }
+    admin_officer_enter(a->admin);
+    a->admin->desk_failed = failed;
 }
 
-static void officer_draw(app *a)
+static void counter_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     admin *ad = a->admin;
@@ -105,7 +113,7 @@ static void officer_draw(app *a)
                   pages);
 }
 
-static void officer_tap(app *a, const char *id)
+static void counter_tap(app *a, const char *id)
 {
     admin *ad = a->admin;
     if (strcmp(id, "back") == 0) {
@@ -117,15 +125,17 @@ static void officer_tap(app *a, const char *id)
         ad->officer_page++;
         a->dirty = 1;
     } else if (strcmp(id, "officer-config") == 0) {
-        int failed = admin_set_desk_officer(a, NULL) != 0;
-        admin_officer_enter(a);
-        ad->desk_failed = failed;
+        choose(a, NULL);
     } else if (strncmp(id, "officer-", 8) == 0) {
-        int failed = admin_set_desk_officer(a, id + 8) != 0;
-        admin_officer_enter(a);
-        ad->desk_failed = failed;
+        choose(a, id + 8);
     }
 }
 
-const screen scr_admin_officer = {"admin-officer", SCR_IDLE_OWN,   officer_enter, NULL,
-                                  officer_tap,     officer_update, officer_draw};
+const screen scr_admin_officer = {.name = "admin-officer",
+                                  .idle = SCR_IDLE_OWN,
+                                  .enter = counter_enter,
+                                  .leave = scr_admin_leave,
+                                  .tap = counter_tap,
+                                  .update = scr_admin_update,
+                                  .draw = counter_draw,
+                                  .group = SCR_GROUP_ADMIN};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "log.h"
 #include "util.h"
 
 SDL_Rect scr_header(app *a)
@@ -252,4 +253,57 @@ void scr_pager(app *a, SDL_Rect row, int page, int pages)
         ui_button(&a->ui, a->gfx, m, "next",
                   ui_rect(row.x + row.w - m->u * 30, row.y, m->u * 30, row.h), "Trang sau ›",
                   UI_BTN_SECONDARY);
+}
+
+/* ---- the admin screens ---- */
+
+void scr_admin_apply(app *a, admin_event ev)
+{
+    if (ev & ADMIN_EV_DIRTY)
+        a->dirty = 1;
+    if (ev & ADMIN_EV_EXPORT_DONE)
+        a->last_input_mono = clk_mono_ms(a->clock);
+    if (ev & ADMIN_EV_OPENED)
+        app_go(a, SCR_ADMIN);
+}
+
+void scr_admin_leave(app *a, scr_id next)
+{
+    admin_leave(a->admin, a->cur == SCR_PIN, a->screens[next]->group == SCR_GROUP_ADMIN);
+}
+
+int64_t scr_admin_update(app *a, int64_t now)
+{
+    scr_id before = a->cur;
+    admin_event ev;
+    int64_t next = admin_poll(a->admin, now, a->cur == SCR_PIN, &ev);
+    scr_admin_apply(a, ev);
+    if (a->cur != before)
+        return CLK_NEVER;
+    if (admin_exporting(a->admin))
+        return next; /* someone is watching a long export: do not close under them */
+    int64_t idle_at = a->last_input_mono + ADMIN_IDLE_MS;
+    if (now >= idle_at && !a->ui.down) {
+        log_info("admin: closed after %d s without a touch", ADMIN_IDLE_MS / 1000);
+        app_go(a, SCR_HOME);
+        return CLK_NEVER;
+    }
+    if (a->cur == SCR_ADMIN_EXPORT) {
+        /* Waiting for a stick: look again now and then (reading /proc/mounts is cheap). */
+        int64_t scan_at = admin_usb_rescan_at(a->admin);
+        if (scan_at != CLK_NEVER && now >= scan_at) {
+            admin_usb_scan(a->admin);
+            a->dirty = 1;
+            scan_at = now + ADMIN_USB_RESCAN_MS;
+        }
+        if (scan_at < next)
+            next = scan_at;
+    }
+    return idle_at < next ? idle_at : next;
+}
+
+void scr_admin_quit(app *a, int restart)
+{
+    log_info("admin: %s requested on the admin screen", restart ? "restart" : "quit");
+    app_quit(a, restart);
 }

@@ -3,6 +3,7 @@
 #ifndef HL_SCR_COMMON_H
 #define HL_SCR_COMMON_H
 
+#include "admin.h"
 #include "app.h"
 #include "util.h"
 
@@ -27,8 +28,6 @@ void scr_pager(app *a, SDL_Rect row, int page, int pages);
 /* "Quay lại" button, target "back". */
 void scr_back_button(app *a, SDL_Rect r);
 
-#endif
-
 /* Procedures, fees and directory screens share a title bar and a scroll area. */
 
 /* "Quay lại" on the left, the title next to it; returns the body below. */
@@ -43,3 +42,20 @@ int scr_scroll_tap(app *a, const char *id);
 void scr_clip(app *a, const SDL_Rect *r);
 /* 1 if r is at least partly inside the view. */
 int scr_visible(SDL_Rect r, SDL_Rect view);
+
+/* The admin screens (group SCR_GROUP_ADMIN) turn what the admin session did into screen
+ * changes. */
+
+/* Applies an admin_event: redraw, the overview after a right PIN, the idle time counted again
+ * after an export ends (its result must stay up to be read). */
+void scr_admin_apply(app *a, admin_event ev);
+/* The leave of every admin screen: the session locks again when the admin screens are left. */
+void scr_admin_leave(app *a, scr_id next);
+/* The update of the admin screens behind the PIN: polls the session's jobs, closes the admin
+ * screens after ADMIN_IDLE_MS without a touch (not while an export runs) and, while the export
+ * screen waits for a USB stick, looks for one now and then. Returns the next deadline. */
+int64_t scr_admin_update(app *a, int64_t now);
+/* Leave the kiosk (exit code 0) or restart it (main re-executes the program). */
+void scr_admin_quit(app *a, int restart);
+
+#endif

@@ -93,10 +93,15 @@ static void fees_enter(app *a)
         a->scroll.offset = a->list_offset;
 }
 
-static void fees_leave(app *a)
+static void fees_leave(app *a, scr_id next)
 {
+    (void)next; /* wherever the citizen goes, the place in the list is kept */
     a->list_offset = a->scroll.offset;
 }
 
-const screen scr_fees = {"fees", SCR_IDLE_READING, fees_enter, fees_leave, fees_tap,
-                         NULL,   fees_draw};
+const screen scr_fees = {.name = "fees",
+                         .idle = SCR_IDLE_READING,
+                         .enter = fees_enter,
+                         .leave = fees_leave,
+                         .tap = fees_tap,
+                         .draw = fees_draw};

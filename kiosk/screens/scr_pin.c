@@ -9,20 +9,22 @@
 
 static const SDL_Color RED = {0xB7, 0x1C, 0x1C, 0xFF};
 
-static void pin_enter(app *a)
+static void pad_enter(app *a)
 {
-    admin_pin_enter(a);
+    admin_pin_enter(a->admin);
 }
 
-static int64_t pin_update(app *a, int64_t now)
+static int64_t pad_update(app *a, int64_t now)
 {
     /* Whatever deadline was asked for (a countdown second, a poll) redraws. */
     if (a->screen_deadline != CLK_NEVER && now >= a->screen_deadline)
         a->dirty = 1;
-    int64_t next = admin_poll(a, now);
+    admin_event ev;
+    int64_t next = admin_poll(a->admin, now, 1, &ev);
+    scr_admin_apply(a, ev); /* a right PIN opens the overview */
     if (a->cur != SCR_PIN)
         return CLK_NEVER;
-    int64_t left = admin_pin_locked_ms(a);
+    int64_t left = admin_pin_locked_ms(a->admin);
     if (left > 0) {
         int64_t tick = now + (left % 1000 ? left % 1000 : 1000);
         if (tick < next)
@@ -91,7 +93,7 @@ static void draw_pad(app *a, SDL_Rect body)
 {
     const ui_metrics *m = &a->m;
     const admin *ad = a->admin;
-    int64_t locked = admin_pin_locked_ms(a);
+    int64_t locked = admin_pin_locked_ms(a->admin);
     int on = !ad->pin_checking && locked == 0;
     size_t n = strlen(ad->digits);
 
@@ -179,7 +181,7 @@ static void draw_pad(app *a, SDL_Rect body)
     }
 }
 
-static void pin_draw(app *a)
+static void pad_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     const admin *ad = a->admin;
@@ -204,16 +206,23 @@ static void pin_draw(app *a)
         draw_pad(a, rest);
 }
 
-static void pin_tap(app *a, const char *id)
+static void pad_tap(app *a, const char *id)
 {
     if (strcmp(id, "cancel") == 0 || strcmp(id, "back") == 0)
         app_go(a, SCR_HOME);
     else if (strncmp(id, "key-", 4) == 0)
-        admin_pin_digit(a, id[4]);
+        scr_admin_apply(a, admin_pin_digit(a->admin, id[4]));
     else if (strcmp(id, "del") == 0)
-        admin_pin_delete(a);
+        scr_admin_apply(a, admin_pin_delete(a->admin));
     else if (strcmp(id, "ok") == 0)
-        admin_pin_submit(a);
+        scr_admin_apply(a, admin_pin_submit(a->admin));
 }
 
-const screen scr_pin = {"pin", SCR_IDLE_INNER, pin_enter, NULL, pin_tap, pin_update, pin_draw};
+const screen scr_pin = {.name = "pin",
+                        .idle = SCR_IDLE_INNER,
+                        .enter = pad_enter,
+                        .leave = scr_admin_leave,
+                        .tap = pad_tap,
+                        .update = pad_update,
+                        .draw = pad_draw,
+                        .group = SCR_GROUP_ADMIN};

@@ -126,7 +126,7 @@ static void qr_block(app *a, const proc_item *p, SDL_Rect r)
     gfx_text_wrap(a->gfx, GFX_REGULAR, cap_px, UI_TEXT, t, GFX_CENTER, cap, 1);
 }
 
-static void proc_draw(app *a)
+static void detail_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     const proc_item *p = &a->procs->items[a->proc_item];
@@ -159,7 +159,7 @@ static void proc_draw(app *a)
     scr_clip(a, NULL);
 }
 
-static void proc_tap(app *a, const char *id)
+static void detail_tap(app *a, const char *id)
 {
     if (scr_scroll_tap(a, id))
         return;
@@ -167,4 +167,5 @@ static void proc_tap(app *a, const char *id)
         app_go(a, a->detail_back);
 }
 
-const screen scr_proc = {"proc", SCR_IDLE_READING, NULL, NULL, proc_tap, NULL, proc_draw};
+const screen scr_proc = {
+    .name = "proc", .idle = SCR_IDLE_READING, .tap = detail_tap, .draw = detail_draw};

@@ -76,8 +76,9 @@ static void list_enter(app *a)
     a->scroll.offset = a->list_offset; /* back from a procedure: where the citizen was */
 }
 
-static void list_leave(app *a)
+static void list_leave(app *a, scr_id next)
 {
+    (void)next; /* wherever the citizen goes, the place in the list is kept */
     a->list_offset = a->scroll.offset;
 }
 
@@ -96,5 +97,9 @@ static void list_tap(app *a, const char *id)
     }
 }
 
-const screen scr_proc_list = {"proc-list", SCR_IDLE_READING, list_enter, list_leave, list_tap,
-                              NULL,        list_draw};
+const screen scr_proc_list = {.name = "proc-list",
+                              .idle = SCR_IDLE_READING,
+                              .enter = list_enter,
+                              .leave = list_leave,
+                              .tap = list_tap,
+                              .draw = list_draw};

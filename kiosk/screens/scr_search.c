@@ -250,5 +250,8 @@ static void search_enter(app *a)
     run_search(a);
 }
 
-const screen scr_search = {"search", SCR_IDLE_READING, search_enter, NULL, search_tap,
-                           NULL,     search_draw};
+const screen scr_search = {.name = "search",
+                           .idle = SCR_IDLE_READING,
+                           .enter = search_enter,
+                           .tap = search_tap,
+                           .draw = search_draw};
