@@ -8,7 +8,7 @@ pkgs=(build-essential cmake pkg-config
   libmicrohttpd-dev libpq-dev libsodium-dev
   libxlsxwriter-dev)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(xvfb xauth zbar-tools curl openssl unzip)
+  pkgs+=(xvfb xauth zbar-tools curl openssl unzip git clang-format)
   pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh
 fi
 missing=()

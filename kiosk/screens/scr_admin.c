@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "rating.h"
 #include "scr_common.h"
 
 static const SDL_Color RED = {0xB7, 0x1C, 0x1C, 0xFF};
@@ -71,7 +72,7 @@ static void legend(app *a, SDL_Rect r)
         x += sq + m->u;
         int lh = gfx_line_height(a->gfx, GFX_REGULAR, px);
         x += gfx_text(a->gfx, GFX_REGULAR, px, UI_TEXT, x, r.y + (r.h - lh) / 2, GFX_LEFT,
-                      scr_rating_label(rating));
+                      rating_label(rating));
         x += m->u * 3;
     }
 }

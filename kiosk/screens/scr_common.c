@@ -6,6 +6,7 @@
 
 #include "admin.h"
 #include "log.h"
+#include "rating.h"
 #include "util.h"
 
 SDL_Rect scr_header(app *a)
@@ -42,18 +43,6 @@ SDL_Rect scr_header(app *a)
     ui_hold_target_add(&a->ui, ADMIN_HOLD_ID, ui_rect(0, 0, m->u * 10, m->u * 10), ADMIN_HOLD_MS);
     int top = hh + m->u;
     return ui_rect(0, top, m->w, m->h - top);
-}
-
-const char *scr_rating_label(int rating)
-{
-    switch (rating) {
-    case 3:
-        return "Rất hài lòng";
-    case 2:
-        return "Hài lòng";
-    default:
-        return "Chưa hài lòng";
-    }
 }
 
 void scr_officer_card(app *a, SDL_Rect r, const content_officer *o)
@@ -103,7 +92,7 @@ void scr_rating_buttons(app *a, SDL_Rect r)
         int bord = m->u / 2 > 2 ? m->u / 2 : 2;
         gfx_fill_rrect(a->gfx, b, m->u * 3, fg);
         gfx_fill_rrect(a->gfx, ui_inset(b, bord), m->u * 3 - bord, bg);
-        const char *label = scr_rating_label(rating);
+        const char *label = rating_label(rating);
         int label_px = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 2, m->u * 4,
                                   ui_rect(0, 0, b.w - 2 * m->u, m->u * 5), label);
         int lh = gfx_line_height(a->gfx, GFX_BOLD, label_px);

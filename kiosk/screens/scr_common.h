@@ -14,7 +14,6 @@ SDL_Rect scr_header(app *a);
 void scr_officer_card(app *a, SDL_Rect r, const content_officer *o);
 /* Three large buttons "rate-3", "rate-2", "rate-1": face, colour and label. */
 void scr_rating_buttons(app *a, SDL_Rect r);
-const char *scr_rating_label(int rating);
 
 /* The current slogan, its title and text, with position dots. */
 void scr_slogan_panel(app *a, SDL_Rect r, int on_dark);
