@@ -1,11 +1,10 @@
 /* cli_export: `hailong-kiosk export` and `hailong-kiosk report`: parse and check the arguments,
  * load the configuration and content, call export.c, print what was written. */
-#include "cli_export.h"
-
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "config.h"
 #include "content.h"
@@ -13,8 +12,9 @@
 #include "log.h"
 #include "util.h"
 
+/* The options of export and report besides the common ones (cli_ctx). */
 typedef struct {
-    const char *config, *data_dir, *out, *format, *from, *to, *month;
+    const char *out, *format, *from, *to, *month;
     int include_misuse;
 } cli_args;
 
@@ -71,78 +71,42 @@ static void report_usage(FILE *out)
             "2 bad usage (month, a missing or unwritable folder), configuration or content.\n");
 }
 
-static int bad(const char *cmd, const char *msg)
-{
-    fprintf(stderr, "hailong-kiosk: %s: %s\nTry 'hailong-kiosk %s --help'.\n", cmd, msg, cmd);
-    return HL_EXIT_USAGE;
-}
-
-/* Parses the options of cmd; which of them are allowed is given by the flags. Returns -1 when
- * parsing went through, else the exit code (0 after --help). */
-static int parse_args(const char *cmd, int argc, char **argv, int is_report, cli_args *a)
+/* Reads the arguments of export or report. Returns -1 when they went through, else the exit
+ * code (0 after --help). */
+static int parse_args(int argc, char **argv, int is_report, cli_ctx *x, cli_args *a)
 {
     memset(a, 0, sizeof *a);
-    char msg[HL_ERR_MAX];
-    struct {
-        const char *name;
-        const char **dst;
-        int report; /* 0 export only, 1 report only, 2 both */
-    } opts[] = {
-        {"--config", &a->config, 2}, {"--data-dir", &a->data_dir, 2}, {"--out", &a->out, 2},
-        {"--format", &a->format, 2}, {"--from", &a->from, 0},         {"--to", &a->to, 0},
-        {"--month", &a->month, 1},
+    *x = (cli_ctx){.cmd = is_report ? "report" : "export",
+                   .usage = is_report ? report_usage : export_usage,
+                   .flags = CLI_DATA_DIR | CLI_EQUALS | CLI_STRICT};
+    const cli_opt export_opts[] = {
+        {"--out", &a->out, NULL, NULL, NULL},
+        {"--format", &a->format, NULL, NULL, NULL},
+        {"--from", &a->from, NULL, NULL, NULL},
+        {"--to", &a->to, NULL, NULL, NULL},
+        {"--include-misuse", NULL, &a->include_misuse, NULL, NULL},
+        {NULL, NULL, NULL, NULL, NULL},
     };
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            if (is_report)
-                report_usage(stdout);
-            else
-                export_usage(stdout);
-            return HL_EXIT_OK;
-        }
-        if (!is_report && strcmp(arg, "--include-misuse") == 0) {
-            a->include_misuse = 1;
-            continue;
-        }
-        size_t k;
-        const char *value = NULL;
-        for (k = 0; k < HL_ARRAY_LEN(opts); k++) {
-            size_t n = strlen(opts[k].name);
-            if (strncmp(arg, opts[k].name, n) != 0 || (arg[n] != '\0' && arg[n] != '='))
-                continue;
-            if (opts[k].report != 2 && opts[k].report != is_report)
-                k = HL_ARRAY_LEN(opts);
-            else if (arg[n] == '=')
-                value = arg + n + 1;
-            else if (i + 1 < argc)
-                value = argv[++i];
-            else
-                return (snprintf(msg, sizeof msg, "%s needs a value", opts[k].name), bad(cmd, msg));
-            break;
-        }
-        if (k == HL_ARRAY_LEN(opts))
-            return (snprintf(msg, sizeof msg, "unknown argument \"%s\"", arg), bad(cmd, msg));
-        *opts[k].dst = value;
-    }
-    return -1;
+    const cli_opt report_opts[] = {
+        {"--out", &a->out, NULL, NULL, NULL},
+        {"--format", &a->format, NULL, NULL, NULL},
+        {"--month", &a->month, NULL, NULL, NULL},
+        {NULL, NULL, NULL, NULL, NULL},
+    };
+    return cli_common_opts(argc, argv, is_report ? report_opts : export_opts, x);
 }
 
 /* Loads the configuration (if any) and the content it names; --data-dir overrides data_dir. */
-static int load(const char *cmd, const cli_args *a, cfg *c, content **ct)
+static int load(const cli_ctx *x, cfg *c, content **ct)
 {
     char err[HL_ERR_MAX];
-    cfg_defaults(c);
-    if (a->config && cfg_load(c, a->config, err, sizeof err) != 0) {
-        fprintf(stderr, "hailong-kiosk: %s: %s\n", cmd, err);
-        return HL_EXIT_USAGE;
-    }
-    if (a->data_dir && util_strlcpy(c->data_dir, a->data_dir, sizeof c->data_dir) != 0)
-        return bad(cmd, "--data-dir: path too long");
+    int rc = cli_load_config(x, c);
+    if (rc != 0)
+        return rc;
     log_set_level(LOG_ERROR); /* a missing photo does not matter here */
-    int rc = content_load(ct, c->content_dir, err, sizeof err);
+    rc = content_load(ct, c->content_dir, err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "hailong-kiosk: %s: %s\n", cmd, err);
+        fprintf(stderr, "hailong-kiosk: %s: %s\n", x->cmd, err);
         return rc;
     }
     return 0;
@@ -160,14 +124,12 @@ static int show_progress(void *ctx, int64_t done, int64_t total)
     return 0;
 }
 
-static int pick_format(const char *cmd, const cli_args *a, int is_report, export_format *f)
+static int pick_format(const cli_ctx *x, const cli_args *a, int is_report, export_format *f)
 {
-    char msg[HL_ERR_MAX];
     if (a->format) {
         if (export_parse_format(a->format, f) != 0 || (!is_report && *f == EXPORT_FMT_TEXT))
-            return (snprintf(msg, sizeof msg, "--format %s: use %s", a->format,
-                             is_report ? "text, csv or xlsx" : "csv or xlsx"),
-                    bad(cmd, msg));
+            return cli_bad_usage(x, "--format %s: use %s", a->format,
+                                 is_report ? "text, csv or xlsx" : "csv or xlsx");
         return -1;
     }
     if (a->out && export_format_from_name(a->out, f) == 0 && (is_report || *f != EXPORT_FMT_TEXT))
@@ -176,43 +138,38 @@ static int pick_format(const char *cmd, const cli_args *a, int is_report, export
         *f = EXPORT_FMT_TEXT;
         return -1;
     }
-    return (snprintf(msg, sizeof msg,
-                     "which format? Add --format csv or --format xlsx (or end --out in .csv or "
-                     ".xlsx)"),
-            bad(cmd, msg));
+    return cli_bad_usage(x, "which format? Add --format csv or --format xlsx (or end --out in "
+                            ".csv or .xlsx)");
 }
 
 int cli_export(int argc, char **argv)
 {
-    const char *cmd = "export";
+    cli_ctx x;
     cli_args a;
-    int rc = parse_args(cmd, argc, argv, 0, &a);
+    int rc = parse_args(argc, argv, 0, &x, &a);
     if (rc >= 0)
         return rc;
-    char msg[HL_ERR_MAX], err[HL_ERR_MAX];
+    char err[HL_ERR_MAX];
     export_date from, to;
     if (!a.from || !a.to)
-        return bad(cmd, "give the days with --from YYYY-MM-DD --to YYYY-MM-DD, e.g. --from "
-                        "2026-11-01 --to 2026-11-30");
+        return cli_bad_usage(&x, "give the days with --from YYYY-MM-DD --to YYYY-MM-DD, e.g. "
+                                 "--from 2026-11-01 --to 2026-11-30");
     if (export_parse_date(a.from, &from) != 0)
-        return (snprintf(msg, sizeof msg,
-                         "--from %s: not a real date; use YYYY-MM-DD, e.g. 2026-11-01", a.from),
-                bad(cmd, msg));
+        return cli_bad_usage(&x, "--from %s: not a real date; use YYYY-MM-DD, e.g. 2026-11-01",
+                             a.from);
     if (export_parse_date(a.to, &to) != 0)
-        return (snprintf(msg, sizeof msg,
-                         "--to %s: not a real date; use YYYY-MM-DD, e.g. 2026-11-30", a.to),
-                bad(cmd, msg));
+        return cli_bad_usage(&x, "--to %s: not a real date; use YYYY-MM-DD, e.g. 2026-11-30", a.to);
     if (export_date_cmp(from, to) > 0)
-        return (snprintf(msg, sizeof msg, "--from %s is after --to %s; swap them", a.from, a.to),
-                bad(cmd, msg));
+        return cli_bad_usage(&x, "--from %s is after --to %s; swap them", a.from, a.to);
     if (!a.out)
-        return bad(cmd, "where to? Add --out FILE, e.g. --out /media/usb/phieu-2026-11.xlsx");
+        return cli_bad_usage(&x,
+                             "where to? Add --out FILE, e.g. --out /media/usb/phieu-2026-11.xlsx");
     export_format f;
-    if ((rc = pick_format(cmd, &a, 0, &f)) >= 0)
+    if ((rc = pick_format(&x, &a, 0, &f)) >= 0)
         return rc;
     cfg c;
     content *ct = NULL;
-    if ((rc = load(cmd, &a, &c, &ct)) != 0)
+    if ((rc = load(&x, &c, &ct)) != 0)
         return rc;
     int last = -1, tty = isatty(STDERR_FILENO);
     export_votes_opts o = {.db = c.data_dir,
@@ -246,27 +203,26 @@ int cli_export(int argc, char **argv)
 
 int cli_report(int argc, char **argv)
 {
-    const char *cmd = "report";
+    cli_ctx x;
     cli_args a;
-    int rc = parse_args(cmd, argc, argv, 1, &a);
+    int rc = parse_args(argc, argv, 1, &x, &a);
     if (rc >= 0)
         return rc;
-    char msg[HL_ERR_MAX], err[HL_ERR_MAX];
+    char err[HL_ERR_MAX];
     int year, month;
     if (!a.month)
-        return bad(cmd, "which month? Add --month YYYY-MM, e.g. --month 2026-11");
+        return cli_bad_usage(&x, "which month? Add --month YYYY-MM, e.g. --month 2026-11");
     if (export_parse_month(a.month, &year, &month) != 0)
-        return (snprintf(msg, sizeof msg, "--month %s: not a month; use YYYY-MM, e.g. 2026-11",
-                         a.month),
-                bad(cmd, msg));
+        return cli_bad_usage(&x, "--month %s: not a month; use YYYY-MM, e.g. 2026-11", a.month);
     export_format f;
-    if ((rc = pick_format(cmd, &a, 1, &f)) >= 0)
+    if ((rc = pick_format(&x, &a, 1, &f)) >= 0)
         return rc;
     if (f == EXPORT_FMT_XLSX && !a.out)
-        return bad(cmd, "an XLSX report needs --out FILE, e.g. --out bao-cao-2026-11.xlsx");
+        return cli_bad_usage(&x,
+                             "an XLSX report needs --out FILE, e.g. --out bao-cao-2026-11.xlsx");
     cfg c;
     content *ct = NULL;
-    if ((rc = load(cmd, &a, &c, &ct)) != 0)
+    if ((rc = load(&x, &c, &ct)) != 0)
         return rc;
     hl_clock clock = clk_real();
     export_report_opts o = {.db = c.data_dir,

@@ -1,7 +1,5 @@
 /* cli_pin: `hailong-kiosk set-pin`: reads the new PIN twice (without echo at a terminal, or as two
- * lines on stdin for scripts), stores its hash and clears the lock-out (kiosk/pin.c). */
-#include "cli_pin.h"
-
+ * lines on stdin for scripts), stores its hash and clears the lock-out (kiosk/admin/pin.c). */
 #include <errno.h>
 #include <signal.h>
 #include <sodium.h>
@@ -11,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "config.h"
 #include "log.h"
@@ -38,12 +37,6 @@ static void usage(FILE *out)
             "\n"
             "Exit status: 0 set, 1 could not write votes.db, 2 bad usage, configuration or PIN\n"
             "(not 4-8 digits, or the two entries differ).\n");
-}
-
-static int bad_usage(const char *msg)
-{
-    fprintf(stderr, "hailong-kiosk: set-pin: %s\nTry 'hailong-kiosk set-pin --help'.\n", msg);
-    return HL_EXIT_USAGE;
 }
 
 /* The terminal's settings while echo is off, to put back on the way out (also on Ctrl-C). */
@@ -136,45 +129,26 @@ static void keep_owner(const char *dir, const char *db)
 
 int cli_set_pin(int argc, char **argv)
 {
-    const char *config_path = NULL, *data_dir = NULL;
-    char msg[HL_ERR_MAX], err[HL_ERR_MAX];
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            usage(stdout);
-            return HL_EXIT_OK;
-        } else if (strcmp(arg, "--config") == 0 || strcmp(arg, "--data-dir") == 0) {
-            if (i + 1 >= argc)
-                return (snprintf(msg, sizeof msg, "%s needs a value", arg), bad_usage(msg));
-            if (strcmp(arg, "--config") == 0)
-                config_path = argv[++i];
-            else
-                data_dir = argv[++i];
-        } else {
-            return (snprintf(msg, sizeof msg, "unknown argument \"%s\"", arg), bad_usage(msg));
-        }
-    }
-    if (config_path && data_dir)
-        return bad_usage("give --config or --data-dir, not both");
+    cli_ctx x = {.cmd = "set-pin", .usage = usage, .flags = CLI_DATA_DIR};
+    int rc = cli_common_opts(argc, argv, NULL, &x);
+    if (rc >= 0)
+        return rc;
+    if (x.config && x.data_dir)
+        return cli_bad_usage(&x, "give --config or --data-dir, not both");
     cfg c;
-    cfg_defaults(&c);
-    if (config_path && cfg_load(&c, config_path, err, sizeof err) != 0) {
-        fprintf(stderr, "hailong-kiosk: %s\n", err);
-        return HL_EXIT_USAGE;
-    }
-    if (data_dir)
-        util_strlcpy(c.data_dir, data_dir, sizeof c.data_dir);
+    if ((rc = cli_load_config(&x, &c)) != 0)
+        return rc;
 
     char p1[64] = "", p2[64] = "";
-    int rc = read_pins(p1, p2, sizeof p1);
+    char err[HL_ERR_MAX];
+    rc = read_pins(p1, p2, sizeof p1);
     if (rc != 0)
-        rc = bad_usage("expected the PIN twice (at a terminal, or as two lines on stdin)");
+        rc = cli_bad_usage(&x, "expected the PIN twice (at a terminal, or as two lines on stdin)");
     else if (!pin_valid(p1))
-        rc = (snprintf(msg, sizeof msg, "the PIN must be %d to %d digits (0-9) and nothing else",
-                       PIN_MIN_LEN, PIN_MAX_LEN),
-              bad_usage(msg));
+        rc = cli_bad_usage(&x, "the PIN must be %d to %d digits (0-9) and nothing else",
+                           PIN_MIN_LEN, PIN_MAX_LEN);
     else if (strcmp(p1, p2) != 0)
-        rc = bad_usage("the two PINs differ; nothing was changed");
+        rc = cli_bad_usage(&x, "the two PINs differ; nothing was changed");
     if (rc != 0) {
         sodium_memzero(p1, sizeof p1);
         sodium_memzero(p2, sizeof p2);
