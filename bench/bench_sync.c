@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_sync.h"
 #include "db.h"
 #include "sender.h"
 #include "store.h"
@@ -41,8 +42,6 @@
 
 #define TARGET_DRAIN  20000.0 /* votes/s */
 #define TARGET_INGEST 50.0    /* % of the raw insert */
-#define BATCH         500
-#define KIOSK_ID      "bench-01"
 #define DRAIN_LIMIT_S 600.0
 #define SMALL_KIOSKS  8 /* the steady state: this many kiosks at once, one vote per request */
 
@@ -74,22 +73,21 @@ typedef struct {
     char note[256];
 } result;
 
-static double mono_s(void)
+double bench_mono_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int64_t wall_ms(void)
+int64_t bench_wall_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
+void bench_die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -109,7 +107,7 @@ static wire_vote *make_votes(long n)
     wire_vote *v = xcalloc((size_t)n, sizeof *v);
     char boot[37];
     util_uuid_v4(boot);
-    int64_t t0 = wall_ms() - (int64_t)n * 500; /* one vote every 0.5 s up to now */
+    int64_t t0 = bench_wall_ms() - (int64_t)n * 500; /* one vote every 0.5 s up to now */
     for (long i = 0; i < n; i++) {
         util_uuid_v4(v[i].uuid);
         v[i].seq = i + 1;
@@ -131,7 +129,7 @@ static void make_kiosk_db(const char *dir, const wire_vote *v, long n)
     store *s = NULL;
     store_opts so = {0};
     if (store_open(&s, dir, &so, err, sizeof err) != 0)
-        die("%s", err);
+        bench_die("%s", err);
     store_close(s);
     util_fmt(path, sizeof path, "%s/votes.db", dir);
     sqlite3 *kdb;
@@ -143,7 +141,7 @@ static void make_kiosk_db(const char *dir, const wire_vote *v, long n)
                            " reasons, created_at, misuse, sync_state)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'unsent')",
                            -1, &st, NULL) != SQLITE_OK)
-        die("%s: %s", path, sqlite3_errmsg(kdb));
+        bench_die("%s: %s", path, sqlite3_errmsg(kdb));
     for (long i = 0; i < n; i++) {
         sqlite3_bind_text(st, 1, v[i].uuid, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, KIOSK_ID, -1, SQLITE_STATIC);
@@ -155,12 +153,12 @@ static void make_kiosk_db(const char *dir, const wire_vote *v, long n)
         sqlite3_bind_int64(st, 8, v[i].created_at);
         sqlite3_bind_int(st, 9, v[i].misuse);
         if (sqlite3_step(st) != SQLITE_DONE)
-            die("%s: %s", path, sqlite3_errmsg(kdb));
+            bench_die("%s: %s", path, sqlite3_errmsg(kdb));
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     if (sqlite3_exec(kdb, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        die("%s: %s", path, sqlite3_errmsg(kdb));
+        bench_die("%s: %s", path, sqlite3_errmsg(kdb));
     sqlite3_close(kdb);
 }
 
@@ -171,10 +169,10 @@ static int run_capture(char *const argv[], char *out, size_t cap)
 {
     int fds[2];
     if (pipe(fds) != 0)
-        die("pipe: %s", strerror(errno));
+        bench_die("pipe: %s", strerror(errno));
     pid_t pid = fork();
     if (pid < 0)
-        die("fork: %s", strerror(errno));
+        bench_die("fork: %s", strerror(errno));
     if (pid == 0) {
         dup2(fds[1], 1);
         int null = open("/dev/null", O_WRONLY);
@@ -210,11 +208,13 @@ typedef struct {
     char log[4096];
 } collector;
 
-static void enrol(const opts *o, const char *db_url, char *token, size_t cap)
+/* `kiosk add KIOSK_ID`: its token into token. */
+static void enrol(const opts *o, const char *db_url, const char *kiosk_id, char *token, size_t cap)
 {
-    char *argv[] = {(char *)o->collector, "kiosk", "add", KIOSK_ID, "--db", (char *)db_url, NULL};
+    char *argv[] = {(char *)o->collector, "kiosk", "add", (char *)kiosk_id, "--db",
+                    (char *)db_url,       NULL};
     if (run_capture(argv, token, cap) != 0 || strncmp(token, "hlk_", 4) != 0)
-        die("%s kiosk add failed (database %s)", o->collector, db_url);
+        bench_die("%s kiosk add %s failed (database %s)", o->collector, kiosk_id, db_url);
 }
 
 static void collector_start(const opts *o, collector *c, const char *dir, const char *name,
@@ -226,7 +226,7 @@ static void collector_start(const opts *o, collector *c, const char *dir, const 
     unlink(port_file);
     c->pid = fork();
     if (c->pid < 0)
-        die("fork: %s", strerror(errno));
+        bench_die("fork: %s", strerror(errno));
     if (c->pid == 0) {
         int fd = open(c->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd >= 0) {
@@ -270,7 +270,7 @@ static void collector_start(const opts *o, collector *c, const char *dir, const 
         usleep(25000);
     }
     char *logtext = util_read_file(c->log, NULL);
-    die("the collector did not start:\n%s", logtext ? logtext : "(no log)");
+    bench_die("the collector did not start:\n%s", logtext ? logtext : "(no log)");
 }
 
 static void collector_stop(collector *c)
@@ -307,181 +307,6 @@ static void scan_log(const char *path, long *batches, double *ms, long *n429)
     fclose(f);
 }
 
-/* ---- database helpers: counts and the raw insert ---- */
-
-static long count_votes(const char *db_url)
-{
-    db *d = NULL;
-    char err[HL_ERR_MAX];
-    if (db_open(db_url, &d, err, sizeof err) != 0)
-        die("%s", err);
-    db_close(d);
-    long n = -1;
-    if (strncmp(db_url, "sqlite:", 7) == 0) {
-        sqlite3 *s;
-        sqlite3_stmt *st;
-        if (sqlite3_open_v2(db_url + 7, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(s, "SELECT count(DISTINCT uuid) FROM votes", -1, &st, NULL) ==
-                SQLITE_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                n = (long)sqlite3_column_int64(st, 0);
-            sqlite3_finalize(st);
-        }
-        sqlite3_close(s);
-    } else {
-        PGconn *c = PQconnectdb(db_url);
-        PGresult *r = PQexec(c, "SELECT count(DISTINCT uuid) FROM votes");
-        if (PQresultStatus(r) == PGRES_TUPLES_OK)
-            if (util_parse_int(PQgetvalue(r, 0, 0), 0, 1L << 40, &n) != 0)
-                n = -1;
-        PQclear(r);
-        PQfinish(c);
-    }
-    return n;
-}
-
-/* INSERT INTO votes (...) VALUES (...) for rows rows, parameters $1... in order. */
-static char *raw_sql(int rows)
-{
-    static const char head[] =
-        "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-        " created_at, misuse, received_at, clock_suspect, batch_id) VALUES ";
-    size_t cap = sizeof head + (size_t)rows * 12 * 10 + 16;
-    char *text = xmalloc(cap), *w = text;
-    w += snprintf(w, cap, "%s", head);
-    for (int r = 0; r < rows; r++)
-        for (int c = 0; c < 12; c++)
-            w += snprintf(w, cap - (size_t)(w - text), "%s$%d%s",
-                          c   ? ""
-                          : r ? ",("
-                              : "(",
-                          r * 12 + c + 1, c == 11 ? ")" : ",");
-    return text;
-}
-
-/* The 12 values of vote v as text (for libpq) into t[12][24] / p[12]. */
-static void pg_values(const wire_vote *v, int64_t now, const char *batch_id, char t[][24],
-                      const char **p)
-{
-    snprintf(t[2], 24, "%lld", (long long)v->seq);
-    snprintf(t[5], 24, "%d", v->rating);
-    snprintf(t[7], 24, "%lld", (long long)v->created_at);
-    snprintf(t[8], 24, "%d", v->misuse);
-    snprintf(t[9], 24, "%lld", (long long)now);
-    snprintf(t[10], 24, "%d", db_clock_suspect(v->created_at, now));
-    p[0] = v->uuid, p[1] = KIOSK_ID, p[2] = t[2], p[3] = v->boot_id, p[4] = v->officer_code;
-    p[5] = t[5], p[6] = v->reasons, p[7] = t[7], p[8] = t[8], p[9] = t[9], p[10] = t[10];
-    p[11] = batch_id;
-}
-
-static void lite_bind(sqlite3_stmt *st, int base, const wire_vote *v, int64_t now,
-                      const char *batch_id)
-{
-    sqlite3_bind_text(st, base + 1, v->uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, base + 2, KIOSK_ID, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, base + 3, v->seq);
-    sqlite3_bind_text(st, base + 4, v->boot_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, base + 5, v->officer_code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, base + 6, v->rating);
-    sqlite3_bind_text(st, base + 7, v->reasons, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, base + 8, v->created_at);
-    sqlite3_bind_int(st, base + 9, v->misuse);
-    sqlite3_bind_int64(st, base + 10, now);
-    sqlite3_bind_int(st, base + 11, db_clock_suspect(v->created_at, now));
-    sqlite3_bind_text(st, base + 12, batch_id, -1, SQLITE_STATIC);
-}
-
-/* The same rows into the collector's schema, by hand, BATCH rows per transaction, with rows
- * rows per INSERT statement (1, or BATCH: one statement per transaction). Returns seconds. */
-static double raw_insert(const char *db_url, const wire_vote *v, long n, int rows)
-{
-    db *d = NULL;
-    char err[HL_ERR_MAX], batch_id[37];
-    if (db_open(db_url, &d, err, sizeof err) != 0) /* the collector's schema, nothing else */
-        die("%s", err);
-    db_close(d);
-    int64_t now = wall_ms();
-    double t0 = 0, t1 = 0;
-    char *full = raw_sql(rows);
-    if (strncmp(db_url, "sqlite:", 7) == 0) {
-        sqlite3 *s;
-        sqlite3_stmt *st, *st_one;
-        char *one = raw_sql(1);
-        if (sqlite3_open(db_url + 7, &s) != SQLITE_OK ||
-            sqlite3_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
-                SQLITE_OK ||
-            sqlite3_prepare_v2(s, full, -1, &st, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(s, one, -1, &st_one, NULL) != SQLITE_OK)
-            die("raw insert: %s", sqlite3_errmsg(s));
-        free(one);
-        t0 = mono_s();
-        for (long i = 0; i < n;) {
-            util_uuid_v4(batch_id);
-            long end = i + BATCH < n ? i + BATCH : n;
-            sqlite3_exec(s, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-            while (i < end) {
-                /* a whole statement's rows, or the rest one by one */
-                int k = end - i >= rows ? rows : 1;
-                sqlite3_stmt *use = k == rows ? st : st_one;
-                for (int r = 0; r < k; r++)
-                    lite_bind(use, r * 12, &v[i + r], now, batch_id);
-                if (sqlite3_step(use) != SQLITE_DONE)
-                    die("raw insert: %s", sqlite3_errmsg(s));
-                sqlite3_reset(use);
-                i += k;
-            }
-            if (sqlite3_exec(s, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-                die("raw insert: %s", sqlite3_errmsg(s));
-        }
-        t1 = mono_s();
-        sqlite3_finalize(st);
-        sqlite3_finalize(st_one);
-        sqlite3_close(s);
-    } else {
-        PGconn *c = PQconnectdb(db_url);
-        if (PQstatus(c) != CONNECTION_OK)
-            die("raw insert: %s", PQerrorMessage(c));
-        char *one = raw_sql(1);
-        PGresult *r = PQprepare(c, "full", full, 0, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            die("raw insert: %s", PQerrorMessage(c));
-        PQclear(r);
-        r = PQprepare(c, "one", one, 0, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
-            die("raw insert: %s", PQerrorMessage(c));
-        PQclear(r);
-        free(one);
-        char(*t)[24] = xmalloc((size_t)rows * 12 * sizeof *t);
-        const char **pv = xmalloc((size_t)rows * 12 * sizeof *pv);
-        t0 = mono_s();
-        for (long i = 0; i < n;) {
-            util_uuid_v4(batch_id);
-            long end = i + BATCH < n ? i + BATCH : n;
-            PQclear(PQexec(c, "BEGIN"));
-            while (i < end) {
-                int k = end - i >= rows ? rows : 1;
-                for (int q = 0; q < k; q++)
-                    pg_values(&v[i + q], now, batch_id, t + q * 12, pv + q * 12);
-                r = PQexecPrepared(c, k == rows ? "full" : "one", k * 12, pv, NULL, NULL, 0);
-                if (PQresultStatus(r) != PGRES_COMMAND_OK)
-                    die("raw insert: %s", PQerrorMessage(c));
-                PQclear(r);
-                i += k;
-            }
-            r = PQexec(c, "COMMIT");
-            if (PQresultStatus(r) != PGRES_COMMAND_OK)
-                die("raw insert: %s", PQerrorMessage(c));
-            PQclear(r);
-        }
-        t1 = mono_s();
-        free(t);
-        free(pv);
-        PQfinish(c);
-    }
-    free(full);
-    return t1 - t0;
-}
-
 /* ---- the drain: the kiosk's sender, in process ---- */
 
 static void drain(const opts *o, const char *dir, const char *db_url, const wire_vote *v,
@@ -490,7 +315,7 @@ static void drain(const opts *o, const char *dir, const char *db_url, const wire
     char kdir[4096], token[256], url[64], err[HL_ERR_MAX];
     util_fmt(kdir, sizeof kdir, "%s/kiosk", dir);
     make_kiosk_db(kdir, v, o->n);
-    enrol(o, db_url, token, sizeof token);
+    enrol(o, db_url, KIOSK_ID, token, sizeof token);
     collector c;
     collector_start(o, &c, dir, "drain", db_url, 0); /* the default limits */
     util_fmt(url, sizeof url, "http://127.0.0.1:%d", c.port);
@@ -501,9 +326,9 @@ static void drain(const opts *o, const char *dir, const char *db_url, const wire
                       .batch_max = BATCH,
                       .start_delay_max_ms = 0};
     sync_sender *s = NULL;
-    double t0 = mono_s();
+    double t0 = bench_mono_s();
     if (sync_start(&s, &sc, NULL, NULL, err, sizeof err) != 0)
-        die("%s", err);
+        bench_die("%s", err);
     sync_status st;
     double last_progress = t0;
     int64_t last_sent = 0;
@@ -511,7 +336,7 @@ static void drain(const opts *o, const char *dir, const char *db_url, const wire
         sync_get_status(s, &st);
         if (st.votes_sent >= o->n)
             break;
-        double now = mono_s();
+        double now = bench_mono_s();
         if (st.votes_sent != last_sent)
             last_sent = st.votes_sent, last_progress = now;
         if (now - t0 > DRAIN_LIMIT_S || now - last_progress > 60) {
@@ -521,14 +346,14 @@ static void drain(const opts *o, const char *dir, const char *db_url, const wire
         }
         usleep(1000);
     }
-    double t1 = mono_s();
+    double t1 = bench_mono_s();
     sync_stop(s);
     res->drain_s = t1 - t0;
     res->drain_rate = (double)st.votes_sent / res->drain_s;
     res->requests = st.requests;
     collector_stop(&c);
     scan_log(c.log, &res->server_batches, &res->server_ms, &res->http_429);
-    long stored = count_votes(db_url);
+    long stored = bench_count_votes(db_url);
     if (stored != o->n && !res->note[0])
         util_fmt(res->note, sizeof res->note, "the collector holds %ld votes, not %ld", stored,
                  o->n);
@@ -551,6 +376,46 @@ static size_t sink(char *p, size_t size, size_t n, void *ctx)
     return len;
 }
 
+/* A kept-alive libcurl handle that POSTs gzip batches to one kiosk's endpoint with its token. */
+typedef struct {
+    CURL *e;
+    char auth[300];
+    sink_ctx got;
+} poster;
+
+static void poster_open(poster *p, const char *url, const char *token)
+{
+    memset(p, 0, sizeof *p);
+    util_fmt(p->auth, sizeof p->auth, "Authorization: Bearer %s", token);
+    p->e = curl_easy_init();
+    curl_easy_setopt(p->e, CURLOPT_URL, url);
+    curl_easy_setopt(p->e, CURLOPT_POST, 1L);
+    curl_easy_setopt(p->e, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(p->e, CURLOPT_WRITEDATA, (void *)&p->got);
+    curl_easy_setopt(p->e, CURLOPT_NOSIGNAL, 1L);
+}
+
+/* One batch, its batch_id as the Idempotency-Key. Returns the HTTP status (0: none); *rc. */
+static long post_batch(poster *p, const char *batch_id, const void *gz, size_t len, CURLcode *rc)
+{
+    char key[80];
+    util_fmt(key, sizeof key, "Idempotency-Key: %s", batch_id);
+    struct curl_slist *h = NULL;
+    h = curl_slist_append(h, "Content-Type: application/json");
+    h = curl_slist_append(h, "Content-Encoding: gzip");
+    h = curl_slist_append(h, "Expect:");
+    h = curl_slist_append(h, p->auth);
+    h = curl_slist_append(h, key);
+    curl_easy_setopt(p->e, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(p->e, CURLOPT_POSTFIELDS, gz);
+    curl_easy_setopt(p->e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    *rc = curl_easy_perform(p->e);
+    long code = 0;
+    curl_easy_getinfo(p->e, CURLINFO_RESPONSE_CODE, &code);
+    curl_slist_free_all(h);
+    return code;
+}
+
 static void ingest(const opts *o, const char *dir, const char *db_url, const wire_vote *v,
                    result *res)
 {
@@ -563,50 +428,34 @@ static void ingest(const opts *o, const char *dir, const char *db_url, const wir
         char *json;
         size_t jlen;
         util_uuid_v4(bid[b]);
-        if (wire_encode_batch(KIOSK_ID, bid[b], wall_ms(), v + b * BATCH, k, &json, &jlen) != 0 ||
+        if (wire_encode_batch(KIOSK_ID, bid[b], bench_wall_ms(), v + b * BATCH, k, &json, &jlen) !=
+                0 ||
             wire_gzip(json, jlen, &body[b], &blen[b]) != 0)
-            die("cannot encode batch %ld", b);
+            bench_die("cannot encode batch %ld", b);
         free(json);
     }
-    char token[256], url[128], auth[300], key[80];
-    enrol(o, db_url, token, sizeof token);
+    char token[256], url[128];
+    enrol(o, db_url, KIOSK_ID, token, sizeof token);
     collector c;
     collector_start(o, &c, dir, "ingest", db_url, 1);
     util_fmt(url, sizeof url, "http://127.0.0.1:%d/v1/kiosks/%s/vote-batches", c.port, KIOSK_ID);
-    util_fmt(auth, sizeof auth, "Authorization: Bearer %s", token);
-    CURL *e = curl_easy_init();
-    sink_ctx got = {0, 0};
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)&got);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    double t0 = mono_s();
+    poster p;
+    poster_open(&p, url, token);
+    double t0 = bench_mono_s();
     for (long b = 0; b < nb; b++) {
-        struct curl_slist *h = NULL;
-        h = curl_slist_append(h, "Content-Type: application/json");
-        h = curl_slist_append(h, "Content-Encoding: gzip");
-        h = curl_slist_append(h, "Expect:");
-        h = curl_slist_append(h, auth);
-        util_fmt(key, sizeof key, "Idempotency-Key: %s", bid[b]);
-        h = curl_slist_append(h, key);
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body[b]);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen[b]);
-        CURLcode rc = curl_easy_perform(e);
-        long code = 0;
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-        curl_slist_free_all(h);
+        CURLcode rc;
+        long code = post_batch(&p, bid[b], body[b], blen[b], &rc);
         if (rc != CURLE_OK || code != 200)
-            die("ingest: batch %ld: %s, HTTP %ld (log %s)", b, curl_easy_strerror(rc), code, c.log);
+            bench_die("ingest: batch %ld: %s, HTTP %ld (log %s)", b, curl_easy_strerror(rc), code,
+                      c.log);
     }
-    double t1 = mono_s();
-    curl_easy_cleanup(e);
+    double t1 = bench_mono_s();
+    curl_easy_cleanup(p.e);
     collector_stop(&c);
-    if (got.not_accepted)
+    if (p.got.not_accepted)
         util_fmt(res->note, sizeof res->note, "ingest: some votes came back not accepted");
     res->ingest_rate = (double)o->n / (t1 - t0);
-    long stored = count_votes(db_url);
+    long stored = bench_count_votes(db_url);
     if (stored != o->n && !res->note[0])
         util_fmt(res->note, sizeof res->note, "ingest: the collector holds %ld votes, not %ld",
                  stored, o->n);
@@ -630,47 +479,29 @@ typedef struct {
 static void *small_thread(void *arg)
 {
     small_ctx *c = arg;
-    char url[160], auth[300], key[80], bid[37];
+    char url[160], bid[37];
     util_fmt(url, sizeof url, "%s/v1/kiosks/%s/vote-batches", c->url_base, c->kiosk);
-    util_fmt(auth, sizeof auth, "Authorization: Bearer %s", c->token);
-    CURL *e = curl_easy_init();
-    sink_ctx got = {0, 0};
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_POST, 1L);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)&got);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    poster p;
+    poster_open(&p, url, c->token);
     for (long i = 0; i < c->n && !c->failed; i++) {
         char *json;
         size_t jlen, glen;
         void *gz;
         util_uuid_v4(bid);
-        if (wire_encode_batch(c->kiosk, bid, wall_ms(), &c->v[i], 1, &json, &jlen) != 0 ||
+        if (wire_encode_batch(c->kiosk, bid, bench_wall_ms(), &c->v[i], 1, &json, &jlen) != 0 ||
             wire_gzip(json, jlen, &gz, &glen) != 0) {
             c->failed = 1;
             break;
         }
         free(json);
-        struct curl_slist *h = NULL;
-        h = curl_slist_append(h, "Content-Type: application/json");
-        h = curl_slist_append(h, "Content-Encoding: gzip");
-        h = curl_slist_append(h, "Expect:");
-        h = curl_slist_append(h, auth);
-        util_fmt(key, sizeof key, "Idempotency-Key: %s", bid);
-        h = curl_slist_append(h, key);
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, gz);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)glen);
-        long code = 0;
-        if (curl_easy_perform(e) != CURLE_OK ||
-            curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
+        CURLcode rc;
+        if (post_batch(&p, bid, gz, glen, &rc) != 200 || rc != CURLE_OK)
             c->failed = 1;
-        curl_slist_free_all(h);
         free(gz);
     }
-    if (got.not_accepted)
+    if (p.got.not_accepted)
         c->failed = 1;
-    curl_easy_cleanup(e);
+    curl_easy_cleanup(p.e);
     return NULL;
 }
 
@@ -688,10 +519,7 @@ static void small_batches(const opts *o, const char *dir, const char *db_url, co
     memset(ctx, 0, sizeof ctx);
     for (int k = 0; k < SMALL_KIOSKS; k++) {
         snprintf(ctx[k].kiosk, sizeof ctx[k].kiosk, "bench-small-%d", k + 1);
-        char *argv[] = {(char *)o->collector, "kiosk", "add", ctx[k].kiosk, "--db",
-                        (char *)db_url,       NULL};
-        if (run_capture(argv, ctx[k].token, sizeof ctx[k].token) != 0)
-            die("%s kiosk add %s failed", o->collector, ctx[k].kiosk);
+        enrol(o, db_url, ctx[k].kiosk, ctx[k].token, sizeof ctx[k].token);
         ctx[k].v = v + k * (n_small / SMALL_KIOSKS);
         ctx[k].n = n_small / SMALL_KIOSKS;
     }
@@ -699,15 +527,15 @@ static void small_batches(const opts *o, const char *dir, const char *db_url, co
     collector_start(o, &c, dir, "small", db_url, 1);
     snprintf(base, sizeof base, "http://127.0.0.1:%d", c.port);
     pthread_t th[SMALL_KIOSKS];
-    double t0 = mono_s();
+    double t0 = bench_mono_s();
     for (int k = 0; k < SMALL_KIOSKS; k++) {
         ctx[k].url_base = base;
         if (pthread_create(&th[k], NULL, small_thread, &ctx[k]) != 0)
-            die("pthread_create failed");
+            bench_die("pthread_create failed");
     }
     for (int k = 0; k < SMALL_KIOSKS; k++)
         pthread_join(th[k], NULL);
-    double t1 = mono_s();
+    double t1 = bench_mono_s();
     collector_stop(&c);
     long sent = 0;
     for (int k = 0; k < SMALL_KIOSKS; k++) {
@@ -717,48 +545,10 @@ static void small_batches(const opts *o, const char *dir, const char *db_url, co
                      ctx[k].kiosk);
     }
     res->small_rate = (double)sent / (t1 - t0);
-    long stored = count_votes(db_url);
+    long stored = bench_count_votes(db_url);
     if (stored != sent && !res->note[0])
         util_fmt(res->note, sizeof res->note, "small batches: the collector holds %ld, not %ld",
                  stored, sent);
-}
-
-/* ---- PostgreSQL schemas ---- */
-
-static void pg_quiet(void *arg, const char *message)
-{
-    (void)arg, (void)message; /* "drop cascades to ..." */
-}
-
-static char *pg_schema_url(const char *base, const char *schema)
-{
-    PGconn *c = PQconnectdb(base);
-    if (PQstatus(c) != CONNECTION_OK)
-        die("PostgreSQL: %s", PQerrorMessage(c));
-    PQsetNoticeProcessor(c, pg_quiet, NULL);
-    char sql[256];
-    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %.63s CASCADE; CREATE SCHEMA %.63s", schema,
-             schema);
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
-        die("PostgreSQL: %s", PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-    size_t cap = strlen(base) + strlen(schema) + 64;
-    char *url = xmalloc(cap);
-    snprintf(url, cap, "%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?",
-             schema);
-    return url;
-}
-
-static void pg_drop_schema(const char *base, const char *schema)
-{
-    PGconn *c = PQconnectdb(base);
-    PQsetNoticeProcessor(c, pg_quiet, NULL);
-    char sql[320];
-    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %.63s CASCADE", schema);
-    PQclear(PQexec(c, sql));
-    PQfinish(c);
 }
 
 /* ---- one backend ---- */
@@ -786,14 +576,14 @@ static void run_backend(const opts *o, const char *root, int pg, const wire_vote
         char dir[4096], url[4200], schema[5][64];
         util_fmt(dir, sizeof dir, "%s/%s-%d", root, label, round + 1);
         if (util_mkdirs(dir) != 0)
-            die("%s: %s", dir, strerror(errno));
+            bench_die("%s: %s", dir, strerror(errno));
         const char *names[5] = {"drain", "ingest", "raw1", "rawn", "small"};
         char *urls[5];
         for (int i = 0; i < 5; i++) {
             if (pg) {
                 snprintf(schema[i], sizeof schema[i], "bench_sync_%s_%ld", names[i],
                          (long)getpid());
-                urls[i] = pg_schema_url(o->pg, schema[i]);
+                urls[i] = bench_pg_schema_url(o->pg, schema[i]);
             } else {
                 util_fmt(url, sizeof url, "sqlite:%s/collector-%s.db", dir, names[i]);
                 urls[i] = xstrdup(url);
@@ -811,15 +601,15 @@ static void run_backend(const opts *o, const char *root, int pg, const wire_vote
         small_batches(o, dir, urls[4], v, &r);
         fprintf(stderr, "bench_sync: %s: raw inserts...\n", label);
         for (int m = 0; m < 2; m++) {
-            double t = raw_insert(urls[2 + m], v, o->n, m ? BATCH : 1);
+            double t = bench_raw_insert(urls[2 + m], v, o->n, m ? BATCH : 1);
             *(m ? &r.rawn_rate : &r.raw1_rate) = (double)o->n / t;
-            long raw = count_votes(urls[2 + m]);
+            long raw = bench_count_votes(urls[2 + m]);
             if (raw != o->n && !r.note[0])
                 util_fmt(r.note, sizeof r.note, "raw insert stored %ld rows, not %ld", raw, o->n);
         }
         for (int i = 0; i < 5; i++) {
             if (pg && !o->keep)
-                pg_drop_schema(o->pg, schema[i]);
+                bench_pg_drop_schema(o->pg, schema[i]);
             free(urls[i]);
         }
         if (!o->keep)
@@ -995,14 +785,14 @@ int main(int argc, char **argv)
     if (o.pg && !*o.pg)
         o.pg = NULL;
     if (access(o.collector, X_OK) != 0)
-        die("%s: not an executable (pass --collector PATH)", o.collector);
+        bench_die("%s: not an executable (pass --collector PATH)", o.collector);
     signal(SIGPIPE, SIG_IGN);
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     char root[4096];
     util_fmt(root, sizeof root, "%s/bench-sync.XXXXXX", o.work);
     if (!mkdtemp(root))
-        die("%s: %s", root, strerror(errno));
+        bench_die("%s: %s", root, strerror(errno));
     print_machine(&o);
     wire_vote *v = make_votes(o.n);
     result r[2];

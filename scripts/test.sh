@@ -29,9 +29,10 @@ run_build() { # dir, cmake args...
 }
 status=0
 HL_TEST_PG_URL=$(pg_test_url hl_build) \
-  run_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHL_WERROR=ON || status=1
+  run_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHL_WERROR=ON -DHL_TEST_FAULTS=ON || status=1
 HL_TEST_PG_URL=$(pg_test_url hl_asan) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  run_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHL_WERROR=ON -DHL_SANITIZE=ON || status=1
+  run_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHL_WERROR=ON -DHL_SANITIZE=ON \
+    -DHL_TEST_FAULTS=ON || status=1
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi # a build failure counts
 pg_test_stop
 echo "$passed passed, $failed failed"

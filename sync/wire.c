@@ -3,12 +3,12 @@
  * cJSON and checks every field strictly, because its input comes from the network. */
 #include "wire.h"
 
+#include "buf.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,38 +20,7 @@
 #define TWO_POW_53   9007199254740992.0
 #define MAX_SAFE_INT (TWO_POW_53 - 1)
 
-/* ---------- growing output buffer ---------- */
-
-typedef struct {
-    char *p;
-    size_t len, cap;
-} buf;
-
-static void buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->cap - b->len < n + 1) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n + 1)
-            cap *= 2;
-        b->p = xrealloc(b->p, cap);
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_str(buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-static void buf_i64(buf *b, int64_t v)
-{
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%" PRId64, v);
-    buf_str(b, tmp);
-}
+/* ---------- JSON strings ---------- */
 
 /* A JSON string literal. Non-ASCII UTF-8 passes through unchanged; control characters, quote and
  * backslash are escaped, so any C string gives valid JSON. */
@@ -252,13 +221,13 @@ int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen
         buf_str(&b, v->misuse ? ",\"misuse\":true}" : ",\"misuse\":false}");
     }
     buf_str(&b, "]}");
-    *json_out = b.p;
     if (len_out)
         *len_out = b.len;
+    *json_out = buf_take(&b);
     return 0;
 }
 
-static const char *status_name(wire_status s)
+const char *wire_status_name(wire_status s)
 {
     switch (s) {
     case WIRE_ACCEPTED:
@@ -283,7 +252,7 @@ int wire_encode_results(const char *batch_id, const wire_result *r, size_t n, ch
         buf_str(&b, i ? ",{\"uuid\":" : "{\"uuid\":");
         buf_json_str(&b, r[i].uuid);
         buf_str(&b, ",\"status\":\"");
-        buf_str(&b, status_name(r[i].status));
+        buf_str(&b, wire_status_name(r[i].status));
         buf_str(&b, "\"");
         if (r[i].status == WIRE_REJECTED) {
             buf_str(&b, ",\"reason\":");
@@ -292,48 +261,36 @@ int wire_encode_results(const char *batch_id, const wire_result *r, size_t n, ch
         buf_str(&b, "}");
     }
     buf_str(&b, "]}");
-    *json_out = b.p;
     if (len_out)
         *len_out = b.len;
+    *json_out = buf_take(&b);
     return 0;
 }
 
 /* ---------- decoding ---------- */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Common checks before cJSON sees the bytes: it stops at a NUL and accepts any bytes inside
  * strings, so both are checked here. */
 static int precheck(const char *json, size_t len, char *err, size_t errlen)
 {
     if (!json || len == 0) {
-        set_err(err, errlen, "body: empty; send a JSON object");
+        util_fmt(err, errlen, "body: empty; send a JSON object");
         return -1;
     }
     if (len > WIRE_MAX_BODY) {
-        set_err(err, errlen, "body: %zu bytes, more than the %u allowed", len,
-                (unsigned)WIRE_MAX_BODY);
+        util_fmt(err, errlen, "body: %zu bytes, more than the %u allowed", len,
+                 (unsigned)WIRE_MAX_BODY);
         return -1;
     }
     const char *nul = memchr(json, '\0', len);
     if (nul) {
-        set_err(err, errlen, "body: NUL byte at offset %zu; send UTF-8 JSON text",
-                (size_t)(nul - json));
+        util_fmt(err, errlen, "body: NUL byte at offset %zu; send UTF-8 JSON text",
+                 (size_t)(nul - json));
         return -1;
     }
     size_t bad = 0;
     if (!wire_utf8_valid(json, len, &bad)) {
-        set_err(err, errlen, "body: invalid UTF-8 at byte %zu; send UTF-8 JSON text", bad);
+        util_fmt(err, errlen, "body: invalid UTF-8 at byte %zu; send UTF-8 JSON text", bad);
         return -1;
     }
     return 0;
@@ -345,20 +302,20 @@ static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {
         size_t off = end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
-        set_err(err, errlen, "body: not valid JSON (near byte %zu)", off);
+        util_fmt(err, errlen, "body: not valid JSON (near byte %zu)", off);
         return NULL;
     }
     /* Only white space may follow the value. */
     for (const char *p = end; p && p < json + len; p++) {
         if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
-            set_err(err, errlen, "body: unexpected data after the JSON value at byte %zu",
-                    (size_t)(p - json));
+            util_fmt(err, errlen, "body: unexpected data after the JSON value at byte %zu",
+                     (size_t)(p - json));
             cJSON_Delete(root);
             return NULL;
         }
     }
     if (!cJSON_IsObject(root)) {
-        set_err(err, errlen, "body: must be a JSON object");
+        util_fmt(err, errlen, "body: must be a JSON object");
         cJSON_Delete(root);
         return NULL;
     }
@@ -416,26 +373,44 @@ static const char *bad_key(const cJSON *obj, const char *const *allowed, int *du
     return NULL;
 }
 
+/* bad_key as a message: 0, or -1 with err naming the key. in: " in the vote" or "", for a key
+ * given twice. */
+static int check_keys(const cJSON *obj, const char *const *allowed, const char *in, char *err,
+                      size_t errlen)
+{
+    int dup = 0;
+    const char *k = bad_key(obj, allowed, &dup);
+    if (!k)
+        return 0;
+    char shown[40];
+    show_key(shown, sizeof shown, k);
+    if (dup)
+        util_fmt(err, errlen, "%s: appears twice%s", shown, in);
+    else
+        util_fmt(err, errlen, "%s: unknown field", shown);
+    return -1;
+}
+
 /* An integral JSON number within [min, max]; 0 or -1 with a reason naming the field. */
 static int get_int(const cJSON *obj, const char *key, double min, double max, int64_t *out,
                    char *why, size_t whylen)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsNumber(j)) {
-        set_err(why, whylen, "%s: is %s; must be an integer", key, type_name(j));
+        util_fmt(why, whylen, "%s: is %s; must be an integer", key, type_name(j));
         return -1;
     }
     double d = j->valuedouble;
     if (!isfinite(d) || fabs(d) >= TWO_POW_53) {
-        set_err(why, whylen, "%s: number too large; must be an integer below 2^53", key);
+        util_fmt(why, whylen, "%s: number too large; must be an integer below 2^53", key);
         return -1;
     }
     if (d != floor(d)) {
-        set_err(why, whylen, "%s: %.17g is not an integer", key, d);
+        util_fmt(why, whylen, "%s: %.17g is not an integer", key, d);
         return -1;
     }
     if (d < min || d > max) {
-        set_err(why, whylen, "%s: %.0f is out of range; must be %.0f to %.0f", key, d, min, max);
+        util_fmt(why, whylen, "%s: %.0f is out of range; must be %.0f to %.0f", key, d, min, max);
         return -1;
     }
     *out = (int64_t)d;
@@ -446,7 +421,7 @@ static const char *get_str(const cJSON *obj, const char *key, char *why, size_t 
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsString(j)) {
-        set_err(why, whylen, "%s: is %s; must be a string", key, type_name(j));
+        util_fmt(why, whylen, "%s: is %s; must be a string", key, type_name(j));
         return NULL;
     }
     return j->valuestring;
@@ -463,38 +438,32 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     static const char *const keys[] = {"uuid",    "seq",        "boot_id", "officer", "rating",
                                        "reasons", "created_at", "misuse",  NULL};
     if (!cJSON_IsObject(jv)) {
-        set_err(why, whylen, "vote: is %s; must be an object", type_name(jv));
+        util_fmt(why, whylen, "vote: is %s; must be an object", type_name(jv));
         return -1;
     }
     const char *s = get_str(jv, "uuid", why, whylen);
     if (!s)
         return -1;
     if (!wire_valid_uuid(s)) {
-        set_err(why, whylen, "uuid: not a lowercase UUID (8-4-4-4-12 hex digits)");
+        util_fmt(why, whylen, "uuid: not a lowercase UUID (8-4-4-4-12 hex digits)");
         return -1;
     }
     util_strlcpy(v->uuid, s, sizeof v->uuid);
-    int dup = 0;
-    const char *k = bad_key(jv, keys, &dup);
-    if (k) {
-        char shown[40];
-        show_key(shown, sizeof shown, k);
-        set_err(why, whylen, dup ? "%s: appears twice in the vote" : "%s: unknown field", shown);
+    if (check_keys(jv, keys, " in the vote", why, whylen))
         return -1;
-    }
     if (get_int(jv, "seq", 1, MAX_SAFE_INT, &v->seq, why, whylen))
         return -1;
     if (!(s = get_str(jv, "boot_id", why, whylen)))
         return -1;
     if (!wire_valid_uuid(s)) {
-        set_err(why, whylen, "boot_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
+        util_fmt(why, whylen, "boot_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
         return -1;
     }
     util_strlcpy(v->boot_id, s, sizeof v->boot_id);
     if (!(s = get_str(jv, "officer", why, whylen)))
         return -1;
     if (!wire_valid_code(s)) {
-        set_err(why, whylen, "officer: not a code of 1 to 31 letters, digits, '-' or '_'");
+        util_fmt(why, whylen, "officer: not a code of 1 to 31 letters, digits, '-' or '_'");
         return -1;
     }
     util_strlcpy(v->officer_code, s, sizeof v->officer_code);
@@ -502,13 +471,13 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     if (get_int(jv, "rating", -MAX_SAFE_INT, MAX_SAFE_INT, &rating, why, whylen))
         return -1;
     if (rating < 1 || rating > 3) {
-        set_err(why, whylen, "rating: must be 1, 2 or 3");
+        util_fmt(why, whylen, "rating: must be 1, 2 or 3");
         return -1;
     }
     v->rating = (int)rating;
     const cJSON *ja = cJSON_GetObjectItemCaseSensitive(jv, "reasons");
     if (!cJSON_IsArray(ja)) {
-        set_err(why, whylen, "reasons: is %s; must be an array of reason codes", type_name(ja));
+        util_fmt(why, whylen, "reasons: is %s; must be an array of reason codes", type_name(ja));
         return -1;
     }
     buf rb = {0};
@@ -516,14 +485,14 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     int count = 0;
     for (const cJSON *e = ja->child; e; e = e->next, count++) {
         if (count >= 32) {
-            set_err(why, whylen, "reasons: more than 32 codes");
-            free(rb.p);
+            util_fmt(why, whylen, "reasons: more than 32 codes");
+            buf_free(&rb);
             return -1;
         }
         if (!cJSON_IsString(e) || !wire_valid_code(e->valuestring)) {
-            set_err(why, whylen, "reasons[%d]: not a code of 1 to 31 letters, digits, '-' or '_'",
-                    count);
-            free(rb.p);
+            util_fmt(why, whylen, "reasons[%d]: not a code of 1 to 31 letters, digits, '-' or '_'",
+                     count);
+            buf_free(&rb);
             return -1;
         }
         if (count)
@@ -532,20 +501,20 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     }
     buf_add(&rb, "]", 1);
     /* 32 codes of 31 chars with quotes and commas fit: 32 * 34 + 2 < sizeof v->reasons. */
-    util_strlcpy(v->reasons, rb.p, sizeof v->reasons);
-    free(rb.p);
+    util_strlcpy(v->reasons, buf_cstr(&rb), sizeof v->reasons);
+    buf_free(&rb);
     if (get_int(jv, "created_at", -MAX_SAFE_INT, MAX_SAFE_INT, &v->created_at, why, whylen))
         return -1;
     if (v->created_at < CREATED_MIN || v->created_at >= CREATED_MAX) {
-        set_err(why, whylen,
-                "created_at: %" PRId64 " is not between 2020-01-01 and 2100-01-01 (UTC ms); the "
-                "kiosk's clock is wrong",
-                v->created_at);
+        util_fmt(why, whylen,
+                 "created_at: %" PRId64 " is not between 2020-01-01 and 2100-01-01 (UTC ms); the "
+                 "kiosk's clock is wrong",
+                 v->created_at);
         return -1;
     }
     const cJSON *jm = cJSON_GetObjectItemCaseSensitive(jv, "misuse");
     if (!cJSON_IsBool(jm)) {
-        set_err(why, whylen, "misuse: is %s; must be true or false", type_name(jm));
+        util_fmt(why, whylen, "misuse: is %s; must be true or false", type_name(jm));
         return -1;
     }
     v->misuse = cJSON_IsTrue(jm) ? 1 : 0;
@@ -561,58 +530,43 @@ int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, 
     cJSON *root = parse(json, len, err, errlen);
     if (!root)
         return -1;
-    char why[160];
     int64_t version;
     const char *s;
-    int dup = 0;
-    const char *k = bad_key(root, keys, &dup);
-    if (k) {
-        char shown[40];
-        show_key(shown, sizeof shown, k);
-        set_err(err, errlen, dup ? "%s: appears twice" : "%s: unknown field", shown);
+    if (check_keys(root, keys, "", err, errlen))
         goto fail;
-    }
-    if (get_int(root, "v", -MAX_SAFE_INT, MAX_SAFE_INT, &version, why, sizeof why)) {
-        set_err(err, errlen, "%s", why);
+    if (get_int(root, "v", -MAX_SAFE_INT, MAX_SAFE_INT, &version, err, errlen))
         goto fail;
-    }
     if (version != WIRE_VERSION) {
-        set_err(err, errlen, "v: version %" PRId64 " is not supported; this collector speaks %d",
-                version, WIRE_VERSION);
+        util_fmt(err, errlen, "v: version %" PRId64 " is not supported; this collector speaks %d",
+                 version, WIRE_VERSION);
         goto fail;
     }
-    if (!(s = get_str(root, "kiosk_id", why, sizeof why))) {
-        set_err(err, errlen, "%s", why);
+    if (!(s = get_str(root, "kiosk_id", err, errlen)))
         goto fail;
-    }
     if (!wire_valid_kiosk_id(s)) {
-        set_err(err, errlen, "kiosk_id: not an id of 1 to 63 letters, digits, '-' or '_'");
+        util_fmt(err, errlen, "kiosk_id: not an id of 1 to 63 letters, digits, '-' or '_'");
         goto fail;
     }
     util_strlcpy(out->kiosk_id, s, sizeof out->kiosk_id);
-    if (!(s = get_str(root, "batch_id", why, sizeof why))) {
-        set_err(err, errlen, "%s", why);
+    if (!(s = get_str(root, "batch_id", err, errlen)))
         goto fail;
-    }
     if (!wire_valid_uuid(s)) {
-        set_err(err, errlen, "batch_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
+        util_fmt(err, errlen, "batch_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
         goto fail;
     }
     util_strlcpy(out->batch_id, s, sizeof out->batch_id);
     /* Any integral time: a kiosk whose clock is wrong must still be able to deliver its votes
      * (they are flagged per vote, not refused as a batch). */
-    if (get_int(root, "frozen_at", 0, MAX_SAFE_INT, &out->frozen_at, why, sizeof why)) {
-        set_err(err, errlen, "%s", why);
+    if (get_int(root, "frozen_at", 0, MAX_SAFE_INT, &out->frozen_at, err, errlen))
         goto fail;
-    }
     const cJSON *jvotes = cJSON_GetObjectItemCaseSensitive(root, "votes");
     if (!cJSON_IsArray(jvotes)) {
-        set_err(err, errlen, "votes: is %s; must be an array of votes", type_name(jvotes));
+        util_fmt(err, errlen, "votes: is %s; must be an array of votes", type_name(jvotes));
         goto fail;
     }
     int n = cJSON_GetArraySize(jvotes);
     if (n < 1 || n > WIRE_MAX_VOTES) {
-        set_err(err, errlen, "votes: %d votes; a batch holds 1 to %d", n, WIRE_MAX_VOTES);
+        util_fmt(err, errlen, "votes: %d votes; a batch holds 1 to %d", n, WIRE_MAX_VOTES);
         goto fail;
     }
     out->n = (size_t)n;
@@ -670,41 +624,36 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
         return -1;
     char why[160];
     wire_result *r = NULL;
-    int dup = 0;
-    const char *k = bad_key(root, keys, &dup);
-    if (k) {
-        char shown[40];
-        show_key(shown, sizeof shown, k);
-        set_err(err, errlen, dup ? "%s: appears twice" : "%s: unknown field", shown);
+    if (check_keys(root, keys, "", err, errlen))
         goto fail;
-    }
     const char *s = get_str(root, "batch_id", why, sizeof why);
     if (!s || !wire_valid_uuid(s)) {
-        set_err(err, errlen, "batch_id: %s", s ? "not a lowercase UUID" : why);
+        util_fmt(err, errlen, "batch_id: %s", s ? "not a lowercase UUID" : why);
         goto fail;
     }
     if (batch_id_out)
         util_strlcpy(batch_id_out, s, 37);
     const cJSON *ja = cJSON_GetObjectItemCaseSensitive(root, "results");
     if (!cJSON_IsArray(ja)) {
-        set_err(err, errlen, "results: is %s; must be an array", type_name(ja));
+        util_fmt(err, errlen, "results: is %s; must be an array", type_name(ja));
         goto fail;
     }
     int n = cJSON_GetArraySize(ja);
     if (n > WIRE_MAX_VOTES) {
-        set_err(err, errlen, "results: %d entries; at most %d", n, WIRE_MAX_VOTES);
+        util_fmt(err, errlen, "results: %d entries; at most %d", n, WIRE_MAX_VOTES);
         goto fail;
     }
     r = xcalloc((size_t)n, sizeof *r);
     int i = 0;
     for (const cJSON *e = ja->child; e; e = e->next, i++) {
+        int dup = 0;
         if (!cJSON_IsObject(e) || bad_key(e, rkeys, &dup)) {
-            set_err(err, errlen, "results[%d]: must be an object with uuid, status, reason", i);
+            util_fmt(err, errlen, "results[%d]: must be an object with uuid, status, reason", i);
             goto fail;
         }
         const char *u = get_str(e, "uuid", why, sizeof why);
         if (!u || (u[0] && !wire_valid_uuid(u))) {
-            set_err(err, errlen, "results[%d].uuid: not a lowercase UUID or \"\"", i);
+            util_fmt(err, errlen, "results[%d].uuid: not a lowercase UUID or \"\"", i);
             goto fail;
         }
         util_strlcpy(r[i].uuid, u, sizeof r[i].uuid);
@@ -716,12 +665,12 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
         } else if (st && strcmp(st, "rejected") == 0) {
             r[i].status = WIRE_REJECTED;
         } else {
-            set_err(err, errlen, "results[%d].status: must be accepted, duplicate or rejected", i);
+            util_fmt(err, errlen, "results[%d].status: must be accepted, duplicate or rejected", i);
             goto fail;
         }
         const cJSON *jr = cJSON_GetObjectItemCaseSensitive(e, "reason");
         if (jr && !cJSON_IsString(jr)) {
-            set_err(err, errlen, "results[%d].reason: must be a string", i);
+            util_fmt(err, errlen, "results[%d].reason: must be a string", i);
             goto fail;
         }
         if (jr)
@@ -772,13 +721,13 @@ int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_
     *out = NULL;
     *out_len = 0;
     if (len > UINT32_MAX || max_out > UINT32_MAX / 2) {
-        set_err(err, errlen, "gzip: input or limit too large");
+        util_fmt(err, errlen, "gzip: input or limit too large");
         return -1;
     }
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 16) != Z_OK) {
-        set_err(err, errlen, "gzip: cannot start the decompressor");
+        util_fmt(err, errlen, "gzip: cannot start the decompressor");
         return -1;
     }
     size_t cap = len * 4 + 1024;
@@ -791,7 +740,7 @@ int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_
     for (;;) {
         if (z.total_out == cap) {
             if (cap > max_out) {
-                set_err(err, errlen, "body: decompresses to more than %zu bytes", max_out);
+                util_fmt(err, errlen, "body: decompresses to more than %zu bytes", max_out);
                 result = -2;
                 break;
             }
@@ -804,23 +753,23 @@ int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_
         if (rc == Z_STREAM_END)
             break;
         if (rc == Z_BUF_ERROR && z.avail_out > 0) {
-            set_err(err, errlen, "gzip: the stream is truncated");
+            util_fmt(err, errlen, "gzip: the stream is truncated");
             result = -1;
             break;
         }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            set_err(err, errlen, "gzip: %s", z.msg ? z.msg : "corrupt data");
+            util_fmt(err, errlen, "gzip: %s", z.msg ? z.msg : "corrupt data");
             result = -1;
             break;
         }
     }
     if (result == 0 && z.total_out > max_out) {
-        set_err(err, errlen, "body: decompresses to more than %zu bytes", max_out);
+        util_fmt(err, errlen, "body: decompresses to more than %zu bytes", max_out);
         result = -2;
     }
     if (result == 0 && z.avail_in != 0) {
-        set_err(err, errlen, "gzip: %u bytes of trailing data after the stream",
-                (unsigned)z.avail_in);
+        util_fmt(err, errlen, "gzip: %u bytes of trailing data after the stream",
+                 (unsigned)z.avail_in);
         result = -1;
     }
     size_t got = z.total_out;
@@ -838,9 +787,4 @@ int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_
 int wire_gunzip(const void *in, size_t len, size_t max_out, void **out, size_t *out_len)
 {
     return wire_gunzip_ex(in, len, max_out, out, out_len, NULL, 0) == 0 ? 0 : -1;
-}
-
-const char *wire_status_name(wire_status s)
-{
-    return status_name(s);
 }

@@ -6,17 +6,11 @@
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$src/tests/lib.sh"
 bin=${HL_BIN_DIR:-$src/build/bin}/hailong-collector
-for tool in curl sqlite3 gzip sha256sum; do
-  command -v "$tool" >/dev/null || {
-    echo "test_collector: $tool is missing (scripts/deps.sh --test installs it)" >&2
-    exit 1
-  }
-done
-[ -x "$bin" ] || {
-  echo "test_collector: $bin not built" >&2
-  exit 1
-}
+need_tools test_collector curl sqlite3 gzip sha256sum
+need_bins test_collector "$bin"
+need_faults test_collector "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hl-coll.XXXXXX")
 pids=()
@@ -31,22 +25,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1" >&2; }
-bad() { failed=$((failed + 1)); echo "FAIL $1" >&2; }
-check() {
-  local name=$1; shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
-same() {
-  if [ "$2" = "$3" ]; then
-    ok "$1"
-  else
-    bad "$1"
-    diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /' >&2 || true
-  fi
-}
-contains() { grep -qF -- "$2" "$1"; }
 crlf() { head -1 "$1" | grep -q $'\r$'; }
 
 # run NAME WANT_RC OUT ARGS...: the real binary, output to OUT, exit code checked.
@@ -71,16 +49,7 @@ start() {
   "$bin" serve --listen "${listen:-127.0.0.1:0}" --port-file "$tmp/port" "$@" >"$log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
-  for _ in $(seq 1 200); do
-    [ -s "$tmp/port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [ ! -s "$tmp/port" ]; then
-    bad "server did not start"
-    sed 's/^/    /' "$log" >&2
-    return 1
-  fi
+  wait_port server "$tmp/port" "$server_pid" "$log" || return 1
   port=$(cat "$tmp/port")
   base=${scheme:-http}://${host:-127.0.0.1}:$port
 }
@@ -91,10 +60,7 @@ stop() {
   kill -TERM "$server_pid" 2>/dev/null || true
   wait "$server_pid" || rc=$?
   same "server stopped with exit code $want" "$rc" "$want"
-  if grep -qE 'Sanitizer|runtime error:' "$log"; then
-    bad "sanitizer report in the server log"
-    sed 's/^/    /' "$log" >&2
-  fi
+  no_sanitizer "server log $(basename "$log")" "$log"
 }
 
 # ---- requests ----
@@ -507,13 +473,10 @@ if [ -n "${HL_TEST_PG_URL:-}" ]; then
   # A schema of our own: the run starts empty even on a shared server.
   pg_schema=hl_test_$$_$RANDOM
   psql -X -q "$HL_TEST_PG_URL" -c "CREATE SCHEMA $pg_schema" >/dev/null
-  sep='?'
-  case $HL_TEST_PG_URL in *\?*) sep='&' ;; esac
   kind=pg
-  suite postgresql "$HL_TEST_PG_URL${sep}options=-csearch_path%3D$pg_schema"
+  suite postgresql "$(pg_schema_url "$HL_TEST_PG_URL" "$pg_schema")"
 else
   echo "PostgreSQL part not run: HL_TEST_PG_URL is not set" >&2
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

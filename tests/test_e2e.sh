@@ -5,39 +5,15 @@
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$src/tests/lib.sh"
 bin=${HL_BIN_DIR:-$src/build/bin}/hailong-kiosk
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=${SDL_AUDIODRIVER:-dummy}
 export HAILONG_ASSETS=${HAILONG_ASSETS:-$src/assets}
-command -v sqlite3 >/dev/null || {
-  echo "test_e2e: the sqlite3 CLI is missing (scripts/deps.sh installs it)" >&2
-  exit 1
-}
-[ -x "$bin" ] || {
-  echo "test_e2e: $bin not built" >&2
-  exit 1
-}
+need_tools test_e2e sqlite3
+need_bins test_e2e "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hl-e2e.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1" >&2; }
-bad() { failed=$((failed + 1)); echo "FAIL $1" >&2; }
-# check NAME COMMAND...: passes when the command succeeds.
-check() {
-  local name=$1; shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
-# same NAME GOT WANT: exact text comparison, with a diff on failure.
-same() {
-  if [ "$2" = "$3" ]; then
-    ok "$1"
-  else
-    bad "$1"
-    diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | sed 's/^/    /' >&2 || true
-  fi
-}
-contains() { grep -qF -- "$2" "$1"; }
 
 # kiosk NAME WANT_RC OUT ARGS...: runs the real binary, output (stdout+stderr) to OUT; checks the
 # exit code and that no sanitizer complained (the test also runs in the ASan/UBSan build).
@@ -51,10 +27,7 @@ kiosk() {
   else
     ok "$name: exit code $want"
   fi
-  if grep -qE 'Sanitizer|runtime error:' "$out"; then
-    bad "$name: sanitizer report"
-    sed 's/^/    /' "$out" >&2
-  fi
+  no_sanitizer "$name" "$out"
 }
 
 rows() { # every column the contract names, one vote a line, in seq order
@@ -298,5 +271,4 @@ fi
 same "new votes.db has the vote" "$(rows "$tmp/corrupt/votes.db")" \
   "1|demo-desk-01|vp-lan|1|[]|$t0|0|unsent"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

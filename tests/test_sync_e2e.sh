@@ -14,24 +14,16 @@
 set -euo pipefail
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$src/tests/lib.sh"
 bindir=${HL_BIN_DIR:-$src/build/bin}
 kbin=$bindir/hailong-kiosk
 cbin=$bindir/hailong-collector
 export SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy} SDL_AUDIODRIVER=${SDL_AUDIODRIVER:-dummy}
 export HAILONG_ASSETS=${HAILONG_ASSETS:-$src/assets}
 unset HAILONG_COLLECTOR_FAULTS http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
-for tool in sqlite3 openssl timeout; do
-  command -v "$tool" >/dev/null || {
-    echo "test_sync_e2e: $tool is missing (scripts/deps.sh --test installs it)" >&2
-    exit 1
-  }
-done
-for b in "$kbin" "$cbin"; do
-  [ -x "$b" ] || {
-    echo "test_sync_e2e: $b not built" >&2
-    exit 1
-  }
-done
+need_tools test_sync_e2e sqlite3 openssl timeout
+need_bins test_sync_e2e "$kbin" "$cbin"
+need_faults test_sync_e2e "$cbin"
 if [ -z "${HL_TEST_PG_URL:-}" ] && [ "${HL_TEST_NO_PG:-}" != 1 ]; then
   echo "test_sync_e2e: HL_TEST_PG_URL is not set, and the PostgreSQL half is required." >&2
   echo "  Run scripts/test.sh (it starts a throwaway PostgreSQL), or" >&2
@@ -81,29 +73,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $1" >&2; }
-bad() { failed=$((failed + 1)); echo "FAIL $1" >&2; }
-check() {
-  local name=$1; shift
-  if "$@"; then ok "$name"; else bad "$name"; fi
-}
-same() {
-  if [ "$2" = "$3" ]; then
-    ok "$1"
-  else
-    bad "$1"
-    diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | head -40 | sed 's/^/    /' >&2 || true
-  fi
-}
-contains() { grep -qiF -- "$2" "$1"; }
-no_sanitizer() { # NAME LOG
-  if grep -qE 'Sanitizer|runtime error:' "$2"; then
-    bad "$1: sanitizer report"
-    sed 's/^/    /' "$2" >&2
-  fi
-}
-
 # ---- the collector ----
 # coll_start NAME DB PORT [serve options...]: starts `serve` on 127.0.0.1:PORT (0: any) with
 # HAILONG_COLLECTOR_FAULTS=$faults, waits until it listens; sets cpid (the timeout wrapper),
@@ -116,16 +85,7 @@ coll_start() {
     --port-file "$tmp/port-$name" --db "$db" "$@" >"$clog" 2>&1 &
   cpid=$!
   pids+=("$cpid")
-  for _ in $(seq 1 400); do
-    [ -s "$tmp/port-$name" ] && break
-    kill -0 "$cpid" 2>/dev/null || break
-    sleep 0.025
-  done
-  if [ ! -s "$tmp/port-$name" ]; then
-    bad "$name: the collector did not start"
-    sed 's/^/    /' "$clog" >&2
-    return 1
-  fi
+  wait_port "$name: the collector" "$tmp/port-$name" "$cpid" "$clog" || return 1
   cport=$(cat "$tmp/port-$name")
 }
 # coll_stop PID LOG: SIGTERM to the collector itself, a clean exit, no sanitizer report.
@@ -510,8 +470,6 @@ same "sqlite: the collector's file is in WAL mode" "$(sqlite3 -batch "$dbfile" '
 # ---- PostgreSQL ----
 if [ -n "${HL_TEST_PG_URL:-}" ]; then
   kind=pg
-  sep='?'
-  case $HL_TEST_PG_URL in *\?*) sep='&' ;; esac
   for part in single multi; do
     schema=hl_e2e_${part}_$$_$RANDOM
     pg_schemas+=("$schema")
@@ -519,7 +477,7 @@ if [ -n "${HL_TEST_PG_URL:-}" ]; then
       bad "postgresql: cannot create a schema with HL_TEST_PG_URL"
       continue
     fi
-    pg_url="$HL_TEST_PG_URL${sep}options=-csearch_path%3D$schema"
+    pg_url=$(pg_schema_url "$HL_TEST_PG_URL" "$schema")
     if [ "$part" = single ]; then suite postgresql "$pg_url"; else multi postgresql "$pg_url"; fi
   done
 else
@@ -527,5 +485,4 @@ else
 fi
 
 echo "test_sync_e2e: $(($(date +%s) - t_start)) s" >&2
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,11 +1,13 @@
-/* faults: parsing and counting down HAILONG_COLLECTOR_FAULTS. Strict parsing, because a typo in a
- * fault test's spec must fail that test loudly rather than silently test nothing. */
+/* faults: parsing and counting down HAILONG_COLLECTOR_FAULTS (test builds only: HL_TEST_FAULTS).
+ * Strict parsing, because a typo in a fault test's spec must fail that test loudly rather than
+ * silently test nothing. */
 #include "faults.h"
 
 #include "util.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -115,6 +117,11 @@ int fault_parse(const char *spec, char *err, size_t errlen)
         memset(&f, 0, sizeof f);
     pthread_mutex_unlock(&mu);
     return rc;
+}
+
+int fault_parse_env(char *err, size_t errlen)
+{
+    return fault_parse(getenv("HAILONG_COLLECTOR_FAULTS"), err, errlen);
 }
 
 int fault_armed(void)

@@ -1,15 +1,11 @@
 /* faults: the collector's test-only fault switch, env HAILONG_COLLECTOR_FAULTS (docs/COLLECTOR.md),
  * so the kiosk's fault tests can make a real collector fail in each way the protocol must survive.
- * Prefix: fault_. Thread-safe. */
+ * Compiled in only with cmake -DHL_TEST_FAULTS=ON (HL_FAULTS); otherwise every call below is a
+ * no-op that folds away, and the variable is never read. Prefix: fault_. Thread-safe. */
 #ifndef HL_FAULTS_H
 #define HL_FAULTS_H
 
 #include <stddef.h>
-
-/* Parses a spec such as "status=503:2,retry-after=7" (see docs/COLLECTOR.md) and arms the
- * switch. NULL or "" disarms. Returns 0, or 2 with err naming the bad item. */
-int fault_parse(const char *spec, char *err, size_t errlen);
-int fault_armed(void);
 
 /* What to do to the next batch request, taken (counted down) once it has been read. */
 typedef struct {
@@ -18,6 +14,16 @@ typedef struct {
     int status;      /* > 0: answer this status (nothing stored) */
     int retry_after; /* with status: Retry-After seconds, or -1 for none */
 } fault_action;
+
+#ifdef HL_FAULTS
+
+/* Parses a spec such as "status=503:2,retry-after=7" (see docs/COLLECTOR.md) and arms the
+ * switch. NULL or "" disarms. Returns 0, or 2 with err naming the bad item. */
+int fault_parse(const char *spec, char *err, size_t errlen);
+/* fault_parse(getenv("HAILONG_COLLECTOR_FAULTS")). */
+int fault_parse_env(char *err, size_t errlen);
+int fault_armed(void);
+
 fault_action fault_take(void);
 /* 1 if this committed batch's connection is to be closed without an answer. */
 int fault_take_drop_after_commit(void);
@@ -26,4 +32,39 @@ int fault_take_drop_after_commit(void);
 void fault_sleep(int seconds);
 void fault_wake_all(void);
 
+#else /* a release build: no fault code at all */
+
+static inline int fault_parse_env(char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    return 0;
+}
+
+static inline int fault_armed(void)
+{
+    return 0;
+}
+
+static inline fault_action fault_take(void)
+{
+    fault_action none = {0, 0, 0, -1};
+    return none;
+}
+
+static inline int fault_take_drop_after_commit(void)
+{
+    return 0;
+}
+
+static inline void fault_sleep(int seconds)
+{
+    (void)seconds;
+}
+
+static inline void fault_wake_all(void)
+{
+}
+
+#endif
 #endif

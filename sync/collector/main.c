@@ -20,6 +20,16 @@
     "  --db URL           sqlite:PATH (default " DEFAULT_DB ") or\n"                               \
     "                     postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n"
 
+/* A test build (cmake -DHL_TEST_FAULTS=ON) says so in --version: the fault tests look for it, to
+ * fail clearly rather than test nothing against a release binary. */
+#ifdef HL_FAULTS
+#define FAULTS_VERSION  ", test faults"
+#define FAULTS_ENV_HELP "; HAILONG_COLLECTOR_FAULTS (tests only,\ndocs/COLLECTOR.md)"
+#else
+#define FAULTS_VERSION  ""
+#define FAULTS_ENV_HELP ""
+#endif
+
 static const char usage_main[] =
     "Usage: " PROG " COMMAND [OPTIONS]\n"
     "Receives vote batches from Hài lòng kiosks and serves summaries and CSV exports.\n"
@@ -51,8 +61,7 @@ static const char usage_serve[] =
     "  --timeout SECONDS    close a connection idle this long (default 30)\n"
     "  --port-file FILE     write the port once listening (for scripts and tests)\n"
     "\n"
-    "Environment: HAILONG_LOG=debug|info|warn|error; HAILONG_COLLECTOR_FAULTS (tests only,\n"
-    "docs/COLLECTOR.md).\n";
+    "Environment: HAILONG_LOG=debug|info|warn|error" FAULTS_ENV_HELP ".\n";
 
 static const char usage_kiosk[] =
     "Usage: " PROG " kiosk add ID [--unit NAME] [--db URL]\n"
@@ -197,7 +206,7 @@ static int cmd_serve(int argc, char **argv)
         fprintf(stderr, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
     }
-    if (fault_parse(getenv("HAILONG_COLLECTOR_FAULTS"), err, sizeof err)) {
+    if (fault_parse_env(err, sizeof err)) {
         fprintf(stderr, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
     }
@@ -333,7 +342,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("%s %s (protocol v%d)\n", PROG, HL_VERSION, WIRE_VERSION);
+        printf("%s %s (protocol v%d%s)\n", PROG, HL_VERSION, WIRE_VERSION, FAULTS_VERSION);
         return 0;
     }
     if (strcmp(cmd, "serve") == 0)

@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include "clock.h"
+#include "rating.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -68,20 +69,6 @@ void report_local_time(int64_t utc_ms, char out[20])
     snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", (unsigned)l.year % 10000u,
              (unsigned)l.month % 100u, (unsigned)l.day % 100u, (unsigned)l.hour % 100u,
              (unsigned)l.minute % 100u, (unsigned)l.second % 100u);
-}
-
-const char *report_rating_label(int rating)
-{
-    switch (rating) {
-    case 3:
-        return "Rất hài lòng";
-    case 2:
-        return "Hài lòng";
-    case 1:
-        return "Chưa hài lòng";
-    default:
-        return "";
-    }
 }
 
 /* ---- summary ---- */
@@ -204,7 +191,7 @@ static int csv_row(const db_vote_row *v, void *ctx)
     csv_cell(f, v->boot_id, 0);
     csv_cell(f, v->officer_code, 0);
     csv_int(f, v->rating);
-    csv_cell(f, report_rating_label(v->rating), 0);
+    csv_cell(f, rating_label(v->rating), 0);
     csv_cell(f, v->reasons, 0);
     csv_cell(f, created, 0);
     csv_cell(f, received, 0);

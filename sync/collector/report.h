@@ -27,7 +27,4 @@ int report_summary(db *d, const char *by, const char *from, const char *to, int6
 /* Writes the votes CSV (UTF-8 BOM, RFC 4180, CRLF; columns in docs/COLLECTOR.md). 0 or 1. */
 int report_votes_csv(db *d, int64_t from_ms, int64_t to_ms, FILE *out, char *err, size_t errlen);
 
-/* Rating labels as citizens see them: 3 "Rất hài lòng", 2 "Hài lòng", 1 "Chưa hài lòng". */
-const char *report_rating_label(int rating);
-
 #endif

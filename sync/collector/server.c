@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include "auth.h"
+#include "buf.h"
 #include "clock.h"
 #include "db.h"
 #include "faults.h"
@@ -51,8 +52,8 @@ typedef struct {
     int gzip;
     int responded;
     int status;
-    char *body;
-    size_t len, cap, drained;
+    buf body; /* capped at WIRE_MAX_GZIP */
+    size_t drained;
     int too_big;
     char batch_id[37];
     int n_acc, n_dup, n_rej;
@@ -269,13 +270,14 @@ static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
         return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
     }
     enum MHD_Result ret;
-    char *json = r->body;
-    size_t len = r->len;
+    const char *json = r->body.p;
+    size_t len = r->body.len;
     void *plain = NULL;
     wire_batch b;
     memset(&b, 0, sizeof b);
     if (r->gzip) {
-        int g = wire_gunzip_ex(r->body, r->len, WIRE_MAX_BODY, &plain, &len, err, sizeof err);
+        int g =
+            wire_gunzip_ex(r->body.p, r->body.len, WIRE_MAX_BODY, &plain, &len, err, sizeof err);
         if (g != 0) {
             ret = send_error(c, r, g == -2 ? 413 : 400, -1, "%s", err);
             goto out;
@@ -458,6 +460,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     req *r = *con_cls;
     if (!r) {
         r = xcalloc(1, sizeof *r);
+        r->body.max = WIRE_MAX_GZIP;
         *con_cls = r;
         r->t0 = clk_mono_ms(&s->clk);
         util_strlcpy(r->method, method, sizeof r->method);
@@ -485,23 +488,10 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             r->drained += n;
             return r->drained > DRAIN_MAX ? MHD_NO : MHD_YES;
         }
-        if (r->len + n > WIRE_MAX_GZIP) {
+        if (buf_add(&r->body, upload_data, n) != 0) {
             r->too_big = 1;
-            free(r->body);
-            r->body = NULL;
-            r->len = r->cap = 0;
-            return MHD_YES;
+            buf_free(&r->body);
         }
-        if (r->cap - r->len < n + 1) {
-            size_t cap = r->cap ? r->cap : 16384;
-            while (cap - r->len < n + 1)
-                cap *= 2;
-            r->body = xrealloc(r->body, cap);
-            r->cap = cap;
-        }
-        memcpy(r->body + r->len, upload_data, n);
-        r->len += n;
-        r->body[r->len] = '\0';
         return MHD_YES;
     }
     if (r->responded)
@@ -534,7 +524,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     else if (r->status == 200 || r->note)
         log_info("%s %s status=%d ms=%lld%s%s%s", r->method, r->path, r->status, ms, how,
                  r->note ? " " : "", r->note ? r->note : "");
-    free(r->body);
+    buf_free(&r->body);
     free(r);
 }
 

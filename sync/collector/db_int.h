@@ -1,0 +1,130 @@
+/* db_int: what the db_*.c files share and callers of db.h never see: the connection, the statement
+ * table, and the runner (prepared statements, typed parameters, rows streamed to a callback) that
+ * db.c implements over both backends. Included only by sync/collector/db*.c. */
+#ifndef HL_DB_INT_H
+#define HL_DB_INT_H
+
+#include "db.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every fixed statement, by index into db.c's SQL table (prepared on first use per connection). */
+enum {
+    Q_SCHEMA_VERSION,
+    Q_SCHEMA_SET,
+    Q_TOKEN_LOOKUP,
+    Q_TOKEN_ACTIVE,
+    Q_TOKEN_INSERT,
+    Q_TOKEN_REVOKE,
+    Q_KIOSK_INSERT,
+    Q_KIOSK_UNIT,
+    Q_KIOSK_LIST,
+    Q_VOTE_OWNER,
+    Q_SUM_UNIT,
+    Q_SUM_KIOSK,
+    Q_SUM_OFFICER,
+    Q_SUM_DAY,
+    Q_VOTES,
+    Q_PING,
+    Q_COUNT
+};
+
+/* A batch's votes go in with INSERT ... VALUES (row 1), (row 2), ... ON CONFLICT (uuid) DO NOTHING
+ * RETURNING uuid: on PostgreSQL one statement for the whole batch, one round trip instead of one
+ * per vote; on SQLite (3.35 and later have RETURNING) its one-row form once per vote. Its text
+ * depends on the number of rows, so the last few sizes used stay prepared (a drain sends 500
+ * after 500). */
+#define VOTE_COLS  12
+#define VOTE_SLOTS 4
+
+/* One prepared statement: SQLite's, or the name PostgreSQL knows it by. */
+typedef struct {
+    sqlite3_stmt *st;
+    int *pos; /* SQLite: pos[k] is the bind index of $k+1 (0: not in the statement) */
+    int n_pos;
+    char pg_name[32]; /* "" until prepared on this connection */
+} db_stmt;
+
+struct db {
+    int kind;
+    int broken;
+    sqlite3 *lite;
+    PGconn *pg;
+    db_stmt q[Q_COUNT];
+    db_stmt ins[VOTE_SLOTS]; /* multi-row vote inserts (db_votes.c) */
+    size_t ins_rows[VOTE_SLOTS];
+    char *ins_sql[VOTE_SLOTS];
+    int ins_next; /* the slot to reuse next */
+};
+
+/* A parameter: text (s, NULL for SQL NULL) or integer. */
+typedef struct {
+    int is_text;
+    int64_t i;
+    const char *s;
+} db_val;
+
+static inline db_val db_vi(int64_t i)
+{
+    db_val v = {0, i, NULL};
+    return v;
+}
+
+static inline db_val db_vs(const char *s)
+{
+    db_val v = {1, 0, s};
+    return v;
+}
+
+/* A result row during a callback. */
+typedef struct {
+    db *d;
+    sqlite3_stmt *st;
+    PGresult *res;
+} db_row;
+
+const char *db_col_text(const db_row *r, int c); /* "" for NULL */
+int db_col_null(const db_row *r, int c);
+int64_t db_col_int(const db_row *r, int c);
+
+/* Called per row; returns nonzero to stop. */
+typedef int (*db_row_fn)(const db_row *r, void *ctx);
+/* A db_row_fn that stores column 0 in *(int64_t *)ctx and stops. */
+int db_get_int_cb(const db_row *r, void *ctx);
+
+/* A caller's typed row callback and its context, carried through a db_row_fn adapter. */
+typedef struct {
+    union {
+        int (*kiosk)(const db_kiosk_row *r, void *ctx);
+        int (*summary)(const db_summary_row *r, void *ctx);
+        int (*vote)(const db_vote_row *r, void *ctx);
+    } fn;
+    void *ctx;
+} db_sink;
+
+/* Formats into err (may be NULL), on one line: libpq's messages end in and may hold newlines. */
+void db_set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prepares text as s (once per connection). name: PostgreSQL's name for it. 0, or 1 with err. */
+int db_stmt_prepare(db *d, db_stmt *s, const char *name, const char *text, char *err,
+                    size_t errlen);
+/* dealloc: also forget it on the PostgreSQL connection (not when closing that anyway). */
+void db_stmt_free(db *d, db_stmt *s, int dealloc);
+/* Runs the prepared statement s with params, calling fn (may be NULL) per row; *changes (may be
+ * NULL) gets the number of rows an INSERT/UPDATE changed. 0, or 1 with err. */
+int db_run_stmt(db *d, db_stmt *s, const db_val *p, int np, db_row_fn fn, void *ctx,
+                int64_t *changes, char *err, size_t errlen);
+/* Runs fixed statement q (Q_*), prepared on first use. */
+int db_run(db *d, int q, const db_val *p, int np, db_row_fn fn, void *ctx, int64_t *changes,
+           char *err, size_t errlen);
+
+/* Transactions. Begin takes SQLite's write lock up front; rollback never fails loudly. */
+int db_tx_begin(db *d, char *err, size_t errlen);
+int db_tx_commit(db *d, char *err, size_t errlen);
+void db_tx_rollback(db *d);
+
+#endif

@@ -1,0 +1,71 @@
+/* db_read: the read side (summaries by unit, kiosk, officer or day; the votes in a range, streamed)
+ * and the health probe. Part of the db module (db.h). */
+#include "db_int.h"
+
+#include "util.h"
+
+#include <string.h>
+
+static int summary_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    db_summary_row s = {db_col_text(r, 0), db_col_int(r, 1), db_col_int(r, 2), db_col_int(r, 3),
+                        db_col_int(r, 4),  db_col_int(r, 5), db_col_int(r, 6)};
+    return c->fn.summary(&s, c->ctx);
+}
+
+int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
+               int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen)
+{
+    int q;
+    if (strcmp(by, "unit") == 0)
+        q = Q_SUM_UNIT;
+    else if (strcmp(by, "kiosk") == 0)
+        q = Q_SUM_KIOSK;
+    else if (strcmp(by, "officer") == 0)
+        q = Q_SUM_OFFICER;
+    else if (strcmp(by, "day") == 0)
+        q = Q_SUM_DAY;
+    else {
+        db_set_err(err, errlen, "by: \"%s\" is not unit, kiosk, officer or day", by);
+        return HL_EXIT_USAGE;
+    }
+    db_sink c = {.fn.summary = fn, .ctx = ctx};
+    db_val p[] = {db_vi(from_ms), db_vi(to_ms)};
+    return db_run(d, q, p, 2, summary_cb, &c, NULL, err, errlen);
+}
+
+static int votes_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    db_vote_row v;
+    v.uuid = db_col_text(r, 0);
+    v.kiosk_id = db_col_text(r, 1);
+    v.unit = db_col_text(r, 2);
+    v.seq = db_col_int(r, 3);
+    v.boot_id = db_col_text(r, 4);
+    v.officer_code = db_col_text(r, 5);
+    v.rating = (int)db_col_int(r, 6);
+    v.reasons = db_col_text(r, 7);
+    v.created_at = db_col_int(r, 8);
+    v.received_at = db_col_int(r, 9);
+    v.misuse = (int)db_col_int(r, 10);
+    v.clock_suspect = (int)db_col_int(r, 11);
+    return c->fn.vote(&v, c->ctx);
+}
+
+int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row *r, void *ctx),
+             void *ctx, char *err, size_t errlen)
+{
+    db_sink c = {.fn.vote = fn, .ctx = ctx};
+    db_val p[] = {db_vi(from_ms), db_vi(to_ms)};
+    return db_run(d, Q_VOTES, p, 2, votes_cb, &c, NULL, err, errlen);
+}
+
+int db_ping(db *d, char *err, size_t errlen)
+{
+    int64_t one = 0;
+    if (db_run(d, Q_PING, NULL, 0, db_get_int_cb, &one, NULL, err, errlen))
+        return 1;
+    return one == 1 ? 0 : 1;
+}

@@ -1,0 +1,108 @@
+/* db_tokens: kiosk and operator tokens (only their SHA-256 is stored) and the kiosk list. Part of
+ * the db module (db.h); the runner is in db.c. */
+#include "db_int.h"
+
+#include "util.h"
+
+#include <string.h>
+
+static const char *kind_name(int kind)
+{
+    return kind == DB_TOKEN_OPERATOR ? "operator" : "kiosk";
+}
+
+static int token_cb(const db_row *r, void *ctx)
+{
+    db_token *t = ctx;
+    t->found = 1;
+    t->kind = strcmp(db_col_text(r, 0), "operator") == 0 ? DB_TOKEN_OPERATOR : DB_TOKEN_KIOSK;
+    util_strlcpy(t->name, db_col_text(r, 1), sizeof t->name);
+    t->revoked = !db_col_null(r, 2);
+    util_strlcpy(t->hash, db_col_text(r, 3), sizeof t->hash);
+    return 1;
+}
+
+int db_token_lookup(db *d, const char *hash_hex, db_token *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    db_val p[] = {db_vs(hash_hex)};
+    return db_run(d, Q_TOKEN_LOOKUP, p, 1, token_cb, out, NULL, err, errlen);
+}
+
+static int token_add(db *d, int kind, const char *name, const char *unit, const char *hash_hex,
+                     int64_t now_ms, char *err, size_t errlen)
+{
+    if (db_tx_begin(d, err, errlen))
+        return 1;
+    int64_t active = 0;
+    db_val pa[] = {db_vs(kind_name(kind)), db_vs(name)};
+    if (db_run(d, Q_TOKEN_ACTIVE, pa, 2, db_get_int_cb, &active, NULL, err, errlen))
+        goto fail;
+    if (active > 0) {
+        db_set_err(err, errlen,
+                   "%s \"%s\" already has an active token; to issue a new one, run "
+                   "`hailong-collector %s revoke %s` first",
+                   kind_name(kind), name, kind_name(kind), name);
+        db_tx_rollback(d);
+        return HL_EXIT_USAGE;
+    }
+    if (kind == DB_TOKEN_KIOSK) {
+        db_val pk[] = {db_vs(name), db_vs(unit ? unit : ""), db_vi(now_ms)};
+        if (db_run(d, Q_KIOSK_INSERT, pk, 3, NULL, NULL, NULL, err, errlen))
+            goto fail;
+        if (unit) {
+            db_val pu[] = {db_vs(name), db_vs(unit)};
+            if (db_run(d, Q_KIOSK_UNIT, pu, 2, NULL, NULL, NULL, err, errlen))
+                goto fail;
+        }
+    }
+    db_val pt[] = {db_vs(hash_hex), db_vs(kind_name(kind)), db_vs(name), db_vi(now_ms)};
+    if (db_run(d, Q_TOKEN_INSERT, pt, 4, NULL, NULL, NULL, err, errlen))
+        goto fail;
+    if (db_tx_commit(d, err, errlen))
+        goto fail;
+    return 0;
+fail:
+    db_tx_rollback(d);
+    return 1;
+}
+
+int db_kiosk_add(db *d, const char *id, const char *unit, const char *hash_hex, int64_t now_ms,
+                 char *err, size_t errlen)
+{
+    return token_add(d, DB_TOKEN_KIOSK, id, unit, hash_hex, now_ms, err, errlen);
+}
+
+int db_operator_add(db *d, const char *name, const char *hash_hex, int64_t now_ms, char *err,
+                    size_t errlen)
+{
+    return token_add(d, DB_TOKEN_OPERATOR, name, NULL, hash_hex, now_ms, err, errlen);
+}
+
+int db_token_revoke(db *d, int kind, const char *name, int64_t now_ms, char *err, size_t errlen)
+{
+    int64_t n = 0;
+    db_val p[] = {db_vs(kind_name(kind)), db_vs(name), db_vi(now_ms)};
+    if (db_run(d, Q_TOKEN_REVOKE, p, 3, NULL, NULL, &n, err, errlen))
+        return 1;
+    if (n == 0) {
+        db_set_err(err, errlen, "%s \"%s\" has no active token", kind_name(kind), name);
+        return HL_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int kiosk_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    db_kiosk_row k = {db_col_text(r, 0), db_col_text(r, 1), db_col_int(r, 2),
+                      db_col_int(r, 4),  db_col_int(r, 5),  db_col_int(r, 3) > 0};
+    return c->fn.kiosk(&k, c->ctx);
+}
+
+int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx, char *err,
+                  size_t errlen)
+{
+    db_sink c = {.fn.kiosk = fn, .ctx = ctx};
+    return db_run(d, Q_KIOSK_LIST, NULL, 0, kiosk_cb, &c, NULL, err, errlen);
+}

@@ -1,0 +1,90 @@
+# lib.sh: what the shell tests (test_e2e, test_collector, test_sync_e2e) share; sourced, never run:
+# pass/fail counting and the checks, the sanitizer scan of a log, required tools and binaries, the
+# collector's fault switch, waiting for a collector's port, and the final tally.
+
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1" >&2; }
+bad() { failed=$((failed + 1)); echo "FAIL $1" >&2; }
+# check NAME COMMAND...: passes when the command succeeds.
+check() {
+  local name=$1; shift
+  if "$@"; then ok "$name"; else bad "$name"; fi
+}
+# same NAME GOT WANT: exact text comparison, with a diff (its first 40 lines) on failure.
+same() {
+  if [ "$2" = "$3" ]; then
+    ok "$1"
+  else
+    bad "$1"
+    diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$2") | head -40 | sed 's/^/    /' >&2 || true
+  fi
+}
+# contains FILE TEXT: FILE holds TEXT (a fixed string).
+contains() { grep -qF -- "$2" "$1"; }
+# no_sanitizer NAME LOG: fails NAME when LOG holds a report of the address/undefined sanitizers
+# (every test also runs in the sanitizer build).
+no_sanitizer() {
+  if grep -qE 'Sanitizer|runtime error:' "$2"; then
+    bad "$1: sanitizer report"
+    sed 's/^/    /' "$2" >&2
+  fi
+}
+
+# need_tools TEST TOOL...: exits 1 naming the first tool that is not installed.
+need_tools() {
+  local test=$1 tool; shift
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || {
+      echo "$test: $tool is missing (scripts/deps.sh --test installs it)" >&2
+      exit 1
+    }
+  done
+}
+# need_bins TEST PATH...: exits 1 naming the first program that is not built.
+need_bins() {
+  local test=$1 b; shift
+  for b in "$@"; do
+    [ -x "$b" ] || {
+      echo "$test: $b not built" >&2
+      exit 1
+    }
+  done
+}
+# need_faults TEST COLLECTOR: exits 1 unless that hailong-collector has its test-only fault switch
+# (HAILONG_COLLECTOR_FAULTS), which a release build leaves out and would silently ignore.
+need_faults() {
+  "$2" --version 2>/dev/null | grep -q 'test faults' || {
+    echo "$1: $2 has no fault switch (HAILONG_COLLECTOR_FAULTS), which this test needs;" \
+      "build with cmake -DHL_TEST_FAULTS=ON (scripts/test.sh does)" >&2
+    exit 1
+  }
+}
+
+# wait_port NAME PORT_FILE PID LOG: waits up to 10 s for a `serve --port-file PORT_FILE` started
+# as PID to write its port. 1, after failing "NAME did not start" with its LOG, if it never does.
+wait_port() {
+  local name=$1 file=$2 pid=$3 log=$4
+  for _ in $(seq 1 400); do
+    [ -s "$file" ] && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.025
+  done
+  [ -s "$file" ] && return 0
+  bad "$name did not start"
+  sed 's/^/    /' "$log" >&2
+  return 1
+}
+
+# pg_schema_url URL SCHEMA: URL with SCHEMA as the search path, so that a run has tables of its
+# own on a shared server.
+pg_schema_url() {
+  local sep='?'
+  case $1 in *\?*) sep='&' ;; esac
+  printf '%s%soptions=-csearch_path%%3D%s\n' "$1" "$sep" "$2"
+}
+
+# finish: the tally line; its status is the test's (nonzero when anything failed).
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
