@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "jsonv.h"
 #include "util.h"
 
 typedef enum {
@@ -147,20 +148,6 @@ static int is_code(const char *s, size_t maxlen)
     return 1;
 }
 
-/* Copies at most ~40 bytes of s for quoting in a message, cut on a UTF-8 boundary. */
-static void shorten(char *dst, size_t cap, const char *s)
-{
-    size_t lim = cap - 4 < 40 ? cap - 4 : 40, n = strlen(s);
-    if (n <= lim) {
-        util_strlcpy(dst, s, cap);
-        return;
-    }
-    while (lim > 0 && ((unsigned char)s[lim] & 0xC0) == 0x80)
-        lim--;
-    memcpy(dst, s, lim);
-    memcpy(dst + lim, "...", 4);
-}
-
 /* Sets the handler error once; later errors are not reached because the reader stops. */
 static int key_fail(parse_ctx *p, const char *section, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -237,7 +224,7 @@ static int parse_slogans(parse_ctx *p, const key_def *k, const char *value)
             return key_fail(p, k->section, k->name,
                             "empty item in the list; separate slogan ids with single commas");
         }
-        shorten(q, sizeof q, id);
+        jv_shorten(q, sizeof q, id);
         if (!is_code(id, sizeof list[0] - 1))
             return key_fail(p, k->section, k->name,
                             "\"%s\" is not a slogan id; ids are 1 to 31 letters, digits, '-' "
@@ -336,7 +323,7 @@ static int handler(void *user, const char *section, const char *name, const char
         return key_fail(p, section, name,
                         "is not NFC Unicode; save the file as UTF-8 NFC (composed accents)");
     }
-    shorten(q, sizeof q, value);
+    jv_shorten(q, sizeof q, value);
 
     char *field = (char *)&p->c + k->off;
     switch (k->kind) {
@@ -439,7 +426,7 @@ static int token_ok(const char *t)
 static int parse_url(parse_ctx *p, const key_def *k, const char *value, char *field)
 {
     char q[64];
-    shorten(q, sizeof q, value);
+    jv_shorten(q, sizeof q, value);
     if (!*value) {
         field[0] = '\0';
         return 1;
@@ -516,7 +503,7 @@ static void line_text(const parse_ctx *p, int line, char *dst, size_t cap)
         n = sizeof tmp - 1;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
-    shorten(dst, cap, tmp);
+    jv_shorten(dst, cap, tmp);
 }
 
 static void file_dir(const char *path, char *out, size_t cap)

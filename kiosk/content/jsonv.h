@@ -1,4 +1,4 @@
-/* jsonv: what every validated JSON data file shares (content.c, proc.c): parsing with
+/* jsonv: what every validated JSON data file shares (content.c, proc*.c): parsing with
  * "FILE:LINE:COL" syntax errors, key and text checks (UTF-8, NFC, control characters), all
  * producing "FILE: path: what is wrong; what to do". No SDL. */
 #ifndef HL_JSONV_H
