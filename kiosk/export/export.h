@@ -1,5 +1,5 @@
 /* export: votes as CSV (UTF-8 with BOM, RFC 4180) or XLSX (libxlsxwriter), and the monthly
- * per-officer report (text, CSV, XLSX), read through a read-only SQLite connection and written
+ * per-officer report (text, CSV, XLSX), read through the store's reader (store_read.h) and written
  * atomically (temp file, fsync, rename). Used by the CLI and the admin screen. No SDL. */
 #ifndef HL_EXPORT_H
 #define HL_EXPORT_H

@@ -1,12 +1,13 @@
 /* store: the vote database (SQLite): open with durable pragmas, numbered migrations, moving a
- * corrupt file aside, and the vote writes and reads the screens need. No SDL. Not thread-safe:
- * one store per thread (the sync thread opens its own). */
-#include "store.h"
+ * corrupt file aside, and the helpers the other store files share (store_int.h). The vote writes
+ * are in store_vote.c, sync batches in store_sync.c, settings in store_settings.c, the export's
+ * read-only reader in store_read.c. No SDL. Not thread-safe: one store per thread (the sync
+ * thread opens its own). */
+#include "store_int.h"
 
 #include "log.h"
 #include "util.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -117,43 +118,7 @@ static const char *const migrations[] = {
     ");\n",
 };
 
-/* Statements used on every vote, prepared once per connection so a tap costs no SQL parsing. */
-enum {
-    ST_BEGIN,
-    ST_COMMIT,
-    ST_ROLLBACK,
-    ST_LAST_CREATED,
-    ST_NEXT_SEQ,
-    ST_INSERT,
-    ST_FINISH,
-    ST_GET,
-    ST_COUNTS,
-    /* sync (the sender's connection and the status command) */
-    ST_OLDEST_BATCH,
-    ST_UNSENT_FOR_BATCH,
-    ST_FREEZE_VOTE,
-    ST_INSERT_BATCH,
-    ST_UNFREEZE,
-    ST_DELETE_BATCH,
-    ST_BATCH_SIZE,
-    ST_MARK_SENT,
-    ST_MARK_QUARANTINED,
-    ST_STATUS_ROW,
-    ST_GET_LIMIT,
-    ST_SET_LIMIT,
-    ST_NOTE_SUCCESS,
-    ST_NOTE_BATCH_FAILURE,
-    ST_NOTE_FAILURE,
-    ST_SET_STATE,
-    ST_SYNC_STATUS,
-    ST_SYNC_COUNTS,
-    /* settings (admin PIN, desk officer) */
-    ST_SETTING_GET,
-    ST_SETTING_PUT,
-    ST_SETTING_DEL,
-    ST_COUNT
-};
-
+/* The SQL of the statements each connection prepares once (ST_* in store_int.h). */
 static const char *const stmt_sql[ST_COUNT] = {
     /* IMMEDIATE takes the write lock up front, so max(seq) and max(created_at) read inside the
      * transaction cannot change before the INSERT (another writer waits on busy_timeout). */
@@ -229,37 +194,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SETTING_DEL] = "DELETE FROM settings WHERE key = ?1",
 };
 
-struct store {
-    sqlite3 *db; /* NULL after a failed reopen; the next vote tries to open again */
-    char *dir, *path, *vfs;
-    int64_t response_interval_ms;
-    int secondary, readonly; /* store_opts */
-    dev_t dev;               /* the file this connection opened, to notice it was replaced */
-    ino_t ino;
-    int damaged; /* secondary/readonly: SQLite reported corruption; reopen */
-    const char *const *extra_migrations;
-    size_t n_extra_migrations;
-    sqlite3_stmt *st[ST_COUNT];
-    /* The SQLite failure being handled: code, message and what we were doing, captured at the
-     * moment of failure because a ROLLBACK afterwards replaces the connection's message. */
-    int sql_rc;
-    char sql_msg[256];
-    char sql_what[96];
-    char last_error[HL_ERR_MAX];
-};
+/* ---- helpers the store's files share (store_int.h) ---- */
 
-int store_needs_reopen(store *s);
-
-static int is_corrupt(int rc)
+int store_is_corrupt(int rc)
 {
     rc &= 0xff; /* extended codes such as SQLITE_CORRUPT_INDEX share the primary code's low byte */
     return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
 }
 
 /* Records a failure as the store's last error, copies it to err and logs it. */
-static void fail(store *s, char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail(store *s, char *err, size_t errlen, const char *fmt, ...)
+void store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
 {
     char msg[HL_ERR_MAX];
     va_list ap;
@@ -273,9 +217,7 @@ static void fail(store *s, char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Notes a SQLite failure (see struct store) and returns rc. msg NULL takes SQLite's own message. */
-static int sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
+int store_sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
 {
     s->sql_rc = rc;
     if (!msg)
@@ -293,7 +235,7 @@ static int sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...
 }
 
 /* Runs a prepared statement that returns no rows we need. */
-static int run(store *s, int id, const char *what)
+int store_run(store *s, int id, const char *what)
 {
     sqlite3_stmt *st = s->st[id];
     int rc = sqlite3_step(st);
@@ -301,14 +243,14 @@ static int run(store *s, int id, const char *what)
         sqlite3_reset(st);
         return SQLITE_OK;
     }
-    sql_note(s, rc, NULL, "%s", what);
+    store_sql_note(s, rc, NULL, "%s", what);
     sqlite3_reset(st);
     return rc;
 }
 
 /* Ends a failed transaction. SQLite may already have rolled back by itself (after an I/O error
  * or disk full), hence the autocommit check. */
-static void rollback(store *s)
+void store_rollback(store *s)
 {
     if (!s->db || sqlite3_get_autocommit(s->db))
         return;
@@ -322,16 +264,50 @@ static void rollback(store *s)
 }
 
 /* Runs SQL without results (pragmas, migrations). */
-static int exec_sql(store *s, const char *sql, const char *what)
+int store_exec(store *s, const char *sql, const char *what)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        sql_note(s, rc, msg, "%s", what);
+        store_sql_note(s, rc, msg, "%s", what);
         sqlite3_free(msg);
     }
     return rc;
 }
+
+/* BEGIN IMMEDIATE, unless the connection is missing. */
+int store_begin(store *s)
+{
+    if (!s->db)
+        return SQLITE_MISUSE;
+    int rc = sqlite3_step(s->st[ST_BEGIN]);
+    sqlite3_reset(s->st[ST_BEGIN]);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_commit(store *s)
+{
+    int rc = sqlite3_step(s->st[ST_COMMIT]);
+    sqlite3_reset(s->st[ST_COMMIT]);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Steps a statement that returns no rows and resets it; SQLITE_OK or the failing code. */
+int store_step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    util_strlcpy(dst, t ? (const char *)t : "", cap);
+}
+
+/* ---- open: durable pragmas, migrations, a damaged file moved aside ---- */
 
 /* Runs a statement and copies the first column of its first row (or "" when there is none). */
 static int query_text(store *s, const char *sql, char *out, size_t outlen, const char *what)
@@ -340,7 +316,7 @@ static int query_text(store *s, const char *sql, char *out, size_t outlen, const
     out[0] = '\0';
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return sql_note(s, rc, NULL, "%s", what);
+        return store_sql_note(s, rc, NULL, "%s", what);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
@@ -349,7 +325,7 @@ static int query_text(store *s, const char *sql, char *out, size_t outlen, const
     } else if (rc == SQLITE_DONE) {
         rc = SQLITE_OK;
     } else {
-        sql_note(s, rc, NULL, "%s", what);
+        store_sql_note(s, rc, NULL, "%s", what);
     }
     sqlite3_finalize(st);
     return rc;
@@ -372,7 +348,7 @@ static int migrate(store *s)
 {
     int target = builtin_migrations() + (int)s->n_extra_migrations;
     for (;;) {
-        int rc = exec_sql(s, "BEGIN IMMEDIATE", "starting a schema migration");
+        int rc = store_exec(s, "BEGIN IMMEDIATE", "starting a schema migration");
         if (rc != SQLITE_OK)
             return rc;
         char val[32];
@@ -381,7 +357,8 @@ static int migrate(store *s)
         if (rc != SQLITE_OK)
             goto fail;
         if (util_parse_int(val, 0, INT_MAX, &v) != 0) {
-            rc = sql_note(s, SQLITE_ERROR, "unreadable user_version", "reading the schema version");
+            rc = store_sql_note(s, SQLITE_ERROR, "unreadable user_version",
+                                "reading the schema version");
             goto fail;
         }
         if (v > target) {
@@ -391,11 +368,11 @@ static int migrate(store *s)
                      "schema version %ld is newer than this program's %d; install the newer "
                      "hailong-kiosk",
                      v, target);
-            rc = sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
+            rc = store_sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
             goto fail;
         }
         if (v == target) {
-            rc = exec_sql(s, "COMMIT", "checking the schema version");
+            rc = store_exec(s, "COMMIT", "checking the schema version");
             if (rc != SQLITE_OK)
                 goto fail;
             return SQLITE_OK;
@@ -404,21 +381,21 @@ static int migrate(store *s)
                                                    : s->extra_migrations[v - builtin_migrations()];
         char what[64];
         snprintf(what, sizeof what, "applying schema migration %ld", v + 1);
-        rc = exec_sql(s, sql, what);
+        rc = store_exec(s, sql, what);
         if (rc != SQLITE_OK)
             goto fail;
         char bump[48];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %ld", v + 1);
-        rc = exec_sql(s, bump, what);
+        rc = store_exec(s, bump, what);
         if (rc != SQLITE_OK)
             goto fail;
-        rc = exec_sql(s, "COMMIT", what);
+        rc = store_exec(s, "COMMIT", what);
         if (rc != SQLITE_OK)
             goto fail;
         log_info("store: %s: applied schema migration %ld", s->path, v + 1);
         continue;
     fail:
-        rollback(s);
+        store_rollback(s);
         return rc;
     }
 }
@@ -451,7 +428,7 @@ static int prepare_all(store *s)
         int rc =
             sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL);
         if (rc != SQLITE_OK)
-            return sql_note(s, rc, NULL, "preparing statement %d", i);
+            return store_sql_note(s, rc, NULL, "preparing statement %d", i);
     }
     return SQLITE_OK;
 }
@@ -464,14 +441,15 @@ static int open_readonly_rest(store *s)
     long v = -1;
     int rc = query_text(s, "PRAGMA user_version", val, sizeof val, "reading the schema version");
     if (rc == SQLITE_OK && util_parse_int(val, 0, INT_MAX, &v) != 0)
-        rc = sql_note(s, SQLITE_ERROR, "unreadable user_version", "reading the schema version");
+        rc = store_sql_note(s, SQLITE_ERROR, "unreadable user_version",
+                            "reading the schema version");
     if (rc == SQLITE_OK && v != builtin_migrations()) {
         char msg[160];
         snprintf(msg, sizeof msg, "schema version %ld, this program reads version %d; %s", v,
                  builtin_migrations(),
                  v < builtin_migrations() ? "start the kiosk once so it upgrades the file"
                                           : "use the newer hailong-kiosk");
-        rc = sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
+        rc = store_sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
     }
     if (rc == SQLITE_OK)
         rc = prepare_all(s);
@@ -489,7 +467,7 @@ static int open_db(store *s)
     int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(s->path, &s->db, flags, s->vfs);
     if (rc != SQLITE_OK) {
-        sql_note(s, rc, NULL, "opening the file");
+        store_sql_note(s, rc, NULL, "opening the file");
         goto fail;
     }
     sqlite3_extended_result_codes(s->db, 1);
@@ -515,7 +493,7 @@ static int open_db(store *s)
                  "journal_mode stayed '%s' instead of 'wal'; keep the data directory on a local "
                  "disk",
                  val);
-        rc = sql_note(s, SQLITE_ERROR, msg, "setting journal_mode = WAL");
+        rc = store_sql_note(s, SQLITE_ERROR, msg, "setting journal_mode = WAL");
         goto fail;
     }
     /* FULL syncs the WAL on every commit, so a committed vote survives a power cut; NORMAL would
@@ -525,24 +503,25 @@ static int open_db(store *s)
      * that a batch was sent, which is resent and comes back as duplicates; votes are committed
      * by the primary connection, whose FULL commits sync the shared WAL up to their own frames. */
     const char *want = s->secondary ? "1" : "2";
-    rc = exec_sql(s, s->secondary ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
-                  "setting synchronous");
+    rc = store_exec(s, s->secondary ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+                    "setting synchronous");
     if (rc == SQLITE_OK)
         rc = query_text(s, "PRAGMA synchronous", val, sizeof val, "reading synchronous");
     if (rc != SQLITE_OK)
         goto fail;
     if (strcmp(val, want) != 0) {
-        rc = sql_note(s, SQLITE_ERROR, "synchronous did not take the value set",
-                      "setting synchronous");
+        rc = store_sql_note(s, SQLITE_ERROR, "synchronous did not take the value set",
+                            "setting synchronous");
         goto fail;
     }
-    rc = exec_sql(s, "PRAGMA foreign_keys = ON", "setting foreign_keys = ON");
+    rc = store_exec(s, "PRAGMA foreign_keys = ON", "setting foreign_keys = ON");
     if (rc == SQLITE_OK)
         rc = query_text(s, "PRAGMA foreign_keys", val, sizeof val, "reading foreign_keys");
     if (rc != SQLITE_OK)
         goto fail;
     if (strcmp(val, "1") != 0) {
-        rc = sql_note(s, SQLITE_ERROR, "foreign_keys did not turn on", "setting foreign_keys");
+        rc =
+            store_sql_note(s, SQLITE_ERROR, "foreign_keys did not turn on", "setting foreign_keys");
         goto fail;
     }
     /* quick_check reads every page once (no index cross-check): cheap at start, and it finds a
@@ -554,7 +533,7 @@ static int open_db(store *s)
         if (rc != SQLITE_OK)
             goto fail;
         if (strcmp(val, "ok") != 0) {
-            rc = sql_note(s, SQLITE_CORRUPT, val, "checking the file (quick_check)");
+            rc = store_sql_note(s, SQLITE_CORRUPT, val, "checking the file (quick_check)");
             goto fail;
         }
     }
@@ -565,10 +544,10 @@ static int open_db(store *s)
         goto prepare;
     /* A vote still "pending" was waiting for its reasons screen when the program stopped; that
      * screen is gone, so the vote is complete as it is and may be sent. */
-    rc = exec_sql(s,
-                  "UPDATE votes SET sync_state = '" STORE_SYNC_UNSENT "'"
-                  " WHERE sync_state = '" STORE_SYNC_PENDING "'",
-                  "releasing votes left pending");
+    rc = store_exec(s,
+                    "UPDATE votes SET sync_state = '" STORE_SYNC_UNSENT "'"
+                    " WHERE sync_state = '" STORE_SYNC_PENDING "'",
+                    "releasing votes left pending");
     if (rc != SQLITE_OK)
         goto fail;
     if (sqlite3_changes(s->db) > 0)
@@ -580,7 +559,7 @@ prepare:
         goto fail;
     return SQLITE_OK;
 fail:
-    close_db(s, is_corrupt(rc));
+    close_db(s, store_is_corrupt(rc));
     return rc;
 }
 
@@ -606,7 +585,7 @@ static int move_aside(store *s, char *err, size_t errlen)
         int bad = n == 0 ? util_fmt(dest, sizeof dest, "%s.corrupt-%s", s->path, stamp)
                          : util_fmt(dest, sizeof dest, "%s.corrupt-%s.%d", s->path, stamp, n);
         if (bad) {
-            fail(s, err, errlen, "%s: path too long to move the damaged file aside", s->path);
+            store_fail(s, err, errlen, "%s: path too long to move the damaged file aside", s->path);
             return HL_EXIT_RUNTIME;
         }
         /* from/to as scratch: the -wal and -shm names must be free as well. */
@@ -615,8 +594,8 @@ static int move_aside(store *s, char *err, size_t errlen)
         found = !path_exists(dest) && !path_exists(from) && !path_exists(to);
     }
     if (!found) {
-        fail(s, err, errlen, "%s: too many damaged copies named %s.corrupt-%s*", s->path, s->path,
-             stamp);
+        store_fail(s, err, errlen, "%s: too many damaged copies named %s.corrupt-%s*", s->path,
+                   s->path, stamp);
         return HL_EXIT_RUNTIME;
     }
     /* The main file goes last: a crash midway must not leave the old -wal next to a new empty
@@ -626,8 +605,9 @@ static int move_aside(store *s, char *err, size_t errlen)
         snprintf(from, sizeof from, "%s%s", s->path, suffixes[i]);
         snprintf(to, sizeof to, "%s%s", dest, suffixes[i]);
         if (rename(from, to) != 0 && errno != ENOENT) {
-            fail(s, err, errlen, "%s: the database is damaged and cannot be moved aside to %s: %s",
-                 from, to, strerror(errno));
+            store_fail(s, err, errlen,
+                       "%s: the database is damaged and cannot be moved aside to %s: %s", from, to,
+                       strerror(errno));
             return HL_EXIT_RUNTIME;
         }
     }
@@ -644,21 +624,21 @@ static int move_aside(store *s, char *err, size_t errlen)
 }
 
 /* open_db, and if the file is damaged, move it aside and start a new one. */
-static int open_or_recover(store *s, char *err, size_t errlen)
+int store_open_or_recover(store *s, char *err, size_t errlen)
 {
     int rc = open_db(s);
     /* Only the primary (the UI's) connection moves a damaged file aside: a second connection
      * doing so would leave the primary writing votes into the renamed file. */
-    if (rc != SQLITE_OK && is_corrupt(rc) && (s->secondary || s->readonly))
+    if (rc != SQLITE_OK && store_is_corrupt(rc) && (s->secondary || s->readonly))
         s->damaged = 1;
-    else if (rc != SQLITE_OK && is_corrupt(rc)) {
+    else if (rc != SQLITE_OK && store_is_corrupt(rc)) {
         if (move_aside(s, err, errlen) != 0)
             return HL_EXIT_RUNTIME;
         rc = open_db(s);
     }
     if (rc != SQLITE_OK) {
-        fail(s, err, errlen, "%s: cannot open the vote database (%s): %s [SQLite code %d]", s->path,
-             s->sql_what, s->sql_msg, s->sql_rc);
+        store_fail(s, err, errlen, "%s: cannot open the vote database (%s): %s [SQLite code %d]",
+                   s->path, s->sql_what, s->sql_msg, s->sql_rc);
         return HL_EXIT_RUNTIME;
     }
     return 0;
@@ -672,7 +652,7 @@ int store_open(store **out, const char *data_dir, const store_opts *opts, char *
         err[0] = '\0';
     store *s = xcalloc(1, sizeof *s);
     if (!data_dir || !*data_dir) {
-        fail(s, err, errlen, "no data directory given for votes.db");
+        store_fail(s, err, errlen, "no data directory given for votes.db");
         goto fail;
     }
     s->dir = xstrdup(data_dir);
@@ -682,17 +662,18 @@ int store_open(store **out, const char *data_dir, const store_opts *opts, char *
     s->readonly = opts && opts->readonly;
     s->secondary = opts && opts->secondary;
     if (!s->readonly && util_mkdirs(s->dir) != 0) {
-        fail(s, err, errlen, "%s: cannot create the data directory: %s", s->dir, strerror(errno));
+        store_fail(s, err, errlen, "%s: cannot create the data directory: %s", s->dir,
+                   strerror(errno));
         goto fail;
     }
     if (util_fmt(path, sizeof path, "%s/%s", s->dir, STORE_FILE) != 0) {
-        fail(s, err, errlen, "%s: data directory path too long", s->dir);
+        store_fail(s, err, errlen, "%s: data directory path too long", s->dir);
         goto fail;
     }
     s->path = xstrdup(path);
     if (s->readonly && !util_file_exists(path)) {
-        fail(s, err, errlen,
-             "%s: no vote database here (has the kiosk run with this data directory?)", path);
+        store_fail(s, err, errlen,
+                   "%s: no vote database here (has the kiosk run with this data directory?)", path);
         goto fail;
     }
     if (opts) {
@@ -701,7 +682,7 @@ int store_open(store **out, const char *data_dir, const store_opts *opts, char *
         s->extra_migrations = opts->extra_migrations;
         s->n_extra_migrations = opts->extra_migrations ? opts->n_extra_migrations : 0;
     }
-    if (open_or_recover(s, err, errlen) != 0)
+    if (store_open_or_recover(s, err, errlen) != 0)
         goto fail;
     *out = s;
     return 0;
@@ -724,297 +705,16 @@ void store_close(store *s)
     free(s);
 }
 
-/* The vote as given by the caller. */
-typedef struct {
-    const char *kiosk_id, *boot_id, *officer_code;
-    int rating;
-    int64_t created_at;
-    int pending;
-} vote_in;
-
-#define VOTE_CAP(field) sizeof(((store_vote *)0)->field)
-
-/* One attempt at recording a vote in its own transaction. SQLITE_OK, or the failing code with the
- * failure noted and the transaction rolled back. */
-static int add_vote_once(store *s, const vote_in *in, store_vote *out)
-{
-    int rc = run(s, ST_BEGIN, "starting the transaction");
-    if (rc != SQLITE_OK)
-        goto fail;
-
-    sqlite3_stmt *st = s->st[ST_LAST_CREATED];
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sql_note(s, rc, NULL, "reading the previous vote's time");
-        sqlite3_reset(st);
-        goto fail;
-    }
-    int has_prev = sqlite3_column_type(st, 0) != SQLITE_NULL;
-    int64_t prev = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-
-    st = s->st[ST_NEXT_SEQ];
-    sqlite3_bind_text(st, 1, in->kiosk_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sql_note(s, rc, NULL, "reading the next sequence number");
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        goto fail;
-    }
-    int64_t seq = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-
-    /* Misuse: too soon after the latest vote of any officer. A clock that went backwards
-     * (previous > new) says nothing about the interval, so that vote counts. The unsigned
-     * difference cannot overflow once created_at >= prev. */
-    int misuse = has_prev && s->response_interval_ms > 0 && in->created_at >= prev &&
-                 (uint64_t)in->created_at - (uint64_t)prev < (uint64_t)s->response_interval_ms;
-
-    char uuid[37];
-    util_uuid_v4(uuid);
-    const char *state = in->pending ? STORE_SYNC_PENDING : STORE_SYNC_UNSENT;
-    st = s->st[ST_INSERT];
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, in->kiosk_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, seq);
-    sqlite3_bind_text(st, 4, in->boot_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, in->officer_code, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 6, in->rating);
-    sqlite3_bind_int64(st, 7, in->created_at);
-    sqlite3_bind_int(st, 8, misuse);
-    sqlite3_bind_text(st, 9, state, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE)
-        sql_note(s, rc, NULL, "inserting the vote");
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-
-    rc = run(s, ST_COMMIT, "committing");
-    if (rc != SQLITE_OK)
-        goto fail;
-
-    memset(out, 0, sizeof *out);
-    util_strlcpy(out->uuid, uuid, sizeof out->uuid);
-    util_strlcpy(out->kiosk_id, in->kiosk_id, sizeof out->kiosk_id);
-    out->seq = seq;
-    util_strlcpy(out->boot_id, in->boot_id, sizeof out->boot_id);
-    util_strlcpy(out->officer_code, in->officer_code, sizeof out->officer_code);
-    out->rating = in->rating;
-    util_strlcpy(out->reasons, "[]", sizeof out->reasons);
-    out->created_at = in->created_at;
-    out->misuse = misuse;
-    util_strlcpy(out->sync_state, state, sizeof out->sync_state);
-    return SQLITE_OK;
-fail:
-    rollback(s);
-    return rc;
-}
-
 /* After a statement reported corruption: close, move the file aside and open a fresh one. */
-static int recover_from_corruption(store *s, char *err, size_t errlen)
+int store_recover(store *s, char *err, size_t errlen)
 {
     close_db(s, 1);
     if (move_aside(s, err, errlen) != 0)
         return HL_EXIT_RUNTIME;
-    return open_or_recover(s, err, errlen);
+    return store_open_or_recover(s, err, errlen);
 }
 
-int store_add_vote(store *s, const char *kiosk_id, const char *boot_id, const char *officer_code,
-                   int rating, int64_t created_at_ms, int pending, store_vote *out, char *err,
-                   size_t errlen)
-{
-    store_vote scratch;
-    if (!out)
-        out = &scratch;
-    if (err && errlen)
-        err[0] = '\0';
-    /* Checked here so that what is stored always fits store_vote when read back. */
-    if (!kiosk_id || !*kiosk_id || strlen(kiosk_id) >= VOTE_CAP(kiosk_id)) {
-        fail(s, err, errlen, "vote not saved: kiosk_id must be 1 to %zu bytes",
-             VOTE_CAP(kiosk_id) - 1);
-        return HL_EXIT_RUNTIME;
-    }
-    if (!boot_id || !*boot_id || strlen(boot_id) >= VOTE_CAP(boot_id)) {
-        fail(s, err, errlen, "vote not saved: boot_id must be 1 to %zu bytes",
-             VOTE_CAP(boot_id) - 1);
-        return HL_EXIT_RUNTIME;
-    }
-    if (!officer_code || strlen(officer_code) >= VOTE_CAP(officer_code)) {
-        fail(s, err, errlen, "vote not saved: officer_code must be at most %zu bytes",
-             VOTE_CAP(officer_code) - 1);
-        return HL_EXIT_RUNTIME;
-    }
-    if (rating < STORE_RATING_UNHAPPY || rating > STORE_RATING_VERY_HAPPY) {
-        fail(s, err, errlen, "vote not saved: rating %d is not 1, 2 or 3", rating);
-        return HL_EXIT_RUNTIME;
-    }
-    /* A failed recovery earlier left no connection: try again, the fault may have cleared. */
-    if (!s->db && open_or_recover(s, err, errlen) != 0)
-        return HL_EXIT_RUNTIME;
-
-    vote_in in = {kiosk_id, boot_id, officer_code, rating, created_at_ms, pending};
-    int rc = add_vote_once(s, &in, out);
-    if (rc != SQLITE_OK && is_corrupt(rc)) {
-        if (recover_from_corruption(s, err, errlen) != 0)
-            return HL_EXIT_RUNTIME;
-        rc = add_vote_once(s, &in, out);
-    }
-    if (rc != SQLITE_OK) {
-        fail(s, err, errlen, "%s: the vote was not saved (%s): %s [SQLite code %d]", s->path,
-             s->sql_what, s->sql_msg, s->sql_rc);
-        return HL_EXIT_RUNTIME;
-    }
-    return 0;
-}
-
-int store_finish_vote(store *s, const char *uuid, const char *const *reason_codes, size_t n,
-                      char *err, size_t errlen)
-{
-    if (err && errlen)
-        err[0] = '\0';
-    if (!uuid || (n > 0 && !reason_codes)) {
-        fail(s, err, errlen, "reasons not saved: no vote uuid or no reason codes given");
-        return HL_EXIT_RUNTIME;
-    }
-    /* cJSON does the escaping, so any code (quotes, Vietnamese letters) stays valid JSON. */
-    cJSON *arr = cJSON_CreateArray();
-    int ok = arr != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (!reason_codes[i] || !*reason_codes[i]) {
-            cJSON_Delete(arr);
-            fail(s, err, errlen, "reasons not saved for vote %s: reason code %zu is empty", uuid,
-                 i + 1);
-            return HL_EXIT_RUNTIME;
-        }
-        cJSON *item = cJSON_CreateString(reason_codes[i]);
-        ok = item && cJSON_AddItemToArray(arr, item);
-        if (item && !ok)
-            cJSON_Delete(item);
-    }
-    char *json = ok ? cJSON_PrintUnformatted(arr) : NULL;
-    cJSON_Delete(arr);
-    if (!json) {
-        fail(s, err, errlen, "reasons not saved for vote %s: out of memory", uuid);
-        return HL_EXIT_RUNTIME;
-    }
-    if (strlen(json) >= VOTE_CAP(reasons)) {
-        fail(s, err, errlen, "reasons not saved for vote %s: %zu bytes of reasons, at most %zu",
-             uuid, strlen(json), VOTE_CAP(reasons) - 1);
-        cJSON_free(json);
-        return HL_EXIT_RUNTIME;
-    }
-    if (!s->db && open_or_recover(s, err, errlen) != 0) {
-        cJSON_free(json);
-        return HL_EXIT_RUNTIME;
-    }
-
-    int changed = 0;
-    int rc = run(s, ST_BEGIN, "starting the transaction");
-    if (rc == SQLITE_OK) {
-        sqlite3_stmt *st = s->st[ST_FINISH];
-        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, uuid, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_DONE) {
-            rc = SQLITE_OK;
-            changed = sqlite3_changes(s->db);
-        } else {
-            sql_note(s, rc, NULL, "updating the vote's reasons");
-        }
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-    }
-    if (rc == SQLITE_OK && changed == 1)
-        rc = run(s, ST_COMMIT, "committing");
-    cJSON_free(json);
-    if (rc != SQLITE_OK || changed != 1)
-        rollback(s);
-    if (rc != SQLITE_OK) {
-        char msg[HL_ERR_MAX];
-        snprintf(msg, sizeof msg, "%s: reasons not saved for vote %s (%s): %s [SQLite code %d]",
-                 s->path, uuid, s->sql_what, s->sql_msg, s->sql_rc);
-        /* The pending vote lives in the damaged file and stays there; what matters now is that
-         * the next citizen's vote goes into a healthy one. */
-        if (is_corrupt(rc))
-            recover_from_corruption(s, NULL, 0);
-        fail(s, err, errlen, "%s", msg);
-        return HL_EXIT_RUNTIME;
-    }
-    if (changed != 1) {
-        fail(s, err, errlen, "reasons not saved: vote %s is not pending (unknown or finished)",
-             uuid);
-        return HL_EXIT_RUNTIME;
-    }
-    return 0;
-}
-
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    util_strlcpy(dst, t ? (const char *)t : "", cap);
-}
-
-int store_get_vote(store *s, const char *uuid, store_vote *out)
-{
-    if (!s->db || !uuid) {
-        fail(s, NULL, 0, "cannot read a vote: %s", s->db ? "no uuid given" : "database not open");
-        return -1;
-    }
-    sqlite3_stmt *st = s->st[ST_GET];
-    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st), result;
-    if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        copy_col(st, 0, out->uuid, sizeof out->uuid);
-        copy_col(st, 1, out->kiosk_id, sizeof out->kiosk_id);
-        out->seq = sqlite3_column_int64(st, 2);
-        copy_col(st, 3, out->boot_id, sizeof out->boot_id);
-        copy_col(st, 4, out->officer_code, sizeof out->officer_code);
-        out->rating = sqlite3_column_int(st, 5);
-        copy_col(st, 6, out->reasons, sizeof out->reasons);
-        out->created_at = sqlite3_column_int64(st, 7);
-        out->misuse = sqlite3_column_int(st, 8);
-        copy_col(st, 9, out->sync_state, sizeof out->sync_state);
-        result = 0;
-    } else if (rc == SQLITE_DONE) {
-        result = 1;
-    } else {
-        fail(s, NULL, 0, "%s: cannot read vote %s: %s [SQLite code %d]", s->path, uuid,
-             sqlite3_errmsg(s->db), rc);
-        result = -1;
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return result;
-}
-
-int store_counts_get(store *s, store_counts *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!s->db) {
-        fail(s, NULL, 0, "%s: cannot count votes: database not open", s->path);
-        return HL_EXIT_RUNTIME;
-    }
-    sqlite3_stmt *st = s->st[ST_COUNTS];
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->total = sqlite3_column_int64(st, 0);
-        out->misuse = sqlite3_column_int64(st, 1);
-        out->unsent = sqlite3_column_int64(st, 2);
-        out->pending = sqlite3_column_int64(st, 3);
-        for (int r = 1; r <= 3; r++)
-            out->by_rating[r] = sqlite3_column_int64(st, 3 + r);
-    } else {
-        fail(s, NULL, 0, "%s: cannot count votes: %s [SQLite code %d]", s->path,
-             sqlite3_errmsg(s->db), rc);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : HL_EXIT_RUNTIME;
-}
+/* ---- the open file ---- */
 
 int store_pragma(store *s, const char *name, char *out, size_t outlen)
 {
@@ -1024,15 +724,15 @@ int store_pragma(store *s, const char *name, char *out, size_t outlen)
     size_t len = name ? strspn(name, "abcdefghijklmnopqrstuvwxyz_") : 0;
     /* The name is pasted into SQL, so only a bare identifier is accepted. */
     if (len == 0 || name[len] != '\0' || util_fmt(sql, sizeof sql, "PRAGMA %s", name) != 0) {
-        fail(s, NULL, 0, "not a pragma name: %s", name ? name : "(null)");
+        store_fail(s, NULL, 0, "not a pragma name: %s", name ? name : "(null)");
         return HL_EXIT_RUNTIME;
     }
     if (!s->db) {
-        fail(s, NULL, 0, "%s: cannot read PRAGMA %s: database not open", s->path, name);
+        store_fail(s, NULL, 0, "%s: cannot read PRAGMA %s: database not open", s->path, name);
         return HL_EXIT_RUNTIME;
     }
     if (query_text(s, sql, out, outlen, "reading a pragma") != SQLITE_OK) {
-        fail(s, NULL, 0, "%s: cannot read PRAGMA %s: %s", s->path, name, s->sql_msg);
+        store_fail(s, NULL, 0, "%s: cannot read PRAGMA %s: %s", s->path, name, s->sql_msg);
         return HL_EXIT_RUNTIME;
     }
     return 0;
@@ -1058,461 +758,6 @@ const char *store_last_error(const store *s)
     return s->last_error;
 }
 
-/* ---- sync ---- */
-
-/* A failed sync statement: note it, remember damage (the caller reopens), log, return -1. */
-static int sync_fail(store *s, int rc, const char *what)
-{
-    if (is_corrupt(rc))
-        s->damaged = 1;
-    fail(s, NULL, 0, "%s: sync: %s: %s [SQLite code %d]", s->path, what,
-         s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
-    return -1;
-}
-
-/* Steps a statement that returns no rows and resets it; SQLITE_OK or the failing code. */
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-static void bind_opt_int64(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-/* BEGIN IMMEDIATE, unless the connection is missing. */
-static int begin(store *s)
-{
-    if (!s->db)
-        return SQLITE_MISUSE;
-    int rc = sqlite3_step(s->st[ST_BEGIN]);
-    sqlite3_reset(s->st[ST_BEGIN]);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-static int commit(store *s)
-{
-    int rc = sqlite3_step(s->st[ST_COMMIT]);
-    sqlite3_reset(s->st[ST_COMMIT]);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-void store_batch_free(store_batch *b)
-{
-    if (!b)
-        return;
-    free(b->body);
-    memset(b, 0, sizeof *b);
-}
-
-/* Unfreezes a batch's votes and deletes it, inside the caller's transaction. */
-static int drop_batch(store *s, const char *batch_id)
-{
-    sqlite3_bind_text(s->st[ST_UNFREEZE], 1, batch_id, -1, SQLITE_TRANSIENT);
-    int rc = step_done(s->st[ST_UNFREEZE]);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s->st[ST_DELETE_BATCH], 1, batch_id, -1, SQLITE_TRANSIENT);
-        rc = step_done(s->st[ST_DELETE_BATCH]);
-    }
-    return rc;
-}
-
-/* Reads the oldest frozen batch: 1 found (out filled), 0 none, or a SQLite error code < 0. */
-static int oldest_batch(store *s, store_batch *out, int *rc_out)
-{
-    sqlite3_stmt *st = s->st[ST_OLDEST_BATCH];
-    int rc = sqlite3_step(st), found = 0;
-    if (rc == SQLITE_ROW) {
-        copy_col(st, 0, out->batch_id, sizeof out->batch_id);
-        copy_col(st, 1, out->kiosk_id, sizeof out->kiosk_id);
-        out->frozen_at = sqlite3_column_int64(st, 2);
-        const void *body = sqlite3_column_blob(st, 3);
-        out->body_len = (size_t)sqlite3_column_bytes(st, 3);
-        out->body = xmalloc(out->body_len);
-        if (out->body_len)
-            memcpy(out->body, body, out->body_len);
-        out->n_votes = sqlite3_column_int(st, 4);
-        out->attempts = sqlite3_column_int(st, 5);
-        found = 1;
-        rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = SQLITE_OK;
-    }
-    sqlite3_reset(st);
-    *rc_out = rc;
-    return found;
-}
-
-static int batch_limit(store *s, int *limit)
-{
-    sqlite3_stmt *st = s->st[ST_GET_LIMIT];
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *limit = sqlite3_column_int(st, 0);
-        rc = SQLITE_OK;
-    }
-    sqlite3_reset(st);
-    if (*limit < 1 || *limit > WIRE_MAX_VOTES)
-        *limit = WIRE_MAX_VOTES;
-    return rc;
-}
-
-/* Reads up to max waiting votes of kiosk_id in seq order. Returns the count, or -1 (rc set). */
-static int read_unsent(store *s, const char *kiosk_id, int max, wire_vote *v, int *rc_out)
-{
-    sqlite3_stmt *st = s->st[ST_UNSENT_FOR_BATCH];
-    sqlite3_bind_text(st, 1, kiosk_id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 2, max);
-    int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
-        wire_vote *w = &v[n++];
-        memset(w, 0, sizeof *w);
-        copy_col(st, 0, w->uuid, sizeof w->uuid);
-        w->seq = sqlite3_column_int64(st, 1);
-        copy_col(st, 2, w->boot_id, sizeof w->boot_id);
-        copy_col(st, 3, w->officer_code, sizeof w->officer_code);
-        w->rating = sqlite3_column_int(st, 4);
-        copy_col(st, 5, w->reasons, sizeof w->reasons);
-        w->created_at = sqlite3_column_int64(st, 6);
-        w->misuse = sqlite3_column_int(st, 7);
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    *rc_out = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-    return *rc_out == SQLITE_OK ? n : -1;
-}
-
-/* Builds the gzipped body of the first *n votes, halving *n while it is over the wire's caps
- * (500 votes of the largest kind are far below them; this only guards the promise). */
-static int encode_body(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
-                       const wire_vote *v, int *n, void **gz, size_t *gz_len)
-{
-    for (;;) {
-        char *json = NULL;
-        size_t len = 0;
-        if (wire_encode_batch(kiosk_id, batch_id, frozen_at, v, (size_t)*n, &json, &len) != 0)
-            return -1;
-        int rc = len <= WIRE_MAX_BODY ? wire_gzip(json, len, gz, gz_len) : 0;
-        free(json);
-        if (rc != 0)
-            return -1;
-        if (len <= WIRE_MAX_BODY && *gz_len <= WIRE_MAX_GZIP)
-            return 0;
-        if (len <= WIRE_MAX_BODY)
-            free(*gz);
-        *gz = NULL;
-        if (*n == 1)
-            return -1;
-        *n /= 2;
-    }
-}
-
-int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now_ms,
-                      store_batch *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!s->db)
-        return sync_fail(s, SQLITE_MISUSE, "database not open");
-    int rc;
-    /* A frozen batch is resent first, as it is: the collector may already hold it. */
-    for (int tries = 0; tries < 16; tries++) {
-        if (!oldest_batch(s, out, &rc)) {
-            if (rc != SQLITE_OK)
-                return sync_fail(s, rc, "reading the frozen batch");
-            break;
-        }
-        if (strcmp(out->kiosk_id, kiosk_id) == 0)
-            return 1;
-        /* Frozen under another kiosk id (the config changed): its token would not match now.
-         * Its votes stay waiting under their own kiosk id; nothing is lost. */
-        log_warn("store: batch %s was frozen for kiosk id %s, this kiosk is now %s: unfreezing it",
-                 out->batch_id, out->kiosk_id, kiosk_id);
-        char id[37];
-        util_strlcpy(id, out->batch_id, sizeof id);
-        store_batch_free(out);
-        rc = begin(s);
-        if (rc == SQLITE_OK)
-            rc = drop_batch(s, id);
-        if (rc == SQLITE_OK)
-            rc = commit(s);
-        if (rc != SQLITE_OK) {
-            rollback(s);
-            return sync_fail(s, rc, "unfreezing a batch of another kiosk id");
-        }
-    }
-
-    int limit = WIRE_MAX_VOTES;
-    rc = batch_limit(s, &limit);
-    if (rc != SQLITE_OK)
-        return sync_fail(s, rc, "reading the batch limit");
-    if (batch_max >= 1 && batch_max < limit)
-        limit = batch_max;
-    wire_vote *v = xmalloc(sizeof *v * (size_t)limit);
-    int result = -1;
-    /* Read and encode outside the write lock (the UI writes votes); then freeze in one short
-     * transaction that checks each vote is still unsent and unbatched. */
-    for (int tries = 0; tries < 4; tries++) {
-        int n = read_unsent(s, kiosk_id, limit, v, &rc);
-        if (n < 0) {
-            result = sync_fail(s, rc, "reading unsent votes");
-            break;
-        }
-        if (n == 0) {
-            result = 0;
-            break;
-        }
-        util_uuid_v4(out->batch_id);
-        util_strlcpy(out->kiosk_id, kiosk_id, sizeof out->kiosk_id);
-        out->frozen_at = now_ms;
-        if (encode_body(kiosk_id, out->batch_id, now_ms, v, &n, &out->body, &out->body_len) != 0) {
-            fail(s, NULL, 0, "%s: sync: cannot encode a batch of %d votes", s->path, n);
-            break;
-        }
-        out->n_votes = n;
-        rc = begin(s);
-        int raced = 0;
-        for (int i = 0; rc == SQLITE_OK && i < n && !raced; i++) {
-            sqlite3_stmt *st = s->st[ST_FREEZE_VOTE];
-            sqlite3_bind_text(st, 1, out->batch_id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, v[i].uuid, -1, SQLITE_STATIC);
-            rc = step_done(st);
-            raced = rc == SQLITE_OK && sqlite3_changes(s->db) != 1;
-        }
-        if (rc == SQLITE_OK && !raced) {
-            sqlite3_stmt *st = s->st[ST_INSERT_BATCH];
-            sqlite3_bind_text(st, 1, out->batch_id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, kiosk_id, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 3, now_ms);
-            sqlite3_bind_blob(st, 4, out->body, (int)out->body_len, SQLITE_STATIC);
-            sqlite3_bind_int(st, 5, n);
-            rc = step_done(st);
-        }
-        if (rc == SQLITE_OK && !raced)
-            rc = commit(s);
-        if (rc == SQLITE_OK && !raced) {
-            result = 1;
-            break;
-        }
-        rollback(s);
-        store_batch_free(out);
-        if (rc != SQLITE_OK) {
-            result = sync_fail(s, rc, "freezing a batch");
-            break;
-        }
-        /* A vote changed between the read and the freeze (another program on the file): read
-         * again. */
-    }
-    free(v);
-    if (result != 1)
-        store_batch_free(out);
-    return result;
-}
-
-int store_sync_apply(store *s, const char *batch_id, const wire_result *results, size_t n,
-                     int64_t now_ms, store_sync_applied *out)
-{
-    memset(out, 0, sizeof *out);
-    int rc = begin(s);
-    if (rc != SQLITE_OK)
-        return sync_fail(s, rc, "starting to apply results");
-    int matched = 0;
-    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-        const wire_result *r = &results[i];
-        int rejected = r->status == WIRE_REJECTED;
-        sqlite3_stmt *st = s->st[rejected ? ST_MARK_QUARANTINED : ST_MARK_SENT];
-        sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, batch_id, -1, SQLITE_STATIC);
-        if (rejected)
-            sqlite3_bind_text(st, 3, r->reason[0] ? r->reason : "rejected by the collector", -1,
-                              SQLITE_STATIC);
-        rc = step_done(st);
-        if (rc == SQLITE_OK && sqlite3_changes(s->db) == 1) {
-            matched++;
-            if (rejected) {
-                out->quarantined++;
-                log_warn("sync: vote %s quarantined: the collector rejected it: %s", r->uuid,
-                         r->reason);
-            } else {
-                out->sent++;
-            }
-        }
-    }
-    if (rc == SQLITE_OK && matched == 0) {
-        rollback(s);
-        memset(out, 0, sizeof *out);
-        return 1;
-    }
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s->st[ST_UNFREEZE], 1, batch_id, -1, SQLITE_STATIC);
-        rc = step_done(s->st[ST_UNFREEZE]);
-        out->unlisted = rc == SQLITE_OK ? sqlite3_changes(s->db) : 0;
-    }
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s->st[ST_DELETE_BATCH], 1, batch_id, -1, SQLITE_STATIC);
-        rc = step_done(s->st[ST_DELETE_BATCH]);
-    }
-    if (rc == SQLITE_OK)
-        rc = step_done(s->st[ST_STATUS_ROW]);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(s->st[ST_NOTE_SUCCESS], 1, now_ms);
-        rc = step_done(s->st[ST_NOTE_SUCCESS]);
-    }
-    if (rc == SQLITE_OK)
-        rc = commit(s);
-    if (rc != SQLITE_OK) {
-        rollback(s);
-        memset(out, 0, sizeof *out);
-        return sync_fail(s, rc, "applying results");
-    }
-    return 0;
-}
-
-int store_sync_split(store *s, const char *batch_id, int *new_limit)
-{
-    int rc = begin(s), n_votes = 0, limit = WIRE_MAX_VOTES;
-    if (rc == SQLITE_OK) {
-        sqlite3_stmt *st = s->st[ST_BATCH_SIZE];
-        sqlite3_bind_text(st, 1, batch_id, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            n_votes = sqlite3_column_int(st, 0);
-        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-    }
-    if (rc == SQLITE_OK)
-        rc = batch_limit(s, &limit);
-    if (rc == SQLITE_OK)
-        rc = drop_batch(s, batch_id);
-    /* Half of what was refused, or of the limit if that is smaller. */
-    if (n_votes > 0 && n_votes < limit)
-        limit = n_votes;
-    limit = limit / 2 > 1 ? limit / 2 : 1;
-    if (rc == SQLITE_OK)
-        rc = step_done(s->st[ST_STATUS_ROW]);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int(s->st[ST_SET_LIMIT], 1, limit);
-        rc = step_done(s->st[ST_SET_LIMIT]);
-    }
-    if (rc == SQLITE_OK)
-        rc = commit(s);
-    if (rc != SQLITE_OK) {
-        rollback(s);
-        return sync_fail(s, rc, "splitting a batch");
-    }
-    if (new_limit)
-        *new_limit = limit;
-    return 0;
-}
-
-int store_sync_note_failure(store *s, const char *batch_id, int http_status, const char *error,
-                            int64_t now_ms, const char *state, int64_t backoff_until)
-{
-    int rc = begin(s);
-    if (rc == SQLITE_OK && batch_id) {
-        sqlite3_stmt *st = s->st[ST_NOTE_BATCH_FAILURE];
-        sqlite3_bind_text(st, 1, batch_id, -1, SQLITE_STATIC);
-        if (http_status)
-            sqlite3_bind_int(st, 2, http_status);
-        else
-            sqlite3_bind_null(st, 2);
-        sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
-        rc = step_done(st);
-    }
-    if (rc == SQLITE_OK)
-        rc = step_done(s->st[ST_STATUS_ROW]);
-    if (rc == SQLITE_OK) {
-        sqlite3_stmt *st = s->st[ST_NOTE_FAILURE];
-        sqlite3_bind_text(st, 1, error, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, now_ms);
-        sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
-        bind_opt_int64(st, 4, backoff_until);
-        rc = step_done(st);
-    }
-    if (rc == SQLITE_OK)
-        rc = commit(s);
-    if (rc != SQLITE_OK) {
-        rollback(s);
-        return sync_fail(s, rc, "recording a failed send");
-    }
-    return 0;
-}
-
-int store_sync_set_state(store *s, const char *state, int64_t backoff_until, int64_t now_ms)
-{
-    int rc = begin(s);
-    if (rc == SQLITE_OK)
-        rc = step_done(s->st[ST_STATUS_ROW]);
-    if (rc == SQLITE_OK) {
-        sqlite3_stmt *st = s->st[ST_SET_STATE];
-        sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
-        bind_opt_int64(st, 2, backoff_until);
-        sqlite3_bind_int64(st, 3, now_ms);
-        rc = step_done(st);
-    }
-    if (rc == SQLITE_OK)
-        rc = commit(s);
-    if (rc != SQLITE_OK) {
-        rollback(s);
-        return sync_fail(s, rc, "recording the sender's state");
-    }
-    return 0;
-}
-
-int store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out)
-{
-    memset(out, 0, sizeof *out);
-    util_strlcpy(out->state, STORE_SYNC_STATE_OFF, sizeof out->state);
-    out->batch_limit = WIRE_MAX_VOTES;
-    if (!s->db)
-        return sync_fail(s, SQLITE_MISUSE, "database not open");
-    /* Both reads in one read transaction, so the counts and the state agree. */
-    int rc = exec_sql(s, "BEGIN", "reading the sync status");
-    if (rc != SQLITE_OK)
-        return sync_fail(s, rc, "reading the sync status");
-    sqlite3_stmt *st = s->st[ST_SYNC_STATUS];
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        copy_col(st, 0, out->state, sizeof out->state);
-        out->updated_at = sqlite3_column_int64(st, 1);
-        out->last_success_at = sqlite3_column_int64(st, 2);
-        copy_col(st, 3, out->last_error, sizeof out->last_error);
-        out->last_error_at = sqlite3_column_int64(st, 4);
-        out->backoff_until = sqlite3_column_int64(st, 5);
-        out->auth_failed = sqlite3_column_int(st, 6);
-        out->batch_limit = sqlite3_column_int(st, 7);
-        rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = SQLITE_OK;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_OK) {
-        st = s->st[ST_SYNC_COUNTS];
-        sqlite3_bind_text(st, 1, kiosk_id ? kiosk_id : "", -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            out->waiting = sqlite3_column_int64(st, 0);
-            out->oldest_waiting = sqlite3_column_int64(st, 1);
-            out->quarantined = sqlite3_column_int64(st, 2);
-            out->in_batch = sqlite3_column_int64(st, 3);
-            out->batches = sqlite3_column_int64(st, 4);
-            out->other_kiosk = kiosk_id ? sqlite3_column_int64(st, 5) : 0;
-            rc = SQLITE_OK;
-        }
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-    }
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : sync_fail(s, rc, "reading the sync status");
-}
-
 int store_needs_reopen(store *s)
 {
     if (!s->db || s->damaged)
@@ -1521,58 +766,4 @@ int store_needs_reopen(store *s)
     if (stat(s->path, &st) != 0)
         return 1;
     return st.st_dev != s->dev || st.st_ino != s->ino;
-}
-
-/* ---- settings ---- */
-
-int store_setting_get(store *s, const char *key, char *out, size_t cap)
-{
-    if (cap)
-        out[0] = '\0';
-    if (!s->db) {
-        fail(s, NULL, 0, "%s: reading setting %s: database not open", s->path, key);
-        return -1;
-    }
-    sqlite3_stmt *st = s->st[ST_SETTING_GET];
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    int found = rc == SQLITE_ROW;
-    if (found)
-        copy_col(st, 0, out, cap);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        if (is_corrupt(rc))
-            s->damaged = 1;
-        fail(s, NULL, 0, "%s: reading setting %s: %s [SQLite code %d]", s->path, key,
-             sqlite3_errmsg(s->db), rc);
-        return -1;
-    }
-    return found ? 0 : 1;
-}
-
-int store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
-                       int64_t now_ms)
-{
-    int rc = begin(s);
-    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
-        sqlite3_stmt *st = s->st[values[i] ? ST_SETTING_PUT : ST_SETTING_DEL];
-        sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
-        if (values[i]) {
-            sqlite3_bind_text(st, 2, values[i], -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 3, now_ms);
-        }
-        rc = step_done(st);
-    }
-    if (rc == SQLITE_OK)
-        rc = commit(s);
-    if (rc != SQLITE_OK) {
-        rollback(s);
-        if (is_corrupt(rc))
-            s->damaged = 1;
-        fail(s, NULL, 0, "%s: saving setting %s: %s [SQLite code %d]", s->path, n ? keys[0] : "",
-             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
-        return -1;
-    }
-    return 0;
 }

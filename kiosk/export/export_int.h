@@ -1,0 +1,138 @@
+/* export_int.h: what the export's files share and no one else sees: one vote export's state,
+ * buffered output, votes as text, the summary read. Included only by kiosk/export/export*.c; the
+ * API is export.h. */
+#ifndef HL_EXPORT_INT_H
+#define HL_EXPORT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "atomic_file.h"
+#include "buf.h"
+#include "export.h"
+#include "store_read.h"
+
+#define EXPORT_MISUSE_LINE                                                                         \
+    "Số lượt bấm bị đánh dấu bất thường (bấm lặp trong thời gian ngắn), không tính: "
+#define EXPORT_NOTE_FORMULA                                                                                               \
+    "Ghi chú: Tỷ lệ hài lòng = (Rất hài lòng + Hài lòng) / Tổng số phiếu được tính (không kể " \
+    "lượt bấm bất thường)."
+#define EXPORT_REPORT_TITLE "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG"
+/* Rows between progress calls (and checks that the output folder is still there). */
+#define EXPORT_PROGRESS_EVERY 4096
+/* The end of the atomic file's failure messages ("... plug it in again and repeat the export"). */
+#define EXPORT_REDO "repeat the export"
+
+/* Fills err (may be NULL) and returns rc. */
+int export_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- dates, numbers and text (export_data.c) ---- */
+
+/* Excel's serial date-time of the Vietnam local time, in whole seconds. */
+double export_excel_serial(int64_t utc_ms);
+/* "dd/mm/yyyy HH:MM:SS" in Vietnam time. */
+void export_fmt_local_dt(int64_t utc_ms, char out[20]);
+/* "dd/mm/yyyy". */
+void export_fmt_date(export_date d, char out[11]);
+/* "Thời gian: từ <from> đến <to> (giờ Việt Nam)". */
+void export_period_text(export_date from, export_date to, char *out, size_t cap);
+void export_fmt_i64(char *out, size_t cap, int64_t v);
+/* Display width of UTF-8 text in a terminal (Vietnamese letters are one column each). */
+size_t export_text_width(const char *s);
+
+/* ---- buffered output to a descriptor or a FILE, remembering the first error ---- */
+
+typedef struct {
+    int fd;
+    FILE *fp;
+    char *buf;
+    size_t len, cap;
+    int err; /* errno of the first failure, 0 if none */
+} export_wbuf;
+
+/* Writes to fp when it is not NULL, else to fd. */
+void export_wb_init(export_wbuf *w, int fd, FILE *fp);
+void export_wb_flush(export_wbuf *w);
+void export_wb_put(export_wbuf *w, const char *s, size_t n);
+void export_wb_free(export_wbuf *w);
+/* One CSV row (RFC 4180), NULL cells empty, ending in CRLF. */
+void export_csv_row(export_wbuf *w, const char *const *cells, size_t n);
+
+/* ---- one vote as text: the join with the content's names (export_data.c) ---- */
+
+enum {
+    V_UUID,
+    V_KIOSK,
+    V_SEQ,
+    V_CODE,
+    V_NAME,
+    V_RATING,
+    V_LABEL,
+    V_REASONS,
+    V_TIME,
+    V_MISUSE,
+    V_SYNC,
+    V_NCOLS
+};
+extern const char *const export_vote_headers[V_NCOLS];
+
+/* Names looked up for consecutive rows, remembered because runs of one officer or one reason list
+ * are common. */
+typedef struct {
+    const content *c;
+    char last_code[64];
+    const char *last_name;
+    buf unknown;      /* the last unknown officer's name */
+    buf reasons;      /* labels of the last reasons JSON */
+    buf last_json;    /* that JSON */
+    int have_reasons; /* last_json/reasons are valid */
+} export_names;
+
+/* The officer's name, or "<code> (không còn trong danh sách)". Valid until the next call. */
+const char *export_officer_name(export_names *x, const char *code);
+/* The reasons' labels joined with "; " (see export_data.c). Valid until the next call. */
+const char *export_reasons_text(export_names *x, const char *json);
+void export_names_free(export_names *x);
+
+/* ---- the summary (export_data.c) ---- */
+
+/* Fills s with the votes of [from_ms, to_ms) per officer and level, read through r. 0 or
+ * HL_EXIT_RUNTIME; s is to be freed (export_summary_free) either way. */
+int export_summary_read(store_reader *r, const content *c, int64_t from_ms, int64_t to_ms,
+                        export_summary *s, char *err, size_t errlen);
+
+/* ---- one vote export (export.c) ---- */
+
+typedef struct {
+    const export_votes_opts *o;
+    atomic_file af;
+    store_reader *db;
+    int64_t from_ms, to_ms, total, done;
+    export_names rx;
+    export_result res;
+} export_job;
+
+/* Calls the progress callback and checks that the output folder is still there. */
+int export_job_tick(export_job *j, char *err, size_t errlen);
+/* Counts one vote read (done, counted or misuse); 1 when it is to be written. */
+int export_job_take(export_job *j, const store_read_vote *v);
+
+/* The votes as CSV into j->af (export_csv.c). */
+int export_csv_votes(export_job *j, char *err, size_t errlen);
+/* The votes and the summary sheet as XLSX into j->af (export_xlsx.c). */
+int export_xlsx_votes(export_job *j, char *err, size_t errlen);
+/* A workbook of one summary sheet into af (export_xlsx.c). */
+int export_xlsx_report(atomic_file *af, const char *sheet, const char *title, const content *c,
+                       const char *period, const export_summary *s, int64_t made_at_ms, char *err,
+                       size_t errlen);
+
+/* ---- the monthly report as text or CSV (export_report.c) ---- */
+
+void export_report_text(buf *d, const export_report_opts *o, const export_summary *s,
+                        const char *title, const char *period);
+void export_report_csv(export_wbuf *w, const export_report_opts *o, const export_summary *s,
+                       const char *title, const char *period);
+
+#endif

@@ -1,0 +1,105 @@
+/* store_int.h: what the store's files share and no one else sees (the SQLite handle, the prepared
+ * statements, the failure helpers). Included only by kiosk/store/store*.c; the API is store.h. */
+#ifndef HL_STORE_INT_H
+#define HL_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "store.h"
+#include "util.h"
+
+/* Statements used on every vote, prepared once per connection so a tap costs no SQL parsing. Their
+ * SQL is in store.c (stmt_sql). */
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_LAST_CREATED,
+    ST_NEXT_SEQ,
+    ST_INSERT,
+    ST_FINISH,
+    ST_GET,
+    ST_COUNTS,
+    /* sync (the sender's connection and the status command) */
+    ST_OLDEST_BATCH,
+    ST_UNSENT_FOR_BATCH,
+    ST_FREEZE_VOTE,
+    ST_INSERT_BATCH,
+    ST_UNFREEZE,
+    ST_DELETE_BATCH,
+    ST_BATCH_SIZE,
+    ST_MARK_SENT,
+    ST_MARK_QUARANTINED,
+    ST_STATUS_ROW,
+    ST_GET_LIMIT,
+    ST_SET_LIMIT,
+    ST_NOTE_SUCCESS,
+    ST_NOTE_BATCH_FAILURE,
+    ST_NOTE_FAILURE,
+    ST_SET_STATE,
+    ST_SYNC_STATUS,
+    ST_SYNC_COUNTS,
+    /* settings (admin PIN, desk officer) */
+    ST_SETTING_GET,
+    ST_SETTING_PUT,
+    ST_SETTING_DEL,
+    ST_COUNT
+};
+
+struct store {
+    sqlite3 *db; /* NULL after a failed reopen; the next vote tries to open again */
+    char *dir, *path, *vfs;
+    int64_t response_interval_ms;
+    int secondary, readonly; /* store_opts */
+    dev_t dev;               /* the file this connection opened, to notice it was replaced */
+    ino_t ino;
+    int damaged; /* secondary/readonly: SQLite reported corruption; reopen */
+    const char *const *extra_migrations;
+    size_t n_extra_migrations;
+    sqlite3_stmt *st[ST_COUNT];
+    /* The SQLite failure being handled: code, message and what we were doing, captured at the
+     * moment of failure because a ROLLBACK afterwards replaces the connection's message. */
+    int sql_rc;
+    char sql_msg[256];
+    char sql_what[96];
+    char last_error[HL_ERR_MAX];
+};
+
+/* SQLITE_CORRUPT or SQLITE_NOTADB, extended codes included. */
+int store_is_corrupt(int rc);
+
+/* Records a failure as the store's last error, copies it to err (may be NULL) and logs it. */
+void store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Notes a SQLite failure (see struct store) and returns rc. msg NULL takes SQLite's own message. */
+int store_sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Two families of statement helpers, both on the prepared statements:
+ * - store_run: steps s->st[id] and notes a failure (store_sql_note) for the vote path, whose
+ *   messages quote s->sql_what / s->sql_msg;
+ * - store_begin / store_commit / store_step_done: return the SQLite code only, for the sync and
+ *   settings paths, whose messages quote the connection's own message. */
+int store_run(store *s, int id, const char *what);
+int store_begin(store *s); /* BEGIN IMMEDIATE; SQLITE_MISUSE when the connection is missing */
+int store_commit(store *s);
+/* Steps a statement that returns no rows and resets it; SQLITE_OK or the failing code. */
+int store_step_done(sqlite3_stmt *st);
+/* Ends a failed transaction (nothing to do when SQLite already rolled back by itself). */
+void store_rollback(store *s);
+/* Runs SQL without results (pragmas, migrations, BEGIN of a read), noting a failure. */
+int store_exec(store *s, const char *sql, const char *what);
+/* Copies a text column ("" for NULL), truncated to cap. */
+void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap);
+
+/* Opens s->path again, moving a damaged file aside (the UI's connection only). 0, or
+ * HL_EXIT_RUNTIME with err set. */
+int store_open_or_recover(store *s, char *err, size_t errlen);
+/* After a statement reported corruption: close, move the file aside and open a fresh one. */
+int store_recover(store *s, char *err, size_t errlen);
+
+#endif

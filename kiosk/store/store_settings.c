@@ -1,0 +1,57 @@
+/* store_settings: small values the kiosk keeps itself in table settings (the admin PIN's hash and
+ * lock-out, the desk officer chosen on the admin screen). */
+#include "store_int.h"
+
+#include <sqlite3.h>
+
+int store_setting_get(store *s, const char *key, char *out, size_t cap)
+{
+    if (cap)
+        out[0] = '\0';
+    if (!s->db) {
+        store_fail(s, NULL, 0, "%s: reading setting %s: database not open", s->path, key);
+        return -1;
+    }
+    sqlite3_stmt *st = s->st[ST_SETTING_GET];
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int found = rc == SQLITE_ROW;
+    if (found)
+        store_copy_col(st, 0, out, cap);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        if (store_is_corrupt(rc))
+            s->damaged = 1;
+        store_fail(s, NULL, 0, "%s: reading setting %s: %s [SQLite code %d]", s->path, key,
+                   sqlite3_errmsg(s->db), rc);
+        return -1;
+    }
+    return found ? 0 : 1;
+}
+
+int store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
+                       int64_t now_ms)
+{
+    int rc = store_begin(s);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_stmt *st = s->st[values[i] ? ST_SETTING_PUT : ST_SETTING_DEL];
+        sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
+        if (values[i]) {
+            sqlite3_bind_text(st, 2, values[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 3, now_ms);
+        }
+        rc = store_step_done(st);
+    }
+    if (rc == SQLITE_OK)
+        rc = store_commit(s);
+    if (rc != SQLITE_OK) {
+        store_rollback(s);
+        if (store_is_corrupt(rc))
+            s->damaged = 1;
+        store_fail(s, NULL, 0, "%s: saving setting %s: %s [SQLite code %d]", s->path,
+                   n ? keys[0] : "", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
+        return -1;
+    }
+    return 0;
+}
