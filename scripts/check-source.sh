@@ -42,6 +42,11 @@ hits=$(grep -nE '\b(store|store_reader|export|sync|usb|pin|job|desk)_[a-z_]+\s*\
   grep -vE '\b(export_(pct|rating_label|date_[a-z_]+|days_in_month)|pin_attempts_left)\s*\(')
 [ -n "$hits" ] && say "a screen calls the store/export/sync layer directly (go through app_vote or admin_*):"$'\n'"$hits"
 
+# 5b. One owner of votes.db: only kiosk/store/ speaks SQL to it (the collector has its own).
+hits=$(grep -lE '#\s*include\s+<sqlite3\.h>' $(printf '%s\n' $prod | grep -E '^kiosk/') |
+  grep -vE '^kiosk/(store|content)/')
+[ -n "$hits" ] && say "SQLite used outside kiosk/store (and content's in-memory index):"$'\n'"$hits"
+
 # 6. Screens never call each other: no screen's symbol in another screen file but scr_common.c/screens.c.
 for f in kiosk/screens/scr_*.c; do
   case $f in */scr_common.c) continue ;; esac

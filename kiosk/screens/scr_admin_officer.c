@@ -58,24 +58,14 @@ static void counter_draw(app *a)
     }
 
     /* The officers as cards, paged. */
-    SDL_Rect grid = {body.x, y, body.w, body.y + body.h - y};
-    int cols = m->landscape ? 3 : 2, rows = m->landscape ? 2 : 4;
-    int per_page = cols * rows, n = (int)a->content->n_officers;
-    int pages = (n + per_page - 1) / per_page;
-    if (pages > 1)
-        grid.h -= bar_h + m->u * 2;
-    if (ad->officer_page >= pages)
-        ad->officer_page = pages > 0 ? pages - 1 : 0;
-    int gap = m->u * 2;
-    int cw = (grid.w - (cols - 1) * gap) / cols, ch = (grid.h - (rows - 1) * gap) / rows;
-    if (ch > m->u * 24)
-        ch = m->u * 24;
-    for (int k = 0; k < per_page; k++) {
-        int i = ad->officer_page * per_page + k;
-        if (i >= n)
-            break;
-        const content_officer *o = &a->content->officers[i];
-        SDL_Rect c = {grid.x + (k % cols) * (cw + gap), grid.y + (k / cols) * (ch + gap), cw, ch};
+    scr_grid g =
+        scr_grid_begin(a, ui_rect(body.x, y, body.w, body.y + body.h - y), m->landscape ? 3 : 2,
+                       m->landscape ? 2 : 4, (int)a->content->n_officers, &ad->officer_page, bar_h);
+    if (g.ch > m->u * 24)
+        g.ch = m->u * 24;
+    for (int k = 0; k < g.count; k++) {
+        const content_officer *o = &a->content->officers[g.first + k];
+        SDL_Rect c = scr_grid_cell(&g, k);
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "officer-%s", o->code);
         int on = o == cur, pressed = ui_is_pressed(&a->ui, id);
@@ -108,9 +98,7 @@ static void counter_draw(app *a)
                      ui_rect(c.x + c.w - m->u * 6, c.y + m->u * 2, m->u * 4, m->u * 4));
         ui_target_add(&a->ui, id, c);
     }
-    if (pages > 1)
-        scr_pager(a, ui_rect(body.x, grid.y + grid.h + m->u * 2, body.w, bar_h), ad->officer_page,
-                  pages);
+    scr_grid_end(a, &g);
 }
 
 static void counter_tap(app *a, const char *id)

@@ -244,6 +244,41 @@ void scr_pager(app *a, SDL_Rect row, int page, int pages)
                   UI_BTN_SECONDARY);
 }
 
+/* ---- a paged grid of cards ---- */
+
+scr_grid scr_grid_begin(app *a, SDL_Rect area, int cols, int rows, int n, int *page, int pager_h)
+{
+    const ui_metrics *m = &a->m;
+    scr_grid g = {.area = area, .cols = cols, .gap = m->u * 2};
+    int per_page = cols * rows;
+    g.pages = (n + per_page - 1) / per_page;
+    if (g.pages > 1)
+        g.area.h -= pager_h + m->u * 2;
+    g.pager = ui_rect(area.x, g.area.y + g.area.h + m->u * 2, area.w, pager_h);
+    if (*page >= g.pages)
+        *page = g.pages > 0 ? g.pages - 1 : 0;
+    if (*page < 0)
+        *page = 0;
+    g.page = *page;
+    g.cw = (g.area.w - (cols - 1) * g.gap) / cols;
+    g.ch = (g.area.h - (rows - 1) * g.gap) / rows;
+    g.first = g.page * per_page;
+    g.count = n - g.first < per_page ? n - g.first : per_page;
+    return g;
+}
+
+SDL_Rect scr_grid_cell(const scr_grid *g, int k)
+{
+    return ui_rect(g->area.x + (k % g->cols) * (g->cw + g->gap),
+                   g->area.y + (k / g->cols) * (g->ch + g->gap), g->cw, g->ch);
+}
+
+void scr_grid_end(app *a, const scr_grid *g)
+{
+    if (g->pages > 1)
+        scr_pager(a, g->pager, g->page, g->pages);
+}
+
 /* ---- the admin screens ---- */
 
 void scr_admin_apply(app *a, admin_event ev)

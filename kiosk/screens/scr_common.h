@@ -42,6 +42,23 @@ void scr_clip(app *a, const SDL_Rect *r);
 /* 1 if r is at least partly inside the view. */
 int scr_visible(SDL_Rect r, SDL_Rect view);
 
+/* A page of n cards in a cols x rows grid over area (less a row for the pager below it when
+ * there is more than one page). The officer grid and the desk-officer picker share it. */
+typedef struct {
+    SDL_Rect area;  /* the cards' area (without the pager row) */
+    SDL_Rect pager; /* where scr_grid_end draws the pager */
+    int cols, gap;  /* cw, ch: one card's size (a caller may shrink ch) */
+    int cw, ch;
+    int first, count; /* the cards on this page: indexes first .. first + count - 1 */
+    int page, pages;
+} scr_grid;
+/* Lays the grid out; *page is clamped to the pages there are. pager_h: the pager row's height. */
+scr_grid scr_grid_begin(app *a, SDL_Rect area, int cols, int rows, int n, int *page, int pager_h);
+/* The k-th card of the page (0 .. count - 1). */
+SDL_Rect scr_grid_cell(const scr_grid *g, int k);
+/* Draws the pager ("prev"/"next") when there is more than one page. */
+void scr_grid_end(app *a, const scr_grid *g);
+
 /* The admin screens (group SCR_GROUP_ADMIN) turn what the admin session did into screen
  * changes. */
 

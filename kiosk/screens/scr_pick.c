@@ -35,24 +35,14 @@ static void pick_draw(app *a)
     if (pth < pbox.h)
         pbox.y += (pbox.h - pth) / 2;
     gfx_text_wrap(a->gfx, GFX_BOLD, ppx, UI_TEXT, pbox, GFX_LEFT, prompt, 1);
-    SDL_Rect grid = {body.x, body.y + bar_h + m->u * 3, body.w, body.h - bar_h - m->u * 3};
+    SDL_Rect area = {body.x, body.y + bar_h + m->u * 3, body.w, body.h - bar_h - m->u * 3};
     int cols, rows;
-    grid_shape(a, grid, &cols, &rows);
-    int per_page = cols * rows;
-    int n = (int)a->content->n_officers;
-    int pages = (n + per_page - 1) / per_page;
-    if (pages > 1)
-        grid.h -= bar_h + m->u * 2;
-    if (a->pick_page >= pages)
-        a->pick_page = pages - 1;
-    int gap = m->u * 2;
-    int cw = (grid.w - (cols - 1) * gap) / cols, ch = (grid.h - (rows - 1) * gap) / rows;
-    for (int k = 0; k < per_page; k++) {
-        int i = a->pick_page * per_page + k;
-        if (i >= n)
-            break;
-        const content_officer *o = &a->content->officers[i];
-        SDL_Rect c = {grid.x + (k % cols) * (cw + gap), grid.y + (k / cols) * (ch + gap), cw, ch};
+    grid_shape(a, area, &cols, &rows);
+    scr_grid g =
+        scr_grid_begin(a, area, cols, rows, (int)a->content->n_officers, &a->pick_page, bar_h);
+    for (int k = 0; k < g.count; k++) {
+        const content_officer *o = &a->content->officers[g.first + k];
+        SDL_Rect c = scr_grid_cell(&g, k);
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "officer-%s", o->code);
         int pressed = ui_is_pressed(&a->ui, id);
@@ -80,9 +70,7 @@ static void pick_draw(app *a)
                       ui_rect(tb.x, tb.y + used, tb.w, tb.h - used), GFX_CENTER, o->title, 1);
         ui_target_add(&a->ui, id, c);
     }
-    if (pages > 1)
-        scr_pager(a, ui_rect(body.x, grid.y + grid.h + m->u * 2, body.w, bar_h), a->pick_page,
-                  pages);
+    scr_grid_end(a, &g);
 }
 
 static void pick_tap(app *a, const char *id)
