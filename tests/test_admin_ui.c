@@ -2,9 +2,7 @@
  * idle close, desk officer across a restart, USB export (read back, stick pulled mid-way, cancel),
  * quit and restart, and finding USB sticks in /proc/mounts and sysfs. */
 #include <SDL.h>
-#include <ftw.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -12,110 +10,40 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "screens.h"
 #include "app.h"
+#include "kfx.h"
+#include "seed.h"
 #include "test.h"
 #include "util.h"
 
-static char root[PATH_MAX];
-static int dir_counter;
 static int64_t t0; /* 2026-11-26T09:30 Vietnam time */
 
-typedef struct {
-    hl_clock clock;
-    cfg c;
-    app *a;
-    char dir[PATH_MAX];
-    char db[PATH_MAX + 16];
-} fx;
-
 /* Opens a desk-mode kiosk on dir (a new one when dir is NULL), its clock at wall time start. */
-static int fx_open_in(fx *f, const char *dir, int64_t start)
+static int fx_open_in(kfx *f, const char *dir, int64_t start)
 {
-    memset(f, 0, sizeof *f);
+    kfx_config(f, CFG_MODE_DESK, 1280, 800);
+    if (dir)
+        util_strlcpy(f->c.data_dir, dir, sizeof f->c.data_dir);
     f->clock = clk_fake(start);
-    cfg_defaults(&f->c);
-    if (dir) {
-        util_strlcpy(f->dir, dir, sizeof f->dir);
-    } else {
-        util_fmt(f->dir, sizeof f->dir, "%s/k%d", root, ++dir_counter);
-        mkdir(f->dir, 0755);
-    }
-    util_strlcpy(f->c.data_dir, f->dir, sizeof f->c.data_dir);
-    util_fmt(f->db, sizeof f->db, "%s/votes.db", f->dir);
-    f->c.mode = CFG_MODE_DESK;
-    util_strlcpy(f->c.counter, "1", sizeof f->c.counter);
-    f->c.width = 1280;
-    f->c.height = 800;
-    app_opts o = {.clock = &f->clock, .headless = 1, .screens = scr_table};
-    char err[HL_ERR_MAX];
-    if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
-        fprintf(stderr, "app_create: %s\n", err);
-        return -1;
-    }
-    app_update(f->a);
-    app_render(f->a);
-    return 0;
+    return kfx_start(f);
 }
 
-static int fx_open(fx *f)
+static int fx_open(kfx *f)
 {
     return fx_open_in(f, NULL, t0);
 }
 
-static void fx_close(fx *f)
-{
-    app_destroy(f->a);
-    f->a = NULL;
-}
-
-static void set_pin(fx *f, const char *pin)
+static void set_pin(kfx *f, const char *pin)
 {
     char err[HL_ERR_MAX];
     if (pin_set(f->a->store, pin, clk_wall_ms(&f->clock), err, sizeof err) != 0)
         fprintf(stderr, "pin_set: %s\n", err);
 }
 
-static void mouse(app *a, Uint32 type, int x, int y)
-{
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    if (type == SDL_MOUSEMOTION) {
-        ev.motion.state = SDL_BUTTON_LMASK;
-        ev.motion.x = x;
-        ev.motion.y = y;
-    } else {
-        ev.button.button = SDL_BUTTON_LEFT;
-        ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-        ev.button.clicks = 1;
-        ev.button.x = x;
-        ev.button.y = y;
-    }
-    app_handle_event(a, &ev);
-}
-
-static void finger(app *a, Uint32 type, int x, int y)
-{
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    ev.tfinger.touchId = 1;
-    ev.tfinger.fingerId = 1;
-    ev.tfinger.x = (float)x / (float)a->m.w;
-    ev.tfinger.y = (float)y / (float)a->m.h;
-    app_handle_event(a, &ev);
-}
-
 /* Press the top-left corner, hold ms, release. */
 static void hold_corner(app *a, int64_t ms)
 {
-    int p = a->m.u * 4;
-    mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
-    app_advance(a, ms);
-    mouse(a, SDL_MOUSEBUTTONUP, p, p);
-    app_update(a);
-    app_render(a);
+    kfx_hold(a, a->m.u * 4, a->m.u * 4, ms);
 }
 
 /* Types digits on the pad and taps OK, then waits for the check. */
@@ -130,7 +58,7 @@ static void enter_pin(app *a, const char *digits)
     CHECK(app_wait_jobs(a, 20000));
 }
 
-static void open_admin(fx *f)
+static void open_admin(kfx *f)
 {
     hold_corner(f->a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(f->a), "pin");
@@ -139,63 +67,30 @@ static void open_admin(fx *f)
     CHECK(app_wait_jobs(f->a, 20000)); /* the figures */
 }
 
-static int has_target(app *a, const char *id)
+/* Vote i of n (add_votes): one a second back from t0 - 1 h, every 50th flagged as misuse but the
+ * oldest (the store flags a vote only after another). */
+static void vote_i(int i, seed_vote *v, void *ctx)
 {
-    if (a->dirty)
-        app_render(a);
-    return ui_target_find(&a->ui, id, NULL);
+    static const char *const officers[] = {"vp-lan", "tp-hung", "tp-ha"};
+    v->officer = officers[i % 3];
+    v->rating = 1 + i % 3;
+    v->created_at = t0 - 3600000 - (int64_t)i * 1000;
+    v->misuse = i % 50 == 0 && i < *(const int *)ctx;
 }
 
-/* Adds n votes straight into votes.db (one transaction), one a second back from t0 - 1 h. */
-static void add_votes(const fx *f, int n)
+/* Adds n unsent votes to the kiosk's votes.db through the store; uuids (n entries, may be NULL)
+ * gets their uuids. */
+static void add_votes(const kfx *f, int n, char (*uuids)[37])
 {
-    sqlite3 *db = NULL;
-    REQUIRE(sqlite3_open(f->db, &db) == SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char sql[1024];
-    util_fmt(sql, sizeof sql,
-             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
-             " INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-             " created_at, misuse, sync_state)"
-             " SELECT printf('%%08d-0000-4000-8000-000000000000', i), 'demo-01', 1000 + i, 'b',"
-             " CASE i %% 3 WHEN 0 THEN 'vp-lan' WHEN 1 THEN 'tp-hung' ELSE 'tp-ha' END,"
-             " 1 + i %% 3, '[]', %lld - i * 1000, i %% 50 = 0, 'unsent' FROM n",
-             n, (long long)(t0 - 3600000));
-    char *msg = NULL;
-    CHECK(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK);
-    if (msg)
-        fprintf(stderr, "add_votes: %s\n", msg);
-    sqlite3_free(msg);
-    sqlite3_close(db);
-}
-
-/* Files in dir (not . and ..), and whether one ends in suffix. */
-static int count_files(const char *dir, const char *suffix, int *with_suffix)
-{
-    char cmd[PATH_MAX + 64];
-    int n = 0;
-    *with_suffix = 0;
-    util_fmt(cmd, sizeof cmd, "ls -A '%s' 2>/dev/null", dir);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    char line[PATH_MAX];
-    while (fgets(line, sizeof line, p)) {
-        n++;
-        line[strcspn(line, "\n")] = '\0';
-        size_t l = strlen(line), s = strlen(suffix);
-        if (l >= s && strcmp(line + l - s, suffix) == 0)
-            (*with_suffix)++;
-    }
-    pclose(p);
-    return n;
+    seed_spec spec = {.n = n, .vote = vote_i, .ctx = &n, .uuids = uuids};
+    CHECK_INT(seed_votes(f->c.data_dir, &spec), 0);
 }
 
 /* ---- tests ---- */
 
 static void t_gesture(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
@@ -205,19 +100,19 @@ static void t_gesture(void)
     hold_corner(a, 2000);
     CHECK_STR(app_screen_name(a), "home");
     /* A finger that moves while holding does nothing. */
-    mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
     app_advance(a, 1000);
-    mouse(a, SDL_MOUSEMOTION, p + a->m.u * 8, p);
+    kfx_mouse(a, SDL_MOUSEMOTION, p + a->m.u * 8, p);
     app_advance(a, 6000);
     CHECK_STR(app_screen_name(a), "home");
-    mouse(a, SDL_MOUSEBUTTONUP, p + a->m.u * 8, p);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, p + a->m.u * 8, p);
     /* Held elsewhere on the header: nothing. */
-    mouse(a, SDL_MOUSEBUTTONDOWN, a->m.w / 2, p);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, a->m.w / 2, p);
     app_advance(a, 6000);
     CHECK_STR(app_screen_name(a), "home");
-    mouse(a, SDL_MOUSEBUTTONUP, a->m.w / 2, p);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, a->m.w / 2, p);
     /* Two fingers: nothing. */
-    finger(a, SDL_FINGERDOWN, p, p);
+    kfx_finger(a, SDL_FINGERDOWN, 1, p, p);
     SDL_Event ev;
     memset(&ev, 0, sizeof ev);
     ev.type = SDL_FINGERDOWN;
@@ -229,27 +124,27 @@ static void t_gesture(void)
     CHECK_STR(app_screen_name(a), "home");
     ev.type = SDL_FINGERUP;
     app_handle_event(a, &ev);
-    finger(a, SDL_FINGERUP, p, p);
+    kfx_finger(a, SDL_FINGERUP, 1, p, p);
     app_update(a);
     app_render(a);
 
     /* 5 s still, by mouse: the PIN pad, before the finger is lifted. */
-    mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
     app_advance(a, ADMIN_HOLD_MS - 1);
     CHECK_STR(app_screen_name(a), "home");
     app_advance(a, 1);
     CHECK_STR(app_screen_name(a), "pin");
-    mouse(a, SDL_MOUSEBUTTONUP, p, p);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, p, p);
     app_update(a);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(app_tap(a, "cancel"), 0);
     CHECK_STR(app_screen_name(a), "home");
 
     /* And by touch. */
-    finger(a, SDL_FINGERDOWN, p, p);
+    kfx_finger(a, SDL_FINGERDOWN, 1, p, p);
     app_advance(a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "pin");
-    finger(a, SDL_FINGERUP, p, p);
+    kfx_finger(a, SDL_FINGERUP, 1, p, p);
     app_update(a);
     CHECK_STR(app_screen_name(a), "pin");
     /* The pad is an inner screen: back Home when left alone. */
@@ -261,27 +156,27 @@ static void t_gesture(void)
     store_counts counts;
     REQUIRE(store_counts_get(a->store, &counts) == 0);
     CHECK_INT(counts.total, 0);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void t_no_pin(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     hold_corner(a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "pin");
-    CHECK(!has_target(a, "key-1"));
-    CHECK(!has_target(a, "ok"));
-    CHECK(has_target(a, "back"));
+    CHECK(!kfx_has(a, "key-1"));
+    CHECK(!kfx_has(a, "ok"));
+    CHECK(kfx_has(a, "back"));
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "home");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void t_pin_right_and_wrong(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
@@ -291,7 +186,7 @@ static void t_pin_right_and_wrong(void)
     CHECK_INT(app_tap(a, "key-2"), 0);
     CHECK_INT(app_tap(a, "key-4"), 0);
     CHECK_INT(app_tap(a, "key-9"), 0);
-    CHECK(!has_target(a, "ok"));
+    CHECK(!kfx_has(a, "ok"));
     CHECK_INT(app_tap(a, "del"), 0);
     CHECK_STR(a->admin->digits, "24");
     CHECK_INT(app_tap(a, "key-6"), 0);
@@ -299,7 +194,7 @@ static void t_pin_right_and_wrong(void)
     CHECK_INT(app_tap(a, "ok"), 0);
     /* The check runs off the UI thread: keys are off meanwhile. */
     if (a->admin->pin_checking)
-        CHECK(!has_target(a, "key-1"));
+        CHECK(!kfx_has(a, "key-1"));
     CHECK(app_wait_jobs(a, 20000));
     CHECK_STR(app_screen_name(a), "admin");
     CHECK_INT(a->admin->unlocked, 1);
@@ -320,9 +215,9 @@ static void t_pin_right_and_wrong(void)
     enter_pin(a, "1111");
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(admin_pin_locked_ms(a->admin), 30000);
-    CHECK(!has_target(a, "key-2"));
-    CHECK(!has_target(a, "ok"));
-    CHECK(has_target(a, "cancel"));
+    CHECK(!kfx_has(a, "key-2"));
+    CHECK(!kfx_has(a, "ok"));
+    CHECK(kfx_has(a, "cancel"));
     SDL_Rect key2;
     admin_pin_digit(a->admin, '2'); /* even straight in */
     CHECK_STR(a->admin->digits, "");
@@ -331,31 +226,31 @@ static void t_pin_right_and_wrong(void)
     CHECK(!ui_target_find(&a->ui, "key-2", &key2));
     app_advance(a, 1000);
     CHECK_INT(admin_pin_locked_ms(a->admin), 0);
-    CHECK(has_target(a, "key-2"));
+    CHECK(kfx_has(a, "key-2"));
     /* The lock-out survives leaving the pad and a restart. */
     enter_pin(a, "1111");
     CHECK_INT(admin_pin_locked_ms(a->admin), 60000);
     char dir[PATH_MAX];
-    util_strlcpy(dir, f.dir, sizeof dir);
+    util_strlcpy(dir, f.c.data_dir, sizeof dir);
     int64_t now = clk_wall_ms(&f.clock);
-    fx_close(&f);
+    kfx_close(&f);
     REQUIRE(fx_open_in(&f, dir, now) == 0);
     a = f.a;
     hold_corner(a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(admin_pin_locked_ms(a->admin), 60000 - ADMIN_HOLD_MS);
-    CHECK(!has_target(a, "key-2"));
+    CHECK(!kfx_has(a, "key-2"));
     app_advance(a, 60000 - ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "home"); /* the pad's own idle rule */
     open_admin(&f);
     CHECK_INT(a->admin->pin.failures, 0);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 /* Hủy while a PIN is being checked: the check still counts, and never opens anything later. */
 static void t_pin_cancel_while_checking(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
@@ -379,12 +274,12 @@ static void t_pin_cancel_while_checking(void)
     app_advance(a, 1000);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(a->admin->unlocked, 0);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void t_idle_closes(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
@@ -403,25 +298,25 @@ static void t_idle_closes(void)
     CHECK_STR(app_screen_name(a), "admin-export");
     app_advance(a, ADMIN_IDLE_MS);
     CHECK_STR(app_screen_name(a), "home");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void t_desk_officer(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
     REQUIRE(a->desk_officer);
     CHECK_STR(a->desk_officer->code, "vp-lan"); /* counter 1 in the config */
     open_admin(&f);
-    CHECK(has_target(a, "officer"));
+    CHECK(kfx_has(a, "officer"));
     CHECK_INT(app_tap(a, "officer"), 0);
     CHECK_STR(app_screen_name(a), "admin-officer");
-    CHECK(!has_target(a, "officer-config")); /* nothing chosen here yet */
+    CHECK(!kfx_has(a, "officer-config")); /* nothing chosen here yet */
     CHECK_INT(app_tap(a, "officer-dc-minh"), 0);
     CHECK_STR(a->desk_officer->code, "dc-minh");
-    CHECK(has_target(a, "officer-config"));
+    CHECK(kfx_has(a, "officer-config"));
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "admin");
     CHECK_INT(app_tap(a, "close"), 0);
@@ -431,8 +326,8 @@ static void t_desk_officer(void)
 
     /* After a restart Home still shows (and rates) the officer chosen. */
     char dir[PATH_MAX];
-    util_strlcpy(dir, f.dir, sizeof dir);
-    fx_close(&f);
+    util_strlcpy(dir, f.c.data_dir, sizeof dir);
+    kfx_close(&f);
     REQUIRE(fx_open_in(&f, dir, t0) == 0);
     a = f.a;
     CHECK_STR(a->desk_officer->code, "dc-minh");
@@ -447,33 +342,33 @@ static void t_desk_officer(void)
     CHECK_INT(app_tap(a, "officer"), 0);
     CHECK_INT(app_tap(a, "officer-config"), 0);
     CHECK_STR(a->desk_officer->code, "vp-lan");
-    fx_close(&f);
+    kfx_close(&f);
     REQUIRE(fx_open_in(&f, dir, t0) == 0);
     CHECK_STR(f.a->desk_officer->code, "vp-lan");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void make_usb(char *usb, size_t cap)
 {
-    util_fmt(usb, cap, "%s/usb%d", root, ++dir_counter);
-    mkdir(usb, 0755);
+    test_new_dir(usb, cap);
     setenv("HAILONG_USB_DIR", usb, 1);
 }
 
 static void t_export_csv(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
-    add_votes(&f, 300);
+    static char uuids[300][37];
+    add_votes(&f, 300, uuids);
     char usb[PATH_MAX];
     make_usb(usb, sizeof usb);
     open_admin(&f);
     CHECK_INT(app_tap(a, "export"), 0);
     CHECK_STR(app_screen_name(a), "admin-export");
     CHECK_INT(a->admin->n_drives, 1);
-    CHECK(has_target(a, "usb-0"));
+    CHECK(kfx_has(a, "usb-0"));
     CHECK_INT(app_tap(a, "fmt-csv"), 0);
     CHECK_INT(app_tap(a, "range-this"), 0);
     CHECK_INT(app_tap(a, "export"), 0);
@@ -488,14 +383,14 @@ static void t_export_csv(void)
     REQUIRE(csv);
     CHECK(n > 3 && memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
     CHECK_CONTAINS(csv, "Mã phiếu");
-    CHECK_CONTAINS(csv, "00000007-0000-4000-8000-000000000000");
+    CHECK_CONTAINS(csv, uuids[6]);
     int lines = 0;
     for (size_t i = 0; i < n; i++)
         lines += csv[i] == '\n';
     CHECK_INT(lines, 301);
     free(csv);
     int csvs = 0;
-    CHECK_INT(count_files(usb, ".csv", &csvs), 1); /* no temp file left beside it */
+    CHECK_INT(test_count_files(usb, ".csv", &csvs), 1); /* no temp file left beside it */
     CHECK_INT(csvs, 1);
 
     /* Days chosen with - / +: never past today, first day never after the last. */
@@ -519,7 +414,7 @@ static void t_export_csv(void)
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11-24_2026-11-26.xlsx");
     unsetenv("HAILONG_USB_DIR");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 /* The export thread's hook: at the first report past the first block of rows, do what the
@@ -546,11 +441,11 @@ static void hook(void *ctx, int64_t done, int64_t total)
 
 static void t_export_pulled(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
-    add_votes(&f, 10000);
+    add_votes(&f, 10000, NULL);
     char usb[PATH_MAX];
     make_usb(usb, sizeof usb);
     util_strlcpy(hook_dir, usb, sizeof hook_dir);
@@ -569,10 +464,10 @@ static void t_export_pulled(void)
     CHECK_STR(app_screen_name(a), "admin-export");
     /* Nothing that looks like a finished export, wherever the stick's folder went. */
     int csvs = 0;
-    CHECK(count_files(usb, ".csv", &csvs) <= 0);
+    CHECK(test_count_files(usb, ".csv", &csvs) <= 0);
     CHECK_INT(csvs, 0);
     CHECK_INT(a->admin->n_drives, 0); /* looked again: no stick */
-    CHECK(!has_target(a, "export"));
+    CHECK(!kfx_has(a, "export"));
 
     /* The stick is back (a new, empty folder at the same place): found, and the export works. */
     admin_set_export_hook(NULL, NULL);
@@ -583,19 +478,19 @@ static void t_export_pulled(void)
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_INT(a->admin->xrows, 10000);
-    CHECK_INT(count_files(usb, ".csv", &csvs), 1);
+    CHECK_INT(test_count_files(usb, ".csv", &csvs), 1);
     CHECK_INT(csvs, 1);
     unsetenv("HAILONG_USB_DIR");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void t_export_progress_cancel(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
-    add_votes(&f, 10000);
+    add_votes(&f, 10000, NULL);
     char usb[PATH_MAX];
     make_usb(usb, sizeof usb);
     atomic_store(&hook_mode, 2);
@@ -622,32 +517,32 @@ static void t_export_progress_cancel(void)
     admin_export_progress(a->admin, &done, &total);
     CHECK_INT(done, 4096);
     CHECK_INT(total, 10000);
-    CHECK(!has_target(a, "back"));
-    CHECK(!has_target(a, "fmt-xlsx"));
+    CHECK(!kfx_has(a, "back"));
+    CHECK(!kfx_has(a, "fmt-xlsx"));
     CHECK_INT(app_tap(a, "cancel"), 0);
     atomic_store(&hook_release, 1);
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
     CHECK_CONTAINS(a->admin->xmsg, "Đã hủy");
     int csvs = 0;
-    CHECK_INT(count_files(usb, ".csv", &csvs), 0);
+    CHECK_INT(test_count_files(usb, ".csv", &csvs), 0);
     admin_set_export_hook(NULL, NULL);
     /* The result stays up for the whole idle time. */
     app_advance(a, ADMIN_IDLE_MS - 1000);
     CHECK_STR(app_screen_name(a), "admin-export");
     unsetenv("HAILONG_USB_DIR");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void t_quit_restart(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     set_pin(&f, "2468");
     open_admin(&f);
     CHECK_INT(app_tap(a, "quit"), 0);
-    CHECK(has_target(a, "confirm-yes"));
+    CHECK(kfx_has(a, "confirm-yes"));
     app_tap(a, "export"); /* under the veil: the tap lands on it, not on the button */
     CHECK_STR(app_screen_name(a), "admin");
     CHECK_INT(app_tap(a, "confirm-no"), 0);
@@ -661,22 +556,13 @@ static void t_quit_restart(void)
     CHECK_INT(app_tap(a, "confirm-yes"), 0);
     CHECK_INT(a->quit, 1);
     CHECK_INT(a->restart, 1);
-    fx_close(&f);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    if (fp) {
-        fputs(text, fp);
-        fclose(fp);
-    }
+    kfx_close(&f);
 }
 
 static void t_usb_find(void)
 {
     char sys[PATH_MAX], p[PATH_MAX * 2], mounts[PATH_MAX + 16];
-    util_fmt(sys, sizeof sys, "%s/sys", root);
+    util_fmt(sys, sizeof sys, "%s/sys", test_root);
     /* sdb: a USB stick (removable); sdc: a USB hard disk (not removable, but on USB); sda: the
      * internal disk; mmcblk0: an SD card reader (removable). */
     const char *mk[] = {"devices/pci0/usb1/1-1/block/sdb/sdb1",
@@ -688,13 +574,13 @@ static void t_usb_find(void)
         CHECK(system(cmd) == 0);
     }
     util_fmt(p, sizeof p, "%s/devices/pci0/usb1/1-1/block/sdb/removable", sys);
-    write_file(p, "1\n");
+    test_write_text(p, "1\n");
     util_fmt(p, sizeof p, "%s/devices/pci0/usb2/2-1/block/sdc/removable", sys);
-    write_file(p, "0\n");
+    test_write_text(p, "0\n");
     util_fmt(p, sizeof p, "%s/devices/pci0/ata1/block/sda/removable", sys);
-    write_file(p, "0\n");
+    test_write_text(p, "0\n");
     util_fmt(p, sizeof p, "%s/devices/platform/mmc0/block/mmcblk0/removable", sys);
-    write_file(p, "1\n");
+    test_write_text(p, "1\n");
     const char *parts[][2] = {{"sdb1", "pci0/usb1/1-1/block/sdb/sdb1"},
                               {"sdc1", "pci0/usb2/2-1/block/sdc/sdc1"},
                               {"sda1", "pci0/ata1/block/sda/sda1"},
@@ -702,20 +588,20 @@ static void t_usb_find(void)
     for (size_t i = 0; i < HL_ARRAY_LEN(parts); i++) {
         char target[PATH_MAX], link[PATH_MAX * 2];
         util_fmt(p, sizeof p, "%s/devices/%s/partition", sys, parts[i][1]);
-        write_file(p, "1\n");
+        test_write_text(p, "1\n");
         util_fmt(target, sizeof target, "../../devices/%s", parts[i][1]);
         util_fmt(link, sizeof link, "%s/class/block/%s", sys, parts[i][0]);
         CHECK(symlink(target, link) == 0);
     }
-    util_fmt(mounts, sizeof mounts, "%s/mounts", root);
-    write_file(mounts, "sysfs /sys sysfs rw 0 0\n"
-                       "/dev/sda1 / ext4 rw,relatime 0 0\n"
-                       "/dev/sda1 /mnt/backup ext4 rw 0 0\n"
-                       "/dev/sdb1 /media/kiosk/USB\\040DISK vfat rw,nosuid 0 0\n"
-                       "/dev/sdc1 /run/media/kiosk/BACKUP exfat ro,nosuid 0 0\n"
-                       "/dev/mmcblk0p1 /mnt/sd vfat rw 0 0\n"
-                       "tmpfs /media/ram tmpfs rw 0 0\n"
-                       "/dev/sdb1 /home/kiosk/usb vfat rw 0 0\n");
+    util_fmt(mounts, sizeof mounts, "%s/mounts", test_root);
+    test_write_text(mounts, "sysfs /sys sysfs rw 0 0\n"
+                            "/dev/sda1 / ext4 rw,relatime 0 0\n"
+                            "/dev/sda1 /mnt/backup ext4 rw 0 0\n"
+                            "/dev/sdb1 /media/kiosk/USB\\040DISK vfat rw,nosuid 0 0\n"
+                            "/dev/sdc1 /run/media/kiosk/BACKUP exfat ro,nosuid 0 0\n"
+                            "/dev/mmcblk0p1 /mnt/sd vfat rw 0 0\n"
+                            "tmpfs /media/ram tmpfs rw 0 0\n"
+                            "/dev/sdb1 /home/kiosk/usb vfat rw 0 0\n");
     usb_drive d[USB_MAX_DRIVES];
     int n = usb_find_in(mounts, sys, d, USB_MAX_DRIVES);
     CHECK_INT(n, 3);
@@ -732,9 +618,9 @@ static void t_usb_find(void)
     CHECK_INT(usb_find_in("/nonexistent/mounts", sys, d, USB_MAX_DRIVES), 0);
 
     /* HAILONG_USB_DIR replaces the search. */
-    setenv("HAILONG_USB_DIR", root, 1);
+    setenv("HAILONG_USB_DIR", test_root, 1);
     CHECK_INT(usb_find(d, USB_MAX_DRIVES), 1);
-    CHECK_STR(d[0].path, root);
+    CHECK_STR(d[0].path, test_root);
     CHECK(d[0].total_bytes > 0);
     setenv("HAILONG_USB_DIR", "/nonexistent/usb", 1);
     CHECK_INT(usb_find(d, USB_MAX_DRIVES), 0);
@@ -762,10 +648,7 @@ static void t_format(void)
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-admin-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
-        return 1;
-    if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
+    if (kfx_begin("admin", &t0) != 0)
         return 1;
     unsetenv("HAILONG_USB_DIR");
     RUN(t_format);
@@ -780,6 +663,6 @@ int main(void)
     RUN(t_export_pulled);
     RUN(t_export_progress_cancel);
     RUN(t_quit_restart);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

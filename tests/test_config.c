@@ -11,25 +11,12 @@
 #include "test.h"
 #include "util.h"
 
-static char tmpdir[PATH_MAX];
-
-static void write_file(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
-    fwrite(text, 1, len, f);
-    fclose(f);
-}
-
-/* Writes tmpdir/name and loads it over the defaults. */
+/* Writes test_root/name and loads it over the defaults. */
 static int load_ini(cfg *c, const char *name, const char *text, char *err)
 {
     char path[PATH_MAX];
-    util_fmt(path, sizeof path, "%s/%s", tmpdir, name);
-    write_file(path, text, strlen(text));
+    util_fmt(path, sizeof path, "%s/%s", test_root, name);
+    test_write_file(path, text, strlen(text));
     cfg_defaults(c);
     err[0] = '\0';
     return cfg_load(c, path, err, HL_ERR_MAX);
@@ -42,8 +29,8 @@ static void expect_error(const char *text, const char *const *want)
     cfg c, before;
     char err[HL_ERR_MAX];
     char path[PATH_MAX];
-    util_fmt(path, sizeof path, "%s/kiosk.ini", tmpdir);
-    write_file(path, text, strlen(text));
+    util_fmt(path, sizeof path, "%s/kiosk.ini", test_root);
+    test_write_file(path, text, strlen(text));
     cfg_defaults(&c);
     before = c;
     int rc = cfg_load(&c, path, err, sizeof err);
@@ -207,14 +194,14 @@ static void test_lenient_syntax(void)
 static void test_relative_paths(void)
 {
     char sub[PATH_MAX], real[PATH_MAX], path[PATH_MAX], want[PATH_MAX + 32];
-    util_fmt(sub, sizeof sub, "%s/site", tmpdir);
+    util_fmt(sub, sizeof sub, "%s/site", test_root);
     REQUIRE(util_mkdirs(sub) == 0);
     REQUIRE(realpath(sub, real) != NULL);
 
     /* data_dir and assets_dir relative to the file; content_dir follows assets_dir. */
     util_fmt(path, sizeof path, "%s/k.ini", sub);
     const char *text = "[kiosk]\ndata_dir = votes\nassets_dir = ./my-assets\n";
-    write_file(path, text, strlen(text));
+    test_write_file(path, text, strlen(text));
     cfg c;
     char err[HL_ERR_MAX];
     cfg_defaults(&c);
@@ -228,7 +215,7 @@ static void test_relative_paths(void)
 
     /* An explicit content_dir wins over the follow rule; absolute paths are kept as they are. */
     text = "[kiosk]\ncontent_dir = texts\nassets_dir = /opt/a\ndata_dir = /var/x\n";
-    write_file(path, text, strlen(text));
+    test_write_file(path, text, strlen(text));
     cfg_defaults(&c);
     CHECK_INT(cfg_load(&c, path, err, sizeof err), 0);
     util_fmt(want, sizeof want, "%s/texts", real);
@@ -238,7 +225,7 @@ static void test_relative_paths(void)
 
     /* Only assets_dir absolute: content_dir follows it. */
     text = "[kiosk]\nassets_dir = /opt/b\n";
-    write_file(path, text, strlen(text));
+    test_write_file(path, text, strlen(text));
     cfg_defaults(&c);
     CHECK_INT(cfg_load(&c, path, err, sizeof err), 0);
     CHECK_STR(c.content_dir, "/opt/b/content");
@@ -246,9 +233,9 @@ static void test_relative_paths(void)
     /* A file named by a relative path still resolves to an absolute directory. */
     char cwd[PATH_MAX];
     REQUIRE(getcwd(cwd, sizeof cwd) != NULL);
-    REQUIRE(chdir(tmpdir) == 0);
+    REQUIRE(chdir(test_root) == 0);
     text = "[kiosk]\ndata_dir = data\n";
-    write_file("site/rel.ini", text, strlen(text));
+    test_write_file("site/rel.ini", text, strlen(text));
     cfg_defaults(&c);
     int rc = cfg_load(&c, "site/rel.ini", err, sizeof err);
     CHECK(chdir(cwd) == 0);
@@ -301,12 +288,12 @@ static void test_sync_keys(void)
     cfg c;
     char err[HL_ERR_MAX], token[256], path[PATH_MAX], want[PATH_MAX + 16];
     char real[PATH_MAX];
-    REQUIRE(realpath(tmpdir, real) != NULL);
-    util_fmt(path, sizeof path, "%s/token", tmpdir);
+    REQUIRE(realpath(test_root, real) != NULL);
+    util_fmt(path, sizeof path, "%s/token", test_root);
     const char *tok = "\n  abc.DEF-123_~+/==  \r\n";
-    write_file(path, tok, strlen(tok));
-    util_fmt(path, sizeof path, "%s/ca.pem", tmpdir);
-    write_file(path, "-----BEGIN CERTIFICATE-----\n", strlen("-----BEGIN CERTIFICATE-----\n"));
+    test_write_file(path, tok, strlen(tok));
+    util_fmt(path, sizeof path, "%s/ca.pem", test_root);
+    test_write_file(path, "-----BEGIN CERTIFICATE-----\n", strlen("-----BEGIN CERTIFICATE-----\n"));
     int rc = load_ini(&c, "sync.ini",
                       "[sync]\n"
                       "url = https://hailong.huyen.gov.vn:8443/api\n"
@@ -335,8 +322,8 @@ static void test_sync_keys(void)
     CHECK_STR(token, "t0k");
 
     /* token_file problems show up at start, naming the file. */
-    util_fmt(path, sizeof path, "%s/token2", tmpdir);
-    write_file(path, "two words\n", strlen("two words\n"));
+    util_fmt(path, sizeof path, "%s/token2", test_root);
+    test_write_file(path, "two words\n", strlen("two words\n"));
     CHECK_INT(load_ini(&c, "s3.ini", "[sync]\nurl = https://c.vn\ntoken_file = token2\n", err), 0);
     CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "s3.ini: [sync] token_file:");
@@ -431,8 +418,8 @@ static void test_bad_bytes(void)
 
     char path[PATH_MAX], err[HL_ERR_MAX];
     cfg c;
-    util_fmt(path, sizeof path, "%s/nul.ini", tmpdir);
-    write_file(path, "[kiosk]\nid = a\0b\n", 16);
+    util_fmt(path, sizeof path, "%s/nul.ini", test_root);
+    test_write_file(path, "[kiosk]\nid = a\0b\n", 16);
     cfg_defaults(&c);
     CHECK_INT(cfg_load(&c, path, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "nul.ini:2: contains a NUL byte");
@@ -450,7 +437,7 @@ static void test_missing_file(void)
 {
     cfg c, before;
     char err[HL_ERR_MAX], path[PATH_MAX];
-    util_fmt(path, sizeof path, "%s/nope.ini", tmpdir);
+    util_fmt(path, sizeof path, "%s/nope.ini", test_root);
     cfg_defaults(&c);
     before = c;
     CHECK_INT(cfg_load(&c, path, err, sizeof err), HL_EXIT_USAGE);
@@ -518,12 +505,8 @@ static void test_demo_files(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    util_fmt(tmpdir, sizeof tmpdir, "%s/hl-test-config-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (test_begin("config") != 0)
         return 1;
-    }
     RUN(test_defaults);
     RUN(test_full_file);
     RUN(test_lenient_syntax);
@@ -535,6 +518,6 @@ int main(void)
     RUN(test_bad_bytes);
     RUN(test_missing_file);
     RUN(test_demo_files);
-    test_rmtree(tmpdir);
+    test_cleanup(test_root);
     TEST_END();
 }

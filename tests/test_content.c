@@ -14,9 +14,7 @@
 #include "test.h"
 #include "util.h"
 
-static char tmpdir[PATH_MAX];
 static char demo_dir[PATH_MAX];
-static int n_case;
 
 /* Warnings captured through the log hook. */
 static char warnings[8][HL_ERR_MAX];
@@ -29,17 +27,6 @@ static void capture(log_level level, const char *msg, void *ctx)
         util_strlcpy(warnings[n_warnings++], msg, sizeof warnings[0]);
 }
 
-static void write_file(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
-    fwrite(text, 1, len, f);
-    fclose(f);
-}
-
 static void copy_file(const char *from, const char *to)
 {
     size_t len;
@@ -48,7 +35,7 @@ static void copy_file(const char *from, const char *to)
         perror(from);
         exit(1);
     }
-    write_file(to, text, len);
+    test_write_file(to, text, len);
     free(text);
 }
 
@@ -57,11 +44,7 @@ static void make_copy(char *dir, size_t cap)
 {
     static const char *const files[] = {"commune.json", "slogans.json", "officers.json",
                                         "reasons.json"};
-    util_fmt(dir, cap, "%s/case%d", tmpdir, ++n_case);
-    if (util_mkdirs(dir) != 0) {
-        perror(dir);
-        exit(1);
-    }
+    test_new_dir(dir, cap);
     char from[PATH_MAX * 2], to[PATH_MAX * 2];
     for (size_t i = 0; i < HL_ARRAY_LEN(files); i++) {
         util_fmt(from, sizeof from, "%s/%s", demo_dir, files[i]);
@@ -80,7 +63,7 @@ static void put(const char *dir, const char *name, const char *text)
 {
     char path[PATH_MAX * 2];
     util_fmt(path, sizeof path, "%s/%s", dir, name);
-    write_file(path, text, strlen(text));
+    test_write_file(path, text, strlen(text));
 }
 
 /* Loads a demo copy with one file replaced; it must be refused with every piece of want. */
@@ -427,7 +410,7 @@ static void test_missing_photo(void)
 static void test_missing_dir(void)
 {
     char dir[PATH_MAX], err[HL_ERR_MAX] = "";
-    util_fmt(dir, sizeof dir, "%s/no-such-content", tmpdir);
+    util_fmt(dir, sizeof dir, "%s/no-such-content", test_root);
     content *c = (content *)&c;
     CHECK_INT(content_load(&c, dir, err, sizeof err), HL_EXIT_USAGE);
     CHECK(c == NULL);
@@ -438,8 +421,8 @@ static void test_missing_dir(void)
 static int check_ini(const content *c, const char *text, char *err)
 {
     char path[PATH_MAX];
-    util_fmt(path, sizeof path, "%s/site.ini", tmpdir);
-    write_file(path, text, strlen(text));
+    util_fmt(path, sizeof path, "%s/site.ini", test_root);
+    test_write_file(path, text, strlen(text));
     cfg conf;
     cfg_defaults(&conf);
     if (cfg_load(&conf, path, err, HL_ERR_MAX) != 0) {
@@ -516,12 +499,8 @@ int main(void)
         return 1;
     }
     util_fmt(demo_dir, sizeof demo_dir, "%s/content", assets);
-    const char *tmp = getenv("TMPDIR");
-    util_fmt(tmpdir, sizeof tmpdir, "%s/hl-test-content-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (test_begin("content") != 0)
         return 1;
-    }
     log_set_hook(capture, NULL);
     RUN(test_demo_loads);
     RUN(test_demo_configs);
@@ -534,6 +513,6 @@ int main(void)
     RUN(test_missing_dir);
     RUN(test_check_config);
     log_set_hook(NULL, NULL);
-    test_rmtree(tmpdir);
+    test_cleanup(test_root);
     TEST_END();
 }

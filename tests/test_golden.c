@@ -2,55 +2,17 @@
  * fixed fake clock, compared with the reference PNGs in tests/golden/ (golden.c). To update them
  * on purpose: HAILONG_UPDATE_GOLDEN=1 ctest -R test_golden, then look at every changed PNG. */
 #include <SDL.h>
-#include <ftw.h>
-#include <limits.h>
 #include <sqlite3.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "app.h"
-#include "screens.h"
 #include "faultvfs.h"
-#include "golden.h"
+#include "kfx.h"
 #include "test.h"
 #include "util.h"
-
-static char root[PATH_MAX];
-static int dir_counter;
-static int64_t t0; /* 2026-11-26T09:30 Vietnam time: a Thursday */
 
 static const struct {
     int w, h;
 } sizes[] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
-
-static app *open_app(hl_clock *clock, cfg_mode mode, int w, int h, const char *vfs)
-{
-    cfg c;
-    cfg_defaults(&c);
-    char dir[PATH_MAX];
-    if (util_fmt(dir, sizeof dir, "%s/k%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0) {
-        perror(dir);
-        return NULL;
-    }
-    util_strlcpy(c.data_dir, dir, sizeof c.data_dir);
-    c.mode = mode;
-    if (mode == CFG_MODE_DESK)
-        util_strlcpy(c.counter, "1", sizeof c.counter);
-    c.width = w;
-    c.height = h;
-    *clock = clk_fake(t0);
-    app_opts o = {.clock = clock, .headless = 1, .store_vfs = vfs, .screens = scr_table};
-    char err[512];
-    app *a = NULL;
-    if (app_create(&a, &c, &o, err, sizeof err) != 0) {
-        fprintf(stderr, "app_create: %s\n", err);
-        return NULL;
-    }
-    app_update(a);
-    app_render(a);
-    return a;
-}
 
 /* Brings a fresh app to the screen to photograph; returns the screen name expected. */
 typedef const char *(*setup_fn)(app *a);
@@ -59,22 +21,15 @@ typedef const char *(*setup_fn)(app *a);
 static void shoot(const char *name, cfg_mode mode, const char *vfs, setup_fn setup)
 {
     for (size_t i = 0; i < HL_ARRAY_LEN(sizes); i++) {
-        hl_clock clock;
-        app *a = open_app(&clock, mode, sizes[i].w, sizes[i].h, vfs);
-        REQUIRE(a != NULL);
+        kfx f;
+        REQUIRE(kfx_open(&f, mode, sizes[i].w, sizes[i].h, NULL, vfs) == 0);
+        app *a = f.a;
         CHECK_INT(a->m.w, sizes[i].w);
         CHECK_INT(a->m.h, sizes[i].h);
         const char *want = setup(a);
         CHECK_STR(app_screen_name(a), want);
-        char full[96];
-        util_fmt(full, sizeof full, "%s-%dx%d", name, sizes[i].w, sizes[i].h);
-        SDL_Surface *s = app_snapshot(a);
-        if (!golden_check(s, full)) {
-            fprintf(stderr, "  golden mismatch: %s\n", full);
-            t_cur_failed = 1;
-        }
-        SDL_FreeSurface(s);
-        app_destroy(a);
+        kfx_golden(a, name, sizes[i].w, sizes[i].h);
+        kfx_close(&f);
     }
 }
 
@@ -184,13 +139,8 @@ static void test_attract(void)
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-golden-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
+    if (kfx_begin("golden", NULL) != 0) /* the fake clock at 09:30 on a Thursday */
         return 1;
-    if (clk_parse_local("2026-11-26T09:30", &t0) != 0) {
-        fprintf(stderr, "clk_parse_local failed\n");
-        return 1;
-    }
     RUN(test_home_lobby);
     RUN(test_home_desk);
     RUN(test_pick);
@@ -200,6 +150,6 @@ int main(void)
     RUN(test_apology);
     RUN(test_error);
     RUN(test_attract);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

@@ -1,9 +1,7 @@
 /* test_golden_admin: the admin screens at 1280x800 and 1080x1920 against tests/golden/admin-*.png.
  * Update on purpose: HAILONG_UPDATE_GOLDEN=1 ctest -R test_golden_admin, then look at each PNG. */
 #include <SDL.h>
-#include <ftw.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -12,60 +10,23 @@
 
 #include "admin.h"
 #include "app.h"
-#include "screens.h"
-#include "golden.h"
+#include "kfx.h"
+#include "seed.h"
 #include "test.h"
 #include "util.h"
 
-static char root[PATH_MAX];
-static int dir_counter;
 static int64_t t0; /* 2026-11-26T09:30 Vietnam time: a Thursday */
 
 static const struct {
     int w, h;
 } sizes[] = {{1280, 800}, {1080, 1920}};
 
-static app *open_app(hl_clock *clock, int w, int h, char *dir, size_t dircap)
+/* A desk kiosk with sync configured, but no thread (the state shown is the one in votes.db). */
+static int open_kiosk(kfx *f, int w, int h)
 {
-    cfg c;
-    cfg_defaults(&c);
-    if (util_fmt(dir, dircap, "%s/k%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0) {
-        perror(dir);
-        return NULL;
-    }
-    util_strlcpy(c.data_dir, dir, sizeof c.data_dir);
-    c.mode = CFG_MODE_DESK;
-    util_strlcpy(c.counter, "1", sizeof c.counter);
-    /* Sync configured, but no thread (the state shown is the one recorded in votes.db). */
-    util_strlcpy(c.sync_url, "https://thu-thap.example.vn", sizeof c.sync_url);
-    c.width = w;
-    c.height = h;
-    *clock = clk_fake(t0);
-    app_opts o = {.clock = clock, .headless = 1, .screens = scr_table};
-    char err[HL_ERR_MAX];
-    app *a = NULL;
-    if (app_create(&a, &c, &o, err, sizeof err) != 0) {
-        fprintf(stderr, "app_create: %s\n", err);
-        return NULL;
-    }
-    app_update(a);
-    app_render(a);
-    return a;
-}
-
-static void sql(const char *dir, const char *text)
-{
-    char path[PATH_MAX + 16];
-    util_fmt(path, sizeof path, "%s/votes.db", dir);
-    sqlite3 *db = NULL;
-    char *msg = NULL;
-    if (sqlite3_open(path, &db) != SQLITE_OK ||
-        sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "sql: %s\n", msg ? msg : sqlite3_errmsg(db));
-        t_cur_failed = 1;
-    }
-    sqlite3_free(msg);
-    sqlite3_close(db);
+    kfx_config(f, CFG_MODE_DESK, w, h);
+    util_strlcpy(f->c.sync_url, "https://thu-thap.example.vn", sizeof f->c.sync_url);
+    return kfx_start(f);
 }
 
 static void set_pin(app *a)
@@ -79,19 +40,7 @@ static void set_pin(app *a)
 
 static void hold_corner(app *a)
 {
-    int p = a->m.u * 4;
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = SDL_MOUSEBUTTONDOWN;
-    ev.button.button = SDL_BUTTON_LEFT;
-    ev.button.x = p;
-    ev.button.y = p;
-    app_handle_event(a, &ev);
-    app_advance(a, ADMIN_HOLD_MS);
-    ev.type = SDL_MOUSEBUTTONUP;
-    app_handle_event(a, &ev);
-    app_update(a);
-    app_render(a);
+    kfx_hold(a, a->m.u * 4, a->m.u * 4, ADMIN_HOLD_MS);
 }
 
 /* Figures that differ from machine to machine, fixed for the picture. */
@@ -119,37 +68,56 @@ static void open_admin(app *a)
     fix_machine(a);
 }
 
-/* Votes today (every 10 min back from 09:20) and earlier this month (hourly back from
- * yesterday), a few flagged as misuse, some waiting, and a sync that stopped on a 401. */
-static void seed(const char *dir)
+/* Vote i of seed: 1..40 today (every 10 min back from 09:20), the 11 newest still waiting;
+ * 41..340 earlier this month (hourly back from yesterday), two of them quarantined. */
+static void month_vote(int i, seed_vote *v, void *ctx)
 {
-    char text[4096];
-    util_fmt(text, sizeof text,
-             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)"
-             " INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-             " created_at, misuse, sync_state)"
-             " SELECT printf('%%08d-0000-4000-8000-000000000001', i), 'demo-01', i, 'b',"
-             " CASE i %% 5 WHEN 0 THEN 'vp-lan' WHEN 1 THEN 'tp-hung' WHEN 2 THEN 'tp-ha'"
-             " WHEN 3 THEN 'dc-minh' ELSE 'vh-mai' END,"
-             " CASE WHEN i %% 7 = 0 THEN 1 WHEN i %% 4 = 0 THEN 2 ELSE 3 END, '[]',"
-             " %lld - i * 600000, i %% 13 = 0, CASE WHEN i < 12 THEN 'unsent' ELSE 'sent' END"
-             " FROM n;"
-             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)"
-             " INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-             " created_at, misuse, sync_state)"
-             " SELECT printf('%%08d-0000-4000-8000-000000000002', i), 'demo-01', 100 + i, 'b',"
-             " CASE i %% 6 WHEN 0 THEN 'vp-lan' WHEN 1 THEN 'tp-hung' WHEN 2 THEN 'tp-ha'"
-             " WHEN 3 THEN 'dc-minh' WHEN 4 THEN 'vh-mai' ELSE 'tc-tuan' END,"
-             " CASE WHEN i %% 9 = 0 THEN 1 WHEN i %% 3 = 0 THEN 2 ELSE 3 END, '[]',"
-             " %lld - 86400000 - i * 3600000, i %% 37 = 0, 'sent' FROM n;"
-             "UPDATE votes SET sync_state = 'quarantined', sync_error = 'officer: unknown'"
-             " WHERE seq IN (150, 151);"
-             "UPDATE sync_status SET state = 'stopped-auth', auth_failed = 1,"
-             " last_error = 'HTTP 401: the token is not valid for this kiosk',"
-             " last_error_at = %lld, last_success_at = %lld, updated_at = %lld WHERE id = 1;",
-             (long long)(t0 - 600000), (long long)t0, (long long)(t0 - 300000),
-             (long long)(t0 - 7200000), (long long)(t0 - 300000));
-    sql(dir, text);
+    (void)ctx;
+    static const char *const officers[] = {"vp-lan",  "tp-hung", "tp-ha",
+                                           "dc-minh", "vh-mai",  "tc-tuan"};
+    if (i <= 40) {
+        v->officer = officers[i % 5];
+        v->rating = i % 7 == 0 ? 1 : i % 4 == 0 ? 2 : 3;
+        v->created_at = t0 - 600000 - (int64_t)i * 600000;
+        v->misuse = i % 13 == 0;
+        v->state = i < 12 ? STORE_SYNC_UNSENT : STORE_SYNC_SENT;
+        return;
+    }
+    int j = i - 40;
+    v->officer = officers[j % 6];
+    v->rating = j % 9 == 0 ? 1 : j % 3 == 0 ? 2 : 3;
+    v->created_at = t0 - 86400000 - (int64_t)j * 3600000;
+    v->misuse = j % 37 == 0;
+    v->state = j == 50 || j == 51 ? STORE_SYNC_QUARANTINED : STORE_SYNC_SENT;
+    v->error = "officer: unknown";
+}
+
+/* Votes today and earlier this month, a few flagged as misuse, some waiting, and a sync that
+ * stopped on a 401. */
+static void seed(app *a, const char *dir)
+{
+    seed_spec spec = {.n = 340, .vote = month_vote, .synced_at = t0 - 7200000};
+    CHECK_INT(seed_votes(dir, &spec), 0);
+    CHECK_INT(store_sync_note_failure(a->store, NULL, 401,
+                                      "HTTP 401: the token is not valid for this kiosk",
+                                      t0 - 300000, STORE_SYNC_STATE_AUTH, 0),
+              0);
+}
+
+/* Vote i of an export: officer vp-lan, one a second from 2026-11-18, all sent. */
+static void export_vote(int i, seed_vote *v, void *ctx)
+{
+    (void)ctx;
+    v->officer = "vp-lan";
+    v->rating = 1 + i % 3;
+    v->created_at = 1795000000000 + (int64_t)i * 1000;
+    v->state = STORE_SYNC_SENT;
+}
+
+static void seed_export(const char *dir, int n)
+{
+    seed_spec spec = {.n = n, .vote = export_vote, .synced_at = t0};
+    CHECK_INT(seed_votes(dir, &spec), 0);
 }
 
 static atomic_int held, release; /* the export held mid-way (hold_export) */
@@ -159,24 +127,16 @@ typedef const char *(*setup_fn)(app *a, const char *dir);
 static void shoot(const char *name, setup_fn setup)
 {
     for (size_t i = 0; i < HL_ARRAY_LEN(sizes); i++) {
-        hl_clock clock;
-        char dir[PATH_MAX];
-        app *a = open_app(&clock, sizes[i].w, sizes[i].h, dir, sizeof dir);
-        REQUIRE(a != NULL);
-        const char *want = setup(a, dir);
+        kfx f;
+        REQUIRE(open_kiosk(&f, sizes[i].w, sizes[i].h) == 0);
+        app *a = f.a;
+        const char *want = setup(a, f.c.data_dir);
         CHECK_STR(app_screen_name(a), want);
-        char full[96];
-        util_fmt(full, sizeof full, "%s-%dx%d", name, sizes[i].w, sizes[i].h);
-        SDL_Surface *s = app_snapshot(a);
-        if (!golden_check(s, full)) {
-            fprintf(stderr, "  golden mismatch: %s\n", full);
-            t_cur_failed = 1;
-        }
-        SDL_FreeSurface(s);
+        kfx_golden(a, name, sizes[i].w, sizes[i].h);
         /* Let a held export go on: app_destroy cancels it and waits for its thread. */
         atomic_store(&release, 1);
         admin_set_export_hook(NULL, NULL);
-        app_destroy(a);
+        kfx_close(&f);
     }
 }
 
@@ -212,7 +172,7 @@ static const char *go_no_pin(app *a, const char *dir)
 
 static const char *go_overview(app *a, const char *dir)
 {
-    seed(dir);
+    seed(a, dir);
     open_admin(a);
     return "admin";
 }
@@ -260,11 +220,7 @@ static const char *go_export(app *a, const char *dir, int finish)
     util_fmt(usb, sizeof usb, "%s/USB", dir);
     mkdir(usb, 0755);
     setenv("HAILONG_USB_DIR", usb, 1);
-    sql(dir, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
-             " INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-             " created_at, misuse, sync_state)"
-             " SELECT printf('%08d-0000-4000-8000-000000000003', i), 'demo-01', i, 'b', 'vp-lan',"
-             " 1 + i % 3, '[]', 1795000000000 + i * 1000, 0, 'sent' FROM n");
+    seed_export(dir, 10000);
     open_admin(a);
     CHECK_INT(app_tap(a, "export"), 0);
     fix_machine(a);
@@ -333,11 +289,7 @@ static const char *go_export_pulled(app *a, const char *dir)
     util_fmt(usb, sizeof usb, "%s/USB", dir);
     mkdir(usb, 0755);
     setenv("HAILONG_USB_DIR", usb, 1);
-    sql(dir, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
-             " INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-             " created_at, misuse, sync_state)"
-             " SELECT printf('%08d-0000-4000-8000-000000000004', i), 'demo-01', i, 'b', 'vp-lan',"
-             " 1 + i % 3, '[]', 1795000000000 + i * 1000, 0, 'sent' FROM n");
+    seed_export(dir, 5000);
     open_admin(a);
     CHECK_INT(app_tap(a, "export"), 0);
     util_strlcpy(pulled_dir, usb, sizeof pulled_dir);
@@ -404,10 +356,7 @@ static void t_export_done(void)
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-golden-admin-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
-        return 1;
-    if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
+    if (kfx_begin("golden-admin", &t0) != 0)
         return 1;
     unsetenv("HAILONG_USB_DIR");
     RUN(t_pin);
@@ -421,6 +370,6 @@ int main(void)
     RUN(t_export_done);
     RUN(t_export_days);
     RUN(t_export_pulled);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

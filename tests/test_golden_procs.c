@@ -2,51 +2,15 @@
  * 1920x1080 and portrait 1080x1920 on a fixed fake clock, compared with tests/golden/ (golden.c).
  * Update on purpose: HAILONG_UPDATE_GOLDEN=1 ctest -R test_golden, then look at every PNG. */
 #include <SDL.h>
-#include <ftw.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "app.h"
-#include "screens.h"
-#include "golden.h"
+#include "kfx.h"
 #include "test.h"
 #include "util.h"
-
-static char root[PATH_MAX];
-static int dir_counter;
-static int64_t t0; /* 2026-11-26T09:30 Vietnam time: a Thursday */
 
 static const struct {
     int w, h;
 } sizes[] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
-
-static app *open_app(hl_clock *clock, int w, int h)
-{
-    cfg c;
-    cfg_defaults(&c);
-    char dir[PATH_MAX];
-    if (util_fmt(dir, sizeof dir, "%s/k%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0) {
-        perror(dir);
-        return NULL;
-    }
-    util_strlcpy(c.data_dir, dir, sizeof c.data_dir);
-    c.mode = CFG_MODE_LOBBY;
-    c.width = w;
-    c.height = h;
-    *clock = clk_fake(t0);
-    app_opts o = {.clock = clock, .headless = 1, .screens = scr_table};
-    char err[512];
-    app *a = NULL;
-    if (app_create(&a, &c, &o, err, sizeof err) != 0) {
-        fprintf(stderr, "app_create: %s\n", err);
-        return NULL;
-    }
-    app_update(a);
-    app_render(a);
-    return a;
-}
 
 /* Brings a fresh app to the screen to photograph; returns the screen name expected. */
 typedef const char *(*setup_fn)(app *a);
@@ -54,33 +18,14 @@ typedef const char *(*setup_fn)(app *a);
 static void shoot(const char *name, setup_fn setup)
 {
     for (size_t i = 0; i < HL_ARRAY_LEN(sizes); i++) {
-        hl_clock clock;
-        app *a = open_app(&clock, sizes[i].w, sizes[i].h);
-        REQUIRE(a != NULL);
+        kfx f;
+        REQUIRE(kfx_open(&f, CFG_MODE_LOBBY, sizes[i].w, sizes[i].h, NULL, NULL) == 0);
+        app *a = f.a;
         REQUIRE(a->procs != NULL);
         const char *want = setup(a);
         CHECK_STR(app_screen_name(a), want);
-        char full[96];
-        util_fmt(full, sizeof full, "%s-%dx%d", name, sizes[i].w, sizes[i].h);
-        SDL_Surface *s = app_snapshot(a);
-        if (!golden_check(s, full)) {
-            fprintf(stderr, "  golden mismatch: %s\n", full);
-            t_cur_failed = 1;
-        }
-        SDL_FreeSurface(s);
-        app_destroy(a);
-    }
-}
-
-static void type(app *a, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        char id[16];
-        if (*p == ' ')
-            util_strlcpy(id, "key-space", sizeof id);
-        else
-            util_fmt(id, sizeof id, "key-%c", *p);
-        CHECK_INT(app_tap(a, id), 0);
+        kfx_golden(a, name, sizes[i].w, sizes[i].h);
+        kfx_close(&f);
     }
 }
 
@@ -115,7 +60,7 @@ static const char *go_search(app *a)
 {
     go_procs(a);
     CHECK_INT(app_tap(a, "search"), 0);
-    type(a, "khai sinh");
+    kfx_type(a, "khai sinh");
     CHECK(a->n_results > 0);
     return "search";
 }
@@ -124,7 +69,7 @@ static const char *go_search_none(app *a)
 {
     go_procs(a);
     CHECK_INT(app_tap(a, "search"), 0);
-    type(a, "zzqx");
+    kfx_type(a, "zzqx");
     CHECK_INT(a->n_results, 0);
     return "search";
 }
@@ -183,13 +128,8 @@ static void test_directory(void)
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-golden-procs-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
+    if (kfx_begin("golden-procs", NULL) != 0) /* the fake clock at 09:30 on a Thursday */
         return 1;
-    if (clk_parse_local("2026-11-26T09:30", &t0) != 0) {
-        fprintf(stderr, "clk_parse_local failed\n");
-        return 1;
-    }
     RUN(test_procs);
     RUN(test_proc_list);
     RUN(test_proc);
@@ -198,6 +138,6 @@ int main(void)
     RUN(test_search_none);
     RUN(test_fees);
     RUN(test_directory);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

@@ -1,29 +1,19 @@
 /* test_pin: the admin PIN: argon2id hashes (no plaintext kept), verification, 5 wrong PINs lock,
  * the lock-out doubling to its cap and surviving a reopen, a clock set back, and the real
  * `hailong-kiosk set-pin` reading stdin, clearing the lock-out and refusing bad PINs (exit 2). */
-#include <ftw.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "pin.h"
+#include "seed.h"
 #include "store.h"
 #include "test.h"
 #include "util.h"
 
-static char root[PATH_MAX];
-static int dir_counter;
 static int64_t t0;
-
-static void new_dir(char *out, size_t cap)
-{
-    util_fmt(out, cap, "%s/d%d", root, ++dir_counter);
-    mkdir(out, 0755);
-}
 
 static store *open_store(const char *dir)
 {
@@ -41,18 +31,8 @@ static store *open_store(const char *dir)
 static void settings_dump(const char *dir, char *out, size_t cap)
 {
     char path[PATH_MAX + 16];
-    util_fmt(path, sizeof path, "%s/votes.db", dir);
-    sqlite3 *db = NULL;
-    out[0] = '\0';
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(db, "SELECT group_concat(key || '=' || value, '|') FROM settings",
-                               -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            util_strlcpy(out, (const char *)sqlite3_column_text(st, 0), cap);
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
+    test_path(path, sizeof path, dir, "votes.db");
+    db_text(path, "SELECT group_concat(key || '=' || value, '|') FROM settings", out, cap);
 }
 
 static void t_valid(void)
@@ -88,7 +68,7 @@ static void t_hash(void)
 static void t_store_no_plaintext(void)
 {
     char dir[PATH_MAX], err[HL_ERR_MAX], dump[1024];
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     store *s = open_store(dir);
     REQUIRE(s);
     pin_state st;
@@ -111,7 +91,7 @@ static void t_store_no_plaintext(void)
 static void t_lockout(void)
 {
     char dir[PATH_MAX], err[HL_ERR_MAX];
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     store *s = open_store(dir);
     REQUIRE(s);
     hl_clock c = clk_fake(t0);
@@ -158,7 +138,7 @@ static void t_lockout(void)
 static void t_persists(void)
 {
     char dir[PATH_MAX], err[HL_ERR_MAX];
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     store *s = open_store(dir);
     REQUIRE(s);
     REQUIRE(pin_set(s, "2468", t0, err, sizeof err) == 0);
@@ -188,7 +168,7 @@ static int run_set_pin(const char *input, const char *args, char *out, size_t ca
 {
     const char *bin = getenv("HL_BIN_DIR");
     char cmd[PATH_MAX * 3], outf[PATH_MAX + 16];
-    util_fmt(outf, sizeof outf, "%s/out.txt", root);
+    util_fmt(outf, sizeof outf, "%s/out.txt", test_root);
     if (util_fmt(cmd, sizeof cmd, "printf '%s' | '%s/hailong-kiosk' set-pin %s >'%s' 2>&1", input,
                  bin ? bin : "bin", args, outf) != 0)
         return -1;
@@ -203,7 +183,7 @@ static int run_set_pin(const char *input, const char *args, char *out, size_t ca
 static void t_cli(void)
 {
     char dir[PATH_MAX], err[HL_ERR_MAX], args[PATH_MAX + 32], out[4096];
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     util_fmt(args, sizeof args, "--data-dir '%s'", dir);
 
     CHECK_INT(run_set_pin("", "--help", out, sizeof out), 0);
@@ -244,7 +224,7 @@ static void t_cli(void)
 
     /* A data directory that does not exist yet is created (before the kiosk's first start). */
     char fresh[PATH_MAX + 16];
-    util_fmt(fresh, sizeof fresh, "%s/fresh/data", root);
+    util_fmt(fresh, sizeof fresh, "%s/fresh/data", test_root);
     util_fmt(args, sizeof args, "--data-dir '%s'", fresh);
     CHECK_INT(run_set_pin("1111\\n1111\\n", args, out, sizeof out), 0);
     s = open_store(fresh);
@@ -255,8 +235,7 @@ static void t_cli(void)
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-pin-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
+    if (test_begin("pin") != 0)
         return 1;
     if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
         return 1;
@@ -266,6 +245,6 @@ int main(void)
     RUN(t_lockout);
     RUN(t_persists);
     RUN(t_cli);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

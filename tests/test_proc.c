@@ -1,6 +1,6 @@
 /* test_proc: procedures: folding for search, procedures.json validation (every kind of mistake
  * named by file, record and field), the CSV reader (RFC 4180, Excel's BOM/CRLF, line numbers),
- * the all-or-nothing import (library and real binary), FTS5 search and highlight spans. */
+ * FTS5 search and highlight spans. The import into procedures.json: test_proc_import. */
 #include <dirent.h>
 #include <ftw.h>
 #include <limits.h>
@@ -10,34 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pfx.h"
 #include "proc.h"
 #include "test.h"
 #include "util.h"
-
-static char tmpdir[PATH_MAX];
-static char sample_csv[PATH_MAX];
-static int n_case;
-
-static void write_file(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
-    fwrite(text, 1, len, f);
-    fclose(f);
-}
-
-/* A fresh empty folder under tmpdir. */
-static void new_dir(char *dir, size_t cap)
-{
-    util_fmt(dir, cap, "%s/case%d", tmpdir, ++n_case);
-    if (util_mkdirs(dir) != 0) {
-        perror(dir);
-        exit(1);
-    }
-}
 
 static int fold_is(const char *in, const char *want)
 {
@@ -80,28 +56,30 @@ static void test_fold(void)
 
 /* ---- JSON ---- */
 
-#define DOC_A "{\"name\": \"Tờ khai\", \"copies\": \"01 bản chính\"}"
-#define PROC_TAIL                                                                                          \
-    "\"level\": \"Cấp xã\", \"time_limit\": \"Trong ngày\", \"fees\": \"Miễn phí\", "               \
-    "\"documents\": [" DOC_A "], \"steps\": [\"Bước 1: Nộp hồ sơ\"], \"where\": \"Một cửa\", " \
-    "\"legal_basis\": [\"Luật Hộ tịch năm 2014\"], \"online\": \"full\", \"url\": \"\""
-#define PROC(id, name)                                                                             \
-    "{\"id\": \"" id "\", \"code\": \"\", \"name\": \"" name "\", \"field\": "                     \
-    "\"ho-tich\", " PROC_TAIL "}"
-#define FIELDS   "\"fields\": [{\"id\": \"ho-tich\", \"name\": \"Hộ tịch\"}]"
-#define DOC(...) "{\n  \"format\": 1,\n  " FIELDS ",\n  \"procedures\": [\n" __VA_ARGS__ "\n]}\n"
+#define DOC(...)                                                                                   \
+    "{\n  \"format\": 1,\n  " PFX_FIELDS ",\n  \"procedures\": [\n" __VA_ARGS__ "\n]}\n"
 
-static void expect_json_bad(const char *text, const char *const *want)
+typedef int (*parse_fn)(proc_set **out, const char *text, size_t len, const char *name, char *err,
+                        size_t errlen);
+
+/* text (len bytes, as file name) must be refused with exit code 2 and every piece of want. */
+static void expect_bad(parse_fn parse, const char *name, const char *text, size_t len,
+                       const char *const *want)
 {
     char err[HL_ERR_MAX] = "";
     proc_set *s = (proc_set *)&s; /* not NULL, so the test sees the parser clear it */
-    int rc = proc_parse_json(&s, text, strlen(text), "procs.json", err, sizeof err);
+    int rc = parse(&s, text, len, name, err, sizeof err);
     CHECK_INT(rc, HL_EXIT_USAGE);
     CHECK(s == NULL);
     if (rc == 0)
         proc_free(s);
     for (size_t i = 0; want[i]; i++)
         CHECK_CONTAINS(err, want[i]);
+}
+
+static void expect_json_bad(const char *text, const char *const *want)
+{
+    expect_bad(proc_parse_json, "procs.json", text, strlen(text), want);
 }
 #define JSON_BAD(text, ...)                                                                        \
     do {                                                                                           \
@@ -115,7 +93,7 @@ static void test_json_good(void)
     const char *text =
         "\xEF\xBB\xBF{\"format\": 1, \"_note\": \"ghi chú\", \"fields\": [{\"id\": \"ho-tich\", "
         "\"name\": \"Hộ tịch\"}, {\"id\": \"dat-dai\", \"name\": \"Đất đai\"}],\n"
-        "\"procedures\": [" PROC(
+        "\"procedures\": [" PFX_PROC(
             "a", "Đăng ký khai sinh") ",\n"
                                       "{\"_why\": \"x\", \"id\": \"b\", \"code\": \"1.000894\", "
                                       "\"name\": \"Đăng ký kết hôn\", "
@@ -155,52 +133,56 @@ static void test_json_errors(void)
     JSON_BAD("{\n  \"format\": 1,\n  \"fields\": [} \n}", "procs.json:3:14: JSON syntax error");
     JSON_BAD("[]", "procs.json: the top level is a list");
     JSON_BAD("{\"format\": 2}", "procs.json: format: must be 1");
-    JSON_BAD(DOC(PROC("a", "Khai sinh")) "x", "procs.json:7:1: JSON syntax error near \"x\"");
+    JSON_BAD(DOC(PFX_PROC("a", "Khai sinh")) "x", "procs.json:7:1: JSON syntax error near \"x\"");
     /* Top level. */
-    JSON_BAD("{\"format\": 1, " FIELDS "}", "procs.json: procedures: missing");
-    JSON_BAD("{\"format\": 1, " FIELDS ", \"procedures\": []}", "procs.json: procedures: empty");
-    JSON_BAD("{\"format\": 1, \"procedures\": [" PROC("a", "A") "]}",
+    JSON_BAD("{\"format\": 1, " PFX_FIELDS "}", "procs.json: procedures: missing");
+    JSON_BAD("{\"format\": 1, " PFX_FIELDS ", \"procedures\": []}",
+             "procs.json: procedures: empty");
+    JSON_BAD("{\"format\": 1, \"procedures\": [" PFX_PROC("a", "A") "]}",
              "procs.json: fields: missing");
-    JSON_BAD("{\"format\": 1, " FIELDS ", \"procedures\": [" PROC("a", "A") "], \"extra\": 1}",
+    JSON_BAD("{\"format\": 1, " PFX_FIELDS
+             ", \"procedures\": [" PFX_PROC("a", "A") "], \"extra\": 1}",
              "procs.json: extra: unknown field");
     JSON_BAD("{\"format\": 1, \"fields\": [{\"id\": \"x\", \"name\": \"X\"}, {\"id\": \"x\", "
-             "\"name\": \"Y\"}], \"procedures\": [" PROC("a", "A") "]}",
+             "\"name\": \"Y\"}], \"procedures\": [" PFX_PROC("a", "A") "]}",
              "procs.json: fields[1].id: \"x\" is already used by fields[0]");
     JSON_BAD("{\"format\": 1, \"fields\": [{\"id\": \"Hộ tịch\", \"name\": \"X\"}], "
-             "\"procedures\": [" PROC("a", "A") "]}",
+             "\"procedures\": [" PFX_PROC("a", "A") "]}",
              "procs.json: fields[0].id: \"Hộ tịch\" is not a valid id");
     /* Records: index, id and field in every message. */
-    JSON_BAD(DOC(PROC("a", "A") ",\n{\"id\": \"b\", \"code\": \"\", \"name\": \"B\", \"field\": "
-                                "\"ho-tich\", \"level\": \"Cấp xã\"}"),
-             "procs.json: procedures[1] (b).time_limit: missing");
     JSON_BAD(
-        DOC("{\"id\": \"a\", \"code\": \"\", \"name\": 42, \"field\": \"ho-tich\", " PROC_TAIL "}"),
+        DOC(PFX_PROC("a", "A") ",\n{\"id\": \"b\", \"code\": \"\", \"name\": \"B\", \"field\": "
+                               "\"ho-tich\", \"level\": \"Cấp xã\"}"),
+        "procs.json: procedures[1] (b).time_limit: missing");
+    JSON_BAD(
+        DOC("{\"id\": \"a\", \"code\": \"\", \"name\": 42, \"field\": \"ho-tich\", " PFX_PROC_TAIL
+            "}"),
         "procs.json: procedures[0] (a).name: is a number; write it as text");
-    JSON_BAD(DOC(PROC("a", "  ")), "procs.json: procedures[0] (a).name: empty; every procedure "
-                                   "needs its name");
-    JSON_BAD(DOC(PROC("Đăng ký", "A")),
+    JSON_BAD(DOC(PFX_PROC("a", "  ")), "procs.json: procedures[0] (a).name: empty; every procedure "
+                                       "needs its name");
+    JSON_BAD(DOC(PFX_PROC("Đăng ký", "A")),
              "procs.json: procedures[0].id: \"Đăng ký\" is not a valid id; use 1 to 63 lowercase");
-    JSON_BAD(DOC(PROC("a", "A") ",\n" PROC("b", "B") ",\n" PROC("a", "C")),
+    JSON_BAD(DOC(PFX_PROC("a", "A") ",\n" PFX_PROC("b", "B") ",\n" PFX_PROC("a", "C")),
              "procs.json: procedures[2] (a).id: \"a\" is already used by procedures[0]; ids must "
              "be unique");
-    JSON_BAD(
-        DOC("{\"id\": \"a\", \"code\": \"\", \"name\": \"A\", \"field\": \"dat-dai\", " PROC_TAIL
-            "}"),
-        "procs.json: procedures[0] (a).field: \"dat-dai\" is not one of the fields", "(ho-tich)");
-    JSON_BAD(
-        DOC("{\"id\": \"a\", \"code\": \"\", \"name\": \"A\", \"field\": \"ho-tich\", " PROC_TAIL
-            ", \"phnoe\": \"1\"}"),
-        "procs.json: procedures[0] (a).phnoe: unknown field");
+    JSON_BAD(DOC("{\"id\": \"a\", \"code\": \"\", \"name\": \"A\", \"field\": "
+                 "\"dat-dai\", " PFX_PROC_TAIL "}"),
+             "procs.json: procedures[0] (a).field: \"dat-dai\" is not one of the fields",
+             "(ho-tich)");
+    JSON_BAD(DOC("{\"id\": \"a\", \"code\": \"\", \"name\": \"A\", \"field\": "
+                 "\"ho-tich\", " PFX_PROC_TAIL ", \"phnoe\": \"1\"}"),
+             "procs.json: procedures[0] (a).phnoe: unknown field");
     /* online, url, documents, steps, legal_basis. */
     {
         static const char *const cases[][2] = {
             {"\"online\": \"full\"", "\"online\": \"yes\""},
             {"\"url\": \"\"", "\"url\": \"www.dichvucong.gov.vn\""},
             {"\"url\": \"\"", "\"url\": \"https://x.vn/a b\""},
-            {"\"documents\": [" DOC_A "]", "\"documents\": []"},
-            {"\"documents\": [" DOC_A "]", "\"documents\": [\"Tờ khai\"]"},
-            {"\"documents\": [" DOC_A "]", "\"documents\": [{\"name\": \"\"}]"},
-            {"\"documents\": [" DOC_A "]", "\"documents\": [" DOC_A ", {\"copies\": \"1\"}]"},
+            {"\"documents\": [" PFX_DOC_A "]", "\"documents\": []"},
+            {"\"documents\": [" PFX_DOC_A "]", "\"documents\": [\"Tờ khai\"]"},
+            {"\"documents\": [" PFX_DOC_A "]", "\"documents\": [{\"name\": \"\"}]"},
+            {"\"documents\": [" PFX_DOC_A "]",
+             "\"documents\": [" PFX_DOC_A ", {\"copies\": \"1\"}]"},
             {"\"steps\": [\"Bước 1: Nộp hồ sơ\"]", "\"steps\": []"},
             {"\"steps\": [\"Bước 1: Nộp hồ sơ\"]", "\"steps\": \"Nộp hồ sơ\""},
             {"\"legal_basis\": [\"Luật Hộ tịch năm 2014\"]", "\"legal_basis\": [\"Luật\", 5]"},
@@ -219,7 +201,7 @@ static void test_json_errors(void)
         };
         for (size_t i = 0; i < HL_ARRAY_LEN(cases); i++) {
             char text[2048], proc[1024];
-            const char *good = PROC("a", "A");
+            const char *good = PFX_PROC("a", "A");
             const char *at = strstr(good, cases[i][0]);
             REQUIRE(at);
             util_fmt(proc, sizeof proc, "%.*s%s%s", (int)(at - good), good, cases[i][1],
@@ -231,26 +213,28 @@ static void test_json_errors(void)
         }
     }
     /* Unicode: not NFC, not UTF-8, control characters, line breaks in one-line fields. */
-    JSON_BAD(DOC(PROC("a", "Hoa\xcc\x80 Bi\xcc\x80nh")),
+    JSON_BAD(DOC(PFX_PROC("a", "Hoa\xcc\x80 Bi\xcc\x80nh")),
              "procs.json: procedures[0] (a).name: is not NFC Unicode",
              "save the file as UTF-8 NFC");
-    JSON_BAD(DOC(PROC("a", "Ho\xe0")), "procs.json: procedures[0] (a).name: is not valid UTF-8");
-    JSON_BAD(DOC(PROC("a", "A\\tB")), "procs.json: procedures[0] (a).name: contains a control "
-                                      "character");
-    JSON_BAD(DOC(PROC("a", "A\\nB")), "procs.json: procedures[0] (a).name: contains a line break");
+    JSON_BAD(DOC(PFX_PROC("a", "Ho\xe0")),
+             "procs.json: procedures[0] (a).name: is not valid UTF-8");
+    JSON_BAD(DOC(PFX_PROC("a", "A\\tB")), "procs.json: procedures[0] (a).name: contains a control "
+                                          "character");
+    JSON_BAD(DOC(PFX_PROC("a", "A\\nB")),
+             "procs.json: procedures[0] (a).name: contains a line break");
 
     /* Through proc_load: the path in the message; a missing file. */
     char err[HL_ERR_MAX], path[PATH_MAX * 2];
-    util_fmt(path, sizeof path, "%s/procedures.json", tmpdir);
-    const char *bad = DOC(PROC("a", "A") ",\n" PROC("b", ""));
-    write_file(path, bad, strlen(bad));
+    util_fmt(path, sizeof path, "%s/procedures.json", test_root);
+    const char *bad = DOC(PFX_PROC("a", "A") ",\n" PFX_PROC("b", ""));
+    test_write_file(path, bad, strlen(bad));
     proc_set *s = (proc_set *)&s;
     CHECK_INT(proc_load(&s, path, err, sizeof err), HL_EXIT_USAGE);
     CHECK(s == NULL);
     char want[PATH_MAX * 3];
     util_fmt(want, sizeof want, "%s: procedures[1] (b).name: empty", path);
     CHECK_STR(err, strstr(err, want) == err ? err : want);
-    util_fmt(path, sizeof path, "%s/nope.json", tmpdir);
+    util_fmt(path, sizeof path, "%s/nope.json", test_root);
     s = (proc_set *)&s;
     CHECK_INT(proc_load(&s, path, err, sizeof err), HL_EXIT_USAGE);
     CHECK(s == NULL);
@@ -258,13 +242,6 @@ static void test_json_errors(void)
 }
 
 /* ---- CSV ---- */
-
-#define HDR                                                                                        \
-    "id,code,name,field_id,field_name,level,time_limit,fees,documents,steps,where,"                \
-    "legal_basis,online,url\n"
-/* A good row; the cells after the id. */
-#define ROW_REST                                                                                   \
-    ",,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,full,\n"
 
 static proc_set *csv_ok(const char *text, size_t len)
 {
@@ -278,15 +255,7 @@ static proc_set *csv_ok(const char *text, size_t len)
 
 static void expect_csv_bad(const char *text, size_t len, const char *const *want)
 {
-    char err[HL_ERR_MAX] = "";
-    proc_set *s = (proc_set *)&s;
-    int rc = proc_parse_csv(&s, text, len, "x.csv", err, sizeof err);
-    CHECK_INT(rc, HL_EXIT_USAGE);
-    CHECK(s == NULL);
-    if (rc == 0)
-        proc_free(s);
-    for (size_t i = 0; want[i]; i++)
-        CHECK_CONTAINS(err, want[i]);
+    expect_bad(proc_parse_csv, "x.csv", text, len, want);
 }
 #define CSV_BAD(text, ...)                                                                         \
     do {                                                                                           \
@@ -371,26 +340,10 @@ static void test_csv_quoting(void)
     proc_free(s);
 }
 
-static proc_set *load_sample(void)
-{
-    size_t len;
-    char *text = util_read_file(sample_csv, &len);
-    if (!text) {
-        perror(sample_csv);
-        return NULL;
-    }
-    char err[HL_ERR_MAX] = "";
-    proc_set *s = NULL;
-    if (proc_parse_csv(&s, text, len, sample_csv, err, sizeof err) != 0)
-        fprintf(stderr, "  %s\n", err);
-    free(text);
-    return s;
-}
-
 /* The example in docs/PROCEDURES.md: Excel's "CSV UTF-8" (BOM, CRLF rows, LF inside cells). */
 static void test_csv_sample(void)
 {
-    proc_set *s = load_sample();
+    proc_set *s = pfx_load_sample();
     REQUIRE(s);
     REQUIRE(s->n_items == 3);
     REQUIRE(s->n_fields == 2);
@@ -427,11 +380,11 @@ static void test_csv_errors(void)
             "x.csv:1: header: column \"url\" is missing");
     CSV_BAD("id,code,name,ID\n", "x.csv:1: header: column \"id\" appears twice (columns 1 and 4)");
     CSV_BAD("", "x.csv: is empty; the first row must be the header");
-    CSV_BAD(HDR, "x.csv: no procedures after the header");
+    CSV_BAD(PFX_CSV_HDR, "x.csv: no procedures after the header");
     /* Header names are trimmed and case-insensitive. */
     {
         const char *t = " ID ,Code,NAME,field_id,field_name,level,time_limit,fees,documents,"
-                        "steps,where,legal_basis,online,url\na" ROW_REST;
+                        "steps,where,legal_basis,online,url\na" PFX_CSV_ROW_REST;
         proc_set *s = csv_ok(t, strlen(t));
         CHECK(s && s->n_items == 1);
         proc_free(s);
@@ -454,66 +407,80 @@ static void test_csv_errors(void)
     JSON_BAD("{\"format\": 1, \"fields\": {}, \"procedures\": []}",
              "procs.json: fields: is an object {...}; it must be a list");
     /* Structure. */
-    CSV_BAD(HDR "a" ROW_REST "b,,Kết hôn,ho-tich\n",
+    CSV_BAD(PFX_CSV_HDR "a" PFX_CSV_ROW_REST "b,,Kết hôn,ho-tich\n",
             "x.csv:3: 4 cells, but the header has 14 columns");
-    CSV_BAD(HDR "a" ROW_REST "b,,\"Kết hôn,ho-tich,Hộ tịch\n\n",
+    CSV_BAD(PFX_CSV_HDR "a" PFX_CSV_ROW_REST "b,,\"Kết hôn,ho-tich,Hộ tịch\n\n",
             "x.csv:3: column name: a cell opened with a double quote \" is never closed");
-    CSV_BAD(HDR "a,,\"Khai\" sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một "
-                "cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,\"Khai\" sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một "
+            "cửa,,full,\n",
             "x.csv:2: column name: text after the closing double quote");
     CSV_BAD("\xFF\xFEi\0d\0", "x.csv: is saved as UTF-16");
     {
-        static const char t[] = HDR "a" ROW_REST "b\0,,";
+        static const char t[] = PFX_CSV_HDR "a" PFX_CSV_ROW_REST "b\0,,";
         static const char *const w[] = {"x.csv:3: contains a NUL byte", NULL};
         expect_csv_bad(t, sizeof t - 1, w);
     }
     /* Encoding: Windows-1258 bytes from Excel's legacy CSV; decomposed accents. */
-    CSV_BAD(HDR "a" ROW_REST "b,,K\xe9t h\xf4n,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ "
-                "khai,Nộp,Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR "a" PFX_CSV_ROW_REST
+                        "b,,K\xe9t h\xf4n,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ "
+                        "khai,Nộp,Một cửa,,full,\n",
             "x.csv:3: column name: is not UTF-8 text", "CSV UTF-8 (Comma delimited)");
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Mie\xcc\x82\xcc\x83n phí,Tờ "
-                "khai,Nộp,Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Mie\xcc\x82\xcc\x83n phí,Tờ "
+            "khai,Nộp,Một cửa,,full,\n",
             "x.csv:2: column fees: is not NFC Unicode");
     /* Values. */
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,,Nộp,Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,,Nộp,Một cửa,,full,\n",
             "x.csv:2: column documents: empty; list the documents", "\"name | copies\"");
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,\"Tờ khai\n| 01 "
-                "bản\",Nộp,Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,\"Tờ khai\n| 01 "
+                        "bản\",Nộp,Một cửa,,full,\n",
             "x.csv:2: column documents, item 2: empty");
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,,Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,,Một cửa,,full,\n",
             "x.csv:2: column steps: empty; list the steps, one per line in the cell");
-    CSV_BAD(HDR "a,,,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,full,\n",
             "x.csv:2: column name: empty; every procedure needs its name");
-    CSV_BAD(HDR "a,,\"Khai\nsinh\",ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một "
-                "cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,\"Khai\nsinh\",ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một "
+            "cửa,,full,\n",
             "x.csv:2: column name: contains a line break");
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,"
-                "có,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,"
+            "có,\n",
             "x.csv:2: column online: \"có\" is not one of: full (or \"toàn trình\")");
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,,\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,,\n",
             "x.csv:2: column online: empty");
-    CSV_BAD(HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,"
-                "full,dichvucong.gov.vn\n",
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,"
+            "full,dichvucong.gov.vn\n",
             "x.csv:2: column url: \"dichvucong.gov.vn\" is not a web address");
-    CSV_BAD(HDR "Khai Sinh" ROW_REST, "x.csv:2: column id: \"Khai Sinh\" is not a valid id");
-    CSV_BAD(HDR "a,,Khai sinh,Hộ tịch,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,"
-                "full,\n",
+    CSV_BAD(PFX_CSV_HDR "Khai Sinh" PFX_CSV_ROW_REST,
+            "x.csv:2: column id: \"Khai Sinh\" is not a valid id");
+    CSV_BAD(PFX_CSV_HDR
+            "a,,Khai sinh,Hộ tịch,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một cửa,,"
+            "full,\n",
             "x.csv:2: column field_id: \"Hộ tịch\" is not a valid id");
-    CSV_BAD(HDR "a" ROW_REST "b,,Kết hôn,ho-tich,Hộ Tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,"
-                "Một cửa,,full,\n",
+    CSV_BAD(PFX_CSV_HDR "a" PFX_CSV_ROW_REST
+                        "b,,Kết hôn,ho-tich,Hộ Tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,"
+                        "Một cửa,,full,\n",
             "x.csv:3: column field_name: \"Hộ Tịch\", but line 2 names field \"ho-tich\" \"Hộ "
             "tịch\"");
-    CSV_BAD(HDR "a" ROW_REST "b" ROW_REST "a" ROW_REST,
+    CSV_BAD(PFX_CSV_HDR "a" PFX_CSV_ROW_REST "b" PFX_CSV_ROW_REST "a" PFX_CSV_ROW_REST,
             "x.csv:4: column id: \"a\" is already used on line 2; ids must be unique");
 
     /* Line numbers count physical lines: a multi-line quoted cell pushes later records down.
      * Record "a" spans lines 2-5, the blank line is 6, the bad record starts on line 7. */
-    const char *multi = HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,"
-                            "\"Tờ khai\nGiấy chứng sinh\",\"Bước 1\nBước 2\nBước 3\",Một cửa,,"
-                            "full,\n"
-                            "\n"
-                            "b,,Kết hôn,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,"
-                            "\"Nộp\nNhận\",Một cửa,,sometimes,\n";
+    const char *multi =
+        PFX_CSV_HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,"
+                    "\"Tờ khai\nGiấy chứng sinh\",\"Bước 1\nBước 2\nBước 3\",Một cửa,,"
+                    "full,\n"
+                    "\n"
+                    "b,,Kết hôn,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,"
+                    "\"Nộp\nNhận\",Một cửa,,sometimes,\n";
     CSV_BAD(multi, "x.csv:7: column online: \"sometimes\"");
     /* The same with CRLF everywhere. */
     char crlf[2048];
@@ -526,240 +493,8 @@ static void test_csv_errors(void)
     crlf[o] = '\0';
     CSV_BAD(crlf, "x.csv:7: column online: \"sometimes\"");
     /* An unterminated quote is reported where its record starts. */
-    CSV_BAD(HDR "a" ROW_REST "\"b\nc,,,\n",
+    CSV_BAD(PFX_CSV_HDR "a" PFX_CSV_ROW_REST "\"b\nc,,,\n",
             "x.csv:3: column id: a cell opened with a double quote");
-}
-
-/* ---- import ---- */
-
-static int same_str(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-/* Deep equality of two sets (the note aside). */
-static int sets_equal(const proc_set *a, const proc_set *b)
-{
-    if (a->n_items != b->n_items || a->n_fields != b->n_fields)
-        return 0;
-    for (size_t i = 0; i < a->n_fields; i++)
-        if (!same_str(a->fields[i].id, b->fields[i].id) ||
-            !same_str(a->fields[i].name, b->fields[i].name) ||
-            a->fields[i].n_items != b->fields[i].n_items)
-            return 0;
-    for (size_t i = 0; i < a->n_items; i++) {
-        const proc_item *x = &a->items[i], *y = &b->items[i];
-        if (!same_str(x->id, y->id) || !same_str(x->code, y->code) || !same_str(x->name, y->name) ||
-            x->field != y->field || !same_str(x->level, y->level) ||
-            !same_str(x->time_limit, y->time_limit) || !same_str(x->fees, y->fees) ||
-            !same_str(x->where, y->where) || x->online != y->online || !same_str(x->url, y->url) ||
-            x->n_docs != y->n_docs || x->n_steps != y->n_steps || x->n_legal != y->n_legal)
-            return 0;
-        for (size_t k = 0; k < x->n_docs; k++)
-            if (!same_str(x->docs[k].name, y->docs[k].name) ||
-                !same_str(x->docs[k].copies, y->docs[k].copies))
-                return 0;
-        for (size_t k = 0; k < x->n_steps; k++)
-            if (!same_str(x->steps[k], y->steps[k]))
-                return 0;
-        for (size_t k = 0; k < x->n_legal; k++)
-            if (!same_str(x->legal[k], y->legal[k]))
-                return 0;
-    }
-    return 1;
-}
-
-/* Files in dir other than keep: a failed import must leave no temporary file behind. */
-static int stray_files(const char *dir, const char *keep)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep)) {
-            fprintf(stderr, "  stray file %s/%s\n", dir, e->d_name);
-            n++;
-        }
-    if (d)
-        closedir(d);
-    return n;
-}
-
-static void test_import(void)
-{
-    char dir[PATH_MAX], dest[PATH_MAX * 2], src[PATH_MAX * 2], err[HL_ERR_MAX] = "";
-    new_dir(dir, sizeof dir);
-    util_fmt(dest, sizeof dest, "%s/procedures.json", dir);
-
-    /* A good CSV: written, loads, and equals what the CSV says. */
-    size_t n = 0;
-    int rc = proc_import(sample_csv, dest, &n, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "  %s\n", err);
-    REQUIRE(rc == 0);
-    CHECK_INT(n, 3);
-    CHECK_INT(stray_files(dir, "procedures.json"), 0);
-    proc_set *from_csv = load_sample(), *loaded = NULL;
-    REQUIRE(from_csv);
-    rc = proc_load(&loaded, dest, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "  %s\n", err);
-    REQUIRE(rc == 0);
-    CHECK(sets_equal(from_csv, loaded));
-    CHECK_CONTAINS(loaded->note, "Imported from procedures-sample.csv");
-    proc_free(from_csv);
-    proc_free(loaded);
-
-    /* A bad row: exit 2, nothing written, the existing file byte for byte the same. */
-    size_t before_len;
-    char *before = util_read_file(dest, &before_len);
-    REQUIRE(before);
-    util_fmt(src, sizeof src, "%s/bad.csv", tmpdir);
-    const char *bad = HDR "a" ROW_REST "b" ROW_REST "c,,Kết hôn,ho-tich,Hộ tịch,Cấp xã,Trong ngày,"
-                          "Miễn phí,Tờ khai,Nộp,Một cửa,,maybe,\n";
-    write_file(src, bad, strlen(bad));
-    n = 99;
-    rc = proc_import(src, dest, &n, err, sizeof err);
-    CHECK_INT(rc, HL_EXIT_USAGE);
-    CHECK_INT(n, 0);
-    CHECK_CONTAINS(err, "bad.csv:4: column online: \"maybe\"");
-    size_t after_len;
-    char *after = util_read_file(dest, &after_len);
-    REQUIRE(after);
-    CHECK(after_len == before_len && memcmp(before, after, before_len) == 0);
-    CHECK_INT(stray_files(dir, "procedures.json"), 0);
-    free(after);
-
-    /* A bad JSON source likewise. */
-    util_fmt(src, sizeof src, "%s/bad.json", tmpdir);
-    const char *badj = "  \n{\"format\": 1, " FIELDS ", \"procedures\": [" PROC("a", "") "]}";
-    write_file(src, badj, strlen(badj));
-    rc = proc_import(src, dest, &n, err, sizeof err);
-    CHECK_INT(rc, HL_EXIT_USAGE);
-    CHECK_CONTAINS(err, "bad.json: procedures[0] (a).name: empty");
-    after = util_read_file(dest, &after_len);
-    REQUIRE(after);
-    CHECK(after_len == before_len && memcmp(before, after, before_len) == 0);
-    free(after);
-
-    /* A JSON source is recognised by its '{' and written out again; its note is kept. */
-    util_fmt(src, sizeof src, "%s/good.json", tmpdir);
-    const char *goodj = "\xEF\xBB\xBF\n{\"format\": 1, \"_note\": \"Sở Tư pháp\", " FIELDS
-                        ", \"procedures\": [" PROC("a", "Khai sinh") "]}";
-    write_file(src, goodj, strlen(goodj));
-    rc = proc_import(src, dest, &n, err, sizeof err);
-    CHECK_INT(rc, 0);
-    CHECK_INT(n, 1);
-    rc = proc_load(&loaded, dest, err, sizeof err);
-    REQUIRE(rc == 0);
-    CHECK_STR(loaded->note, "Sở Tư pháp");
-    CHECK_STR(loaded->items[0].name, "Khai sinh");
-    proc_free(loaded);
-
-    /* Missing source: usage error. Destination folder missing: runtime error, nothing made. */
-    util_fmt(src, sizeof src, "%s/none.csv", tmpdir);
-    CHECK_INT(proc_import(src, dest, &n, err, sizeof err), HL_EXIT_USAGE);
-    CHECK_CONTAINS(err, "none.csv: cannot open: No such file or directory");
-    char nodest[PATH_MAX * 3];
-    util_fmt(nodest, sizeof nodest, "%s/no-such-dir/procedures.json", dir);
-    CHECK_INT(proc_import(sample_csv, nodest, &n, err, sizeof err), HL_EXIT_RUNTIME);
-    CHECK_CONTAINS(err, "no-such-dir/procedures.json: cannot write");
-    free(before);
-}
-
-/* proc_write_json -> proc_load gives the same set, and writing that again gives the same bytes. */
-static void test_round_trip(void)
-{
-    char dir[PATH_MAX], p1[PATH_MAX * 2], p2[PATH_MAX * 2], err[HL_ERR_MAX] = "";
-    new_dir(dir, sizeof dir);
-    util_fmt(p1, sizeof p1, "%s/one.json", dir);
-    util_fmt(p2, sizeof p2, "%s/two.json", dir);
-    proc_set *a = load_sample(), *b = NULL;
-    REQUIRE(a);
-    a->note = xstrdup("ghi chú \"trích dẫn\"");
-    CHECK_INT(proc_write_json(a, p1, err, sizeof err), 0);
-    int rc = proc_load(&b, p1, err, sizeof err);
-    if (rc)
-        fprintf(stderr, "  %s\n", err);
-    REQUIRE(rc == 0);
-    CHECK(sets_equal(a, b));
-    CHECK_STR(b->note, a->note);
-    CHECK_INT(proc_write_json(b, p2, err, sizeof err), 0);
-    size_t l1, l2;
-    char *t1 = util_read_file(p1, &l1), *t2 = util_read_file(p2, &l2);
-    REQUIRE(t1 && t2);
-    CHECK(l1 == l2 && memcmp(t1, t2, l1) == 0);
-    CHECK(l1 > 0 && t1[l1 - 1] == '\n');
-    free(t1);
-    free(t2);
-    proc_free(a);
-    proc_free(b);
-}
-
-/* ---- the real binary ---- */
-
-/* Runs the kiosk binary with args through the shell; returns its exit code, output in out. */
-static int run_kiosk(const char *args, char *out, size_t cap)
-{
-    const char *bin = getenv("HL_BIN_DIR");
-    char cmd[PATH_MAX * 4];
-    util_fmt(cmd, sizeof cmd, "'%s/hailong-kiosk' %s 2>&1", bin ? bin : ".", args);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void test_import_command(void)
-{
-    char dir[PATH_MAX], args[PATH_MAX * 4], out[4096], dest[PATH_MAX * 2], bad[PATH_MAX * 2];
-    new_dir(dir, sizeof dir);
-    util_fmt(dest, sizeof dest, "%s/procedures.json", dir);
-
-    CHECK_INT(run_kiosk("import-procedures --help", out, sizeof out), 0);
-    CHECK_CONTAINS(out, "import-procedures FILE");
-    CHECK_INT(run_kiosk("import-procedures", out, sizeof out), 2);
-
-    util_fmt(args, sizeof args, "import-procedures '%s' --content-dir '%s'", sample_csv, dir);
-    CHECK_INT(run_kiosk(args, out, sizeof out), 0);
-    char want[PATH_MAX * 3];
-    util_fmt(want, sizeof want, "Imported 3 procedures into %s", dest);
-    CHECK_CONTAINS(out, want);
-    proc_set *s = NULL;
-    char err[HL_ERR_MAX];
-    CHECK_INT(proc_load(&s, dest, err, sizeof err), 0);
-    proc_free(s);
-
-    /* A bad file: exit 2 with the message; the file imported before stays. */
-    size_t before_len, after_len;
-    char *before = util_read_file(dest, &before_len);
-    REQUIRE(before);
-    util_fmt(bad, sizeof bad, "%s/bad-cmd.csv", tmpdir);
-    const char *text = HDR "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,,Nộp,Một cửa,,"
-                           "full,\n";
-    write_file(bad, text, strlen(text));
-    util_fmt(args, sizeof args, "import-procedures '%s' --content-dir '%s'", bad, dir);
-    CHECK_INT(run_kiosk(args, out, sizeof out), 2);
-    CHECK_CONTAINS(out, "bad-cmd.csv:2: column documents: empty");
-    char *after = util_read_file(dest, &after_len);
-    REQUIRE(after);
-    CHECK(after_len == before_len && memcmp(before, after, before_len) == 0);
-    free(before);
-    free(after);
-
-    /* --config: content_dir comes from the config file. */
-    char ini[PATH_MAX * 2], sub[PATH_MAX * 2];
-    util_fmt(sub, sizeof sub, "%s/content", dir);
-    REQUIRE(util_mkdirs(sub) == 0);
-    util_fmt(ini, sizeof ini, "%s/kiosk.ini", dir);
-    const char *conf = "[kiosk]\ncontent_dir = content\n";
-    write_file(ini, conf, strlen(conf));
-    util_fmt(args, sizeof args, "import-procedures '%s' --config '%s'", sample_csv, ini);
-    CHECK_INT(run_kiosk(args, out, sizeof out), 0);
-    util_fmt(dest, sizeof dest, "%s/procedures.json", sub);
-    CHECK(util_file_exists(dest));
 }
 
 /* ---- search ---- */
@@ -778,7 +513,7 @@ static int search_ids(proc_index *ix, const proc_set *s, const char *q, char *id
 
 static void test_search(void)
 {
-    proc_set *s = load_sample();
+    proc_set *s = pfx_load_sample();
     REQUIRE(s);
     proc_index *ix = NULL;
     char err[HL_ERR_MAX] = "", ids[512], ref[512];
@@ -853,10 +588,11 @@ static void test_search(void)
  * text (two columns against one), and file order does not decide it. */
 static void test_ranking(void)
 {
-    const char *text = HDR "cap-trich-luc,,Cấp bản sao trích lục,ho-tich,Hộ tịch,Cấp xã,Trong ngày,"
-                           "Miễn phí,Tờ khai,Nộp hồ sơ cho công chức hộ tịch,Một cửa,,full,\n"
-                           "cai-chinh,,\"Thay đổi, cải chính hộ tịch\",tu-phap,Tư pháp,Cấp xã,"
-                           "Trong ngày,Miễn phí,Tờ khai,Nộp tờ khai,Một cửa,,full,\n";
+    const char *text =
+        PFX_CSV_HDR "cap-trich-luc,,Cấp bản sao trích lục,ho-tich,Hộ tịch,Cấp xã,Trong ngày,"
+                    "Miễn phí,Tờ khai,Nộp hồ sơ cho công chức hộ tịch,Một cửa,,full,\n"
+                    "cai-chinh,,\"Thay đổi, cải chính hộ tịch\",tu-phap,Tư pháp,Cấp xã,"
+                    "Trong ngày,Miễn phí,Tờ khai,Nộp tờ khai,Một cửa,,full,\n";
     proc_set *s = csv_ok(text, strlen(text));
     REQUIRE(s);
     proc_index *ix = NULL;
@@ -935,28 +671,20 @@ static void test_demo_file(void)
 
 int main(void)
 {
-    const char *src = getenv("HL_TEST_SRC"), *tmp = getenv("TMPDIR");
-    util_fmt(sample_csv, sizeof sample_csv, "%s/data/procedures-sample.csv", src ? src : ".");
-    util_fmt(tmpdir, sizeof tmpdir, "%s/hl-test-proc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror(tmpdir);
+    if (test_begin("proc") != 0)
         return 1;
-    }
     RUN(test_fold);
     RUN(test_json_good);
     RUN(test_json_errors);
     RUN(test_csv_quoting);
     RUN(test_csv_sample);
     RUN(test_csv_errors);
-    RUN(test_import);
-    RUN(test_round_trip);
-    RUN(test_import_command);
     RUN(test_search);
     RUN(test_ranking);
     RUN(test_spans);
     RUN(test_demo_file);
     /* Kept after a failure, to look at. */
     if (!t_failed)
-        test_rmtree(tmpdir);
+        test_cleanup(test_root);
     TEST_END();
 }

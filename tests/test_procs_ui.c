@@ -3,20 +3,14 @@
  * reading timeouts, "back" from everywhere, and the QR code decoded with zbarimg. */
 #include <SDL.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
-#include "screens.h"
+#include "kfx.h"
 #include "test.h"
 #include "util.h"
-
-static char root[PATH_MAX];
-static int dir_counter;
-static int64_t t0; /* 2026-11-26T09:30 Vietnam time */
 
 /* A long, specific address (test data only), so the QR check means something. */
 static const char LONG_URL[] = "https://dichvucong.gov.vn/p/home/"
@@ -24,48 +18,15 @@ static const char LONG_URL[] = "https://dichvucong.gov.vn/p/home/"
 
 /* --- one kiosk per test --- */
 
-typedef struct {
-    hl_clock clock;
-    cfg c;
-    app *a;
-} fx;
-
 /* content_dir NULL: the demo content. */
-static int fx_open_at(fx *f, int w, int h, const char *content_dir)
+static int fx_open_at(kfx *f, int w, int h, const char *content_dir)
 {
-    memset(f, 0, sizeof *f);
-    f->clock = clk_fake(t0);
-    cfg_defaults(&f->c);
-    char dir[PATH_MAX];
-    if (util_fmt(dir, sizeof dir, "%s/k%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0) {
-        perror(dir);
-        return -1;
-    }
-    util_strlcpy(f->c.data_dir, dir, sizeof f->c.data_dir);
-    if (content_dir)
-        util_strlcpy(f->c.content_dir, content_dir, sizeof f->c.content_dir);
-    f->c.width = w;
-    f->c.height = h;
-    app_opts o = {.clock = &f->clock, .headless = 1, .screens = scr_table};
-    char err[512];
-    if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
-        fprintf(stderr, "app_create: %s\n", err);
-        return -1;
-    }
-    app_update(f->a);
-    app_render(f->a);
-    return 0;
+    return kfx_open(f, CFG_MODE_LOBBY, w, h, content_dir, NULL);
 }
 
-static int fx_open(fx *f)
+static int fx_open(kfx *f)
 {
     return fx_open_at(f, 1280, 800, NULL);
-}
-
-static void fx_close(fx *f)
-{
-    app_destroy(f->a);
-    f->a = NULL;
 }
 
 /* A copy of the demo content (symbolic links) without procedures.json; with url set, a real
@@ -74,8 +35,7 @@ static int make_content(char *dir, size_t cap, const char *url)
 {
     cfg d;
     cfg_defaults(&d);
-    if (util_fmt(dir, cap, "%s/content%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0)
-        return -1;
+    test_new_dir(dir, cap);
     DIR *dp = opendir(d.content_dir);
     if (!dp)
         return -1;
@@ -111,44 +71,6 @@ static int make_content(char *dir, size_t cap, const char *url)
 
 /* --- input and inspection --- */
 
-static int target(app *a, const char *id, SDL_Rect *r)
-{
-    if (a->dirty)
-        app_render(a);
-    return ui_target_find(&a->ui, id, r);
-}
-
-static int has(app *a, const char *id)
-{
-    SDL_Rect r;
-    return target(a, id, &r);
-}
-
-static void mouse(app *a, Uint32 type, int x, int y)
-{
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    if (type == SDL_MOUSEMOTION) {
-        ev.motion.state = SDL_BUTTON_LMASK;
-        ev.motion.x = x;
-        ev.motion.y = y;
-    } else {
-        ev.button.button = SDL_BUTTON_LEFT;
-        ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-        ev.button.clicks = 1;
-        ev.button.x = x;
-        ev.button.y = y;
-    }
-    app_handle_event(a, &ev);
-}
-
-static void settle(app *a)
-{
-    app_update(a);
-    app_render(a);
-}
-
 /* Marks in seen[] every "proc-N" target now registered; returns how many there are. */
 static int mark_rows(app *a, int *seen, size_t n)
 {
@@ -172,7 +94,7 @@ static int page_to_end(app *a, int *seen, size_t n)
     for (int taps = 0; taps < 200; taps++) {
         if (seen)
             mark_rows(a, seen, n);
-        if (!has(a, "down"))
+        if (!kfx_has(a, "down"))
             return taps;
         if (app_tap(a, "down") != 0)
             return -1;
@@ -199,18 +121,6 @@ static int tap_row(app *a, long i)
     char id[UI_ID_MAX];
     util_fmt(id, sizeof id, "proc-%ld", i);
     return app_tap(a, id);
-}
-
-static void type(app *a, const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        char id[16];
-        if (*p == ' ')
-            util_strlcpy(id, "key-space", sizeof id);
-        else
-            util_fmt(id, sizeof id, "key-%c", *p);
-        CHECK_INT(app_tap(a, id), 0);
-    }
 }
 
 static long item_index(const app *a, const char *id)
@@ -247,34 +157,34 @@ static int row_has(const SDL_Surface *s, int y, int x0, int x1, SDL_Color c, int
 
 static void test_home_tiles(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     CHECK_STR(app_screen_name(f.a), "home");
     REQUIRE(f.a->procs != NULL);
     CHECK_INT(f.a->procs->n_items, 31);
-    CHECK(has(f.a, "procs"));
-    CHECK(has(f.a, "fees"));
-    CHECK(has(f.a, "directory"));
-    fx_close(&f);
+    CHECK(kfx_has(f.a, "procs"));
+    CHECK(kfx_has(f.a, "fees"));
+    CHECK(kfx_has(f.a, "directory"));
+    kfx_close(&f);
 
     /* No procedures.json: no dead entries for procedures or fees, the directory stays. */
     char dir[PATH_MAX];
     REQUIRE(make_content(dir, sizeof dir, NULL) == 0);
     REQUIRE(fx_open_at(&f, 1280, 800, dir) == 0);
     CHECK(f.a->procs == NULL);
-    CHECK(!has(f.a, "procs"));
-    CHECK(!has(f.a, "fees"));
-    CHECK(has(f.a, "directory"));
+    CHECK(!kfx_has(f.a, "procs"));
+    CHECK(!kfx_has(f.a, "fees"));
+    CHECK(kfx_has(f.a, "directory"));
     CHECK_INT(app_tap(f.a, "directory"), 0);
     CHECK_STR(app_screen_name(f.a), "directory");
     CHECK_INT(app_tap(f.a, "back"), 0);
     CHECK_STR(app_screen_name(f.a), "home");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_browse(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     const proc_set *ps = a->procs;
@@ -306,10 +216,10 @@ static void test_browse(void)
 
     /* Open a procedure from further down the list; back keeps the place. */
     CHECK_INT(app_tap(a, "field-0"), 0);
-    CHECK(!has(a, "up")); /* at the top: no page-up button */
-    REQUIRE(has(a, "down"));
+    CHECK(!kfx_has(a, "up")); /* at the top: no page-up button */
+    REQUIRE(kfx_has(a, "down"));
     CHECK_INT(app_tap(a, "down"), 0);
-    CHECK(has(a, "up"));
+    CHECK(kfx_has(a, "up"));
     double offset = a->scroll.offset;
     CHECK(offset > 0);
     long row = first_row(a);
@@ -321,25 +231,25 @@ static void test_browse(void)
     CHECK_INT(ps->items[row].field, 0);
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "proc-list");
-    settle(a);
+    kfx_settle(a);
     CHECK(a->scroll.offset == offset);
     CHECK_INT(first_row(a), row);
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "procs");
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "home");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_drag(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "procs"), 0);
     CHECK_INT(app_tap(a, "field-0"), 0);
     CHECK_STR(app_screen_name(a), "proc-list");
-    settle(a);
+    kfx_settle(a);
     SDL_Rect v = a->scroll_view;
     REQUIRE(v.h > 0);
     REQUIRE(scroll_max(&a->scroll) > 400);
@@ -348,16 +258,16 @@ static void test_drag(void)
     REQUIRE(is_row(ui_target_at(&a->ui, x, y))); /* pressing on a row */
 
     /* Slow drag up 200 px, a rest, then release: the list follows the finger exactly. */
-    mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
     for (int i = 1; i <= 10; i++) {
         clk_advance(&f.clock, 16);
-        mouse(a, SDL_MOUSEMOTION, x, y - 20 * i);
-        settle(a);
+        kfx_mouse(a, SDL_MOUSEMOTION, x, y - 20 * i);
+        kfx_settle(a);
     }
     CHECK_INT(scroll_pos(&a->scroll), 200);
     clk_advance(&f.clock, 300);
-    mouse(a, SDL_MOUSEBUTTONUP, x, y - 200);
-    settle(a);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, x, y - 200);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "proc-list");
     CHECK_INT(scroll_pos(&a->scroll), 200);
     app_advance(a, 1000); /* the finger rested: no fling */
@@ -365,19 +275,19 @@ static void test_drag(void)
 
     /* Down and back up to where it started, released over the same row: a drag, not a tap. */
     REQUIRE(is_row(ui_target_at(&a->ui, x, y)));
-    mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
     for (int i = 1; i <= 5; i++) {
         clk_advance(&f.clock, 16);
-        mouse(a, SDL_MOUSEMOTION, x, y + 20 * i);
+        kfx_mouse(a, SDL_MOUSEMOTION, x, y + 20 * i);
     }
     CHECK_INT(scroll_pos(&a->scroll), 100);
     for (int i = 4; i >= 0; i--) {
         clk_advance(&f.clock, 16);
-        mouse(a, SDL_MOUSEMOTION, x, y + 20 * i);
+        kfx_mouse(a, SDL_MOUSEMOTION, x, y + 20 * i);
     }
     clk_advance(&f.clock, 300);
-    mouse(a, SDL_MOUSEBUTTONUP, x, y);
-    settle(a);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, x, y);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "proc-list");
     CHECK_INT(scroll_pos(&a->scroll), 200);
 
@@ -386,31 +296,31 @@ static void test_drag(void)
     REQUIRE(is_row(under));
     long want;
     REQUIRE(util_parse_int(under + 5, 0, 1000, &want) == 0);
-    mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
-    mouse(a, SDL_MOUSEBUTTONUP, x, y);
-    settle(a);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, x, y);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "proc");
     CHECK_INT(a->proc_item, want);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_fling(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "procs"), 0);
     CHECK_INT(app_tap(a, "field-0"), 0);
-    settle(a);
+    kfx_settle(a);
     SDL_Rect v = a->scroll_view;
     int x = v.x + v.w / 2, y = v.y + v.h * 3 / 4;
     /* 1.5 px/ms upwards, lifted while moving. */
-    mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
     for (int i = 2; i <= 5; i++) {
         clk_advance(&f.clock, 10);
-        mouse(a, SDL_MOUSEMOTION, x, y - 15 * i);
+        kfx_mouse(a, SDL_MOUSEMOTION, x, y - 15 * i);
     }
-    mouse(a, SDL_MOUSEBUTTONUP, x, y - 75);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, x, y - 75);
     CHECK_STR(app_screen_name(a), "proc-list");
     int released = scroll_pos(&a->scroll);
     CHECK_INT(released, 75);
@@ -438,7 +348,7 @@ static void test_fling(void)
     CHECK_INT(a->frames, frames);
     CHECK_INT(scroll_pos(&a->scroll), prev);
     CHECK_STR(app_screen_name(a), "proc-list");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 /* The last heading of the document, "Dịch vụ công trực tuyến", and the paragraph under it are
@@ -488,7 +398,7 @@ static void test_document_pages(void)
         int w, h;
     } sizes[] = {{1280, 800}, {1080, 1920}};
     for (size_t k = 0; k < HL_ARRAY_LEN(sizes); k++) {
-        fx f;
+        kfx f;
         REQUIRE(fx_open_at(&f, sizes[k].w, sizes[k].h, NULL) == 0);
         app *a = f.a;
         long item = item_index(a, "dang-ky-khai-sinh");
@@ -497,21 +407,21 @@ static void test_document_pages(void)
         CHECK_INT(app_tap(a, "field-0"), 0);
         CHECK_INT(tap_row(a, item), 0);
         CHECK_STR(app_screen_name(a), "proc");
-        settle(a);
-        CHECK(!has(a, "up"));
-        CHECK(has(a, "down"));
+        kfx_settle(a);
+        CHECK(!kfx_has(a, "up"));
+        CHECK(kfx_has(a, "down"));
         CHECK(scroll_max(&a->scroll) > a->scroll_view.h); /* more than two screens */
         int taps = page_to_end(a, NULL, 0);
         CHECK(taps >= 2);
         CHECK(!scroll_can_down(&a->scroll));
         CHECK_INT(scroll_pos(&a->scroll), scroll_max(&a->scroll));
-        CHECK(has(a, "up"));
+        CHECK(kfx_has(a, "up"));
         char name[32];
         util_fmt(name, sizeof name, "%dx%d", sizes[k].w, sizes[k].h);
         check_document_end(a, name);
         /* "up" as many times brings the top back. */
         int ups = 0;
-        while (has(a, "up") && ups < 100) {
+        while (kfx_has(a, "up") && ups < 100) {
             CHECK_INT(app_tap(a, "up"), 0);
             ups++;
         }
@@ -519,7 +429,7 @@ static void test_document_pages(void)
         CHECK_INT(scroll_pos(&a->scroll), 0);
         CHECK(!scroll_can_up(&a->scroll));
         CHECK_STR(app_screen_name(a), "proc");
-        fx_close(&f);
+        kfx_close(&f);
     }
 }
 
@@ -549,7 +459,7 @@ static int results_subset(app *a, const char *sub, const char *super)
 
 static void test_search(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     long ks = item_index(a, "dang-ky-khai-sinh"), cs = item_index(a, "chung-thuc-ban-sao");
@@ -560,7 +470,7 @@ static void test_search(void)
     CHECK_STR(a->query, "");
     CHECK_INT(a->n_results, 0);
 
-    type(a, "dang ky khai sinh");
+    kfx_type(a, "dang ky khai sinh");
     CHECK_STR(a->query, "dang ky khai sinh");
     REQUIRE(a->n_results > 0);
     CHECK_INT(a->results[0], ks);
@@ -584,7 +494,7 @@ static void test_search(void)
     CHECK_INT(app_tap(a, "key-clear"), 0);
     CHECK_STR(a->query, "");
     CHECK_INT(a->n_results, 0);
-    type(a, "dang");
+    kfx_type(a, "dang");
     int found = 0;
     for (int i = 0; i < a->n_results && i < APP_MAX_RESULTS; i++)
         found |= a->results[i] == (size_t)ks;
@@ -596,7 +506,7 @@ static void test_search(void)
 
     /* Two words: both must match (fewer results than either word alone). */
     CHECK_INT(app_tap(a, "key-clear"), 0);
-    type(a, "chung thuc");
+    kfx_type(a, "chung thuc");
     int n_both = a->n_results;
     CHECK(n_both > 0);
     found = 0;
@@ -623,12 +533,12 @@ static void test_search(void)
     CHECK_INT(app_tap(a, "key-space"), 0); /* nor a leading one */
     CHECK_INT(app_tap(a, "key-back"), 0);  /* nor does back on nothing break anything */
     CHECK_STR(a->query, "");
-    type(a, "2014");
+    kfx_type(a, "2014");
     CHECK_STR(a->query, "2014");
 
     /* A result opens its procedure; back returns to the same search. */
     CHECK_INT(app_tap(a, "key-clear"), 0);
-    type(a, "khai sinh");
+    kfx_type(a, "khai sinh");
     int n = a->n_results;
     REQUIRE(n > 1);
     long second = (long)a->results[1];
@@ -642,7 +552,7 @@ static void test_search(void)
     CHECK_INT(a->results[1], second);
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "procs");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_search_nothing(void)
@@ -651,20 +561,20 @@ static void test_search_nothing(void)
         int w, h;
     } sizes[] = {{1280, 800}, {1080, 1920}};
     for (size_t k = 0; k < HL_ARRAY_LEN(sizes); k++) {
-        fx f;
+        kfx f;
         REQUIRE(fx_open_at(&f, sizes[k].w, sizes[k].h, NULL) == 0);
         app *a = f.a;
         CHECK_INT(app_tap(a, "procs"), 0);
         CHECK_INT(app_tap(a, "search"), 0);
-        type(a, "zzqx");
+        kfx_type(a, "zzqx");
         CHECK_STR(a->query, "zzqx");
         CHECK_INT(a->n_results, 0);
         CHECK_INT(first_row(a), -1);
-        CHECK(!has(a, "down"));
+        CHECK(!kfx_has(a, "down"));
         /* The message: muted text, centred, on two lines, between the query box and the keys. */
         SDL_Rect back, key1, browse;
-        REQUIRE(target(a, "back", &back));
-        REQUIRE(target(a, "key-1", &key1));
+        REQUIRE(kfx_target(a, "back", &back));
+        REQUIRE(kfx_target(a, "key-1", &key1));
         int top = back.y + back.h + a->m.u * 13, bottom = key1.y - a->m.u;
         SDL_Surface *s = app_snapshot(a);
         REQUIRE(s != NULL);
@@ -690,18 +600,18 @@ static void test_search_nothing(void)
         CHECK(abs(minx - (a->m.w - 1 - maxx)) < a->m.u * 4); /* centred */
         /* ... and the way out it offers: under the message where there is room (portrait), on
          * the keyboard's last row always. */
-        REQUIRE(target(a, "browse", &browse));
+        REQUIRE(kfx_target(a, "browse", &browse));
         if (!a->m.landscape)
             CHECK(browse.y + browse.h < key1.y);
         CHECK_INT(app_tap(a, "browse"), 0);
         CHECK_STR(app_screen_name(a), "procs");
-        fx_close(&f);
+        kfx_close(&f);
     }
 }
 
 static void test_fees(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     size_t n = a->procs->n_items;
@@ -729,29 +639,29 @@ static void test_fees(void)
     CHECK_INT(a->proc_item, row);
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "fees");
-    settle(a);
+    kfx_settle(a);
     CHECK(a->scroll.offset == offset);
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "home");
     /* Entered afresh from Home: the top. */
     CHECK_INT(app_tap(a, "fees"), 0);
-    settle(a);
+    kfx_settle(a);
     CHECK_INT(scroll_pos(&a->scroll), 0);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_directory(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "directory"), 0);
     CHECK_STR(app_screen_name(a), "directory");
-    settle(a);
+    kfx_settle(a);
     CHECK(a->content->n_officers >= 5);
     /* The hotline and every officer do not fit one screen: the list scrolls to its end. */
     CHECK(a->scroll.content_h > a->scroll_view.h);
-    CHECK(!has(a, "up"));
+    CHECK(!kfx_has(a, "up"));
     int taps = page_to_end(a, NULL, 0);
     CHECK(taps >= 1);
     CHECK_INT(scroll_pos(&a->scroll), scroll_max(&a->scroll));
@@ -761,7 +671,7 @@ static void test_directory(void)
     CHECK(a->scroll.content_h > (int)a->content->n_officers * a->m.u * 16);
     CHECK_INT(app_tap(a, "back"), 0);
     CHECK_STR(app_screen_name(a), "home");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 /* Brings a fresh kiosk from Home to screen name. */
@@ -777,7 +687,7 @@ static void go(app *a, const char *name)
     } else if (strcmp(name, "search") == 0) {
         CHECK_INT(app_tap(a, "procs"), 0);
         CHECK_INT(app_tap(a, "search"), 0);
-        type(a, "ho");
+        kfx_type(a, "ho");
     }
     CHECK_STR(app_screen_name(a), name);
 }
@@ -787,7 +697,7 @@ static const char *const reading[] = {"procs", "proc-list", "proc", "search", "f
 static void test_reading_timeout(void)
 {
     for (size_t i = 0; i < HL_ARRAY_LEN(reading); i++) {
-        fx f;
+        kfx f;
         REQUIRE(fx_open(&f) == 0);
         app *a = f.a;
         int64_t rt = (int64_t)f.c.reading_timeout_s * 1000;
@@ -799,7 +709,7 @@ static void test_reading_timeout(void)
         CHECK_STR(app_screen_name(a), reading[i]);
         /* A touch (on the header, where nothing is) starts the wait again. */
         app_tap_xy(a, a->m.w / 2, a->m.u * 4);
-        settle(a);
+        kfx_settle(a);
         CHECK_STR(app_screen_name(a), reading[i]);
         app_advance(a, rt - 1);
         if (strcmp(app_screen_name(a), reading[i]) != 0)
@@ -812,7 +722,7 @@ static void test_reading_timeout(void)
         CHECK_STR(app_screen_name(a), "home");
         app_advance(a, 1);
         CHECK_STR(app_screen_name(a), "attract");
-        fx_close(&f);
+        kfx_close(&f);
     }
 }
 
@@ -823,14 +733,14 @@ static void test_back_everywhere(void)
     } sizes[] = {{1280, 800}, {1080, 1920}};
     for (size_t k = 0; k < HL_ARRAY_LEN(sizes); k++)
         for (size_t i = 0; i < HL_ARRAY_LEN(reading); i++) {
-            fx f;
+            kfx f;
             REQUIRE(fx_open_at(&f, sizes[k].w, sizes[k].h, NULL) == 0);
             app *a = f.a;
             go(a, reading[i]);
             int taps = 0;
             while (strcmp(app_screen_name(a), "home") != 0 && taps < 5) {
                 SDL_Rect r;
-                if (!target(a, "back", &r)) {
+                if (!kfx_target(a, "back", &r)) {
                     fprintf(stderr, "%s: no back button\n", app_screen_name(a));
                     break;
                 }
@@ -845,7 +755,7 @@ static void test_back_everywhere(void)
                         sizes[k].h, reading[i]);
             CHECK_STR(app_screen_name(a), "home");
             CHECK(taps <= 3);
-            fx_close(&f);
+            kfx_close(&f);
         }
 }
 
@@ -879,12 +789,13 @@ static int zbar_decode(const char *png, char *out, size_t cap)
     if (util_fmt(errf, sizeof errf, "%s.stderr", png) != 0 ||
         util_fmt(cmd, sizeof cmd, "zbarimg --raw -q '%s' 2>'%s'", png, errf) != 0)
         return -1;
-    FILE *p = popen(cmd, "r");
-    if (!p)
+    int rc = -1;
+    char *text = test_capture(cmd, &rc);
+    if (!text)
         return -1;
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    int rc = pclose(p);
+    util_strlcpy(out, text, cap);
+    free(text);
+    size_t n = strlen(out);
     while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
         out[--n] = '\0';
     if (rc != 0) {
@@ -909,7 +820,7 @@ static void test_qr(void)
         int w, h;
     } sizes[] = {{1280, 800}, {1920, 1080}, {1080, 1920}};
     for (size_t k = 0; k < HL_ARRAY_LEN(sizes); k++) {
-        fx f;
+        kfx f;
         REQUIRE(fx_open_at(&f, sizes[k].w, sizes[k].h, dir) == 0);
         app *a = f.a;
         REQUIRE(a->procs != NULL);
@@ -919,7 +830,7 @@ static void test_qr(void)
         CHECK_INT(app_tap(a, "proc-0"), 0);
         CHECK_STR(app_screen_name(a), "proc");
         char png[PATH_MAX], got[1024];
-        util_fmt(png, sizeof png, "%s/qr-%dx%d.png", root, sizes[k].w, sizes[k].h);
+        util_fmt(png, sizeof png, "%s/qr-%dx%d.png", test_root, sizes[k].w, sizes[k].h);
         REQUIRE(app_save_png(a, png) == 0);
         int rc = zbar_decode(png, got, sizeof got);
         if (rc != 0 || strcmp(got, LONG_URL) != 0)
@@ -934,19 +845,14 @@ static void test_qr(void)
         REQUIRE(app_save_png(a, png) == 0);
         CHECK_INT(zbar_decode(png, got, sizeof got), 0);
         CHECK_STR(got, a->procs->items[2].url);
-        fx_close(&f);
+        kfx_close(&f);
     }
 }
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-procs-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
+    if (kfx_begin("procs", NULL) != 0)
         return 1;
-    if (clk_parse_local("2026-11-26T09:30", &t0) != 0) {
-        fprintf(stderr, "clk_parse_local failed\n");
-        return 1;
-    }
     RUN(test_home_tiles);
     RUN(test_browse);
     RUN(test_drag);
@@ -959,6 +865,6 @@ int main(void)
     RUN(test_reading_timeout);
     RUN(test_back_everywhere);
     RUN(test_qr);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

@@ -2,6 +2,7 @@
  * numbers, misuse, pending votes, a failing disk (faultvfs), corrupt files, bad data dirs. */
 #include "faultvfs.h"
 #include "log.h"
+#include "seed.h"
 #include "store.h"
 #include "test.h"
 #include "util.h"
@@ -15,26 +16,6 @@
 #include <unistd.h>
 
 #define T0 1780000000000LL /* 2026-05-28T20:26:40Z, any fixed UTC ms will do */
-
-static char root[PATH_MAX];
-static int dir_counter;
-
-/* A fresh, empty directory for one test under the run's temporary root. */
-static void new_dir(char *out, size_t cap)
-{
-    if (util_fmt(out, cap, "%s/t%d", root, ++dir_counter) != 0 || mkdir(out, 0755) != 0) {
-        perror(out);
-        abort();
-    }
-}
-
-static void join(char *out, size_t cap, const char *dir, const char *name)
-{
-    if (util_fmt(out, cap, "%s/%s", dir, name) != 0) {
-        fprintf(stderr, "path too long: %s/%s\n", dir, name);
-        abort();
-    }
-}
 
 /* --- log capture --- */
 
@@ -61,70 +42,6 @@ static int logged(log_level level, const char *a, const char *b)
         if (logs[i].level == level && strstr(logs[i].msg, a) && (!b || strstr(logs[i].msg, b)))
             return 1;
     return 0;
-}
-
-/* --- raw SQLite access, to check what really is in the file --- */
-
-static sqlite3 *raw_open(const char *path)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        fprintf(stderr, "raw open %s: %s\n", path, db ? sqlite3_errmsg(db) : "?");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 2000);
-    return db;
-}
-
-/* The first column of the first row as text ("" if no row, "ERROR: ..." on failure). */
-static void raw_text(const char *path, const char *sql, char *out, size_t cap)
-{
-    util_strlcpy(out, "ERROR: open", cap);
-    sqlite3 *db = raw_open(path);
-    if (!db)
-        return;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        util_strlcpy(out, t ? (const char *)t : "(null)", cap);
-    } else if (rc == SQLITE_DONE) {
-        out[0] = '\0';
-    } else {
-        snprintf(out, cap, "ERROR: %s", sqlite3_errmsg(db));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-}
-
-static long long raw_int(const char *path, const char *sql)
-{
-    char buf[256];
-    raw_text(path, sql, buf, sizeof buf);
-    char *end;
-    long long v = strtoll(buf, &end, 10);
-    if (end == buf || *end) {
-        fprintf(stderr, "raw_int(%s): %s\n", sql, buf);
-        return -999;
-    }
-    return v;
-}
-
-static int raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = raw_open(path);
-    if (!db)
-        return -1;
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK && msg)
-        fprintf(stderr, "raw_exec: %s (expected by some tests)\n", msg);
-    sqlite3_free(msg);
-    sqlite3_close(db);
-    return rc;
 }
 
 /* --- files --- */
@@ -263,13 +180,14 @@ static int sync_off_ext(sqlite3 *db, const char **errmsg, const struct sqlite3_a
 static void t_fresh_open_pragmas(void)
 {
     char dir[PATH_MAX], data[PATH_MAX], db[PATH_MAX], val[64];
-    new_dir(dir, sizeof dir);
-    join(data, sizeof data, dir, "nested/data"); /* does not exist yet: store_open creates it */
-    join(db, sizeof db, data, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(data, sizeof data, dir,
+              "nested/data"); /* does not exist yet: store_open creates it */
+    test_path(db, sizeof db, data, "votes.db");
 
     REQUIRE(sqlite3_auto_extension((void (*)(void))sync_off_ext) == SQLITE_OK);
     /* The hook really does change the default, so the check below can fail. */
-    CHECK_INT(raw_int(":memory:", "PRAGMA synchronous"), 0);
+    CHECK_INT(db_int(":memory:", "PRAGMA synchronous"), 0);
     store_opts o = default_opts();
     store *s = open_ok(data, &o);
     sqlite3_cancel_auto_extension((void (*)(void))sync_off_ext);
@@ -292,11 +210,11 @@ static void t_fresh_open_pragmas(void)
     CHECK(store_latest_schema_version() >= 1);
     CHECK_INT(store_schema_version(s), store_latest_schema_version());
     /* WAL and the version are stored in the file: another connection sees them. */
-    raw_text(db, "PRAGMA journal_mode", val, sizeof val);
+    db_text(db, "PRAGMA journal_mode", val, sizeof val);
     CHECK_STR(val, "wal");
-    CHECK_INT(raw_int(db, "PRAGMA user_version"), store_latest_schema_version());
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
-                          " ('votes_sync', 'votes_created_at')"),
+    CHECK_INT(db_int(db, "PRAGMA user_version"), store_latest_schema_version());
+    CHECK_INT(db_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN"
+                         " ('votes_sync', 'votes_created_at')"),
               2);
     store_close(s);
 }
@@ -304,8 +222,8 @@ static void t_fresh_open_pragmas(void)
 static void t_reopen_keeps_data(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store_vote v1, v2, got;
     store *s = open_ok(dir, &o);
@@ -323,14 +241,14 @@ static void t_reopen_keeps_data(void)
     REQUIRE(vote(s, "CB01", 2, T0 + 60000, 0, &v2) == 0);
     CHECK_INT(v2.seq, 2); /* the sequence continues across runs */
     store_close(s);
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), 2);
+    CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 2);
 }
 
 static void t_add_vote_fields_and_seq(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], sql[256], row[512];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -364,26 +282,26 @@ static void t_add_vote_fields_and_seq(void)
              " officer_code || '|' || rating || '|' || reasons || '|' || created_at || '|' ||"
              " misuse || '|' || sync_state FROM votes WHERE uuid = '%s'",
              v[2].uuid);
-    raw_text(db, sql, row, sizeof row);
+    db_text(db, sql, row, sizeof row);
     char want[512];
     snprintf(want, sizeof want,
              "%s|K1|3|0b0e1d2c-0000-4000-8000-000000000001|CB07|3|[]|%lld|0|unsent", v[2].uuid,
              T0 + 120000);
     CHECK_STR(row, want);
-    CHECK_INT(raw_int(db, "SELECT typeof(created_at) = 'integer' AND typeof(seq) = 'integer'"
-                          " FROM votes LIMIT 1"),
+    CHECK_INT(db_int(db, "SELECT typeof(created_at) = 'integer' AND typeof(seq) = 'integer'"
+                         " FROM votes LIMIT 1"),
               1);
-    raw_text(db,
-             "SELECT group_concat(seq) FROM (SELECT seq FROM votes WHERE kiosk_id = 'K1'"
-             " ORDER BY seq)",
-             row, sizeof row);
+    db_text(db,
+            "SELECT group_concat(seq) FROM (SELECT seq FROM votes WHERE kiosk_id = 'K1'"
+            " ORDER BY seq)",
+            row, sizeof row);
     CHECK_STR(row, "1,2,3");
 }
 
 static void t_invalid_votes_rejected(void)
 {
     char dir[PATH_MAX], err[HL_ERR_MAX];
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -408,8 +326,8 @@ static void t_invalid_votes_rejected(void)
 static void t_schema_constraints(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -420,27 +338,27 @@ static void t_schema_constraints(void)
     "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons, created_at,"  \
     " misuse, sync_state) VALUES ('" uuid "', 'K9', " seq ", 'b', 'CB', " rating ", '" reasons     \
     "', 1, 0, '" state "')"
-    CHECK_INT(raw_exec(db, ROW("11111111-1111-4111-8111-111111111111", "1", "3", "[]", "unsent")),
+    CHECK_INT(db_exec(db, ROW("11111111-1111-4111-8111-111111111111", "1", "3", "[]", "unsent")),
               SQLITE_OK);
-    CHECK(raw_exec(db, ROW("21111111-1111-4111-8111-111111111111", "2", "4", "[]", "unsent")) !=
+    CHECK(db_exec(db, ROW("21111111-1111-4111-8111-111111111111", "2", "4", "[]", "unsent")) !=
           SQLITE_OK);
-    CHECK(raw_exec(db, ROW("31111111-1111-4111-8111-111111111111", "3", "1", "[]", "lost")) !=
+    CHECK(db_exec(db, ROW("31111111-1111-4111-8111-111111111111", "3", "1", "[]", "lost")) !=
           SQLITE_OK);
-    CHECK(raw_exec(db, ROW("41111111-1111-4111-8111-111111111111", "1", "1", "[]", "unsent")) !=
+    CHECK(db_exec(db, ROW("41111111-1111-4111-8111-111111111111", "1", "1", "[]", "unsent")) !=
           SQLITE_OK); /* duplicate (kiosk_id, seq) */
-    CHECK(raw_exec(db, ROW("11111111-1111-4111-8111-111111111111", "5", "1", "[]", "unsent")) !=
+    CHECK(db_exec(db, ROW("11111111-1111-4111-8111-111111111111", "5", "1", "[]", "unsent")) !=
           SQLITE_OK); /* duplicate uuid */
-    CHECK(raw_exec(db, ROW("51111111-1111-4111-8111-111111111111", "6", "1", "{\"a\":1}",
-                           "unsent")) != SQLITE_OK);
+    CHECK(db_exec(db, ROW("51111111-1111-4111-8111-111111111111", "6", "1", "{\"a\":1}",
+                          "unsent")) != SQLITE_OK);
 #undef ROW
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), 2);
+    CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 2);
 }
 
 static void t_misuse(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts(); /* 5000 ms */
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -468,7 +386,7 @@ static void t_misuse(void)
         CHECK_INT(v.misuse, steps[i].misuse);
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT misuse FROM votes WHERE uuid = '%s'", v.uuid);
-        CHECK_INT(raw_int(db, sql), steps[i].misuse);
+        CHECK_INT(db_int(db, sql), steps[i].misuse);
     }
     store_counts c;
     CHECK_INT(store_counts_get(s, &c), 0);
@@ -482,7 +400,7 @@ static void t_misuse(void)
     store_close(s);
 
     /* An interval of 0 turns the rule off. */
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     o.response_interval_ms = 0;
     s = open_ok(dir, &o);
     REQUIRE(s);
@@ -495,8 +413,8 @@ static void t_misuse(void)
 static void t_pending_finish(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], sql[160], val[256], err[HL_ERR_MAX];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -517,7 +435,7 @@ static void t_pending_finish(void)
              "SELECT json_array_length(reasons) || '|' || json_extract(reasons, '$[2]') || '|' ||"
              " sync_state FROM votes WHERE uuid = '%s'",
              v.uuid);
-    raw_text(db, sql, val, sizeof val);
+    db_text(db, sql, val, sizeof val);
     CHECK_STR(val, "3|quá \"lâu\"|unsent");
 
     /* Only a pending vote can be finished, once. */
@@ -559,8 +477,8 @@ static void t_pending_finish(void)
 static void t_pending_released_at_open(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], sql[160], val[64];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -569,10 +487,10 @@ static void t_pending_released_at_open(void)
     REQUIRE(vote(s, "CB01", 3, T0 + 60000, 0, &done) == 0);
     store_close(s); /* as if the program stopped on the reasons screen */
     snprintf(sql, sizeof sql, "SELECT sync_state FROM votes WHERE uuid = '%s'", v.uuid);
-    raw_text(db, sql, val, sizeof val);
+    db_text(db, sql, val, sizeof val);
     CHECK_STR(val, "pending");
     /* A 'sent' vote must stay 'sent': only pending ones are released. */
-    REQUIRE(raw_exec(db, "UPDATE votes SET sync_state = 'sent' WHERE seq = 2") == SQLITE_OK);
+    REQUIRE(db_exec(db, "UPDATE votes SET sync_state = 'sent' WHERE seq = 2") == SQLITE_OK);
 
     s = open_ok(dir, &o);
     REQUIRE(s);
@@ -582,7 +500,7 @@ static void t_pending_released_at_open(void)
     CHECK_INT(store_get_vote(s, done.uuid, &got), 0);
     CHECK_STR(got.sync_state, STORE_SYNC_SENT);
     store_close(s);
-    raw_text(db, sql, val, sizeof val);
+    db_text(db, sql, val, sizeof val);
     CHECK_STR(val, "unsent");
 }
 
@@ -603,8 +521,8 @@ static void t_fault_injection(void)
     };
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX];
     REQUIRE(faultvfs_register() == 0);
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     o.vfs = FAULTVFS_NAME;
     store *s = open_ok(dir, &o);
@@ -632,14 +550,14 @@ static void t_fault_injection(void)
         /* Nothing half-written: neither this connection nor a fresh one sees the vote. */
         CHECK_INT(store_counts_get(s, &c), 0);
         CHECK_INT(c.total, seq);
-        CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), seq);
+        CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), seq);
 
         /* The store is still usable, and the failed vote used up no sequence number. */
         t += 60000;
         REQUIRE(vote(s, "CB01", 2, t, 0, &v) == 0);
         CHECK_INT(v.seq, seq + 1);
         seq = v.seq;
-        CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), seq);
+        CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), seq);
     }
 
     /* finish_vote under a fault: the vote stays pending with no reasons. */
@@ -662,15 +580,15 @@ static void t_fault_injection(void)
 static void t_failed_statement_rolls_back(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
     store_vote v;
     REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == 0);
-    REQUIRE(raw_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON votes WHEN NEW.officer_code ="
-                         " 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom trigger'); END") == SQLITE_OK);
+    REQUIRE(db_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON votes WHEN NEW.officer_code ="
+                        " 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom trigger'); END") == SQLITE_OK);
     CHECK_INT(store_add_vote(s, "K1", "b", "BOOM", 2, T0 + 60000, 0, &v, err, sizeof err),
               HL_EXIT_RUNTIME);
     CHECK_CONTAINS(err, "boom trigger");
@@ -678,16 +596,16 @@ static void t_failed_statement_rolls_back(void)
     REQUIRE(vote(s, "CB01", 2, T0 + 120000, 0, &v) == 0);
     CHECK_INT(v.seq, 2);
     store_close(s);
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), 2);
+    CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 2);
 }
 
 static void t_corrupt_garbage_file(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], wal[PATH_MAX], moved[PATH_MAX], names[4][128];
     char garbage[8192], walbytes[100];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
-    join(wal, sizeof wal, dir, "votes.db-wal");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
+    test_path(wal, sizeof wal, dir, "votes.db-wal");
     memset(garbage, 0x5A, sizeof garbage);
     memset(walbytes, 0x11, sizeof walbytes);
     write_bytes(db, 0x5A, sizeof garbage, -1);
@@ -699,7 +617,7 @@ static void t_corrupt_garbage_file(void)
     REQUIRE(s);
     REQUIRE(corrupt_files(dir, names, 4) == 1);
     CHECK(is_corrupt_name(names[0]));
-    join(moved, sizeof moved, dir, names[0]);
+    test_path(moved, sizeof moved, dir, names[0]);
     CHECK(file_is(moved, garbage, sizeof garbage)); /* every byte kept */
     char movedwal[PATH_MAX + 8];
     snprintf(movedwal, sizeof movedwal, "%s-wal", moved);
@@ -711,7 +629,7 @@ static void t_corrupt_garbage_file(void)
     store_vote v;
     REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == 0);
     CHECK_INT(v.seq, 1);
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), 1);
+    CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 1);
     store_close(s);
 
     /* Damaged again, within the same second most likely: the first copy is never overwritten. */
@@ -728,8 +646,8 @@ static void t_corrupt_garbage_file(void)
 static void t_corrupt_page(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], moved[PATH_MAX], names[4][128];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -747,7 +665,7 @@ static void t_corrupt_page(void)
     s = open_ok(dir, &o);
     REQUIRE(s);
     REQUIRE(corrupt_files(dir, names, 4) == 1);
-    join(moved, sizeof moved, dir, names[0]);
+    test_path(moved, sizeof moved, dir, names[0]);
     CHECK(file_is(moved, before, len));
     CHECK(logged(LOG_WARN, db, moved));
     free(before);
@@ -763,8 +681,8 @@ static void t_corrupt_page(void)
 static void t_corrupt_during_add_vote(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], names[4][128], err[HL_ERR_MAX];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
@@ -773,7 +691,7 @@ static void t_corrupt_during_add_vote(void)
         REQUIRE(vote(s, "CB01", 3, T0 + i * 60000, 0, &v) == 0);
     /* Move everything into votes.db and reset the WAL, so the store's connection drops its page
      * cache and must read the damaged pages from disk. */
-    CHECK_INT(raw_int(db, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+    CHECK_INT(db_int(db, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
     long size = file_size(db);
     REQUIRE(size > 4096);
     write_bytes(db, 0x5A, (size_t)(size - 4096), 4096); /* every page but the schema page */
@@ -786,23 +704,23 @@ static void t_corrupt_during_add_vote(void)
     CHECK_INT(v.seq, 1); /* saved in the new file */
     REQUIRE(corrupt_files(dir, names, 4) == 1);
     char moved[PATH_MAX];
-    join(moved, sizeof moved, dir, names[0]);
+    test_path(moved, sizeof moved, dir, names[0]);
     CHECK(logged(LOG_WARN, db, moved));
     CHECK_INT(file_size(moved), size);
     store_vote got;
     CHECK_INT(store_get_vote(s, v.uuid, &got), 0);
     store_close(s);
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), 1);
-    CHECK_INT(raw_int(db, "SELECT seq FROM votes WHERE officer_code = 'CB02'"), 1);
+    CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 1);
+    CHECK_INT(db_int(db, "SELECT seq FROM votes WHERE officer_code = 'CB02'"), 1);
 }
 
 static void t_bad_data_dir(void)
 {
     char dir[PATH_MAX], file[PATH_MAX], bad[PATH_MAX], err[HL_ERR_MAX] = "";
-    new_dir(dir, sizeof dir);
-    join(file, sizeof file, dir, "plainfile");
+    test_new_dir(dir, sizeof dir);
+    test_path(file, sizeof file, dir, "plainfile");
     write_bytes(file, 'x', 10, -1);
-    join(bad, sizeof bad, file, "data");
+    test_path(bad, sizeof bad, file, "data");
     store_opts o = default_opts();
     store *s = (store *)&o; /* must be reset to NULL on failure */
     CHECK_INT(store_open(&s, bad, &o, err, sizeof err), HL_EXIT_RUNTIME);
@@ -812,14 +730,14 @@ static void t_bad_data_dir(void)
 
     /* votes.db that is a directory: not corruption, so nothing is moved; a clear error instead. */
     char db[PATH_MAX], names[2][128];
-    join(db, sizeof db, dir, "votes.db");
+    test_path(db, sizeof db, dir, "votes.db");
     REQUIRE(mkdir(db, 0755) == 0);
     CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
     CHECK_CONTAINS(err, db);
     CHECK_INT(corrupt_files(dir, names, 2), 0);
 
     /* An unknown VFS name is reported, not ignored. */
-    new_dir(dir, sizeof dir);
+    test_new_dir(dir, sizeof dir);
     o.vfs = "no-such-vfs";
     CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
     CHECK_CONTAINS(err, "no-such-vfs");
@@ -839,8 +757,8 @@ static void t_migrations(void)
     };
     char dir[PATH_MAX], db[PATH_MAX], val[64], err[HL_ERR_MAX];
     int base = store_latest_schema_version();
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     o.extra_migrations = two;
     o.n_extra_migrations = 2;
@@ -852,14 +770,14 @@ static void t_migrations(void)
     snprintf(want, sizeof want, "applied schema migration %d", base + 2);
     CHECK(logged(LOG_INFO, want, NULL));
     store_close(s);
-    raw_text(db, "SELECT group_concat(n) FROM t_mig", val, sizeof val);
+    db_text(db, "SELECT group_concat(n) FROM t_mig", val, sizeof val);
     CHECK_STR(val, "2,3");
 
     /* Reopening applies nothing again. */
     s = open_ok(dir, &o);
     REQUIRE(s);
     store_close(s);
-    raw_text(db, "SELECT group_concat(n) FROM t_mig", val, sizeof val);
+    db_text(db, "SELECT group_concat(n) FROM t_mig", val, sizeof val);
     CHECK_STR(val, "2,3");
 
     /* A failing migration rolls back alone: the file stays at the previous whole version. */
@@ -871,40 +789,40 @@ static void t_migrations(void)
     snprintf(want, sizeof want, "migration %d", base + 3);
     CHECK_CONTAINS(err, want);
     CHECK_CONTAINS(err, "no_such_function");
-    CHECK_INT(raw_int(db, "PRAGMA user_version"), base + 2);
-    raw_text(db, "SELECT group_concat(n) FROM t_mig", val, sizeof val);
+    CHECK_INT(db_int(db, "PRAGMA user_version"), base + 2);
+    db_text(db, "SELECT group_concat(n) FROM t_mig", val, sizeof val);
     CHECK_STR(val, "2,3");
 
     /* A fresh file fails at the same step, after 1..base+2 were committed one by one. */
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
-    CHECK_INT(raw_int(db, "PRAGMA user_version"), base + 2);
-    CHECK_INT(raw_int(db, "SELECT count(*) FROM votes"), 0);
+    CHECK_INT(db_int(db, "PRAGMA user_version"), base + 2);
+    CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 0);
 }
 
 /* A file from a newer program is refused and left alone (it is not corrupt). */
 static void t_newer_schema_refused(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX], names[2][128];
-    new_dir(dir, sizeof dir);
-    join(db, sizeof db, dir, "votes.db");
+    test_new_dir(dir, sizeof dir);
+    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store *s = open_ok(dir, &o);
     REQUIRE(s);
     store_close(s);
-    REQUIRE(raw_exec(db, "PRAGMA user_version = 99") == SQLITE_OK);
+    REQUIRE(db_exec(db, "PRAGMA user_version = 99") == SQLITE_OK);
     CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
     CHECK_CONTAINS(err, "99");
     CHECK_CONTAINS(err, "newer");
     CHECK_INT(corrupt_files(dir, names, 2), 0);
-    CHECK_INT(raw_int(db, "PRAGMA user_version"), 99);
+    CHECK_INT(db_int(db, "PRAGMA user_version"), 99);
 }
 
 int main(void)
 {
     char tmpl[] = "test_store-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
+    if (test_tmpdir(tmpl, test_root) != 0)
         return 1;
     log_set_hook(log_hook, NULL);
     RUN(t_fresh_open_pragmas);
@@ -925,6 +843,6 @@ int main(void)
     RUN(t_newer_schema_refused);
     log_set_hook(NULL, NULL);
     /* HL_TEST_KEEP=1 keeps the files for a look with sqlite3. */
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

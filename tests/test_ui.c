@@ -3,7 +3,6 @@
  * must not vote, a failing disk, and that an idle kiosk does not redraw. Checks the database too.
  */
 #include <SDL.h>
-#include <ftw.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -11,157 +10,32 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "screens.h"
 #include "faultvfs.h"
+#include "kfx.h"
+#include "seed.h"
 #include "test.h"
 #include "util.h"
 
-static char root[PATH_MAX];
-static int dir_counter;
-static int64_t t0; /* 2026-11-26T09:30 Vietnam time */
+/* --- one kiosk per test, the database read with a separate connection --- */
 
-/* --- one kiosk per test --- */
-
-typedef struct {
-    hl_clock clock;
-    cfg c;
-    app *a;
-    char db[PATH_MAX];
-} fx;
-
-static int fx_open_vfs(fx *f, cfg_mode mode, const char *vfs)
+static int fx_open(kfx *f, cfg_mode mode)
 {
-    memset(f, 0, sizeof *f);
-    f->clock = clk_fake(t0);
-    cfg_defaults(&f->c);
-    char dir[PATH_MAX];
-    if (util_fmt(dir, sizeof dir, "%s/k%d", root, ++dir_counter) != 0 || mkdir(dir, 0755) != 0) {
-        perror(dir);
-        return -1;
-    }
-    util_strlcpy(f->c.data_dir, dir, sizeof f->c.data_dir);
-    util_fmt(f->db, sizeof f->db, "%s/votes.db", dir);
-    f->c.mode = mode;
-    if (mode == CFG_MODE_DESK)
-        util_strlcpy(f->c.counter, "1", sizeof f->c.counter);
-    f->c.width = 1280;
-    f->c.height = 800;
-    app_opts o = {.clock = &f->clock, .headless = 1, .store_vfs = vfs, .screens = scr_table};
-    char err[512];
-    if (app_create(&f->a, &f->c, &o, err, sizeof err) != 0) {
-        fprintf(stderr, "app_create: %s\n", err);
-        return -1;
-    }
-    app_update(f->a);
-    app_render(f->a);
-    return 0;
+    return kfx_open(f, mode, 1280, 800, NULL, NULL);
 }
 
-static int fx_open(fx *f, cfg_mode mode)
+static long long n_votes(const kfx *f)
 {
-    return fx_open_vfs(f, mode, NULL);
-}
-
-static void fx_close(fx *f)
-{
-    app_destroy(f->a);
-    f->a = NULL;
-}
-
-/* --- the database, read with a separate connection --- */
-
-/* The first column of the first row as text ("" if no row, "ERROR: ..." on failure). */
-static void db_text(const fx *f, const char *sql, char *out, size_t cap)
-{
-    sqlite3 *db = NULL;
-    util_strlcpy(out, "ERROR: open", cap);
-    if (sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return;
-    }
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        util_strlcpy(out, t ? (const char *)t : "(null)", cap);
-    } else if (rc == SQLITE_DONE) {
-        out[0] = '\0';
-    } else {
-        snprintf(out, cap, "ERROR: %s", sqlite3_errmsg(db));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-}
-
-static long long db_int(const fx *f, const char *sql)
-{
-    char buf[256];
-    db_text(f, sql, buf, sizeof buf);
-    char *end;
-    long long v = strtoll(buf, &end, 10);
-    if (end == buf || *end) {
-        fprintf(stderr, "db_int(%s): \"%s\"\n", sql, buf);
-        return -999;
-    }
-    return v;
-}
-
-static long long n_votes(const fx *f)
-{
-    return db_int(f, "SELECT count(*) FROM votes");
+    return db_int(f->db, "SELECT count(*) FROM votes");
 }
 
 /* A column of the newest vote (highest seq), as text. */
-static const char *last(const fx *f, const char *column)
+static const char *last(const kfx *f, const char *column)
 {
     static char buf[1200];
     char sql[256];
     util_fmt(sql, sizeof sql, "SELECT %s FROM votes ORDER BY seq DESC LIMIT 1", column);
-    db_text(f, sql, buf, sizeof buf);
+    db_text(f->db, sql, buf, sizeof buf);
     return buf;
-}
-
-/* --- input --- */
-
-static int target(app *a, const char *id, SDL_Rect *r)
-{
-    if (a->dirty)
-        app_render(a);
-    return ui_target_find(&a->ui, id, r);
-}
-
-static void mouse(app *a, Uint32 type, int x, int y)
-{
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    if (type == SDL_MOUSEMOTION) {
-        ev.motion.state = SDL_BUTTON_LMASK;
-        ev.motion.x = x;
-        ev.motion.y = y;
-    } else {
-        ev.button.button = SDL_BUTTON_LEFT;
-        ev.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-        ev.button.clicks = 1;
-        ev.button.x = x;
-        ev.button.y = y;
-    }
-    app_handle_event(a, &ev);
-}
-
-static void finger(app *a, Uint32 type, SDL_FingerID id, int x, int y)
-{
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    ev.tfinger.touchId = 1;
-    ev.tfinger.fingerId = id;
-    ev.tfinger.x = (float)x / (float)a->m.w;
-    ev.tfinger.y = (float)y / (float)a->m.h;
-    ev.tfinger.pressure = 1.0f;
-    app_handle_event(a, &ev);
 }
 
 static void key(app *a, SDL_Keycode sym)
@@ -174,22 +48,16 @@ static void key(app *a, SDL_Keycode sym)
     app_handle_event(a, &ev);
 }
 
-static void settle(app *a)
-{
-    app_update(a);
-    app_render(a);
-}
-
 /* --- tests --- */
 
 static void test_lobby_flow(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
     app *a = f.a;
     CHECK_STR(app_screen_name(a), "home");
     SDL_Rect r;
-    CHECK(!target(a, "rate-3", &r)); /* lobby Home has no faces */
+    CHECK(!kfx_target(a, "rate-3", &r)); /* lobby Home has no faces */
     CHECK_INT(app_tap(a, "rate"), 0);
     CHECK_STR(app_screen_name(a), "pick");
     CHECK(a->officer == NULL);
@@ -201,7 +69,7 @@ static void test_lobby_flow(void)
 
     /* The tap alone, no update or render afterwards: the vote must already be committed and the
      * screen switched, with no frame drawn in between. */
-    REQUIRE(target(a, "rate-3", &r));
+    REQUIRE(kfx_target(a, "rate-3", &r));
     uint64_t frames = a->frames;
     app_tap_xy(a, r.x + r.w / 2, r.y + r.h / 2);
     CHECK_INT(a->frames, frames);
@@ -214,7 +82,7 @@ static void test_lobby_flow(void)
     CHECK_STR(last(&f, "reasons"), "[]");
     CHECK_STR(last(&f, "sync_state"), "unsent");
     CHECK_STR(last(&f, "created_at"), "1795660200000"); /* 2026-11-26T02:30Z */
-    settle(a);
+    kfx_settle(a);
     CHECK(a->frames > frames);
 
     app_advance(a, (int64_t)f.c.thanks_s * 1000 - 100);
@@ -223,20 +91,20 @@ static void test_lobby_flow(void)
     CHECK_STR(app_screen_name(a), "home");
     CHECK(a->officer == NULL); /* the next citizen picks again */
     CHECK_INT(n_votes(&f), 1);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_desk_flow(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     CHECK_STR(app_screen_name(a), "home");
     SDL_Rect r;
-    CHECK(target(a, "rate-3", &r));
-    CHECK(target(a, "rate-2", &r));
-    CHECK(target(a, "rate-1", &r));
-    CHECK(!target(a, "rate", &r));
+    CHECK(kfx_target(a, "rate-3", &r));
+    CHECK(kfx_target(a, "rate-2", &r));
+    CHECK(kfx_target(a, "rate-1", &r));
+    CHECK(!kfx_target(a, "rate", &r));
     REQUIRE(a->officer != NULL);
     CHECK_STR(a->officer->code, "vp-lan");
     CHECK_INT(app_tap(a, "rate-2"), 0);
@@ -249,12 +117,12 @@ static void test_desk_flow(void)
     CHECK_INT(app_tap(a, "done"), 0);
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 1);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_unhappy_reasons(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "rate-1"), 0);
@@ -282,12 +150,12 @@ static void test_unhappy_reasons(void)
     CHECK_STR(last(&f, "reasons"), "[\"cham-tre\",\"thai-do\"]");
     CHECK_STR(last(&f, "sync_state"), "unsent");
     CHECK_STR(last(&f, "rating"), "1");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_reasons_skip(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "rate-1"), 0);
@@ -299,12 +167,12 @@ static void test_reasons_skip(void)
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "reasons"), "[]");
     CHECK_STR(last(&f, "sync_state"), "unsent");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_reasons_timeout(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "rate-1"), 0);
@@ -320,12 +188,12 @@ static void test_reasons_timeout(void)
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "reasons"), "[\"di-lai\"]");
     CHECK_STR(last(&f, "sync_state"), "unsent");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_idle_lobby(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
     app *a = f.a;
     int64_t idle = (int64_t)f.c.idle_timeout_s * 1000;
@@ -337,7 +205,7 @@ static void test_idle_lobby(void)
     app_advance(a, 3 * idle); /* stays there */
     CHECK_STR(app_screen_name(a), "attract");
     app_tap_xy(a, a->m.w / 2, a->m.h / 2);
-    settle(a);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "home");
 
     /* Inner screens return Home after screen_timeout without input. */
@@ -356,29 +224,29 @@ static void test_idle_lobby(void)
     CHECK_STR(app_screen_name(a), "home");
     CHECK(a->officer == NULL);
     CHECK_INT(n_votes(&f), 0);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_idle_desk(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     SDL_Rect r3;
-    REQUIRE(target(a, "rate-3", &r3));
+    REQUIRE(kfx_target(a, "rate-3", &r3));
     app_advance(a, (int64_t)f.c.idle_timeout_s * 1000);
     CHECK_STR(app_screen_name(a), "attract");
     /* The waking touch lands where "Rất hài lòng" is on Home: it must choose nothing. */
     app_tap_xy(a, r3.x + r3.w / 2, r3.y + r3.h / 2);
-    settle(a);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 0);
     /* The same through touch. */
     app_advance(a, (int64_t)f.c.idle_timeout_s * 1000);
     CHECK_STR(app_screen_name(a), "attract");
-    finger(a, SDL_FINGERDOWN, 7, r3.x + r3.w / 2, r3.y + r3.h / 2);
-    finger(a, SDL_FINGERUP, 7, r3.x + r3.w / 2, r3.y + r3.h / 2);
-    settle(a);
+    kfx_finger(a, SDL_FINGERDOWN, 7, r3.x + r3.w / 2, r3.y + r3.h / 2);
+    kfx_finger(a, SDL_FINGERUP, 7, r3.x + r3.w / 2, r3.y + r3.h / 2);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 0);
     /* Awake now: the next tap there votes. */
@@ -390,12 +258,12 @@ static void test_idle_desk(void)
     CHECK_STR(app_screen_name(a), "thanks");
     app_advance(a, 1);
     CHECK_STR(app_screen_name(a), "home");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_response_interval(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     CHECK_INT(app_tap(a, "rate-3"), 0);
@@ -414,42 +282,42 @@ static void test_response_interval(void)
     CHECK_INT(n_votes(&f), 3);
     CHECK_STR(last(&f, "misuse"), "0");
     CHECK_STR(last(&f, "rating"), "2");
-    CHECK_INT(db_int(&f, "SELECT count(*) FROM votes WHERE misuse = 1"), 1);
-    fx_close(&f);
+    CHECK_INT(db_int(f.db, "SELECT count(*) FROM votes WHERE misuse = 1"), 1);
+    kfx_close(&f);
 }
 
 static void test_gestures(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
     SDL_Rect r;
-    REQUIRE(target(a, "rate-3", &r));
+    REQUIRE(kfx_target(a, "rate-3", &r));
     int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
 
     /* Swipe: press, travel 200 px, come back and release on the same button. */
-    mouse(a, SDL_MOUSEBUTTONDOWN, cx, cy);
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, cx, cy);
     CHECK(ui_is_pressed(&a->ui, "rate-3"));
-    mouse(a, SDL_MOUSEMOTION, cx + 200, cy);
-    mouse(a, SDL_MOUSEMOTION, cx, cy);
-    mouse(a, SDL_MOUSEBUTTONUP, cx, cy);
-    settle(a);
+    kfx_mouse(a, SDL_MOUSEMOTION, cx + 200, cy);
+    kfx_mouse(a, SDL_MOUSEMOTION, cx, cy);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, cx, cy);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 0);
 
     /* Two fingers, both lifted over the button. */
-    finger(a, SDL_FINGERDOWN, 1, cx, cy);
-    finger(a, SDL_FINGERDOWN, 2, cx + 10, cy + 10);
-    finger(a, SDL_FINGERUP, 2, cx + 10, cy + 10);
-    finger(a, SDL_FINGERUP, 1, cx, cy);
-    settle(a);
+    kfx_finger(a, SDL_FINGERDOWN, 1, cx, cy);
+    kfx_finger(a, SDL_FINGERDOWN, 2, cx + 10, cy + 10);
+    kfx_finger(a, SDL_FINGERUP, 2, cx + 10, cy + 10);
+    kfx_finger(a, SDL_FINGERUP, 1, cx, cy);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 0);
 
     /* Control: one finger on the same spot does vote, so the path above was really taken. */
-    finger(a, SDL_FINGERDOWN, 3, cx, cy);
-    finger(a, SDL_FINGERUP, 3, cx, cy);
-    settle(a);
+    kfx_finger(a, SDL_FINGERDOWN, 3, cx, cy);
+    kfx_finger(a, SDL_FINGERUP, 3, cx, cy);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "thanks");
     CHECK_INT(n_votes(&f), 1);
     CHECK_INT(app_tap(a, "done"), 0);
@@ -457,13 +325,13 @@ static void test_gestures(void)
     app_advance(a, 10000);
 
     /* Long press: held 3 s, released on the same button: exactly one vote. */
-    REQUIRE(target(a, "rate-3", &r));
-    mouse(a, SDL_MOUSEBUTTONDOWN, cx, cy);
+    REQUIRE(kfx_target(a, "rate-3", &r));
+    kfx_mouse(a, SDL_MOUSEBUTTONDOWN, cx, cy);
     app_advance(a, 3000);
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 1);
-    mouse(a, SDL_MOUSEBUTTONUP, cx, cy);
-    settle(a);
+    kfx_mouse(a, SDL_MOUSEBUTTONUP, cx, cy);
+    kfx_settle(a);
     CHECK_STR(app_screen_name(a), "thanks");
     CHECK_INT(n_votes(&f), 2);
     CHECK_STR(last(&f, "rating"), "3");
@@ -486,14 +354,14 @@ static void test_gestures(void)
     a->cfg.fullscreen = 0;
     key(a, SDLK_ESCAPE);
     CHECK_INT(a->quit, 1);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_could_not_record(void)
 {
     REQUIRE(faultvfs_register() == 0);
-    fx f;
-    REQUIRE(fx_open_vfs(&f, CFG_MODE_DESK, FAULTVFS_NAME) == 0);
+    kfx f;
+    REQUIRE(kfx_open(&f, CFG_MODE_DESK, 1280, 800, NULL, FAULTVFS_NAME) == 0);
     app *a = f.a;
     faultvfs_set(FAULTVFS_WRITE | FAULTVFS_SYNC, SQLITE_FULL);
     CHECK_INT(app_tap(a, "rate-3"), 0);
@@ -518,12 +386,12 @@ static void test_could_not_record(void)
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "rating"), "3");
     CHECK_STR(last(&f, "sync_state"), "unsent");
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 static void test_no_idle_redraw(void)
 {
-    fx f;
+    kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
     app *a = f.a;
     a->dirty = 1;
@@ -552,7 +420,7 @@ static void test_no_idle_redraw(void)
     CHECK(attract_frames >= 30);
     CHECK(attract_frames < 100);
     CHECK_INT(app_render(a), 0);
-    fx_close(&f);
+    kfx_close(&f);
 }
 
 /* More officers than a page holds: the pick grid pages with "next"/"prev", and a vote for an
@@ -560,7 +428,7 @@ static void test_no_idle_redraw(void)
 static void test_pick_paging(void)
 {
     char cdir[PATH_MAX], path[PATH_MAX + 32], from[PATH_MAX];
-    REQUIRE(util_fmt(cdir, sizeof cdir, "%s/many-officers", root) == 0);
+    REQUIRE(util_fmt(cdir, sizeof cdir, "%s/many-officers", test_root) == 0);
     REQUIRE(mkdir(cdir, 0755) == 0);
     const char *assets = getenv("HAILONG_ASSETS") ? getenv("HAILONG_ASSETS") : HL_SOURCE_ASSETS_DIR;
     static const char *const keep[] = {"commune.json", "slogans.json", "reasons.json"};
@@ -579,32 +447,23 @@ static void test_pick_paging(void)
     fputs("]}\n", out);
     REQUIRE(fclose(out) == 0);
 
-    fx f;
-    memset(&f, 0, sizeof f);
-    f.clock = clk_fake(t0);
-    cfg_defaults(&f.c);
-    f.c.mode = CFG_MODE_LOBBY;
+    kfx f;
+    kfx_config(&f, CFG_MODE_LOBBY, 1280, 800);
     util_strlcpy(f.c.content_dir, cdir, sizeof f.c.content_dir);
-    util_fmt(f.c.data_dir, sizeof f.c.data_dir, "%s/k%d", root, ++dir_counter);
-    util_fmt(f.db, sizeof f.db, "%s/votes.db", f.c.data_dir);
-    f.c.width = 1280;
-    f.c.height = 800;
-    app_opts o = {.clock = &f.clock, .headless = 1, .screens = scr_table};
-    char err[512];
-    REQUIRE(app_create(&f.a, &f.c, &o, err, sizeof err) == 0);
+    REQUIRE(kfx_start(&f) == 0);
     REQUIRE(app_tap(f.a, "rate") == 0);
     CHECK_STR(app_screen_name(f.a), "pick");
     SDL_Rect r;
-    CHECK(target(f.a, "officer-o1", &r));
-    CHECK(target(f.a, "officer-o8", &r));
-    CHECK(!target(f.a, "officer-o9", &r)); /* 8 a page at 1280x800 */
-    CHECK(!target(f.a, "prev", &r));
+    CHECK(kfx_target(f.a, "officer-o1", &r));
+    CHECK(kfx_target(f.a, "officer-o8", &r));
+    CHECK(!kfx_target(f.a, "officer-o9", &r)); /* 8 a page at 1280x800 */
+    CHECK(!kfx_target(f.a, "prev", &r));
     REQUIRE(app_tap(f.a, "next") == 0);
-    CHECK(target(f.a, "officer-o9", &r));
-    CHECK(target(f.a, "officer-o10", &r));
-    CHECK(!target(f.a, "officer-o1", &r));
-    CHECK(!target(f.a, "next", &r));
-    CHECK(target(f.a, "prev", &r));
+    CHECK(kfx_target(f.a, "officer-o9", &r));
+    CHECK(kfx_target(f.a, "officer-o10", &r));
+    CHECK(!kfx_target(f.a, "officer-o1", &r));
+    CHECK(!kfx_target(f.a, "next", &r));
+    CHECK(kfx_target(f.a, "prev", &r));
     REQUIRE(app_tap(f.a, "officer-o10") == 0);
     CHECK_STR(app_screen_name(f.a), "rate");
     REQUIRE(app_tap(f.a, "rate-2") == 0);
@@ -613,19 +472,14 @@ static void test_pick_paging(void)
     /* Back on the pick screen the grid starts at the first page again. */
     app_advance(f.a, (int64_t)f.c.thanks_s * 1000);
     REQUIRE(app_tap(f.a, "rate") == 0);
-    CHECK(target(f.a, "officer-o1", &r));
-    fx_close(&f);
+    CHECK(kfx_target(f.a, "officer-o1", &r));
+    kfx_close(&f);
 }
 
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-test-ui-XXXXXX";
-    if (test_tmpdir(tmpl, root) != 0)
+    if (kfx_begin("ui", NULL) != 0)
         return 1;
-    if (clk_parse_local("2026-11-26T09:30", &t0) != 0) {
-        fprintf(stderr, "clk_parse_local failed\n");
-        return 1;
-    }
     RUN(test_lobby_flow);
     RUN(test_desk_flow);
     RUN(test_unhappy_reasons);
@@ -638,6 +492,6 @@ int main(void)
     RUN(test_could_not_record);
     RUN(test_no_idle_redraw);
     RUN(test_pick_paging);
-    test_cleanup(root);
+    test_cleanup(test_root);
     TEST_END();
 }

@@ -82,6 +82,23 @@ static void test_round_trip(void)
     wire_batch_free(&b);
 }
 
+/* Encodes v: the output holds want_json, and decoding it rejects the vote for want_reason. */
+static void check_sent_rejected(const wire_vote *v, const char *want_json, const char *want_reason)
+{
+    char *json;
+    size_t len;
+    wire_batch b;
+    char err[HL_ERR_MAX];
+    REQUIRE(wire_encode_batch("k", BATCH, T0, v, 1, &json, &len) == 0);
+    CHECK_CONTAINS(json, want_json);
+    int rc = wire_decode_batch(json, len, &b, err, sizeof err);
+    free(json);
+    REQUIRE(rc == 0);
+    CHECK_INT(b.results[0].status, WIRE_REJECTED);
+    CHECK_CONTAINS(b.results[0].reason, want_reason);
+    wire_batch_free(&b);
+}
+
 static void test_encode_odd_reasons(void)
 {
     /* A vote is never dropped by the encoder: odd reasons go out as they are, the collector
@@ -89,8 +106,6 @@ static void test_encode_odd_reasons(void)
     wire_vote v = make_vote(2);
     char *json;
     size_t len;
-    wire_batch b;
-    char err[HL_ERR_MAX];
 
     v.reasons[0] = '\0'; /* empty column: [] */
     REQUIRE(wire_encode_batch("k", BATCH, T0, &v, 1, &json, &len) == 0);
@@ -98,31 +113,14 @@ static void test_encode_odd_reasons(void)
     free(json);
 
     util_strlcpy(v.reasons, "not json \"x\"", sizeof v.reasons);
-    REQUIRE(wire_encode_batch("k", BATCH, T0, &v, 1, &json, &len) == 0);
-    CHECK_CONTAINS(json, "\"reasons\":\"not json \\\"x\\\"\",");
-    REQUIRE(wire_decode_batch(json, len, &b, err, sizeof err) == 0);
-    CHECK_INT(b.results[0].status, WIRE_REJECTED);
-    CHECK_CONTAINS(b.results[0].reason, "reasons: is a string");
-    wire_batch_free(&b);
-    free(json);
+    check_sent_rejected(&v, "\"reasons\":\"not json \\\"x\\\"\",", "reasons: is a string");
 
     util_strlcpy(v.reasons, "[1, {\"a\":2}]", sizeof v.reasons);
-    REQUIRE(wire_encode_batch("k", BATCH, T0, &v, 1, &json, &len) == 0);
-    CHECK_CONTAINS(json, "\"reasons\":[1,{\"a\":2}],");
-    REQUIRE(wire_decode_batch(json, len, &b, err, sizeof err) == 0);
-    CHECK_INT(b.results[0].status, WIRE_REJECTED);
-    CHECK_CONTAINS(b.results[0].reason, "reasons[0]: not a code");
-    wire_batch_free(&b);
-    free(json);
+    check_sent_rejected(&v, "\"reasons\":[1,{\"a\":2}],", "reasons[0]: not a code");
 
     /* Control characters and quotes in strings are escaped: the output is always JSON. */
     util_strlcpy(v.officer_code, "a\"b\n\x01", sizeof v.officer_code);
-    REQUIRE(wire_encode_batch("k", BATCH, T0, &v, 1, &json, &len) == 0);
-    CHECK_CONTAINS(json, "\"officer\":\"a\\\"b\\n\\u0001\"");
-    REQUIRE(wire_decode_batch(json, len, &b, err, sizeof err) == 0);
-    CHECK_CONTAINS(b.results[0].reason, "officer: not a code");
-    wire_batch_free(&b);
-    free(json);
+    check_sent_rejected(&v, "\"officer\":\"a\\\"b\\n\\u0001\"", "officer: not a code");
 }
 
 /* Decodes a batch holding the given votes (JSON text) and returns it. */

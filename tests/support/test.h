@@ -1,16 +1,18 @@
 /* test: a minimal test helper. Each test binary defines TEST functions, lists them in main with
- * RUN, and ends with TEST_END, which prints "N passed, N failed" and sets the exit code. */
+ * RUN, and ends with TEST_END, which prints "N passed, N failed" and sets the exit code. Below
+ * them, the scratch folders, files and commands every test program shares (test.c). */
 #ifndef HL_TEST_H
 #define HL_TEST_H
 
-#include <ftw.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int t_passed, t_failed, t_cur_failed;
+/* The counts RUN keeps (test.c): support code may CHECK too. */
+extern int t_passed, t_failed, t_cur_failed;
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -79,41 +81,53 @@ static int t_passed, t_failed, t_cur_failed;
         return t_failed ? 1 : 0;                                                                   \
     } while (0)
 
-/* Temporary trees: every test program works in one directory it makes at start and removes at
+/* Real time, for tests of threads and sockets (the UI tests advance a fake clock instead). */
+int64_t test_mono_ms(void);
+void test_nap_ms(int ms);
+
+/* Polls cond every few ms for up to timeout_ms; a failed check if it never became true. */
+#define CHECK_WITHIN(cond, timeout_ms)                                                             \
+    do {                                                                                           \
+        int64_t end_ = test_mono_ms() + (timeout_ms);                                              \
+        int ok_;                                                                                   \
+        while (!(ok_ = (cond)) && test_mono_ms() < end_)                                           \
+            test_nap_ms(5);                                                                        \
+        if (!ok_) {                                                                                \
+            fprintf(stderr, "%s:%d: not true within %d ms: %s\n", __FILE__, __LINE__,              \
+                    (int)(timeout_ms), #cond);                                                     \
+            t_cur_failed = 1;                                                                      \
+        }                                                                                          \
+    } while (0)
+
+/* Files and folders. Every test program works in one folder it makes at start and removes at
  * the end, unless HL_TEST_KEEP is set (then it says where the files are). */
 
-static inline int test_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st;
-    (void)flag;
-    (void)f;
-    return remove(path);
-}
+/* The run's folder, made by test_begin. */
+extern char test_root[PATH_MAX];
+/* Makes test_root, $TMPDIR (or /tmp)/hl-test-<name>-XXXXXX. 0, or -1 after printing why. */
+int test_begin(const char *name);
+/* A fresh, empty folder under test_root, its path in out; aborts when it cannot. */
+void test_new_dir(char *out, size_t cap);
+/* dir/name into out; aborts when it does not fit. */
+void test_path(char *out, size_t cap, const char *dir, const char *name);
+/* Writes len bytes of text to path (created or truncated); exits when it cannot. */
+void test_write_file(const char *path, const char *text, size_t len);
+/* The same for a string. */
+void test_write_text(const char *path, const char *text);
+
+/* The entries of dir (not . and ..), -1 when it cannot be read; *n_suffix (may be NULL) gets how
+ * many of them end in suffix (may be NULL). */
+int test_count_files(const char *dir, const char *suffix, int *n_suffix);
+/* Runs cmd with the shell and returns what it wrote on stdout (malloc'ed; NULL if it could not
+ * start); *status (may be NULL) gets its exit code, -1 when it did not exit. */
+char *test_capture(const char *cmd, int *status);
 
 /* Removes dir and everything below it. */
-static inline void test_rmtree(const char *dir)
-{
-    nftw(dir, test_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
+void test_rmtree(const char *dir);
 /* Makes a fresh directory from tmpl (ending in XXXXXX) and writes its real path to out
  * (PATH_MAX bytes). 0, or -1 after printing why. */
-static inline int test_tmpdir(char *tmpl, char *out)
-{
-    if (!mkdtemp(tmpl) || !realpath(tmpl, out)) {
-        perror("mkdtemp");
-        return -1;
-    }
-    return 0;
-}
-
+int test_tmpdir(char *tmpl, char *out);
 /* The end of a run: remove the tree, or keep it when HL_TEST_KEEP is set. */
-static inline void test_cleanup(const char *dir)
-{
-    if (getenv("HL_TEST_KEEP"))
-        fprintf(stderr, "kept %s\n", dir);
-    else
-        test_rmtree(dir);
-}
+void test_cleanup(const char *dir);
 
 #endif
