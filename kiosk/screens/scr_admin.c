@@ -50,6 +50,16 @@ static void gap(SDL_Rect *box, int d)
     box->h -= d;
 }
 
+/* A message of at most two lines (wrapped, cut) at the top of *box, which then shrinks below it. */
+static void put2(app *a, SDL_Rect *box, gfx_weight w, int px, SDL_Color c, const char *text)
+{
+    SDL_Rect two = {box->x, box->y, box->w, gfx_line_height(a->gfx, w, px) * 2};
+    if (two.h > box->h)
+        two.h = box->h;
+    int h = gfx_text_wrap(a->gfx, w, px, c, two, GFX_LEFT, text, 1);
+    gap(box, h < two.h ? h : two.h);
+}
+
 /* "26/11 08:15" in Vietnam time; with the year when not this year. */
 static void fmt_when(const app *a, char *out, size_t cap, int64_t utc_ms)
 {
@@ -267,11 +277,7 @@ static void draw_status(app *a, SDL_Rect card)
         if (s->last_error_at && s->last_error[0]) {
             fmt_when(a, t1, sizeof t1, s->last_error_at);
             snprintf(line, sizeof line, "Lỗi gần nhất (%s): %s", t1, s->last_error);
-            SDL_Rect two = {box.x, box.y, box.w, gfx_line_height(a->gfx, GFX_REGULAR, px) * 2};
-            if (two.h > box.h)
-                two.h = box.h;
-            int h = gfx_text_wrap(a->gfx, GFX_REGULAR, px, UI_TEXT_MUTED, two, GFX_LEFT, line, 1);
-            gap(&box, h < two.h ? h : two.h);
+            put2(a, &box, GFX_REGULAR, px, UI_TEXT_MUTED, line);
         }
         if (s->quarantined) {
             admin_fmt_count(t2, sizeof t2, s->quarantined);
@@ -289,11 +295,7 @@ static void draw_status(app *a, SDL_Rect card)
     gap(&box, m->u / 2);
     if (ad->store_error[0]) {
         snprintf(line, sizeof line, "Lỗi ghi phiếu: %s", ad->store_error);
-        SDL_Rect two = {box.x, box.y, box.w, gfx_line_height(a->gfx, GFX_BOLD, px) * 2};
-        if (two.h > box.h)
-            two.h = box.h;
-        int h = gfx_text_wrap(a->gfx, GFX_BOLD, px, RED, two, GFX_LEFT, line, 1);
-        gap(&box, h < two.h ? h : two.h);
+        put2(a, &box, GFX_BOLD, px, RED, line);
     }
     if (ad->disk_total) {
         admin_fmt_bytes(t1, sizeof t1, ad->disk_free);
@@ -468,12 +470,6 @@ static void overview_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin = {.name = "admin",
-                          .idle = SCR_IDLE_OWN,
-                          .enter = overview_enter,
-                          .leave = scr_admin_leave,
-                          .tap = overview_tap,
-                          .update = scr_admin_update,
-                          .draw = overview_draw,
-                          .group = SCR_GROUP_ADMIN,
-                          .notify = overview_notify};
+const screen scr_admin = {"admin",         SCR_IDLE_OWN,    overview_enter,
+                          scr_admin_leave, overview_tap,    scr_admin_update,
+                          overview_draw,   SCR_GROUP_ADMIN, overview_notify};

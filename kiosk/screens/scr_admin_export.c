@@ -274,11 +274,6 @@ static void stick_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin_export = {.name = "admin-export",
-                                 .idle = SCR_IDLE_OWN,
-                                 .enter = stick_enter,
-                                 .leave = scr_admin_leave,
-                                 .tap = stick_tap,
-                                 .update = scr_admin_update,
-                                 .draw = stick_draw,
-                                 .group = SCR_GROUP_ADMIN};
+const screen scr_admin_export = {"admin-export",  SCR_IDLE_OWN,    stick_enter,
+                                 scr_admin_leave, stick_tap,       scr_admin_update,
+                                 stick_draw,      SCR_GROUP_ADMIN, NULL};

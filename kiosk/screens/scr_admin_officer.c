@@ -119,11 +119,6 @@ static void counter_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin_officer = {.name = "admin-officer",
-                                  .idle = SCR_IDLE_OWN,
-                                  .enter = counter_enter,
-                                  .leave = scr_admin_leave,
-                                  .tap = counter_tap,
-                                  .update = scr_admin_update,
-                                  .draw = counter_draw,
-                                  .group = SCR_GROUP_ADMIN};
+const screen scr_admin_officer = {"admin-officer", SCR_IDLE_OWN,    counter_enter,
+                                  scr_admin_leave, counter_tap,     scr_admin_update,
+                                  counter_draw,    SCR_GROUP_ADMIN, NULL};

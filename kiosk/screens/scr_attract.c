@@ -44,5 +44,5 @@ static void attract_draw(app *a)
     gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, m->w / 2 + dx, y, GFX_CENTER, line);
 }
 
-const screen scr_attract = {
-    .name = "attract", .idle = SCR_IDLE_OWN, .update = attract_update, .draw = attract_draw};
+const screen scr_attract = {"attract",    SCR_IDLE_OWN,      NULL, NULL, NULL, attract_update,
+                            attract_draw, SCR_GROUP_CITIZEN, NULL};

@@ -244,6 +244,26 @@ void scr_pager(app *a, SDL_Rect row, int page, int pages)
                   UI_BTN_SECONDARY);
 }
 
+/* ---- lists of procedures ---- */
+
+int scr_proc_open(app *a, const char *id, scr_id back)
+{
+    long i;
+    if (strncmp(id, "proc-", 5) != 0 ||
+        util_parse_int(id + 5, 0, (long)a->procs->n_items - 1, &i) != 0)
+        return 0;
+    a->proc_item = (size_t)i;
+    a->detail_back = back;
+    app_go(a, SCR_PROC);
+    return 1;
+}
+
+void scr_list_leave(app *a, scr_id next)
+{
+    (void)next; /* wherever the citizen goes, the place in the list is kept */
+    a->list_offset = a->scroll.offset;
+}
+
 /* ---- a paged grid of cards ---- */
 
 scr_grid scr_grid_begin(app *a, SDL_Rect area, int cols, int rows, int n, int *page, int pager_h)

@@ -42,6 +42,12 @@ void scr_clip(app *a, const SDL_Rect *r);
 /* 1 if r is at least partly inside the view. */
 int scr_visible(SDL_Rect r, SDL_Rect view);
 
+/* "proc-N" (a row of a list of procedures): opens procedure N, whose "Quay lại" leads back to
+ * back. 1 if id was such a row. */
+int scr_proc_open(app *a, const char *id, scr_id back);
+/* The leave of the lists that open procedures: the place in the list is kept for the way back. */
+void scr_list_leave(app *a, scr_id next);
+
 /* A page of n cards in a cols x rows grid over area (less a row for the pager below it when
  * there is more than one page). The officer grid and the desk-officer picker share it. */
 typedef struct {

@@ -97,5 +97,5 @@ static void directory_tap(app *a, const char *id)
         app_go(a, SCR_HOME);
 }
 
-const screen scr_directory = {
-    .name = "directory", .idle = SCR_IDLE_READING, .tap = directory_tap, .draw = directory_draw};
+const screen scr_directory = {"directory",    SCR_IDLE_READING,  NULL, NULL, directory_tap, NULL,
+                              directory_draw, SCR_GROUP_CITIZEN, NULL};

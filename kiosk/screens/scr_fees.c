@@ -74,17 +74,10 @@ static void fees_draw(app *a)
 
 static void fees_tap(app *a, const char *id)
 {
-    long i;
-    if (scr_scroll_tap(a, id))
+    if (scr_scroll_tap(a, id) || scr_proc_open(a, id, SCR_FEES))
         return;
-    if (strcmp(id, "back") == 0) {
+    if (strcmp(id, "back") == 0)
         app_go(a, SCR_HOME);
-    } else if (strncmp(id, "proc-", 5) == 0 &&
-               util_parse_int(id + 5, 0, (long)a->procs->n_items - 1, &i) == 0) {
-        a->proc_item = (size_t)i;
-        a->detail_back = SCR_FEES;
-        app_go(a, SCR_PROC);
-    }
 }
 
 static void fees_enter(app *a)
@@ -93,15 +86,5 @@ static void fees_enter(app *a)
         a->scroll.offset = a->list_offset;
 }
 
-static void fees_leave(app *a, scr_id next)
-{
-    (void)next; /* wherever the citizen goes, the place in the list is kept */
-    a->list_offset = a->scroll.offset;
-}
-
-const screen scr_fees = {.name = "fees",
-                         .idle = SCR_IDLE_READING,
-                         .enter = fees_enter,
-                         .leave = fees_leave,
-                         .tap = fees_tap,
-                         .draw = fees_draw};
+const screen scr_fees = {"fees",    SCR_IDLE_READING,  fees_enter, scr_list_leave, fees_tap, NULL,
+                         fees_draw, SCR_GROUP_CITIZEN, NULL};

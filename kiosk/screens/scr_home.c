@@ -118,9 +118,5 @@ static void home_tap(app *a, const char *id)
     }
 }
 
-const screen scr_home = {.name = "home",
-                         .idle = SCR_IDLE_HOME,
-                         .enter = home_enter,
-                         .tap = home_tap,
-                         .update = home_update,
-                         .draw = home_draw};
+const screen scr_home = {"home",      SCR_IDLE_HOME, home_enter,        NULL, home_tap,
+                         home_update, home_draw,     SCR_GROUP_CITIZEN, NULL};

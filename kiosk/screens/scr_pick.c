@@ -90,5 +90,5 @@ static void pick_tap(app *a, const char *id)
     }
 }
 
-const screen scr_pick = {
-    .name = "pick", .idle = SCR_IDLE_INNER, .tap = pick_tap, .draw = pick_draw};
+const screen scr_pick = {"pick",    SCR_IDLE_INNER,    NULL, NULL, pick_tap, NULL,
+                         pick_draw, SCR_GROUP_CITIZEN, NULL};

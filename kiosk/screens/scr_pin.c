@@ -218,11 +218,5 @@ static void pad_tap(app *a, const char *id)
         scr_admin_apply(a, admin_pin_submit(a->admin));
 }
 
-const screen scr_pin = {.name = "pin",
-                        .idle = SCR_IDLE_INNER,
-                        .enter = pad_enter,
-                        .leave = scr_admin_leave,
-                        .tap = pad_tap,
-                        .update = pad_update,
-                        .draw = pad_draw,
-                        .group = SCR_GROUP_ADMIN};
+const screen scr_pin = {"pin",    SCR_IDLE_INNER,  pad_enter, scr_admin_leave, pad_tap, pad_update,
+                        pad_draw, SCR_GROUP_ADMIN, NULL};

@@ -167,5 +167,5 @@ static void detail_tap(app *a, const char *id)
         app_go(a, a->detail_back);
 }
 
-const screen scr_proc = {
-    .name = "proc", .idle = SCR_IDLE_READING, .tap = detail_tap, .draw = detail_draw};
+const screen scr_proc = {"proc",      SCR_IDLE_READING,  NULL, NULL, detail_tap, NULL,
+                         detail_draw, SCR_GROUP_CITIZEN, NULL};

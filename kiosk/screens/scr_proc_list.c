@@ -76,30 +76,14 @@ static void list_enter(app *a)
     a->scroll.offset = a->list_offset; /* back from a procedure: where the citizen was */
 }
 
-static void list_leave(app *a, scr_id next)
-{
-    (void)next; /* wherever the citizen goes, the place in the list is kept */
-    a->list_offset = a->scroll.offset;
-}
-
 static void list_tap(app *a, const char *id)
 {
-    long i;
-    if (scr_scroll_tap(a, id))
+    if (scr_scroll_tap(a, id) || scr_proc_open(a, id, SCR_PROC_LIST))
         return;
-    if (strcmp(id, "back") == 0) {
+    if (strcmp(id, "back") == 0)
         app_go(a, SCR_PROCS);
-    } else if (strncmp(id, "proc-", 5) == 0 &&
-               util_parse_int(id + 5, 0, (long)a->procs->n_items - 1, &i) == 0) {
-        a->proc_item = (size_t)i;
-        a->detail_back = SCR_PROC_LIST;
-        app_go(a, SCR_PROC);
-    }
 }
 
-const screen scr_proc_list = {.name = "proc-list",
-                              .idle = SCR_IDLE_READING,
-                              .enter = list_enter,
-                              .leave = list_leave,
-                              .tap = list_tap,
-                              .draw = list_draw};
+const screen scr_proc_list = {"proc-list",    SCR_IDLE_READING,  list_enter,
+                              scr_list_leave, list_tap,          NULL,
+                              list_draw,      SCR_GROUP_CITIZEN, NULL};

@@ -63,5 +63,5 @@ static void procs_tap(app *a, const char *id)
     }
 }
 
-const screen scr_procs = {
-    .name = "procs", .idle = SCR_IDLE_READING, .tap = procs_tap, .draw = procs_draw};
+const screen scr_procs = {"procs",    SCR_IDLE_READING,  NULL, NULL, procs_tap, NULL,
+                          procs_draw, SCR_GROUP_CITIZEN, NULL};

@@ -36,5 +36,5 @@ static void rate_tap(app *a, const char *id)
         app_vote(a, id[5] - '0');
 }
 
-const screen scr_rate = {
-    .name = "rate", .idle = SCR_IDLE_INNER, .tap = rate_tap, .draw = rate_draw};
+const screen scr_rate = {"rate",    SCR_IDLE_INNER,    NULL, NULL, rate_tap, NULL,
+                         rate_draw, SCR_GROUP_CITIZEN, NULL};

@@ -98,8 +98,6 @@ static void reasons_tap(app *a, const char *id)
     }
 }
 
-const screen scr_reasons = {.name = "reasons",
-                            .idle = SCR_IDLE_OWN,
-                            .tap = reasons_tap,
-                            .update = reasons_update,
-                            .draw = reasons_draw};
+const screen scr_reasons = {"reasons",    SCR_IDLE_OWN,      NULL,
+                            NULL,         reasons_tap,       reasons_update,
+                            reasons_draw, SCR_GROUP_CITIZEN, NULL};

@@ -208,7 +208,6 @@ static void search_draw(app *a)
 
 static void search_tap(app *a, const char *id)
 {
-    long i;
     size_t len = strlen(a->query);
     if (scr_scroll_tap(a, id))
         return;
@@ -234,11 +233,7 @@ static void search_tap(app *a, const char *id)
             a->query[len + 1] = '\0';
         }
         run_search(a);
-    } else if (strncmp(id, "proc-", 5) == 0 &&
-               util_parse_int(id + 5, 0, (long)a->procs->n_items - 1, &i) == 0) {
-        a->proc_item = (size_t)i;
-        a->detail_back = SCR_SEARCH;
-        app_go(a, SCR_PROC);
+    } else if (scr_proc_open(a, id, SCR_SEARCH)) {
         return;
     }
     a->dirty = 1;
@@ -250,8 +245,5 @@ static void search_enter(app *a)
     run_search(a);
 }
 
-const screen scr_search = {.name = "search",
-                           .idle = SCR_IDLE_READING,
-                           .enter = search_enter,
-                           .tap = search_tap,
-                           .draw = search_draw};
+const screen scr_search = {"search", SCR_IDLE_READING, search_enter,      NULL, search_tap,
+                           NULL,     search_draw,      SCR_GROUP_CITIZEN, NULL};

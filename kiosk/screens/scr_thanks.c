@@ -78,8 +78,5 @@ static void thanks_tap(app *a, const char *id)
         app_go(a, SCR_HOME);
 }
 
-const screen scr_thanks = {.name = "thanks",
-                           .idle = SCR_IDLE_OWN,
-                           .tap = thanks_tap,
-                           .update = thanks_update,
-                           .draw = thanks_draw};
+const screen scr_thanks = {"thanks",    SCR_IDLE_OWN,      NULL, NULL, thanks_tap, thanks_update,
+                           thanks_draw, SCR_GROUP_CITIZEN, NULL};
