@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,35 +11,23 @@
 
 #include "util.h"
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 int af_begin(atomic_file *a, const char *out, const char *redo, char *err, size_t errlen)
 {
     a->fd = a->dirfd = -1;
     a->redo = redo ? redo : "try again";
     if (!out || !out[0])
-        return fail(err, errlen, HL_EXIT_USAGE,
-                    "no output file given; name one, e.g. "
-                    "/media/usb/phieu-danh-gia.csv");
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "no output file given; name one, e.g. "
+                         "/media/usb/phieu-danh-gia.csv");
     size_t n = strlen(out);
     if (util_strlcpy(a->out, out, sizeof a->out) || n + 16 >= sizeof a->tmp)
-        return fail(err, errlen, HL_EXIT_USAGE, "%s: output path too long; choose a shorter one",
-                    out);
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "%s: output path too long; choose a shorter one", out);
     struct stat st;
     if (out[n - 1] == '/' || (stat(out, &st) == 0 && S_ISDIR(st.st_mode)))
-        return fail(err, errlen, HL_EXIT_USAGE,
-                    "%s is a folder; give a file name in it, e.g. %s%sbao-cao.xlsx", out, out,
-                    out[n - 1] == '/' ? "" : "/");
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "%s is a folder; give a file name in it, e.g. %s%sbao-cao.xlsx", out, out,
+                         out[n - 1] == '/' ? "" : "/");
     util_strlcpy(a->dir, out, sizeof a->dir);
     char *slash = strrchr(a->dir, '/');
     if (!slash)
@@ -53,22 +40,22 @@ int af_begin(atomic_file *a, const char *out, const char *redo, char *err, size_
     if (a->dirfd < 0) {
         int e = errno;
         if (e == ENOENT)
-            return fail(err, errlen, HL_EXIT_USAGE,
-                        "folder %s does not exist; create it (or plug in the USB stick) or "
-                        "choose another output file",
-                        a->dir);
+            return util_fail(err, errlen, HL_EXIT_USAGE,
+                             "folder %s does not exist; create it (or plug in the USB stick) or "
+                             "choose another output file",
+                             a->dir);
         if (e == ENOTDIR)
-            return fail(err, errlen, HL_EXIT_USAGE, "%s: a part of this path is not a folder",
-                        a->dir);
-        return fail(err, errlen, e == EACCES ? HL_EXIT_USAGE : HL_EXIT_RUNTIME,
-                    "cannot open folder %s: %s; choose a folder you can write to", a->dir,
-                    strerror(e));
+            return util_fail(err, errlen, HL_EXIT_USAGE, "%s: a part of this path is not a folder",
+                             a->dir);
+        return util_fail(err, errlen, e == EACCES ? HL_EXIT_USAGE : HL_EXIT_RUNTIME,
+                         "cannot open folder %s: %s; choose a folder you can write to", a->dir,
+                         strerror(e));
     }
     if (fstat(a->dirfd, &st) != 0) {
         int e = errno;
         close(a->dirfd);
         a->dirfd = -1;
-        return fail(err, errlen, HL_EXIT_RUNTIME, "%s: %s", a->dir, strerror(e));
+        return util_fail(err, errlen, HL_EXIT_RUNTIME, "%s: %s", a->dir, strerror(e));
     }
     a->dir_dev = st.st_dev;
     a->dir_ino = st.st_ino;
@@ -79,11 +66,11 @@ int af_begin(atomic_file *a, const char *out, const char *redo, char *err, size_
         close(a->dirfd);
         a->dirfd = -1;
         int usage = e == EACCES || e == EPERM || e == EROFS || e == ENOENT;
-        return fail(err, errlen, usage ? HL_EXIT_USAGE : HL_EXIT_RUNTIME,
-                    "cannot create a file in folder %s: %s; %s", a->dir, strerror(e),
-                    e == ENOSPC || e == EDQUOT
-                        ? "free some space or use another disk"
-                        : "choose a folder you can write to (or run as a user who can)");
+        return util_fail(err, errlen, usage ? HL_EXIT_USAGE : HL_EXIT_RUNTIME,
+                         "cannot create a file in folder %s: %s; %s", a->dir, strerror(e),
+                         e == ENOSPC || e == EDQUOT
+                             ? "free some space or use another disk"
+                             : "choose a folder you can write to (or run as a user who can)");
     }
     fchmod(a->fd, 0644); /* mkstemp's 0600 would hide the file from other users */
     if (fstat(a->fd, &st) == 0) {
@@ -129,10 +116,10 @@ int af_check(const atomic_file *a, char *err, size_t errlen)
     if (stat(a->dir, &st) != 0 || st.st_dev != a->dir_dev || st.st_ino != a->dir_ino ||
         fstatat(a->dirfd, a->tmp_base, &ft, AT_SYMLINK_NOFOLLOW) != 0 || ft.st_dev != a->f_dev ||
         ft.st_ino != a->f_ino)
-        return fail(err, errlen, HL_EXIT_RUNTIME,
-                    "folder %s disappeared while %s was being written (USB stick removed?); "
-                    "nothing was saved; plug it in again and %s",
-                    a->dir, a->out, a->redo);
+        return util_fail(err, errlen, HL_EXIT_RUNTIME,
+                         "folder %s disappeared while %s was being written (USB stick removed?); "
+                         "nothing was saved; plug it in again and %s",
+                         a->dir, a->out, a->redo);
     return 0;
 }
 
@@ -140,11 +127,11 @@ int af_write_error(const atomic_file *a, int e, char *err, size_t errlen)
 {
     if (af_check(a, err, errlen) != 0)
         return HL_EXIT_RUNTIME;
-    return fail(err, errlen, HL_EXIT_RUNTIME, "could not write %s: %s; nothing was saved; %s%s",
-                a->out, strerror(e),
-                e == ENOSPC || e == EDQUOT ? "free some space on that disk or use another one"
-                                           : "check the disk (USB stick) and ",
-                e == ENOSPC || e == EDQUOT ? "" : a->redo);
+    return util_fail(err, errlen, HL_EXIT_RUNTIME,
+                     "could not write %s: %s; nothing was saved; %s%s", a->out, strerror(e),
+                     e == ENOSPC || e == EDQUOT ? "free some space on that disk or use another one"
+                                                : "check the disk (USB stick) and ",
+                     e == ENOSPC || e == EDQUOT ? "" : a->redo);
 }
 
 int af_commit(atomic_file *a, char *err, size_t errlen)
@@ -164,10 +151,11 @@ int af_commit(atomic_file *a, char *err, size_t errlen)
         int e = errno;
         close(a->dirfd);
         a->dirfd = -1;
-        return fail(err, errlen, HL_EXIT_RUNTIME,
-                    "%s was written but folder %s could not be synced (%s); check the disk and "
-                    "%s before removing it",
-                    a->out, a->dir, strerror(e), a->redo);
+        return util_fail(
+            err, errlen, HL_EXIT_RUNTIME,
+            "%s was written but folder %s could not be synced (%s); check the disk and "
+            "%s before removing it",
+            a->out, a->dir, strerror(e), a->redo);
     }
     close(a->dirfd);
     a->dirfd = -1;

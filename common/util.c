@@ -185,6 +185,16 @@ int util_fmt(char *dst, size_t cap, const char *fmt, ...)
     return (n < 0 || (size_t)n >= cap) ? -1 : 0;
 }
 
+int util_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen)
+        vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int util_parse_int(const char *s, long min, long max, long *out)
 {
     if (!s || !*s)

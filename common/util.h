@@ -36,6 +36,10 @@ int util_mkdirs(const char *path);
 int util_strlcpy(char *dst, const char *src, size_t cap);
 /* snprintf that returns -1 when the output was truncated. */
 int util_fmt(char *dst, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Formats a message into err (nothing when err is NULL or errlen 0) and returns rc: one line for
+ * "fail with this code and this message". */
+int util_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Strict integer parsing: whole string, base 10, within [min, max]. 0 on success. */
 int util_parse_int(const char *s, long min, long max, long *out);

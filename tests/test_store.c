@@ -149,20 +149,37 @@ static store *open_ok(const char *dir, const store_opts *o)
 {
     char err[HL_ERR_MAX] = "";
     store *s = NULL;
-    int rc = store_open(&s, dir, o, err, sizeof err);
-    if (rc != 0)
+    store_rc rc = store_open(&s, dir, o, err, sizeof err);
+    if (rc != STORE_OK)
         fprintf(stderr, "store_open(%s): %s\n", dir, err);
-    return rc == 0 ? s : NULL;
+    return rc == STORE_OK ? s : NULL;
 }
 
-static int vote(store *s, const char *officer, int rating, int64_t t, int pending, store_vote *v)
+/* A new data directory (dir, PATH_MAX bytes), its votes.db's path (db, as large) and the store
+ * opened there with o; NULL after printing why. */
+static store *open_new(char *dir, char *db, const store_opts *o)
+{
+    test_new_dir(dir, PATH_MAX);
+    test_path(db, PATH_MAX, dir, "votes.db");
+    return open_ok(dir, o);
+}
+
+static store_rc vote(store *s, const char *officer, int rating, int64_t t, int pending,
+                     store_vote *v)
 {
     char err[HL_ERR_MAX] = "";
-    int rc = store_add_vote(s, "K1", "0b0e1d2c-0000-4000-8000-000000000001", officer, rating, t,
-                            pending, v, err, sizeof err);
-    if (rc != 0)
+    store_rc rc = store_add_vote(s, "K1", "0b0e1d2c-0000-4000-8000-000000000001", officer, rating,
+                                 t, pending, v, err, sizeof err);
+    if (rc != STORE_OK)
         fprintf(stderr, "store_add_vote: %s\n", err);
     return rc;
+}
+
+/* The file's schema version, -1 when it cannot be read. */
+static int schema_version(store *s)
+{
+    int v;
+    return store_schema_version(s, &v) == STORE_OK ? v : -1;
 }
 
 /* Turns synchronous OFF on every new connection, as a library built with another default would
@@ -196,19 +213,19 @@ static void t_fresh_open_pragmas(void)
     CHECK_STR(store_path(s), db);
     CHECK_STR(store_last_error(s), "");
 
-    CHECK_INT(store_pragma(s, "journal_mode", val, sizeof val), 0);
+    CHECK_INT(store_pragma(s, "journal_mode", val, sizeof val), STORE_OK);
     CHECK_STR(val, "wal");
-    CHECK_INT(store_pragma(s, "synchronous", val, sizeof val), 0);
+    CHECK_INT(store_pragma(s, "synchronous", val, sizeof val), STORE_OK);
     CHECK_STR(val, "2");
-    CHECK_INT(store_pragma(s, "foreign_keys", val, sizeof val), 0);
+    CHECK_INT(store_pragma(s, "foreign_keys", val, sizeof val), STORE_OK);
     CHECK_STR(val, "1");
-    CHECK_INT(store_pragma(s, "busy_timeout", val, sizeof val), 0);
+    CHECK_INT(store_pragma(s, "busy_timeout", val, sizeof val), STORE_OK);
     long timeout = 0;
     CHECK(util_parse_int(val, 1, LONG_MAX, &timeout) == 0);
-    CHECK(store_pragma(s, "user_version; DROP TABLE votes", val, sizeof val) != 0);
+    CHECK_INT(store_pragma(s, "user_version; DROP TABLE votes", val, sizeof val), STORE_ERROR);
 
     CHECK(store_latest_schema_version() >= 1);
-    CHECK_INT(store_schema_version(s), store_latest_schema_version());
+    CHECK_INT(schema_version(s), store_latest_schema_version());
     /* WAL and the version are stored in the file: another connection sees them. */
     db_text(db, "PRAGMA journal_mode", val, sizeof val);
     CHECK_STR(val, "wal");
@@ -222,23 +239,21 @@ static void t_fresh_open_pragmas(void)
 static void t_reopen_keeps_data(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     store_vote v1, v2, got;
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
-    REQUIRE(vote(s, "CB01", 3, T0, 0, &v1) == 0);
+    REQUIRE(vote(s, "CB01", 3, T0, 0, &v1) == STORE_OK);
     store_close(s);
 
     n_logs = 0;
     s = open_ok(dir, &o); /* migration 1 would fail ("table votes already exists") if rerun */
     REQUIRE(s);
     CHECK(!logged(LOG_INFO, "applied schema migration", NULL));
-    CHECK_INT(store_schema_version(s), store_latest_schema_version());
-    CHECK_INT(store_get_vote(s, v1.uuid, &got), 0);
+    CHECK_INT(schema_version(s), store_latest_schema_version());
+    CHECK_INT(store_get_vote(s, v1.uuid, &got), STORE_OK);
     CHECK_STR(got.officer_code, "CB01");
-    REQUIRE(vote(s, "CB01", 2, T0 + 60000, 0, &v2) == 0);
+    REQUIRE(vote(s, "CB01", 2, T0 + 60000, 0, &v2) == STORE_OK);
     CHECK_INT(v2.seq, 2); /* the sequence continues across runs */
     store_close(s);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 2);
@@ -247,15 +262,13 @@ static void t_reopen_keeps_data(void)
 static void t_add_vote_fields_and_seq(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], sql[256], row[512];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v[3], k2, got;
     char err[HL_ERR_MAX];
     for (int i = 0; i < 3; i++) {
-        REQUIRE(vote(s, "CB07", 1 + i, T0 + i * 60000, 0, &v[i]) == 0);
+        REQUIRE(vote(s, "CB07", 1 + i, T0 + i * 60000, 0, &v[i]) == STORE_OK);
         CHECK_INT(v[i].seq, i + 1);
         CHECK(is_uuid_v4(v[i].uuid));
         CHECK_INT(v[i].misuse, 0);
@@ -264,16 +277,17 @@ static void t_add_vote_fields_and_seq(void)
     }
     CHECK(strcmp(v[0].uuid, v[1].uuid) != 0 && strcmp(v[1].uuid, v[2].uuid) != 0);
     /* Another kiosk id has its own sequence. */
-    REQUIRE(store_add_vote(s, "K2", "b2", "CB07", 3, T0 + 999999, 0, &k2, err, sizeof err) == 0);
+    REQUIRE(store_add_vote(s, "K2", "b2", "CB07", 3, T0 + 999999, 0, &k2, err, sizeof err) ==
+            STORE_OK);
     CHECK_INT(k2.seq, 1);
 
-    CHECK_INT(store_get_vote(s, v[1].uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v[1].uuid, &got), STORE_OK);
     CHECK_STR(got.uuid, v[1].uuid);
     CHECK_STR(got.kiosk_id, "K1");
     CHECK_INT(got.seq, 2);
     CHECK_INT(got.rating, 2);
     CHECK_INT(got.created_at, T0 + 60000);
-    CHECK_INT(store_get_vote(s, "00000000-0000-4000-8000-000000000000", &got), 1);
+    CHECK_INT(store_get_vote(s, "00000000-0000-4000-8000-000000000000", &got), STORE_NONE);
     store_close(s);
 
     /* What IT staff see with sqlite3: every column as documented. */
@@ -307,17 +321,17 @@ static void t_invalid_votes_rejected(void)
     REQUIRE(s);
     store_vote v;
     store_counts c;
-    CHECK_INT(store_add_vote(s, "K1", "b", "CB", 0, T0, 0, &v, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_add_vote(s, "K1", "b", "CB", 0, T0, 0, &v, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "rating");
-    CHECK_INT(store_add_vote(s, "K1", "b", "CB", 4, T0, 0, &v, err, sizeof err), HL_EXIT_RUNTIME);
-    CHECK_INT(store_add_vote(s, "", "b", "CB", 2, T0, 0, &v, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_add_vote(s, "K1", "b", "CB", 4, T0, 0, &v, err, sizeof err), STORE_ERROR);
+    CHECK_INT(store_add_vote(s, "", "b", "CB", 2, T0, 0, &v, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "kiosk_id");
     CHECK_INT(store_add_vote(s, "K1", "b", "a-very-long-officer-code-0123456789", 2, T0, 0, &v, err,
                              sizeof err),
-              HL_EXIT_RUNTIME);
+              STORE_ERROR);
     CHECK_CONTAINS(err, "officer_code");
     CHECK_CONTAINS(store_last_error(s), "officer_code");
-    CHECK_INT(store_counts_get(s, &c), 0);
+    CHECK_INT(store_counts_get(s, &c), STORE_OK);
     CHECK_INT(c.total, 0);
     store_close(s);
 }
@@ -326,13 +340,11 @@ static void t_invalid_votes_rejected(void)
 static void t_schema_constraints(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v;
-    REQUIRE(vote(s, "CB", 2, T0, 0, &v) == 0);
+    REQUIRE(vote(s, "CB", 2, T0, 0, &v) == STORE_OK);
     store_close(s);
 #define ROW(uuid, seq, rating, reasons, state)                                                     \
     "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons, created_at,"  \
@@ -357,10 +369,8 @@ static void t_schema_constraints(void)
 static void t_misuse(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts(); /* 5000 ms */
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v;
     static const struct {
@@ -380,7 +390,7 @@ static void t_misuse(void)
                                        not compared with the last row inserted (T0 + 2000) */
     };
     for (size_t i = 0; i < HL_ARRAY_LEN(steps); i++) {
-        REQUIRE(vote(s, steps[i].officer, steps[i].rating, steps[i].t, 0, &v) == 0);
+        REQUIRE(vote(s, steps[i].officer, steps[i].rating, steps[i].t, 0, &v) == STORE_OK);
         if (v.misuse != steps[i].misuse)
             fprintf(stderr, "misuse step %zu\n", i);
         CHECK_INT(v.misuse, steps[i].misuse);
@@ -389,7 +399,7 @@ static void t_misuse(void)
         CHECK_INT(db_int(db, sql), steps[i].misuse);
     }
     store_counts c;
-    CHECK_INT(store_counts_get(s, &c), 0);
+    CHECK_INT(store_counts_get(s, &c), STORE_OK);
     CHECK_INT(c.total, 7);
     CHECK_INT(c.misuse, 3);
     CHECK_INT(c.unsent, 7);
@@ -404,8 +414,8 @@ static void t_misuse(void)
     o.response_interval_ms = 0;
     s = open_ok(dir, &o);
     REQUIRE(s);
-    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == 0);
-    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == 0);
+    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
+    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
     CHECK_INT(v.misuse, 0);
     store_close(s);
 }
@@ -413,22 +423,20 @@ static void t_misuse(void)
 static void t_pending_finish(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], sql[160], val[256], err[HL_ERR_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v, w, got;
     store_counts c;
-    REQUIRE(vote(s, "CB01", 1, T0, 1, &v) == 0);
+    REQUIRE(vote(s, "CB01", 1, T0, 1, &v) == STORE_OK);
     CHECK_STR(v.sync_state, STORE_SYNC_PENDING);
-    CHECK_INT(store_counts_get(s, &c), 0);
+    CHECK_INT(store_counts_get(s, &c), STORE_OK);
     CHECK_INT(c.pending, 1);
     CHECK_INT(c.unsent, 0);
 
     const char *codes[] = {"cho-lau", "thai-do", "quá \"lâu\""};
-    CHECK_INT(store_finish_vote(s, v.uuid, codes, 3, err, sizeof err), 0);
-    CHECK_INT(store_get_vote(s, v.uuid, &got), 0);
+    CHECK_INT(store_finish_vote(s, v.uuid, codes, 3, err, sizeof err), STORE_OK);
+    CHECK_INT(store_get_vote(s, v.uuid, &got), STORE_OK);
     CHECK_STR(got.reasons, "[\"cho-lau\",\"thai-do\",\"quá \\\"lâu\\\"\"]");
     CHECK_STR(got.sync_state, STORE_SYNC_UNSENT);
     snprintf(sql, sizeof sql,
@@ -439,20 +447,20 @@ static void t_pending_finish(void)
     CHECK_STR(val, "3|quá \"lâu\"|unsent");
 
     /* Only a pending vote can be finished, once. */
-    CHECK_INT(store_finish_vote(s, v.uuid, codes, 1, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_finish_vote(s, v.uuid, codes, 1, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "not pending");
-    CHECK_INT(store_get_vote(s, v.uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v.uuid, &got), STORE_OK);
     CHECK_INT((int)strlen(got.reasons) > 20, 1); /* unchanged */
     CHECK_INT(
         store_finish_vote(s, "00000000-0000-4000-8000-000000000000", NULL, 0, err, sizeof err),
-        HL_EXIT_RUNTIME);
+        STORE_ERROR);
     const char *empty[] = {""};
-    REQUIRE(vote(s, "CB01", 2, T0 + 60000, 1, &w) == 0);
-    CHECK_INT(store_finish_vote(s, w.uuid, empty, 1, err, sizeof err), HL_EXIT_RUNTIME);
+    REQUIRE(vote(s, "CB01", 2, T0 + 60000, 1, &w) == STORE_OK);
+    CHECK_INT(store_finish_vote(s, w.uuid, empty, 1, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "empty");
     /* No reasons chosen: an empty array. */
-    CHECK_INT(store_finish_vote(s, w.uuid, NULL, 0, err, sizeof err), 0);
-    CHECK_INT(store_get_vote(s, w.uuid, &got), 0);
+    CHECK_INT(store_finish_vote(s, w.uuid, NULL, 0, err, sizeof err), STORE_OK);
+    CHECK_INT(store_get_vote(s, w.uuid, &got), STORE_OK);
     CHECK_STR(got.reasons, "[]");
     CHECK_STR(got.sync_state, STORE_SYNC_UNSENT);
 
@@ -464,11 +472,11 @@ static void t_pending_finish(void)
         many[i] = longcodes[i];
     }
     CHECK_INT((int)strlen(many[0]), 31);
-    REQUIRE(vote(s, "CB01", 1, T0 + 120000, 1, &w) == 0);
-    CHECK_INT(store_finish_vote(s, w.uuid, many, 40, err, sizeof err), HL_EXIT_RUNTIME);
+    REQUIRE(vote(s, "CB01", 1, T0 + 120000, 1, &w) == STORE_OK);
+    CHECK_INT(store_finish_vote(s, w.uuid, many, 40, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "at most");
-    CHECK_INT(store_finish_vote(s, w.uuid, many, 32, err, sizeof err), 0);
-    CHECK_INT(store_get_vote(s, w.uuid, &got), 0);
+    CHECK_INT(store_finish_vote(s, w.uuid, many, 32, err, sizeof err), STORE_OK);
+    CHECK_INT(store_get_vote(s, w.uuid, &got), STORE_OK);
     CHECK_INT((int)strlen(got.reasons), 32 * 34 + 1);
     CHECK(strstr(got.reasons, "\"reason-code-31-abcdefghijklmnop\"]") != NULL);
     store_close(s);
@@ -477,14 +485,12 @@ static void t_pending_finish(void)
 static void t_pending_released_at_open(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], sql[160], val[64];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v, done, got;
-    REQUIRE(vote(s, "CB01", 1, T0, 1, &v) == 0);
-    REQUIRE(vote(s, "CB01", 3, T0 + 60000, 0, &done) == 0);
+    REQUIRE(vote(s, "CB01", 1, T0, 1, &v) == STORE_OK);
+    REQUIRE(vote(s, "CB01", 3, T0 + 60000, 0, &done) == STORE_OK);
     store_close(s); /* as if the program stopped on the reasons screen */
     snprintf(sql, sizeof sql, "SELECT sync_state FROM votes WHERE uuid = '%s'", v.uuid);
     db_text(db, sql, val, sizeof val);
@@ -494,10 +500,10 @@ static void t_pending_released_at_open(void)
 
     s = open_ok(dir, &o);
     REQUIRE(s);
-    CHECK_INT(store_get_vote(s, v.uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v.uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_UNSENT);
     CHECK_STR(got.reasons, "[]");
-    CHECK_INT(store_get_vote(s, done.uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, done.uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_SENT);
     store_close(s);
     db_text(db, sql, val, sizeof val);
@@ -521,25 +527,23 @@ static void t_fault_injection(void)
     };
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX];
     REQUIRE(faultvfs_register() == 0);
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     o.vfs = FAULTVFS_NAME;
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v, pend, got;
     store_counts c;
     int64_t t = T0, seq = 0;
-    REQUIRE(vote(s, "CB01", 3, t, 0, &v) == 0);
+    REQUIRE(vote(s, "CB01", 3, t, 0, &v) == STORE_OK);
     seq = v.seq;
     for (size_t i = 0; i < HL_ARRAY_LEN(faults); i++) {
         t += 60000;
         n_logs = 0;
         faultvfs_set(faults[i].ops, faults[i].rc);
-        int rc = store_add_vote(s, "K1", "b", "CB01", 2, t, 0, &v, err, sizeof err);
+        store_rc rc = store_add_vote(s, "K1", "b", "CB01", 2, t, 0, &v, err, sizeof err);
         int failures = faultvfs_failures();
         faultvfs_set(0, 0);
-        CHECK_INT(rc, HL_EXIT_RUNTIME);
+        CHECK_INT(rc, STORE_ERROR);
         CHECK(failures > 0);
         CHECK_CONTAINS(err, db);
         CHECK_CONTAINS(err, "not saved");
@@ -548,13 +552,13 @@ static void t_fault_injection(void)
         CHECK(logged(LOG_ERROR, "not saved", NULL));
 
         /* Nothing half-written: neither this connection nor a fresh one sees the vote. */
-        CHECK_INT(store_counts_get(s, &c), 0);
+        CHECK_INT(store_counts_get(s, &c), STORE_OK);
         CHECK_INT(c.total, seq);
         CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), seq);
 
         /* The store is still usable, and the failed vote used up no sequence number. */
         t += 60000;
-        REQUIRE(vote(s, "CB01", 2, t, 0, &v) == 0);
+        REQUIRE(vote(s, "CB01", 2, t, 0, &v) == STORE_OK);
         CHECK_INT(v.seq, seq + 1);
         seq = v.seq;
         CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), seq);
@@ -562,16 +566,16 @@ static void t_fault_injection(void)
 
     /* finish_vote under a fault: the vote stays pending with no reasons. */
     t += 60000;
-    REQUIRE(vote(s, "CB01", 1, t, 1, &pend) == 0);
+    REQUIRE(vote(s, "CB01", 1, t, 1, &pend) == STORE_OK);
     const char *codes[] = {"cho-lau"};
     faultvfs_set(FAULTVFS_WRITE, SQLITE_FULL);
-    CHECK_INT(store_finish_vote(s, pend.uuid, codes, 1, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_finish_vote(s, pend.uuid, codes, 1, err, sizeof err), STORE_ERROR);
     faultvfs_set(0, 0);
     CHECK_CONTAINS(err, "not saved");
-    CHECK_INT(store_get_vote(s, pend.uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, pend.uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_PENDING);
     CHECK_STR(got.reasons, "[]");
-    CHECK_INT(store_finish_vote(s, pend.uuid, codes, 1, err, sizeof err), 0);
+    CHECK_INT(store_finish_vote(s, pend.uuid, codes, 1, err, sizeof err), STORE_OK);
     store_close(s);
 }
 
@@ -580,20 +584,18 @@ static void t_fault_injection(void)
 static void t_failed_statement_rolls_back(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v;
-    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == 0);
+    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
     REQUIRE(db_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON votes WHEN NEW.officer_code ="
                         " 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom trigger'); END") == SQLITE_OK);
     CHECK_INT(store_add_vote(s, "K1", "b", "BOOM", 2, T0 + 60000, 0, &v, err, sizeof err),
-              HL_EXIT_RUNTIME);
+              STORE_ERROR);
     CHECK_CONTAINS(err, "boom trigger");
     CHECK_CONTAINS(err, "inserting");
-    REQUIRE(vote(s, "CB01", 2, T0 + 120000, 0, &v) == 0);
+    REQUIRE(vote(s, "CB01", 2, T0 + 120000, 0, &v) == STORE_OK);
     CHECK_INT(v.seq, 2);
     store_close(s);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 2);
@@ -627,7 +629,7 @@ static void t_corrupt_garbage_file(void)
 
     /* The new file works. */
     store_vote v;
-    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == 0);
+    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
     CHECK_INT(v.seq, 1);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 1);
     store_close(s);
@@ -646,14 +648,12 @@ static void t_corrupt_garbage_file(void)
 static void t_corrupt_page(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], moved[PATH_MAX], names[4][128];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v;
     for (int i = 0; i < 20; i++)
-        REQUIRE(vote(s, "CB01", 1 + i % 3, T0 + i * 60000, 0, &v) == 0);
+        REQUIRE(vote(s, "CB01", 1 + i % 3, T0 + i * 60000, 0, &v) == STORE_OK);
     store_close(s); /* checkpoints the WAL into votes.db */
     REQUIRE(file_size(db) >= 3 * 4096);
     write_bytes(db, 0x5A, 4096, 4096); /* page 2: the votes table */
@@ -670,9 +670,9 @@ static void t_corrupt_page(void)
     CHECK(logged(LOG_WARN, db, moved));
     free(before);
     store_counts c;
-    CHECK_INT(store_counts_get(s, &c), 0);
+    CHECK_INT(store_counts_get(s, &c), STORE_OK);
     CHECK_INT(c.total, 0);
-    REQUIRE(vote(s, "CB01", 2, T0 + 3600000, 0, &v) == 0);
+    REQUIRE(vote(s, "CB01", 2, T0 + 3600000, 0, &v) == STORE_OK);
     CHECK_INT(v.seq, 1);
     store_close(s);
 }
@@ -681,14 +681,12 @@ static void t_corrupt_page(void)
 static void t_corrupt_during_add_vote(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], names[4][128], err[HL_ERR_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_vote v;
     for (int i = 0; i < 3; i++)
-        REQUIRE(vote(s, "CB01", 3, T0 + i * 60000, 0, &v) == 0);
+        REQUIRE(vote(s, "CB01", 3, T0 + i * 60000, 0, &v) == STORE_OK);
     /* Move everything into votes.db and reset the WAL, so the store's connection drops its page
      * cache and must read the damaged pages from disk. */
     CHECK_INT(db_int(db, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
@@ -697,9 +695,9 @@ static void t_corrupt_during_add_vote(void)
     write_bytes(db, 0x5A, (size_t)(size - 4096), 4096); /* every page but the schema page */
 
     n_logs = 0;
-    int rc = store_add_vote(s, "K1", "b", "CB02", 1, T0 + 3600000, 0, &v, err, sizeof err);
-    CHECK_INT(rc, 0);
-    if (rc)
+    store_rc rc = store_add_vote(s, "K1", "b", "CB02", 1, T0 + 3600000, 0, &v, err, sizeof err);
+    CHECK_INT(rc, STORE_OK);
+    if (rc != STORE_OK)
         fprintf(stderr, "  %s\n", err);
     CHECK_INT(v.seq, 1); /* saved in the new file */
     REQUIRE(corrupt_files(dir, names, 4) == 1);
@@ -708,7 +706,7 @@ static void t_corrupt_during_add_vote(void)
     CHECK(logged(LOG_WARN, db, moved));
     CHECK_INT(file_size(moved), size);
     store_vote got;
-    CHECK_INT(store_get_vote(s, v.uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v.uuid, &got), STORE_OK);
     store_close(s);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 1);
     CHECK_INT(db_int(db, "SELECT seq FROM votes WHERE officer_code = 'CB02'"), 1);
@@ -723,7 +721,7 @@ static void t_bad_data_dir(void)
     test_path(bad, sizeof bad, file, "data");
     store_opts o = default_opts();
     store *s = (store *)&o; /* must be reset to NULL on failure */
-    CHECK_INT(store_open(&s, bad, &o, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&s, bad, &o, err, sizeof err), STORE_ERROR);
     CHECK(s == NULL);
     CHECK_CONTAINS(err, bad);
     CHECK_CONTAINS(err, "cannot create");
@@ -732,14 +730,14 @@ static void t_bad_data_dir(void)
     char db[PATH_MAX], names[2][128];
     test_path(db, sizeof db, dir, "votes.db");
     REQUIRE(mkdir(db, 0755) == 0);
-    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, db);
     CHECK_INT(corrupt_files(dir, names, 2), 0);
 
     /* An unknown VFS name is reported, not ignored. */
     test_new_dir(dir, sizeof dir);
     o.vfs = "no-such-vfs";
-    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "no-such-vfs");
 }
 
@@ -757,15 +755,13 @@ static void t_migrations(void)
     };
     char dir[PATH_MAX], db[PATH_MAX], val[64], err[HL_ERR_MAX];
     int base = store_latest_schema_version();
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
     o.extra_migrations = two;
     o.n_extra_migrations = 2;
     n_logs = 0;
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
-    CHECK_INT(store_schema_version(s), base + 2);
+    CHECK_INT(schema_version(s), base + 2);
     char want[64];
     snprintf(want, sizeof want, "applied schema migration %d", base + 2);
     CHECK(logged(LOG_INFO, want, NULL));
@@ -784,7 +780,7 @@ static void t_migrations(void)
     o.extra_migrations = three_bad;
     o.n_extra_migrations = 3;
     s = NULL;
-    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_ERROR);
     CHECK(s == NULL);
     snprintf(want, sizeof want, "migration %d", base + 3);
     CHECK_CONTAINS(err, want);
@@ -796,7 +792,7 @@ static void t_migrations(void)
     /* A fresh file fails at the same step, after 1..base+2 were committed one by one. */
     test_new_dir(dir, sizeof dir);
     test_path(db, sizeof db, dir, "votes.db");
-    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_ERROR);
     CHECK_INT(db_int(db, "PRAGMA user_version"), base + 2);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes"), 0);
 }
@@ -805,14 +801,12 @@ static void t_migrations(void)
 static void t_newer_schema_refused(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX], names[2][128];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
     store_opts o = default_opts();
-    store *s = open_ok(dir, &o);
+    store *s = open_new(dir, db, &o);
     REQUIRE(s);
     store_close(s);
     REQUIRE(db_exec(db, "PRAGMA user_version = 99") == SQLITE_OK);
-    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "99");
     CHECK_CONTAINS(err, "newer");
     CHECK_INT(corrupt_files(dir, names, 2), 0);

@@ -42,6 +42,16 @@ static const char v1_schema[] =
     "CREATE VIEW my_report AS SELECT officer_code, count(*) AS n FROM votes GROUP BY 1;"
     "PRAGMA user_version = 1;";
 
+/* A new data directory (dir, PATH_MAX bytes), its votes.db's path (db, as large, unless NULL) and
+ * a store opened there without a response interval; NULL after printing why. */
+static store *open_new(char *dir, char *db)
+{
+    test_new_dir(dir, PATH_MAX);
+    if (db)
+        test_path(db, PATH_MAX, dir, "votes.db");
+    return seed_open(dir, 0);
+}
+
 static void t_migration_1_to_2(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], val[256];
@@ -59,7 +69,9 @@ static void t_migration_1_to_2(void)
     REQUIRE(s);
     /* Migrations after 2 (3: settings) are applied too on the way. */
     CHECK(store_latest_schema_version() >= 2);
-    CHECK_INT(store_schema_version(s), store_latest_schema_version());
+    int version = -1;
+    CHECK_INT(store_schema_version(s, &version), STORE_OK);
+    CHECK_INT(version, store_latest_schema_version());
     store_close(s);
     CHECK_INT(db_int(db, "PRAGMA user_version"), store_latest_schema_version());
     /* Every row and field kept (the pending vote was released to unsent by the open, as
@@ -103,7 +115,7 @@ static void t_migration_1_to_2(void)
     s = seed_open(dir, 0);
     REQUIRE(s);
     store_vote v;
-    REQUIRE(store_add_vote(s, "K1", "b2", "tp-hung", 2, T0 + 5000, 0, &v, NULL, 0) == 0);
+    REQUIRE(store_add_vote(s, "K1", "b2", "tp-hung", 2, T0 + 5000, 0, &v, NULL, 0) == STORE_OK);
     CHECK_INT(v.seq, 4);
     store_close(s);
 }
@@ -111,21 +123,20 @@ static void t_migration_1_to_2(void)
 static void t_freeze_resend_identical(void)
 {
     char dir[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    store *s = seed_open(dir, 0);
+    store *s = open_new(dir, NULL);
     REQUIRE(s);
     store_vote v[3];
     for (int i = 0; i < 3; i++)
-        REQUIRE(seed_add(s, KIOSK, 3 - i, 0, &v[i]) == 0);
+        REQUIRE(seed_add(s, KIOSK, 3 - i, 0, &v[i]) == STORE_OK);
     store_batch b1, b2, b3;
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b1), 1);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b1), STORE_OK);
     CHECK_INT(b1.n_votes, 3);
     CHECK(wire_valid_uuid(b1.batch_id));
     CHECK_STR(b1.kiosk_id, KIOSK);
     /* Votes after the freeze go into the next batch: the frozen one is resent unchanged. */
     store_vote later;
-    REQUIRE(seed_add(s, KIOSK, 2, 0, &later) == 0);
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0 + 99999, &b2), 1);
+    REQUIRE(seed_add(s, KIOSK, 2, 0, &later) == STORE_OK);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0 + 99999, &b2), STORE_OK);
     CHECK_STR(b2.batch_id, b1.batch_id);
     CHECK_INT(b2.frozen_at, T0);
     CHECK(b2.body_len == b1.body_len && memcmp(b1.body, b2.body, b1.body_len) == 0);
@@ -133,7 +144,7 @@ static void t_freeze_resend_identical(void)
     store_close(s);
     s = seed_open(dir, 0);
     REQUIRE(s);
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0 + 5, &b3), 1);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0 + 5, &b3), STORE_OK);
     CHECK_STR(b3.batch_id, b1.batch_id);
     CHECK(b3.body_len == b1.body_len && memcmp(b1.body, b3.body, b1.body_len) == 0);
 
@@ -154,7 +165,7 @@ static void t_freeze_resend_identical(void)
     wire_batch_free(&wb);
 
     store_sync_status st;
-    CHECK_INT(store_sync_status_get(s, KIOSK, &st), 0);
+    CHECK_INT(store_sync_status_get(s, KIOSK, &st), STORE_OK);
     CHECK_INT(st.waiting, 4);
     CHECK_INT(st.in_batch, 3);
     CHECK_INT(st.batches, 1);
@@ -168,16 +179,15 @@ static void t_freeze_resend_identical(void)
 static void t_pending_never_frozen(void)
 {
     char dir[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    store *s = seed_open(dir, 0);
+    store *s = open_new(dir, NULL);
     REQUIRE(s);
     store_vote p, u;
-    REQUIRE(seed_add(s, KIOSK, 1, 1, &p) == 0); /* reasons screen open */
+    REQUIRE(seed_add(s, KIOSK, 1, 1, &p) == STORE_OK); /* reasons screen open */
     store_batch b;
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), 0); /* nothing to send yet */
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), STORE_NONE); /* nothing to send yet */
     CHECK(b.body == NULL);
-    REQUIRE(seed_add(s, KIOSK, 3, 0, &u) == 0);
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), 1);
+    REQUIRE(seed_add(s, KIOSK, 3, 0, &u) == STORE_OK);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), STORE_OK);
     CHECK_INT(b.n_votes, 1);
     wire_batch wb;
     REQUIRE(srv_decode_body(b.body, b.body_len, &wb) == 0);
@@ -187,13 +197,13 @@ static void t_pending_never_frozen(void)
     /* The pending vote finishes with its reasons; it travels in the next batch, reasons
      * included. */
     const char *codes[] = {"cham-tre"};
-    REQUIRE(store_finish_vote(s, p.uuid, codes, 1, NULL, 0) == 0);
+    REQUIRE(store_finish_vote(s, p.uuid, codes, 1, NULL, 0) == STORE_OK);
     wire_result r;
     srv_result(&r, u.uuid, WIRE_ACCEPTED, NULL);
     store_sync_applied ap;
-    CHECK_INT(store_sync_apply(s, b.batch_id, &r, 1, T0, &ap), 0);
+    CHECK_INT(store_sync_apply(s, b.batch_id, &r, 1, T0, &ap), STORE_OK);
     store_batch_free(&b);
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), 1);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), STORE_OK);
     REQUIRE(srv_decode_body(b.body, b.body_len, &wb) == 0);
     REQUIRE(wb.n == 1);
     CHECK_STR(wb.votes[0].uuid, p.uuid);
@@ -206,21 +216,19 @@ static void t_pending_never_frozen(void)
 static void t_apply_results(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], val[256];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
-    store *s = seed_open(dir, 0);
+    store *s = open_new(dir, db);
     REQUIRE(s);
     store_vote v[4];
     for (int i = 0; i < 4; i++)
-        REQUIRE(seed_add(s, KIOSK, 2, 0, &v[i]) == 0);
+        REQUIRE(seed_add(s, KIOSK, 2, 0, &v[i]) == STORE_OK);
     store_batch b;
-    REQUIRE(store_sync_freeze(s, KIOSK, 500, T0, &b) == 1);
+    REQUIRE(store_sync_freeze(s, KIOSK, 500, T0, &b) == STORE_OK);
 
     /* Results that name none of the batch's votes change nothing. */
     wire_result r[4];
     srv_result(&r[0], "99999999-9999-4999-8999-999999999999", WIRE_ACCEPTED, NULL);
     store_sync_applied ap;
-    CHECK_INT(store_sync_apply(s, b.batch_id, r, 1, T0, &ap), 1);
+    CHECK_INT(store_sync_apply(s, b.batch_id, r, 1, T0, &ap), STORE_NONE);
     CHECK_INT(db_int(db, "SELECT count(*) FROM batches"), 1);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes WHERE sync_state = 'unsent'"), 4);
 
@@ -228,18 +236,18 @@ static void t_apply_results(void)
     srv_result(&r[1], v[1].uuid, WIRE_DUPLICATE, NULL);
     srv_result(&r[2], v[2].uuid, WIRE_REJECTED, "rating: must be 1, 2 or 3");
     /* v[3] not listed */
-    CHECK_INT(store_sync_apply(s, b.batch_id, r, 3, T0 + 7, &ap), 0);
+    CHECK_INT(store_sync_apply(s, b.batch_id, r, 3, T0 + 7, &ap), STORE_OK);
     CHECK_INT(ap.sent, 2);
     CHECK_INT(ap.quarantined, 1);
     CHECK_INT(ap.unlisted, 1);
     store_vote got;
-    CHECK_INT(store_get_vote(s, v[0].uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v[0].uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_SENT);
-    CHECK_INT(store_get_vote(s, v[1].uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v[1].uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_SENT);
-    CHECK_INT(store_get_vote(s, v[2].uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v[2].uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_QUARANTINED);
-    CHECK_INT(store_get_vote(s, v[3].uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, v[3].uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_UNSENT);
     char sql[256];
     util_fmt(sql, sizeof sql, "SELECT sync_error FROM votes WHERE uuid = '%s'", v[2].uuid);
@@ -250,7 +258,7 @@ static void t_apply_results(void)
     CHECK_INT(db_int(db, "SELECT count(*) FROM batches"), 0);
 
     store_sync_status st;
-    CHECK_INT(store_sync_status_get(s, KIOSK, &st), 0);
+    CHECK_INT(store_sync_status_get(s, KIOSK, &st), STORE_OK);
     CHECK_INT(st.waiting, 1);
     CHECK_INT(st.quarantined, 1);
     CHECK_INT(st.in_batch, 0);
@@ -259,7 +267,7 @@ static void t_apply_results(void)
 
     /* The unlisted vote goes again, in a new batch; the quarantined one never does. */
     store_batch b2;
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b2), 1);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b2), STORE_OK);
     CHECK(strcmp(b2.batch_id, b.batch_id) != 0);
     CHECK_INT(b2.n_votes, 1);
     wire_batch wb;
@@ -274,7 +282,7 @@ static void t_apply_results(void)
 
 static int freeze_n(store *s, store_batch *b)
 {
-    if (store_sync_freeze(s, KIOSK, 500, T0, b) != 1)
+    if (store_sync_freeze(s, KIOSK, 500, T0, b) != STORE_OK)
         return -1;
     return b->n_votes;
 }
@@ -290,7 +298,7 @@ static void accept_all(store *s, store_batch *b)
     for (size_t i = 0; i < wb.n; i++)
         srv_result(&r[i], wb.votes[i].uuid, WIRE_ACCEPTED, NULL);
     store_sync_applied ap;
-    CHECK_INT(store_sync_apply(s, b->batch_id, r, wb.n, T0, &ap), 0);
+    CHECK_INT(store_sync_apply(s, b->batch_id, r, wb.n, T0, &ap), STORE_OK);
     CHECK_INT(ap.sent, (long long)wb.n);
     free(r);
     wire_batch_free(&wb);
@@ -300,50 +308,33 @@ static void accept_all(store *s, store_batch *b)
 static void t_split_413(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
-    store *s = seed_open(dir, 0);
+    store *s = open_new(dir, db);
     REQUIRE(s);
     for (int i = 0; i < 40; i++)
-        REQUIRE(seed_add(s, KIOSK, 3, 0, NULL) == 0);
+        REQUIRE(seed_add(s, KIOSK, 3, 0, NULL) == STORE_OK);
     store_batch b;
     /* batch_max from the config caps it. */
-    CHECK_INT(store_sync_freeze(s, KIOSK, 30, T0, &b), 1);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 30, T0, &b), STORE_OK);
     CHECK_INT(b.n_votes, 30);
     int limit = 0;
-    CHECK_INT(store_sync_split(s, b.batch_id, &limit), 0);
+    CHECK_INT(store_sync_split(s, b.batch_id, &limit), STORE_OK);
     CHECK_INT(limit, 15);
     CHECK_INT(db_int(db, "SELECT count(*) FROM batches"), 0);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes WHERE batch_id IS NOT NULL"), 0);
     store_batch_free(&b);
-    CHECK_INT(freeze_n(s, &b), 15);
-    CHECK_INT(store_sync_split(s, b.batch_id, &limit), 0);
-    CHECK_INT(limit, 7);
-    store_batch_free(&b);
-    CHECK_INT(freeze_n(s, &b), 7);
-    CHECK_INT(store_sync_split(s, b.batch_id, &limit), 0);
-    CHECK_INT(limit, 3);
-    store_batch_free(&b);
-    CHECK_INT(freeze_n(s, &b), 3);
-    CHECK_INT(store_sync_split(s, b.batch_id, &limit), 0);
-    CHECK_INT(limit, 1);
-    store_batch_free(&b);
-    /* Never below 1. */
-    CHECK_INT(freeze_n(s, &b), 1);
-    CHECK_INT(store_sync_split(s, b.batch_id, &limit), 0);
-    CHECK_INT(limit, 1);
-    store_batch_free(&b);
+    /* Each 413 halves the next batch, never below 1: {votes frozen, limit after the split}. */
+    static const int halving[][2] = {{15, 7}, {7, 3}, {3, 1}, {1, 1}};
+    for (size_t i = 0; i < HL_ARRAY_LEN(halving); i++) {
+        CHECK_INT(freeze_n(s, &b), halving[i][0]);
+        CHECK_INT(store_sync_split(s, b.batch_id, &limit), STORE_OK);
+        CHECK_INT(limit, halving[i][1]);
+        store_batch_free(&b);
+    }
     /* Each success grows the limit back (by a quarter, at least one). */
-    CHECK_INT(freeze_n(s, &b), 1);
-    accept_all(s, &b);
-    CHECK_INT(freeze_n(s, &b), 2);
-    accept_all(s, &b);
-    CHECK_INT(freeze_n(s, &b), 3);
-    accept_all(s, &b);
-    CHECK_INT(freeze_n(s, &b), 4);
-    accept_all(s, &b);
-    CHECK_INT(freeze_n(s, &b), 5);
-    accept_all(s, &b);
+    for (int want = 1; want <= 5; want++) {
+        CHECK_INT(freeze_n(s, &b), want);
+        accept_all(s, &b);
+    }
     while (freeze_n(s, &b) > 0)
         accept_all(s, &b);
     CHECK_INT(db_int(db, "SELECT count(*) FROM votes WHERE sync_state = 'sent'"), 40);
@@ -359,28 +350,26 @@ static void t_split_413(void)
 static void t_other_kiosk_id(void)
 {
     char dir[PATH_MAX], db[PATH_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
-    store *s = seed_open(dir, 0);
+    store *s = open_new(dir, db);
     REQUIRE(s);
     store_vote old, cur;
-    REQUIRE(store_add_vote(s, "old-id", "b", "tp-hung", 3, T0, 0, &old, NULL, 0) == 0);
+    REQUIRE(store_add_vote(s, "old-id", "b", "tp-hung", 3, T0, 0, &old, NULL, 0) == STORE_OK);
     store_batch b;
-    REQUIRE(store_sync_freeze(s, "old-id", 500, T0, &b) == 1);
+    REQUIRE(store_sync_freeze(s, "old-id", 500, T0, &b) == STORE_OK);
     store_batch_free(&b);
     /* The config now says KIOSK: the old batch is unfrozen (not sent with the wrong token), its
      * vote kept and counted apart. */
-    REQUIRE(seed_add(s, KIOSK, 2, 0, &cur) == 0);
-    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), 1);
+    REQUIRE(seed_add(s, KIOSK, 2, 0, &cur) == STORE_OK);
+    CHECK_INT(store_sync_freeze(s, KIOSK, 500, T0, &b), STORE_OK);
     CHECK_INT(b.n_votes, 1);
     CHECK_STR(b.kiosk_id, KIOSK);
     CHECK_INT(db_int(db, "SELECT count(*) FROM batches"), 1);
     store_sync_status st;
-    CHECK_INT(store_sync_status_get(s, KIOSK, &st), 0);
+    CHECK_INT(store_sync_status_get(s, KIOSK, &st), STORE_OK);
     CHECK_INT(st.other_kiosk, 1);
     CHECK_INT(st.waiting, 2);
     store_vote got;
-    CHECK_INT(store_get_vote(s, old.uuid, &got), 0);
+    CHECK_INT(store_get_vote(s, old.uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_UNSENT);
     store_batch_free(&b);
     store_close(s);
@@ -394,49 +383,50 @@ static void t_status_and_reopen(void)
     /* read only: no file, no database (and none created) */
     store *r = NULL;
     store_opts ro = {.readonly = 1};
-    CHECK_INT(store_open(&r, dir, &ro, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&r, dir, &ro, err, sizeof err), STORE_ERROR);
     CHECK_CONTAINS(err, "no vote database");
     CHECK(!util_file_exists(db));
 
     store *s = seed_open(dir, 0);
     REQUIRE(s);
     store_sync_status st;
-    CHECK_INT(store_sync_status_get(s, KIOSK, &st), 0);
+    CHECK_INT(store_sync_status_get(s, KIOSK, &st), STORE_OK);
     CHECK_STR(st.state, STORE_SYNC_STATE_OFF);
     CHECK_INT(st.last_success_at, 0);
     CHECK_INT(st.batch_limit, 500);
-    REQUIRE(seed_add(s, KIOSK, 3, 0, NULL) == 0);
+    REQUIRE(seed_add(s, KIOSK, 3, 0, NULL) == STORE_OK);
     store_batch b;
-    REQUIRE(store_sync_freeze(s, KIOSK, 500, T0, &b) == 1);
+    REQUIRE(store_sync_freeze(s, KIOSK, 500, T0, &b) == STORE_OK);
     CHECK_INT(store_sync_note_failure(s, b.batch_id, 503, "the collector answered HTTP 503", T0 + 1,
                                       STORE_SYNC_STATE_BACKOFF, T0 + 5000),
-              0);
+              STORE_OK);
     CHECK_INT(store_sync_note_failure(s, b.batch_id, 0, "network: refused", T0 + 2,
                                       STORE_SYNC_STATE_BACKOFF, T0 + 9000),
-              0);
+              STORE_OK);
     CHECK_INT(db_int(db, "SELECT attempts FROM batches"), 2);
     CHECK_INT(db_int(db, "SELECT last_status IS NULL FROM batches"), 1);
 
-    CHECK_INT(store_open(&r, dir, &ro, err, sizeof err), 0);
+    CHECK_INT(store_open(&r, dir, &ro, err, sizeof err), STORE_OK);
     REQUIRE(r);
-    CHECK_INT(store_sync_status_get(r, KIOSK, &st), 0);
+    CHECK_INT(store_sync_status_get(r, KIOSK, &st), STORE_OK);
     CHECK_STR(st.state, STORE_SYNC_STATE_BACKOFF);
     CHECK_INT(st.backoff_until, T0 + 9000);
     CHECK_STR(st.last_error, "network: refused");
     CHECK_INT(st.last_error_at, T0 + 2);
     CHECK_INT(st.waiting, 1);
     CHECK_INT(st.in_batch, 1);
-    CHECK(store_add_vote(r, KIOSK, "b", "tp-hung", 3, T0, 0, NULL, NULL, 0) != 0); /* read only */
+    /* read only */
+    CHECK_INT(store_add_vote(r, KIOSK, "b", "tp-hung", 3, T0, 0, NULL, NULL, 0), STORE_ERROR);
     store_close(r);
 
     CHECK_INT(
         store_sync_note_failure(s, b.batch_id, 401, "refused", T0 + 3, STORE_SYNC_STATE_AUTH, 0),
-        0);
-    CHECK_INT(store_sync_status_get(s, KIOSK, &st), 0);
+        STORE_OK);
+    CHECK_INT(store_sync_status_get(s, KIOSK, &st), STORE_OK);
     CHECK_INT(st.auth_failed, 1);
     CHECK_INT(st.backoff_until, 0);
-    CHECK_INT(store_sync_set_state(s, STORE_SYNC_STATE_IDLE, 0, T0 + 4), 0);
-    CHECK_INT(store_sync_status_get(s, KIOSK, &st), 0);
+    CHECK_INT(store_sync_set_state(s, STORE_SYNC_STATE_IDLE, 0, T0 + 4), STORE_OK);
+    CHECK_INT(store_sync_status_get(s, KIOSK, &st), STORE_OK);
     CHECK_STR(st.state, STORE_SYNC_STATE_IDLE);
     CHECK_INT(st.updated_at, T0 + 4);
     store_batch_free(&b);
@@ -444,13 +434,13 @@ static void t_status_and_reopen(void)
     /* A secondary connection notices the file was moved aside by the primary. */
     store *sec = NULL;
     store_opts so = {.secondary = 1};
-    REQUIRE(store_open(&sec, dir, &so, err, sizeof err) == 0);
+    REQUIRE(store_open(&sec, dir, &so, err, sizeof err) == STORE_OK);
     CHECK_INT(store_needs_reopen(sec), 0);
     /* Votes stay FULL on the primary; the sender's progress is NORMAL (see store.c). */
     char sync_val[16];
-    REQUIRE(store_pragma(sec, "synchronous", sync_val, sizeof sync_val) == 0);
+    REQUIRE(store_pragma(sec, "synchronous", sync_val, sizeof sync_val) == STORE_OK);
     CHECK_STR(sync_val, "1");
-    REQUIRE(store_pragma(s, "synchronous", sync_val, sizeof sync_val) == 0);
+    REQUIRE(store_pragma(s, "synchronous", sync_val, sizeof sync_val) == STORE_OK);
     CHECK_STR(sync_val, "2");
     store_close(s);
     util_fmt(moved, sizeof moved, "%s.corrupt-x", db);
@@ -464,17 +454,15 @@ static void t_status_and_reopen(void)
 static void t_secondary_open(void)
 {
     char dir[PATH_MAX], db[PATH_MAX], err[HL_ERR_MAX];
-    test_new_dir(dir, sizeof dir);
-    test_path(db, sizeof db, dir, "votes.db");
-    store *s = seed_open(dir, 0);
+    store *s = open_new(dir, db);
     REQUIRE(s);
     store_vote p;
-    REQUIRE(seed_add(s, KIOSK, 1, 1, &p) == 0);
+    REQUIRE(seed_add(s, KIOSK, 1, 1, &p) == STORE_OK);
     store *sec = NULL;
     store_opts so = {.secondary = 1};
-    REQUIRE(store_open(&sec, dir, &so, err, sizeof err) == 0);
+    REQUIRE(store_open(&sec, dir, &so, err, sizeof err) == STORE_OK);
     store_vote got;
-    CHECK_INT(store_get_vote(sec, p.uuid, &got), 0);
+    CHECK_INT(store_get_vote(sec, p.uuid, &got), STORE_OK);
     CHECK_STR(got.sync_state, STORE_SYNC_PENDING);
     store_close(sec);
     store_close(s);
@@ -485,7 +473,7 @@ static void t_secondary_open(void)
     fseek(f, 0, SEEK_SET);
     fputs("this is not a database, not at all!", f);
     fclose(f);
-    CHECK_INT(store_open(&sec, dir, &so, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(store_open(&sec, dir, &so, err, sizeof err), STORE_ERROR);
     CHECK(util_file_exists(db));
 }
 

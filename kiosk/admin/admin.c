@@ -310,7 +310,7 @@ static void stats_finish(admin *ad)
 
 void admin_refresh_status(admin *ad)
 {
-    ad->sync_ok = store_sync_status_get(ad->env.st, ad->env.cfg->kiosk_id, &ad->sync) == 0;
+    ad->sync_ok = store_sync_status_get(ad->env.st, ad->env.cfg->kiosk_id, &ad->sync) == STORE_OK;
     ad->live_ok = 0;
     if (ad->env.sync) {
         sync_get_status(ad->env.sync, &ad->live);

@@ -5,7 +5,7 @@
 
 int desk_chosen_code(store *st, char *code, size_t cap)
 {
-    if (store_setting_get(st, DESK_KEY_OFFICER, code, cap) != 0) {
+    if (store_setting_get(st, DESK_KEY_OFFICER, code, cap) != STORE_OK) {
         if (cap)
             code[0] = '\0';
         return -1;
@@ -16,7 +16,7 @@ int desk_chosen_code(store *st, char *code, size_t cap)
 const content_officer *desk_chosen(store *st, const content *c)
 {
     char code[64];
-    if (store_setting_get(st, DESK_KEY_OFFICER, code, sizeof code) != 0)
+    if (store_setting_get(st, DESK_KEY_OFFICER, code, sizeof code) != STORE_OK)
         return NULL;
     const content_officer *o = content_find_officer(c, code);
     if (!o)
@@ -34,7 +34,7 @@ int desk_choose(store *st, const content *c, const cfg *cf, const char *code, in
         return -1;
     const char *keys[] = {DESK_KEY_OFFICER};
     const char *vals[] = {code};
-    if (store_settings_put(st, keys, vals, 1, now_ms) != 0) {
+    if (store_settings_put(st, keys, vals, 1, now_ms) != STORE_OK) {
         log_error("admin: cannot save the desk officer: %s", store_last_error(st));
         return -1;
     }

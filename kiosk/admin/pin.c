@@ -79,10 +79,10 @@ static int load_int(store *s, const char *key, int64_t *out)
 {
     char buf[32];
     *out = 0;
-    int rc = store_setting_get(s, key, buf, sizeof buf);
-    if (rc < 0)
+    store_rc rc = store_setting_get(s, key, buf, sizeof buf);
+    if (rc == STORE_ERROR)
         return -1;
-    if (rc == 1)
+    if (rc == STORE_NONE)
         return 0;
     char *end;
     errno = 0;
@@ -98,10 +98,10 @@ int pin_load(store *s, pin_state *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     int64_t failures = 0, until = 0;
-    int rc = store_setting_get(s, PIN_KEY_HASH, out->hash, sizeof out->hash);
-    if (rc >= 0 && load_int(s, PIN_KEY_FAILURES, &failures) == 0 &&
+    store_rc rc = store_setting_get(s, PIN_KEY_HASH, out->hash, sizeof out->hash);
+    if (rc != STORE_ERROR && load_int(s, PIN_KEY_FAILURES, &failures) == 0 &&
         load_int(s, PIN_KEY_LOCKED_UNTIL, &until) == 0) {
-        out->has_pin = rc == 0 && out->hash[0] != '\0';
+        out->has_pin = rc == STORE_OK && out->hash[0] != '\0';
         out->failures = failures > 1000000 ? 1000000 : (int)failures;
         out->locked_until = until;
         return 0;
@@ -117,7 +117,7 @@ static int save_counts(store *s, pin_state *st, int64_t now_ms, char *err, size_
     snprintf(u, sizeof u, "%lld", (long long)st->locked_until);
     const char *keys[] = {PIN_KEY_FAILURES, PIN_KEY_LOCKED_UNTIL};
     const char *vals[] = {st->failures ? f : NULL, st->locked_until ? u : NULL};
-    if (store_settings_put(s, keys, vals, 2, now_ms) != 0) {
+    if (store_settings_put(s, keys, vals, 2, now_ms) != STORE_OK) {
         util_fmt(err, errlen, "cannot save the admin PIN's state: %s", store_last_error(s));
         return HL_EXIT_RUNTIME;
     }
@@ -138,9 +138,9 @@ int pin_set(store *s, const char *pin, int64_t now_ms, char *err, size_t errlen)
     }
     const char *keys[] = {PIN_KEY_HASH, PIN_KEY_FAILURES, PIN_KEY_LOCKED_UNTIL};
     const char *vals[] = {hash, NULL, NULL};
-    int rc = store_settings_put(s, keys, vals, 3, now_ms);
+    store_rc rc = store_settings_put(s, keys, vals, 3, now_ms);
     sodium_memzero(hash, sizeof hash);
-    if (rc != 0) {
+    if (rc != STORE_OK) {
         util_fmt(err, errlen, "cannot save the admin PIN: %s", store_last_error(s));
         return HL_EXIT_RUNTIME;
     }

@@ -142,7 +142,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     if (rc == 0) {
         store_opts so = {.vfs = o->store_vfs,
                          .response_interval_ms = (int64_t)c->response_interval_s * 1000};
-        rc = store_open(&a->store, c->data_dir, &so, err, errlen);
+        if (store_open(&a->store, c->data_dir, &so, err, errlen) != STORE_OK)
+            rc = HL_EXIT_RUNTIME;
     }
     if (rc == 0 && c->mode == CFG_MODE_DESK) {
         /* An officer chosen on the admin screen (kept in the store) overrides the config's. */
@@ -240,11 +241,11 @@ void app_vote(app *a, int rating)
         return;
     char err[HL_ERR_MAX];
     int want_reasons = rating == STORE_RATING_UNHAPPY && a->content->n_reasons > 0;
-    int rc = store_add_vote(a->store, a->cfg.kiosk_id, a->boot_id, a->officer->code, rating,
-                            clk_wall_ms(a->clock), want_reasons, &a->vote, err, sizeof err);
-    if (rc == 0 && !want_reasons)
+    store_rc rc = store_add_vote(a->store, a->cfg.kiosk_id, a->boot_id, a->officer->code, rating,
+                                 clk_wall_ms(a->clock), want_reasons, &a->vote, err, sizeof err);
+    if (rc == STORE_OK && !want_reasons)
         sync_poke(a->sync); /* never waits: sets a flag for the sync thread */
-    if (rc != 0) {
+    if (rc != STORE_OK) {
         /* Honest failure: the citizen is told the vote was not recorded; the kiosk goes on. */
         log_error("vote for %s (rating %d) NOT recorded: %s", a->officer->code, rating, err);
         a->vote_ok = 0;
@@ -270,7 +271,7 @@ void app_finish_reasons(app *a)
         if (a->reason_on[i])
             codes[n++] = a->content->reasons[i].code;
     char err[HL_ERR_MAX];
-    if (store_finish_vote(a->store, a->vote.uuid, codes, n, err, sizeof err) != 0) {
+    if (store_finish_vote(a->store, a->vote.uuid, codes, n, err, sizeof err) != STORE_OK) {
         /* The vote itself is already safe; only its reasons are missing. It stays "pending" and
          * is released at the next start, so nothing is lost. */
         log_error("reasons for vote %s not saved: %s", a->vote.uuid, err);
@@ -377,11 +378,15 @@ void app_handle_event(app *a, const SDL_Event *ev)
             a->quit = 1;
         break;
     case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
         if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
             break;
         x = ev->button.x, y = ev->button.y;
         to_pixels(a, &x, &y);
-        pointer_down(a, x, y);
+        if (ev->type == SDL_MOUSEBUTTONDOWN)
+            pointer_down(a, x, y);
+        else
+            pointer_up(a, x, y);
         break;
     case SDL_MOUSEMOTION:
         if (ev->motion.which == SDL_TOUCH_MOUSEID || !(ev->motion.state & SDL_BUTTON_LMASK))
@@ -389,13 +394,6 @@ void app_handle_event(app *a, const SDL_Event *ev)
         x = ev->motion.x, y = ev->motion.y;
         to_pixels(a, &x, &y);
         pointer_move(a, x, y);
-        break;
-    case SDL_MOUSEBUTTONUP:
-        if (ev->button.which == SDL_TOUCH_MOUSEID || ev->button.button != SDL_BUTTON_LEFT)
-            break;
-        x = ev->button.x, y = ev->button.y;
-        to_pixels(a, &x, &y);
-        pointer_up(a, x, y);
         break;
     case SDL_FINGERDOWN:
         ui_finger_down(&a->ui);

@@ -48,7 +48,7 @@ static int sync_wait(app *a, long seconds, char *why, size_t whylen)
     uint64_t end = SDL_GetTicks64() + (uint64_t)seconds * 1000;
     store_sync_status st;
     for (;;) {
-        if (store_sync_status_get(a->store, a->cfg.kiosk_id, &st) != 0) {
+        if (store_sync_status_get(a->store, a->cfg.kiosk_id, &st) != STORE_OK) {
             util_fmt(why, whylen, "cannot read the vote database: %s", store_last_error(a->store));
             return -1;
         }

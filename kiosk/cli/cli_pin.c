@@ -158,7 +158,7 @@ int cli_set_pin(int argc, char **argv)
     /* A secondary connection: it may run while the kiosk (the primary) is running. */
     store *s = NULL;
     store_opts so = {.secondary = 1};
-    if (store_open(&s, c.data_dir, &so, err, sizeof err) != 0) {
+    if (store_open(&s, c.data_dir, &so, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "hailong-kiosk: set-pin: %s\n", err);
         rc = HL_EXIT_RUNTIME;
     } else {

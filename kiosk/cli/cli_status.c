@@ -61,13 +61,12 @@ int cli_status(int argc, char **argv)
     char err[HL_ERR_MAX];
     store *s = NULL;
     store_opts so = {.readonly = 1};
-    if (store_open(&s, c.data_dir, &so, err, sizeof err) != 0) {
+    if (store_open(&s, c.data_dir, &so, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "hailong-kiosk: status: %s\n", err);
         return HL_EXIT_RUNTIME;
     }
     store_sync_status st;
-    rc = store_sync_status_get(s, c.kiosk_id, &st);
-    if (rc != 0) {
+    if (store_sync_status_get(s, c.kiosk_id, &st) != STORE_OK) {
         fprintf(stderr, "hailong-kiosk: status: %s\n", store_last_error(s));
         store_close(s);
         return HL_EXIT_RUNTIME;

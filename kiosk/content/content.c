@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,43 +138,88 @@ static int load_commune(jv_ctx *x, const char *dir, content *c)
     return rc;
 }
 
-static int load_slogans(jv_ctx *x, const char *dir, content *c)
+/* A list file: {"format": 1, "<key>": [ {...}, ... ]}. Each entry is an object with keys among
+ * fields, read by read_item into an item of size bytes, whose string at unique_off (the key named
+ * unique) no earlier entry may have. */
+typedef struct {
+    const char *file, *key; /* "slogans.json", "slogans" */
+    size_t min, max;
+    const char *const *fields;
+    size_t size;
+    const char *unique; /* "id" or "code" */
+    size_t unique_off;  /* offsetof that char * in the item */
+    int (*read_item)(jv_ctx *x, const char *dir, const cJSON *e, const char *where, void *item);
+} list_spec;
+
+static const char *unique_of(const list_spec *spec, const void *items, size_t i)
+{
+    return *(char *const *)((const char *)items + i * spec->size + spec->unique_off);
+}
+
+/* Reads spec's file into a new array. *items and *n are set as soon as it is allocated, so that
+ * content_free releases what a failure leaves half read. */
+static int load_list(jv_ctx *x, const char *dir, const list_spec *spec, void **items, size_t *n)
 {
     cJSON *root;
     const cJSON *list = NULL;
-    size_t n = 0;
-    static const char *const top[] = {"format", "slogans", NULL};
-    static const char *const fields[] = {"id", "title", "text", NULL};
-    int rc = load_json(x, dir, "slogans.json", &root);
+    const char *const top[] = {"format", spec->key, NULL};
+    size_t len = 0;
+    int rc = load_json(x, dir, spec->file, &root);
     if (!rc)
         rc = jv_check_keys(x, root, "", top);
     if (!rc)
-        rc = get_list(x, root, "slogans", 1, 1000, "slogans", &list, &n);
-    if (!rc) {
-        c->slogans = xcalloc(n, sizeof *c->slogans);
-        c->n_slogans = n;
+        rc = get_list(x, root, spec->key, spec->min, spec->max, spec->key, &list, &len);
+    if (!rc && len) {
+        *items = xcalloc(len, spec->size);
+        *n = len;
     }
     size_t i = 0;
     for (const cJSON *e = list ? list->child : NULL; !rc && e; e = e->next, i++) {
-        content_slogan *s = &c->slogans[i];
         char where[32];
-        util_fmt(where, sizeof where, "slogans[%zu]", i);
-        rc = jv_check_keys(x, e, where, fields);
+        util_fmt(where, sizeof where, "%s[%zu]", spec->key, i);
+        rc = jv_check_keys(x, e, where, spec->fields);
         if (!rc)
-            rc = get_str(x, e, where, "id", F_REQUIRED | F_CODE,
-                         "every slogan needs an id, e.g. \"nam-biet\"", &s->id);
-        if (!rc)
-            rc = get_str(x, e, where, "title", F_REQUIRED,
-                         "every slogan needs a title, e.g. \"Năm biết\"", &s->title);
-        if (!rc)
-            rc = get_str(x, e, where, "text", F_REQUIRED | F_MULTILINE,
-                         "every slogan needs its text", &s->text);
+            rc = spec->read_item(x, dir, e, where, (char *)*items + i * spec->size);
         for (size_t k = 0; !rc && k < i; k++)
-            if (strcmp(c->slogans[k].id, s->id) == 0)
-                rc = jv_fail(x, "%s.id: \"%s\" is already used by slogans[%zu]; ids must be unique",
-                             where, s->id, k);
+            if (strcmp(unique_of(spec, *items, k), unique_of(spec, *items, i)) == 0)
+                rc = jv_fail(x, "%s.%s: \"%s\" is already used by %s[%zu]; %ss must be unique",
+                             where, spec->unique, unique_of(spec, *items, i), spec->key, k,
+                             spec->unique);
     }
     cJSON_Delete(root);
+    return rc;
+}
+
+static int read_slogan(jv_ctx *x, const char *dir, const cJSON *e, const char *where, void *item)
+{
+    content_slogan *s = item;
+    (void)dir;
+    int rc = get_str(x, e, where, "id", F_REQUIRED | F_CODE,
+                     "every slogan needs an id, e.g. \"nam-biet\"", &s->id);
+    if (!rc)
+        rc = get_str(x, e, where, "title", F_REQUIRED,
+                     "every slogan needs a title, e.g. \"Năm biết\"", &s->title);
+    if (!rc)
+        rc = get_str(x, e, where, "text", F_REQUIRED | F_MULTILINE, "every slogan needs its text",
+                     &s->text);
+    return rc;
+}
+
+static int load_slogans(jv_ctx *x, const char *dir, content *c)
+{
+    static const char *const fields[] = {"id", "title", "text", NULL};
+    static const list_spec spec = {"slogans.json",
+                                   "slogans",
+                                   1,
+                                   1000,
+                                   fields,
+                                   sizeof(content_slogan),
+                                   "id",
+                                   offsetof(content_slogan, id),
+                                   read_slogan};
+    void *items = NULL;
+    int rc = load_list(x, dir, &spec, &items, &c->n_slogans);
+    c->slogans = items;
     return rc;
 }
 
@@ -196,103 +242,87 @@ static int officer_photo(jv_ctx *x, const char *dir, const char *where, const ch
     return 0;
 }
 
+static int read_officer(jv_ctx *x, const char *dir, const cJSON *e, const char *where, void *item)
+{
+    content_officer *o = item;
+    char *photo = NULL;
+    int rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
+                     "every officer needs a unique code, e.g. \"tp-hung\"", &o->code);
+    if (!rc)
+        rc = get_str(x, e, where, "name", F_REQUIRED, "every officer needs a name", &o->name);
+    if (!rc)
+        rc =
+            get_str(x, e, where, "title", F_REQUIRED,
+                    "every officer needs a title, e.g. \"Công chức Tư pháp - Hộ tịch\"", &o->title);
+    if (!rc)
+        rc = get_str(x, e, where, "counter", 0, "the counter the officer sits at, e.g. \"1\"",
+                     &o->counter);
+    if (!rc && strlen(o->counter) > CONTENT_CODE_MAX)
+        rc = jv_fail(x, "%s.counter: too long; at most %d bytes, e.g. \"1\" or \"Quầy 1\"", where,
+                     CONTENT_CODE_MAX);
+    if (!rc)
+        rc = get_str(x, e, where, "phone", 0, "a public phone number, e.g. \"0271 3xxx xxx\"",
+                     &o->phone);
+    if (!rc)
+        rc = get_str(x, e, where, "duties", F_MULTILINE,
+                     "what the officer handles, for the officer directory", &o->duties);
+    if (!rc)
+        rc = get_str(x, e, where, "photo", 0,
+                     "a picture file relative to the content folder, e.g. "
+                     "\"photos/tp-hung.png\"",
+                     &photo);
+    if (!rc)
+        rc = officer_photo(x, dir, where, photo, &o->photo);
+    free(photo);
+    return rc;
+}
+
 static int load_officers(jv_ctx *x, const char *dir, content *c)
 {
-    cJSON *root;
-    const cJSON *list = NULL;
-    size_t n = 0;
-    static const char *const top[] = {"format", "officers", NULL};
     static const char *const fields[] = {"code",  "name",  "title",  "counter",
                                          "phone", "photo", "duties", NULL};
-    int rc = load_json(x, dir, "officers.json", &root);
+    static const list_spec spec = {"officers.json",
+                                   "officers",
+                                   1,
+                                   100000,
+                                   fields,
+                                   sizeof(content_officer),
+                                   "code",
+                                   offsetof(content_officer, code),
+                                   read_officer};
+    void *items = NULL;
+    int rc = load_list(x, dir, &spec, &items, &c->n_officers);
+    c->officers = items;
+    return rc;
+}
+
+static int read_reason(jv_ctx *x, const char *dir, const cJSON *e, const char *where, void *item)
+{
+    content_reason *r = item;
+    (void)dir;
+    int rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
+                     "every reason needs a code, e.g. \"cham-tre\"", &r->code);
     if (!rc)
-        rc = jv_check_keys(x, root, "", top);
-    if (!rc)
-        rc = get_list(x, root, "officers", 1, 100000, "officers", &list, &n);
-    if (!rc) {
-        c->officers = xcalloc(n, sizeof *c->officers);
-        c->n_officers = n;
-    }
-    size_t i = 0;
-    for (const cJSON *e = list ? list->child : NULL; !rc && e; e = e->next, i++) {
-        content_officer *o = &c->officers[i];
-        char where[32], *photo = NULL;
-        util_fmt(where, sizeof where, "officers[%zu]", i);
-        rc = jv_check_keys(x, e, where, fields);
-        if (!rc)
-            rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
-                         "every officer needs a unique code, e.g. \"tp-hung\"", &o->code);
-        if (!rc)
-            rc = get_str(x, e, where, "name", F_REQUIRED, "every officer needs a name", &o->name);
-        if (!rc)
-            rc = get_str(x, e, where, "title", F_REQUIRED,
-                         "every officer needs a title, e.g. \"Công chức Tư pháp - Hộ tịch\"",
-                         &o->title);
-        if (!rc)
-            rc = get_str(x, e, where, "counter", 0, "the counter the officer sits at, e.g. \"1\"",
-                         &o->counter);
-        if (!rc && strlen(o->counter) > CONTENT_CODE_MAX)
-            rc = jv_fail(x, "%s.counter: too long; at most %d bytes, e.g. \"1\" or \"Quầy 1\"",
-                         where, CONTENT_CODE_MAX);
-        if (!rc)
-            rc = get_str(x, e, where, "phone", 0, "a public phone number, e.g. \"0271 3xxx xxx\"",
-                         &o->phone);
-        if (!rc)
-            rc = get_str(x, e, where, "duties", F_MULTILINE,
-                         "what the officer handles, for the officer directory", &o->duties);
-        if (!rc)
-            rc = get_str(x, e, where, "photo", 0,
-                         "a picture file relative to the content folder, e.g. "
-                         "\"photos/tp-hung.png\"",
-                         &photo);
-        if (!rc)
-            rc = officer_photo(x, dir, where, photo, &o->photo);
-        free(photo);
-        for (size_t k = 0; !rc && k < i; k++)
-            if (strcmp(c->officers[k].code, o->code) == 0)
-                rc = jv_fail(
-                    x, "%s.code: \"%s\" is already used by officers[%zu]; codes must be unique",
-                    where, o->code, k);
-    }
-    cJSON_Delete(root);
+        rc = get_str(x, e, where, "label", F_REQUIRED,
+                     "every reason needs the label shown on its button", &r->label);
     return rc;
 }
 
 static int load_reasons(jv_ctx *x, const char *dir, content *c)
 {
-    cJSON *root;
-    const cJSON *list = NULL;
-    size_t n = 0;
-    static const char *const top[] = {"format", "reasons", NULL};
     static const char *const fields[] = {"code", "label", NULL};
-    int rc = load_json(x, dir, "reasons.json", &root);
-    if (!rc)
-        rc = jv_check_keys(x, root, "", top);
-    if (!rc)
-        rc = get_list(x, root, "reasons", 0, CONTENT_MAX_REASONS, "reasons", &list, &n);
-    if (!rc && n) {
-        c->reasons = xcalloc(n, sizeof *c->reasons);
-        c->n_reasons = n;
-    }
-    size_t i = 0;
-    for (const cJSON *e = list ? list->child : NULL; !rc && e; e = e->next, i++) {
-        content_reason *r = &c->reasons[i];
-        char where[32];
-        util_fmt(where, sizeof where, "reasons[%zu]", i);
-        rc = jv_check_keys(x, e, where, fields);
-        if (!rc)
-            rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
-                         "every reason needs a code, e.g. \"cham-tre\"", &r->code);
-        if (!rc)
-            rc = get_str(x, e, where, "label", F_REQUIRED,
-                         "every reason needs the label shown on its button", &r->label);
-        for (size_t k = 0; !rc && k < i; k++)
-            if (strcmp(c->reasons[k].code, r->code) == 0)
-                rc = jv_fail(
-                    x, "%s.code: \"%s\" is already used by reasons[%zu]; codes must be unique",
-                    where, r->code, k);
-    }
-    cJSON_Delete(root);
+    static const list_spec spec = {"reasons.json",
+                                   "reasons",
+                                   0,
+                                   CONTENT_MAX_REASONS,
+                                   fields,
+                                   sizeof(content_reason),
+                                   "code",
+                                   offsetof(content_reason, code),
+                                   read_reason};
+    void *items = NULL;
+    int rc = load_list(x, dir, &spec, &items, &c->n_reasons);
+    c->reasons = items;
     return rc;
 }
 

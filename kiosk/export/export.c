@@ -14,8 +14,8 @@ int export_job_tick(export_job *j, char *err, size_t errlen)
     const export_votes_opts *o = j->o;
     if (o->progress && o->progress(o->progress_ctx, j->done, j->total) != 0) {
         j->res.cancelled = 1;
-        return export_fail(err, errlen, HL_EXIT_RUNTIME, "cancelled; nothing was written to %s",
-                           j->af.out);
+        return util_fail(err, errlen, HL_EXIT_RUNTIME, "cancelled; nothing was written to %s",
+                         j->af.out);
     }
     return af_check(&j->af, err, errlen);
 }
@@ -30,10 +30,17 @@ int export_job_take(export_job *j, const store_read_vote *v)
     return !v->misuse || j->o->include_misuse;
 }
 
+int export_walk_tick(export_walk *w)
+{
+    if (w->j->done % EXPORT_PROGRESS_EVERY == 0)
+        w->rc = export_job_tick(w->j, w->err, w->errlen);
+    return w->rc;
+}
+
 static int check_content(const content *c, char *err, size_t errlen)
 {
     if (!c)
-        return export_fail(err, errlen, HL_EXIT_USAGE, "export: no content given (officer names)");
+        return util_fail(err, errlen, HL_EXIT_USAGE, "export: no content given (officer names)");
     return 0;
 }
 
@@ -49,18 +56,16 @@ int export_votes(const export_votes_opts *o, export_result *res, char *err, size
     if (rc)
         return rc;
     if (o->format != EXPORT_FMT_CSV && o->format != EXPORT_FMT_XLSX)
-        return export_fail(err, errlen, HL_EXIT_USAGE, "export: the format must be csv or xlsx");
+        return util_fail(err, errlen, HL_EXIT_USAGE, "export: the format must be csv or xlsx");
     if (export_date_cmp(o->from, o->to) > 0)
-        return export_fail(err, errlen, HL_EXIT_USAGE,
-                           "export: the first day is after the last day; swap them");
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "export: the first day is after the last day; swap them");
     j.from_ms = export_date_start_ms(o->from);
     j.to_ms = export_date_start_ms(o->to) + 86400000LL; /* Vietnam has no DST */
     j.rx.c = o->content;
     if ((rc = af_begin(&j.af, o->out, EXPORT_REDO, err, errlen)) != 0)
         return rc;
-    rc = store_reader_open(&j.db, o->db, err, errlen);
-    if (!rc)
-        rc = store_reader_count(j.db, (store_range){j.from_ms, j.to_ms}, &j.total, err, errlen);
+    rc = export_db_open(&j.db, o->db, j.from_ms, j.to_ms, &j.total, err, errlen);
     if (!rc)
         rc = export_job_tick(&j, err, errlen);
     if (!rc)
@@ -87,12 +92,12 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
     if (rc)
         return rc;
     if (o->year < 1970 || o->year > 9999 || o->month < 1 || o->month > 12)
-        return export_fail(err, errlen, HL_EXIT_USAGE,
-                           "report: the month must be 1..12 of a year "
-                           "from 1970");
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "report: the month must be 1..12 of a year "
+                         "from 1970");
     if (o->format == EXPORT_FMT_XLSX && !o->out)
-        return export_fail(err, errlen, HL_EXIT_USAGE,
-                           "report: an XLSX report needs an output file, e.g. --out bao-cao.xlsx");
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "report: an XLSX report needs an output file, e.g. --out bao-cao.xlsx");
     export_date from = {o->year, o->month, 1},
                 to = {o->year, o->month, export_days_in_month(o->year, o->month)};
     int64_t from_ms = export_date_start_ms(from), to_ms = export_date_start_ms(to) + 86400000LL;
@@ -106,13 +111,11 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
     store_reader *db = NULL;
     export_summary s = {0};
     int64_t total = 0;
-    rc = store_reader_open(&db, o->db, err, errlen);
-    if (!rc)
-        rc = store_reader_count(db, (store_range){from_ms, to_ms}, &total, err, errlen);
+    rc = export_db_open(&db, o->db, from_ms, to_ms, &total, err, errlen);
     if (!rc && o->progress && o->progress(o->progress_ctx, 0, total) != 0) {
         if (res)
             res->cancelled = 1;
-        rc = export_fail(err, errlen, HL_EXIT_RUNTIME, "cancelled; nothing was written");
+        rc = util_fail(err, errlen, HL_EXIT_RUNTIME, "cancelled; nothing was written");
     }
     if (!rc)
         rc = export_summary_read(db, o->content, from_ms, to_ms, &s, err, errlen);
@@ -137,14 +140,14 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
         export_wb_flush(&w);
         if (w.err)
             rc = o->out ? af_write_error(&af, w.err, err, errlen)
-                        : export_fail(err, errlen, HL_EXIT_RUNTIME,
-                                      "could not write the report: %s", strerror(w.err));
+                        : util_fail(err, errlen, HL_EXIT_RUNTIME, "could not write the report: %s",
+                                    strerror(w.err));
         export_wb_free(&w);
     }
     if (!rc && o->progress && o->progress(o->progress_ctx, total, total) != 0) {
         if (res)
             res->cancelled = 1;
-        rc = export_fail(err, errlen, HL_EXIT_RUNTIME, "cancelled; nothing was written");
+        rc = util_fail(err, errlen, HL_EXIT_RUNTIME, "cancelled; nothing was written");
     }
     if (o->out) {
         if (!rc)

@@ -5,21 +5,17 @@
 #include <stdio.h>
 
 #include "rating.h"
-
-/* A callback's "stop": the write error is in the buffer, reported after the walk. */
-#define WRITE_FAILED (-1)
+#include "util.h"
 
 typedef struct {
-    export_job *j;
+    export_walk walk;
     export_wbuf w;
-    char *err;
-    size_t errlen;
 } csv_out;
 
 static int csv_vote(void *ctx, const store_read_vote *v)
 {
     csv_out *x = ctx;
-    export_job *j = x->j;
+    export_job *j = x->walk.j;
     if (export_job_take(j, v)) {
         char seq[24], rating[4], when[20], misuse[2];
         export_fmt_i64(seq, sizeof seq, v->seq);
@@ -42,22 +38,20 @@ static int csv_vote(void *ctx, const store_read_vote *v)
         j->res.rows++;
     }
     if (x->w.err)
-        return WRITE_FAILED;
-    if (j->done % EXPORT_PROGRESS_EVERY == 0)
-        return export_job_tick(j, x->err, x->errlen);
-    return 0;
+        return 1; /* stop: the write error is in the buffer, reported after the walk */
+    return export_walk_tick(&x->walk);
 }
 
 int export_csv_votes(export_job *j, char *err, size_t errlen)
 {
-    csv_out x = {.j = j, .err = err, .errlen = errlen};
+    csv_out x = {.walk = {.j = j, .err = err, .errlen = errlen}};
     export_wb_init(&x.w, af_fd(&j->af), NULL);
     export_wb_put(&x.w, "\xEF\xBB\xBF", 3); /* BOM: Excel then reads the file as UTF-8 */
     export_csv_row(&x.w, export_vote_headers, V_NCOLS);
-    int rc =
-        store_reader_votes(j->db, (store_range){j->from_ms, j->to_ms}, csv_vote, &x, err, errlen);
-    if (rc == WRITE_FAILED)
-        rc = 0;
+    store_range range = {j->from_ms, j->to_ms};
+    int rc = HL_EXIT_RUNTIME;
+    if (store_reader_votes(j->db, range, csv_vote, &x, err, errlen) == STORE_OK)
+        rc = x.walk.rc;
     if (!rc)
         export_wb_flush(&x.w);
     if (!rc && x.w.err)

@@ -5,7 +5,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,16 +15,6 @@
 #include "util.h"
 
 #define UNKNOWN_OFFICER " (không còn trong danh sách)"
-
-int export_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
 
 /* ---- dates and numbers ---- */
 
@@ -82,35 +71,35 @@ int export_parse_date(const char *s, export_date *out)
     return 0;
 }
 
+/* The formats by their command-line name and their file name's ending. */
+static const struct {
+    const char *name, *ext;
+    export_format fmt;
+} formats[] = {
+    {"text", ".txt", EXPORT_FMT_TEXT},
+    {"csv", ".csv", EXPORT_FMT_CSV},
+    {"xlsx", ".xlsx", EXPORT_FMT_XLSX},
+};
+
 int export_parse_format(const char *s, export_format *out)
 {
-    if (!s)
-        return -1;
-    if (strcmp(s, "text") == 0)
-        *out = EXPORT_FMT_TEXT;
-    else if (strcmp(s, "csv") == 0)
-        *out = EXPORT_FMT_CSV;
-    else if (strcmp(s, "xlsx") == 0)
-        *out = EXPORT_FMT_XLSX;
-    else
-        return -1;
-    return 0;
+    for (size_t i = 0; s && i < HL_ARRAY_LEN(formats); i++)
+        if (strcmp(s, formats[i].name) == 0) {
+            *out = formats[i].fmt;
+            return 0;
+        }
+    return -1;
 }
 
 int export_format_from_name(const char *path, export_format *out)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;
-    if (!dot || strchr(dot, '/'))
-        return -1;
-    if (strcasecmp(dot, ".csv") == 0)
-        *out = EXPORT_FMT_CSV;
-    else if (strcasecmp(dot, ".xlsx") == 0)
-        *out = EXPORT_FMT_XLSX;
-    else if (strcasecmp(dot, ".txt") == 0)
-        *out = EXPORT_FMT_TEXT;
-    else
-        return -1;
-    return 0;
+    for (size_t i = 0; dot && !strchr(dot, '/') && i < HL_ARRAY_LEN(formats); i++)
+        if (strcasecmp(dot, formats[i].ext) == 0) {
+            *out = formats[i].fmt;
+            return 0;
+        }
+    return -1;
 }
 
 int export_date_cmp(export_date a, export_date b)
@@ -362,6 +351,21 @@ static int summary_add(void *ctx, const store_read_group *g)
     return 0;
 }
 
+int export_db_open(store_reader **out, const char *db, int64_t from_ms, int64_t to_ms,
+                   int64_t *total, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!db || !db[0])
+        return util_fail(err, errlen, HL_EXIT_USAGE,
+                         "no data folder given; use --data-dir DIR or --config FILE");
+    if (store_reader_open(out, db, err, errlen) != STORE_OK)
+        return HL_EXIT_RUNTIME;
+    if (total &&
+        store_reader_count(*out, (store_range){from_ms, to_ms}, total, err, errlen) != STORE_OK)
+        return HL_EXIT_RUNTIME;
+    return 0;
+}
+
 int export_summary_read(store_reader *db, const content *c, int64_t from_ms, int64_t to_ms,
                         export_summary *s, char *err, size_t errlen)
 {
@@ -383,9 +387,9 @@ int export_summary_read(store_reader *db, const content *c, int64_t from_ms, int
     s->total.name = "Tổng cộng";
     s->total.title = "";
 
-    int rc = store_reader_counts(db, (store_range){from_ms, to_ms}, summary_add, &f, err, errlen);
-    if (rc)
-        return rc;
+    if (store_reader_counts(db, (store_range){from_ms, to_ms}, summary_add, &f, err, errlen) !=
+        STORE_OK)
+        return HL_EXIT_RUNTIME;
     if (s->n_rows > n_known)
         qsort(s->rows + n_known, s->n_rows - n_known, sizeof *s->rows, cmp_row_code);
     return 0;
@@ -407,7 +411,7 @@ int export_summary_get(const char *db, const content *c, int64_t from_ms, int64_
 {
     memset(out, 0, sizeof *out);
     store_reader *h;
-    int rc = store_reader_open(&h, db, err, errlen);
+    int rc = export_db_open(&h, db, from_ms, to_ms, NULL, err, errlen);
     if (rc)
         return rc;
     rc = export_summary_read(h, c, from_ms, to_ms, out, err, errlen);

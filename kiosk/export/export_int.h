@@ -24,10 +24,6 @@
 /* The end of the atomic file's failure messages ("... plug it in again and repeat the export"). */
 #define EXPORT_REDO "repeat the export"
 
-/* Fills err (may be NULL) and returns rc. */
-int export_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
 /* ---- dates, numbers and text (export_data.c) ---- */
 
 /* Excel's serial date-time of the Vietnam local time, in whole seconds. */
@@ -96,6 +92,15 @@ const char *export_officer_name(export_names *x, const char *code);
 const char *export_reasons_text(export_names *x, const char *json);
 void export_names_free(export_names *x);
 
+/* ---- the vote database (export_data.c) ---- */
+
+/* Opens the reader (store_read.h) on db, a data folder or a votes.db, and counts the votes of
+ * [from_ms, to_ms) into *total unless total is NULL. 0, HL_EXIT_USAGE when no folder is named (a
+ * command-line mistake) or HL_EXIT_RUNTIME, with err set; *out is to be closed either way. The
+ * reader's other calls fail with STORE_ERROR, which the export returns as HL_EXIT_RUNTIME. */
+int export_db_open(store_reader **out, const char *db, int64_t from_ms, int64_t to_ms,
+                   int64_t *total, char *err, size_t errlen);
+
 /* ---- the summary (export_data.c) ---- */
 
 /* Fills s with the votes of [from_ms, to_ms) per officer and level, read through r. 0 or
@@ -118,6 +123,17 @@ typedef struct {
 int export_job_tick(export_job *j, char *err, size_t errlen);
 /* Counts one vote read (done, counted or misuse); 1 when it is to be written. */
 int export_job_take(export_job *j, const store_read_vote *v);
+
+/* What a votes walk's callback (store_reader_votes) needs besides its format's own state. */
+typedef struct {
+    export_job *j;
+    int rc; /* export_job_tick's failure, which stopped the walk */
+    char *err;
+    size_t errlen;
+} export_walk;
+/* At the end of the callback: every EXPORT_PROGRESS_EVERY votes, export_job_tick. Returns w->rc,
+ * nonzero (stop the walk) once the tick failed. */
+int export_walk_tick(export_walk *w);
 
 /* The votes as CSV into j->af (export_csv.c). */
 int export_csv_votes(export_job *j, char *err, size_t errlen);

@@ -71,9 +71,9 @@ static int xl_open(xl_book *x, const atomic_file *af, int constant_memory, char 
     char name[64];
     x->wb = workbook_new_opt(af_open_name(af, name, sizeof name), &opt);
     if (!x->wb)
-        return export_fail(err, errlen, HL_EXIT_RUNTIME,
-                           "could not start the workbook %s (out of memory or no temporary space)",
-                           af->out);
+        return util_fail(err, errlen, HL_EXIT_RUNTIME,
+                         "could not start the workbook %s (out of memory or no temporary space)",
+                         af->out);
     workbook_set_properties(x->wb, &(lxw_doc_properties){.title = "Đánh giá mức độ hài lòng",
                                                          .author = "Hài lòng",
                                                          .company = ""});
@@ -92,7 +92,7 @@ static int xl_close(xl_book *x, atomic_file *af, char *err, size_t errlen)
     int saved = errno;
     if (af_check(af, err, errlen) != 0)
         return HL_EXIT_RUNTIME;
-    return export_fail(
+    return util_fail(
         err, errlen, HL_EXIT_RUNTIME,
         "could not write %s: %s%s%s; nothing was saved; check free space on that disk and "
         "in the temporary folder (%s) and repeat the export",
@@ -246,30 +246,25 @@ static lxw_worksheet *xl_votes_sheet(xl_book *x, int part, const char *title)
 
 /* The state of the votes sheets while the reader walks the votes. */
 typedef struct {
-    export_job *j;
+    export_walk walk;
     xl_book *x;
     lxw_worksheet *ws;
     lxw_row_t r, per_sheet;
     int part;
     const char *title;
-    char *err;
-    size_t errlen;
 } xl_votes;
-
-/* A callback's "stop": no sheet could be added (ws is NULL), reported after the walk. */
-#define NO_SHEET (-1)
 
 static int xl_vote(void *ctx, const store_read_vote *v)
 {
     xl_votes *s = ctx;
-    export_job *j = s->j;
+    export_job *j = s->walk.j;
     if (export_job_take(j, v)) {
         if (s->r - 2 >= s->per_sheet) {
             worksheet_autofilter(s->ws, 1, 0, s->r - 1, V_NCOLS - 1);
             s->ws = xl_votes_sheet(s->x, ++s->part, s->title);
             s->r = 2;
             if (!s->ws)
-                return NO_SHEET;
+                return 1; /* stop: no sheet could be added, reported after the walk */
         }
         lxw_worksheet *ws = s->ws;
         lxw_row_t r = s->r;
@@ -289,9 +284,7 @@ static int xl_vote(void *ctx, const store_read_vote *v)
         s->r++;
         j->res.rows++;
     }
-    if (j->done % EXPORT_PROGRESS_EVERY == 0)
-        return export_job_tick(j, s->err, s->errlen);
-    return 0;
+    return export_walk_tick(&s->walk);
 }
 
 int export_xlsx_votes(export_job *j, char *err, size_t errlen)
@@ -318,26 +311,24 @@ int export_xlsx_votes(export_job *j, char *err, size_t errlen)
              o->include_misuse ? " (gồm cả lượt bấm bất thường)" : "");
 
     /* The votes first (the sheet a reader opens), then the summary. */
-    xl_votes vs = {.j = j,
+    xl_votes vs = {.walk = {.j = j, .err = err, .errlen = errlen},
                    .x = &x,
                    .r = 2,
                    .per_sheet = LXW_ROW_MAX - 2, /* Excel's rows less the title and header */
                    .part = 1,
-                   .title = title,
-                   .err = err,
-                   .errlen = errlen};
+                   .title = title};
     if (o->xlsx_rows_per_sheet > 0 && o->xlsx_rows_per_sheet < (int64_t)vs.per_sheet)
         vs.per_sheet = (lxw_row_t)o->xlsx_rows_per_sheet;
     vs.ws = xl_votes_sheet(&x, vs.part, title);
-    if (vs.ws)
-        rc = store_reader_votes(j->db, (store_range){j->from_ms, j->to_ms}, xl_vote, &vs, err,
-                                errlen);
-    if (rc == NO_SHEET)
-        rc = 0;
+    store_range range = {j->from_ms, j->to_ms};
+    if (vs.ws && store_reader_votes(j->db, range, xl_vote, &vs, err, errlen) != STORE_OK)
+        rc = HL_EXIT_RUNTIME;
+    else
+        rc = vs.walk.rc;
     if (!vs.ws && !rc)
-        rc = export_fail(err, errlen, HL_EXIT_RUNTIME,
-                         "could not add a sheet to %s (no temporary space?); nothing was saved",
-                         j->af.out);
+        rc = util_fail(err, errlen, HL_EXIT_RUNTIME,
+                       "could not add a sheet to %s (no temporary space?); nothing was saved",
+                       j->af.out);
     if (!rc) {
         worksheet_autofilter(vs.ws, 1, 0, vs.r > 2 ? vs.r - 1 : 2, V_NCOLS - 1);
         xl_summary_sheet(&x, "Tổng hợp", EXPORT_REPORT_TITLE, c, period, &s, 0);

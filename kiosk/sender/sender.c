@@ -109,7 +109,7 @@ static void set_state(sync_sender *s, const char *state, int64_t until)
 {
     if (strcmp(s->state, state) == 0 && s->state_until == until)
         return;
-    if (s->store && store_sync_set_state(s->store, state, until, wall_ms(s)) == 0) {
+    if (s->store && store_sync_set_state(s->store, state, until, wall_ms(s)) == STORE_OK) {
         util_strlcpy(s->state, state, sizeof s->state);
         s->state_until = until;
     }
@@ -125,7 +125,7 @@ static void record_failure(sync_sender *s, const char *batch_id, int http_status
                            const char *state, int64_t until)
 {
     if (s->store && store_sync_note_failure(s->store, batch_id, http_status, msg, wall_ms(s), state,
-                                            until) == 0) {
+                                            until) == STORE_OK) {
         util_strlcpy(s->state, state, sizeof s->state);
         s->state_until = until;
     } else {
@@ -176,7 +176,7 @@ static int ensure_store(sync_sender *s)
     }
     char err[HL_ERR_MAX];
     store_opts o = {.vfs = s->store_vfs, .secondary = 1};
-    if (store_open(&s->store, s->data_dir, &o, err, sizeof err) != 0) {
+    if (store_open(&s->store, s->data_dir, &o, err, sizeof err) != STORE_OK) {
         s->failures++;
         back_off(s, NULL, 0, err, backoff_ms(s));
         return -1;
@@ -365,13 +365,13 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
             return R_RETRY;
         }
         store_sync_applied applied;
-        int rc = store_sync_apply(s->store, b->batch_id, r, n, wall_ms(s), &applied);
+        store_rc rc = store_sync_apply(s->store, b->batch_id, r, n, wall_ms(s), &applied);
         free(r);
-        if (rc == 1) {
+        if (rc == STORE_NONE) {
             util_fmt(msg, msglen, "the collector answered 200 without listing the batch's votes");
             return R_RETRY;
         }
-        if (rc != 0) {
+        if (rc != STORE_OK) {
             util_fmt(msg, msglen, "%s", store_last_error(s->store));
             return R_RETRY;
         }
@@ -417,13 +417,13 @@ static int round_once(sync_sender *s)
     pthread_mutex_lock(&s->mu);
     s->poked = 0; /* a vote after this point pokes again */
     pthread_mutex_unlock(&s->mu);
-    int got = store_sync_freeze(s->store, s->kiosk_id, s->batch_max, wall_ms(s), &b);
-    if (got < 0) {
+    store_rc got = store_sync_freeze(s->store, s->kiosk_id, s->batch_max, wall_ms(s), &b);
+    if (got == STORE_ERROR) {
         s->failures++;
         back_off(s, NULL, 0, store_last_error(s->store), backoff_ms(s));
         return 0;
     }
-    if (got == 0) {
+    if (got == STORE_NONE) {
         set_state(s, STORE_SYNC_STATE_IDLE, 0);
         return 1;
     }
@@ -443,7 +443,7 @@ static int round_once(sync_sender *s)
         break;
     case R_SPLIT: {
         int limit = 0;
-        if (store_sync_split(s->store, b.batch_id, &limit) == 0)
+        if (store_sync_split(s->store, b.batch_id, &limit) == STORE_OK)
             log_warn("sync: %s; sending at most %d votes per batch for now", msg, limit);
         else
             back_off(s, b.batch_id, http, store_last_error(s->store), backoff_ms(s));

@@ -160,7 +160,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_MARK_QUARANTINED] = "UPDATE votes SET sync_state = '" STORE_SYNC_QUARANTINED "',"
                             " sync_error = ?3 WHERE uuid = ?1 AND batch_id = ?2"
                             " AND sync_state = '" STORE_SYNC_UNSENT "'",
-    /* Every status write first makes sure the single row exists (a hand edit may delete it). */
+    /* Run before every status write (status_write in store_sync.c). */
     [ST_STATUS_ROW] = "INSERT OR IGNORE INTO sync_status (id) VALUES (1)",
     [ST_GET_LIMIT] = "SELECT coalesce((SELECT batch_limit FROM sync_status WHERE id = 1), 500)",
     [ST_SET_LIMIT] = "UPDATE sync_status SET batch_limit = ?1 WHERE id = 1",
@@ -203,7 +203,7 @@ int store_is_corrupt(int rc)
 }
 
 /* Records a failure as the store's last error, copies it to err and logs it. */
-void store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
+store_rc store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
 {
     char msg[HL_ERR_MAX];
     va_list ap;
@@ -214,6 +214,20 @@ void store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
     if (err && errlen)
         util_strlcpy(err, msg, errlen);
     log_error("store: %s", msg);
+    return STORE_ERROR;
+}
+
+store_rc store_sql_fail(store *s, int rc, const char *what_fmt, ...)
+{
+    char what[HL_ERR_MAX];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof what, what_fmt, ap);
+    va_end(ap);
+    if (store_is_corrupt(rc))
+        s->damaged = 1;
+    return store_fail(s, NULL, 0, "%s: %s: %s [SQLite code %d]", s->path, what,
+                      s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
 }
 
 /* Notes a SQLite failure (see struct store) and returns rc. msg NULL takes SQLite's own message. */
@@ -290,6 +304,15 @@ int store_commit(store *s)
     int rc = sqlite3_step(s->st[ST_COMMIT]);
     sqlite3_reset(s->st[ST_COMMIT]);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int store_end(store *s, int rc)
+{
+    if (rc == SQLITE_OK)
+        rc = store_commit(s);
+    if (rc != SQLITE_OK)
+        store_rollback(s);
+    return rc;
 }
 
 /* Steps a statement that returns no rows and resets it; SQLITE_OK or the failing code. */
@@ -571,8 +594,8 @@ static int path_exists(const char *path)
 
 /* Renames a damaged votes.db (with its -wal and -shm, which belong to it) to
  * votes.db.corrupt-<UTC time>[.N], keeping every byte for recovery. The connection must be
- * closed. Returns 0, or HL_EXIT_RUNTIME with err set. */
-static int move_aside(store *s, char *err, size_t errlen)
+ * closed. STORE_OK, or STORE_ERROR with err set. */
+static store_rc move_aside(store *s, char *err, size_t errlen)
 {
     char stamp[32], dest[PATH_MAX], from[PATH_MAX + 8], to[PATH_MAX + 8];
     time_t now = time(NULL);
@@ -584,32 +607,27 @@ static int move_aside(store *s, char *err, size_t errlen)
     for (int n = 0; n < 1000 && !found; n++) {
         int bad = n == 0 ? util_fmt(dest, sizeof dest, "%s.corrupt-%s", s->path, stamp)
                          : util_fmt(dest, sizeof dest, "%s.corrupt-%s.%d", s->path, stamp, n);
-        if (bad) {
-            store_fail(s, err, errlen, "%s: path too long to move the damaged file aside", s->path);
-            return HL_EXIT_RUNTIME;
-        }
+        if (bad)
+            return store_fail(s, err, errlen, "%s: path too long to move the damaged file aside",
+                              s->path);
         /* from/to as scratch: the -wal and -shm names must be free as well. */
         snprintf(from, sizeof from, "%s-wal", dest);
         snprintf(to, sizeof to, "%s-shm", dest);
         found = !path_exists(dest) && !path_exists(from) && !path_exists(to);
     }
-    if (!found) {
-        store_fail(s, err, errlen, "%s: too many damaged copies named %s.corrupt-%s*", s->path,
-                   s->path, stamp);
-        return HL_EXIT_RUNTIME;
-    }
+    if (!found)
+        return store_fail(s, err, errlen, "%s: too many damaged copies named %s.corrupt-%s*",
+                          s->path, s->path, stamp);
     /* The main file goes last: a crash midway must not leave the old -wal next to a new empty
      * votes.db, where SQLite would replay the damaged database's frames into it. */
     static const char *const suffixes[] = {"-wal", "-shm", ""};
     for (size_t i = 0; i < HL_ARRAY_LEN(suffixes); i++) {
         snprintf(from, sizeof from, "%s%s", s->path, suffixes[i]);
         snprintf(to, sizeof to, "%s%s", dest, suffixes[i]);
-        if (rename(from, to) != 0 && errno != ENOENT) {
-            store_fail(s, err, errlen,
-                       "%s: the database is damaged and cannot be moved aside to %s: %s", from, to,
-                       strerror(errno));
-            return HL_EXIT_RUNTIME;
-        }
+        if (rename(from, to) != 0 && errno != ENOENT)
+            return store_fail(s, err, errlen,
+                              "%s: the database is damaged and cannot be moved aside to %s: %s",
+                              from, to, strerror(errno));
     }
     /* Make the renames durable before new votes go into a fresh file of the old name. */
     int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -620,11 +638,11 @@ static int move_aside(store *s, char *err, size_t errlen)
     log_warn("store: %s is damaged (%s while %s); moved it to %s and started a new, empty vote "
              "database",
              s->path, s->sql_msg, s->sql_what, dest);
-    return 0;
+    return STORE_OK;
 }
 
 /* open_db, and if the file is damaged, move it aside and start a new one. */
-int store_open_or_recover(store *s, char *err, size_t errlen)
+store_rc store_open_or_recover(store *s, char *err, size_t errlen)
 {
     int rc = open_db(s);
     /* Only the primary (the UI's) connection moves a damaged file aside: a second connection
@@ -632,19 +650,19 @@ int store_open_or_recover(store *s, char *err, size_t errlen)
     if (rc != SQLITE_OK && store_is_corrupt(rc) && (s->secondary || s->readonly))
         s->damaged = 1;
     else if (rc != SQLITE_OK && store_is_corrupt(rc)) {
-        if (move_aside(s, err, errlen) != 0)
-            return HL_EXIT_RUNTIME;
+        if (move_aside(s, err, errlen) != STORE_OK)
+            return STORE_ERROR;
         rc = open_db(s);
     }
-    if (rc != SQLITE_OK) {
-        store_fail(s, err, errlen, "%s: cannot open the vote database (%s): %s [SQLite code %d]",
-                   s->path, s->sql_what, s->sql_msg, s->sql_rc);
-        return HL_EXIT_RUNTIME;
-    }
-    return 0;
+    if (rc != SQLITE_OK)
+        return store_fail(s, err, errlen,
+                          "%s: cannot open the vote database (%s): %s [SQLite code %d]", s->path,
+                          s->sql_what, s->sql_msg, s->sql_rc);
+    return STORE_OK;
 }
 
-int store_open(store **out, const char *data_dir, const store_opts *opts, char *err, size_t errlen)
+store_rc store_open(store **out, const char *data_dir, const store_opts *opts, char *err,
+                    size_t errlen)
 {
     char path[PATH_MAX];
     *out = NULL;
@@ -682,13 +700,13 @@ int store_open(store **out, const char *data_dir, const store_opts *opts, char *
         s->extra_migrations = opts->extra_migrations;
         s->n_extra_migrations = opts->extra_migrations ? opts->n_extra_migrations : 0;
     }
-    if (store_open_or_recover(s, err, errlen) != 0)
+    if (store_open_or_recover(s, err, errlen) != STORE_OK)
         goto fail;
     *out = s;
-    return 0;
+    return STORE_OK;
 fail:
     store_close(s);
-    return HL_EXIT_RUNTIME;
+    return STORE_ERROR;
 }
 
 void store_close(store *s)
@@ -706,46 +724,44 @@ void store_close(store *s)
 }
 
 /* After a statement reported corruption: close, move the file aside and open a fresh one. */
-int store_recover(store *s, char *err, size_t errlen)
+store_rc store_recover(store *s, char *err, size_t errlen)
 {
     close_db(s, 1);
-    if (move_aside(s, err, errlen) != 0)
-        return HL_EXIT_RUNTIME;
+    if (move_aside(s, err, errlen) != STORE_OK)
+        return STORE_ERROR;
     return store_open_or_recover(s, err, errlen);
 }
 
 /* ---- the open file ---- */
 
-int store_pragma(store *s, const char *name, char *out, size_t outlen)
+store_rc store_pragma(store *s, const char *name, char *out, size_t outlen)
 {
     char sql[64];
     if (outlen)
         out[0] = '\0';
     size_t len = name ? strspn(name, "abcdefghijklmnopqrstuvwxyz_") : 0;
     /* The name is pasted into SQL, so only a bare identifier is accepted. */
-    if (len == 0 || name[len] != '\0' || util_fmt(sql, sizeof sql, "PRAGMA %s", name) != 0) {
-        store_fail(s, NULL, 0, "not a pragma name: %s", name ? name : "(null)");
-        return HL_EXIT_RUNTIME;
-    }
-    if (!s->db) {
-        store_fail(s, NULL, 0, "%s: cannot read PRAGMA %s: database not open", s->path, name);
-        return HL_EXIT_RUNTIME;
-    }
-    if (query_text(s, sql, out, outlen, "reading a pragma") != SQLITE_OK) {
-        store_fail(s, NULL, 0, "%s: cannot read PRAGMA %s: %s", s->path, name, s->sql_msg);
-        return HL_EXIT_RUNTIME;
-    }
-    return 0;
+    if (len == 0 || name[len] != '\0' || util_fmt(sql, sizeof sql, "PRAGMA %s", name) != 0)
+        return store_fail(s, NULL, 0, "not a pragma name: %s", name ? name : "(null)");
+    if (!s->db)
+        return store_fail(s, NULL, 0, "%s: cannot read PRAGMA %s: database not open", s->path,
+                          name);
+    if (query_text(s, sql, out, outlen, "reading a pragma") != SQLITE_OK)
+        return store_fail(s, NULL, 0, "%s: cannot read PRAGMA %s: %s", s->path, name, s->sql_msg);
+    return STORE_OK;
 }
 
-int store_schema_version(store *s)
+store_rc store_schema_version(store *s, int *version)
 {
     char val[32];
     long v;
-    if (store_pragma(s, "user_version", val, sizeof val) != 0 ||
-        util_parse_int(val, 0, INT_MAX, &v) != 0)
-        return -1;
-    return (int)v;
+    *version = -1;
+    if (store_pragma(s, "user_version", val, sizeof val) != STORE_OK)
+        return STORE_ERROR;
+    if (util_parse_int(val, 0, INT_MAX, &v) != 0)
+        return store_fail(s, NULL, 0, "%s: unreadable user_version \"%s\"", s->path, val);
+    *version = (int)v;
+    return STORE_OK;
 }
 
 const char *store_path(const store *s)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store_rc.h"
 #include "wire.h"
 
 typedef struct store store;
@@ -53,45 +54,52 @@ typedef struct {
     char sync_state[16];
 } store_vote;
 
+/* Every function below that can fail returns a store_rc (store_rc.h): STORE_OK, STORE_NONE where
+ * it says so, or STORE_ERROR with the message in store_last_error (and in err where it takes
+ * one). */
+
 /* Opens (creating data_dir and the file if needed) and migrates to the latest schema. A file
  * SQLite reports as corrupt or not a database is renamed to votes.db.corrupt-<UTC time> (with its
  * -wal/-shm), never deleted, a new one is started, and both names are logged. Votes left
- * "pending" by a crash are released to "unsent". Returns 0, or HL_EXIT_RUNTIME with err set. */
-int store_open(store **out, const char *data_dir, const store_opts *opts, char *err, size_t errlen);
+ * "pending" by a crash are released to "unsent". STORE_OK, or STORE_ERROR (*out NULL). */
+store_rc store_open(store **out, const char *data_dir, const store_opts *opts, char *err,
+                    size_t errlen);
 void store_close(store *s);
 
 /* Records one vote in its own committed transaction: fresh UUID, next seq for kiosk_id, misuse
  * computed from the previous vote's created_at. pending = 1 stores it as "pending" (a follow-up
- * will add reasons). On success returns 0 and fills *out; on any failure (disk full, read-only,
- * corrupt) returns HL_EXIT_RUNTIME with err set and nothing half-written. A database found corrupt
- * here is moved aside as in store_open and the vote retried once on the new file. */
-int store_add_vote(store *s, const char *kiosk_id, const char *boot_id, const char *officer_code,
-                   int rating, int64_t created_at_ms, int pending, store_vote *out, char *err,
-                   size_t errlen);
+ * will add reasons). STORE_OK with *out filled (out may be NULL); on any failure (disk full,
+ * read-only, corrupt) STORE_ERROR with nothing half-written. A database found corrupt here is
+ * moved aside as in store_open and the vote retried once on the new file. */
+store_rc store_add_vote(store *s, const char *kiosk_id, const char *boot_id,
+                        const char *officer_code, int rating, int64_t created_at_ms, int pending,
+                        store_vote *out, char *err, size_t errlen);
 
-/* Sets the reasons of a pending vote (codes may be empty) and moves it to "unsent". */
-int store_finish_vote(store *s, const char *uuid, const char *const *reason_codes, size_t n,
-                      char *err, size_t errlen);
+/* Sets the reasons of a pending vote (codes may be empty) and moves it to "unsent". STORE_OK, or
+ * STORE_ERROR (also when the vote is unknown or not pending). */
+store_rc store_finish_vote(store *s, const char *uuid, const char *const *reason_codes, size_t n,
+                           char *err, size_t errlen);
 
-/* Reads one vote by uuid; 0 if found, 1 if not, -1 on error (not HL_EXIT_RUNTIME, which equals 1
- * and would be mistaken for "not found"). */
-int store_get_vote(store *s, const char *uuid, store_vote *out);
+/* Reads one vote by uuid: STORE_OK with *out filled, STORE_NONE if there is no such vote, or
+ * STORE_ERROR. */
+store_rc store_get_vote(store *s, const char *uuid, store_vote *out);
 
 typedef struct {
     int64_t total, misuse, unsent, pending; /* total includes misuse votes */
     int64_t by_rating[4]; /* counted (non-misuse) votes per rating 1..3; [0] unused */
 } store_counts;
-/* 0, or HL_EXIT_RUNTIME (message in store_last_error). */
-int store_counts_get(store *s, store_counts *out);
+/* STORE_OK or STORE_ERROR. */
+store_rc store_counts_get(store *s, store_counts *out);
 
-/* The schema version of the open file (PRAGMA user_version), -1 on error. */
-int store_schema_version(store *s);
+/* The schema version of the open file (PRAGMA user_version) in *version. STORE_OK or
+ * STORE_ERROR. */
+store_rc store_schema_version(store *s, int *version);
 /* The version this program migrates to: the number of built-in migrations. */
 int store_latest_schema_version(void);
 /* Reads a PRAGMA (name: lowercase letters and '_' only) on the store's own connection, whose
  * per-connection settings such as synchronous another connection cannot see; for the status command
- * and tests. 0 with the first value as text in out, or HL_EXIT_RUNTIME. */
-int store_pragma(store *s, const char *name, char *out, size_t outlen);
+ * and tests. STORE_OK with the first value as text in out, or STORE_ERROR. */
+store_rc store_pragma(store *s, const char *name, char *out, size_t outlen);
 const char *store_path(const store *s);
 /* The last error message (for the admin screen and logs); "" when none. A later success does not
  * clear it, so an intermittent fault stays visible. */
@@ -125,10 +133,10 @@ void store_batch_free(store_batch *b);
  * bytes), else a new one of up to min(batch_max, the store's batch limit) 'unsent' votes of
  * kiosk_id not yet in a batch, in seq order, encoded with wire_encode_batch and wire_gzip and
  * frozen in one short transaction. A frozen batch of another kiosk id (the config changed) is
- * unfrozen, its votes left waiting. Returns 1 with *out filled, 0 when there is nothing to send,
- * -1 on error (store_last_error). Pending votes are never frozen. */
-int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now_ms,
-                      store_batch *out);
+ * unfrozen, its votes left waiting. STORE_OK with *out filled, STORE_NONE when there is nothing
+ * to send, or STORE_ERROR. Pending votes are never frozen. */
+store_rc store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now_ms,
+                           store_batch *out);
 
 typedef struct {
     int sent;        /* accepted or duplicate */
@@ -139,23 +147,24 @@ typedef struct {
 /* Applies the results of a 200 for batch_id in one transaction: accepted/duplicate -> 'sent',
  * rejected -> 'quarantined' with the reason, votes of the batch the results do not list become
  * free for a later batch; the batch row is deleted, last_success_at set, the batch limit grows.
- * Returns 0; 1 when the results name none of the batch's votes (nothing is changed: treat the
- * answer like a failed request); -1 on error. */
-int store_sync_apply(store *s, const char *batch_id, const wire_result *results, size_t n,
-                     int64_t now_ms, store_sync_applied *out);
+ * STORE_OK; STORE_NONE when the results name none of the batch's votes (nothing is changed: treat
+ * the answer like a failed request); or STORE_ERROR. */
+store_rc store_sync_apply(store *s, const char *batch_id, const wire_result *results, size_t n,
+                          int64_t now_ms, store_sync_applied *out);
 
 /* After a 413: unfreezes the batch's votes, deletes the batch and halves the batch limit (never
- * below 1), so the next freeze takes half as many. *new_limit gets the limit. 0 or -1. */
-int store_sync_split(store *s, const char *batch_id, int *new_limit);
+ * below 1), so the next freeze takes half as many. *new_limit gets the limit. STORE_OK or
+ * STORE_ERROR. */
+store_rc store_sync_split(store *s, const char *batch_id, int *new_limit);
 
 /* Records a failed attempt: the batch's attempts/last_status/last_error (batch_id may be NULL)
  * and the sender's last_error, state and backoff_until (0 = none), in one transaction; state
- * STORE_SYNC_STATE_AUTH also sets auth_failed. 0 or -1. */
-int store_sync_note_failure(store *s, const char *batch_id, int http_status, const char *error,
-                            int64_t now_ms, const char *state, int64_t backoff_until);
+ * STORE_SYNC_STATE_AUTH also sets auth_failed. STORE_OK or STORE_ERROR. */
+store_rc store_sync_note_failure(store *s, const char *batch_id, int http_status, const char *error,
+                                 int64_t now_ms, const char *state, int64_t backoff_until);
 
-/* Sets the sender's state (backoff_until 0 = none). 0 or -1. */
-int store_sync_set_state(store *s, const char *state, int64_t backoff_until, int64_t now_ms);
+/* Sets the sender's state (backoff_until 0 = none). STORE_OK or STORE_ERROR. */
+store_rc store_sync_set_state(store *s, const char *state, int64_t backoff_until, int64_t now_ms);
 
 typedef struct {
     int64_t waiting;        /* votes not at the collector yet: unsent + pending */
@@ -175,17 +184,19 @@ typedef struct {
 } store_sync_status;
 
 /* Reads the sender's status and the vote counts; kiosk_id is this kiosk's (for other_kiosk).
- * 0 or -1. */
-int store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out);
+ * STORE_OK or STORE_ERROR. */
+store_rc store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out);
 
 /* ---- settings: small values the kiosk keeps itself (table settings, migration 3): the admin
  * PIN's hash and lock-out (kiosk/pin.c), the desk officer chosen on the admin screen. ---- */
 
-/* Copies the value of key into out: 0 found, 1 not set, -1 error (store_last_error). */
-int store_setting_get(store *s, const char *key, char *out, size_t cap);
-/* Sets keys[i] to values[i] (NULL deletes the key), all n in one transaction. 0 or -1. */
-int store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
-                       int64_t now_ms);
+/* Copies the value of key into out ("" unless found): STORE_OK found, STORE_NONE not set, or
+ * STORE_ERROR. */
+store_rc store_setting_get(store *s, const char *key, char *out, size_t cap);
+/* Sets keys[i] to values[i] (NULL deletes the key), all n in one transaction. STORE_OK or
+ * STORE_ERROR. */
+store_rc store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
+                            int64_t now_ms);
 
 /* 1 when this connection should be closed and opened again: it found the file damaged, or
  * votes.db is no longer the file it opened (the UI's connection moved a damaged file aside). */

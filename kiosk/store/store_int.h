@@ -71,9 +71,16 @@ struct store {
 /* SQLITE_CORRUPT or SQLITE_NOTADB, extended codes included. */
 int store_is_corrupt(int rc);
 
-/* Records a failure as the store's last error, copies it to err (may be NULL) and logs it. */
-void store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
+/* Records a failure as the store's last error, copies it to err (may be NULL) and logs it.
+ * Returns STORE_ERROR. */
+store_rc store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* A failed statement of the sync or settings paths: remembers damage (the connection then asks to
+ * be reopened: store_needs_reopen) and records "<path>: <what>: <SQLite's message> [SQLite code
+ * N]" as store_fail does. Returns STORE_ERROR. */
+store_rc store_sql_fail(store *s, int rc, const char *what_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Notes a SQLite failure (see struct store) and returns rc. msg NULL takes SQLite's own message. */
 int store_sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
@@ -82,11 +89,14 @@ int store_sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
 /* Two families of statement helpers, both on the prepared statements:
  * - store_run: steps s->st[id] and notes a failure (store_sql_note) for the vote path, whose
  *   messages quote s->sql_what / s->sql_msg;
- * - store_begin / store_commit / store_step_done: return the SQLite code only, for the sync and
- *   settings paths, whose messages quote the connection's own message. */
+ * - store_begin / store_end / store_step_done: return the SQLite code only, for the sync and
+ *   settings paths, whose messages quote the connection's own message (store_sql_fail). */
 int store_run(store *s, int id, const char *what);
 int store_begin(store *s); /* BEGIN IMMEDIATE; SQLITE_MISUSE when the connection is missing */
 int store_commit(store *s);
+/* Ends a store_begin transaction: commits when rc is SQLITE_OK, else (and when the commit fails)
+ * rolls back. SQLITE_OK or the failing code. */
+int store_end(store *s, int rc);
 /* Steps a statement that returns no rows and resets it; SQLITE_OK or the failing code. */
 int store_step_done(sqlite3_stmt *st);
 /* Ends a failed transaction (nothing to do when SQLite already rolled back by itself). */
@@ -96,10 +106,11 @@ int store_exec(store *s, const char *sql, const char *what);
 /* Copies a text column ("" for NULL), truncated to cap. */
 void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap);
 
-/* Opens s->path again, moving a damaged file aside (the UI's connection only). 0, or
- * HL_EXIT_RUNTIME with err set. */
-int store_open_or_recover(store *s, char *err, size_t errlen);
-/* After a statement reported corruption: close, move the file aside and open a fresh one. */
-int store_recover(store *s, char *err, size_t errlen);
+/* Opens s->path again, moving a damaged file aside (the UI's connection only). STORE_OK, or
+ * STORE_ERROR with err set. */
+store_rc store_open_or_recover(store *s, char *err, size_t errlen);
+/* After a statement reported corruption: close, move the file aside and open a fresh one.
+ * STORE_OK, or STORE_ERROR with err set. */
+store_rc store_recover(store *s, char *err, size_t errlen);
 
 #endif

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,38 +20,25 @@ struct store_reader {
     sqlite3 *db;
 };
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-int store_reader_open(store_reader **out, const char *db, char *err, size_t errlen)
+store_rc store_reader_open(store_reader **out, const char *db, char *err, size_t errlen)
 {
     *out = NULL;
     char path[PATH_MAX + 16];
     struct stat st;
     if (!db || !db[0])
-        return fail(err, errlen, HL_EXIT_USAGE,
-                    "no data folder given; use --data-dir DIR or "
-                    "--config FILE");
+        return util_fail(err, errlen, STORE_ERROR, "no vote database named");
     if (stat(db, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* Cannot fail on Linux: stat refuses a name of PATH_MAX or more. */
         if (util_fmt(path, sizeof path, "%s/votes.db", db) != 0)
-            return fail(err, errlen, HL_EXIT_USAGE, "%s: path too long", db);
+            return util_fail(err, errlen, STORE_ERROR, "%s: path too long", db);
     } else {
         util_strlcpy(path, db, sizeof path);
     }
     if (stat(path, &st) != 0)
-        return fail(err, errlen, HL_EXIT_RUNTIME,
-                    "%s: %s; no votes recorded there yet? Give the kiosk's data folder with "
-                    "--data-dir DIR or --config FILE",
-                    path, strerror(errno));
+        return util_fail(err, errlen, STORE_ERROR,
+                         "%s: %s; no votes recorded there yet? Give the kiosk's data folder with "
+                         "--data-dir DIR or --config FILE",
+                         path, strerror(errno));
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
@@ -61,24 +47,24 @@ int store_reader_open(store_reader **out, const char *db, char *err, size_t errl
         rc = sqlite3_exec(h, "SELECT 1 FROM votes LIMIT 0", NULL, NULL, NULL);
     }
     if (rc != SQLITE_OK) {
-        fail(err, errlen, HL_EXIT_RUNTIME,
-             "%s: %s; is it the kiosk's votes.db, and can this user read it and its -wal/-shm "
-             "files (run as the kiosk's user or root)?",
-             path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        util_fail(err, errlen, STORE_ERROR,
+                  "%s: %s; is it the kiosk's votes.db, and can this user read it and its -wal/-shm "
+                  "files (run as the kiosk's user or root)?",
+                  path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);
-        return HL_EXIT_RUNTIME;
+        return STORE_ERROR;
     }
     /* One read transaction: the count, the summary and the rows see the same snapshot while
      * the kiosk goes on writing (WAL readers never block it). */
     if (sqlite3_exec(h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        fail(err, errlen, HL_EXIT_RUNTIME, "%s: %s", path, sqlite3_errmsg(h));
+        util_fail(err, errlen, STORE_ERROR, "%s: %s", path, sqlite3_errmsg(h));
         sqlite3_close(h);
-        return HL_EXIT_RUNTIME;
+        return STORE_ERROR;
     }
     store_reader *r = xcalloc(1, sizeof *r);
     r->db = h;
     *out = r;
-    return 0;
+    return STORE_OK;
 }
 
 void store_reader_close(store_reader *r)
@@ -90,10 +76,10 @@ void store_reader_close(store_reader *r)
     free(r);
 }
 
-static int db_error(sqlite3 *h, char *err, size_t errlen)
+static store_rc db_error(sqlite3 *h, char *err, size_t errlen)
 {
-    return fail(err, errlen, HL_EXIT_RUNTIME, "reading %s: %s", sqlite3_db_filename(h, "main"),
-                sqlite3_errmsg(h));
+    return util_fail(err, errlen, STORE_ERROR, "reading %s: %s", sqlite3_db_filename(h, "main"),
+                     sqlite3_errmsg(h));
 }
 
 /* Prepares sql with the range bound to ?1 and ?2. */
@@ -113,7 +99,62 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return t ? t : "";
 }
 
-int store_reader_count(store_reader *r, store_range range, int64_t *n, char *err, size_t errlen)
+/* The walks' queries, their columns in walk_row's order; ?1 and ?2 are the range. */
+static const char groups_sql[] = "SELECT officer_code, rating, misuse, count(*) FROM votes"
+                                 " WHERE created_at >= ?1 AND created_at < ?2"
+                                 " GROUP BY officer_code, rating, misuse";
+static const char votes_sql[] = "SELECT uuid, kiosk_id, seq, officer_code, rating, reasons,"
+                                " created_at, misuse, sync_state FROM votes"
+                                " WHERE created_at >= ?1 AND created_at < ?2"
+                                " ORDER BY created_at, rowid";
+
+/* The caller's callback (one of the two) and its context. */
+typedef struct {
+    store_read_group_fn group_fn;
+    store_read_vote_fn vote_fn;
+    void *ctx;
+} walk;
+
+/* Hands the statement's current row to the callback as the struct it takes. */
+static int walk_row(const walk *w, sqlite3_stmt *st)
+{
+    if (w->group_fn) {
+        store_read_group g = {.officer_code = col_text(st, 0),
+                              .rating = sqlite3_column_int(st, 1),
+                              .misuse = sqlite3_column_int(st, 2),
+                              .n = sqlite3_column_int64(st, 3)};
+        return w->group_fn(w->ctx, &g);
+    }
+    store_read_vote v = {.uuid = col_text(st, 0),
+                         .kiosk_id = col_text(st, 1),
+                         .seq = sqlite3_column_int64(st, 2),
+                         .officer_code = col_text(st, 3),
+                         .rating = sqlite3_column_int(st, 4),
+                         .reasons = col_text(st, 5),
+                         .created_at = sqlite3_column_int64(st, 6),
+                         .misuse = sqlite3_column_int(st, 7),
+                         .sync_state = col_text(st, 8)};
+    return w->vote_fn(w->ctx, &v);
+}
+
+/* Steps sql over range until the rows end or the callback stops the walk. */
+static store_rc walk_rows(store_reader *r, const char *sql, store_range range, const walk *w,
+                          char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (prepare_range(r, sql, range, &st) != 0)
+        return db_error(r->db, err, errlen);
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = walk_row(w, st);
+    /* The message is read while the statement is still alive, as the export always did. */
+    store_rc result = stop || rc == SQLITE_DONE ? STORE_OK : db_error(r->db, err, errlen);
+    sqlite3_finalize(st);
+    return result;
+}
+
+store_rc store_reader_count(store_reader *r, store_range range, int64_t *n, char *err,
+                            size_t errlen)
 {
     sqlite3_stmt *st;
     if (prepare_range(r,
@@ -125,58 +166,19 @@ int store_reader_count(store_reader *r, store_range range, int64_t *n, char *err
     if (rc == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : db_error(r->db, err, errlen);
+    return rc == SQLITE_ROW ? STORE_OK : db_error(r->db, err, errlen);
 }
 
-int store_reader_counts(store_reader *r, store_range range, store_read_group_fn fn, void *ctx,
-                        char *err, size_t errlen)
+store_rc store_reader_counts(store_reader *r, store_range range, store_read_group_fn fn, void *ctx,
+                             char *err, size_t errlen)
 {
-    sqlite3_stmt *st;
-    if (prepare_range(r,
-                      "SELECT officer_code, rating, misuse, count(*) FROM votes "
-                      "WHERE created_at >= ?1 AND created_at < ?2 "
-                      "GROUP BY officer_code, rating, misuse",
-                      range, &st) != 0)
-        return db_error(r->db, err, errlen);
-    int rc = SQLITE_DONE, stop = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_read_group g = {.officer_code = col_text(st, 0),
-                              .rating = sqlite3_column_int(st, 1),
-                              .misuse = sqlite3_column_int(st, 2),
-                              .n = sqlite3_column_int64(st, 3)};
-        stop = fn(ctx, &g);
-    }
-    sqlite3_finalize(st);
-    if (stop)
-        return stop;
-    return rc == SQLITE_DONE ? 0 : db_error(r->db, err, errlen);
+    walk w = {.group_fn = fn, .ctx = ctx};
+    return walk_rows(r, groups_sql, range, &w, err, errlen);
 }
 
-int store_reader_votes(store_reader *r, store_range range, store_read_vote_fn fn, void *ctx,
-                       char *err, size_t errlen)
+store_rc store_reader_votes(store_reader *r, store_range range, store_read_vote_fn fn, void *ctx,
+                            char *err, size_t errlen)
 {
-    sqlite3_stmt *st;
-    if (prepare_range(r,
-                      "SELECT uuid, kiosk_id, seq, officer_code, rating, reasons, created_at, "
-                      "misuse, sync_state FROM votes "
-                      "WHERE created_at >= ?1 AND created_at < ?2 ORDER BY created_at, rowid",
-                      range, &st) != 0)
-        return db_error(r->db, err, errlen);
-    int rc = SQLITE_DONE, stop = 0;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_read_vote v = {.uuid = col_text(st, 0),
-                             .kiosk_id = col_text(st, 1),
-                             .seq = sqlite3_column_int64(st, 2),
-                             .officer_code = col_text(st, 3),
-                             .rating = sqlite3_column_int(st, 4),
-                             .reasons = col_text(st, 5),
-                             .created_at = sqlite3_column_int64(st, 6),
-                             .misuse = sqlite3_column_int(st, 7),
-                             .sync_state = col_text(st, 8)};
-        stop = fn(ctx, &v);
-    }
-    /* The message is read while the statement is still alive, as the export always did. */
-    int result = stop ? stop : rc == SQLITE_DONE ? 0 : db_error(r->db, err, errlen);
-    sqlite3_finalize(st);
-    return result;
+    walk w = {.vote_fn = fn, .ctx = ctx};
+    return walk_rows(r, votes_sql, range, &w, err, errlen);
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store_rc.h"
+
 typedef struct store_reader store_reader;
 
 /* The votes with from_ms <= created_at < to_ms (UTC ms). */
@@ -16,14 +18,15 @@ typedef struct {
 } store_range;
 
 /* db: a data directory (its votes.db is read) or a votes.db file. Opens it read-only and starts
- * the read transaction every later call shares. 0; HL_EXIT_USAGE (no name given, path too long)
- * or HL_EXIT_RUNTIME (no such file, unreadable, not the kiosk's database) with err set to a
- * message that names the path and what to do. */
-int store_reader_open(store_reader **out, const char *db, char *err, size_t errlen);
+ * the read transaction every later call shares. STORE_OK, or STORE_ERROR (no name given, no such
+ * file, unreadable, not the kiosk's database) with *out NULL and err set to a message that names
+ * the path and what to do. */
+store_rc store_reader_open(store_reader **out, const char *db, char *err, size_t errlen);
 void store_reader_close(store_reader *r); /* NULL is fine */
 
-/* The number of votes in range, misuse included. 0 or HL_EXIT_RUNTIME with err set. */
-int store_reader_count(store_reader *r, store_range range, int64_t *n, char *err, size_t errlen);
+/* The number of votes in range, misuse included. STORE_OK, or STORE_ERROR with err set. */
+store_rc store_reader_count(store_reader *r, store_range range, int64_t *n, char *err,
+                            size_t errlen);
 
 /* One group of the votes in range: an officer code, a rating, misuse or not, and how many. */
 typedef struct {
@@ -31,13 +34,14 @@ typedef struct {
     int rating, misuse;
     int64_t n;
 } store_read_group;
-/* Nonzero stops the walk; store_reader_counts then returns that value. */
+/* 0 goes on; nonzero stops the walk, which is no failure of the reader: fn keeps its reason in
+ * ctx. */
 typedef int (*store_read_group_fn)(void *ctx, const store_read_group *g);
 
-/* Calls fn once per (officer_code, rating, misuse) group of the votes in range. 0, fn's nonzero
- * return, or HL_EXIT_RUNTIME with err set. */
-int store_reader_counts(store_reader *r, store_range range, store_read_group_fn fn, void *ctx,
-                        char *err, size_t errlen);
+/* Calls fn once per (officer_code, rating, misuse) group of the votes in range. STORE_OK (all
+ * groups, or fn stopped the walk), or STORE_ERROR with err set. */
+store_rc store_reader_counts(store_reader *r, store_range range, store_read_group_fn fn, void *ctx,
+                             char *err, size_t errlen);
 
 /* One vote as stored (docs/SCHEMA.md). The strings are "" for NULL and valid during the callback
  * only. */
@@ -48,12 +52,12 @@ typedef struct {
     int64_t seq, created_at; /* created_at: UTC ms */
     int rating, misuse;
 } store_read_vote;
-/* Nonzero stops the walk; store_reader_votes then returns that value. */
+/* As store_read_group_fn: nonzero stops the walk. */
 typedef int (*store_read_vote_fn)(void *ctx, const store_read_vote *v);
 
 /* Calls fn for every vote in range, misuse included, in created_at order (then insertion order).
- * 0, fn's nonzero return, or HL_EXIT_RUNTIME with err set. */
-int store_reader_votes(store_reader *r, store_range range, store_read_vote_fn fn, void *ctx,
-                       char *err, size_t errlen);
+ * STORE_OK (all votes, or fn stopped the walk), or STORE_ERROR with err set. */
+store_rc store_reader_votes(store_reader *r, store_range range, store_read_vote_fn fn, void *ctx,
+                            char *err, size_t errlen);
 
 #endif

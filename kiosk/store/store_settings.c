@@ -4,14 +4,12 @@
 
 #include <sqlite3.h>
 
-int store_setting_get(store *s, const char *key, char *out, size_t cap)
+store_rc store_setting_get(store *s, const char *key, char *out, size_t cap)
 {
     if (cap)
         out[0] = '\0';
-    if (!s->db) {
-        store_fail(s, NULL, 0, "%s: reading setting %s: database not open", s->path, key);
-        return -1;
-    }
+    if (!s->db)
+        return store_fail(s, NULL, 0, "%s: reading setting %s: database not open", s->path, key);
     sqlite3_stmt *st = s->st[ST_SETTING_GET];
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -20,18 +18,13 @@ int store_setting_get(store *s, const char *key, char *out, size_t cap)
         store_copy_col(st, 0, out, cap);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        if (store_is_corrupt(rc))
-            s->damaged = 1;
-        store_fail(s, NULL, 0, "%s: reading setting %s: %s [SQLite code %d]", s->path, key,
-                   sqlite3_errmsg(s->db), rc);
-        return -1;
-    }
-    return found ? 0 : 1;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_sql_fail(s, rc, "reading setting %s", key);
+    return found ? STORE_OK : STORE_NONE;
 }
 
-int store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
-                       int64_t now_ms)
+store_rc store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
+                            int64_t now_ms)
 {
     int rc = store_begin(s);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
@@ -43,15 +36,7 @@ int store_settings_put(store *s, const char *const *keys, const char *const *val
         }
         rc = store_step_done(st);
     }
-    if (rc == SQLITE_OK)
-        rc = store_commit(s);
-    if (rc != SQLITE_OK) {
-        store_rollback(s);
-        if (store_is_corrupt(rc))
-            s->damaged = 1;
-        store_fail(s, NULL, 0, "%s: saving setting %s: %s [SQLite code %d]", s->path,
-                   n ? keys[0] : "", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
-        return -1;
-    }
-    return 0;
+    if ((rc = store_end(s, rc)) != SQLITE_OK)
+        return store_sql_fail(s, rc, "saving setting %s", n ? keys[0] : "");
+    return STORE_OK;
 }

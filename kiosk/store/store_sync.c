@@ -10,14 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A failed sync statement: note it, remember damage (the caller reopens), log, return -1. */
-static int sync_fail(store *s, int rc, const char *what)
+/* A failed sync statement: damage remembered (the caller reopens), the failure recorded. */
+static store_rc sync_fail(store *s, int rc, const char *what)
 {
-    if (store_is_corrupt(rc))
-        s->damaged = 1;
-    store_fail(s, NULL, 0, "%s: sync: %s: %s [SQLite code %d]", s->path, what,
-               s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
-    return -1;
+    return store_sql_fail(s, rc, "sync: %s", what);
 }
 
 static void bind_opt_int64(sqlite3_stmt *st, int i, int64_t v)
@@ -28,6 +24,18 @@ static void bind_opt_int64(sqlite3_stmt *st, int i, int64_t v)
         sqlite3_bind_null(st, i);
 }
 
+/* Steps s->st[id], a write to the single sync_status row whose parameters the caller bound, after
+ * making sure the row exists (a hand edit may delete it). */
+static int status_write(store *s, int id)
+{
+    int rc = store_step_done(s->st[ST_STATUS_ROW]);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(s->st[id]);
+        return rc;
+    }
+    return store_step_done(s->st[id]);
+}
+
 void store_batch_free(store_batch *b)
 {
     if (!b)
@@ -36,11 +44,14 @@ void store_batch_free(store_batch *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Unfreezes a batch's votes and deletes it, inside the caller's transaction. */
-static int drop_batch(store *s, const char *batch_id)
+/* Unfreezes a batch's votes (*unfrozen gets how many, unless NULL) and deletes it, inside the
+ * caller's transaction. */
+static int drop_batch(store *s, const char *batch_id, int *unfrozen)
 {
     sqlite3_bind_text(s->st[ST_UNFREEZE], 1, batch_id, -1, SQLITE_TRANSIENT);
     int rc = store_step_done(s->st[ST_UNFREEZE]);
+    if (unfrozen)
+        *unfrozen = rc == SQLITE_OK ? sqlite3_changes(s->db) : 0;
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(s->st[ST_DELETE_BATCH], 1, batch_id, -1, SQLITE_TRANSIENT);
         rc = store_step_done(s->st[ST_DELETE_BATCH]);
@@ -138,8 +149,8 @@ static int encode_body(const char *kiosk_id, const char *batch_id, int64_t froze
     }
 }
 
-int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now_ms,
-                      store_batch *out)
+store_rc store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now_ms,
+                           store_batch *out)
 {
     memset(out, 0, sizeof *out);
     if (!s->db)
@@ -153,7 +164,7 @@ int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now
             break;
         }
         if (strcmp(out->kiosk_id, kiosk_id) == 0)
-            return 1;
+            return STORE_OK;
         /* Frozen under another kiosk id (the config changed): its token would not match now.
          * Its votes stay waiting under their own kiosk id; nothing is lost. */
         log_warn("store: batch %s was frozen for kiosk id %s, this kiosk is now %s: unfreezing it",
@@ -163,13 +174,9 @@ int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now
         store_batch_free(out);
         rc = store_begin(s);
         if (rc == SQLITE_OK)
-            rc = drop_batch(s, id);
-        if (rc == SQLITE_OK)
-            rc = store_commit(s);
-        if (rc != SQLITE_OK) {
-            store_rollback(s);
+            rc = drop_batch(s, id, NULL);
+        if ((rc = store_end(s, rc)) != SQLITE_OK)
             return sync_fail(s, rc, "unfreezing a batch of another kiosk id");
-        }
     }
 
     int limit = WIRE_MAX_VOTES;
@@ -179,7 +186,7 @@ int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now
     if (batch_max >= 1 && batch_max < limit)
         limit = batch_max;
     wire_vote *v = xmalloc(sizeof *v * (size_t)limit);
-    int result = -1;
+    store_rc result = STORE_ERROR;
     /* Read and encode outside the write lock (the UI writes votes); then freeze in one short
      * transaction that checks each vote is still unsent and unbatched. */
     for (int tries = 0; tries < 4; tries++) {
@@ -189,7 +196,7 @@ int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now
             break;
         }
         if (n == 0) {
-            result = 0;
+            result = STORE_NONE;
             break;
         }
         util_uuid_v4(out->batch_id);
@@ -221,7 +228,7 @@ int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now
         if (rc == SQLITE_OK && !raced)
             rc = store_commit(s);
         if (rc == SQLITE_OK && !raced) {
-            result = 1;
+            result = STORE_OK;
             break;
         }
         store_rollback(s);
@@ -234,13 +241,13 @@ int store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_t now
          * again. */
     }
     free(v);
-    if (result != 1)
+    if (result != STORE_OK)
         store_batch_free(out);
     return result;
 }
 
-int store_sync_apply(store *s, const char *batch_id, const wire_result *results, size_t n,
-                     int64_t now_ms, store_sync_applied *out)
+store_rc store_sync_apply(store *s, const char *batch_id, const wire_result *results, size_t n,
+                          int64_t now_ms, store_sync_applied *out)
 {
     memset(out, 0, sizeof *out);
     int rc = store_begin(s);
@@ -271,34 +278,22 @@ int store_sync_apply(store *s, const char *batch_id, const wire_result *results,
     if (rc == SQLITE_OK && matched == 0) {
         store_rollback(s);
         memset(out, 0, sizeof *out);
-        return 1;
-    }
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s->st[ST_UNFREEZE], 1, batch_id, -1, SQLITE_STATIC);
-        rc = store_step_done(s->st[ST_UNFREEZE]);
-        out->unlisted = rc == SQLITE_OK ? sqlite3_changes(s->db) : 0;
-    }
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(s->st[ST_DELETE_BATCH], 1, batch_id, -1, SQLITE_STATIC);
-        rc = store_step_done(s->st[ST_DELETE_BATCH]);
+        return STORE_NONE;
     }
     if (rc == SQLITE_OK)
-        rc = store_step_done(s->st[ST_STATUS_ROW]);
+        rc = drop_batch(s, batch_id, &out->unlisted);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int64(s->st[ST_NOTE_SUCCESS], 1, now_ms);
-        rc = store_step_done(s->st[ST_NOTE_SUCCESS]);
+        rc = status_write(s, ST_NOTE_SUCCESS);
     }
-    if (rc == SQLITE_OK)
-        rc = store_commit(s);
-    if (rc != SQLITE_OK) {
-        store_rollback(s);
+    if ((rc = store_end(s, rc)) != SQLITE_OK) {
         memset(out, 0, sizeof *out);
         return sync_fail(s, rc, "applying results");
     }
-    return 0;
+    return STORE_OK;
 }
 
-int store_sync_split(store *s, const char *batch_id, int *new_limit)
+store_rc store_sync_split(store *s, const char *batch_id, int *new_limit)
 {
     int rc = store_begin(s), n_votes = 0, limit = WIRE_MAX_VOTES;
     if (rc == SQLITE_OK) {
@@ -314,30 +309,24 @@ int store_sync_split(store *s, const char *batch_id, int *new_limit)
     if (rc == SQLITE_OK)
         rc = batch_limit(s, &limit);
     if (rc == SQLITE_OK)
-        rc = drop_batch(s, batch_id);
+        rc = drop_batch(s, batch_id, NULL);
     /* Half of what was refused, or of the limit if that is smaller. */
     if (n_votes > 0 && n_votes < limit)
         limit = n_votes;
     limit = limit / 2 > 1 ? limit / 2 : 1;
-    if (rc == SQLITE_OK)
-        rc = store_step_done(s->st[ST_STATUS_ROW]);
     if (rc == SQLITE_OK) {
         sqlite3_bind_int(s->st[ST_SET_LIMIT], 1, limit);
-        rc = store_step_done(s->st[ST_SET_LIMIT]);
+        rc = status_write(s, ST_SET_LIMIT);
     }
-    if (rc == SQLITE_OK)
-        rc = store_commit(s);
-    if (rc != SQLITE_OK) {
-        store_rollback(s);
+    if ((rc = store_end(s, rc)) != SQLITE_OK)
         return sync_fail(s, rc, "splitting a batch");
-    }
     if (new_limit)
         *new_limit = limit;
-    return 0;
+    return STORE_OK;
 }
 
-int store_sync_note_failure(store *s, const char *batch_id, int http_status, const char *error,
-                            int64_t now_ms, const char *state, int64_t backoff_until)
+store_rc store_sync_note_failure(store *s, const char *batch_id, int http_status, const char *error,
+                                 int64_t now_ms, const char *state, int64_t backoff_until)
 {
     int rc = store_begin(s);
     if (rc == SQLITE_OK && batch_id) {
@@ -350,47 +339,35 @@ int store_sync_note_failure(store *s, const char *batch_id, int http_status, con
         sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
         rc = store_step_done(st);
     }
-    if (rc == SQLITE_OK)
-        rc = store_step_done(s->st[ST_STATUS_ROW]);
     if (rc == SQLITE_OK) {
         sqlite3_stmt *st = s->st[ST_NOTE_FAILURE];
         sqlite3_bind_text(st, 1, error, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, now_ms);
         sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
         bind_opt_int64(st, 4, backoff_until);
-        rc = store_step_done(st);
+        rc = status_write(s, ST_NOTE_FAILURE);
     }
-    if (rc == SQLITE_OK)
-        rc = store_commit(s);
-    if (rc != SQLITE_OK) {
-        store_rollback(s);
+    if ((rc = store_end(s, rc)) != SQLITE_OK)
         return sync_fail(s, rc, "recording a failed send");
-    }
-    return 0;
+    return STORE_OK;
 }
 
-int store_sync_set_state(store *s, const char *state, int64_t backoff_until, int64_t now_ms)
+store_rc store_sync_set_state(store *s, const char *state, int64_t backoff_until, int64_t now_ms)
 {
     int rc = store_begin(s);
-    if (rc == SQLITE_OK)
-        rc = store_step_done(s->st[ST_STATUS_ROW]);
     if (rc == SQLITE_OK) {
         sqlite3_stmt *st = s->st[ST_SET_STATE];
         sqlite3_bind_text(st, 1, state, -1, SQLITE_STATIC);
         bind_opt_int64(st, 2, backoff_until);
         sqlite3_bind_int64(st, 3, now_ms);
-        rc = store_step_done(st);
+        rc = status_write(s, ST_SET_STATE);
     }
-    if (rc == SQLITE_OK)
-        rc = store_commit(s);
-    if (rc != SQLITE_OK) {
-        store_rollback(s);
+    if ((rc = store_end(s, rc)) != SQLITE_OK)
         return sync_fail(s, rc, "recording the sender's state");
-    }
-    return 0;
+    return STORE_OK;
 }
 
-int store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out)
+store_rc store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out)
 {
     memset(out, 0, sizeof *out);
     util_strlcpy(out->state, STORE_SYNC_STATE_OFF, sizeof out->state);
@@ -434,5 +411,5 @@ int store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out
         sqlite3_clear_bindings(st);
     }
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : sync_fail(s, rc, "reading the sync status");
+    return rc == SQLITE_OK ? STORE_OK : sync_fail(s, rc, "reading the sync status");
 }

@@ -100,9 +100,9 @@ fail:
     return rc;
 }
 
-int store_add_vote(store *s, const char *kiosk_id, const char *boot_id, const char *officer_code,
-                   int rating, int64_t created_at_ms, int pending, store_vote *out, char *err,
-                   size_t errlen)
+store_rc store_add_vote(store *s, const char *kiosk_id, const char *boot_id,
+                        const char *officer_code, int rating, int64_t created_at_ms, int pending,
+                        store_vote *out, char *err, size_t errlen)
 {
     store_vote scratch;
     if (!out)
@@ -110,62 +110,51 @@ int store_add_vote(store *s, const char *kiosk_id, const char *boot_id, const ch
     if (err && errlen)
         err[0] = '\0';
     /* Checked here so that what is stored always fits store_vote when read back. */
-    if (!kiosk_id || !*kiosk_id || strlen(kiosk_id) >= VOTE_CAP(kiosk_id)) {
-        store_fail(s, err, errlen, "vote not saved: kiosk_id must be 1 to %zu bytes",
-                   VOTE_CAP(kiosk_id) - 1);
-        return HL_EXIT_RUNTIME;
-    }
-    if (!boot_id || !*boot_id || strlen(boot_id) >= VOTE_CAP(boot_id)) {
-        store_fail(s, err, errlen, "vote not saved: boot_id must be 1 to %zu bytes",
-                   VOTE_CAP(boot_id) - 1);
-        return HL_EXIT_RUNTIME;
-    }
-    if (!officer_code || strlen(officer_code) >= VOTE_CAP(officer_code)) {
-        store_fail(s, err, errlen, "vote not saved: officer_code must be at most %zu bytes",
-                   VOTE_CAP(officer_code) - 1);
-        return HL_EXIT_RUNTIME;
-    }
-    if (rating < STORE_RATING_UNHAPPY || rating > STORE_RATING_VERY_HAPPY) {
-        store_fail(s, err, errlen, "vote not saved: rating %d is not 1, 2 or 3", rating);
-        return HL_EXIT_RUNTIME;
-    }
+    if (!kiosk_id || !*kiosk_id || strlen(kiosk_id) >= VOTE_CAP(kiosk_id))
+        return store_fail(s, err, errlen, "vote not saved: kiosk_id must be 1 to %zu bytes",
+                          VOTE_CAP(kiosk_id) - 1);
+    if (!boot_id || !*boot_id || strlen(boot_id) >= VOTE_CAP(boot_id))
+        return store_fail(s, err, errlen, "vote not saved: boot_id must be 1 to %zu bytes",
+                          VOTE_CAP(boot_id) - 1);
+    if (!officer_code || strlen(officer_code) >= VOTE_CAP(officer_code))
+        return store_fail(s, err, errlen, "vote not saved: officer_code must be at most %zu bytes",
+                          VOTE_CAP(officer_code) - 1);
+    if (rating < STORE_RATING_UNHAPPY || rating > STORE_RATING_VERY_HAPPY)
+        return store_fail(s, err, errlen, "vote not saved: rating %d is not 1, 2 or 3", rating);
     /* A failed recovery earlier left no connection: try again, the fault may have cleared. */
-    if (!s->db && store_open_or_recover(s, err, errlen) != 0)
-        return HL_EXIT_RUNTIME;
+    if (!s->db && store_open_or_recover(s, err, errlen) != STORE_OK)
+        return STORE_ERROR;
 
     vote_in in = {kiosk_id, boot_id, officer_code, rating, created_at_ms, pending};
     int rc = add_vote_once(s, &in, out);
     if (rc != SQLITE_OK && store_is_corrupt(rc)) {
-        if (store_recover(s, err, errlen) != 0)
-            return HL_EXIT_RUNTIME;
+        if (store_recover(s, err, errlen) != STORE_OK)
+            return STORE_ERROR;
         rc = add_vote_once(s, &in, out);
     }
-    if (rc != SQLITE_OK) {
-        store_fail(s, err, errlen, "%s: the vote was not saved (%s): %s [SQLite code %d]", s->path,
-                   s->sql_what, s->sql_msg, s->sql_rc);
-        return HL_EXIT_RUNTIME;
-    }
-    return 0;
+    if (rc != SQLITE_OK)
+        return store_fail(s, err, errlen, "%s: the vote was not saved (%s): %s [SQLite code %d]",
+                          s->path, s->sql_what, s->sql_msg, s->sql_rc);
+    return STORE_OK;
 }
 
-int store_finish_vote(store *s, const char *uuid, const char *const *reason_codes, size_t n,
-                      char *err, size_t errlen)
+store_rc store_finish_vote(store *s, const char *uuid, const char *const *reason_codes, size_t n,
+                           char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
-    if (!uuid || (n > 0 && !reason_codes)) {
-        store_fail(s, err, errlen, "reasons not saved: no vote uuid or no reason codes given");
-        return HL_EXIT_RUNTIME;
-    }
+    if (!uuid || (n > 0 && !reason_codes))
+        return store_fail(s, err, errlen,
+                          "reasons not saved: no vote uuid or no reason codes given");
     /* cJSON does the escaping, so any code (quotes, Vietnamese letters) stays valid JSON. */
     cJSON *arr = cJSON_CreateArray();
     int ok = arr != NULL;
     for (size_t i = 0; ok && i < n; i++) {
         if (!reason_codes[i] || !*reason_codes[i]) {
             cJSON_Delete(arr);
-            store_fail(s, err, errlen, "reasons not saved for vote %s: reason code %zu is empty",
-                       uuid, i + 1);
-            return HL_EXIT_RUNTIME;
+            return store_fail(s, err, errlen,
+                              "reasons not saved for vote %s: reason code %zu is empty", uuid,
+                              i + 1);
         }
         cJSON *item = cJSON_CreateString(reason_codes[i]);
         ok = item && cJSON_AddItemToArray(arr, item);
@@ -174,20 +163,18 @@ int store_finish_vote(store *s, const char *uuid, const char *const *reason_code
     }
     char *json = ok ? cJSON_PrintUnformatted(arr) : NULL;
     cJSON_Delete(arr);
-    if (!json) {
-        store_fail(s, err, errlen, "reasons not saved for vote %s: out of memory", uuid);
-        return HL_EXIT_RUNTIME;
-    }
+    if (!json)
+        return store_fail(s, err, errlen, "reasons not saved for vote %s: out of memory", uuid);
     if (strlen(json) >= VOTE_CAP(reasons)) {
         store_fail(s, err, errlen,
                    "reasons not saved for vote %s: %zu bytes of reasons, at most %zu", uuid,
                    strlen(json), VOTE_CAP(reasons) - 1);
         cJSON_free(json);
-        return HL_EXIT_RUNTIME;
+        return STORE_ERROR;
     }
-    if (!s->db && store_open_or_recover(s, err, errlen) != 0) {
+    if (!s->db && store_open_or_recover(s, err, errlen) != STORE_OK) {
         cJSON_free(json);
-        return HL_EXIT_RUNTIME;
+        return STORE_ERROR;
     }
 
     int changed = 0;
@@ -219,27 +206,23 @@ int store_finish_vote(store *s, const char *uuid, const char *const *reason_code
          * the next citizen's vote goes into a healthy one. */
         if (store_is_corrupt(rc))
             store_recover(s, NULL, 0);
-        store_fail(s, err, errlen, "%s", msg);
-        return HL_EXIT_RUNTIME;
+        return store_fail(s, err, errlen, "%s", msg);
     }
-    if (changed != 1) {
-        store_fail(s, err, errlen,
-                   "reasons not saved: vote %s is not pending (unknown or finished)", uuid);
-        return HL_EXIT_RUNTIME;
-    }
-    return 0;
+    if (changed != 1)
+        return store_fail(s, err, errlen,
+                          "reasons not saved: vote %s is not pending (unknown or finished)", uuid);
+    return STORE_OK;
 }
 
-int store_get_vote(store *s, const char *uuid, store_vote *out)
+store_rc store_get_vote(store *s, const char *uuid, store_vote *out)
 {
-    if (!s->db || !uuid) {
-        store_fail(s, NULL, 0, "cannot read a vote: %s",
-                   s->db ? "no uuid given" : "database not open");
-        return -1;
-    }
+    if (!s->db || !uuid)
+        return store_fail(s, NULL, 0, "cannot read a vote: %s",
+                          s->db ? "no uuid given" : "database not open");
     sqlite3_stmt *st = s->st[ST_GET];
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st), result;
+    int rc = sqlite3_step(st);
+    store_rc result = STORE_OK;
     if (rc == SQLITE_ROW) {
         memset(out, 0, sizeof *out);
         store_copy_col(st, 0, out->uuid, sizeof out->uuid);
@@ -252,28 +235,25 @@ int store_get_vote(store *s, const char *uuid, store_vote *out)
         out->created_at = sqlite3_column_int64(st, 7);
         out->misuse = sqlite3_column_int(st, 8);
         store_copy_col(st, 9, out->sync_state, sizeof out->sync_state);
-        result = 0;
     } else if (rc == SQLITE_DONE) {
-        result = 1;
+        result = STORE_NONE;
     } else {
-        store_fail(s, NULL, 0, "%s: cannot read vote %s: %s [SQLite code %d]", s->path, uuid,
-                   sqlite3_errmsg(s->db), rc);
-        result = -1;
+        result = store_fail(s, NULL, 0, "%s: cannot read vote %s: %s [SQLite code %d]", s->path,
+                            uuid, sqlite3_errmsg(s->db), rc);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return result;
 }
 
-int store_counts_get(store *s, store_counts *out)
+store_rc store_counts_get(store *s, store_counts *out)
 {
     memset(out, 0, sizeof *out);
-    if (!s->db) {
-        store_fail(s, NULL, 0, "%s: cannot count votes: database not open", s->path);
-        return HL_EXIT_RUNTIME;
-    }
+    if (!s->db)
+        return store_fail(s, NULL, 0, "%s: cannot count votes: database not open", s->path);
     sqlite3_stmt *st = s->st[ST_COUNTS];
     int rc = sqlite3_step(st);
+    store_rc result = STORE_OK;
     if (rc == SQLITE_ROW) {
         out->total = sqlite3_column_int64(st, 0);
         out->misuse = sqlite3_column_int64(st, 1);
@@ -282,9 +262,9 @@ int store_counts_get(store *s, store_counts *out)
         for (int r = 1; r <= 3; r++)
             out->by_rating[r] = sqlite3_column_int64(st, 3 + r);
     } else {
-        store_fail(s, NULL, 0, "%s: cannot count votes: %s [SQLite code %d]", s->path,
-                   sqlite3_errmsg(s->db), rc);
+        result = store_fail(s, NULL, 0, "%s: cannot count votes: %s [SQLite code %d]", s->path,
+                            sqlite3_errmsg(s->db), rc);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : HL_EXIT_RUNTIME;
+    return result;
 }

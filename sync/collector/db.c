@@ -353,6 +353,14 @@ void db_tx_rollback(db *d)
     exec_plain(d, "ROLLBACK", NULL, 0);
 }
 
+int db_tx_end(db *d, int failed, char *err, size_t errlen)
+{
+    if (!failed && db_tx_commit(d, err, errlen) == 0)
+        return 0;
+    db_tx_rollback(d);
+    return 1;
+}
+
 int db_get_int_cb(const db_row *r, void *ctx)
 {
     *(int64_t *)ctx = db_col_int(r, 0);
@@ -370,20 +378,20 @@ static int migrate(db *d, char *err, size_t errlen)
 {
     if (db_tx_begin(d, err, errlen))
         return 1;
+    int failed = 0;
     if (d->kind == DB_POSTGRES) {
         char lock[64];
         snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", PG_SCHEMA_LOCK);
-        if (exec_plain(d, lock, err, errlen))
-            goto fail;
+        failed = exec_plain(d, lock, err, errlen);
     }
-    if (exec_plain(d, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err,
-                   errlen))
-        goto fail;
+    if (!failed)
+        failed = exec_plain(
+            d, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err, errlen);
     int64_t v = 0;
-    if (db_run(d, Q_SCHEMA_VERSION, NULL, 0, db_get_int_cb, &v, NULL, err, errlen))
-        goto fail;
+    if (!failed)
+        failed = db_run(d, Q_SCHEMA_VERSION, NULL, 0, db_get_int_cb, &v, NULL, err, errlen);
     int latest = db_schema_version();
-    if (v > latest) {
+    if (!failed && v > latest) {
         db_set_err(err, errlen,
                    "database: schema version %" PRId64 " is newer than this program's %d; install "
                    "the newer hailong-collector",
@@ -391,19 +399,12 @@ static int migrate(db *d, char *err, size_t errlen)
         db_tx_rollback(d);
         return 2;
     }
-    for (int64_t i = v; i < latest; i++) {
-        if (exec_plain(d, migrations[i], err, errlen))
-            goto fail;
+    for (int64_t i = v; !failed && i < latest; i++) {
         db_val p[] = {db_vi(i + 1)};
-        if (db_run(d, Q_SCHEMA_SET, p, 1, NULL, NULL, NULL, err, errlen))
-            goto fail;
+        failed = exec_plain(d, migrations[i], err, errlen) ||
+                 db_run(d, Q_SCHEMA_SET, p, 1, NULL, NULL, NULL, err, errlen);
     }
-    if (db_tx_commit(d, err, errlen))
-        goto fail;
-    return 0;
-fail:
-    db_tx_rollback(d);
-    return 1;
+    return db_tx_end(d, failed, err, errlen);
 }
 
 int db_check_url(const char *url, char *err, size_t errlen)

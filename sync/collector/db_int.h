@@ -126,5 +126,8 @@ int db_run(db *d, int q, const db_val *p, int np, db_row_fn fn, void *ctx, int64
 int db_tx_begin(db *d, char *err, size_t errlen);
 int db_tx_commit(db *d, char *err, size_t errlen);
 void db_tx_rollback(db *d);
+/* Ends a transaction: commits when failed is 0, else (and when the commit fails) rolls back.
+ * 0, or 1 (err set by whatever failed). */
+int db_tx_end(db *d, int failed, char *err, size_t errlen);
 
 #endif

@@ -36,9 +36,8 @@ static int token_add(db *d, int kind, const char *name, const char *unit, const 
         return 1;
     int64_t active = 0;
     db_val pa[] = {db_vs(kind_name(kind)), db_vs(name)};
-    if (db_run(d, Q_TOKEN_ACTIVE, pa, 2, db_get_int_cb, &active, NULL, err, errlen))
-        goto fail;
-    if (active > 0) {
+    int failed = db_run(d, Q_TOKEN_ACTIVE, pa, 2, db_get_int_cb, &active, NULL, err, errlen);
+    if (!failed && active > 0) {
         db_set_err(err, errlen,
                    "%s \"%s\" already has an active token; to issue a new one, run "
                    "`hailong-collector %s revoke %s` first",
@@ -46,25 +45,18 @@ static int token_add(db *d, int kind, const char *name, const char *unit, const 
         db_tx_rollback(d);
         return HL_EXIT_USAGE;
     }
-    if (kind == DB_TOKEN_KIOSK) {
+    if (!failed && kind == DB_TOKEN_KIOSK) {
         db_val pk[] = {db_vs(name), db_vs(unit ? unit : ""), db_vi(now_ms)};
-        if (db_run(d, Q_KIOSK_INSERT, pk, 3, NULL, NULL, NULL, err, errlen))
-            goto fail;
-        if (unit) {
+        failed = db_run(d, Q_KIOSK_INSERT, pk, 3, NULL, NULL, NULL, err, errlen);
+        if (!failed && unit) {
             db_val pu[] = {db_vs(name), db_vs(unit)};
-            if (db_run(d, Q_KIOSK_UNIT, pu, 2, NULL, NULL, NULL, err, errlen))
-                goto fail;
+            failed = db_run(d, Q_KIOSK_UNIT, pu, 2, NULL, NULL, NULL, err, errlen);
         }
     }
     db_val pt[] = {db_vs(hash_hex), db_vs(kind_name(kind)), db_vs(name), db_vi(now_ms)};
-    if (db_run(d, Q_TOKEN_INSERT, pt, 4, NULL, NULL, NULL, err, errlen))
-        goto fail;
-    if (db_tx_commit(d, err, errlen))
-        goto fail;
-    return 0;
-fail:
-    db_tx_rollback(d);
-    return 1;
+    if (!failed)
+        failed = db_run(d, Q_TOKEN_INSERT, pt, 4, NULL, NULL, NULL, err, errlen);
+    return db_tx_end(d, failed, err, errlen);
 }
 
 int db_kiosk_add(db *d, const char *id, const char *unit, const char *hash_hex, int64_t now_ms,

@@ -28,6 +28,19 @@ static struct {
     int hang, hang_s, drop_after_commit, kill;
 } f = {0, {{0, 0}}, 0, -1, 0, DEFAULT_HANG_S, 0, 0};
 
+/* The faults that take one number: NAME=N with N in [min, max]. */
+static const struct {
+    const char *name;
+    long min, max;
+    int *field;
+} num_faults[] = {
+    {"retry-after", 0, 86400, &f.retry_after},
+    {"hang", 1, 1000000, &f.hang},
+    {"hang-seconds", 1, 3600, &f.hang_s},
+    {"drop-after-commit", 1, 1000000, &f.drop_after_commit},
+    {"kill-mid-request", 1, 1000000, &f.kill},
+};
+
 static int parse_num(const char *s, long min, long max, long *out)
 {
     return util_parse_int(s, min, max, out);
@@ -63,6 +76,9 @@ int fault_parse(const char *spec, char *err, size_t errlen)
         const char *name = item, *val = eq + 1;
         long a = 0, b = 0;
         int ok = 1;
+        size_t k = 0;
+        while (k < HL_ARRAY_LEN(num_faults) && strcmp(name, num_faults[k].name) != 0)
+            k++;
         if (strcmp(name, "status") == 0) {
             char num[16];
             const char *colon = strchr(val, ':');
@@ -78,21 +94,9 @@ int fault_parse(const char *spec, char *err, size_t errlen)
                     f.n_status++;
                 }
             }
-        } else if (strcmp(name, "retry-after") == 0) {
-            ok = parse_num(val, 0, 86400, &a) == 0;
-            f.retry_after = (int)a;
-        } else if (strcmp(name, "hang") == 0) {
-            ok = parse_num(val, 1, 1000000, &a) == 0;
-            f.hang = (int)a;
-        } else if (strcmp(name, "hang-seconds") == 0) {
-            ok = parse_num(val, 1, 3600, &a) == 0;
-            f.hang_s = (int)a;
-        } else if (strcmp(name, "drop-after-commit") == 0) {
-            ok = parse_num(val, 1, 1000000, &a) == 0;
-            f.drop_after_commit = (int)a;
-        } else if (strcmp(name, "kill-mid-request") == 0) {
-            ok = parse_num(val, 1, 1000000, &a) == 0;
-            f.kill = (int)a;
+        } else if (k < HL_ARRAY_LEN(num_faults)) {
+            ok = parse_num(val, num_faults[k].min, num_faults[k].max, &a) == 0;
+            *num_faults[k].field = (int)a;
         } else {
             util_fmt(err, errlen,
                      "HAILONG_COLLECTOR_FAULTS: unknown fault \"%s\"; use status=CODE:COUNT, "

@@ -47,7 +47,7 @@ static store *open_with(const char *dir, const store_opts *o)
 {
     store *s = NULL;
     char err[HL_ERR_MAX];
-    if (store_open(&s, dir, o, err, sizeof err) != 0) {
+    if (store_open(&s, dir, o, err, sizeof err) != STORE_OK) {
         fprintf(stderr, "store_open(%s): %s\n", dir, err);
         return NULL;
     }
@@ -60,7 +60,7 @@ store *seed_open(const char *data_dir, int64_t response_interval_ms)
     return open_with(data_dir, &o);
 }
 
-int seed_add(store *s, const char *kiosk_id, int rating, int pending, store_vote *v)
+store_rc seed_add(store *s, const char *kiosk_id, int rating, int pending, store_vote *v)
 {
     static int64_t t = 1780000000000LL;
     t += 1000;
@@ -100,14 +100,15 @@ static int apply_batch(store *s, store_batch *b, seed_row **byid, size_t n, int6
         k++;
     }
     store_sync_applied applied;
-    int rc = store_sync_apply(s, b->batch_id, res, k, at, &applied);
-    if (rc != 0)
+    store_rc rc = store_sync_apply(s, b->batch_id, res, k, at, &applied);
+    if (rc != STORE_OK)
         fprintf(stderr, "seed: applying a batch: %s\n",
-                rc == 1 ? "none of its votes is to be sent (other unsent votes in the file?)"
-                        : store_last_error(s));
+                rc == STORE_NONE
+                    ? "none of its votes is to be sent (other unsent votes in the file?)"
+                    : store_last_error(s));
     free(res);
     wire_batch_free(&wb);
-    return rc == 0 ? 0 : -1;
+    return rc == STORE_OK ? 0 : -1;
 }
 
 /* Freezes and applies batches until nothing unsent is left. */
@@ -120,10 +121,10 @@ static int send_all(store *s, const char *kiosk_id, seed_row *rows, int n, int64
     int rc = 0;
     store_batch b;
     while (rc == 0) {
-        int got = store_sync_freeze(s, kiosk_id, WIRE_MAX_VOTES, at, &b);
-        if (got == 0)
+        store_rc got = store_sync_freeze(s, kiosk_id, WIRE_MAX_VOTES, at, &b);
+        if (got == STORE_NONE)
             break;
-        if (got < 0) {
+        if (got == STORE_ERROR) {
             fprintf(stderr, "seed: freezing a batch: %s\n", store_last_error(s));
             rc = -1;
             break;
@@ -145,7 +146,8 @@ static int add_all(store *plain, store *misuse, const char *kiosk_id, seed_row *
         r->finish = any_synced && is_state(&r->v, STORE_SYNC_UNSENT);
         store_vote out;
         if (store_add_vote(r->v.misuse ? misuse : plain, kiosk_id, "b", r->v.officer, r->v.rating,
-                           r->v.created_at, pending || r->finish, &out, err, sizeof err) != 0) {
+                           r->v.created_at, pending || r->finish, &out, err,
+                           sizeof err) != STORE_OK) {
             fprintf(stderr, "seed: vote %d: %s\n", r->i, err);
             return -1;
         }
@@ -183,7 +185,8 @@ int seed_votes(const char *data_dir, const seed_spec *spec)
     if (any_synced && send_all(plain, kiosk_id, rows, n, spec->synced_at) != 0)
         goto out;
     for (int k = 0; k < n; k++)
-        if (rows[k].finish && store_finish_vote(plain, rows[k].uuid, NULL, 0, err, sizeof err)) {
+        if (rows[k].finish &&
+            store_finish_vote(plain, rows[k].uuid, NULL, 0, err, sizeof err) != STORE_OK) {
             fprintf(stderr, "seed: vote %d: %s\n", rows[k].i, err);
             goto out;
         }

@@ -45,7 +45,7 @@ int seed_votes(const char *data_dir, const seed_spec *spec);
 store *seed_open(const char *data_dir, int64_t response_interval_ms);
 /* Adds the next vote of a plain sequence: officer tp-hung, one a second from 1780000000000 (the
  * time goes on across calls), pending or not. store_add_vote's result. */
-int seed_add(store *s, const char *kiosk_id, int rating, int pending, store_vote *v);
+store_rc seed_add(store *s, const char *kiosk_id, int rating, int pending, store_vote *v);
 
 /* The first column of the first row sql returns from the file at path, as text: "" when there is
  * no row, "(null)" for NULL, "ERROR: ..." when it fails. */
