@@ -47,11 +47,7 @@ static void field(const char *path, const char *key, char *out, size_t cap)
         p++;
         while (*p == ' ' || *p == '\t')
             p++;
-        size_t n = strcspn(p, "\n");
-        if (n >= cap)
-            n = cap - 1;
-        memcpy(out, p, n);
-        out[n] = '\0';
+        util_fmt(out, cap, "%.*s", (int)strcspn(p, "\n"), p); /* cut to cap */
     }
     free(s);
 }

@@ -3,10 +3,8 @@
  * quit and restart, and finding USB sticks in /proc/mounts and sysfs. */
 #include <SDL.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -28,43 +26,18 @@ static int fx_open_in(kfx *f, const char *dir, int64_t start)
     return kfx_start(f);
 }
 
+/* A new one at t0 with the admin PIN 2468. */
 static int fx_open(kfx *f)
 {
-    return fx_open_in(f, NULL, t0);
-}
-
-static void set_pin(kfx *f, const char *pin)
-{
-    char err[HL_ERR_MAX];
-    if (pin_set(f->a->store, pin, clk_wall_ms(&f->clock), err, sizeof err) != 0)
-        fprintf(stderr, "pin_set: %s\n", err);
-}
-
-/* Press the top-left corner, hold ms, release. */
-static void hold_corner(app *a, int64_t ms)
-{
-    kfx_hold(a, a->m.u * 4, a->m.u * 4, ms);
-}
-
-/* Types digits on the pad and taps OK, then waits for the check. */
-static void enter_pin(app *a, const char *digits)
-{
-    char id[16];
-    for (const char *d = digits; *d; d++) {
-        snprintf(id, sizeof id, "key-%c", *d);
-        CHECK_INT(app_tap(a, id), 0);
-    }
-    CHECK_INT(app_tap(a, "ok"), 0);
-    CHECK(app_wait_jobs(a, 20000));
+    if (fx_open_in(f, NULL, t0) != 0)
+        return -1;
+    kfx_set_pin(f->a, "2468");
+    return 0;
 }
 
 static void open_admin(kfx *f)
 {
-    hold_corner(f->a, ADMIN_HOLD_MS);
-    CHECK_STR(app_screen_name(f->a), "pin");
-    enter_pin(f->a, "2468");
-    CHECK_STR(app_screen_name(f->a), "admin");
-    CHECK(app_wait_jobs(f->a, 20000)); /* the figures */
+    kfx_open_admin(f->a, "2468");
 }
 
 /* Vote i of n (add_votes): one a second back from t0 - 1 h, every 50th flagged as misuse but the
@@ -93,11 +66,10 @@ static void t_gesture(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
     int p = a->m.u * 4;
 
     /* Two seconds is not enough, and taps nothing. */
-    hold_corner(a, 2000);
+    kfx_hold_corner(a, 2000);
     CHECK_STR(app_screen_name(a), "home");
     /* A finger that moves while holding does nothing. */
     kfx_mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
@@ -130,15 +102,11 @@ static void t_gesture(void)
 
     /* 5 s still, by mouse: the PIN pad, before the finger is lifted. */
     kfx_mouse(a, SDL_MOUSEBUTTONDOWN, p, p);
-    app_advance(a, ADMIN_HOLD_MS - 1);
-    CHECK_STR(app_screen_name(a), "home");
-    app_advance(a, 1);
-    CHECK_STR(app_screen_name(a), "pin");
+    kfx_switches_at(a, ADMIN_HOLD_MS, "home", "pin");
     kfx_mouse(a, SDL_MOUSEBUTTONUP, p, p);
     app_update(a);
     CHECK_STR(app_screen_name(a), "pin");
-    CHECK_INT(app_tap(a, "cancel"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "cancel", "home");
 
     /* And by touch. */
     kfx_finger(a, SDL_FINGERDOWN, 1, p, p);
@@ -162,15 +130,14 @@ static void t_gesture(void)
 static void t_no_pin(void)
 {
     kfx f;
-    REQUIRE(fx_open(&f) == 0);
+    REQUIRE(fx_open_in(&f, NULL, t0) == 0);
     app *a = f.a;
-    hold_corner(a, ADMIN_HOLD_MS);
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK(!kfx_has(a, "key-1"));
     CHECK(!kfx_has(a, "ok"));
     CHECK(kfx_has(a, "back"));
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "back", "home");
     kfx_close(&f);
 }
 
@@ -179,40 +146,34 @@ static void t_pin_right_and_wrong(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
-    hold_corner(a, ADMIN_HOLD_MS);
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
     REQUIRE(strcmp(app_screen_name(a), "pin") == 0);
     /* Xóa removes the last digit; OK is off until four digits are in. */
-    CHECK_INT(app_tap(a, "key-2"), 0);
-    CHECK_INT(app_tap(a, "key-4"), 0);
-    CHECK_INT(app_tap(a, "key-9"), 0);
+    kfx_tap_all(a, "key-2 key-4 key-9");
     CHECK(!kfx_has(a, "ok"));
     CHECK_INT(app_tap(a, "del"), 0);
     CHECK_STR(a->admin->digits, "24");
-    CHECK_INT(app_tap(a, "key-6"), 0);
-    CHECK_INT(app_tap(a, "key-8"), 0);
-    CHECK_INT(app_tap(a, "ok"), 0);
+    kfx_tap_all(a, "key-6 key-8 ok");
     /* The check runs off the UI thread: keys are off meanwhile. */
     if (a->admin->pin_checking)
         CHECK(!kfx_has(a, "key-1"));
     CHECK(app_wait_jobs(a, 20000));
     CHECK_STR(app_screen_name(a), "admin");
     CHECK_INT(a->admin->unlocked, 1);
-    CHECK_INT(app_tap(a, "close"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "close", "home");
     CHECK_INT(a->admin->unlocked, 0);
 
     /* Wrong four times: a message with the attempts left, still on the pad. */
-    hold_corner(a, ADMIN_HOLD_MS);
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
     for (int i = 1; i <= 4; i++) {
-        enter_pin(a, "1111");
+        kfx_enter_pin(a, "1111");
         CHECK_STR(app_screen_name(a), "pin");
         CHECK_INT(a->admin->pin_wrong, 1);
         CHECK_INT(pin_attempts_left(&a->admin->pin), 5 - i);
         CHECK_INT(admin_pin_locked_ms(a->admin), 0);
     }
     /* The fifth locks: no key answers until the lock-out ends. */
-    enter_pin(a, "1111");
+    kfx_enter_pin(a, "1111");
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(admin_pin_locked_ms(a->admin), 30000);
     CHECK(!kfx_has(a, "key-2"));
@@ -228,7 +189,7 @@ static void t_pin_right_and_wrong(void)
     CHECK_INT(admin_pin_locked_ms(a->admin), 0);
     CHECK(kfx_has(a, "key-2"));
     /* The lock-out survives leaving the pad and a restart. */
-    enter_pin(a, "1111");
+    kfx_enter_pin(a, "1111");
     CHECK_INT(admin_pin_locked_ms(a->admin), 60000);
     char dir[PATH_MAX];
     util_strlcpy(dir, f.c.data_dir, sizeof dir);
@@ -236,7 +197,7 @@ static void t_pin_right_and_wrong(void)
     kfx_close(&f);
     REQUIRE(fx_open_in(&f, dir, now) == 0);
     a = f.a;
-    hold_corner(a, ADMIN_HOLD_MS);
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
     CHECK_STR(app_screen_name(a), "pin");
     CHECK_INT(admin_pin_locked_ms(a->admin), 60000 - ADMIN_HOLD_MS);
     CHECK(!kfx_has(a, "key-2"));
@@ -253,23 +214,16 @@ static void t_pin_cancel_while_checking(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
-    hold_corner(a, ADMIN_HOLD_MS);
-    const char *wrong[] = {"key-1", "key-1", "key-1", "key-1", "ok", "cancel"};
-    for (size_t i = 0; i < HL_ARRAY_LEN(wrong); i++)
-        CHECK_INT(app_tap(a, wrong[i]), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
+    kfx_tap_to(a, "key-1 key-1 key-1 key-1 ok cancel", "home");
     CHECK(app_wait_jobs(a, 20000));
     CHECK_INT(a->admin->pin.failures, 1);
 
-    hold_corner(a, ADMIN_HOLD_MS);
-    const char *right[] = {"key-2", "key-4", "key-6", "key-8", "ok", "cancel"};
-    for (size_t i = 0; i < HL_ARRAY_LEN(right); i++)
-        CHECK_INT(app_tap(a, right[i]), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
+    kfx_tap_to(a, "key-2 key-4 key-6 key-8 ok cancel", "home");
     CHECK_INT(a->admin->pin.failures, 0);
     /* Whoever opens the pad next still needs the PIN. */
-    hold_corner(a, ADMIN_HOLD_MS);
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
     CHECK(app_wait_jobs(a, 20000));
     app_advance(a, 1000);
     CHECK_STR(app_screen_name(a), "pin");
@@ -282,7 +236,6 @@ static void t_idle_closes(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
     open_admin(&f);
     app_advance(a, ADMIN_IDLE_MS - 1000);
     CHECK_STR(app_screen_name(a), "admin");
@@ -294,8 +247,7 @@ static void t_idle_closes(void)
     CHECK_INT(a->admin->unlocked, 0);
     /* Sub-screens close too. */
     open_admin(&f);
-    CHECK_INT(app_tap(a, "export"), 0);
-    CHECK_STR(app_screen_name(a), "admin-export");
+    kfx_tap_to(a, "export", "admin-export");
     app_advance(a, ADMIN_IDLE_MS);
     CHECK_STR(app_screen_name(a), "home");
     kfx_close(&f);
@@ -306,21 +258,17 @@ static void t_desk_officer(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
     REQUIRE(a->desk_officer);
     CHECK_STR(a->desk_officer->code, "vp-lan"); /* counter 1 in the config */
     open_admin(&f);
     CHECK(kfx_has(a, "officer"));
-    CHECK_INT(app_tap(a, "officer"), 0);
-    CHECK_STR(app_screen_name(a), "admin-officer");
+    kfx_tap_to(a, "officer", "admin-officer");
     CHECK(!kfx_has(a, "officer-config")); /* nothing chosen here yet */
     CHECK_INT(app_tap(a, "officer-dc-minh"), 0);
     CHECK_STR(a->desk_officer->code, "dc-minh");
     CHECK(kfx_has(a, "officer-config"));
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "admin");
-    CHECK_INT(app_tap(a, "close"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "back", "admin");
+    kfx_tap_to(a, "close", "home");
     REQUIRE(a->officer);
     CHECK_STR(a->officer->code, "dc-minh");
 
@@ -332,15 +280,13 @@ static void t_desk_officer(void)
     a = f.a;
     CHECK_STR(a->desk_officer->code, "dc-minh");
     CHECK_STR(a->officer->code, "dc-minh");
-    CHECK_INT(app_tap(a, "rate-3"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "rate-3", "thanks");
     CHECK_STR(a->vote.officer_code, "dc-minh");
     app_advance(a, 10000);
 
     /* Back to the config's officer. */
     open_admin(&f);
-    CHECK_INT(app_tap(a, "officer"), 0);
-    CHECK_INT(app_tap(a, "officer-config"), 0);
+    kfx_tap_all(a, "officer officer-config");
     CHECK_STR(a->desk_officer->code, "vp-lan");
     kfx_close(&f);
     REQUIRE(fx_open_in(&f, dir, t0) == 0);
@@ -348,10 +294,14 @@ static void t_desk_officer(void)
     kfx_close(&f);
 }
 
-static void make_usb(char *usb, size_t cap)
+/* The export screen of a kiosk with n unsent votes (their uuids in uuids, which may be NULL) and
+ * a stick plugged in (its folder in usb). */
+static void to_export(kfx *f, int n, char (*uuids)[37], char *usb, size_t cap)
 {
-    test_new_dir(usb, cap);
-    setenv("HAILONG_USB_DIR", usb, 1);
+    add_votes(f, n, uuids);
+    kfx_plug_usb(f->c.data_dir, usb, cap);
+    open_admin(f);
+    CHECK_INT(app_tap(f->a, "export"), 0);
 }
 
 static void t_export_csv(void)
@@ -359,19 +309,13 @@ static void t_export_csv(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
     static char uuids[300][37];
-    add_votes(&f, 300, uuids);
     char usb[PATH_MAX];
-    make_usb(usb, sizeof usb);
-    open_admin(&f);
-    CHECK_INT(app_tap(a, "export"), 0);
+    to_export(&f, 300, uuids, usb, sizeof usb);
     CHECK_STR(app_screen_name(a), "admin-export");
     CHECK_INT(a->admin->n_drives, 1);
     CHECK(kfx_has(a, "usb-0"));
-    CHECK_INT(app_tap(a, "fmt-csv"), 0);
-    CHECK_INT(app_tap(a, "range-this"), 0);
-    CHECK_INT(app_tap(a, "export"), 0);
+    kfx_tap_all(a, "fmt-csv range-this export");
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11.csv");
@@ -405,11 +349,9 @@ static void t_export_csv(void)
     CHECK_INT(a->admin->from.day, 26);
     CHECK_INT(app_tap(a, "to-dec"), 0);
     CHECK_INT(a->admin->to.day, 26);
-    CHECK_INT(app_tap(a, "from-dec"), 0);
-    CHECK_INT(app_tap(a, "from-dec"), 0);
+    kfx_tap_all(a, "from-dec from-dec");
     CHECK_INT(a->admin->from.day, 24);
-    CHECK_INT(app_tap(a, "fmt-xlsx"), 0);
-    CHECK_INT(app_tap(a, "export"), 0);
+    kfx_tap_all(a, "fmt-xlsx export");
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11-24_2026-11-26.xlsx");
@@ -417,47 +359,17 @@ static void t_export_csv(void)
     kfx_close(&f);
 }
 
-/* The export thread's hook: at the first report past the first block of rows, do what the
- * test asks: pull the stick, or hold the export until released. */
-static atomic_int hook_mode, hook_reached, hook_release;
-static char hook_dir[PATH_MAX];
-
-static void hook(void *ctx, int64_t done, int64_t total)
-{
-    (void)ctx;
-    (void)total;
-    if (done == 0 || atomic_load(&hook_reached))
-        return;
-    atomic_store(&hook_reached, 1);
-    if (atomic_load(&hook_mode) == 1) {
-        test_rmtree(hook_dir); /* the stick is pulled: its folder vanishes mid-export */
-    } else {
-        while (!atomic_load(&hook_release)) {
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-}
-
 static void t_export_pulled(void)
 {
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
-    add_votes(&f, 10000, NULL);
     char usb[PATH_MAX];
-    make_usb(usb, sizeof usb);
-    util_strlcpy(hook_dir, usb, sizeof hook_dir);
-    atomic_store(&hook_mode, 1);
-    atomic_store(&hook_reached, 0);
-    admin_set_export_hook(hook, NULL);
-    open_admin(&f);
-    CHECK_INT(app_tap(a, "export"), 0);
-    CHECK_INT(app_tap(a, "fmt-csv"), 0);
-    CHECK_INT(app_tap(a, "export"), 0);
+    to_export(&f, 10000, NULL, usb, sizeof usb);
+    kfx_export_pull(usb); /* at the first block of rows */
+    kfx_tap_all(a, "fmt-csv export");
     CHECK(app_wait_jobs(a, 30000));
-    CHECK_INT(atomic_load(&hook_reached), 1);
+    CHECK_INT(kfx_export_reached(0), 1);
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
     CHECK_CONTAINS(a->admin->xmsg, "USB đã bị rút ra");
     CHECK_CONTAINS(a->admin->xmsg, "Không có tệp nào được lưu");
@@ -470,7 +382,7 @@ static void t_export_pulled(void)
     CHECK(!kfx_has(a, "export"));
 
     /* The stick is back (a new, empty folder at the same place): found, and the export works. */
-    admin_set_export_hook(NULL, NULL);
+    kfx_export_unhook();
     mkdir(usb, 0755);
     app_advance(a, 2500);
     CHECK_INT(a->admin->n_drives, 1);
@@ -489,23 +401,11 @@ static void t_export_progress_cancel(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
-    add_votes(&f, 10000, NULL);
     char usb[PATH_MAX];
-    make_usb(usb, sizeof usb);
-    atomic_store(&hook_mode, 2);
-    atomic_store(&hook_reached, 0);
-    atomic_store(&hook_release, 0);
-    admin_set_export_hook(hook, NULL);
-    open_admin(&f);
-    CHECK_INT(app_tap(a, "export"), 0);
-    CHECK_INT(app_tap(a, "fmt-csv"), 0);
-    CHECK_INT(app_tap(a, "export"), 0);
-    for (int i = 0; i < 30000 && !atomic_load(&hook_reached); i++) {
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-    }
-    REQUIRE(atomic_load(&hook_reached));
+    to_export(&f, 10000, NULL, usb, sizeof usb);
+    kfx_export_hold(); /* at the first block of rows */
+    kfx_tap_all(a, "fmt-csv export");
+    REQUIRE(kfx_export_reached(30000));
     /* The export is held mid-way; the UI goes on: it draws the progress, time passes, and the
      * admin screen does not close under a running export. */
     uint64_t frames = a->frames;
@@ -520,13 +420,13 @@ static void t_export_progress_cancel(void)
     CHECK(!kfx_has(a, "back"));
     CHECK(!kfx_has(a, "fmt-xlsx"));
     CHECK_INT(app_tap(a, "cancel"), 0);
-    atomic_store(&hook_release, 1);
+    kfx_export_release();
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
     CHECK_CONTAINS(a->admin->xmsg, "Đã hủy");
     int csvs = 0;
     CHECK_INT(test_count_files(usb, ".csv", &csvs), 0);
-    admin_set_export_hook(NULL, NULL);
+    kfx_export_unhook();
     /* The result stays up for the whole idle time. */
     app_advance(a, ADMIN_IDLE_MS - 1000);
     CHECK_STR(app_screen_name(a), "admin-export");
@@ -539,7 +439,6 @@ static void t_quit_restart(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    set_pin(&f, "2468");
     open_admin(&f);
     CHECK_INT(app_tap(a, "quit"), 0);
     CHECK(kfx_has(a, "confirm-yes"));
@@ -547,13 +446,11 @@ static void t_quit_restart(void)
     CHECK_STR(app_screen_name(a), "admin");
     CHECK_INT(app_tap(a, "confirm-no"), 0);
     CHECK_INT(a->quit, 0);
-    CHECK_INT(app_tap(a, "quit"), 0);
-    CHECK_INT(app_tap(a, "confirm-yes"), 0);
+    kfx_tap_all(a, "quit confirm-yes");
     CHECK_INT(a->quit, 1);
     CHECK_INT(a->restart, 0);
     a->quit = 0;
-    CHECK_INT(app_tap(a, "restart"), 0);
-    CHECK_INT(app_tap(a, "confirm-yes"), 0);
+    kfx_tap_all(a, "restart confirm-yes");
     CHECK_INT(a->quit, 1);
     CHECK_INT(a->restart, 1);
     kfx_close(&f);
@@ -646,23 +543,20 @@ static void t_format(void)
     CHECK_STR(b, "250 GB");
 }
 
+static const test_case cases[] = {TEST(t_format),
+                                  TEST(t_usb_find),
+                                  TEST(t_gesture),
+                                  TEST(t_no_pin),
+                                  TEST(t_pin_right_and_wrong),
+                                  TEST(t_pin_cancel_while_checking),
+                                  TEST(t_idle_closes),
+                                  TEST(t_desk_officer),
+                                  TEST(t_export_csv),
+                                  TEST(t_export_pulled),
+                                  TEST(t_export_progress_cancel),
+                                  TEST(t_quit_restart)};
+
 int main(void)
 {
-    if (kfx_begin("admin", &t0) != 0)
-        return 1;
-    unsetenv("HAILONG_USB_DIR");
-    RUN(t_format);
-    RUN(t_usb_find);
-    RUN(t_gesture);
-    RUN(t_no_pin);
-    RUN(t_pin_right_and_wrong);
-    RUN(t_pin_cancel_while_checking);
-    RUN(t_idle_closes);
-    RUN(t_desk_officer);
-    RUN(t_export_csv);
-    RUN(t_export_pulled);
-    RUN(t_export_progress_cancel);
-    RUN(t_quit_restart);
-    test_cleanup(test_root);
-    TEST_END();
+    return kfx_main("admin", &t0, cases, HL_ARRAY_LEN(cases));
 }

@@ -109,9 +109,7 @@ static void test_faults(void)
     CHECK_INT(a.status, 429);
     CHECK_INT(a.retry_after, -1);
 
-    static const struct {
-        const char *spec, *want;
-    } bad[] = {
+    static const test_bad bad[] = {
         {"status=503", "status=\"503\" is not valid"},
         {"status=200:1", "status=\"200:1\" is not valid"},
         {"status=503:0", "is not valid"},
@@ -122,7 +120,7 @@ static void test_faults(void)
     };
     for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
         err[0] = '\0';
-        CHECK_INT(fault_parse(bad[i].spec, err, sizeof err), HL_EXIT_USAGE);
+        CHECK_INT(fault_parse(bad[i].in, err, sizeof err), HL_EXIT_USAGE);
         CHECK_CONTAINS(err, bad[i].want);
         CHECK(!fault_armed());
     }
@@ -367,12 +365,10 @@ static void db_suite(const char *url)
     db_pool_free(p);
 }
 
-static char tmpdir[PATH_MAX];
-
 static void test_db_sqlite(void)
 {
     char url[PATH_MAX + 16];
-    snprintf(url, sizeof url, "sqlite:%s/c.db", tmpdir);
+    snprintf(url, sizeof url, "sqlite:%s/c.db", test_root);
     db_suite(url);
     char err[HL_ERR_MAX] = "";
     db *d = NULL;
@@ -384,7 +380,8 @@ static void test_db_sqlite(void)
     REQUIRE(db_open(url, &d, err, sizeof err) == 0);
     db_close(d);
     char cmd[PATH_MAX + 80];
-    snprintf(cmd, sizeof cmd, "sqlite3 %s/c.db 'INSERT INTO schema_version VALUES (99)'", tmpdir);
+    snprintf(cmd, sizeof cmd, "sqlite3 %s/c.db 'INSERT INTO schema_version VALUES (99)'",
+             test_root);
     if (system(cmd) == 0) {
         CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
         CHECK_CONTAINS(err, "schema version 99 is newer");
@@ -421,18 +418,11 @@ static void test_db_postgres(void)
     PQfinish(c);
 }
 
+static const test_case cases[] = {
+    TEST(test_ratelimit),  TEST(test_auth),      TEST(test_faults),     TEST(test_ranges),
+    TEST(test_clock_rule), TEST(test_db_sqlite), TEST(test_db_postgres)};
+
 int main(void)
 {
-    char tmpl[] = "/tmp/hl-units.XXXXXX";
-    if (test_tmpdir(tmpl, tmpdir) != 0)
-        return 1;
-    RUN(test_ratelimit);
-    RUN(test_auth);
-    RUN(test_faults);
-    RUN(test_ranges);
-    RUN(test_clock_rule);
-    RUN(test_db_sqlite);
-    RUN(test_db_postgres);
-    test_cleanup(tmpdir);
-    TEST_END();
+    return test_main("units", TEST_REMOVE, cases, HL_ARRAY_LEN(cases));
 }

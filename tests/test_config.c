@@ -39,11 +39,45 @@ static void expect_error(const char *text, const char *const *want)
     for (size_t i = 0; want[i]; i++)
         CHECK_CONTAINS(err, want[i]);
 }
-#define EXPECT_ERROR(text, ...)                                                                    \
-    do {                                                                                           \
-        static const char *const w_[] = {__VA_ARGS__, NULL};                                       \
-        expect_error(text, w_);                                                                    \
-    } while (0)
+#define EXPECT_ERROR(text, ...) expect_error(text, (const char *const[]){__VA_ARGS__, NULL})
+
+/* What test_defaults and test_full_file expect of the keys: [kiosk] (but the folders),
+ * [display], [timing] and [content]. */
+typedef struct {
+    struct {
+        const char *id;
+        cfg_mode mode;
+        const char *counter, *officer, *data_dir;
+    } kiosk;
+    int display[3]; /* fullscreen, width, height */
+    /* idle, screen, reading, thanks, follow-up, response interval, slogan rotation, attract
+     * shift: the [timing] keys in the order of the file, in seconds */
+    int timing_s[8];
+    const char *slogans[3];
+} cfg_want;
+
+static void check_keys(const cfg *c, const cfg_want *w)
+{
+    CHECK_STR(c->kiosk_id, w->kiosk.id);
+    CHECK_INT(c->mode, w->kiosk.mode);
+    CHECK_STR(c->counter, w->kiosk.counter);
+    CHECK_STR(c->officer, w->kiosk.officer);
+    CHECK_STR(c->data_dir, w->kiosk.data_dir);
+    CHECK_INT(c->fullscreen, w->display[0]);
+    CHECK_INT(c->width, w->display[1]);
+    CHECK_INT(c->height, w->display[2]);
+    CHECK_INT(c->idle_timeout_s, w->timing_s[0]);
+    CHECK_INT(c->screen_timeout_s, w->timing_s[1]);
+    CHECK_INT(c->reading_timeout_s, w->timing_s[2]);
+    CHECK_INT(c->thanks_s, w->timing_s[3]);
+    CHECK_INT(c->followup_timeout_s, w->timing_s[4]);
+    CHECK_INT(c->response_interval_s, w->timing_s[5]);
+    CHECK_INT(c->slogan_rotate_s, w->timing_s[6]);
+    CHECK_INT(c->attract_shift_s, w->timing_s[7]);
+    REQUIRE(c->n_slogans == 3);
+    for (int i = 0; i < 3; i++)
+        CHECK_STR(c->slogans[i], w->slogans[i]);
+}
 
 static void test_defaults(void)
 {
@@ -64,28 +98,13 @@ static void test_defaults(void)
     if (saved)
         setenv("HAILONG_ASSETS", keep, 1);
 
-    CHECK_STR(c.kiosk_id, "demo-01");
-    CHECK_INT(c.mode, CFG_MODE_LOBBY);
+    static const cfg_want want = {{"demo-01", CFG_MODE_LOBBY, "", "", "data"},
+                                  {1, 1280, 800},
+                                  {90, 45, 120, 6, 25, 5, 10, 60},
+                                  {"nam-biet", "bon-luon", "ba-the-hien"}};
+    check_keys(&c, &want);
     CHECK_STR(cfg_mode_name(c.mode), "lobby");
     CHECK_STR(cfg_mode_name(CFG_MODE_DESK), "desk");
-    CHECK_STR(c.counter, "");
-    CHECK_STR(c.officer, "");
-    CHECK_STR(c.data_dir, "data");
-    CHECK_INT(c.fullscreen, 1);
-    CHECK_INT(c.width, 1280);
-    CHECK_INT(c.height, 800);
-    CHECK_INT(c.idle_timeout_s, 90);
-    CHECK_INT(c.screen_timeout_s, 45);
-    CHECK_INT(c.reading_timeout_s, 120);
-    CHECK_INT(c.thanks_s, 6);
-    CHECK_INT(c.followup_timeout_s, 25);
-    CHECK_INT(c.response_interval_s, 5);
-    CHECK_INT(c.slogan_rotate_s, 10);
-    CHECK_INT(c.attract_shift_s, 60);
-    REQUIRE(c.n_slogans == 3);
-    CHECK_STR(c.slogans[0], "nam-biet");
-    CHECK_STR(c.slogans[1], "bon-luon");
-    CHECK_STR(c.slogans[2], "ba-the-hien");
     CHECK_STR(c.source, "");
     /* Sync is off unless a url is set. */
     CHECK_STR(c.sync_url, "");
@@ -129,28 +148,14 @@ static void test_full_file(void)
                       err);
     CHECK_INT(rc, 0);
     CHECK_STR(err, "");
-    CHECK_STR(c.kiosk_id, "bom-bo_02");
-    CHECK_INT(c.mode, CFG_MODE_DESK);
-    CHECK_STR(c.counter, "Quầy 3");
-    CHECK_STR(c.officer, "tp-hung");
-    CHECK_STR(c.data_dir, "/var/lib/hailong");
+    static const cfg_want want = {
+        {"bom-bo_02", CFG_MODE_DESK, "Quầy 3", "tp-hung", "/var/lib/hailong"},
+        {0, 1024, 600},
+        {120, 30, 300, 8, 20, 0, 15, 300},
+        {"dan-chu", "trach-nhiem", "nam-biet"}};
+    check_keys(&c, &want);
     CHECK_STR(c.content_dir, "/srv/content");
     CHECK_STR(c.assets_dir, "/srv/assets");
-    CHECK_INT(c.fullscreen, 0);
-    CHECK_INT(c.width, 1024);
-    CHECK_INT(c.height, 600);
-    CHECK_INT(c.idle_timeout_s, 120);
-    CHECK_INT(c.screen_timeout_s, 30);
-    CHECK_INT(c.reading_timeout_s, 300);
-    CHECK_INT(c.thanks_s, 8);
-    CHECK_INT(c.followup_timeout_s, 20);
-    CHECK_INT(c.response_interval_s, 0);
-    CHECK_INT(c.slogan_rotate_s, 15);
-    CHECK_INT(c.attract_shift_s, 300);
-    REQUIRE(c.n_slogans == 3);
-    CHECK_STR(c.slogans[0], "dan-chu");
-    CHECK_STR(c.slogans[1], "trach-nhiem");
-    CHECK_STR(c.slogans[2], "nam-biet");
     CHECK_CONTAINS(c.source, "full.ini");
 }
 
@@ -503,21 +508,13 @@ static void test_demo_files(void)
     }
 }
 
+static const test_case cases[] = {
+    TEST(test_defaults),       TEST(test_full_file),     TEST(test_lenient_syntax),
+    TEST(test_relative_paths), TEST(test_bad_values),    TEST(test_sync_keys),
+    TEST(test_bad_slogans),    TEST(test_bad_structure), TEST(test_bad_bytes),
+    TEST(test_missing_file),   TEST(test_demo_files)};
+
 int main(void)
 {
-    if (test_begin("config") != 0)
-        return 1;
-    RUN(test_defaults);
-    RUN(test_full_file);
-    RUN(test_lenient_syntax);
-    RUN(test_relative_paths);
-    RUN(test_bad_values);
-    RUN(test_sync_keys);
-    RUN(test_bad_slogans);
-    RUN(test_bad_structure);
-    RUN(test_bad_bytes);
-    RUN(test_missing_file);
-    RUN(test_demo_files);
-    test_cleanup(test_root);
-    TEST_END();
+    return test_main("config", TEST_REMOVE, cases, HL_ARRAY_LEN(cases));
 }

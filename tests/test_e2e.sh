@@ -48,6 +48,17 @@ identity_checks() { # NAME DB LOG N
   same "$name: journal_mode" "$(sqlite3 -batch "$db" 'PRAGMA journal_mode')" wal
 }
 
+# session NAME WANT: runs $tmp/NAME.script with assets/demo/NAME.ini on a new data folder, then
+# checks votes.db: the rows (WANT, one vote a line) and the identity of each vote.
+session() {
+  local name=$1 want=$2
+  mkdir "$tmp/$name"
+  kiosk "$name session" 0 "$tmp/$name.log" --config "$src/assets/demo/$name.ini" \
+    --data-dir "$tmp/$name" --script "$tmp/$name.script" --clock "$clock"
+  same "$name: votes.db rows" "$(rows "$tmp/$name/votes.db")" "$want"
+  identity_checks "$name" "$tmp/$name/votes.db" "$tmp/$name.log" "$(wc -l <<<"$want")"
+}
+
 # The simulated clock starts at 09:30 Vietnam time = 02:30 UTC; created_at is UTC ms, advanced
 # only by the script's waits.
 t0=$(($(date -u -d '2026-11-26T02:30:00Z' +%s) * 1000))
@@ -134,17 +145,13 @@ tap rate-2
 expect thanks
 quit
 EOF
-mkdir "$tmp/lobby"
-kiosk "lobby session" 0 "$tmp/lobby.log" --config "$src/assets/demo/lobby.ini" \
-  --data-dir "$tmp/lobby" --script "$tmp/lobby.script" --clock "$clock"
-same "lobby: votes.db rows" "$(rows "$tmp/lobby/votes.db")" "\
+session lobby "\
 1|demo-lobby-01|tp-hung|3|[]|$t0|0|unsent
 2|demo-lobby-01|vh-mai|2|[]|$((t0 + 60000))|0|unsent
 3|demo-lobby-01|dc-minh|1|[\"cham-tre\",\"thai-do\"]|$((t0 + 96000))|0|unsent
 4|demo-lobby-01|tc-tuan|1|[]|$((t0 + 141000))|0|unsent
 5|demo-lobby-01|vp-lan|1|[\"huong-dan\"]|$((t0 + 171000))|0|unsent
 6|demo-lobby-01|tp-hung|2|[]|$((t0 + 293000))|0|unsent"
-identity_checks lobby "$tmp/lobby/votes.db" "$tmp/lobby.log" 6
 
 # ---------------------------------------------------------------------------------------------
 # Desk mode (assets/demo/desk.ini: counter 1 = vp-lan, the faces are on Home). 141,608 is the
@@ -202,17 +209,13 @@ tapxy 141 608
 expect thanks
 quit
 EOF
-mkdir "$tmp/desk"
-kiosk "desk session" 0 "$tmp/desk.log" --config "$src/assets/demo/desk.ini" \
-  --data-dir "$tmp/desk" --script "$tmp/desk.script" --clock "$clock"
-same "desk: votes.db rows" "$(rows "$tmp/desk/votes.db")" "\
+session desk "\
 1|demo-desk-01|vp-lan|3|[]|$t0|0|unsent
 2|demo-desk-01|vp-lan|3|[]|$((t0 + 2000))|1|unsent
 3|demo-desk-01|vp-lan|1|[\"huong-dan\",\"di-lai\"]|$((t0 + 17000))|0|unsent
 4|demo-desk-01|vp-lan|1|[]|$((t0 + 30000))|0|unsent
 5|demo-desk-01|vp-lan|2|[]|$((t0 + 60000))|0|unsent
 6|demo-desk-01|vp-lan|3|[]|$((t0 + 156000))|0|unsent"
-identity_checks desk "$tmp/desk/votes.db" "$tmp/desk.log" 6
 
 # A second run on the same file: a new boot, seq goes on from 7.
 printf 'tap rate-2\nexpect thanks\nquit\n' >"$tmp/again.script"

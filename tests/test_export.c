@@ -36,26 +36,62 @@ static double serial_of(int y, int mo, int d, int h, int mi, int s)
 
 /* ---- fixtures ---- */
 
-static export_votes_opts votes_opts(const char *out, export_format f, int misuse)
+/* The options that export November 2026 of the votes in db to out. */
+static export_votes_opts nov_opts(const char *db, const char *out, export_format f)
 {
-    export_votes_opts o = {.db = xfx.data_dir,
+    export_votes_opts o = {.db = db,
                            .content = xfx.ct,
                            .from = {2026, 11, 1},
                            .to = {2026, 11, 30},
                            .format = f,
-                           .out = out,
-                           .include_misuse = misuse};
+                           .out = out};
     return o;
 }
 
-/* export_votes, printing its message when it fails. */
-static int export_ok(const export_votes_opts *o, export_result *res)
+/* The hand-made votes (the misuse press too when misuse) to test_root/name; out (PATH_MAX bytes)
+ * gets the path. */
+static export_votes_opts votes_opts(char *out, const char *name, export_format f, int misuse)
+{
+    test_path(out, PATH_MAX, test_root, name);
+    export_votes_opts o = nov_opts(xfx.data_dir, out, f);
+    o.include_misuse = misuse;
+    return o;
+}
+
+/* The bulk set (made on first use) to out. */
+static export_votes_opts bulk_opts(const char *out, export_format f)
+{
+    xfx_make_bulk();
+    return nov_opts(xfx.bulk_dir, out, f);
+}
+
+/* export_votes: the rows written, or -1 after printing its message; res (may be NULL) gets the
+ * result. */
+static int64_t export_rows(const export_votes_opts *o, export_result *res)
 {
     char err[HL_ERR_MAX] = "";
-    int rc = export_votes(o, res, err, sizeof err);
-    if (rc)
+    export_result r;
+    if (export_votes(o, &r, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
-    return rc;
+        return -1;
+    }
+    if (res)
+        *res = r;
+    return r.rows;
+}
+
+/* Runs the export, which must write rows votes, counted of them counted and misuse flagged as
+ * misuse; 0, or -1 when it failed (the figures are then not checked). */
+static int export_figures(const export_votes_opts *o, int64_t rows, int64_t counted, int64_t misuse)
+{
+    export_result res;
+    if (export_rows(o, &res) < 0)
+        return -1;
+    CHECK_INT(res.rows, rows);
+    CHECK_INT(res.counted, counted);
+    CHECK_INT(res.misuse, misuse);
+    CHECK_INT(res.cancelled, 0);
+    return 0;
 }
 
 /* ---- tests ---- */
@@ -99,6 +135,8 @@ static void test_parse_helpers(void)
     CHECK_INT(export_format_from_name("a.csv/b", &f), -1);
 }
 
+/* The header row as the spec gives it: written out here, not taken from export_data.c, so that a
+ * change there has to show up as a failing test. */
 static const char *const csv_header[] = {"Mã phiếu",
                                          "Mã máy",
                                          "Số thứ tự trên máy",
@@ -129,14 +167,8 @@ static void check_vote_rec(const csv_rec *r, const xfx_vote *mv, const char *nam
 static void test_csv(void)
 {
     char out[PATH_MAX];
-    test_path(out, sizeof out, test_root, "phieu.csv");
-    export_votes_opts o = votes_opts(out, EXPORT_FMT_CSV, 0);
-    export_result res;
-    REQUIRE(export_ok(&o, &res) == 0);
-    CHECK_INT(res.rows, 5);
-    CHECK_INT(res.counted, 5);
-    CHECK_INT(res.misuse, 1);
-    CHECK_INT(res.cancelled, 0);
+    export_votes_opts o = votes_opts(out, "phieu.csv", EXPORT_FMT_CSV, 0);
+    CHECK_INT(export_figures(&o, 5, 5, 1), 0);
 
     /* Raw bytes: BOM, CRLF, quoting as RFC 4180 wants it. */
     size_t n;
@@ -165,14 +197,9 @@ static void test_csv(void)
 
 static void test_csv_with_misuse(void)
 {
-    char out[PATH_MAX], err[HL_ERR_MAX] = "";
-    test_path(out, sizeof out, test_root, "phieu-all.csv");
-    export_votes_opts o = votes_opts(out, EXPORT_FMT_CSV, 1);
-    export_result res;
-    REQUIRE(export_votes(&o, &res, err, sizeof err) == 0);
-    CHECK_INT(res.rows, 6);
-    CHECK_INT(res.counted, 5);
-    CHECK_INT(res.misuse, 1);
+    char out[PATH_MAX];
+    export_votes_opts o = votes_opts(out, "phieu-all.csv", EXPORT_FMT_CSV, 1);
+    CHECK_INT(export_figures(&o, 6, 5, 1), 0);
     csv_doc d;
     REQUIRE(csv_read(out, &d) == 0);
     REQUIRE(d.n == 7);
@@ -184,7 +211,7 @@ static void test_csv_with_misuse(void)
 
     /* One day only: the first second is in, the last second of the day before is out. */
     o.from = o.to = (export_date){2026, 10, 31};
-    REQUIRE(export_votes(&o, &res, err, sizeof err) == 0);
+    REQUIRE(export_rows(&o, NULL) == 1);
     REQUIRE(csv_read(out, &d) == 0);
     REQUIRE(d.n == 2);
     check_vote_rec(&d.recs[1], &xfx.before, XFX_NAME_A, "", "31/10/2026 23:59:59", __LINE__);
@@ -193,14 +220,11 @@ static void test_csv_with_misuse(void)
 
 static void test_csv_empty_period(void)
 {
-    char out[PATH_MAX], err[HL_ERR_MAX] = "";
-    test_path(out, sizeof out, test_root, "empty.csv");
-    export_votes_opts o = votes_opts(out, EXPORT_FMT_CSV, 1);
+    char out[PATH_MAX];
+    export_votes_opts o = votes_opts(out, "empty.csv", EXPORT_FMT_CSV, 1);
     o.from = (export_date){2025, 1, 1};
     o.to = (export_date){2025, 1, 31};
-    export_result res;
-    REQUIRE(export_votes(&o, &res, err, sizeof err) == 0);
-    CHECK_INT(res.rows, 0);
+    CHECK_INT(export_rows(&o, NULL), 0);
     csv_doc d;
     REQUIRE(csv_read(out, &d) == 0);
     CHECK_INT(d.n, 1);
@@ -209,14 +233,41 @@ static void test_csv_empty_period(void)
     csv_free(&d);
 }
 
+/* Cell col,r of the summary sheet: the share count / total, or empty when total is 0. */
+static void check_share(const xlsx_doc *x, char col, int r, int count, int total, int line)
+{
+    char ref[16];
+    util_fmt(ref, sizeof ref, "%c%d", col, r);
+    if (total)
+        xlsx_check_num(x, 1, ref, (double)count / total, line);
+    else
+        xlsx_check_empty(x, 1, ref, line);
+}
+
+/* Row r of the summary sheet: the name (B), the counted votes (D) and those rated 3, 2 and 1 (E,
+ * G, I) with their shares (F, H, J), and K, the share rated 3 or 2. line: the caller's. */
+static void check_summary_row(const xlsx_doc *x, int r, const char *name, int n3, int n2, int n1,
+                              int line)
+{
+    char ref[16];
+    util_fmt(ref, sizeof ref, "B%d", r);
+    xlsx_check_str(x, 1, ref, name, line);
+    const int n[3] = {n3, n2, n1}, total = n3 + n2 + n1;
+    util_fmt(ref, sizeof ref, "D%d", r);
+    xlsx_check_num(x, 1, ref, total, line);
+    for (int k = 0; k < 3; k++) {
+        util_fmt(ref, sizeof ref, "%c%d", "EGI"[k], r);
+        xlsx_check_num(x, 1, ref, n[k], line);
+        check_share(x, "FHJ"[k], r, n[k], total, line);
+    }
+    check_share(x, 'K', r, n3 + n2, total, line);
+}
+
 static void test_xlsx(void)
 {
     char out[PATH_MAX];
-    test_path(out, sizeof out, test_root, "phieu.xlsx");
-    export_votes_opts o = votes_opts(out, EXPORT_FMT_XLSX, 1);
-    export_result res;
-    REQUIRE(export_ok(&o, &res) == 0);
-    CHECK_INT(res.rows, 6);
+    export_votes_opts o = votes_opts(out, "phieu.xlsx", EXPORT_FMT_XLSX, 1);
+    CHECK_INT(export_rows(&o, NULL), 6);
 
     char listing_cmd[PATH_MAX + 32];
     util_fmt(listing_cmd, sizeof listing_cmd, "unzip -v '%s'", out);
@@ -296,41 +347,18 @@ static void test_xlsx(void)
     CHECK_XSTR(&x, 1, "E5", "SL");
     CHECK_XSTR(&x, 1, "F5", "%");
     CHECK_XNUM(&x, 1, "A6", 1);
-    CHECK_XSTR(&x, 1, "B6", XFX_NAME_A);
     CHECK_XSTR(&x, 1, "C6", XFX_TITLE_A);
-    CHECK_XNUM(&x, 1, "D6", 1); /* the misuse press is not counted */
-    CHECK_XNUM(&x, 1, "E6", 1);
-    CHECK_XNUM(&x, 1, "F6", 1.0);
-    CHECK_XNUM(&x, 1, "K6", 1.0);
+    check_summary_row(&x, 6, XFX_NAME_A, 1, 0, 0, __LINE__); /* the misuse press is not counted */
     xcell pc = xlsx_cell(&x, 1, "F6");
     char fmt[64];
     xlsx_style_format(&x, pc.style, fmt, sizeof fmt);
     CHECK_STR(fmt, "0.0%");
     free(pc.text);
-    CHECK_XSTR(&x, 1, "B7", "Trần Thị Bình");
-    CHECK_XNUM(&x, 1, "D7", 2);
-    CHECK_XNUM(&x, 1, "E7", 1);
-    CHECK_XNUM(&x, 1, "F7", 0.5);
-    CHECK_XNUM(&x, 1, "G7", 1);
-    CHECK_XNUM(&x, 1, "H7", 0.5);
-    CHECK_XNUM(&x, 1, "I7", 0);
-    CHECK_XNUM(&x, 1, "K7", 1.0);
-    CHECK_XSTR(&x, 1, "B8", XFX_NAME_C);
-    CHECK_XNUM(&x, 1, "I8", 1);
-    CHECK_XNUM(&x, 1, "J8", 1.0);
-    CHECK_XNUM(&x, 1, "K8", 0.0);
-    CHECK_XSTR(&x, 1, "B9", "Đỗ Thị Dung"); /* no votes: counts 0, shares empty */
-    CHECK_XNUM(&x, 1, "D9", 0);
-    CHECK_XEMPTY(&x, 1, "F9");
-    CHECK_XEMPTY(&x, 1, "K9");
-    CHECK_XSTR(&x, 1, "B10", XFX_GONE);
-    CHECK_XNUM(&x, 1, "G10", 1);
-    CHECK_XSTR(&x, 1, "B11", "Tổng cộng");
-    CHECK_XNUM(&x, 1, "D11", 5);
-    CHECK_XNUM(&x, 1, "E11", 2);
-    CHECK_XNUM(&x, 1, "G11", 2);
-    CHECK_XNUM(&x, 1, "I11", 1);
-    CHECK_XNUM(&x, 1, "K11", 0.8);
+    check_summary_row(&x, 7, "Trần Thị Bình", 1, 1, 0, __LINE__);
+    check_summary_row(&x, 8, XFX_NAME_C, 0, 0, 1, __LINE__);
+    check_summary_row(&x, 9, "Đỗ Thị Dung", 0, 0, 0, __LINE__); /* counts 0, shares empty */
+    check_summary_row(&x, 10, XFX_GONE, 0, 1, 0, __LINE__);
+    check_summary_row(&x, 11, "Tổng cộng", 2, 2, 1, __LINE__);
     CHECK_XSTR(&x, 1, "A13",
                "Số lượt bấm bị đánh dấu bất thường (bấm lặp trong thời gian ngắn), "
                "không tính: 1");
@@ -401,20 +429,15 @@ static void test_xlsx_libreoffice(void)
 
 static void test_xlsx_empty_period(void)
 {
-    char out[PATH_MAX], err[HL_ERR_MAX] = "";
-    test_path(out, sizeof out, test_root, "empty.xlsx");
-    export_votes_opts o = votes_opts(out, EXPORT_FMT_XLSX, 0);
+    char out[PATH_MAX];
+    export_votes_opts o = votes_opts(out, "empty.xlsx", EXPORT_FMT_XLSX, 0);
     o.from = o.to = (export_date){2025, 3, 3};
-    export_result res;
-    REQUIRE(export_votes(&o, &res, err, sizeof err) == 0);
-    CHECK_INT(res.rows, 0);
+    CHECK_INT(export_rows(&o, NULL), 0);
     xlsx_doc x;
     REQUIRE(xlsx_open(&x, out, 2) == 0);
     CHECK_XSTR(&x, 0, "A2", "Mã phiếu");
     CHECK(!xlsx_has_cell(&x, 0, "A3"));
-    CHECK_XSTR(&x, 1, "B10", "Tổng cộng"); /* four officers, no unknown code */
-    CHECK_XNUM(&x, 1, "D10", 0);
-    CHECK_XEMPTY(&x, 1, "K10");
+    check_summary_row(&x, 10, "Tổng cộng", 0, 0, 0, __LINE__); /* four officers, no unknown code */
     xlsx_close(&x);
 }
 
@@ -422,18 +445,11 @@ static void test_xlsx_empty_period(void)
  * 1 048 574 rows; lowered here through the tests-only option). */
 static void test_xlsx_more_sheets(void)
 {
-    char out[PATH_MAX], err[HL_ERR_MAX] = "";
+    char out[PATH_MAX];
     test_path(out, sizeof out, test_root, "many.xlsx");
-    export_votes_opts o = {.db = xfx.bulk_dir,
-                           .content = xfx.ct,
-                           .from = {2026, 11, 1},
-                           .to = {2026, 11, 30},
-                           .format = EXPORT_FMT_XLSX,
-                           .out = out,
-                           .xlsx_rows_per_sheet = 4000};
-    export_result res;
-    REQUIRE(export_votes(&o, &res, err, sizeof err) == 0);
-    CHECK_INT(res.rows, 10000);
+    export_votes_opts o = bulk_opts(out, EXPORT_FMT_XLSX);
+    o.xlsx_rows_per_sheet = 4000;
+    CHECK_INT(export_rows(&o, NULL), 10000);
     char *wb = xlsx_part(out, "xl/workbook.xml");
     REQUIRE(wb);
     CHECK_CONTAINS(wb, "<sheet name=\"Phiếu đánh giá\" sheetId=\"1\"");
@@ -507,14 +523,9 @@ static void vanish_case(export_format f, vanish_mode mode)
     REQUIRE(mkdir(dir, 0755) == 0);
     util_fmt(out, sizeof out, "%s/%s", dir, f == EXPORT_FMT_CSV ? "phieu.csv" : "phieu.xlsx");
     vanish_ctx v = {.mode = mode, .dir = dir};
-    export_votes_opts o = {.db = xfx.bulk_dir,
-                           .content = xfx.ct,
-                           .from = {2026, 11, 1},
-                           .to = {2026, 11, 30},
-                           .format = f,
-                           .out = out,
-                           .progress = vanish_progress,
-                           .progress_ctx = &v};
+    export_votes_opts o = bulk_opts(out, f);
+    o.progress = vanish_progress;
+    o.progress_ctx = &v;
     export_result res;
     int rc = export_votes(&o, &res, err, sizeof err);
     CHECK_INT(v.fired, 1);
@@ -560,13 +571,8 @@ static void test_cancel_keeps_old_file(void)
         REQUIRE(mkdir(dir, 0755) == 0);
         test_path(out, sizeof out, dir, "old.out");
         test_write_text(out, "the previous export\n");
-        export_votes_opts o = {.db = xfx.bulk_dir,
-                               .content = xfx.ct,
-                               .from = {2026, 11, 1},
-                               .to = {2026, 11, 30},
-                               .format = fmts[i],
-                               .out = out,
-                               .progress = cancel_progress};
+        export_votes_opts o = bulk_opts(out, fmts[i]);
+        o.progress = cancel_progress;
         export_result res;
         CHECK_INT(export_votes(&o, &res, err, sizeof err), HL_EXIT_RUNTIME);
         CHECK_INT(res.cancelled, 1);
@@ -589,21 +595,19 @@ static void test_cancel_keeps_old_file(void)
 static void test_usage_errors(void)
 {
     char out[PATH_MAX], err[HL_ERR_MAX] = "";
-    test_path(out, sizeof out, test_root, "no-such-folder/x.csv");
-    export_votes_opts o = votes_opts(out, EXPORT_FMT_CSV, 0);
+    export_votes_opts o = votes_opts(out, "no-such-folder/x.csv", EXPORT_FMT_CSV, 0);
     CHECK_INT(export_votes(&o, NULL, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "no-such-folder");
     CHECK_CONTAINS(err, "does not exist");
     o.out = test_root; /* a folder */
     CHECK_INT(export_votes(&o, NULL, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "is a folder");
-    test_path(out, sizeof out, test_root, "x.csv");
-    o.out = out;
+    o = votes_opts(out, "x.csv", EXPORT_FMT_CSV, 0);
     o.from = (export_date){2026, 12, 1};
     CHECK_INT(export_votes(&o, NULL, err, sizeof err), HL_EXIT_USAGE);
     CHECK(!exists(out));
     /* No votes.db: a runtime failure that names the file; no output file appears. */
-    o = votes_opts(out, EXPORT_FMT_CSV, 0);
+    o = votes_opts(out, "x.csv", EXPORT_FMT_CSV, 0);
     o.db = xfx.content_dir;
     CHECK_INT(export_votes(&o, NULL, err, sizeof err), HL_EXIT_RUNTIME);
     CHECK_CONTAINS(err, "votes.db");
@@ -615,13 +619,12 @@ static void test_usage_errors(void)
 static int run_cli(char **output, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int run_cli(char **output, const char *fmt, ...)
 {
-    const char *bin = getenv("HL_BIN_DIR");
     char args[PATH_MAX * 3], cmd[PATH_MAX * 4];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    util_fmt(cmd, sizeof cmd, "'%s/hailong-kiosk' %s 2>&1", bin ? bin : "bin", args);
+    test_kiosk_cmd(cmd, sizeof cmd, args);
     int st = -1;
     char *s = test_capture(cmd, &st);
     if (output)
@@ -726,26 +729,21 @@ static void test_cli(void)
     free(s);
 }
 
+static const test_case cases[] = {TEST(test_parse_helpers),
+                                  TEST(test_csv),
+                                  TEST(test_csv_with_misuse),
+                                  TEST(test_csv_empty_period),
+                                  TEST(test_xlsx),
+                                  TEST_IF_SET("HL_TEST_LIBREOFFICE", test_xlsx_libreoffice),
+                                  TEST(test_xlsx_empty_period),
+                                  TEST(test_xlsx_more_sheets),
+                                  TEST(test_vanish_csv),
+                                  TEST(test_vanish_xlsx),
+                                  TEST(test_cancel_keeps_old_file),
+                                  TEST(test_usage_errors),
+                                  TEST(test_cli)};
+
 int main(void)
 {
-    if (xfx_begin("export") != 0)
-        return 1;
-    xfx_make_bulk();
-
-    RUN(test_parse_helpers);
-    RUN(test_csv);
-    RUN(test_csv_with_misuse);
-    RUN(test_csv_empty_period);
-    RUN(test_xlsx);
-    if (getenv("HL_TEST_LIBREOFFICE"))
-        RUN(test_xlsx_libreoffice);
-    RUN(test_xlsx_empty_period);
-    RUN(test_xlsx_more_sheets);
-    RUN(test_vanish_csv);
-    RUN(test_vanish_xlsx);
-    RUN(test_cancel_keeps_old_file);
-    RUN(test_usage_errors);
-    RUN(test_cli);
-    xfx_end();
-    TEST_END();
+    return xfx_main("export", cases, HL_ARRAY_LEN(cases));
 }

@@ -522,6 +522,13 @@ static void save_preview(const char *out)
     SDL_FreeSurface(s);
 }
 
+static const test_case cases[] = {
+    TEST(test_text_draws),   TEST(test_wrap),   TEST(test_wrap_long_word),
+    TEST(test_ellipsis),     TEST(test_fit_px), TEST(test_shapes),
+    TEST(test_faces),        TEST(test_icons),  TEST(test_missing_image),
+    TEST(test_image_cover),  TEST(test_avatar), TEST(test_cache_trim),
+    TEST(test_missing_fonts)};
+
 int main(void)
 {
     assets = getenv("HAILONG_ASSETS");
@@ -545,19 +552,7 @@ int main(void)
     }
     px_buf = xmalloc((size_t)W * H * 4);
 
-    RUN(test_text_draws);
-    RUN(test_wrap);
-    RUN(test_wrap_long_word);
-    RUN(test_ellipsis);
-    RUN(test_fit_px);
-    RUN(test_shapes);
-    RUN(test_faces);
-    RUN(test_icons);
-    RUN(test_missing_image);
-    RUN(test_image_cover);
-    RUN(test_avatar);
-    RUN(test_cache_trim);
-    RUN(test_missing_fonts);
+    test_run_all(cases, HL_ARRAY_LEN(cases));
 
     const char *preview = getenv("HL_GFX_PREVIEW");
     if (preview)
@@ -568,5 +563,5 @@ int main(void)
     SDL_DestroyRenderer(ren);
     SDL_DestroyWindow(win);
     SDL_Quit();
-    TEST_END();
+    return test_summary();
 }

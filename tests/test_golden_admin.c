@@ -2,10 +2,7 @@
  * Update on purpose: HAILONG_UPDATE_GOLDEN=1 ctest -R test_golden_admin, then look at each PNG. */
 #include <SDL.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -17,30 +14,14 @@
 
 static int64_t t0; /* 2026-11-26T09:30 Vietnam time: a Thursday */
 
-static const struct {
-    int w, h;
-} sizes[] = {{1280, 800}, {1080, 1920}};
+static const kfx_size sizes[] = {{1280, 800}, {1080, 1920}};
 
-/* A desk kiosk with sync configured, but no thread (the state shown is the one in votes.db). */
-static int open_kiosk(kfx *f, int w, int h)
+/* A kiosk with sync configured, but no thread (the state shown is the one in votes.db). */
+static int open_shot(kfx *f, const kfx_shot *s, int w, int h)
 {
-    kfx_config(f, CFG_MODE_DESK, w, h);
+    kfx_config(f, s->mode, w, h);
     util_strlcpy(f->c.sync_url, "https://thu-thap.example.vn", sizeof f->c.sync_url);
     return kfx_start(f);
-}
-
-static void set_pin(app *a)
-{
-    char err[HL_ERR_MAX];
-    if (pin_set(a->store, "2468", clk_wall_ms(a->clock), err, sizeof err) != 0) {
-        fprintf(stderr, "pin_set: %s\n", err);
-        t_cur_failed = 1;
-    }
-}
-
-static void hold_corner(app *a)
-{
-    kfx_hold(a, a->m.u * 4, a->m.u * 4, ADMIN_HOLD_MS);
 }
 
 /* Figures that differ from machine to machine, fixed for the picture. */
@@ -58,13 +39,8 @@ static void fix_machine(app *a)
 
 static void open_admin(app *a)
 {
-    set_pin(a);
-    hold_corner(a);
-    const char *keys[] = {"key-2", "key-4", "key-6", "key-8", "ok"};
-    for (size_t i = 0; i < HL_ARRAY_LEN(keys); i++)
-        CHECK_INT(app_tap(a, keys[i]), 0);
-    CHECK(app_wait_jobs(a, 20000));
-    CHECK(app_wait_jobs(a, 20000)); /* the figures */
+    kfx_set_pin(a, "2468");
+    kfx_open_admin(a, "2468");
     fix_machine(a);
 }
 
@@ -94,10 +70,10 @@ static void month_vote(int i, seed_vote *v, void *ctx)
 
 /* Votes today and earlier this month, a few flagged as misuse, some waiting, and a sync that
  * stopped on a 401. */
-static void seed(app *a, const char *dir)
+static void seed(app *a)
 {
     seed_spec spec = {.n = 340, .vote = month_vote, .synced_at = t0 - 7200000};
-    CHECK_INT(seed_votes(dir, &spec), 0);
+    CHECK_INT(seed_votes(a->cfg.data_dir, &spec), 0);
     CHECK_INT(store_sync_note_failure(a->store, NULL, 401,
                                       "HTTP 401: the token is not valid for this kiosk",
                                       t0 - 300000, STORE_SYNC_STATE_AUTH, 0),
@@ -120,180 +96,89 @@ static void seed_export(const char *dir, int n)
     CHECK_INT(seed_votes(dir, &spec), 0);
 }
 
-static atomic_int held, release; /* the export held mid-way (hold_export) */
-
-typedef const char *(*setup_fn)(app *a, const char *dir);
-
-static void shoot(const char *name, setup_fn setup)
+static void pin_pad(app *a)
 {
-    for (size_t i = 0; i < HL_ARRAY_LEN(sizes); i++) {
-        kfx f;
-        REQUIRE(open_kiosk(&f, sizes[i].w, sizes[i].h) == 0);
-        app *a = f.a;
-        const char *want = setup(a, f.c.data_dir);
-        CHECK_STR(app_screen_name(a), want);
-        kfx_golden(a, name, sizes[i].w, sizes[i].h);
-        /* Let a held export go on: app_destroy cancels it and waits for its thread. */
-        atomic_store(&release, 1);
-        admin_set_export_hook(NULL, NULL);
-        kfx_close(&f);
-    }
+    kfx_set_pin(a, "2468");
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
 }
 
-static const char *go_pin(app *a, const char *dir)
+static void pin_locked(app *a)
 {
-    (void)dir;
-    set_pin(a);
-    hold_corner(a);
-    CHECK_INT(app_tap(a, "key-2"), 0);
-    CHECK_INT(app_tap(a, "key-4"), 0);
-    return "pin";
-}
-
-static const char *go_locked(app *a, const char *dir)
-{
-    (void)dir;
-    set_pin(a);
+    kfx_set_pin(a, "2468");
     char until[32];
     util_fmt(until, sizeof until, "%lld", (long long)(t0 + 30000));
     const char *keys[] = {PIN_KEY_FAILURES, PIN_KEY_LOCKED_UNTIL};
     const char *vals[] = {"5", until};
     CHECK_INT(store_settings_put(a->store, keys, vals, 2, t0), 0);
-    hold_corner(a); /* 5 s of the 30 s pass */
-    return "pin";
+    kfx_hold_corner(a, ADMIN_HOLD_MS); /* 5 s of the 30 s pass */
 }
 
-static const char *go_no_pin(app *a, const char *dir)
+static void corner(app *a)
 {
-    (void)dir;
-    hold_corner(a);
-    return "pin";
+    kfx_hold_corner(a, ADMIN_HOLD_MS);
 }
 
-static const char *go_overview(app *a, const char *dir)
+static void overview(app *a)
 {
-    seed(a, dir);
+    seed(a);
     open_admin(a);
-    return "admin";
 }
 
-static const char *go_overview_month(app *a, const char *dir)
+/* The export screen with n votes to export (none: n = 0) and a stick plugged in (its folder in
+ * usb). */
+static void to_export(app *a, int n, char *usb, size_t cap)
 {
-    go_overview(a, dir);
-    CHECK_INT(app_tap(a, "period-month"), 0);
-    return "admin";
-}
-
-static const char *go_confirm(app *a, const char *dir)
-{
-    go_overview(a, dir);
-    CHECK_INT(app_tap(a, "quit"), 0);
-    return "admin";
-}
-
-static const char *go_officer(app *a, const char *dir)
-{
-    (void)dir;
+    kfx_plug_usb(a->cfg.data_dir, usb, cap);
+    if (n)
+        seed_export(a->cfg.data_dir, n);
     open_admin(a);
-    CHECK_INT(app_tap(a, "officer"), 0);
-    CHECK_INT(app_tap(a, "officer-tp-hung"), 0);
-    return "admin-officer";
+    CHECK_INT(app_tap(a, "export"), 0);
 }
 
-/* Holds the export at its first block of rows until released. */
-static void hold_export(void *ctx, int64_t done, int64_t total)
-{
-    (void)ctx;
-    (void)total;
-    if (done == 0 || atomic_load(&held))
-        return;
-    atomic_store(&held, 1);
-    while (!atomic_load(&release)) {
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-    }
-}
-
-static const char *go_export(app *a, const char *dir, int finish)
+static void export_held(app *a, int finish)
 {
     char usb[PATH_MAX];
-    util_fmt(usb, sizeof usb, "%s/USB", dir);
-    mkdir(usb, 0755);
-    setenv("HAILONG_USB_DIR", usb, 1);
-    seed_export(dir, 10000);
-    open_admin(a);
-    CHECK_INT(app_tap(a, "export"), 0);
+    to_export(a, 10000, usb, sizeof usb);
     fix_machine(a);
-    atomic_store(&held, 0);
-    atomic_store(&release, 0);
-    admin_set_export_hook(hold_export, NULL);
+    kfx_export_hold();
     CHECK_INT(app_tap(a, "export"), 0);
-    for (int i = 0; i < 30000 && !atomic_load(&held); i++) {
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-    }
-    CHECK(atomic_load(&held));
+    CHECK(kfx_export_reached(30000));
     app_advance(a, 100);
     if (finish) {
-        atomic_store(&release, 1);
+        kfx_export_release();
         CHECK(app_wait_jobs(a, 30000));
         fix_machine(a);
     }
-    /* Otherwise the picture is taken with the export held; shoot() lets it go. */
+    /* Otherwise the picture is taken with the export held; kfx_golden_main lets it go. */
     unsetenv("HAILONG_USB_DIR");
-    return "admin-export";
 }
 
-static const char *go_export_progress(app *a, const char *dir)
+static void export_progress(app *a)
 {
-    return go_export(a, dir, 0);
+    export_held(a, 0);
 }
 
-static const char *go_export_done(app *a, const char *dir)
+static void export_done(app *a)
 {
-    return go_export(a, dir, 1);
+    export_held(a, 1);
 }
 
-static const char *go_export_days(app *a, const char *dir)
+static void export_days(app *a)
 {
     char usb[PATH_MAX];
-    util_fmt(usb, sizeof usb, "%s/USB", dir);
-    mkdir(usb, 0755);
-    setenv("HAILONG_USB_DIR", usb, 1);
-    open_admin(a);
-    CHECK_INT(app_tap(a, "export"), 0);
+    to_export(a, 0, usb, sizeof usb);
     unsetenv("HAILONG_USB_DIR");
     fix_machine(a);
     CHECK_INT(app_tap(a, "range-days"), 0);
     CHECK_INT(app_tap(a, "from-dec"), 0);
     CHECK_INT(app_tap(a, "fmt-csv"), 0);
-    return "admin-export";
 }
 
-static char pulled_dir[PATH_MAX];
-
-/* The stick pulled at the first block of rows: its folder vanishes. */
-static void pull_stick(void *ctx, int64_t done, int64_t total)
-{
-    (void)ctx;
-    (void)total;
-    if (done > 0 && pulled_dir[0]) {
-        test_rmtree(pulled_dir);
-        pulled_dir[0] = '\0';
-    }
-}
-
-static const char *go_export_pulled(app *a, const char *dir)
+static void export_pulled(app *a)
 {
     char usb[PATH_MAX];
-    util_fmt(usb, sizeof usb, "%s/USB", dir);
-    mkdir(usb, 0755);
-    setenv("HAILONG_USB_DIR", usb, 1);
-    seed_export(dir, 5000);
-    open_admin(a);
-    CHECK_INT(app_tap(a, "export"), 0);
-    util_strlcpy(pulled_dir, usb, sizeof pulled_dir);
-    admin_set_export_hook(pull_stick, NULL);
+    to_export(a, 5000, usb, sizeof usb);
+    kfx_export_pull(usb); /* at the first block of rows */
     CHECK_INT(app_tap(a, "export"), 0);
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_FAILED);
@@ -305,71 +190,29 @@ static const char *go_export_pulled(app *a, const char *dir)
                  "was saved; plug it in again and repeat the export",
                  sizeof a->admin->xdetail);
     a->dirty = 1;
-    return "admin-export";
 }
 
-static void t_export_days(void)
-{
-    shoot("admin-export-days", go_export_days);
-}
-static void t_export_pulled(void)
-{
-    shoot("admin-export-pulled", go_export_pulled);
-}
-
-static void t_pin(void)
-{
-    shoot("admin-pin", go_pin);
-}
-static void t_locked(void)
-{
-    shoot("admin-pin-locked", go_locked);
-}
-static void t_no_pin(void)
-{
-    shoot("admin-pin-none", go_no_pin);
-}
-static void t_overview(void)
-{
-    shoot("admin-overview", go_overview);
-}
-static void t_overview_month(void)
-{
-    shoot("admin-overview-month", go_overview_month);
-}
-static void t_confirm(void)
-{
-    shoot("admin-confirm-quit", go_confirm);
-}
-static void t_officer(void)
-{
-    shoot("admin-officer", go_officer);
-}
-static void t_export_progress(void)
-{
-    shoot("admin-export-progress", go_export_progress);
-}
-static void t_export_done(void)
-{
-    shoot("admin-export-done", go_export_done);
-}
+/* Each picture: {test, reference, setup, taps, screen, mode, VFS}. */
+static const kfx_shot shots[] = {
+    {"t_pin", "admin-pin", pin_pad, "key-2 key-4", "pin", CFG_MODE_DESK, NULL},
+    {"t_locked", "admin-pin-locked", pin_locked, NULL, "pin", CFG_MODE_DESK, NULL},
+    {"t_no_pin", "admin-pin-none", corner, NULL, "pin", CFG_MODE_DESK, NULL},
+    {"t_overview", "admin-overview", overview, NULL, "admin", CFG_MODE_DESK, NULL},
+    {"t_overview_month", "admin-overview-month", overview, "period-month", "admin", CFG_MODE_DESK,
+     NULL},
+    {"t_confirm", "admin-confirm-quit", overview, "quit", "admin", CFG_MODE_DESK, NULL},
+    {"t_officer", "admin-officer", open_admin, "officer officer-tp-hung", "admin-officer",
+     CFG_MODE_DESK, NULL},
+    {"t_export_progress", "admin-export-progress", export_progress, NULL, "admin-export",
+     CFG_MODE_DESK, NULL},
+    {"t_export_done", "admin-export-done", export_done, NULL, "admin-export", CFG_MODE_DESK, NULL},
+    {"t_export_days", "admin-export-days", export_days, NULL, "admin-export", CFG_MODE_DESK, NULL},
+    {"t_export_pulled", "admin-export-pulled", export_pulled, NULL, "admin-export", CFG_MODE_DESK,
+     NULL},
+};
 
 int main(void)
 {
-    if (kfx_begin("golden-admin", &t0) != 0)
-        return 1;
-    unsetenv("HAILONG_USB_DIR");
-    RUN(t_pin);
-    RUN(t_locked);
-    RUN(t_no_pin);
-    RUN(t_overview);
-    RUN(t_overview_month);
-    RUN(t_confirm);
-    RUN(t_officer);
-    RUN(t_export_progress);
-    RUN(t_export_done);
-    RUN(t_export_days);
-    RUN(t_export_pulled);
-    test_cleanup(test_root);
-    TEST_END();
+    return kfx_golden_main("golden-admin", &t0, sizes, HL_ARRAY_LEN(sizes), open_shot, shots,
+                           HL_ARRAY_LEN(shots));
 }

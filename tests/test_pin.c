@@ -233,18 +233,12 @@ static void t_cli(void)
     store_close(s);
 }
 
+static const test_case cases[] = {TEST(t_valid),   TEST(t_hash),     TEST(t_store_no_plaintext),
+                                  TEST(t_lockout), TEST(t_persists), TEST(t_cli)};
+
 int main(void)
 {
-    if (test_begin("pin") != 0)
-        return 1;
     if (clk_parse_local("2026-11-26T09:30", &t0) != 0)
         return 1;
-    RUN(t_valid);
-    RUN(t_hash);
-    RUN(t_store_no_plaintext);
-    RUN(t_lockout);
-    RUN(t_persists);
-    RUN(t_cli);
-    test_cleanup(test_root);
-    TEST_END();
+    return test_main("pin", TEST_REMOVE, cases, HL_ARRAY_LEN(cases));
 }

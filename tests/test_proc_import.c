@@ -183,16 +183,9 @@ static void test_round_trip(void)
 /* Runs the kiosk binary with args through the shell; returns its exit code, output in out. */
 static int run_kiosk(const char *args, char *out, size_t cap)
 {
-    const char *bin = getenv("HL_BIN_DIR");
-    char cmd[PATH_MAX * 4];
-    util_fmt(cmd, sizeof cmd, "'%s/hailong-kiosk' %s 2>&1", bin ? bin : ".", args);
-    int st = -1;
-    char *text = test_capture(cmd, &st);
-    if (!text)
-        return -1;
-    util_strlcpy(out, text, cap);
-    free(text);
-    return st;
+    char cmd[PATH_MAX * 5];
+    test_kiosk_cmd(cmd, sizeof cmd, args);
+    return test_capture_to(cmd, out, cap);
 }
 
 static void test_import_command(void)
@@ -246,15 +239,10 @@ static void test_import_command(void)
     CHECK(util_file_exists(dest));
 }
 
+static const test_case cases[] = {TEST(test_import), TEST(test_round_trip),
+                                  TEST(test_import_command)};
+
 int main(void)
 {
-    if (test_begin("proc-import") != 0)
-        return 1;
-    RUN(test_import);
-    RUN(test_round_trip);
-    RUN(test_import_command);
-    /* Kept after a failure, to look at. */
-    if (!t_failed)
-        test_cleanup(test_root);
-    TEST_END();
+    return test_main("proc-import", TEST_KEEP_FAILED, cases, HL_ARRAY_LEN(cases));
 }

@@ -189,8 +189,7 @@ static void test_browse(void)
     app *a = f.a;
     const proc_set *ps = a->procs;
     REQUIRE(ps != NULL);
-    CHECK_INT(app_tap(a, "procs"), 0);
-    CHECK_STR(app_screen_name(a), "procs");
+    kfx_tap_to(a, "procs", "procs");
     /* Every field's list shows exactly that field's procedures. */
     for (size_t fi = 0; fi < ps->n_fields; fi++) {
         char id[UI_ID_MAX];
@@ -210,8 +209,7 @@ static void test_browse(void)
             n += (size_t)seen[i];
         }
         CHECK_INT(n, ps->fields[fi].n_items);
-        CHECK_INT(app_tap(a, "back"), 0);
-        CHECK_STR(app_screen_name(a), "procs");
+        kfx_tap_to(a, "back", "procs");
     }
 
     /* Open a procedure from further down the list; back keeps the place. */
@@ -229,15 +227,12 @@ static void test_browse(void)
     CHECK_STR(app_screen_name(a), "proc");
     CHECK_INT(a->proc_item, row);
     CHECK_INT(ps->items[row].field, 0);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "proc-list");
+    kfx_tap_to(a, "back", "proc-list");
     kfx_settle(a);
     CHECK(a->scroll.offset == offset);
     CHECK_INT(first_row(a), row);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "procs");
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "back", "procs");
+    kfx_tap_to(a, "back", "home");
     kfx_close(&f);
 }
 
@@ -246,9 +241,7 @@ static void test_drag(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    CHECK_INT(app_tap(a, "procs"), 0);
-    CHECK_INT(app_tap(a, "field-0"), 0);
-    CHECK_STR(app_screen_name(a), "proc-list");
+    kfx_tap_to(a, "procs field-0", "proc-list");
     kfx_settle(a);
     SDL_Rect v = a->scroll_view;
     REQUIRE(v.h > 0);
@@ -309,8 +302,7 @@ static void test_fling(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    CHECK_INT(app_tap(a, "procs"), 0);
-    CHECK_INT(app_tap(a, "field-0"), 0);
+    kfx_tap_all(a, "procs field-0");
     kfx_settle(a);
     SDL_Rect v = a->scroll_view;
     int x = v.x + v.w / 2, y = v.y + v.h * 3 / 4;
@@ -403,8 +395,7 @@ static void test_document_pages(void)
         app *a = f.a;
         long item = item_index(a, "dang-ky-khai-sinh");
         REQUIRE(item >= 0);
-        CHECK_INT(app_tap(a, "procs"), 0);
-        CHECK_INT(app_tap(a, "field-0"), 0);
+        kfx_tap_all(a, "procs field-0");
         CHECK_INT(tap_row(a, item), 0);
         CHECK_STR(app_screen_name(a), "proc");
         kfx_settle(a);
@@ -464,9 +455,7 @@ static void test_search(void)
     app *a = f.a;
     long ks = item_index(a, "dang-ky-khai-sinh"), cs = item_index(a, "chung-thuc-ban-sao");
     REQUIRE(ks >= 0 && cs >= 0);
-    CHECK_INT(app_tap(a, "procs"), 0);
-    CHECK_INT(app_tap(a, "search"), 0);
-    CHECK_STR(app_screen_name(a), "search");
+    kfx_tap_to(a, "procs search", "search");
     CHECK_STR(a->query, "");
     CHECK_INT(a->n_results, 0);
 
@@ -545,13 +534,11 @@ static void test_search(void)
     CHECK_INT(tap_row(a, second), 0);
     CHECK_STR(app_screen_name(a), "proc");
     CHECK_INT(a->proc_item, second);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "search");
+    kfx_tap_to(a, "back", "search");
     CHECK_STR(a->query, "khai sinh");
     CHECK_INT(a->n_results, n);
     CHECK_INT(a->results[1], second);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "procs");
+    kfx_tap_to(a, "back", "procs");
     kfx_close(&f);
 }
 
@@ -564,8 +551,7 @@ static void test_search_nothing(void)
         kfx f;
         REQUIRE(fx_open_at(&f, sizes[k].w, sizes[k].h, NULL) == 0);
         app *a = f.a;
-        CHECK_INT(app_tap(a, "procs"), 0);
-        CHECK_INT(app_tap(a, "search"), 0);
+        kfx_tap_all(a, "procs search");
         kfx_type(a, "zzqx");
         CHECK_STR(a->query, "zzqx");
         CHECK_INT(a->n_results, 0);
@@ -603,8 +589,7 @@ static void test_search_nothing(void)
         REQUIRE(kfx_target(a, "browse", &browse));
         if (!a->m.landscape)
             CHECK(browse.y + browse.h < key1.y);
-        CHECK_INT(app_tap(a, "browse"), 0);
-        CHECK_STR(app_screen_name(a), "procs");
+        kfx_tap_to(a, "browse", "procs");
         kfx_close(&f);
     }
 }
@@ -615,8 +600,7 @@ static void test_fees(void)
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
     size_t n = a->procs->n_items;
-    CHECK_INT(app_tap(a, "fees"), 0);
-    CHECK_STR(app_screen_name(a), "fees");
+    kfx_tap_to(a, "fees", "fees");
     int seen[256] = {0};
     REQUIRE(n <= HL_ARRAY_LEN(seen));
     int taps = page_to_end(a, seen, n);
@@ -637,12 +621,10 @@ static void test_fees(void)
     CHECK_INT(tap_row(a, row), 0);
     CHECK_STR(app_screen_name(a), "proc");
     CHECK_INT(a->proc_item, row);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "fees");
+    kfx_tap_to(a, "back", "fees");
     kfx_settle(a);
     CHECK(a->scroll.offset == offset);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "back", "home");
     /* Entered afresh from Home: the top. */
     CHECK_INT(app_tap(a, "fees"), 0);
     kfx_settle(a);
@@ -655,8 +637,7 @@ static void test_directory(void)
     kfx f;
     REQUIRE(fx_open(&f) == 0);
     app *a = f.a;
-    CHECK_INT(app_tap(a, "directory"), 0);
-    CHECK_STR(app_screen_name(a), "directory");
+    kfx_tap_to(a, "directory", "directory");
     kfx_settle(a);
     CHECK(a->content->n_officers >= 5);
     /* The hotline and every officer do not fit one screen: the list scrolls to its end. */
@@ -669,8 +650,7 @@ static void test_directory(void)
     /* Each officer card shows at least the photo (placeholder) height: the extent grows with the
      * officers, so none is left out of it. */
     CHECK(a->scroll.content_h > (int)a->content->n_officers * a->m.u * 16);
-    CHECK_INT(app_tap(a, "back"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "back", "home");
     kfx_close(&f);
 }
 
@@ -680,13 +660,11 @@ static void go(app *a, const char *name)
     if (strcmp(name, "procs") == 0 || strcmp(name, "fees") == 0 || strcmp(name, "directory") == 0) {
         CHECK_INT(app_tap(a, name), 0);
     } else if (strcmp(name, "proc-list") == 0 || strcmp(name, "proc") == 0) {
-        CHECK_INT(app_tap(a, "procs"), 0);
-        CHECK_INT(app_tap(a, "field-0"), 0);
+        kfx_tap_all(a, "procs field-0");
         if (strcmp(name, "proc") == 0)
             CHECK_INT(app_tap(a, "proc-0"), 0);
     } else if (strcmp(name, "search") == 0) {
-        CHECK_INT(app_tap(a, "procs"), 0);
-        CHECK_INT(app_tap(a, "search"), 0);
+        kfx_tap_all(a, "procs search");
         kfx_type(a, "ho");
     }
     CHECK_STR(app_screen_name(a), name);
@@ -718,10 +696,7 @@ static void test_reading_timeout(void)
         app_advance(a, 1);
         CHECK_STR(app_screen_name(a), "home");
         /* Home is shown (reading_timeout outlasts idle_timeout), then attract as usual. */
-        app_advance(a, (int64_t)f.c.idle_timeout_s * 1000 - 1);
-        CHECK_STR(app_screen_name(a), "home");
-        app_advance(a, 1);
-        CHECK_STR(app_screen_name(a), "attract");
+        kfx_switches_at(a, (int64_t)f.c.idle_timeout_s * 1000, "home", "attract");
         kfx_close(&f);
     }
 }
@@ -789,12 +764,7 @@ static int zbar_decode(const char *png, char *out, size_t cap)
     if (util_fmt(errf, sizeof errf, "%s.stderr", png) != 0 ||
         util_fmt(cmd, sizeof cmd, "zbarimg --raw -q '%s' 2>'%s'", png, errf) != 0)
         return -1;
-    int rc = -1;
-    char *text = test_capture(cmd, &rc);
-    if (!text)
-        return -1;
-    util_strlcpy(out, text, cap);
-    free(text);
+    int rc = test_capture_to(cmd, out, cap);
     size_t n = strlen(out);
     while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
         out[--n] = '\0';
@@ -825,10 +795,7 @@ static void test_qr(void)
         app *a = f.a;
         REQUIRE(a->procs != NULL);
         CHECK_STR(a->procs->items[0].url, LONG_URL);
-        CHECK_INT(app_tap(a, "procs"), 0);
-        CHECK_INT(app_tap(a, "field-0"), 0);
-        CHECK_INT(app_tap(a, "proc-0"), 0);
-        CHECK_STR(app_screen_name(a), "proc");
+        kfx_tap_to(a, "procs field-0 proc-0", "proc");
         char png[PATH_MAX], got[1024];
         util_fmt(png, sizeof png, "%s/qr-%dx%d.png", test_root, sizes[k].w, sizes[k].h);
         REQUIRE(app_save_png(a, png) == 0);
@@ -839,9 +806,7 @@ static void test_qr(void)
         CHECK_INT(rc, 0);
         CHECK_STR(got, LONG_URL);
         /* Another procedure, another code (the cached texture is replaced). */
-        CHECK_INT(app_tap(a, "back"), 0);
-        CHECK_INT(app_tap(a, "proc-2"), 0);
-        CHECK_STR(app_screen_name(a), "proc");
+        kfx_tap_to(a, "back proc-2", "proc");
         REQUIRE(app_save_png(a, png) == 0);
         CHECK_INT(zbar_decode(png, got, sizeof got), 0);
         CHECK_STR(got, a->procs->items[2].url);
@@ -849,22 +814,20 @@ static void test_qr(void)
     }
 }
 
+static const test_case cases[] = {TEST(test_home_tiles),
+                                  TEST(test_browse),
+                                  TEST(test_drag),
+                                  TEST(test_fling),
+                                  TEST(test_document_pages),
+                                  TEST(test_search),
+                                  TEST(test_search_nothing),
+                                  TEST(test_fees),
+                                  TEST(test_directory),
+                                  TEST(test_reading_timeout),
+                                  TEST(test_back_everywhere),
+                                  TEST(test_qr)};
+
 int main(void)
 {
-    if (kfx_begin("procs", NULL) != 0)
-        return 1;
-    RUN(test_home_tiles);
-    RUN(test_browse);
-    RUN(test_drag);
-    RUN(test_fling);
-    RUN(test_document_pages);
-    RUN(test_search);
-    RUN(test_search_nothing);
-    RUN(test_fees);
-    RUN(test_directory);
-    RUN(test_reading_timeout);
-    RUN(test_back_everywhere);
-    RUN(test_qr);
-    test_cleanup(test_root);
-    TEST_END();
+    return kfx_main("procs", NULL, cases, HL_ARRAY_LEN(cases));
 }

@@ -50,6 +50,21 @@ static char *report_to_string(export_format f, int year, int month)
     return buf;
 }
 
+/* The line of text that starts with start, its padding (spaces) squeezed out to compare the
+ * figures, in out; NULL when there is no such line. */
+static const char *squeezed_row(const char *text, const char *start, char *out, size_t cap)
+{
+    const char *p = strstr(text, start);
+    if (!p)
+        return NULL;
+    size_t k = 0;
+    for (; *p && *p != '\n' && k + 1 < cap; p++)
+        if (*p != ' ')
+            out[k++] = *p;
+    out[k] = '\0';
+    return out;
+}
+
 static void test_report_text(void)
 {
     char *s = report_to_string(EXPORT_FMT_TEXT, 2026, 11);
@@ -108,38 +123,12 @@ static void test_report_text(void)
     CHECK(w0 > 0);
 
     /* Officer b: 1 x Rất hài lòng, 1 x Hài lòng -> 50,0% / 50,0% / 0,0%, tỷ lệ 100,0%. */
-    const char *b = strstr(s, "| Trần Thị Bình");
-    REQUIRE(b);
-    char row[512];
-    const char *e = strchr(b, '\n');
-    memcpy(row, b, (size_t)(e - b));
-    row[e - b] = '\0';
-    /* Squeeze the padding out to compare the figures. */
     char sq[512];
-    size_t k = 0;
-    for (const char *p = row; *p; p++)
-        if (*p != ' ')
-            sq[k++] = *p;
-    sq[k] = '\0';
-    CHECK_STR(sq, "|TrầnThịBình|Côngchức|2|1|50,0%|1|50,0%|0|0,0%|100,0%|");
-    const char *tot = strstr(s, "| Tổng cộng");
-    REQUIRE(tot);
-    e = strchr(tot, '\n');
-    k = 0;
-    for (const char *p = tot; p < e; p++)
-        if (*p != ' ')
-            sq[k++] = *p;
-    sq[k] = '\0';
-    CHECK_STR(sq, "|Tổngcộng||5|2|40,0%|2|40,0%|1|20,0%|80,0%|");
-    const char *d = strstr(s, "| Đỗ Thị Dung");
-    REQUIRE(d);
-    e = strchr(d, '\n');
-    k = 0;
-    for (const char *p = d; p < e; p++)
-        if (*p != ' ')
-            sq[k++] = *p;
-    sq[k] = '\0';
-    CHECK_STR(sq, "|ĐỗThịDung|Côngchức|0|0||0||0|||");
+    CHECK_STR(squeezed_row(s, "| Trần Thị Bình", sq, sizeof sq),
+              "|TrầnThịBình|Côngchức|2|1|50,0%|1|50,0%|0|0,0%|100,0%|");
+    CHECK_STR(squeezed_row(s, "| Tổng cộng", sq, sizeof sq),
+              "|Tổngcộng||5|2|40,0%|2|40,0%|1|20,0%|80,0%|");
+    CHECK_STR(squeezed_row(s, "| Đỗ Thị Dung", sq, sizeof sq), "|ĐỗThịDung|Côngchức|0|0||0||0|||");
     free(s);
 }
 
@@ -243,14 +232,10 @@ static void test_summary_api(void)
     export_summary_free(&s);
 }
 
+static const test_case cases[] = {TEST(test_report_text), TEST(test_report_csv),
+                                  TEST(test_report_xlsx), TEST(test_summary_api)};
+
 int main(void)
 {
-    if (xfx_begin("report") != 0)
-        return 1;
-    RUN(test_report_text);
-    RUN(test_report_csv);
-    RUN(test_report_xlsx);
-    RUN(test_summary_api);
-    xfx_end();
-    TEST_END();
+    return xfx_main("report", cases, HL_ARRAY_LEN(cases));
 }

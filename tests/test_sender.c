@@ -94,6 +94,7 @@ typedef struct {
     char dir[PATH_MAX], db[PATH_MAX], url[64];
     store *s;
     srv *v;
+    sync_config c; /* what sfx_start starts with: fast_config, unless the test changes it */
     sync_sender *snd;
     atomic_int notified;
 } sfx;
@@ -131,17 +132,24 @@ static int sfx_open(sfx *f, srv_handler h, void *ctx, int n_votes)
             return -1;
     f->v = srv_start(h, ctx);
     util_fmt(f->url, sizeof f->url, "http://127.0.0.1:%d/", f->v->port);
+    f->c = fast_config(f);
     return 0;
 }
 
-static int sfx_start(sfx *f, const sync_config *c)
+static int sfx_start(sfx *f)
 {
     char err[HL_ERR_MAX];
-    if (sync_start(&f->snd, c, on_notify, f, err, sizeof err) != 0) {
+    if (sync_start(&f->snd, &f->c, on_notify, f, err, sizeof err) != 0) {
         fprintf(stderr, "sync_start: %s\n", err);
         return -1;
     }
     return 0;
+}
+
+/* sfx_open, then sfx_start with the fast config. */
+static int sfx_run(sfx *f, srv_handler h, void *ctx, int n_votes)
+{
+    return sfx_open(f, h, ctx, n_votes) == 0 ? sfx_start(f) : -1;
 }
 
 static void sfx_close(sfx *f)
@@ -174,9 +182,7 @@ static int same_body(const srv_req *a, const srv_req *b)
 static void t_send_ok(void)
 {
     sfx f;
-    REQUIRE(sfx_open(&f, h_accept, NULL, 3) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_accept, NULL, 3) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(count_state(&f, "sent"), 3);
     CHECK_INT(srv_count(f.v), 1);
@@ -222,9 +228,7 @@ static void t_retry_after_seconds(void)
 {
     first_ctx fc = {503, "Retry-After: 1\r\n", NULL, SRV_SEND, 1};
     sfx f;
-    REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_first_then_accept, &fc, 2) == 0);
     CHECK_WITHIN(srv_count(f.v) >= 1, 5000);
     /* While backing off the state says until when. */
     sync_status ss;
@@ -253,9 +257,7 @@ static void t_retry_after_date(void)
     util_fmt(hdr, sizeof hdr, "Retry-After: %s\r\n", date);
     first_ctx fc = {429, hdr, NULL, SRV_SEND, 1};
     sfx f;
-    REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 1) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_first_then_accept, &fc, 1) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     REQUIRE(srv_count(f.v) == 2);
     /* The date has whole seconds: at least one second of the two remains. */
@@ -270,9 +272,7 @@ static void t_500_backoff(void)
 {
     first_ctx fc = {500, NULL, NULL, SRV_SEND, 3};
     sfx f;
-    REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 4) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_first_then_accept, &fc, 4) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(srv_count(f.v), 4);
     for (int i = 1; i < 4; i++)
@@ -290,9 +290,7 @@ static void t_401_stops(void)
 {
     first_ctx fc = {401, NULL, NULL, SRV_SEND, 0};
     sfx f;
-    REQUIRE(sfx_open(&f, h_always, &fc, 2) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_always, &fc, 2) == 0);
     sync_status ss;
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strcmp(ss.state, "stopped-auth") == 0), 5000);
     CHECK_CONTAINS(ss.last_error, "401");
@@ -311,9 +309,7 @@ static void t_401_stops(void)
     /* 403 the same. */
     sfx_close(&f);
     fc.status = 403;
-    REQUIRE(sfx_open(&f, h_always, &fc, 1) == 0);
-    c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_always, &fc, 1) == 0);
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strcmp(ss.state, "stopped-auth") == 0), 5000);
     test_nap_ms(100);
     CHECK_INT(srv_count(f.v), 1);
@@ -326,9 +322,7 @@ static void t_413_split(void)
 {
     int max = 2;
     sfx f;
-    REQUIRE(sfx_open(&f, h_413_above, &max, 7) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_413_above, &max, 7) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(count_state(&f, "sent"), 7);
     srv_lock(f.v);
@@ -347,9 +341,8 @@ static void t_hanging_server_times_out(void)
     first_ctx fc = {0, NULL, NULL, SRV_HANG, 1};
     sfx f;
     REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
-    sync_config c = fast_config(&f);
-    c.timeout_ms = 300;
-    REQUIRE(sfx_start(&f, &c) == 0);
+    f.c.timeout_ms = 300;
+    REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     REQUIRE(srv_count(f.v) == 2);
     CHECK(f.v->reqs[1].at_ms - f.v->reqs[0].at_ms >= 250);
@@ -365,9 +358,7 @@ static void t_dropped_connection(void)
 {
     first_ctx fc = {0, NULL, NULL, SRV_DROP, 2};
     sfx f;
-    REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_first_then_accept, &fc, 2) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(srv_count(f.v), 3);
     CHECK(same_body(&f.v->reqs[0], &f.v->reqs[2]));
@@ -379,9 +370,8 @@ static void t_connection_refused(void)
 {
     sfx f;
     REQUIRE(sfx_open(&f, h_accept, NULL, 2) == 0);
-    sync_config c = fast_config(&f);
-    c.url = "http://127.0.0.1:1/"; /* nothing listens on port 1 */
-    REQUIRE(sfx_start(&f, &c) == 0);
+    f.c.url = "http://127.0.0.1:1/"; /* nothing listens on port 1 */
+    REQUIRE(sfx_start(&f) == 0);
     sync_status ss;
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strstr(ss.last_error, "network") != NULL), 5000);
     CHECK_INT(count_state(&f, "unsent"), 2);
@@ -393,9 +383,7 @@ static void t_bad_200(void)
 {
     first_ctx fc = {200, NULL, "this is not json", SRV_SEND, 1};
     sfx f;
-    REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_first_then_accept, &fc, 2) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(srv_count(f.v), 2);
     CHECK(same_body(&f.v->reqs[0], &f.v->reqs[1]));
@@ -404,9 +392,7 @@ static void t_bad_200(void)
     static const char other[] = "{\"batch_id\":\"99999999-9999-4999-8999-999999999999\","
                                 "\"results\":[]}";
     first_ctx fc2 = {200, NULL, other, SRV_SEND, 1};
-    REQUIRE(sfx_open(&f, h_first_then_accept, &fc2, 1) == 0);
-    c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_first_then_accept, &fc2, 1) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(srv_count(f.v), 2);
     sfx_close(&f);
@@ -418,9 +404,8 @@ static void t_other_4xx_kept(void)
     first_ctx fc = {400, NULL, "{\"error\":\"votes: bad\"}", SRV_SEND, 1};
     sfx f;
     REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
-    sync_config c = fast_config(&f);
-    c.cap_ms = 400;
-    REQUIRE(sfx_start(&f, &c) == 0);
+    f.c.cap_ms = 400;
+    REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     REQUIRE(srv_count(f.v) == 2);
     CHECK(f.v->reqs[1].at_ms - f.v->reqs[0].at_ms >= 380); /* the cap, not a quick retry */
@@ -439,8 +424,7 @@ static void t_rejected_quarantined(void)
     srv_lock(f.v);
     f.v->ctx = bad.uuid;
     srv_unlock(f.v);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_INT(count_state(&f, "sent"), 2);
     CHECK_INT(count_state(&f, "quarantined"), 1);
@@ -463,9 +447,8 @@ static void t_start_delay_and_stop(void)
 {
     sfx f;
     REQUIRE(sfx_open(&f, h_accept, NULL, 1) == 0);
-    sync_config c = fast_config(&f);
-    c.start_delay_max_ms = 3600 * 1000;
-    REQUIRE(sfx_start(&f, &c) == 0);
+    f.c.start_delay_max_ms = 3600 * 1000;
+    REQUIRE(sfx_start(&f) == 0);
     sync_poke(f.snd);
     sync_status ss;
     CHECK_WITHIN((sync_get_status(f.snd, &ss),
@@ -487,9 +470,8 @@ static void t_stop_during_request(void)
     first_ctx fc = {0, NULL, NULL, SRV_HANG, 100};
     sfx f;
     REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 1) == 0);
-    sync_config c = fast_config(&f);
-    c.timeout_ms = 0; /* default */
-    REQUIRE(sfx_start(&f, &c) == 0);
+    f.c.timeout_ms = 0; /* default */
+    REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(srv_count(f.v) == 1, 5000);
     int64_t t = test_mono_ms();
     sync_stop(f.snd);
@@ -504,9 +486,7 @@ static void t_stop_during_request(void)
 static void t_reopen_after_move(void)
 {
     sfx f;
-    REQUIRE(sfx_open(&f, h_accept, NULL, 1) == 0);
-    sync_config c = fast_config(&f);
-    REQUIRE(sfx_start(&f, &c) == 0);
+    REQUIRE(sfx_run(&f, h_accept, NULL, 1) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     /* Play the primary's move_aside: rename the files, start a new database. */
     store_close(f.s);
@@ -562,16 +542,13 @@ static void t_ui_not_blocked(void)
     REQUIRE(kfx_start(&k) == 0);
     app *a = k.a;
     REQUIRE(a->sync != NULL);
-    CHECK_INT(app_tap(a, "rate-3"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "rate-3", "thanks");
     /* The sender picks the vote up and the collector holds the request. */
     CHECK_WITHIN(srv_hanging(f.v), 10000);
     int hanging;
     /* While it hangs: another vote commits and thanks at once. */
-    CHECK_INT(app_tap(a, "done"), 0);
-    CHECK_STR(app_screen_name(a), "home");
-    CHECK_INT(app_tap(a, "rate-2"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "done", "home");
+    kfx_tap_to(a, "rate-2", "thanks");
     CHECK_INT(db_int(f.db, "SELECT count(*) FROM votes"), 2);
     srv_lock(f.v);
     hanging = f.v->hanging;
@@ -597,34 +574,31 @@ static void t_ui_not_blocked(void)
     srv_stop(f.v);
 }
 
+static const test_case cases[] = {TEST(t_send_ok),
+                                  TEST(t_retry_after_seconds),
+                                  TEST(t_retry_after_date),
+                                  TEST(t_500_backoff),
+                                  TEST(t_401_stops),
+                                  TEST(t_413_split),
+                                  TEST(t_hanging_server_times_out),
+                                  TEST(t_dropped_connection),
+                                  TEST(t_connection_refused),
+                                  TEST(t_bad_200),
+                                  TEST(t_other_4xx_kept),
+                                  TEST(t_rejected_quarantined),
+                                  TEST(t_start_delay_and_stop),
+                                  TEST(t_stop_during_request),
+                                  TEST(t_reopen_after_move),
+                                  TEST(t_start_refuses_bad_config),
+                                  TEST(t_ui_not_blocked)};
+
 int main(void)
 {
-    if (kfx_begin("sender", NULL) != 0) /* t_ui_not_blocked's kiosk starts at 09:30 */
-        return 1;
     /* The server is on loopback: a proxy from the environment must not get in between. */
-    unsetenv("http_proxy");
-    unsetenv("HTTP_PROXY");
-    unsetenv("https_proxy");
-    unsetenv("HTTPS_PROXY");
-    unsetenv("all_proxy");
-    unsetenv("ALL_PROXY");
-    RUN(t_send_ok);
-    RUN(t_retry_after_seconds);
-    RUN(t_retry_after_date);
-    RUN(t_500_backoff);
-    RUN(t_401_stops);
-    RUN(t_413_split);
-    RUN(t_hanging_server_times_out);
-    RUN(t_dropped_connection);
-    RUN(t_connection_refused);
-    RUN(t_bad_200);
-    RUN(t_other_4xx_kept);
-    RUN(t_rejected_quarantined);
-    RUN(t_start_delay_and_stop);
-    RUN(t_stop_during_request);
-    RUN(t_reopen_after_move);
-    RUN(t_start_refuses_bad_config);
-    RUN(t_ui_not_blocked);
-    test_cleanup(test_root);
-    TEST_END();
+    static const char *const proxies[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
+                                          "HTTPS_PROXY", "all_proxy",  "ALL_PROXY"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(proxies); i++)
+        unsetenv(proxies[i]);
+    /* t_ui_not_blocked's kiosk starts at 09:30 */
+    return kfx_main("sender", NULL, cases, HL_ARRAY_LEN(cases));
 }

@@ -477,18 +477,16 @@ static void t_secondary_open(void)
     CHECK(util_file_exists(db));
 }
 
+static const test_case cases[] = {TEST(t_migration_1_to_2),
+                                  TEST(t_freeze_resend_identical),
+                                  TEST(t_pending_never_frozen),
+                                  TEST(t_apply_results),
+                                  TEST(t_split_413),
+                                  TEST(t_other_kiosk_id),
+                                  TEST(t_status_and_reopen),
+                                  TEST(t_secondary_open)};
+
 int main(void)
 {
-    if (test_begin("sync") != 0)
-        return 1;
-    RUN(t_migration_1_to_2);
-    RUN(t_freeze_resend_identical);
-    RUN(t_pending_never_frozen);
-    RUN(t_apply_results);
-    RUN(t_split_413);
-    RUN(t_other_kiosk_id);
-    RUN(t_status_and_reopen);
-    RUN(t_secondary_open);
-    test_cleanup(test_root);
-    TEST_END();
+    return test_main("sync", TEST_REMOVE, cases, HL_ARRAY_LEN(cases));
 }

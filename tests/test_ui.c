@@ -58,11 +58,9 @@ static void test_lobby_flow(void)
     CHECK_STR(app_screen_name(a), "home");
     SDL_Rect r;
     CHECK(!kfx_target(a, "rate-3", &r)); /* lobby Home has no faces */
-    CHECK_INT(app_tap(a, "rate"), 0);
-    CHECK_STR(app_screen_name(a), "pick");
+    kfx_tap_to(a, "rate", "pick");
     CHECK(a->officer == NULL);
-    CHECK_INT(app_tap(a, "officer-tp-hung"), 0);
-    CHECK_STR(app_screen_name(a), "rate");
+    kfx_tap_to(a, "officer-tp-hung", "rate");
     REQUIRE(a->officer != NULL);
     CHECK_STR(a->officer->code, "tp-hung");
     CHECK_INT(n_votes(&f), 0);
@@ -107,15 +105,13 @@ static void test_desk_flow(void)
     CHECK(!kfx_target(a, "rate", &r));
     REQUIRE(a->officer != NULL);
     CHECK_STR(a->officer->code, "vp-lan");
-    CHECK_INT(app_tap(a, "rate-2"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "rate-2", "thanks");
     CHECK_INT(a->thanks, THANKS_POSITIVE);
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "officer_code"), "vp-lan");
     CHECK_STR(last(&f, "rating"), "2");
     CHECK_STR(last(&f, "sync_state"), "unsent");
-    CHECK_INT(app_tap(a, "done"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "done", "home");
     CHECK_INT(n_votes(&f), 1);
     kfx_close(&f);
 }
@@ -125,8 +121,7 @@ static void test_unhappy_reasons(void)
     kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
-    CHECK_INT(app_tap(a, "rate-1"), 0);
-    CHECK_STR(app_screen_name(a), "reasons");
+    kfx_tap_to(a, "rate-1", "reasons");
     /* Already safe in the database, held back until the follow-up ends. */
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "rating"), "1");
@@ -134,17 +129,14 @@ static void test_unhappy_reasons(void)
     CHECK_STR(last(&f, "sync_state"), "pending");
     CHECK_STR(last(&f, "reasons"), "[]");
 
-    CHECK_INT(app_tap(a, "reason-thai-do"), 0);
-    CHECK_INT(app_tap(a, "reason-huong-dan"), 0);
-    CHECK_INT(app_tap(a, "reason-cham-tre"), 0);
+    kfx_tap_all(a, "reason-thai-do reason-huong-dan reason-cham-tre");
     CHECK_INT(app_tap(a, "reason-huong-dan"), 0); /* twice: off again */
     CHECK_STR(app_screen_name(a), "reasons");
     CHECK_INT(a->reason_on[0], 1); /* cham-tre */
     CHECK_INT(a->reason_on[1], 0); /* huong-dan */
     CHECK_INT(a->reason_on[2], 1); /* thai-do */
     CHECK_STR(last(&f, "sync_state"), "pending");
-    CHECK_INT(app_tap(a, "send"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "send", "thanks");
     CHECK_INT(a->thanks, THANKS_APOLOGY);
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "reasons"), "[\"cham-tre\",\"thai-do\"]");
@@ -158,11 +150,9 @@ static void test_reasons_skip(void)
     kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
-    CHECK_INT(app_tap(a, "rate-1"), 0);
-    CHECK_STR(app_screen_name(a), "reasons");
+    kfx_tap_to(a, "rate-1", "reasons");
     CHECK_INT(app_tap(a, "reason-khac"), 0); /* chosen, then the citizen skips after all */
-    CHECK_INT(app_tap(a, "skip"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "skip", "thanks");
     CHECK_INT(a->thanks, THANKS_APOLOGY);
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "reasons"), "[]");
@@ -175,8 +165,7 @@ static void test_reasons_timeout(void)
     kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
     app *a = f.a;
-    CHECK_INT(app_tap(a, "rate-1"), 0);
-    CHECK_STR(app_screen_name(a), "reasons");
+    kfx_tap_to(a, "rate-1", "reasons");
     CHECK_INT(app_tap(a, "reason-di-lai"), 0);
     int64_t follow = (int64_t)f.c.followup_timeout_s * 1000;
     app_advance(a, follow - 500);
@@ -198,10 +187,7 @@ static void test_idle_lobby(void)
     app *a = f.a;
     int64_t idle = (int64_t)f.c.idle_timeout_s * 1000;
     int64_t inner = (int64_t)f.c.screen_timeout_s * 1000;
-    app_advance(a, idle - 1);
-    CHECK_STR(app_screen_name(a), "home");
-    app_advance(a, 1);
-    CHECK_STR(app_screen_name(a), "attract");
+    kfx_switches_at(a, idle, "home", "attract");
     app_advance(a, 3 * idle); /* stays there */
     CHECK_STR(app_screen_name(a), "attract");
     app_tap_xy(a, a->m.w / 2, a->m.h / 2);
@@ -209,19 +195,10 @@ static void test_idle_lobby(void)
     CHECK_STR(app_screen_name(a), "home");
 
     /* Inner screens return Home after screen_timeout without input. */
-    CHECK_INT(app_tap(a, "rate"), 0);
-    CHECK_STR(app_screen_name(a), "pick");
-    app_advance(a, inner - 1);
-    CHECK_STR(app_screen_name(a), "pick");
-    app_advance(a, 1);
-    CHECK_STR(app_screen_name(a), "home");
-    CHECK_INT(app_tap(a, "rate"), 0);
-    CHECK_INT(app_tap(a, "officer-dc-minh"), 0);
-    CHECK_STR(app_screen_name(a), "rate");
-    app_advance(a, inner - 1);
-    CHECK_STR(app_screen_name(a), "rate");
-    app_advance(a, 1);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "rate", "pick");
+    kfx_switches_at(a, inner, "pick", "home");
+    kfx_tap_to(a, "rate officer-dc-minh", "rate");
+    kfx_switches_at(a, inner, "rate", "home");
     CHECK(a->officer == NULL);
     CHECK_INT(n_votes(&f), 0);
     kfx_close(&f);
@@ -250,14 +227,10 @@ static void test_idle_desk(void)
     CHECK_STR(app_screen_name(a), "home");
     CHECK_INT(n_votes(&f), 0);
     /* Awake now: the next tap there votes. */
-    CHECK_INT(app_tap(a, "rate-3"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "rate-3", "thanks");
     CHECK_INT(n_votes(&f), 1);
     /* Thanks returns Home on its own after thanks_duration. */
-    app_advance(a, (int64_t)f.c.thanks_s * 1000 - 1);
-    CHECK_STR(app_screen_name(a), "thanks");
-    app_advance(a, 1);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_switches_at(a, (int64_t)f.c.thanks_s * 1000, "thanks", "home");
     kfx_close(&f);
 }
 
@@ -268,8 +241,7 @@ static void test_response_interval(void)
     app *a = f.a;
     CHECK_INT(app_tap(a, "rate-3"), 0);
     CHECK_STR(last(&f, "misuse"), "0");
-    CHECK_INT(app_tap(a, "done"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "done", "home");
     app_advance(a, 2000);
     CHECK_INT(app_tap(a, "rate-3"), 0);
     CHECK_STR(app_screen_name(a), "thanks"); /* the citizen is thanked all the same */
@@ -320,8 +292,7 @@ static void test_gestures(void)
     kfx_settle(a);
     CHECK_STR(app_screen_name(a), "thanks");
     CHECK_INT(n_votes(&f), 1);
-    CHECK_INT(app_tap(a, "done"), 0);
-    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "done", "home");
     app_advance(a, 10000);
 
     /* Long press: held 3 s, released on the same button: exactly one vote. */
@@ -380,8 +351,7 @@ static void test_could_not_record(void)
     CHECK_STR(app_screen_name(a), "home");
 
     /* The disk is fine again: the next vote is recorded. */
-    CHECK_INT(app_tap(a, "rate-3"), 0);
-    CHECK_STR(app_screen_name(a), "thanks");
+    kfx_tap_to(a, "rate-3", "thanks");
     CHECK_INT(a->thanks, THANKS_POSITIVE);
     CHECK_INT(n_votes(&f), 1);
     CHECK_STR(last(&f, "rating"), "3");
@@ -476,22 +446,13 @@ static void test_pick_paging(void)
     kfx_close(&f);
 }
 
+static const test_case cases[] = {
+    TEST(test_lobby_flow),       TEST(test_desk_flow),         TEST(test_unhappy_reasons),
+    TEST(test_reasons_skip),     TEST(test_reasons_timeout),   TEST(test_idle_lobby),
+    TEST(test_idle_desk),        TEST(test_response_interval), TEST(test_gestures),
+    TEST(test_could_not_record), TEST(test_no_idle_redraw),    TEST(test_pick_paging)};
+
 int main(void)
 {
-    if (kfx_begin("ui", NULL) != 0)
-        return 1;
-    RUN(test_lobby_flow);
-    RUN(test_desk_flow);
-    RUN(test_unhappy_reasons);
-    RUN(test_reasons_skip);
-    RUN(test_reasons_timeout);
-    RUN(test_idle_lobby);
-    RUN(test_idle_desk);
-    RUN(test_response_interval);
-    RUN(test_gestures);
-    RUN(test_could_not_record);
-    RUN(test_no_idle_redraw);
-    RUN(test_pick_paging);
-    test_cleanup(test_root);
-    TEST_END();
+    return kfx_main("ui", NULL, cases, HL_ARRAY_LEN(cases));
 }

@@ -289,9 +289,7 @@ static void check_batch_refused(const char *body, size_t len, const char *want)
 
 static void test_batch_rules(void)
 {
-    static const struct {
-        const char *body, *want;
-    } cases[] = {
+    static const test_bad bodies[] = {
         {"", "body: empty"},
         {"{\"v\":1,", "body: not valid JSON"},
         {"nonsense", "body: not valid JSON"},
@@ -328,8 +326,8 @@ static void test_batch_rules(void)
         {"{" HEAD ",\"votes\":{}}", "votes: is an object"},
         {"{" HEAD ",\"votes\":[]}", "votes: 0 votes; a batch holds 1 to 500"},
     };
-    for (size_t i = 0; i < HL_ARRAY_LEN(cases); i++)
-        check_batch_refused(cases[i].body, strlen(cases[i].body), cases[i].want);
+    for (size_t i = 0; i < HL_ARRAY_LEN(bodies); i++)
+        check_batch_refused(bodies[i].in, strlen(bodies[i].in), bodies[i].want);
 
     /* Bytes that are not UTF-8, anywhere (here inside a string), and a NUL byte. */
     static const char *const bad_utf8[] = {"\xc3\x28",         "\xc0\xaf", "\xed\xa0\x80",
@@ -496,17 +494,19 @@ static void test_500_votes(void)
     free(votes);
 }
 
+static const test_case cases[] = {TEST(test_exact_bytes),
+                                  TEST(test_round_trip),
+                                  TEST(test_encode_odd_reasons),
+                                  TEST(test_vote_rules),
+                                  TEST(test_good_vote_and_duplicates),
+                                  TEST(test_batch_rules),
+                                  TEST(test_utf8_and_validators),
+                                  TEST(test_results),
+                                  TEST(test_gzip),
+                                  TEST(test_500_votes)};
+
 int main(void)
 {
-    RUN(test_exact_bytes);
-    RUN(test_round_trip);
-    RUN(test_encode_odd_reasons);
-    RUN(test_vote_rules);
-    RUN(test_good_vote_and_duplicates);
-    RUN(test_batch_rules);
-    RUN(test_utf8_and_validators);
-    RUN(test_results);
-    RUN(test_gzip);
-    RUN(test_500_votes);
-    TEST_END();
+    test_run_all(cases, HL_ARRAY_LEN(cases));
+    return test_summary();
 }

@@ -172,78 +172,6 @@ static int fv_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flag
     return rc;
 }
 
-static int fv_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
-{
-    (void)vfs;
-    return real_vfs->xDelete(real_vfs, name, sync_dir);
-}
-
-static int fv_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
-{
-    (void)vfs;
-    return real_vfs->xAccess(real_vfs, name, flags, out);
-}
-
-static int fv_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out)
-{
-    (void)vfs;
-    return real_vfs->xFullPathname(real_vfs, name, n, out);
-}
-
-static void *fv_dl_open(sqlite3_vfs *vfs, const char *name)
-{
-    (void)vfs;
-    return real_vfs->xDlOpen(real_vfs, name);
-}
-
-static void fv_dl_error(sqlite3_vfs *vfs, int n, char *msg)
-{
-    (void)vfs;
-    real_vfs->xDlError(real_vfs, n, msg);
-}
-
-static void (*fv_dl_sym(sqlite3_vfs *vfs, void *h, const char *sym))(void)
-{
-    (void)vfs;
-    return real_vfs->xDlSym(real_vfs, h, sym);
-}
-
-static void fv_dl_close(sqlite3_vfs *vfs, void *h)
-{
-    (void)vfs;
-    real_vfs->xDlClose(real_vfs, h);
-}
-
-static int fv_randomness(sqlite3_vfs *vfs, int n, char *out)
-{
-    (void)vfs;
-    return real_vfs->xRandomness(real_vfs, n, out);
-}
-
-static int fv_sleep(sqlite3_vfs *vfs, int us)
-{
-    (void)vfs;
-    return real_vfs->xSleep(real_vfs, us);
-}
-
-static int fv_current_time(sqlite3_vfs *vfs, double *out)
-{
-    (void)vfs;
-    return real_vfs->xCurrentTime(real_vfs, out);
-}
-
-static int fv_get_last_error(sqlite3_vfs *vfs, int n, char *out)
-{
-    (void)vfs;
-    return real_vfs->xGetLastError ? real_vfs->xGetLastError(real_vfs, n, out) : 0;
-}
-
-static int fv_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *out)
-{
-    (void)vfs;
-    return real_vfs->xCurrentTimeInt64(real_vfs, out);
-}
-
 int faultvfs_register(void)
 {
     if (real_vfs)
@@ -252,25 +180,16 @@ int faultvfs_register(void)
     if (!def)
         return -1;
     real_vfs = def;
-    memset(&fv_vfs, 0, sizeof fv_vfs);
-    /* Version 2 is all we forward; the system-call hooks of version 3 are not needed. */
-    fv_vfs.iVersion = 2;
+    /* Faults are in the file methods only: the VFS's own methods (delete, access, full path,
+     * dlopen, randomness, sleep, time) are the real ones, copied as SQLite's multiplex shim does.
+     * They get &fv_vfs as their first argument, with the real one's pAppData. Version 2 is all
+     * that is offered; the system-call hooks of version 3 are not needed. */
+    fv_vfs = *def;
+    fv_vfs.iVersion = def->iVersion < 2 ? def->iVersion : 2;
+    fv_vfs.pNext = NULL;
     fv_vfs.szOsFile = (int)sizeof(fv_file) + def->szOsFile;
-    fv_vfs.mxPathname = def->mxPathname;
     fv_vfs.zName = FAULTVFS_NAME;
     fv_vfs.xOpen = fv_open;
-    fv_vfs.xDelete = fv_delete;
-    fv_vfs.xAccess = fv_access;
-    fv_vfs.xFullPathname = fv_full_pathname;
-    fv_vfs.xDlOpen = fv_dl_open;
-    fv_vfs.xDlError = fv_dl_error;
-    fv_vfs.xDlSym = fv_dl_sym;
-    fv_vfs.xDlClose = fv_dl_close;
-    fv_vfs.xRandomness = fv_randomness;
-    fv_vfs.xSleep = fv_sleep;
-    fv_vfs.xCurrentTime = fv_current_time;
-    fv_vfs.xGetLastError = fv_get_last_error;
-    fv_vfs.xCurrentTimeInt64 = def->iVersion >= 2 ? fv_current_time_int64 : NULL;
     if (sqlite3_vfs_register(&fv_vfs, 0) != SQLITE_OK) {
         real_vfs = NULL;
         return -1;

@@ -230,23 +230,30 @@ static void *srv_main(void *arg)
     return NULL;
 }
 
+/* A socket listening on a free port of 127.0.0.1, the port in *port; aborts when it cannot. */
+static int listen_loopback(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t al = sizeof a;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 8) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        perror("test server");
+        abort();
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
 srv *srv_start(srv_handler h, void *ctx)
 {
     srv *v = xcalloc(1, sizeof *v);
+    v->lfd = listen_loopback(&v->port);
     v->handler = h;
     v->ctx = ctx;
     pthread_mutex_init(&v->mu, NULL);
     pthread_cond_init(&v->cond, NULL);
-    v->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t al = sizeof a;
-    if (v->lfd < 0 || bind(v->lfd, (struct sockaddr *)&a, sizeof a) != 0 ||
-        listen(v->lfd, 8) != 0 || getsockname(v->lfd, (struct sockaddr *)&a, &al) != 0) {
-        perror("test server");
-        abort();
-    }
-    v->port = ntohs(a.sin_port);
     pthread_create(&v->thread, NULL, srv_main, v);
     return v;
 }
@@ -300,9 +307,5 @@ void srv_header(const srv_req *r, const char *name, char *out, size_t cap)
     h += strlen(pat);
     while (*h == ' ')
         h++;
-    size_t n = strcspn(h, "\r\n");
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, h, n);
-    out[n] = '\0';
+    util_fmt(out, cap, "%.*s", (int)strcspn(h, "\r\n"), h); /* cut to cap */
 }

@@ -8,12 +8,88 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "buf.h"
 #include "util.h"
 
 int t_passed, t_failed, t_cur_failed;
 char test_root[PATH_MAX];
 
 static int test_dirs; /* folders test_new_dir made */
+
+void test_check_int(const char *file, int line, const char *a_text, long long a, const char *b_text,
+                    long long b)
+{
+    if (a != b) {
+        fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", file, line, a_text, a, b_text,
+                b);
+        t_cur_failed = 1;
+    }
+}
+
+void test_check_str(const char *file, int line, const char *a_text, const char *a, const char *b)
+{
+    if (!a || !b || strcmp(a, b) != 0) {
+        fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", file, line, a_text,
+                a ? a : "(null)", b ? b : "(null)");
+        t_cur_failed = 1;
+    }
+}
+
+void test_check_contains(const char *file, int line, const char *hay, const char *needle)
+{
+    if (!hay || !strstr(hay, needle)) {
+        fprintf(stderr, "%s:%d: \"%s\" does not contain \"%s\"\n", file, line, hay ? hay : "(null)",
+                needle);
+        t_cur_failed = 1;
+    }
+}
+
+void test_run(const char *name, void (*fn)(void))
+{
+    t_cur_failed = 0;
+    fn();
+    if (t_cur_failed) {
+        t_failed++;
+        fprintf(stderr, "FAIL %s\n", name);
+    } else {
+        t_passed++;
+        fprintf(stderr, "ok   %s\n", name);
+    }
+}
+
+static const void *cur_arg; /* test_arg's answer */
+
+const void *test_arg(void)
+{
+    return cur_arg;
+}
+
+void test_run_all(const test_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (cases[i].only_if_set && !getenv(cases[i].only_if_set))
+            continue;
+        cur_arg = cases[i].arg;
+        test_run(cases[i].name, cases[i].fn);
+        cur_arg = NULL;
+    }
+}
+
+int test_summary(void)
+{
+    printf("%d passed, %d failed\n", t_passed, t_failed);
+    return t_failed ? 1 : 0;
+}
+
+int test_main(const char *name, test_keep keep, const test_case *cases, size_t n)
+{
+    if (test_begin(name) != 0)
+        return 1;
+    test_run_all(cases, n);
+    if (keep == TEST_REMOVE || !t_failed)
+        test_cleanup(test_root);
+    return test_summary();
+}
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
 {
@@ -126,19 +202,34 @@ char *test_capture(const char *cmd, int *status)
     FILE *p = popen(cmd, "r");
     if (!p)
         return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = xmalloc(cap);
+    buf out = {0};
+    buf_add(&out, "", 0); /* "" when it writes nothing */
+    char chunk[4096];
     size_t n;
-    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 2) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-    }
-    buf[len] = '\0';
+    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_add(&out, chunk, n);
     int st = pclose(p);
     if (status)
         *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return buf;
+    return buf_take(&out);
+}
+
+int test_capture_to(const char *cmd, char *out, size_t cap)
+{
+    int st = -1;
+    char *text = test_capture(cmd, &st);
+    util_strlcpy(out, text ? text : "", cap);
+    if (!text)
+        return -1;
+    free(text);
+    return st;
+}
+
+void test_kiosk_cmd(char *cmd, size_t cap, const char *args)
+{
+    const char *bin = getenv("HL_BIN_DIR");
+    if (util_fmt(cmd, cap, "'%s/hailong-kiosk' %s 2>&1", bin ? bin : "bin", args) != 0) {
+        fprintf(stderr, "command too long: %s\n", args);
+        abort();
+    }
 }

@@ -1,6 +1,6 @@
-/* test: a minimal test helper. Each test binary defines TEST functions, lists them in main with
- * RUN, and ends with TEST_END, which prints "N passed, N failed" and sets the exit code. Below
- * them, the scratch folders, files and commands every test program shares (test.c). */
+/* test: a minimal test helper. Each test binary lists its test functions in a table of TEST
+ * entries that test_main (or test_run_all) runs, then prints "N passed, N failed" and sets the exit
+ * code. Below them, the scratch folders, files and commands every test program shares (test.c). */
 #ifndef HL_TEST_H
 #define HL_TEST_H
 
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The counts RUN keeps (test.c): support code may CHECK too. */
+/* The counts the runner keeps (test.c): support code may CHECK too. */
 extern int t_passed, t_failed, t_cur_failed;
 
 #define CHECK(cond)                                                                                \
@@ -31,55 +31,64 @@ extern int t_passed, t_failed, t_cur_failed;
         }                                                                                          \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                            \
-    do {                                                                                           \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                        \
-        if (a_ != b_) {                                                                            \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a,    \
-                    a_, #b, b_);                                                                   \
-            t_cur_failed = 1;                                                                      \
-        }                                                                                          \
-    } while (0)
+/* The checks behind CHECK_INT, CHECK_STR and CHECK_CONTAINS: each compares, and on a mismatch
+ * prints where and what and fails the running test. The macros pass the place and the source
+ * text of the arguments, which are evaluated once each. */
+void test_check_int(const char *file, int line, const char *a_text, long long a, const char *b_text,
+                    long long b);
+void test_check_str(const char *file, int line, const char *a_text, const char *a, const char *b);
+void test_check_contains(const char *file, int line, const char *hay, const char *needle);
 
-#define CHECK_STR(a, b)                                                                            \
-    do {                                                                                           \
-        const char *a_ = (a), *b_ = (b);                                                           \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                                   \
-            fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,      \
-                    a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                       \
-            t_cur_failed = 1;                                                                      \
-        }                                                                                          \
-    } while (0)
-
+#define CHECK_INT(a, b) test_check_int(__FILE__, __LINE__, #a, (long long)(a), #b, (long long)(b))
+#define CHECK_STR(a, b) test_check_str(__FILE__, __LINE__, #a, (a), (b))
 /* Substring check, for error messages. */
-#define CHECK_CONTAINS(hay, needle)                                                                \
-    do {                                                                                           \
-        const char *h_ = (hay), *n_ = (needle);                                                    \
-        if (!h_ || !strstr(h_, n_)) {                                                              \
-            fprintf(stderr, "%s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__,         \
-                    h_ ? h_ : "(null)", n_);                                                       \
-            t_cur_failed = 1;                                                                      \
-        }                                                                                          \
-    } while (0)
+#define CHECK_CONTAINS(hay, needle) test_check_contains(__FILE__, __LINE__, (hay), (needle))
 
-#define RUN(fn)                                                                                    \
-    do {                                                                                           \
-        t_cur_failed = 0;                                                                          \
-        fn();                                                                                      \
-        if (t_cur_failed) {                                                                        \
-            t_failed++;                                                                            \
-            fprintf(stderr, "FAIL %s\n", #fn);                                                     \
-        } else {                                                                                   \
-            t_passed++;                                                                            \
-            fprintf(stderr, "ok   %s\n", #fn);                                                     \
-        }                                                                                          \
-    } while (0)
+/* A row of a table of inputs that must be refused: the input, and a piece of the message. */
+typedef struct {
+    const char *in, *want;
+} test_bad;
 
-#define TEST_END()                                                                                 \
-    do {                                                                                           \
-        printf("%d passed, %d failed\n", t_passed, t_failed);                                      \
-        return t_failed ? 1 : 0;                                                                   \
-    } while (0)
+/* One test of a program's table: the name it is reported by, the function, NULL or an
+ * environment variable without which it is skipped (neither run nor counted), and what test_arg
+ * returns while it runs (for one function run as several tests, e.g. kfx_golden_main). */
+typedef struct {
+    const char *name;
+    void (*fn)(void);
+    const char *only_if_set;
+    const void *arg;
+} test_case;
+
+/* A table entry named after its function. */
+#define TEST(f)                                                                                    \
+    {                                                                                              \
+        .name = #f, .fn = f                                                                        \
+    }
+/* One that runs only when the environment variable var is set (it needs a tool few machines
+ * have). */
+#define TEST_IF_SET(var, f)                                                                        \
+    {                                                                                              \
+        .name = #f, .fn = f, .only_if_set = var                                                    \
+    }
+/* The arg of the running test's table entry (NULL outside a table or without one). */
+const void *test_arg(void);
+
+/* Runs fn as one test and reports it on stderr: "ok   name" or "FAIL name". RUN(fn) and
+ * TEST_END() are the same one test at a time, for a main that lists RUN lines. */
+void test_run(const char *name, void (*fn)(void));
+#define RUN(fn) test_run(#fn, fn)
+/* Runs the n tests of a table in order. */
+void test_run_all(const test_case *cases, size_t n);
+/* Prints "N passed, N failed" on stdout; returns the exit code, 1 when a test failed. */
+int test_summary(void);
+#define TEST_END() return test_summary()
+
+/* What becomes of test_root at the end of a run (HL_TEST_KEEP keeps it in any case). */
+typedef enum { TEST_REMOVE, TEST_KEEP_FAILED } test_keep;
+/* A whole test program that works in a folder of its own: test_begin(name), the table,
+ * test_cleanup(test_root) unless keep is TEST_KEEP_FAILED and a test failed, test_summary. Its
+ * return value is the program's exit code. */
+int test_main(const char *name, test_keep keep, const test_case *cases, size_t n);
 
 /* Real time, for tests of threads and sockets (the UI tests advance a fake clock instead). */
 int64_t test_mono_ms(void);
@@ -121,6 +130,11 @@ int test_count_files(const char *dir, const char *suffix, int *n_suffix);
 /* Runs cmd with the shell and returns what it wrote on stdout (malloc'ed; NULL if it could not
  * start); *status (may be NULL) gets its exit code, -1 when it did not exit. */
 char *test_capture(const char *cmd, int *status);
+/* The same into out (cut to cap bytes); returns the exit code, -1 when it did not start or exit. */
+int test_capture_to(const char *cmd, char *out, size_t cap);
+/* The shell command that runs the hailong-kiosk binary ($HL_BIN_DIR, else bin/) with args (shell
+ * words), its stderr joined to stdout, in cmd; aborts when it does not fit. */
+void test_kiosk_cmd(char *cmd, size_t cap, const char *args);
 
 /* Removes dir and everything below it. */
 void test_rmtree(const char *dir);

@@ -77,6 +77,9 @@ static void bulk_vote(int i, seed_vote *v, void *ctx)
 /* 10 000 votes, one a minute from 2026-11-01. */
 void xfx_make_bulk(void)
 {
+    static int made;
+    if (made++)
+        return;
     int64_t t0 = xfx_ms("2026-11-01T00:00:00");
     seed_spec spec = {.kiosk_id = "bulk", .n = 10000, .vote = bulk_vote, .ctx = &t0};
     if (seed_votes(xfx.bulk_dir, &spec) != 0)
@@ -150,4 +153,13 @@ void xfx_end(void)
     xfx.ct = NULL;
     if (!t_failed) /* a failed run keeps its files to look at */
         test_cleanup(test_root);
+}
+
+int xfx_main(const char *name, const test_case *cases, size_t n)
+{
+    if (xfx_begin(name) != 0)
+        return 1;
+    test_run_all(cases, n);
+    xfx_end();
+    return test_summary();
 }

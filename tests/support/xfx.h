@@ -9,6 +9,7 @@
 
 #include "content.h"
 #include "store.h"
+#include "test.h"
 
 /* Names as the content gives them (NAME_C and REASON_KHAC set after loading: the files refuse
  * line breaks, the export must still quote them). */
@@ -42,10 +43,13 @@ extern xfx_data xfx;
 /* Makes test_root as <name>-XXXXXX in the current folder, the content and the hand-made votes;
  * exits when it cannot. 0, or -1 after printing why. */
 int xfx_begin(const char *name);
-/* The bulk set in xfx.bulk_dir: officer a, one vote a minute from 2026-11-01. */
+/* The bulk set in xfx.bulk_dir, made on the first call: officer a, one vote a minute from
+ * 2026-11-01. */
 void xfx_make_bulk(void);
 /* Frees the content; removes test_root unless a test failed. */
 void xfx_end(void);
+/* An export test program: xfx_begin(name), the table, xfx_end; the exit code. */
+int xfx_main(const char *name, const test_case *cases, size_t n);
 
 /* UTC ms of a Vietnam local time ("2026-11-01T00:00:00"); exits on a bad one. */
 int64_t xfx_ms(const char *local);
