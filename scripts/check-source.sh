@@ -55,6 +55,16 @@ for f in kiosk/screens/scr_*.c; do
   [ -n "$hits" ] && say "$f names another screen (use app_go):"$'\n'"$hits"
 done
 
+# 6b. No circle between files: module A (a.c/a.h) includes b.h while b.c/b.h includes a.h. A
+#     split module's internal header (x_int.h) counts as part of x. tsort reports any loop.
+edges=$(for f in $prod; do
+  m=$(basename "${f%.*}"); m=${m%_int}
+  grep -ohE '^\s*#\s*include\s+"[^"]+\.h"' "$f" | sed -E 's/.*"([^"]+)\.h"/\1/; s/_int$//' |
+    while read -r t; do [ "$t" != "$m" ] && echo "$m $t"; done
+done)
+loops=$(printf '%s\n' "$edges" | tsort 2>&1 >/dev/null | grep -v '^tsort: -: input contains a loop:$')
+[ -n "$loops" ] && say "a circle of #includes between modules:"$'\n'"$loops"
+
 # 7. Banned functions (docs/STYLE.md).
 hits=$(grep -nE '(^|[^_a-zA-Z0-9])(sprintf|vsprintf|strcpy|strcat|gets|atoi|atol|strtok)\s*\(' $src |
   grep -vE '^\S+:\s*(/\*|\*)')
