@@ -208,9 +208,13 @@ typedef struct {
     char log[4096];
 } collector;
 
-/* `kiosk add KIOSK_ID`: its token into token. */
+/* `init` (only it creates a database; again on an existing one, it changes nothing), then
+ * `kiosk add KIOSK_ID`: its token into token. */
 static void enrol(const opts *o, const char *db_url, const char *kiosk_id, char *token, size_t cap)
 {
+    char *init[] = {(char *)o->collector, "init", "--db", (char *)db_url, NULL};
+    if (run_capture(init, token, cap) != 0)
+        bench_die("%s init --db %s failed", o->collector, db_url);
     char *argv[] = {(char *)o->collector, "kiosk", "add", (char *)kiosk_id, "--db",
                     (char *)db_url,       NULL};
     if (run_capture(argv, token, cap) != 0 || strncmp(token, "hlk_", 4) != 0)

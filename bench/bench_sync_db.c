@@ -91,7 +91,7 @@ double bench_raw_insert(const char *db_url, const wire_vote *v, long n, int rows
 {
     db *d = NULL;
     char err[HL_ERR_MAX], batch_id[37];
-    if (db_open(db_url, &d, err, sizeof err) != 0) /* the collector's schema, nothing else */
+    if (db_create(db_url, NULL, &d, err, sizeof err) != 0) /* the collector's schema, alone */
         bench_die("%s", err);
     db_close(d);
     int64_t now = bench_wall_ms();

@@ -128,6 +128,15 @@ suite() {
   echo "--- $label" >&2
   local out=$tmp/out
 
+  # Only init makes a database; a second init finds it and changes nothing.
+  run "$label: kiosk add before init" 2 "$out" kiosk add bombo-01 --db "$db"
+  check "$label: ... says there is no collector database and how to make one" \
+    contains "$out.err" "; create it with \`hailong-collector init --db"
+  run "$label: init" 0 "$out" init --db "$db"
+  check "$label: ... says it created it" contains "$out.err" "collector database created"
+  run "$label: init again" 0 "$out" init --db "$db"
+  check "$label: ... says it already exists" contains "$out.err" "collector database already exists"
+
   # Enrolment: the token is printed once; only its SHA-256 is stored.
   run "$label: kiosk add" 0 "$out" kiosk add bombo-01 --unit 'UBND xã Bom Bo, huyện Bù Đăng' \
     --db "$db"
@@ -368,13 +377,73 @@ check "... names the flag and the value" contains "$out.err" '--listen: "nonsens
 run "serve --db mysql" 2 "$out" serve --db mysql://x/y
 check "... names --db" contains "$out.err" '--db: "mysql://x/y" is not sqlite:PATH'
 run "serve --rate 0" 2 "$out" serve --rate 0
+run "init u.db" 0 "$out" init --db "sqlite:$tmp/u.db"
 run "serve --tls-cert without --tls-key" 2 "$out" serve --listen 127.0.0.1:0 --tls-cert x.pem \
   --db "sqlite:$tmp/u.db"
+check "... names the flag" contains "$out.err" "--tls-key"
 rc=0
 HAILONG_COLLECTOR_FAULTS=explode=1 "$bin" serve --db "sqlite:$tmp/u.db" >"$out" 2>&1 || rc=$?
 same "a bad fault spec: exit code 2" "$rc" 2
 check "... names the fault" contains "$out" 'unknown fault "explode"'
-run "kiosk add on an unreachable database" 1 "$out" kiosk add k --db sqlite:/nonexistent/dir/c.db
+run "kiosk add on an unreachable database" 1 "$out" kiosk add k --db "sqlite:$tmp"
+
+# ---- where the database is: --db or collector.conf; only init creates one ----
+run "kiosk add on a missing database" 2 "$out" kiosk add k --db "sqlite:$tmp/missing.db"
+check "... names the file and says how to create it" contains "$out.err" \
+  "$tmp/missing.db: no such collector database; create it with \`hailong-collector init --db sqlite:$tmp/missing.db\` or check --db / collector.conf"
+check "... and creates no file" bash -c "[ ! -e '$tmp/missing.db' ]"
+run "kiosk list on a missing database" 2 "$out" kiosk list --db "sqlite:$tmp/missing.db"
+run "operator add on a missing database" 2 "$out" operator add op --db "sqlite:$tmp/missing.db"
+run "kiosk add in a missing folder" 2 "$out" kiosk add k --db sqlite:/nonexistent/dir/c.db
+check "... says there is no such collector database" contains "$out.err" \
+  "/nonexistent/dir/c.db: no such collector database"
+run "serve on a missing database" 2 "$out" serve --listen 127.0.0.1:0 \
+  --db "sqlite:$tmp/missing.db"
+check "... names the file" contains "$out.err" "$tmp/missing.db: no such collector database"
+check "... and creates no file" bash -c "[ ! -e '$tmp/missing.db' ]"
+: >"$tmp/empty.db"
+run "kiosk add on an empty file" 2 "$out" kiosk add k --db "sqlite:$tmp/empty.db"
+check "... is not a collector database either" contains "$out.err" "no such collector database"
+run "init in a missing folder" 1 "$out" init --db sqlite:/nonexistent/dir/c.db
+check "... says it cannot open it" contains "$out.err" "cannot open the database"
+rc=0 # no --db and no config file: nothing is guessed, not even a file in the current folder
+(cd "$tmp" && HAILONG_COLLECTOR_CONF=$tmp/none.conf "$bin" kiosk add k >"$out" 2>"$out.err") ||
+  rc=$?
+same "kiosk add without --db or config: exit code 2" "$rc" 2
+check "... says to pass --db or set db in the config" contains "$out.err" \
+  "which database? Pass --db URL or set db = URL in $tmp/none.conf (no such file)"
+check "... and creates no collector.db" bash -c "[ ! -e '$tmp/collector.db' ]"
+HAILONG_COLLECTOR_CONF=$tmp/none.conf run "serve without --db or config" 2 "$out" serve
+check "... says so" contains "$out.err" "Pass --db URL or set db = URL"
+printf '# the collector\ndb = sqlite:%s/conf.db\n' "$tmp" >"$tmp/collector.conf"
+HAILONG_COLLECTOR_CONF=$tmp/collector.conf run "init from the config file" 0 "$out" init
+check "... creates the db it names" bash -c "[ -s '$tmp/conf.db' ]"
+HAILONG_COLLECTOR_CONF=$tmp/collector.conf run "kiosk add from the config file" 0 "$out" \
+  kiosk add conf-01
+same "... is stored in the config's db" \
+  "$(sqlite3 -batch "$tmp/conf.db" "SELECT count(*) FROM kiosks WHERE id = 'conf-01'")" 1
+run "--config FILE" 0 "$out" kiosk list --config "$tmp/collector.conf"
+check "... reads that file" contains "$out" conf-01
+run "init of a second db" 0 "$out" init --db "sqlite:$tmp/other.db"
+HAILONG_COLLECTOR_CONF=$tmp/collector.conf run "--db wins over the config" 0 "$out" \
+  kiosk add other-01 --db "sqlite:$tmp/other.db"
+same "... the kiosk is in --db's database" \
+  "$(sqlite3 -batch "$tmp/other.db" "SELECT count(*) FROM kiosks WHERE id = 'other-01'")" 1
+same "... not in the config's" \
+  "$(sqlite3 -batch "$tmp/conf.db" "SELECT count(*) FROM kiosks WHERE id = 'other-01'")" 0
+run "--config on a missing file" 2 "$out" kiosk list --config "$tmp/none.conf"
+check "... names the flag and the file" contains "$out.err" "--config $tmp/none.conf: cannot read"
+printf 'db = sqlite:%s/conf.db\nport = 80\n' "$tmp" >"$tmp/bad.conf"
+run "a config with an unknown key" 2 "$out" kiosk list --config "$tmp/bad.conf"
+check "... names the file, line and key" contains "$out.err" \
+  "$tmp/bad.conf line 2: key \"port\" is not known"
+printf '# no db here\n' >"$tmp/nodb.conf"
+run "a config without db" 2 "$out" kiosk list --config "$tmp/nodb.conf"
+check "... says so" contains "$out.err" "set db = URL in $tmp/nodb.conf (it has no db line)"
+printf 'db = mysql://x\n' >"$tmp/my.conf"
+run "a config with a bad db" 2 "$out" kiosk list --config "$tmp/my.conf"
+check "... names the value and the file" contains "$out.err" \
+  "--db: \"mysql://x\" is not sqlite:PATH or postgresql://USER@HOST/DATABASE; e.g. sqlite:/var/lib/hailong-collector/collector.db (db in $tmp/my.conf)"
 
 # ---- SQLite ----
 kind=sqlite
@@ -395,6 +464,7 @@ same "the default rate (100/s, burst 200) takes 40 batches in a row" "$codes" ""
 stop "$tmp/default-rate.log"
 
 # ---- the fault switch (SQLite) ----
+run "fault db: init" 0 "$tmp/ft" init --db "sqlite:$tmp/faults.db"
 run "fault db: kiosk add" 0 "$tmp/ft" kiosk add f-01 --db "sqlite:$tmp/faults.db"
 tf=$(cat "$tmp/ft")
 kind=sqlite dbfile=$tmp/faults.db

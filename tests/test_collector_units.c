@@ -224,8 +224,9 @@ static void db_suite(const char *url)
 {
     char err[HL_ERR_MAX] = "";
     db *d = NULL;
-    if (db_open(url, &d, err, sizeof err) != 0) {
-        fprintf(stderr, "  db_open(%s): %s\n", url, err);
+    int created = 0;
+    if (db_create(url, &created, &d, err, sizeof err) != 0) {
+        fprintf(stderr, "  db_create(%s): %s\n", url, err);
         t_cur_failed = 1;
         return;
     }
@@ -345,7 +346,11 @@ static void db_suite(const char *url)
     CHECK_INT(db_ping(d, err, sizeof err), 0);
     db_close(d);
 
-    /* Opening again finds the schema in place. */
+    CHECK_INT(created, 1);
+    /* Opening again finds the schema in place; creating again creates nothing. */
+    REQUIRE(db_create(url, &created, &d, err, sizeof err) == 0);
+    CHECK_INT(created, 0);
+    db_close(d);
     REQUIRE(db_open(url, &d, err, sizeof err) == 0);
     memset(&s, 0, sizeof s);
     CHECK_INT(db_summary(d, "kiosk", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err), 0);
@@ -374,8 +379,17 @@ static void test_db_sqlite(void)
     db *d = NULL;
     CHECK_INT(db_open("mysql://x", &d, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "--db: \"mysql://x\" is not sqlite:PATH or postgresql://");
-    CHECK_INT(db_open("sqlite:/nonexistent-dir/x/c.db", &d, err, sizeof err), HL_EXIT_RUNTIME);
+    CHECK_INT(db_create("sqlite:/nonexistent-dir/x/c.db", NULL, &d, err, sizeof err),
+              HL_EXIT_RUNTIME);
     CHECK_CONTAINS(err, "cannot open the database");
+    /* Only db_create makes a database: db_open on a missing file says so and creates nothing. */
+    char missing[PATH_MAX + 16];
+    snprintf(missing, sizeof missing, "sqlite:%s/none.db", test_root);
+    CHECK_INT(db_open(missing, &d, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "none.db: no such collector database; create it with `hailong-collector "
+                        "init --db sqlite:");
+    CHECK(access(missing + 7, F_OK) != 0);
+    CHECK_INT(db_open("sqlite:/nonexistent-dir/x/c.db", &d, err, sizeof err), HL_EXIT_USAGE);
     /* A schema from a newer program is refused, not guessed at. */
     REQUIRE(db_open(url, &d, err, sizeof err) == 0);
     db_close(d);
@@ -412,6 +426,13 @@ static void test_db_postgres(void)
     PQclear(PQexec(c, sqlbuf));
     snprintf(url, sizeof url, "%s%soptions=-csearch_path%%3D%s", base,
              strchr(base, '?') ? "&" : "?", schema);
+    /* A database without the collector's schema is no collector database: only db_create
+     * makes the schema. */
+    char err[HL_ERR_MAX] = "";
+    db *d = NULL;
+    CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "PostgreSQL: this database has no collector schema; create it with "
+                        "`hailong-collector init --db URL`");
     db_suite(url);
     snprintf(sqlbuf, sizeof sqlbuf, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
     PQclear(PQexec(c, sqlbuf));

@@ -199,6 +199,13 @@ exact() {
     "$(csql "SELECT count(*) - count(DISTINCT uuid), count(*) - count(DISTINCT kiosk_id || '/' || seq) FROM votes")" \
     "0|0"
 }
+init_db() { # makes $db: only `hailong-collector init` creates a collector's database
+  "$cbin" init --db "$db" 2>"$tmp/init.err" || {
+    bad "init $db"
+    sed 's/^/    /' "$tmp/init.err" >&2
+    return 1
+  }
+}
 enrol() { # ID: prints the token
   "$cbin" kiosk add "$1" --unit "UBND xã Bom Bo" --db "$db" 2>"$tmp/enrol.err" || {
     bad "enrol $1"
@@ -228,6 +235,7 @@ suite() {
   local d=$tmp/$label
   mkdir -p "$d"
   local ini=$d/k1.ini data=$d/k1 tok=$d/k1.token n=0 s
+  init_db || return 0
   enrol e2e-01 >"$tok" || return 0
 
   # 1. A plain run: N votes tapped, then sync-wait.
@@ -426,6 +434,7 @@ multi() {
   echo "--- $label: two collectors, four kiosks" >&2
   local d=$tmp/$label-multi k
   mkdir -p "$d"
+  init_db || return 0
   for k in 1 2 3 4; do enrol "m-0$k" >"$d/m$k.token" || return 0; done
   faults='drop-after-commit=1' coll_start "$label-A" "$db" 0 || return 0
   local pa=$cport ca=$cpid la=$clog

@@ -7,11 +7,13 @@
 
 #include "util.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* How long a writer waits for another connection's transaction (another server thread, the CLI)
  * before giving up with a 503 the kiosk retries. */
@@ -415,8 +417,24 @@ int db_check_url(const char *url, char *err, size_t errlen)
         return 0;
     db_set_err(err, errlen,
                "--db: \"%s\" is not sqlite:PATH or postgresql://USER@HOST/DATABASE; e.g. "
-               "sqlite:/var/lib/hailong/collector.db",
+               "sqlite:/var/lib/hailong-collector/collector.db",
                url ? url : "");
+    return HL_EXIT_USAGE;
+}
+
+/* The one message for a database that is not there, or is there without our schema. */
+static int no_database(const char *path, char *err, size_t errlen)
+{
+    if (path)
+        db_set_err(err, errlen,
+                   "%s: no such collector database; create it with `hailong-collector init --db "
+                   "sqlite:%s` or check --db / collector.conf",
+                   path, path);
+    else
+        db_set_err(err, errlen,
+                   "PostgreSQL: this database has no collector schema; create it with "
+                   "`hailong-collector init --db URL` (the same URL) or check --db / "
+                   "collector.conf");
     return HL_EXIT_USAGE;
 }
 
@@ -426,10 +444,14 @@ static void pg_quiet(void *arg, const char *message)
     (void)message; /* "relation ... already exists, skipping" and the like */
 }
 
-static int open_sqlite(db *d, const char *path, char *err, size_t errlen)
+static int open_sqlite(db *d, const char *path, int create, char *err, size_t errlen)
 {
-    if (sqlite3_open_v2(path, &d->lite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    /* Only `init` creates the file: any other command run in the wrong folder or with a typo in
+     * --db must not start a new, empty database beside the real one. */
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (!create && access(path, F_OK) != 0 && errno == ENOENT)
+        return no_database(path, err, errlen);
+    if (sqlite3_open_v2(path, &d->lite, flags, NULL) != SQLITE_OK) {
         db_set_err(err, errlen, "%s: cannot open the database: %s", path,
                    d->lite ? sqlite3_errmsg(d->lite) : "out of memory");
         return 1;
@@ -468,7 +490,24 @@ static int open_pg(db *d, const char *url, char *err, size_t errlen)
     return 0;
 }
 
-int db_open(const char *url, db **out, char *err, size_t errlen)
+/* Whether the collector's schema is there (its schema_version table, made by every version):
+ * 1, 0, or -1 on a database error. */
+static int has_schema(db *d, char *err, size_t errlen)
+{
+    const char *q =
+        d->kind == DB_SQLITE
+            ? "SELECT count(*) FROM sqlite_master"
+              " WHERE type = 'table' AND name = 'schema_version'"
+            : "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE 1 END";
+    db_stmt s = {0};
+    int64_t n = 0;
+    int rc = db_stmt_prepare(d, &s, "has_schema", q, err, errlen) ||
+             db_run_stmt(d, &s, NULL, 0, db_get_int_cb, &n, NULL, err, errlen);
+    db_stmt_free(d, &s, 1);
+    return rc ? -1 : n > 0;
+}
+
+static int open_url(const char *url, int create, int *created, db **out, char *err, size_t errlen)
 {
     *out = NULL;
     int rc = db_check_url(url, err, errlen);
@@ -477,10 +516,19 @@ int db_open(const char *url, db **out, char *err, size_t errlen)
     db *d = xcalloc(1, sizeof *d);
     if (strncmp(url, "sqlite:", 7) == 0) {
         d->kind = DB_SQLITE;
-        rc = open_sqlite(d, url + 7, err, errlen);
+        rc = open_sqlite(d, url + 7, create, err, errlen);
     } else {
         d->kind = DB_POSTGRES;
         rc = open_pg(d, url, err, errlen);
+    }
+    if (rc == 0) {
+        int have = has_schema(d, err, errlen);
+        if (have < 0)
+            rc = 1;
+        else if (!have && !create)
+            rc = no_database(d->kind == DB_SQLITE ? url + 7 : NULL, err, errlen);
+        else if (created)
+            *created = !have;
     }
     if (rc == 0)
         rc = migrate(d, err, errlen);
@@ -490,6 +538,20 @@ int db_open(const char *url, db **out, char *err, size_t errlen)
     }
     *out = d;
     return 0;
+}
+
+int db_open(const char *url, db **out, char *err, size_t errlen)
+{
+    return open_url(url, 0, NULL, out, err, errlen);
+}
+
+int db_create(const char *url, int *created, db **out, char *err, size_t errlen)
+{
+    int c = 0;
+    int rc = open_url(url, 1, &c, out, err, errlen);
+    if (created)
+        *created = rc == 0 && c;
+    return rc;
 }
 
 void db_close(db *d)

@@ -14,10 +14,15 @@ typedef struct db db;
 
 enum { DB_SQLITE, DB_POSTGRES };
 
-/* url: "sqlite:PATH" or "postgresql://..." ("postgres://" too). Connects and brings the schema
- * up to date (idempotent, safe when several processes start at once). Returns 0, 2 for a url of
- * neither form or a schema newer than this program, 1 when the database cannot be opened. */
+/* url: "sqlite:PATH" or "postgresql://..." ("postgres://" too). Connects to an existing
+ * collector database and brings its schema up to date (idempotent, safe when several processes
+ * start at once). Returns 0; 2 for a url of neither form, a schema newer than this program, or a
+ * database that does not exist (no SQLite file, or no collector schema in it or in PostgreSQL:
+ * nothing is created); 1 when the database cannot be opened. */
 int db_open(const char *url, db **out, char *err, size_t errlen);
+/* db_open, but creates the database (SQLite file) and the schema when missing: only
+ * `hailong-collector init` and tests call it. *created (may be NULL) says whether it did. */
+int db_create(const char *url, int *created, db **out, char *err, size_t errlen);
 void db_close(db *d);
 int db_kind(const db *d);
 /* 1 after a failure that left the connection unusable (PostgreSQL connection lost). */

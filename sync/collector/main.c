@@ -1,5 +1,7 @@
-/* hailong-collector: arguments → serve | kiosk add|revoke|list | operator add|revoke. Exit codes:
- * 0 ok, 1 runtime failure, 2 bad usage (the message names the flag or value and the fix). */
+/* hailong-collector: arguments → init | serve | kiosk add|revoke|list | operator add|revoke.
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad usage (the message names the flag or value and the
+ * fix). The database comes from --db or from the config file's `db =`; there is no default, and
+ * only init creates a database. */
 #include "auth.h"
 #include "clock.h"
 #include "db.h"
@@ -10,15 +12,20 @@
 #include "util.h"
 #include "wire.h"
 
+#include <errno.h>
+#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PROG       "hailong-collector"
-#define DEFAULT_DB "sqlite:collector.db"
+#define PROG         "hailong-collector"
+#define DEFAULT_CONF "/etc/hailong/collector.conf"
+#define CONF_ENV     "HAILONG_COLLECTOR_CONF"
 #define DB_HELP                                                                                    \
-    "  --db URL           sqlite:PATH (default " DEFAULT_DB ") or\n"                               \
-    "                     postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n"
+    "  --db URL           sqlite:PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE;\n"     \
+    "                     without it, `db = URL` from the config file\n"                           \
+    "  --config FILE      the config file (default " DEFAULT_CONF ",\n"                            \
+    "                     or $" CONF_ENV ")\n"
 
 /* A test build (cmake -DHL_TEST_FAULTS=ON) says so in --version: the fault tests look for it, to
  * fail clearly rather than test nothing against a release binary. */
@@ -35,6 +42,7 @@ static const char usage_main[] =
     "Receives vote batches from Hài lòng kiosks and serves summaries and CSV exports.\n"
     "\n"
     "Commands:\n"
+    "  init                  create the database (the only command that does)\n"
     "  serve                 run the HTTP server (POST /v1/kiosks/ID/vote-batches, ...)\n"
     "  kiosk add ID          enrol a kiosk and print its token (shown only once)\n"
     "  kiosk revoke ID       revoke the kiosk's token (it gets 403 from then on)\n"
@@ -42,11 +50,20 @@ static const char usage_main[] =
     "  operator add NAME     make a token for the read side (summary, votes.csv)\n"
     "  operator revoke NAME  revoke an operator's token\n"
     "\n"
-    "Every command takes --db URL (default " DEFAULT_DB ") and --help.\n"
+    "Every command takes --db URL (or reads `db = URL` from " DEFAULT_CONF ",\n"
+    "or --config FILE) and --help. A database that does not exist is an error (exit 2)\n"
+    "except for init.\n"
     "Guide: docs/COLLECTOR.md. Protocol: docs/PROTOCOL.md.\n";
 
+static const char usage_init[] =
+    "Usage: " PROG " init [--db URL] [--config FILE]\n"
+    "Creates the collector's database: the SQLite file and its tables, or the tables in an\n"
+    "existing PostgreSQL database. On a database that already exists it only brings the schema\n"
+    "up to date, says so, and exits 0, so install scripts may run it every time.\n"
+    "\n" DB_HELP;
+
 static const char usage_serve[] =
-    "Usage: " PROG " serve [--listen HOST:PORT] [--db URL] [OPTIONS]\n"
+    "Usage: " PROG " serve [--listen HOST:PORT] [--db URL | --config FILE] [OPTIONS]\n"
     "Runs the collector until SIGINT or SIGTERM.\n"
     "\n"
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080); IPv6 as [::1]:8080;\n"
@@ -161,13 +178,125 @@ static int parse_rate(const char *cmd, const char *v, double *out)
     return 0;
 }
 
-static int open_db(const char *url, db **d)
+/* ---- where the database is: --db, else `db =` in the config file ---- */
+
+typedef struct {
+    char db[2048];
+    int have_db;
+    char bad[160]; /* the first problem, without its line number */
+} conf;
+
+/* inih calls this for each key; returning 0 makes ini_parse_file report that line. */
+static int conf_key(void *user, const char *section, const char *name, const char *value)
+{
+    conf *c = user;
+    if (c->bad[0])
+        return 1;
+    if (section[0]) {
+        snprintf(c->bad, sizeof c->bad, "section [%s] is not known; put db = URL at the top",
+                 section);
+        return 0;
+    }
+    if (strcmp(name, "db") != 0) {
+        snprintf(c->bad, sizeof c->bad, "key \"%s\" is not known; the file takes db = URL", name);
+        return 0;
+    }
+    if (!value[0] || strlen(value) >= sizeof c->db) {
+        snprintf(c->bad, sizeof c->bad, "db is empty or too long");
+        return 0;
+    }
+    util_strlcpy(c->db, value, sizeof c->db);
+    c->have_db = 1;
+    return 1;
+}
+
+/* Sets *url from db_flag, or else from the config file (--config, $HAILONG_COLLECTOR_CONF or
+ * /etc/hailong/collector.conf; the file is not read when --db is given). 0, or 2 after saying
+ * what is wrong. A missing default file is no error by itself: only no database at all is. */
+static int resolve_db(const char *cmd, const char *db_flag, const char *conf_flag, const char **url)
+{
+    static conf c; /* one command per process; *url points into it */
+    const char *env = getenv(CONF_ENV);
+    const char *path = conf_flag ? conf_flag : env && *env ? env : DEFAULT_CONF;
+    const char *from = NULL;
+    if (db_flag) {
+        *url = db_flag;
+    } else {
+        FILE *f = fopen(path, "r");
+        if (!f && (conf_flag || errno != ENOENT)) {
+            fprintf(stderr, "%s %s: %s%s: cannot read: %s\n", PROG, cmd,
+                    conf_flag ? "--config " : "", path, strerror(errno));
+            return HL_EXIT_USAGE;
+        }
+        if (f) {
+            memset(&c, 0, sizeof c);
+            int line = ini_parse_file(f, conf_key, &c);
+            fclose(f);
+            if (line != 0) {
+                fprintf(stderr, "%s %s: %s line %d: %s\n", PROG, cmd, path, line,
+                        c.bad[0] ? c.bad : "not key = value (INI syntax)");
+                return HL_EXIT_USAGE;
+            }
+        }
+        if (!f || !c.have_db) {
+            fprintf(stderr,
+                    "%s %s: which database? Pass --db URL or set db = URL in %s (%s); e.g. "
+                    "db = sqlite:/var/lib/hailong-collector/collector.db\n",
+                    PROG, cmd, path, f ? "it has no db line" : "no such file");
+            return HL_EXIT_USAGE;
+        }
+        *url = c.db;
+        from = path;
+    }
+    char err[HL_ERR_MAX];
+    if (db_check_url(*url, err, sizeof err)) {
+        fprintf(stderr, "%s %s: %s%s%s%s\n", PROG, cmd, err, from ? " (db in " : "",
+                from ? from : "", from ? ")" : "");
+        return HL_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int open_db(const char *cmd, const char *url, db **d)
 {
     char err[HL_ERR_MAX];
     int rc = db_open(url, d, err, sizeof err);
     if (rc)
-        fprintf(stderr, "%s: %s\n", PROG, err);
+        fprintf(stderr, "%s %s: %s\n", PROG, cmd, err);
     return rc;
+}
+
+/* The database as a message may show it: a PostgreSQL URL can hold a password. */
+static const char *db_label(const char *url)
+{
+    return strncmp(url, "sqlite:", 7) == 0 ? url : "the PostgreSQL database";
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    const char *url = NULL, *config = NULL;
+    opt opts[] = {{"--db", &url}, {"--config", &config}, {NULL, NULL}};
+    const char *pos[1];
+    int n_pos, rc = parse_args("init", argc, argv, opts, pos, 0, &n_pos, usage_init);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if ((rc = resolve_db("init", url, config, &url)) != 0)
+        return rc;
+    char err[HL_ERR_MAX];
+    db *d = NULL;
+    int created = 0;
+    rc = db_create(url, &created, &d, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s init: %s\n", PROG, err);
+        return rc;
+    }
+    db_close(d);
+    fprintf(stderr, "%s init: %s: %s (schema version %d)\n", PROG, db_label(url),
+            created ? "collector database created"
+                    : "collector database already exists, schema "
+                      "up to date; nothing else changed",
+            db_schema_version());
+    return 0;
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -175,17 +304,12 @@ static int cmd_serve(int argc, char **argv)
     server_opts o;
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
-    opt opts[] = {{"--listen", &o.listen},
-                  {"--db", &o.db_url},
-                  {"--tls-cert", &o.tls_cert},
-                  {"--tls-key", &o.tls_key},
-                  {"--port-file", &o.port_file},
-                  {"--rate", &rate},
-                  {"--burst", &burst},
-                  {"--max-connections", &maxc},
-                  {"--db-connections", &dbc},
-                  {"--timeout", &timeout},
-                  {NULL, NULL}};
+    const char *config = NULL;
+    opt opts[] = {
+        {"--listen", &o.listen},     {"--db", &o.db_url},       {"--config", &config},
+        {"--tls-cert", &o.tls_cert}, {"--tls-key", &o.tls_key}, {"--port-file", &o.port_file},
+        {"--rate", &rate},           {"--burst", &burst},       {"--max-connections", &maxc},
+        {"--db-connections", &dbc},  {"--timeout", &timeout},   {NULL, NULL}};
     const char *pos[1];
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
     if (rc)
@@ -201,15 +325,22 @@ static int cmd_serve(int argc, char **argv)
     char err[HL_ERR_MAX];
     struct sockaddr_storage ss;
     socklen_t len;
-    if (server_parse_listen(o.listen, &ss, &len, err, sizeof err) ||
-        db_check_url(o.db_url, err, sizeof err)) {
+    if (server_parse_listen(o.listen, &ss, &len, err, sizeof err)) {
         fprintf(stderr, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
     }
+    if ((rc = resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
+        return rc;
     if (fault_parse_env(err, sizeof err)) {
         fprintf(stderr, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
     }
+    /* Open it once here, so that a missing database (exit 2) or a newer schema is said before
+     * the server starts; the server's own connections use the same db_open, never creating. */
+    db *d = NULL;
+    if ((rc = open_db("serve", o.db_url, &d)) != 0)
+        return rc;
+    db_close(d);
     rc = server_run(&o, err, sizeof err);
     if (rc)
         fprintf(stderr, "%s serve: %s\n", PROG, err);
@@ -243,9 +374,9 @@ static int cmd_tokens(int kind, int argc, char **argv)
 {
     const char *cmd = kind == DB_TOKEN_KIOSK ? "kiosk" : "operator";
     const char *usage = kind == DB_TOKEN_KIOSK ? usage_kiosk : usage_operator;
-    const char *url = DEFAULT_DB, *unit = NULL;
-    opt kopts[] = {{"--db", &url}, {"--unit", &unit}, {NULL, NULL}};
-    opt oopts[] = {{"--db", &url}, {NULL, NULL}};
+    const char *url = NULL, *config = NULL, *unit = NULL;
+    opt kopts[] = {{"--db", &url}, {"--config", &config}, {"--unit", &unit}, {NULL, NULL}};
+    opt oopts[] = {{"--db", &url}, {"--config", &config}, {NULL, NULL}};
     const char *pos[2];
     int n_pos;
     int rc =
@@ -284,18 +415,14 @@ static int cmd_tokens(int kind, int argc, char **argv)
                     : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
         return HL_EXIT_USAGE;
     }
-    if (db_check_url(url, NULL, 0)) {
-        char err[HL_ERR_MAX];
-        db_check_url(url, err, sizeof err);
-        fprintf(stderr, "%s %s: %s\n", PROG, cmd, err);
-        return HL_EXIT_USAGE;
-    }
+    if ((rc = resolve_db(cmd, url, config, &url)) != 0)
+        return rc;
     if (auth_init() != 0) {
         fprintf(stderr, "%s: libsodium: cannot initialise\n", PROG);
         return HL_EXIT_RUNTIME;
     }
     db *d = NULL;
-    if ((rc = open_db(url, &d)) != 0)
+    if ((rc = open_db(cmd, url, &d)) != 0)
         return rc;
     char err[HL_ERR_MAX];
     hl_clock clk = clk_real();
@@ -345,6 +472,8 @@ int main(int argc, char **argv)
         printf("%s %s (protocol v%d%s)\n", PROG, HL_VERSION, WIRE_VERSION, FAULTS_VERSION);
         return 0;
     }
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(argc - 2, argv + 2);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 2, argv + 2);
     if (strcmp(cmd, "kiosk") == 0)

@@ -64,7 +64,7 @@ void server_default_opts(server_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->listen = "127.0.0.1:8080";
-    o->db_url = "sqlite:collector.db";
+    o->db_url = NULL; /* no default: the caller names the database (--db or collector.conf) */
     /* 100 batches a second: a kiosk draining a backlog in 500-vote batches may send 50 000
      * votes/s, while one stuck in a loop still costs at most 100 transactions a second. */
     o->rate = 100;

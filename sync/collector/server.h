@@ -8,7 +8,7 @@
 
 typedef struct {
     const char *listen;   /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:443"; port 0 = any */
-    const char *db_url;   /* sqlite:PATH | postgresql://... */
+    const char *db_url;   /* sqlite:PATH | postgresql://...; must be set */
     const char *tls_cert; /* PEM files; both or neither */
     const char *tls_key;
     const char *port_file; /* if set, the bound port is written there once listening */
