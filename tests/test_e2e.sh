@@ -246,6 +246,36 @@ kiosk "bad content" 2 "$tmp/badcontent.log" --config "$tmp/badcontent.ini" \
   --data-dir "$tmp/unused"
 check "bad content names the file" contains "$tmp/badcontent.log" "$tmp/content/officers.json"
 
+# No display: the real kiosk (no --script) must not run unseen on SDL's dummy or offscreen video
+# driver but exit 1 with a message, so that its service restarts it (a kiosk that keeps running
+# is stopped by timeout and fails). HAILONG_ALLOW_HEADLESS=1 lets benchmarks run it there.
+# nodisplay NAME WANT_RC OUT VAR=VALUE...: runs the kiosk with no DISPLAY/WAYLAND_DISPLAY.
+nodisplay() {
+  local name=$1 want=$2 out=$3; shift 3
+  local rc=0
+  env -u DISPLAY -u WAYLAND_DISPLAY -u HAILONG_ALLOW_HEADLESS "$@" timeout 30 "$bin" \
+    --config "$src/assets/demo/desk.ini" --data-dir "$tmp/nodisplay" >"$out" 2>&1 || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    bad "$name: exit code $rc, expected $want"
+    sed 's/^/    /' "$out" >&2
+  else
+    ok "$name: exit code $want"
+  fi
+  no_sanitizer "$name" "$out"
+}
+nodisplay "dummy driver" 1 "$tmp/nodisp-dummy.log" SDL_VIDEODRIVER=dummy
+check "dummy driver: says no display" contains "$tmp/nodisp-dummy.log" \
+  "no display: SDL picked the 'dummy' video driver"
+check "dummy driver: says what to check" contains "$tmp/nodisp-dummy.log" "graphical session"
+nodisplay "offscreen driver" 1 "$tmp/nodisp-off.log" SDL_VIDEODRIVER=offscreen
+check "offscreen driver: says no display" contains "$tmp/nodisp-off.log" \
+  "no display: SDL picked the 'offscreen' video driver"
+nodisplay "opted in (benchmarks)" 0 "$tmp/nodisp-allow.log" SDL_VIDEODRIVER=dummy \
+  HAILONG_ALLOW_HEADLESS=1 HAILONG_BENCH_FIRST_FRAME=1
+check "opted in: logs driver and renderer" contains "$tmp/nodisp-allow.log" \
+  "video: driver dummy, renderer software"
+check "--script logs driver and renderer" contains "$tmp/desk.log" "video: driver dummy"
+
 printf 'expect home\ntap rate-3\n' >"$tmp/missing.script"
 kiosk "script taps a missing target" 1 "$tmp/missing.log" --data-dir "$tmp/missing" \
   --script "$tmp/missing.script" --clock "$clock"

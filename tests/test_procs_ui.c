@@ -814,6 +814,25 @@ static void test_qr(void)
     }
 }
 
+/* SDL's text input (which may open a compositor's on-screen keyboard) stays off everywhere: no
+ * screen takes typed text, search has its own on-screen keyboard (screen.takes_text). */
+static void test_text_input_off(void)
+{
+    kfx f;
+    REQUIRE(fx_open(&f) == 0);
+    app *a = f.a;
+    CHECK(!SDL_IsTextInputActive()); /* on Home, although SDL turns it on at start */
+    kfx_tap_to(a, "procs search", "search");
+    CHECK(!a->screens[SCR_SEARCH]->takes_text);
+    CHECK(!SDL_IsTextInputActive());
+    SDL_StartTextInput(); /* as if something had turned it on: leaving a screen turns it off */
+    kfx_tap_to(a, "back", "procs");
+    CHECK(!SDL_IsTextInputActive());
+    for (int i = 0; i < SCR_COUNT; i++)
+        CHECK(!a->screens[i]->takes_text);
+    kfx_close(&f);
+}
+
 static const test_case cases[] = {TEST(test_home_tiles),
                                   TEST(test_browse),
                                   TEST(test_drag),
@@ -825,7 +844,8 @@ static const test_case cases[] = {TEST(test_home_tiles),
                                   TEST(test_directory),
                                   TEST(test_reading_timeout),
                                   TEST(test_back_everywhere),
-                                  TEST(test_qr)};
+                                  TEST(test_qr),
+                                  TEST(test_text_input_off)};
 
 int main(void)
 {

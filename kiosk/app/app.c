@@ -31,6 +31,17 @@ static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
         util_fmt(err, errlen, "cannot start SDL video: %s", SDL_GetError());
         return HL_EXIT_RUNTIME;
     }
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (!driver)
+        driver = "?";
+    if (o->require_display && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0)) {
+        util_fmt(err, errlen,
+                 "no display: SDL picked the '%s' video driver (nothing would be shown); check "
+                 "that the kiosk runs inside its graphical session (cage/X/Wayland) and that "
+                 "SDL_VIDEODRIVER is not set to it - exiting so the service restarts",
+                 driver);
+        return HL_EXIT_RUNTIME;
+    }
     Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
     if (o->headless)
         flags |= SDL_WINDOW_HIDDEN;
@@ -51,6 +62,14 @@ static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
         util_fmt(err, errlen, "cannot create a renderer: %s", SDL_GetError());
         return HL_EXIT_RUNTIME;
     }
+    SDL_RendererInfo ri = {0};
+    SDL_GetRendererInfo(a->ren, &ri);
+    log_info("video: driver %s, renderer %s (%s%s)", driver, ri.name ? ri.name : "?",
+             ri.flags & SDL_RENDERER_ACCELERATED ? "accelerated" : "software",
+             ri.flags & SDL_RENDERER_PRESENTVSYNC ? ", vsync" : "");
+    /* SDL turns text input on at start; on Wayland that may open the compositor's on-screen
+     * keyboard over the kiosk. Only a screen that takes typed text turns it on (app_go). */
+    SDL_StopTextInput();
     SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
     if (a->cfg.fullscreen && !o->headless)
         SDL_ShowCursor(SDL_DISABLE);
@@ -120,6 +139,15 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
     return rc;
 }
 
+/* SDL's text input on only while a screen that takes typed text is current (screen.takes_text). */
+static void text_input_for(app *a, scr_id id)
+{
+    if (a->screens[id]->takes_text && !SDL_IsTextInputActive())
+        SDL_StartTextInput();
+    else if (!a->screens[id]->takes_text && SDL_IsTextInputActive())
+        SDL_StopTextInput();
+}
+
 int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t errlen)
 {
     *out = NULL;
@@ -180,6 +208,7 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     a->slogan_next = now_mono(a) + (int64_t)c->slogan_rotate_s * 1000;
     a->cur = SCR_HOME;
     a->entered_mono = now_mono(a);
+    text_input_for(a, a->cur);
     if (a->screens[a->cur]->enter)
         a->screens[a->cur]->enter(a);
     a->dirty = 1;
@@ -225,6 +254,7 @@ void app_go(app *a, scr_id next)
     scroll_reset(&a->scroll);
     a->scroll_view = ui_rect(0, 0, 0, 0);
     a->scroll_press = 0;
+    text_input_for(a, next);
     if (a->screens[next]->enter)
         a->screens[next]->enter(a);
     /* Keep the textures of the screens a vote passes through (Home, thanks) warm, so the tap ->

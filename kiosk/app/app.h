@@ -97,6 +97,9 @@ struct app {
 typedef struct {
     hl_clock *clock; /* required; the app does not own it */
     int headless;    /* software renderer, no vsync, window hidden (tests, bench) */
+    /* The real kiosk: fail (HL_EXIT_RUNTIME) when SDL found no display and picked its offscreen
+     * or dummy video driver, so that the service restarts it instead of running unseen. */
+    int require_display;
     /* SQLite VFS for the store, NULL for the default; tests pass a fault-injecting one. */
     const char *store_vfs;
     /* Start the sync thread when [sync] url is set (the real kiosk; --script runs only with

@@ -65,6 +65,10 @@ typedef struct {
     scr_group group;
     /* Optional: something the screen may show changed (see app_note). */
     void (*notify)(app *a, app_note note);
+    /* Reads typed text (SDL_TEXTINPUT): app_go turns SDL's text input on only while such a
+     * screen is current, so that no compositor's on-screen keyboard opens over the kiosk. No
+     * screen takes typed text today (search has its own on-screen keyboard). */
+    int takes_text;
 } screen;
 
 #endif

@@ -125,6 +125,14 @@ static int check_size(const char *v, char *msg, size_t cap)
 }
 
 /* The kiosk itself: hailong-kiosk [OPTIONS]. */
+/* HAILONG_ALLOW_HEADLESS=1 (benchmarks and tests only): run on SDL's offscreen or dummy video
+ * driver instead of exiting 1 because no display was found. */
+static int allow_headless(void)
+{
+    const char *v = getenv("HAILONG_ALLOW_HEADLESS");
+    return v && strcmp(v, "1") == 0;
+}
+
 static int run_kiosk(int argc, char **argv)
 {
     const char *script = NULL, *clock_at = NULL, *size = NULL;
@@ -171,6 +179,7 @@ static int run_kiosk(int argc, char **argv)
     char err[HL_ERR_MAX];
     app_opts o = {.clock = &clock,
                   .headless = script != NULL,
+                  .require_display = !script && !allow_headless(),
                   .sync = !script || sync_flag,
                   .screens = scr_table};
     app *a;

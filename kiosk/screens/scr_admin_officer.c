@@ -119,6 +119,13 @@ static void counter_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin_officer = {"admin-officer", SCR_IDLE_OWN,    counter_enter,
-                                  scr_admin_leave, counter_tap,     scr_admin_update,
-                                  counter_draw,    SCR_GROUP_ADMIN, NULL};
+const screen scr_admin_officer = {"admin-officer",
+                                  SCR_IDLE_OWN,
+                                  counter_enter,
+                                  scr_admin_leave,
+                                  counter_tap,
+                                  scr_admin_update,
+                                  counter_draw,
+                                  SCR_GROUP_ADMIN,
+                                  NULL,
+                                  0};

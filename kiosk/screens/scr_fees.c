@@ -86,5 +86,5 @@ static void fees_enter(app *a)
         a->scroll.offset = a->list_offset;
 }
 
-const screen scr_fees = {"fees",    SCR_IDLE_READING,  fees_enter, scr_list_leave, fees_tap, NULL,
-                         fees_draw, SCR_GROUP_CITIZEN, NULL};
+const screen scr_fees = {"fees", SCR_IDLE_READING, fees_enter,        scr_list_leave, fees_tap,
+                         NULL,   fees_draw,        SCR_GROUP_CITIZEN, NULL,           0};

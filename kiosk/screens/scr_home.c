@@ -119,4 +119,4 @@ static void home_tap(app *a, const char *id)
 }
 
 const screen scr_home = {"home",      SCR_IDLE_HOME, home_enter,        NULL, home_tap,
-                         home_update, home_draw,     SCR_GROUP_CITIZEN, NULL};
+                         home_update, home_draw,     SCR_GROUP_CITIZEN, NULL, 0};

@@ -168,4 +168,4 @@ static void detail_tap(app *a, const char *id)
 }
 
 const screen scr_proc = {"proc",      SCR_IDLE_READING,  NULL, NULL, detail_tap, NULL,
-                         detail_draw, SCR_GROUP_CITIZEN, NULL};
+                         detail_draw, SCR_GROUP_CITIZEN, NULL, 0};

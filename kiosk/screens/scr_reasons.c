@@ -98,6 +98,6 @@ static void reasons_tap(app *a, const char *id)
     }
 }
 
-const screen scr_reasons = {"reasons",    SCR_IDLE_OWN,      NULL,
-                            NULL,         reasons_tap,       reasons_update,
-                            reasons_draw, SCR_GROUP_CITIZEN, NULL};
+const screen scr_reasons = {
+    "reasons",    SCR_IDLE_OWN,      NULL, NULL, reasons_tap, reasons_update,
+    reasons_draw, SCR_GROUP_CITIZEN, NULL, 0};

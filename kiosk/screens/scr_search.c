@@ -246,4 +246,4 @@ static void search_enter(app *a)
 }
 
 const screen scr_search = {"search", SCR_IDLE_READING, search_enter,      NULL, search_tap,
-                           NULL,     search_draw,      SCR_GROUP_CITIZEN, NULL};
+                           NULL,     search_draw,      SCR_GROUP_CITIZEN, NULL, 0};

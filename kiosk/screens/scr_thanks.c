@@ -79,4 +79,4 @@ static void thanks_tap(app *a, const char *id)
 }
 
 const screen scr_thanks = {"thanks",    SCR_IDLE_OWN,      NULL, NULL, thanks_tap, thanks_update,
-                           thanks_draw, SCR_GROUP_CITIZEN, NULL};
+                           thanks_draw, SCR_GROUP_CITIZEN, NULL, 0};
