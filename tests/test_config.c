@@ -93,8 +93,20 @@ static void test_defaults(void)
     CHECK_STR(c.content_dir, "/opt/hailong/assets/content");
     unsetenv("HAILONG_ASSETS");
     cfg_defaults(&c);
-    CHECK_STR(c.assets_dir, HL_SOURCE_ASSETS_DIR);
-    CHECK_STR(c.content_dir, HL_SOURCE_ASSETS_DIR "/content");
+    /* no HAILONG_ASSETS: ../share/hailong beside this executable (build/share/hailong is a
+     * symlink to the source assets), never a compiled-in source path */
+    {
+        const char *suf = "/bin/../share/hailong";
+        size_t la = strlen(c.assets_dir), ls = strlen(suf);
+        CHECK(la > ls && strcmp(c.assets_dir + la - ls, suf) == 0);
+        CHECK(strncmp(c.assets_dir, HL_SOURCE_ASSETS_DIR, strlen(HL_SOURCE_ASSETS_DIR)) != 0);
+        char want[PATH_MAX + 16];
+        CHECK(util_fmt(want, sizeof want, "%s/content", c.assets_dir) == 0);
+        CHECK_STR(c.content_dir, want);
+        char font[PATH_MAX + 64];
+        CHECK(util_fmt(font, sizeof font, "%s/content", c.assets_dir) == 0);
+        CHECK(access(font, R_OK) == 0);
+    }
     if (saved)
         setenv("HAILONG_ASSETS", keep, 1);
 

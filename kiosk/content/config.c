@@ -97,6 +97,25 @@ const char *cfg_mode_name(cfg_mode m)
     return m == CFG_MODE_DESK ? "desk" : "lobby";
 }
 
+/* The installed assets: ../share/hailong next to the running binary (/usr/bin ->
+ * /usr/share/hailong; in a build tree, build/share/hailong is a symlink CMake makes to the source
+ * assets). No path of the source tree is compiled in. */
+static void default_assets_dir(char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0) {
+        util_strlcpy(out, "/usr/share/hailong", n);
+        return;
+    }
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    if (util_fmt(out, n, "%s/../share/hailong", exe) != 0)
+        util_strlcpy(out, "/usr/share/hailong", n);
+}
+
 void cfg_defaults(cfg *c)
 {
     memset(c, 0, sizeof *c);
@@ -105,7 +124,10 @@ void cfg_defaults(cfg *c)
     c->mode = CFG_MODE_LOBBY;
     util_strlcpy(c->data_dir, "data", sizeof c->data_dir);
     const char *env = getenv("HAILONG_ASSETS");
-    util_strlcpy(c->assets_dir, env && *env ? env : HL_SOURCE_ASSETS_DIR, sizeof c->assets_dir);
+    if (env && *env)
+        util_strlcpy(c->assets_dir, env, sizeof c->assets_dir);
+    else
+        default_assets_dir(c->assets_dir, sizeof c->assets_dir);
     if (util_fmt(c->content_dir, sizeof c->content_dir, "%s/content", c->assets_dir) != 0)
         c->content_dir[0] = '\0'; /* cannot happen for a real path; content_load then fails */
     c->fullscreen = 1;

@@ -51,7 +51,8 @@ typedef struct {
 } cfg;
 
 /* Fills every field with its default. assets_dir defaults to HAILONG_ASSETS from the
- * environment, else the source tree's assets/ (compiled in). */
+ * environment, else ../share/hailong beside the running executable (/usr/share/hailong when
+ * installed in /usr/bin; docs/CONFIG.md, "Assets lookup"). The config's assets_dir overrides. */
 void cfg_defaults(cfg *c);
 
 /* Loads path over the current values. Returns 0, or HL_EXIT_USAGE with err set to

@@ -333,8 +333,10 @@ int content_load(content **out, const char *dir, char *err, size_t errlen)
     /* Photos are stored as absolute paths, so the directory is resolved once here. */
     char abs[PATH_MAX];
     if (!realpath(dir, abs)) {
-        util_fmt(err, errlen, "%s: cannot open the content folder: %s; check content_dir", dir,
-                 strerror(errno));
+        util_fmt(err, errlen,
+                 "%s: cannot open the content folder: %s; check content_dir, or set "
+                 "HAILONG_ASSETS to the assets folder, or reinstall hailong-kiosk",
+                 dir, strerror(errno));
         return HL_EXIT_USAGE;
     }
     content *c = xcalloc(1, sizeof *c);
