@@ -5,10 +5,13 @@ pkgs=(build-essential cmake pkg-config
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
   libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev
   libcurl4-openssl-dev zlib1g-dev
-  libmicrohttpd-dev libpq-dev libsodium-dev
+  libmicrohttpd-dev libpq-dev libsodium-dev libsystemd-dev
   libxlsxwriter-dev)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(xvfb xauth zbar-tools curl openssl unzip git clang-format)
+  # packages and the kiosk session: cpack's dpkg-shlibdeps, lintian, a throw-away Debian root,
+  # cage on its headless back-end and grim to screenshot it (tests/test_package.sh and friends)
+  pkgs+=(dpkg-dev file lintian debootstrap cage grim)
   pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh
 fi
 missing=()
