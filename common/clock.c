@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/timex.h>
 #include <time.h>
 
 hl_clock clk_real(void)
@@ -128,4 +129,20 @@ int clk_parse_local(const char *s, int64_t *utc_ms_out)
     int64_t days = days_from_civil(y, mo, d);
     *utc_ms_out = ((days * 24 + h) * 60 + mi) * 60000LL + sec * 1000LL - CLK_VN_OFFSET_MS;
     return 0;
+}
+
+clk_sync clk_sync_state(void)
+{
+    /* modes = 0 only reads the kernel's NTP state: no privilege needed. systemd's timedated
+     * (NTPSynchronized, which `timedatectl` shows; Debian 12 has systemd 252) counts the clock as
+     * synchronised while the kernel's maximum error is under 16 s, the limit at which the kernel
+     * itself raises STA_UNSYNC, and ignores the STA_UNSYNC flag, which systemd-timesyncd may set on
+     * purpose to keep the kernel from writing the RTC. The same test here, so that the kiosk and
+     * timedatectl never disagree. A synchronising daemon keeps the error small; without one it
+     * grows by 0.5 ms a second until it reaches the limit. */
+    struct timex tx;
+    memset(&tx, 0, sizeof tx);
+    if (adjtimex(&tx) < 0)
+        return CLK_SYNC_UNKNOWN;
+    return tx.maxerror < 16000000 ? CLK_SYNC_YES : CLK_SYNC_NO;
 }

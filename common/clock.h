@@ -38,4 +38,10 @@ const char *clk_weekday_vi(int weekday);
 /* Parses "YYYY-MM-DDTHH:MM[:SS]" as Vietnam local time; 0 on success. */
 int clk_parse_local(const char *s, int64_t *utc_ms_out);
 
+/* Whether the system clock is synchronised to a time server (systemd-timesyncd, chrony, ntpd), as
+ * the kernel's NTP state says: the test timedatectl's NTPSynchronized makes. Votes carry this
+ * clock's time, so an unsynchronised kiosk is shown to IT staff (status, admin screen). */
+typedef enum { CLK_SYNC_UNKNOWN = -1, CLK_SYNC_NO = 0, CLK_SYNC_YES = 1 } clk_sync;
+clk_sync clk_sync_state(void);
+
 #endif

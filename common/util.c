@@ -12,11 +12,13 @@
 #include <sys/stat.h>
 #include <utf8proc.h>
 
+#include "log.h"
+
 static void oom(size_t n)
 {
     /* A kiosk that cannot allocate a few bytes cannot do anything useful: stop loudly and let the
      * session's supervisor restart it, rather than limp on with half-built state. */
-    fprintf(stderr, "hailong: out of memory allocating %zu bytes\n", n);
+    log_error("out of memory allocating %zu bytes", n);
     abort();
 }
 
@@ -60,7 +62,7 @@ void util_random_bytes(void *buf, size_t n)
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            fprintf(stderr, "hailong: getrandom failed: %s\n", strerror(errno));
+            log_error("getrandom failed: %s", strerror(errno));
             abort();
         }
         p += got;

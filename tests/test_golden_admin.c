@@ -1,4 +1,5 @@
 /* test_golden_admin: the admin screens at 1280x800 and 1080x1920 against tests/golden/admin-*.png.
+ * The clock is shown synchronised except in admin-overview-unsynced (admin_set_clock_probe).
  * Update on purpose: HAILONG_UPDATE_GOLDEN=1 ctest -R test_golden_admin, then look at each PNG. */
 #include <SDL.h>
 #include <limits.h>
@@ -124,6 +125,26 @@ static void overview(app *a)
     open_admin(a);
 }
 
+/* Whether the clock is synchronised depends on the machine: the pictures choose it. */
+static clk_sync clock_synced(void)
+{
+    return CLK_SYNC_YES;
+}
+
+static clk_sync clock_unsynced(void)
+{
+    return CLK_SYNC_NO;
+}
+
+/* The overview of a kiosk whose clock no time server sets: the clock line is an alert. */
+static void overview_unsynced(app *a)
+{
+    admin_set_clock_probe(clock_unsynced);
+    seed(a);
+    open_admin(a);
+    admin_set_clock_probe(clock_synced);
+}
+
 /* The export screen with n votes to export (none: n = 0) and a stick plugged in (its folder in
  * usb). */
 static void to_export(app *a, int n, char *usb, size_t cap)
@@ -200,6 +221,8 @@ static const kfx_shot shots[] = {
     {"t_overview", "admin-overview", overview, NULL, "admin", CFG_MODE_DESK, NULL},
     {"t_overview_month", "admin-overview-month", overview, "period-month", "admin", CFG_MODE_DESK,
      NULL},
+    {"t_overview_unsynced", "admin-overview-unsynced", overview_unsynced, NULL, "admin",
+     CFG_MODE_DESK, NULL},
     {"t_confirm", "admin-confirm-quit", overview, "quit", "admin", CFG_MODE_DESK, NULL},
     {"t_officer", "admin-officer", open_admin, "officer officer-tp-hung", "admin-officer",
      CFG_MODE_DESK, NULL},
@@ -213,6 +236,7 @@ static const kfx_shot shots[] = {
 
 int main(void)
 {
+    admin_set_clock_probe(clock_synced);
     return kfx_golden_main("golden-admin", &t0, sizes, HL_ARRAY_LEN(sizes), open_shot, shots,
                            HL_ARRAY_LEN(shots));
 }

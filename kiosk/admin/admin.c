@@ -308,8 +308,16 @@ static void stats_finish(admin *ad)
     stats_work_free(w);
 }
 
+static admin_clock_probe clock_probe;
+
+void admin_set_clock_probe(admin_clock_probe fn)
+{
+    clock_probe = fn;
+}
+
 void admin_refresh_status(admin *ad)
 {
+    ad->clock_sync = clock_probe ? clock_probe() : clk_sync_state();
     ad->sync_ok = store_sync_status_get(ad->env.st, ad->env.cfg->kiosk_id, &ad->sync) == STORE_OK;
     ad->live_ok = 0;
     if (ad->env.sync) {

@@ -75,6 +75,7 @@ typedef struct admin {
     uint64_t disk_free, disk_total; /* of the data directory; 0 = unknown */
     int64_t db_bytes;               /* votes.db with its -wal */
     char store_error[HL_ERR_MAX];   /* the store's last error (a vote not recorded), "" if none */
+    clk_sync clock_sync;            /* is the system clock synchronised (NTP)? */
     admin_confirm confirm;
     int who_in_title; /* drawing: the desk officer fit beside the title */
 
@@ -134,7 +135,8 @@ int admin_exporting(const admin *ad);
  * next admin_poll does). 1 if they all finished. */
 int admin_wait(admin *ad, int64_t timeout_ms);
 
-/* Overview: the sync state, disk, database size and last store error now (fast reads), and the
+/* Overview: the sync state, disk, database size, clock synchronisation and last store error now
+ * (fast reads), and the
  * vote figures of today and this month on a worker thread. */
 void admin_overview_enter(admin *ad);
 void admin_refresh_status(admin *ad);
@@ -164,6 +166,11 @@ int64_t admin_usb_rescan_at(const admin *ad);
 /* Tests: called on the export thread with every progress report, before the export goes on. */
 typedef void (*admin_export_hook)(void *ctx, int64_t done, int64_t total);
 void admin_set_export_hook(admin_export_hook fn, void *ctx);
+
+/* Tests: how admin_refresh_status reads whether the clock is synchronised (NULL: the real
+ * clk_sync_state), so that the admin screens can be shown in each state on any machine. */
+typedef clk_sync (*admin_clock_probe)(void);
+void admin_set_clock_probe(admin_clock_probe fn);
 
 /* "12.345" (Vietnamese thousands separator). */
 void admin_fmt_count(char *out, size_t cap, int64_t n);

@@ -1,6 +1,7 @@
 /* scr_admin: the admin overview behind the PIN: votes per officer today and this month (levels,
  * satisfaction share, a bar each), presses flagged as misuse apart, sync state with its alerts,
- * disk and database size, version; and the actions: desk officer, USB export, quit, restart. */
+ * clock synchronisation, disk and database size, version; and the actions: desk officer, USB
+ * export, quit, restart. */
 #include <stdio.h>
 #include <string.h>
 
@@ -297,6 +298,15 @@ static void draw_status(app *a, SDL_Rect card)
         snprintf(line, sizeof line, "Lỗi ghi phiếu: %s", ad->store_error);
         put2(a, &box, GFX_BOLD, px, RED, line);
     }
+    /* Votes carry this PC's time: a clock nobody sets drifts, and the figures per day with it. */
+    if (ad->clock_sync == CLK_SYNC_NO)
+        put2(a, &box, GFX_BOLD, px, AMBER,
+             "Đồng hồ: CHƯA đồng bộ (giờ ghi trên phiếu có thể sai) — kiểm tra mạng và "
+             "systemd-timesyncd");
+    else if (ad->clock_sync == CLK_SYNC_YES)
+        put(a, &box, GFX_REGULAR, px, UI_TEXT, "Đồng hồ: đã đồng bộ (NTP)");
+    else
+        put(a, &box, GFX_REGULAR, px, UI_TEXT_MUTED, "Đồng hồ: không đọc được trạng thái đồng bộ");
     if (ad->disk_total) {
         admin_fmt_bytes(t1, sizeof t1, ad->disk_free);
         admin_fmt_bytes(t2, sizeof t2, ad->disk_total);
