@@ -134,7 +134,24 @@ int af_write_error(const atomic_file *a, int e, char *err, size_t errlen)
                      e == ENOSPC || e == EDQUOT ? "" : a->redo);
 }
 
-int af_commit(atomic_file *a, char *err, size_t errlen)
+/* rename, or with noreplace a rename that fails on an existing out: renameat2's
+ * RENAME_NOREPLACE, else (a filesystem or kernel without it) link + unlink, which fails the same
+ * way. */
+static int put_in_place(atomic_file *a, int noreplace)
+{
+    if (!noreplace)
+        return rename(a->tmp, a->out);
+    if (renameat2(AT_FDCWD, a->tmp, AT_FDCWD, a->out, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS)
+        return -1;
+    if (link(a->tmp, a->out) != 0)
+        return -1;
+    unlink(a->tmp);
+    return 0;
+}
+
+static int commit(atomic_file *a, int noreplace, char *err, size_t errlen)
 {
     if (fsync(a->fd) != 0)
         return af_write_error(a, errno, err, errlen);
@@ -144,8 +161,12 @@ int af_commit(atomic_file *a, char *err, size_t errlen)
         return af_write_error(a, errno, err, errlen);
     if (af_check(a, err, errlen) != 0)
         return HL_EXIT_RUNTIME;
-    if (rename(a->tmp, a->out) != 0)
+    if (put_in_place(a, noreplace) != 0) {
+        if (noreplace && errno == EEXIST)
+            return util_fail(err, errlen, HL_EXIT_USAGE,
+                             "%s already exists; nothing was overwritten", a->out);
         return af_write_error(a, errno, err, errlen);
+    }
     /* From here the file at out is complete; only its durability is in question. */
     if (fsync(a->dirfd) != 0 && errno != EINVAL && errno != EROFS) {
         int e = errno;
@@ -160,6 +181,16 @@ int af_commit(atomic_file *a, char *err, size_t errlen)
     close(a->dirfd);
     a->dirfd = -1;
     return 0;
+}
+
+int af_commit(atomic_file *a, char *err, size_t errlen)
+{
+    return commit(a, 0, err, errlen);
+}
+
+int af_commit_new(atomic_file *a, char *err, size_t errlen)
+{
+    return commit(a, 1, err, errlen);
 }
 
 /* Removes the temp file (through the folder's descriptor, so also from a folder that was moved)

@@ -38,6 +38,9 @@ int af_write_error(const atomic_file *a, int e, char *err, size_t errlen);
 /* fsync, close, check, rename into place, fsync the folder. 0 or HL_EXIT_RUNTIME with err set
  * (then call af_abort). */
 int af_commit(atomic_file *a, char *err, size_t errlen);
+/* af_commit, but never replaces a file already at path: HL_EXIT_USAGE "PATH already exists"
+ * then (checked by the rename itself, so a file that appeared meanwhile is not overwritten). */
+int af_commit_new(atomic_file *a, char *err, size_t errlen);
 /* Removes the temp file unless it was renamed into place; closes everything. Safe after commit
  * and after a failed begin. */
 void af_abort(atomic_file *a);

@@ -393,13 +393,23 @@ static void test_db_sqlite(void)
     /* A schema from a newer program is refused, not guessed at. */
     REQUIRE(db_open(url, &d, err, sizeof err) == 0);
     db_close(d);
-    char cmd[PATH_MAX + 80];
-    snprintf(cmd, sizeof cmd, "sqlite3 %s/c.db 'INSERT INTO schema_version VALUES (99)'",
+    char cmd[PATH_MAX + 200];
+    snprintf(cmd, sizeof cmd, "sqlite3 %s/c.db 'INSERT INTO schema_version (version) VALUES (99)'",
              test_root);
-    if (system(cmd) == 0) {
-        CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
-        CHECK_CONTAINS(err, "schema version 99 is newer");
-    }
+    REQUIRE(system(cmd) == 0);
+    CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "c.db has schema 99, from a newer hailong-collector; this is "
+                        "hailong-collector " HL_VERSION);
+    /* With the version that wrote it recorded, the message names what to install. */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 %s/c.db \"UPDATE schema_version SET program = 'hailong-collector 9.9.0'"
+             " WHERE version = 99\"",
+             test_root);
+    REQUIRE(system(cmd) == 0);
+    CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "c.db was written by hailong-collector 9.9.0 (schema 99); this is "
+                        "hailong-collector " HL_VERSION);
+    CHECK_CONTAINS(err, "install hailong-collector 9.9.0 or newer");
 }
 
 static void quiet(void *arg, const char *msg)
@@ -434,6 +444,21 @@ static void test_db_postgres(void)
     CHECK_CONTAINS(err, "PostgreSQL: this database has no collector schema; create it with "
                         "`hailong-collector init --db URL`");
     db_suite(url);
+    /* The version that migrated is recorded; a newer one's schema is refused, naming it. */
+    REQUIRE(db_open(url, &d, err, sizeof err) == 0);
+    db_close(d);
+    snprintf(sqlbuf, sizeof sqlbuf, "SELECT program FROM %s.schema_version WHERE version = %d",
+             schema, db_schema_version());
+    PGresult *res = PQexec(c, sqlbuf);
+    CHECK(PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+          strcmp(PQgetvalue(res, 0, 0), "hailong-collector " HL_VERSION) == 0);
+    PQclear(res);
+    snprintf(sqlbuf, sizeof sqlbuf,
+             "INSERT INTO %s.schema_version VALUES (99, 'hailong-collector 9.9.0')", schema);
+    PQclear(PQexec(c, sqlbuf));
+    CHECK_INT(db_open(url, &d, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "the PostgreSQL database was written by hailong-collector 9.9.0 (schema "
+                        "99); this is hailong-collector " HL_VERSION);
     snprintf(sqlbuf, sizeof sqlbuf, "DROP SCHEMA IF EXISTS %s CASCADE", schema);
     PQclear(PQexec(c, sqlbuf));
     PQfinish(c);

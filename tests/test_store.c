@@ -806,7 +806,7 @@ static void t_newer_schema_refused(void)
     REQUIRE(s);
     store_close(s);
     REQUIRE(db_exec(db, "PRAGMA user_version = 99") == SQLITE_OK);
-    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_ERROR);
+    CHECK_INT(store_open(&s, dir, &o, err, sizeof err), STORE_NEWER_SCHEMA);
     CHECK_CONTAINS(err, "99");
     CHECK_CONTAINS(err, "newer");
     CHECK_INT(corrupt_files(dir, names, 2), 0);

@@ -116,6 +116,14 @@ static const char *const migrations[] = {
     "    value      TEXT NOT NULL,\n"
     "    updated_at INTEGER NOT NULL\n"
     ");\n",
+
+#ifdef HL_TEST_SCHEMA_BUMP
+    /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
+     * migration, so that the upgrade test can build "the next version" from this very tree and
+     * upgrade a real votes.db of the normal build with it (the copy made before the migration,
+     * every vote kept, and the normal build then refusing the upgraded file). */
+    "CREATE TABLE upgrade_test_marker (x INTEGER);\n",
+#endif
 };
 
 /* The SQL of the statements each connection prepares once (ST_* in store_int.h). */
@@ -370,6 +378,7 @@ int store_latest_schema_version(void)
 static int migrate(store *s)
 {
     int target = builtin_migrations() + (int)s->n_extra_migrations;
+    int first = 1;
     for (;;) {
         int rc = store_exec(s, "BEGIN IMMEDIATE", "starting a schema migration");
         if (rc != SQLITE_OK)
@@ -386,12 +395,10 @@ static int migrate(store *s)
         }
         if (v > target) {
             /* A newer program wrote this file; an older one must not guess at its meaning. */
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "schema version %ld is newer than this program's %d; install the newer "
-                     "hailong-kiosk",
-                     v, target);
-            rc = store_sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
+            store_newer_message(s->db, s->path, v, target, s->open_msg, sizeof s->open_msg);
+            s->too_new = 1;
+            rc = store_sql_note(s, SQLITE_ERROR, "schema newer than this program",
+                                "checking the schema version");
             goto fail;
         }
         if (v == target) {
@@ -400,6 +407,14 @@ static int migrate(store *s)
                 goto fail;
             return SQLITE_OK;
         }
+        /* A file that existed at a version before (a new, empty one has nothing to lose) is
+         * copied aside while this transaction holds the write lock, before its first migration. */
+        if (first && v > 0) {
+            rc = store_backup_before_migration(s, v, target);
+            if (rc != SQLITE_OK)
+                goto fail;
+        }
+        first = 0;
         const char *sql = v < builtin_migrations() ? migrations[v]
                                                    : s->extra_migrations[v - builtin_migrations()];
         char what[64];
@@ -410,6 +425,8 @@ static int migrate(store *s)
         char bump[48];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %ld", v + 1);
         rc = store_exec(s, bump, what);
+        if (rc == SQLITE_OK && v + 1 == target)
+            rc = store_note_program(s, target);
         if (rc != SQLITE_OK)
             goto fail;
         rc = store_exec(s, "COMMIT", what);
@@ -466,12 +483,18 @@ static int open_readonly_rest(store *s)
     if (rc == SQLITE_OK && util_parse_int(val, 0, INT_MAX, &v) != 0)
         rc = store_sql_note(s, SQLITE_ERROR, "unreadable user_version",
                             "reading the schema version");
-    if (rc == SQLITE_OK && v != builtin_migrations()) {
+    if (rc == SQLITE_OK && v > builtin_migrations()) {
+        store_newer_message(s->db, s->path, v, builtin_migrations(), s->open_msg,
+                            sizeof s->open_msg);
+        s->too_new = 1;
+        rc = store_sql_note(s, SQLITE_ERROR, "schema newer than this program",
+                            "checking the schema version");
+    } else if (rc == SQLITE_OK && v != builtin_migrations()) {
         char msg[160];
-        snprintf(msg, sizeof msg, "schema version %ld, this program reads version %d; %s", v,
-                 builtin_migrations(),
-                 v < builtin_migrations() ? "start the kiosk once so it upgrades the file"
-                                          : "use the newer hailong-kiosk");
+        snprintf(msg, sizeof msg,
+                 "schema version %ld, this program reads version %d; start the kiosk once so it "
+                 "upgrades the file",
+                 v, builtin_migrations());
         rc = store_sql_note(s, SQLITE_ERROR, msg, "checking the schema version");
     }
     if (rc == SQLITE_OK)
@@ -479,6 +502,22 @@ static int open_readonly_rest(store *s)
     if (rc != SQLITE_OK)
         close_db(s, 1);
     return rc;
+}
+
+/* SQLITE_OK, or SQLITE_ERROR with s->too_new and s->open_msg set when the file's schema is newer
+ * than this program's (tests' extra migrations included). */
+static int refuse_newer(store *s)
+{
+    char val[32];
+    long v = 0;
+    int target = builtin_migrations() + (int)s->n_extra_migrations;
+    int rc = query_text(s, "PRAGMA user_version", val, sizeof val, "reading the schema version");
+    if (rc != SQLITE_OK || util_parse_int(val, 0, INT_MAX, &v) != 0 || v <= target)
+        return rc; /* an unreadable one is migrate()'s to report */
+    store_newer_message(s->db, s->path, v, target, s->open_msg, sizeof s->open_msg);
+    s->too_new = 1;
+    return store_sql_note(s, SQLITE_ERROR, "schema newer than this program",
+                          "checking the schema version");
 }
 
 /* Opens s->path with the pragmas the durability promise rests on, checks it, migrates it, releases
@@ -504,6 +543,10 @@ static int open_db(store *s)
     }
     if (s->readonly)
         return open_readonly_rest(s);
+    /* A newer program's file is refused before anything here writes to it, even the journal
+     * mode; migrate() checks again inside its transaction. */
+    if ((rc = refuse_newer(s)) != SQLITE_OK)
+        goto fail;
 
     /* WAL: a commit is one append and sync of the -wal file (fast enough to thank within a frame),
      * and the sync thread can read while the UI writes. The mode is stored in the file. */
@@ -644,6 +687,8 @@ static store_rc move_aside(store *s, char *err, size_t errlen)
 /* open_db, and if the file is damaged, move it aside and start a new one. */
 store_rc store_open_or_recover(store *s, char *err, size_t errlen)
 {
+    s->too_new = 0;
+    s->open_msg[0] = '\0';
     int rc = open_db(s);
     /* Only the primary (the UI's) connection moves a damaged file aside: a second connection
      * doing so would leave the primary writing votes into the renamed file. */
@@ -653,6 +698,10 @@ store_rc store_open_or_recover(store *s, char *err, size_t errlen)
         if (move_aside(s, err, errlen) != STORE_OK)
             return STORE_ERROR;
         rc = open_db(s);
+    }
+    if (rc != SQLITE_OK && s->open_msg[0]) {
+        store_fail(s, err, errlen, "%s", s->open_msg);
+        return s->too_new ? STORE_NEWER_SCHEMA : STORE_ERROR;
     }
     if (rc != SQLITE_OK)
         return store_fail(s, err, errlen,
@@ -700,8 +749,11 @@ store_rc store_open(store **out, const char *data_dir, const store_opts *opts, c
         s->extra_migrations = opts->extra_migrations;
         s->n_extra_migrations = opts->extra_migrations ? opts->n_extra_migrations : 0;
     }
-    if (store_open_or_recover(s, err, errlen) != STORE_OK)
-        goto fail;
+    store_rc rc = store_open_or_recover(s, err, errlen);
+    if (rc != STORE_OK) {
+        store_close(s);
+        return rc;
+    }
     *out = s;
     return STORE_OK;
 fail:

@@ -61,7 +61,10 @@ typedef struct {
 /* Opens (creating data_dir and the file if needed) and migrates to the latest schema. A file
  * SQLite reports as corrupt or not a database is renamed to votes.db.corrupt-<UTC time> (with its
  * -wal/-shm), never deleted, a new one is started, and both names are logged. Votes left
- * "pending" by a crash are released to "unsent". STORE_OK, or STORE_ERROR (*out NULL). */
+ * "pending" by a crash are released to "unsent". Before the first migration of an existing file
+ * it is copied to votes.db.pre-v<NEW>-<UTC time>.bak (logged); if that copy cannot be written,
+ * nothing is migrated and the open fails. STORE_OK, STORE_NEWER_SCHEMA (the file comes from a
+ * newer hailong-kiosk; err says which version to install), or STORE_ERROR (*out NULL). */
 store_rc store_open(store **out, const char *data_dir, const store_opts *opts, char *err,
                     size_t errlen);
 void store_close(store *s);
@@ -197,6 +200,27 @@ store_rc store_setting_get(store *s, const char *key, char *out, size_t cap);
  * STORE_ERROR. */
 store_rc store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
                             int64_t now_ms);
+
+/* ---- backup: `hailong-kiosk backup` (store_backup.c) ---- */
+
+typedef struct {
+    int schema;      /* the copy's schema version (user_version) */
+    int64_t votes;   /* votes in the copy */
+    int64_t max_seq; /* the highest seq in it, 0 when none */
+    int64_t bytes;   /* the copy's size */
+    /* On STORE_ERROR: 1 when the cause is the command line (out exists and replace is 0, its
+     * folder is missing or cannot be written to), which a program reports as bad usage. */
+    int usage;
+} store_backup_info;
+
+/* Copies data_dir/votes.db to out while the kiosk may be running and voting, on a read-only
+ * connection of its own: SQLite's online backup in one read transaction (every vote committed
+ * before it began, none half), written as out.tmp-XXXXXX, made one self-contained file (rollback
+ * journal), checked with PRAGMA integrity_check, fsynced and renamed to out (mode 0600). out is
+ * replaced only with replace = 1. STORE_OK with *info filled from the copy; STORE_NEWER_SCHEMA
+ * (a newer hailong-kiosk's file); STORE_ERROR with err set and nothing left at out. */
+store_rc store_backup(const char *data_dir, const char *out, int replace, store_backup_info *info,
+                      char *err, size_t errlen);
 
 /* 1 when this connection should be closed and opened again: it found the file damaged, or
  * votes.db is no longer the file it opened (the UI's connection moved a damaged file aside). */

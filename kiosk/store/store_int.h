@@ -66,6 +66,11 @@ struct store {
     char sql_msg[256];
     char sql_what[96];
     char last_error[HL_ERR_MAX];
+    /* The open failed for a reason with a message of its own, said as it is instead of "cannot
+     * open the vote database": a newer schema (too_new: STORE_NEWER_SCHEMA), or the copy before a
+     * migration could not be written. "" otherwise. */
+    int too_new;
+    char open_msg[HL_ERR_MAX];
 };
 
 /* SQLITE_CORRUPT or SQLITE_NOTADB, extended codes included. */
@@ -105,6 +110,21 @@ void store_rollback(store *s);
 int store_exec(store *s, const char *sql, const char *what);
 /* Copies a text column ("" for NULL), truncated to cap. */
 void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap);
+
+/* ---- store_backup.c ---- */
+
+/* The message for a file at schema v, newer than this program's latest: which hailong-kiosk
+ * brought it there (settings key schema_v<v>_by, when db can read it) and what to install. */
+void store_newer_message(sqlite3 *db, const char *path, long v, int latest, char *msg, size_t cap);
+/* Inside migrate()'s write transaction, before migrating the existing file from schema `from` to
+ * `to`: copies it (read through a second connection, which sees the last committed state the
+ * migration starts from) to <path>.pre-v<to>-<UTC time>.bak and logs the name. SQLITE_OK, or
+ * SQLITE_ERROR with s->open_msg said (nothing is migrated then). */
+int store_backup_before_migration(store *s, long from, int to);
+/* Inside the transaction that brings the file to schema `version` (the program's latest):
+ * records this program as the one that did (settings key schema_v<version>_by), so that an older
+ * program can name the version to install. SQLite's result code. */
+int store_note_program(store *s, int version);
 
 /* Opens s->path again, moving a damaged file aside (the UI's connection only). STORE_OK, or
  * STORE_ERROR with err set. */

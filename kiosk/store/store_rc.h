@@ -14,6 +14,12 @@ typedef enum {
      * function takes one. Negative, and not HL_EXIT_RUNTIME: a caller that ends with an exit code
      * maps it to HL_EXIT_RUNTIME itself, so "not found" (1) is never taken for a failure. */
     STORE_ERROR = -1,
+    /* A failure like STORE_ERROR for one cause: votes.db has a schema newer than this program
+     * knows (a newer hailong-kiosk upgraded it). The message names the version to install. Only
+     * the functions that open the file return it; a program ends with HL_EXIT_USAGE for it, as
+     * for a configuration that does not fit (installing the right version is the fix, not a
+     * retry). */
+    STORE_NEWER_SCHEMA = -2,
 } store_rc;
 
 #endif

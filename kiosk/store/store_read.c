@@ -3,6 +3,8 @@
  * screen) and must never migrate, release pending votes or move a file aside. */
 #include "store_read.h"
 
+#include "store_int.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -19,6 +21,18 @@
 struct store_reader {
     sqlite3 *db;
 };
+
+/* The file's schema version when it is newer than this program's, else 0. */
+static long newer_version(sqlite3 *h)
+{
+    sqlite3_stmt *st = NULL;
+    long v = 0;
+    if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v > store_latest_schema_version() ? v : 0;
+}
 
 store_rc store_reader_open(store_reader **out, const char *db, char *err, size_t errlen)
 {
@@ -53,6 +67,13 @@ store_rc store_reader_open(store_reader **out, const char *db, char *err, size_t
                   path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);
         return STORE_ERROR;
+    }
+    /* A newer hailong-kiosk's file may mean something else by the same columns: refused. */
+    long v = newer_version(h);
+    if (v > 0) {
+        store_newer_message(h, path, v, store_latest_schema_version(), err, errlen);
+        sqlite3_close(h);
+        return STORE_NEWER_SCHEMA;
     }
     /* One read transaction: the count, the summary and the rows see the same snapshot while
      * the kiosk goes on writing (WAL readers never block it). */

@@ -19,8 +19,8 @@ typedef struct {
 
 /* db: a data directory (its votes.db is read) or a votes.db file. Opens it read-only and starts
  * the read transaction every later call shares. STORE_OK, or STORE_ERROR (no name given, no such
- * file, unreadable, not the kiosk's database) with *out NULL and err set to a message that names
- * the path and what to do. */
+ * file, unreadable, not the kiosk's database) or STORE_NEWER_SCHEMA (a newer hailong-kiosk
+ * upgraded it) with *out NULL and err set to a message that names the path and what to do. */
 store_rc store_reader_open(store_reader **out, const char *db, char *err, size_t errlen);
 void store_reader_close(store_reader *r); /* NULL is fine */
 

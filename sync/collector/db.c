@@ -57,6 +57,19 @@ static const char *const migrations[] = {
     ");\n"
     "CREATE INDEX IF NOT EXISTS votes_created_at ON votes (created_at);\n"
     "CREATE INDEX IF NOT EXISTS votes_kiosk_seq ON votes (kiosk_id, seq);\n",
+
+    /* 2: which program brought the database to each version (filled for the version a program
+     * migrates to), so that an older collector refusing a newer database can name the version
+     * to install. */
+    "ALTER TABLE schema_version ADD COLUMN program TEXT;\n",
+
+#ifdef HL_TEST_SCHEMA_BUMP
+    /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
+     * migration, so that the upgrade test can build "the next version" from this very tree and
+     * upgrade the normal build's database with it (the copy made before the migration, every
+     * vote kept, and the normal build then refusing the upgraded database). */
+    "CREATE TABLE IF NOT EXISTS upgrade_test_marker (x INTEGER);\n",
+#endif
 };
 
 #define SUMMARY(key)                                                                               \
@@ -72,6 +85,9 @@ static const char *const migrations[] = {
 static const char *const sql[Q_COUNT] = {
     [Q_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_version",
     [Q_SCHEMA_SET] = "INSERT INTO schema_version (version) VALUES ($1)",
+    /* Both only on a database at schema 2 or later (the column is migration 2's). */
+    [Q_SCHEMA_NOTE_PROGRAM] = "UPDATE schema_version SET program = $1 WHERE version = $2",
+    [Q_SCHEMA_PROGRAM] = "SELECT coalesce(max(program), '') FROM schema_version WHERE version = $1",
     [Q_TOKEN_LOOKUP] = "SELECT kind, name, revoked_at, token_hash FROM tokens"
                        " WHERE token_hash = $1",
     [Q_TOKEN_ACTIVE] = "SELECT count(*) FROM tokens"
@@ -394,17 +410,22 @@ static int migrate(db *d, char *err, size_t errlen)
         failed = db_run(d, Q_SCHEMA_VERSION, NULL, 0, db_get_int_cb, &v, NULL, err, errlen);
     int latest = db_schema_version();
     if (!failed && v > latest) {
-        db_set_err(err, errlen,
-                   "database: schema version %" PRId64 " is newer than this program's %d; install "
-                   "the newer hailong-collector",
-                   v, latest);
+        db_newer_message(d, v, latest, err, errlen);
         db_tx_rollback(d);
         return 2;
     }
+    /* An existing database is copied aside (SQLite) under the same write lock before its first
+     * migration; a new, empty one has nothing to lose. */
+    if (!failed && v > 0 && v < latest)
+        failed = db_backup_before_migration(d, v, latest, err, errlen);
     for (int64_t i = v; !failed && i < latest; i++) {
         db_val p[] = {db_vi(i + 1)};
         failed = exec_plain(d, migrations[i], err, errlen) ||
                  db_run(d, Q_SCHEMA_SET, p, 1, NULL, NULL, NULL, err, errlen);
+    }
+    if (!failed && v < latest) {
+        db_val p[] = {db_vs(DB_PROGRAM " " HL_VERSION), db_vi(latest)};
+        failed = db_run(d, Q_SCHEMA_NOTE_PROGRAM, p, 2, NULL, NULL, NULL, err, errlen);
     }
     return db_tx_end(d, failed, err, errlen);
 }
@@ -422,8 +443,7 @@ int db_check_url(const char *url, char *err, size_t errlen)
     return HL_EXIT_USAGE;
 }
 
-/* The one message for a database that is not there, or is there without our schema. */
-static int no_database(const char *path, char *err, size_t errlen)
+int db_no_database(const char *path, char *err, size_t errlen)
 {
     if (path)
         db_set_err(err, errlen,
@@ -450,7 +470,8 @@ static int open_sqlite(db *d, const char *path, int create, char *err, size_t er
      * --db must not start a new, empty database beside the real one. */
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (!create && access(path, F_OK) != 0 && errno == ENOENT)
-        return no_database(path, err, errlen);
+        return db_no_database(path, err, errlen);
+    d->path = xstrdup(path);
     if (sqlite3_open_v2(path, &d->lite, flags, NULL) != SQLITE_OK) {
         db_set_err(err, errlen, "%s: cannot open the database: %s", path,
                    d->lite ? sqlite3_errmsg(d->lite) : "out of memory");
@@ -526,7 +547,7 @@ static int open_url(const char *url, int create, int *created, db **out, char *e
         if (have < 0)
             rc = 1;
         else if (!have && !create)
-            rc = no_database(d->kind == DB_SQLITE ? url + 7 : NULL, err, errlen);
+            rc = db_no_database(d->kind == DB_SQLITE ? url + 7 : NULL, err, errlen);
         else if (created)
             *created = !have;
     }
@@ -568,6 +589,7 @@ void db_close(db *d)
         sqlite3_close(d->lite);
     if (d->pg)
         PQfinish(d->pg);
+    free(d->path);
     free(d);
 }
 

@@ -32,6 +32,26 @@ int db_check_url(const char *url, char *err, size_t errlen);
 
 int db_schema_version(void);
 
+/* ---- backup (db_backup.c) ---- */
+
+typedef struct {
+    int schema;     /* the copy's schema version */
+    int64_t votes;  /* votes in the copy */
+    int64_t kiosks; /* kiosks enrolled in it */
+    int64_t bytes;  /* its size */
+} db_backup_info;
+
+/* `hailong-collector backup`: copies the SQLite database of url to out while the collector may be
+ * running and storing batches, on a read-only connection of its own: SQLite's online backup in
+ * one read transaction (every batch committed before it began, none half), written as
+ * out.tmp-XXXXXX, made one self-contained file, checked with PRAGMA integrity_check, fsynced and
+ * renamed to out (mode 0600); out is replaced only with replace = 1. Nothing is migrated. 0 with
+ * *info filled from the copy; 2 for a PostgreSQL url (err gives the pg_dump command to use
+ * instead), out existing without replace, a missing or unwritable folder, a database that does
+ * not exist or has a newer schema; 1 when it cannot be read or the copy cannot be written. */
+int db_backup(const char *url, const char *out, int replace, db_backup_info *info, char *err,
+              size_t errlen);
+
 /* ---- tokens ---- */
 enum { DB_TOKEN_KIOSK, DB_TOKEN_OPERATOR };
 

@@ -15,6 +15,8 @@
 enum {
     Q_SCHEMA_VERSION,
     Q_SCHEMA_SET,
+    Q_SCHEMA_NOTE_PROGRAM,
+    Q_SCHEMA_PROGRAM,
     Q_TOKEN_LOOKUP,
     Q_TOKEN_ACTIVE,
     Q_TOKEN_INSERT,
@@ -51,6 +53,7 @@ typedef struct {
 struct db {
     int kind;
     int broken;
+    char *path; /* SQLite: the file; NULL on PostgreSQL */
     sqlite3 *lite;
     PGconn *pg;
     db_stmt q[Q_COUNT];
@@ -121,6 +124,23 @@ int db_run_stmt(db *d, db_stmt *s, const db_val *p, int np, db_row_fn fn, void *
 /* Runs fixed statement q (Q_*), prepared on first use. */
 int db_run(db *d, int q, const db_val *p, int np, db_row_fn fn, void *ctx, int64_t *changes,
            char *err, size_t errlen);
+
+/* The program name recorded in schema_version.program and quoted in messages. */
+#define DB_PROGRAM "hailong-collector"
+
+/* The one message for a database that is not there (path: the SQLite file; NULL: PostgreSQL), or
+ * is there without our schema. Returns 2. (db.c) */
+int db_no_database(const char *path, char *err, size_t errlen);
+
+/* ---- db_backup.c ---- */
+
+/* The message for a database at schema v, newer than this program's latest: which collector
+ * brought it there (schema_version.program, when it can be read) and what to install. */
+void db_newer_message(db *d, int64_t v, int latest, char *err, size_t errlen);
+/* Inside migrate()'s write transaction, before migrating an existing database from schema `from`
+ * to `to`: SQLite copies the file to <path>.pre-v<to>-<UTC time>.bak and logs its name;
+ * PostgreSQL only logs that pg_dump is its backup. 0, or 1 with err (nothing is migrated). */
+int db_backup_before_migration(db *d, int64_t from, int to, char *err, size_t errlen);
 
 /* Transactions. Begin takes SQLite's write lock up front; rollback never fails loudly. */
 int db_tx_begin(db *d, char *err, size_t errlen);
