@@ -11,7 +11,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(xvfb xauth zbar-tools curl openssl unzip git clang-format)
   # packages and the kiosk session: cpack's dpkg-shlibdeps, lintian, a throw-away Debian root,
   # cage on its headless back-end and grim to screenshot it (tests/test_package.sh and friends)
-  pkgs+=(dpkg-dev file lintian debootstrap cage grim)
+  pkgs+=(dpkg-dev file lintian debootstrap cage xwayland grim)
   pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh
 fi
 missing=()

@@ -9,6 +9,7 @@
 #include "admin.h"
 #include "desk.h"
 #include "log.h"
+#include "notify.h"
 #include "util.h"
 
 static int64_t now_mono(const app *a)
@@ -27,6 +28,10 @@ static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
     SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    /* Under cage (Wayland, no decorations wanted) Debian 12's SDL 2.26 swaps its xdg toplevel for
+     * libdecor, whose missing plugins leave the surface without a role: a black screen. The kiosk
+     * is fullscreen and needs no window frame, so libdecor is never used. */
+    SDL_SetHint(SDL_HINT_VIDEO_WAYLAND_ALLOW_LIBDECOR, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         util_fmt(err, errlen, "cannot start SDL video: %s", SDL_GetError());
         return HL_EXIT_RUNTIME;
@@ -47,8 +52,17 @@ static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
         flags |= SDL_WINDOW_HIDDEN;
     else if (a->cfg.fullscreen)
         flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    a->win = SDL_CreateWindow("Hài lòng", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                              a->cfg.width, a->cfg.height, flags);
+    /* Fullscreen starts at the screen's own size: a window made at the configured size and resized
+     * by the compositor afterwards (cage) would show its first frames stretched. */
+    int win_w = a->cfg.width, win_h = a->cfg.height;
+    SDL_DisplayMode dm;
+    if ((flags & SDL_WINDOW_FULLSCREEN_DESKTOP) && SDL_GetDesktopDisplayMode(0, &dm) == 0 &&
+        dm.w > 0 && dm.h > 0) {
+        win_w = dm.w;
+        win_h = dm.h;
+    }
+    a->win = SDL_CreateWindow("Hài lòng", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w,
+                              win_h, flags);
     if (!a->win) {
         util_fmt(err, errlen, "cannot open a window: %s", SDL_GetError());
         return HL_EXIT_RUNTIME;
@@ -155,6 +169,7 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     a->cfg = *c;
     a->clock = o->clock;
     a->screens = o->screens;
+    a->redraw_every_frame = o->redraw_every_frame;
     int rc = content_load(&a->content, c->content_dir, err, errlen);
     if (rc == 0)
         rc = content_check_config(a->content, c, err, errlen);
@@ -170,8 +185,11 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     if (rc == 0) {
         store_opts so = {.vfs = o->store_vfs,
                          .response_interval_ms = (int64_t)c->response_interval_s * 1000};
-        if (store_open(&a->store, c->data_dir, &so, err, errlen) != STORE_OK)
-            rc = HL_EXIT_RUNTIME;
+        /* A votes.db a newer hailong-kiosk upgraded is refused with exit 2: installing that
+         * version is the fix, not starting again. */
+        store_rc opened = store_open(&a->store, c->data_dir, &so, err, errlen);
+        if (opened != STORE_OK)
+            rc = opened == STORE_NEWER_SCHEMA ? HL_EXIT_USAGE : HL_EXIT_RUNTIME;
     }
     if (rc == 0 && c->mode == CFG_MODE_DESK) {
         /* An officer chosen on the admin screen (kept in the store) overrides the config's. */
@@ -526,11 +544,49 @@ int app_render(app *a)
     return 1;
 }
 
+/* The systemd watchdog (notify.c; WatchdogSec= in the unit) is fed here and only here: the loop
+ * itself proves the UI thread is alive, so a UI stuck anywhere stops feeding it and systemd
+ * restarts the kiosk. A feed is due every half interval, which is the one wake-up it adds to an
+ * idle kiosk; while the loop is awake anyway it feeds once a quarter interval has passed, so a
+ * busy loop (a fling's 16 ms frames) does not send one per frame. With the shipped WatchdogSec=60
+ * an idle kiosk is woken for it at most every 30 s and fed every 15-30 s. There is no separate
+ * floor: the interval is the unit's (keep WatchdogSec >= 30 s there), and the test runs this very
+ * code with a short WATCHDOG_USEC. Without NOTIFY_SOCKET or WATCHDOG_USEC there is no deadline
+ * and no wake-up at all. */
+static int64_t feed_watchdog(app *a, int64_t every_ms, int64_t *fed_at, int64_t next)
+{
+    int64_t now = now_mono(a);
+    if (now - *fed_at >= every_ms / 4) {
+        notify_watchdog();
+        *fed_at = now;
+    }
+    return min64(next, *fed_at + every_ms / 2);
+}
+
 int app_run(app *a)
 {
+    int64_t wd_ms = notify_watchdog_ms(), fed_at = now_mono(a);
+    int ready = 0;
+    if (wd_ms)
+        log_info("systemd watchdog: %lld ms, fed every %lld to %lld ms", (long long)wd_ms,
+                 (long long)(wd_ms / 4), (long long)(wd_ms / 2));
     while (!a->quit) {
         int64_t next = app_update(a);
         app_render(a);
+        if (!ready && a->frames > 0) {
+            /* Type=notify: the unit is up once the first frame is on the screen. */
+            char status[160];
+            util_fmt(status, sizeof status, "kiosk %s (%s) on screen", a->cfg.kiosk_id,
+                     cfg_mode_name(a->cfg.mode));
+            notify_ready(status);
+            ready = 1;
+        }
+        if (wd_ms)
+            next = feed_watchdog(a, wd_ms, &fed_at, next);
+        if (a->redraw_every_frame) {
+            a->dirty = 1;
+            next = min64(next, now_mono(a) + 16);
+        }
         int64_t wait = next == CLK_NEVER ? -1 : next - now_mono(a);
         if (wait < 0 && next != CLK_NEVER)
             wait = 0;
@@ -544,6 +600,12 @@ int app_run(app *a)
             app_handle_event(a, &ev);
         } while (SDL_PollEvent(&ev));
     }
+    /* The admin screen's restart executes the program again in place: for systemd that is a
+     * reload (it waits for the new READY=1), not a stop, which would make it wait for the exit. */
+    if (a->restart)
+        notify_reloading();
+    else
+        notify_stopping();
     return HL_EXIT_OK;
 }
 

@@ -45,7 +45,8 @@ struct app {
     int64_t minute_at;       /* next change of the minute every screen's clock shows */
     int dirty;               /* redraw needed */
     int quit;
-    uint64_t frames; /* frames presented */
+    uint64_t frames;        /* frames presented */
+    int redraw_every_frame; /* app_opts.redraw_every_frame */
 
     char boot_id[37];
     const content_officer *desk_officer; /* desk mode: the counter's officer */
@@ -107,6 +108,10 @@ typedef struct {
     int sync;
     /* Required: every screen, indexed by scr_id (kiosk/screens/screens.c: scr_table). */
     const screen *const *screens;
+    /* Draw every frame (about 60 a second) instead of only what changed. Only for the test that
+     * screenshots the kiosk inside cage on wlroots' headless back-end, whose screen capture shows
+     * a client only while it keeps committing frames (tests/test_cage.sh). */
+    int redraw_every_frame;
 } app_opts;
 
 /* Loads content, opens the store and creates the window. Returns 0, HL_EXIT_USAGE (bad content or

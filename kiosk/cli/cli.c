@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "log.h"
+#include "store_read.h"
 #include "util.h"
 
 int cli_bad_usage(const cli_ctx *x, const char *fmt, ...)
@@ -20,11 +22,13 @@ int cli_bad_usage(const cli_ctx *x, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg + off, sizeof msg - (size_t)off, fmt, ap);
     va_end(ap);
+    /* Meant for a person at a terminal, so printed as it is; but an error all the same, with the
+     * journal's error priority when a service ran the command (log_plain). */
     if (main_hint)
-        fprintf(stderr, "hailong-kiosk: %s\nTry 'hailong-kiosk --help'.\n", msg);
+        log_plain(LOG_ERROR, "hailong-kiosk: %s\nTry 'hailong-kiosk --help'.\n", msg);
     else
-        fprintf(stderr, "hailong-kiosk: %s: %s\nTry 'hailong-kiosk %s --help'.\n", x->cmd, msg,
-                x->cmd);
+        log_plain(LOG_ERROR, "hailong-kiosk: %s: %s\nTry 'hailong-kiosk %s --help'.\n", x->cmd, msg,
+                  x->cmd);
     return HL_EXIT_USAGE;
 }
 
@@ -119,13 +123,25 @@ int cli_load_config(const cli_ctx *x, cfg *c)
     cfg_defaults(c);
     if (x->config && cfg_load(c, x->config, err, sizeof err) != 0) {
         if (x->cmd && (x->flags & CLI_STRICT))
-            fprintf(stderr, "hailong-kiosk: %s: %s\n", x->cmd, err);
+            log_plain(LOG_ERROR, "hailong-kiosk: %s: %s\n", x->cmd, err);
         else
-            fprintf(stderr, "hailong-kiosk: %s\n", err);
+            log_plain(LOG_ERROR, "hailong-kiosk: %s\n", err);
         return HL_EXIT_USAGE;
     }
     if (x->data_dir && util_strlcpy(c->data_dir, x->data_dir, sizeof c->data_dir) != 0 &&
         (x->flags & CLI_STRICT))
         return cli_bad_usage(x, "--data-dir: path too long");
     return 0;
+}
+
+int cli_refuse_newer(const cli_ctx *x, const char *data_dir)
+{
+    char err[HL_ERR_MAX];
+    store_reader *r = NULL;
+    store_rc rc = store_reader_open(&r, data_dir, err, sizeof err);
+    store_reader_close(r);
+    if (rc != STORE_NEWER_SCHEMA)
+        return -1;
+    log_plain(LOG_ERROR, "hailong-kiosk: %s: %s\n", x->cmd, err);
+    return HL_EXIT_USAGE;
 }

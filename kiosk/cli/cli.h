@@ -60,6 +60,12 @@ int cli_bad_usage(const cli_ctx *x, const char *fmt, ...) __attribute__((format(
  * 0, or 2 with the error printed. */
 int cli_load_config(const cli_ctx *x, cfg *c);
 
+/* 2 (HL_EXIT_USAGE) after saying so when data_dir's votes.db was upgraded by a newer
+ * hailong-kiosk (the message names the version to install); -1 otherwise, also when the file is
+ * missing or unreadable, which the command itself reports. For the commands that read votes.db
+ * through the export (export, report). */
+int cli_refuse_newer(const cli_ctx *x, const char *data_dir);
+
 /* The subcommands; argv holds the arguments after the subcommand's name. Each returns the
  * program's exit code: 0 ok, 1 runtime failure, 2 bad usage, configuration or content. */
 int cli_import_procedures(int argc, char **argv); /* cli_import.c */
@@ -67,5 +73,6 @@ int cli_status(int argc, char **argv);            /* cli_status.c */
 int cli_export(int argc, char **argv);            /* cli_export.c */
 int cli_report(int argc, char **argv);            /* cli_export.c */
 int cli_set_pin(int argc, char **argv);           /* cli_pin.c */
+int cli_backup(int argc, char **argv);            /* cli_backup.c */
 
 #endif

@@ -44,7 +44,8 @@ static void export_usage(FILE *out)
             "  --help              show this help\n"
             "\n"
             "Exit status: 0 written, 1 could not read the votes or write FILE,\n"
-            "2 bad usage (dates, a missing or unwritable folder), configuration or content.\n");
+            "2 bad usage (dates, a missing or unwritable folder), configuration or content,\n"
+            "or a votes.db upgraded by a newer hailong-kiosk.\n");
 }
 
 static void report_usage(FILE *out)
@@ -68,7 +69,8 @@ static void report_usage(FILE *out)
             "  --help                   show this help\n"
             "\n"
             "Exit status: 0 written, 1 could not read the votes or write FILE,\n"
-            "2 bad usage (month, a missing or unwritable folder), configuration or content.\n");
+            "2 bad usage (month, a missing or unwritable folder), configuration or content,\n"
+            "or a votes.db upgraded by a newer hailong-kiosk.\n");
 }
 
 /* Reads the arguments of export or report. Returns -1 when they went through, else the exit
@@ -106,7 +108,7 @@ static int load(const cli_ctx *x, cfg *c, content **ct)
     log_set_level(LOG_ERROR); /* a missing photo does not matter here */
     rc = content_load(ct, c->content_dir, err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "hailong-kiosk: %s: %s\n", x->cmd, err);
+        log_plain(LOG_ERROR, "hailong-kiosk: %s: %s\n", x->cmd, err);
         return rc;
     }
     return 0;
@@ -171,6 +173,10 @@ int cli_export(int argc, char **argv)
     content *ct = NULL;
     if ((rc = load(&x, &c, &ct)) != 0)
         return rc;
+    if ((rc = cli_refuse_newer(&x, c.data_dir)) >= 0) {
+        content_free(ct);
+        return rc;
+    }
     int last = -1, tty = isatty(STDERR_FILENO);
     export_votes_opts o = {.db = c.data_dir,
                            .content = ct,
@@ -189,9 +195,9 @@ int cli_export(int argc, char **argv)
     if (rc != 0) {
         /* Dates were checked above: a usage error here is about the output path. */
         if (rc == HL_EXIT_USAGE)
-            fprintf(stderr, "hailong-kiosk: export: --out %s: %s\n", a.out, err);
+            log_plain(LOG_ERROR, "hailong-kiosk: export: --out %s: %s\n", a.out, err);
         else
-            fprintf(stderr, "hailong-kiosk: export: %s\n", err);
+            log_plain(LOG_ERROR, "hailong-kiosk: export: %s\n", err);
         return rc;
     }
     printf(
@@ -224,6 +230,10 @@ int cli_report(int argc, char **argv)
     content *ct = NULL;
     if ((rc = load(&x, &c, &ct)) != 0)
         return rc;
+    if ((rc = cli_refuse_newer(&x, c.data_dir)) >= 0) {
+        content_free(ct);
+        return rc;
+    }
     hl_clock clock = clk_real();
     export_report_opts o = {.db = c.data_dir,
                             .content = ct,
@@ -238,9 +248,9 @@ int cli_report(int argc, char **argv)
     content_free(ct);
     if (rc != 0) {
         if (rc == HL_EXIT_USAGE && a.out)
-            fprintf(stderr, "hailong-kiosk: report: --out %s: %s\n", a.out, err);
+            log_plain(LOG_ERROR, "hailong-kiosk: report: --out %s: %s\n", a.out, err);
         else
-            fprintf(stderr, "hailong-kiosk: report: %s\n", err);
+            log_plain(LOG_ERROR, "hailong-kiosk: report: %s\n", err);
         return rc;
     }
     if (a.out)

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "log.h"
 #include "proc.h"
 #include "util.h"
 
@@ -54,7 +55,7 @@ int cli_import_procedures(int argc, char **argv)
     size_t n = 0;
     rc = proc_import(x.arg, dest, &n, err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "hailong-kiosk: %s\n", err);
+        log_plain(LOG_ERROR, "hailong-kiosk: %s\n", err);
         return rc;
     }
     printf("Imported %zu procedures into %s\n", n, dest);

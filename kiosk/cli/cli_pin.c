@@ -36,7 +36,8 @@ static void usage(FILE *out)
             "  --help             show this help\n"
             "\n"
             "Exit status: 0 set, 1 could not write votes.db, 2 bad usage, configuration or PIN\n"
-            "(not 4-8 digits, or the two entries differ).\n");
+            "(not 4-8 digits, or the two entries differ), or a votes.db upgraded by a newer\n"
+            "hailong-kiosk (the message says which to install).\n");
 }
 
 /* The terminal's settings while echo is off, to put back on the way out (also on Ctrl-C). */
@@ -121,9 +122,9 @@ static void keep_owner(const char *dir, const char *db)
         char p[PATH_MAX + 8];
         if (util_fmt(p, sizeof p, "%s%s", db, suffixes[i]) == 0 &&
             lchown(p, d.st_uid, d.st_gid) != 0 && errno != ENOENT)
-            fprintf(stderr,
-                    "hailong-kiosk: set-pin: warning: cannot give %s to the owner of %s: %s\n", p,
-                    dir, strerror(errno));
+            log_plain(LOG_WARN,
+                      "hailong-kiosk: set-pin: warning: cannot give %s to the owner of %s: %s\n", p,
+                      dir, strerror(errno));
     }
 }
 
@@ -158,14 +159,15 @@ int cli_set_pin(int argc, char **argv)
     /* A secondary connection: it may run while the kiosk (the primary) is running. */
     store *s = NULL;
     store_opts so = {.secondary = 1};
-    if (store_open(&s, c.data_dir, &so, err, sizeof err) != STORE_OK) {
-        fprintf(stderr, "hailong-kiosk: set-pin: %s\n", err);
-        rc = HL_EXIT_RUNTIME;
+    store_rc opened = store_open(&s, c.data_dir, &so, err, sizeof err);
+    if (opened != STORE_OK) {
+        log_plain(LOG_ERROR, "hailong-kiosk: set-pin: %s\n", err);
+        rc = opened == STORE_NEWER_SCHEMA ? HL_EXIT_USAGE : HL_EXIT_RUNTIME;
     } else {
         hl_clock clock = clk_real();
         rc = pin_set(s, p1, clk_wall_ms(&clock), err, sizeof err);
         if (rc != 0)
-            fprintf(stderr, "hailong-kiosk: set-pin: %s\n", err);
+            log_plain(LOG_ERROR, "hailong-kiosk: set-pin: %s\n", err);
         else
             printf("Admin PIN set in %s; wrong-PIN count and lock-out cleared.\n", store_path(s));
         char db[PATH_MAX];

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "config.h"
+#include "log.h"
 #include "store.h"
 #include "util.h"
 
@@ -16,7 +17,8 @@ static void status_usage(FILE *out)
             "Usage: hailong-kiosk status [--config FILE] [--data-dir DIR]\n"
             "Shows how far this kiosk's votes are on their way to the collector: votes waiting\n"
             "and the age of the oldest, quarantined votes (refused by the collector), the last\n"
-            "success and error, and the sync thread's state as the kiosk last recorded it.\n"
+            "success and error, the sync thread's state as the kiosk last recorded it, and\n"
+            "whether the system clock is synchronised to a time server (NTP).\n"
             "It only reads <data_dir>/votes.db and can run while the kiosk runs.\n"
             "\n"
             "Options:\n"
@@ -24,7 +26,8 @@ static void status_usage(FILE *out)
             "  --data-dir DIR     read DIR/votes.db instead\n"
             "  --help             show this help\n"
             "\n"
-            "Exit status: 0 ok, 1 no readable votes.db, 2 bad usage or configuration.\n");
+            "Exit status: 0 ok, 1 no readable votes.db, 2 bad usage or configuration, or a\n"
+            "votes.db upgraded by a newer hailong-kiosk (the message says which to install).\n");
 }
 
 /* "3 h 12 min", "5 min 3 s", "42 s" */
@@ -61,13 +64,14 @@ int cli_status(int argc, char **argv)
     char err[HL_ERR_MAX];
     store *s = NULL;
     store_opts so = {.readonly = 1};
-    if (store_open(&s, c.data_dir, &so, err, sizeof err) != STORE_OK) {
-        fprintf(stderr, "hailong-kiosk: status: %s\n", err);
-        return HL_EXIT_RUNTIME;
+    store_rc opened = store_open(&s, c.data_dir, &so, err, sizeof err);
+    if (opened != STORE_OK) {
+        log_plain(LOG_ERROR, "hailong-kiosk: status: %s\n", err);
+        return opened == STORE_NEWER_SCHEMA ? HL_EXIT_USAGE : HL_EXIT_RUNTIME;
     }
     store_sync_status st;
     if (store_sync_status_get(s, c.kiosk_id, &st) != STORE_OK) {
-        fprintf(stderr, "hailong-kiosk: status: %s\n", store_last_error(s));
+        log_plain(LOG_ERROR, "hailong-kiosk: status: %s\n", store_last_error(s));
         store_close(s);
         return HL_EXIT_RUNTIME;
     }
@@ -75,6 +79,13 @@ int cli_status(int argc, char **argv)
     int64_t now = clk_wall_ms(&clock);
     char a[64], b[64];
     printf("database: %s (kiosk %s)\n", store_path(s), c.kiosk_id);
+    /* Every vote carries this clock's time: the same test as timedatectl's NTPSynchronized. */
+    clk_sync cs = clk_sync_state();
+    printf("clock: %s\n", cs == CLK_SYNC_YES ? "synchronised (NTP)"
+                          : cs == CLK_SYNC_NO
+                              ? "NOT synchronised: votes carry this PC's own time; check the "
+                                "network and systemd-timesyncd (timedatectl set-ntp true)"
+                              : "unknown (the kernel's time state cannot be read)");
     printf("votes waiting: %lld", (long long)st.waiting);
     if (st.in_batch)
         printf(" (%lld of them in a frozen batch, resent as it is)", (long long)st.in_batch);

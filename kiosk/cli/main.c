@@ -33,6 +33,8 @@ static const subcommand subcommands[] = {
      "the month's per-officer report (text, CSV or XLSX)"},
     {"set-pin", cli_set_pin, "[--config FILE | --data-dir DIR]",
      "set the admin screen's PIN and clear its lock-out"},
+    {"backup", cli_backup, "--out FILE [--force] [--config FILE | --data-dir DIR]",
+     "a consistent copy of votes.db, also while the kiosk runs"},
 };
 
 static void usage(FILE *out)
@@ -133,6 +135,14 @@ static int allow_headless(void)
     return v && strcmp(v, "1") == 0;
 }
 
+/* HAILONG_REDRAW_EVERY_FRAME=1 (tests/test_cage.sh only): draw every frame, so that a headless
+ * compositor's screenshot catches one (app_opts.redraw_every_frame). */
+static int redraw_every_frame(void)
+{
+    const char *v = getenv("HAILONG_REDRAW_EVERY_FRAME");
+    return v && strcmp(v, "1") == 0;
+}
+
 static int run_kiosk(int argc, char **argv)
 {
     const char *script = NULL, *clock_at = NULL, *size = NULL;
@@ -180,18 +190,21 @@ static int run_kiosk(int argc, char **argv)
     app_opts o = {.clock = &clock,
                   .headless = script != NULL,
                   .require_display = !script && !allow_headless(),
+                  .redraw_every_frame = redraw_every_frame(),
                   .sync = !script || sync_flag,
                   .screens = scr_table};
     app *a;
     rc = app_create(&a, &c, &o, err, sizeof err);
     if (rc != 0) {
-        fprintf(stderr, "hailong-kiosk: %s\n", err);
+        /* The kiosk's own run is the service: its failures go to the journal as errors
+         * (journalctl -p err), like everything it logs. */
+        log_error("%s", err);
         return rc;
     }
     if (script) {
         rc = script_run(a, script, err, sizeof err);
         if (rc != 0)
-            fprintf(stderr, "hailong-kiosk: %s\n", err);
+            log_error("%s", err);
     } else {
         const char *ff = getenv("HAILONG_BENCH_FIRST_FRAME");
         rc = ff && strcmp(ff, "1") == 0 ? bench_first_frame(a) : app_run(a);

@@ -1,4 +1,5 @@
-/* hailong-collector: arguments → init | serve | kiosk add|revoke|list | operator add|revoke.
+/* hailong-collector: arguments → init | serve | kiosk add|revoke|list | operator add|revoke |
+ * backup.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage (the message names the flag or value and the
  * fix). The database comes from --db or from the config file's `db =`; there is no default, and
  * only init creates a database. */
@@ -49,6 +50,7 @@ static const char usage_main[] =
     "  kiosk list            list enrolled kiosks, their votes and last delivery\n"
     "  operator add NAME     make a token for the read side (summary, votes.csv)\n"
     "  operator revoke NAME  revoke an operator's token\n"
+    "  backup --out FILE     a consistent copy of the SQLite database, also while serving\n"
     "\n"
     "Every command takes --db URL (or reads `db = URL` from " DEFAULT_CONF ",\n"
     "or --config FILE) and --help. A database that does not exist is an error (exit 2)\n"
@@ -103,6 +105,21 @@ static const char usage_operator[] =
     "revoke  revokes NAME's token.\n"
     "\n" DB_HELP;
 
+static const char usage_backup[] =
+    "Usage: " PROG " backup --out FILE [--force] [--db URL | --config FILE]\n"
+    "Copies the collector's SQLite database to FILE. It can run while the collector runs and\n"
+    "stores batches: the copy is the database as it was when the backup began (SQLite's online\n"
+    "backup), with every batch stored before then. FILE appears only when it is complete and\n"
+    "has passed PRAGMA integrity_check; it is one SQLite file (no -wal/-shm), readable only by\n"
+    "its owner. Nothing in the database is changed. Restore: docs/COLLECTOR.md, \"Back up\".\n"
+    "A PostgreSQL database is backed up with pg_dump instead (the command says how).\n"
+    "\n"
+    "  --out FILE         the copy to write, e.g. /backup/collector-2026-11-26.db\n"
+    "  --force            replace FILE if it exists (without it, FILE is left alone)\n" DB_HELP "\n"
+    "Exit status: 0 saved, 1 could not read the database or write FILE (disk full, I/O error),\n"
+    "2 bad usage (FILE exists without --force, its folder is missing or not writable), a\n"
+    "PostgreSQL --db, a database that does not exist or that a newer " PROG " upgraded.\n";
+
 typedef struct {
     const char *name; /* "--db" */
     const char **value;
@@ -122,8 +139,8 @@ static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, c
         }
         if (strncmp(a, "--", 2) != 0) {
             if (*n_pos >= max_pos) {
-                fprintf(stderr, "%s %s: unexpected argument \"%s\"; see %s %s --help\n", PROG, cmd,
-                        a, PROG, cmd);
+                log_plain(LOG_ERROR, "%s %s: unexpected argument \"%s\"; see %s %s --help\n", PROG,
+                          cmd, a, PROG, cmd);
                 return HL_EXIT_USAGE;
             }
             pos[(*n_pos)++] = a;
@@ -136,14 +153,14 @@ static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, c
             if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
                 o = p;
         if (!o) {
-            fprintf(stderr, "%s %s: unknown option %.*s; see %s %s --help\n", PROG, cmd, (int)nlen,
-                    a, PROG, cmd);
+            log_plain(LOG_ERROR, "%s %s: unknown option %.*s; see %s %s --help\n", PROG, cmd,
+                      (int)nlen, a, PROG, cmd);
             return HL_EXIT_USAGE;
         }
         const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
         if (!v || !*v) {
-            fprintf(stderr, "%s %s: %s needs a value; see %s %s --help\n", PROG, cmd, o->name, PROG,
-                    cmd);
+            log_plain(LOG_ERROR, "%s %s: %s needs a value; see %s %s --help\n", PROG, cmd, o->name,
+                      PROG, cmd);
             return HL_EXIT_USAGE;
         }
         *o->value = v;
@@ -156,8 +173,8 @@ static int parse_count(const char *cmd, const char *flag, const char *v, long mi
 {
     long n;
     if (util_parse_int(v, min, max, &n) != 0) {
-        fprintf(stderr, "%s %s: %s \"%s\" is not a whole number from %ld to %ld\n", PROG, cmd, flag,
-                v, min, max);
+        log_plain(LOG_ERROR, "%s %s: %s \"%s\" is not a whole number from %ld to %ld\n", PROG, cmd,
+                  flag, v, min, max);
         return HL_EXIT_USAGE;
     }
     *out = (int)n;
@@ -170,8 +187,8 @@ static int parse_rate(const char *cmd, const char *v, double *out)
     char *end = NULL;
     double d = strtod(v, &end);
     if (!*v || *end || !(d >= 0.001 && d <= 100000)) {
-        fprintf(stderr, "%s %s: --rate \"%s\" is not a number from 0.001 to 100000\n", PROG, cmd,
-                v);
+        log_plain(LOG_ERROR, "%s %s: --rate \"%s\" is not a number from 0.001 to 100000\n", PROG,
+                  cmd, v);
         return HL_EXIT_USAGE;
     }
     *out = d;
@@ -224,8 +241,8 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
     } else {
         FILE *f = fopen(path, "r");
         if (!f && (conf_flag || errno != ENOENT)) {
-            fprintf(stderr, "%s %s: %s%s: cannot read: %s\n", PROG, cmd,
-                    conf_flag ? "--config " : "", path, strerror(errno));
+            log_plain(LOG_ERROR, "%s %s: %s%s: cannot read: %s\n", PROG, cmd,
+                      conf_flag ? "--config " : "", path, strerror(errno));
             return HL_EXIT_USAGE;
         }
         if (f) {
@@ -233,16 +250,16 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
             int line = ini_parse_file(f, conf_key, &c);
             fclose(f);
             if (line != 0) {
-                fprintf(stderr, "%s %s: %s line %d: %s\n", PROG, cmd, path, line,
-                        c.bad[0] ? c.bad : "not key = value (INI syntax)");
+                log_plain(LOG_ERROR, "%s %s: %s line %d: %s\n", PROG, cmd, path, line,
+                          c.bad[0] ? c.bad : "not key = value (INI syntax)");
                 return HL_EXIT_USAGE;
             }
         }
         if (!f || !c.have_db) {
-            fprintf(stderr,
-                    "%s %s: which database? Pass --db URL or set db = URL in %s (%s); e.g. "
-                    "db = sqlite:/var/lib/hailong-collector/collector.db\n",
-                    PROG, cmd, path, f ? "it has no db line" : "no such file");
+            log_plain(LOG_ERROR,
+                      "%s %s: which database? Pass --db URL or set db = URL in %s (%s); e.g. "
+                      "db = sqlite:/var/lib/hailong-collector/collector.db\n",
+                      PROG, cmd, path, f ? "it has no db line" : "no such file");
             return HL_EXIT_USAGE;
         }
         *url = c.db;
@@ -250,8 +267,8 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
     }
     char err[HL_ERR_MAX];
     if (db_check_url(*url, err, sizeof err)) {
-        fprintf(stderr, "%s %s: %s%s%s%s\n", PROG, cmd, err, from ? " (db in " : "",
-                from ? from : "", from ? ")" : "");
+        log_plain(LOG_ERROR, "%s %s: %s%s%s%s\n", PROG, cmd, err, from ? " (db in " : "",
+                  from ? from : "", from ? ")" : "");
         return HL_EXIT_USAGE;
     }
     return 0;
@@ -262,7 +279,7 @@ static int open_db(const char *cmd, const char *url, db **d)
     char err[HL_ERR_MAX];
     int rc = db_open(url, d, err, sizeof err);
     if (rc)
-        fprintf(stderr, "%s %s: %s\n", PROG, cmd, err);
+        log_plain(LOG_ERROR, "%s %s: %s\n", PROG, cmd, err);
     return rc;
 }
 
@@ -287,7 +304,7 @@ static int cmd_init(int argc, char **argv)
     int created = 0;
     rc = db_create(url, &created, &d, err, sizeof err);
     if (rc) {
-        fprintf(stderr, "%s init: %s\n", PROG, err);
+        log_plain(LOG_ERROR, "%s init: %s\n", PROG, err);
         return rc;
     }
     db_close(d);
@@ -326,13 +343,13 @@ static int cmd_serve(int argc, char **argv)
     struct sockaddr_storage ss;
     socklen_t len;
     if (server_parse_listen(o.listen, &ss, &len, err, sizeof err)) {
-        fprintf(stderr, "%s serve: %s\n", PROG, err);
+        log_plain(LOG_ERROR, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
     }
     if ((rc = resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
         return rc;
     if (fault_parse_env(err, sizeof err)) {
-        fprintf(stderr, "%s serve: %s\n", PROG, err);
+        log_plain(LOG_ERROR, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
     }
     /* Open it once here, so that a missing database (exit 2) or a newer schema is said before
@@ -343,8 +360,55 @@ static int cmd_serve(int argc, char **argv)
     db_close(d);
     rc = server_run(&o, err, sizeof err);
     if (rc)
-        fprintf(stderr, "%s serve: %s\n", PROG, err);
+        log_plain(LOG_ERROR, "%s serve: %s\n", PROG, err);
     return rc;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    const char *url = NULL, *config = NULL, *out = NULL, *force = NULL;
+    opt opts[] = {{"--db", &url}, {"--config", &config}, {"--out", &out}, {NULL, NULL}};
+    /* --force takes no value: taken out before parse_args, which reads --flag VALUE. */
+    char *rest[64];
+    int n_rest = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--force") == 0) {
+            force = argv[i];
+            continue;
+        }
+        if (n_rest == (int)HL_ARRAY_LEN(rest)) {
+            log_plain(LOG_ERROR, "%s backup: too many arguments; see %s backup --help\n", PROG,
+                      PROG);
+            return HL_EXIT_USAGE;
+        }
+        rest[n_rest++] = argv[i];
+    }
+    const char *pos[1];
+    int n_pos, rc = parse_args("backup", n_rest, rest, opts, pos, 0, &n_pos, usage_backup);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (!out) {
+        log_plain(LOG_ERROR,
+                  "%s backup: where to? Add --out FILE, e.g. --out /backup/collector.db; see %s "
+                  "backup --help\n",
+                  PROG, PROG);
+        return HL_EXIT_USAGE;
+    }
+    if ((rc = resolve_db("backup", url, config, &url)) != 0)
+        return rc;
+    char err[HL_ERR_MAX];
+    db_backup_info info;
+    rc = db_backup(url, out, force != NULL, &info, err, sizeof err);
+    if (rc) {
+        log_plain(LOG_ERROR, "%s backup: %s%s\n", PROG, err,
+                  !force && strstr(err, "already exists") ? "; add --force to replace it" : "");
+        return rc;
+    }
+    printf("Saved %s to %s: %lld votes from %lld kiosks, schema %d, %lld bytes; integrity_check "
+           "ok\n",
+           url + 7, out, (long long)info.votes, (long long)info.kiosks, info.schema,
+           (long long)info.bytes);
+    return 0;
 }
 
 static int valid_unit(const char *s)
@@ -384,41 +448,41 @@ static int cmd_tokens(int kind, int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     if (n_pos == 0) {
-        fprintf(stderr, "%s %s: say what to do: %s; see %s %s --help\n", PROG, cmd,
-                kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke", PROG, cmd);
+        log_plain(LOG_ERROR, "%s %s: say what to do: %s; see %s %s --help\n", PROG, cmd,
+                  kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke", PROG, cmd);
         return HL_EXIT_USAGE;
     }
     const char *action = pos[0];
     int is_list = kind == DB_TOKEN_KIOSK && strcmp(action, "list") == 0;
     if (!is_list && strcmp(action, "add") != 0 && strcmp(action, "revoke") != 0) {
-        fprintf(stderr, "%s %s: \"%s\" is not a command; use %s\n", PROG, cmd, action,
-                kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke");
+        log_plain(LOG_ERROR, "%s %s: \"%s\" is not a command; use %s\n", PROG, cmd, action,
+                  kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke");
         return HL_EXIT_USAGE;
     }
     if (is_list ? n_pos != 1 : n_pos != 2) {
-        fprintf(stderr, "%s %s %s: %s; see %s %s --help\n", PROG, cmd, action,
-                is_list ? "takes no name" : "name the one to act on", PROG, cmd);
+        log_plain(LOG_ERROR, "%s %s %s: %s; see %s %s --help\n", PROG, cmd, action,
+                  is_list ? "takes no name" : "name the one to act on", PROG, cmd);
         return HL_EXIT_USAGE;
     }
     const char *name = is_list ? NULL : pos[1];
     if (name && !wire_valid_kiosk_id(name)) {
-        fprintf(stderr,
-                "%s %s %s: \"%s\" is not a valid %s; use 1 to 63 letters A-Z a-z, digits, '-' "
-                "or '_'\n",
-                PROG, cmd, action, name, kind == DB_TOKEN_KIOSK ? "kiosk id" : "name");
+        log_plain(LOG_ERROR,
+                  "%s %s %s: \"%s\" is not a valid %s; use 1 to 63 letters A-Z a-z, digits, '-' "
+                  "or '_'\n",
+                  PROG, cmd, action, name, kind == DB_TOKEN_KIOSK ? "kiosk id" : "name");
         return HL_EXIT_USAGE;
     }
     if (unit && (strcmp(action, "add") != 0 || !valid_unit(unit))) {
-        fprintf(stderr, "%s %s %s: --unit %s\n", PROG, cmd, action,
-                strcmp(action, "add") != 0
-                    ? "belongs to `kiosk add`"
-                    : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
+        log_plain(LOG_ERROR, "%s %s %s: --unit %s\n", PROG, cmd, action,
+                  strcmp(action, "add") != 0
+                      ? "belongs to `kiosk add`"
+                      : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
         return HL_EXIT_USAGE;
     }
     if ((rc = resolve_db(cmd, url, config, &url)) != 0)
         return rc;
     if (auth_init() != 0) {
-        fprintf(stderr, "%s: libsodium: cannot initialise\n", PROG);
+        log_plain(LOG_ERROR, "%s: libsodium: cannot initialise\n", PROG);
         return HL_EXIT_RUNTIME;
     }
     db *d = NULL;
@@ -450,7 +514,7 @@ static int cmd_tokens(int kind, int argc, char **argv)
         memset(token, 0, sizeof token);
     }
     if (rc)
-        fprintf(stderr, "%s %s %s: %s\n", PROG, cmd, action, err);
+        log_plain(LOG_ERROR, "%s %s %s: %s\n", PROG, cmd, action, err);
     db_close(d);
     return rc;
 }
@@ -480,6 +544,8 @@ int main(int argc, char **argv)
         return cmd_tokens(DB_TOKEN_KIOSK, argc - 2, argv + 2);
     if (strcmp(cmd, "operator") == 0)
         return cmd_tokens(DB_TOKEN_OPERATOR, argc - 2, argv + 2);
-    fprintf(stderr, "%s: \"%s\" is not a command; see %s --help\n", PROG, cmd, PROG);
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(argc - 2, argv + 2);
+    log_plain(LOG_ERROR, "%s: \"%s\" is not a command; see %s --help\n", PROG, cmd, PROG);
     return HL_EXIT_USAGE;
 }

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "faults.h"
 #include "log.h"
+#include "notify.h"
 #include "ratelimit.h"
 #include "report.h"
 #include "util.h"
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A body sent without Content-Length (chunked) that goes past the cap is drained up to this much
@@ -612,6 +614,33 @@ static int write_port_file(const char *path, unsigned port, char *err, size_t er
     return 0;
 }
 
+/* Waits for SIGINT or SIGTERM; returns the signal. Under a unit with WatchdogSec= this (main)
+ * thread wakes every half interval to send WATCHDOG=1. That proves the process is alive and
+ * scheduled, not that every request is answered: libmicrohttpd serves on its own threads, a stuck
+ * request is ended by --timeout, and whether the server answers is for a probe of /healthz from
+ * outside to watch (docs/DEPLOY.md). A feed from a request thread would prove no more, as no
+ * request may come for hours. */
+static int wait_for_stop(const sigset_t *set)
+{
+    int64_t wd_ms = notify_watchdog_ms();
+    if (!wd_ms) {
+        int sig = 0;
+        sigwait(set, &sig);
+        return sig;
+    }
+    int64_t half = wd_ms / 2 > 0 ? wd_ms / 2 : 1;
+    log_info("collector: systemd watchdog %lld ms, fed every %lld ms", (long long)wd_ms,
+             (long long)half);
+    struct timespec every = {(time_t)(half / 1000), (long)(half % 1000) * 1000000L};
+    for (;;) {
+        int sig = sigtimedwait(set, NULL, &every);
+        if (sig > 0)
+            return sig;
+        if (errno == EAGAIN)
+            notify_watchdog();
+    }
+}
+
 int server_run(const server_opts *o, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
@@ -704,8 +733,13 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         MHD_stop_daemon(daemon);
         goto done;
     }
-    int sig = 0;
-    sigwait(&set, &sig);
+    /* Type=notify: up once it listens (and has told the port, when asked to). */
+    char status[160];
+    util_fmt(status, sizeof status, "listening on %s (port %u, %s)", o->listen, port,
+             cert ? "https" : "http");
+    notify_ready(status);
+    int sig = wait_for_stop(&set);
+    notify_stopping();
     log_info("collector: signal %d, stopping", sig);
     fault_wake_all();
     MHD_stop_daemon(daemon);
