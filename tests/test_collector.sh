@@ -444,6 +444,42 @@ printf 'db = mysql://x\n' >"$tmp/my.conf"
 run "a config with a bad db" 2 "$out" kiosk list --config "$tmp/my.conf"
 check "... names the value and the file" contains "$out.err" \
   "--db: \"mysql://x\" is not sqlite:PATH or postgresql://USER@HOST/DATABASE; e.g. sqlite:/var/lib/hailong-collector/collector.db (db in $tmp/my.conf)"
+# serve takes its settings from the same file (the packaged unit runs a bare `serve`): keys named
+# as the flags, a flag on the command line winning over its key.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/conf-key.pem" -out "$tmp/conf-cert.pem" \
+  -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+printf 'db = sqlite:%s/conf.db\nlisten = 127.0.0.1:0\ntls_cert = %s\ntls_key = %s\ntimeout = 5\n' \
+  "$tmp" "$tmp/conf-cert.pem" "$tmp/conf-key.pem" >"$tmp/serve.conf"
+rm -f "$tmp/port"
+"$bin" serve --config "$tmp/serve.conf" --port-file "$tmp/port" >"$tmp/conf-serve.log" 2>&1 &
+server_pid=$!
+pids+=("$server_pid")
+if wait_port "serve from the config file" "$tmp/port" "$server_pid" "$tmp/conf-serve.log"; then
+  same "serve from the config file: listen, tls_cert and tls_key (HTTPS /healthz)" \
+    "$(curl -sS --cacert "$tmp/conf-cert.pem" "https://127.0.0.1:$(cat "$tmp/port")/healthz")" \
+    '{"status":"ok"}'
+fi
+stop "$tmp/conf-serve.log"
+printf 'db = sqlite:%s/conf.db\nlisten = 127.0.0.1:99999\n' "$tmp" >"$tmp/listen.conf"
+run "serve with a bad listen in the config" 2 "$out" serve --config "$tmp/listen.conf"
+check "... names the key and the file" contains "$out.err" "listen in $tmp/listen.conf"
+rm -f "$tmp/port"
+"$bin" serve --config "$tmp/listen.conf" --listen 127.0.0.1:0 --port-file "$tmp/port" \
+  >"$tmp/conf-flag.log" 2>&1 &
+server_pid=$!
+pids+=("$server_pid")
+if wait_port "--listen over the config's listen" "$tmp/port" "$server_pid" "$tmp/conf-flag.log"; then
+  same "--listen wins over the config's listen (plain HTTP /healthz)" \
+    "$(curl -sS "http://127.0.0.1:$(cat "$tmp/port")/healthz")" '{"status":"ok"}'
+fi
+stop "$tmp/conf-flag.log"
+printf 'db = sqlite:%s/conf.db\nrate = fast\n' "$tmp" >"$tmp/rate.conf"
+run "serve with a bad rate in the config" 2 "$out" serve --config "$tmp/rate.conf"
+check "... says the value came from the file" contains "$out.err" \
+  "flags not on the command line are read from $tmp/rate.conf"
+printf 'db = sqlite:%s/conf.db\ndb = sqlite:%s/other.db\n' "$tmp" "$tmp" >"$tmp/twice.conf"
+run "a config that sets db twice" 2 "$out" kiosk list --config "$tmp/twice.conf"
+check "... names the line" contains "$out.err" "$tmp/twice.conf line 2: db is set twice"
 
 # ---- SQLite ----
 kind=sqlite

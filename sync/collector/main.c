@@ -79,6 +79,9 @@ static const char usage_serve[] =
     "  --db-connections N   database connections shared by them (default 8)\n"
     "  --timeout SECONDS    close a connection idle this long (default 30)\n"
     "  --port-file FILE     write the port once listening (for scripts and tests)\n"
+    "Each option but --port-file may be set in the config file instead, as key = value with\n"
+    "the flag's name (listen, tls_cert, tls_key, rate, burst, max_connections,\n"
+    "db_connections, timeout); a flag on the command line wins.\n"
     "\n"
     "Environment: HAILONG_LOG=debug|info|warn|error" FAULTS_ENV_HELP ".\n";
 
@@ -197,10 +200,18 @@ static int parse_rate(const char *cmd, const char *v, double *out)
 
 /* ---- where the database is: --db, else `db =` in the config file ---- */
 
+/* The file's keys: db for every command; the others are serve's flags without the leading dashes
+ * (listen, tls_cert, ...), so that the packaged unit's ExecStart never changes and the whole
+ * collector is set up in this one file. A flag on the command line wins over its key. */
+static const char *const conf_names[] = {
+    "db",    "listen",  "tls_cert",        "tls_key",       "rate",
+    "burst", "timeout", "max_connections", "db_connections"};
+enum { CONF_DB, CONF_LISTEN, CONF_N = (int)(sizeof conf_names / sizeof conf_names[0]) };
+
 typedef struct {
-    char db[2048];
-    int have_db;
-    char bad[160]; /* the first problem, without its line number */
+    char val[CONF_N][2048];
+    int have[CONF_N];
+    char bad[200]; /* the first problem, without its line number */
 } conf;
 
 /* inih calls this for each key; returning 0 makes ini_parse_file report that line. */
@@ -210,33 +221,49 @@ static int conf_key(void *user, const char *section, const char *name, const cha
     if (c->bad[0])
         return 1;
     if (section[0]) {
-        snprintf(c->bad, sizeof c->bad, "section [%s] is not known; put db = URL at the top",
+        snprintf(c->bad, sizeof c->bad, "section [%s] is not known; the keys go at the top",
                  section);
         return 0;
     }
-    if (strcmp(name, "db") != 0) {
-        snprintf(c->bad, sizeof c->bad, "key \"%s\" is not known; the file takes db = URL", name);
-        return 0;
+    for (int i = 0; i < CONF_N; i++) {
+        if (strcmp(name, conf_names[i]) != 0)
+            continue;
+        if (c->have[i]) {
+            snprintf(c->bad, sizeof c->bad, "%s is set twice", name);
+            return 0;
+        }
+        if (!value[0] || strlen(value) >= sizeof c->val[i]) {
+            snprintf(c->bad, sizeof c->bad, "%s is empty or too long", name);
+            return 0;
+        }
+        util_strlcpy(c->val[i], value, sizeof c->val[i]);
+        c->have[i] = 1;
+        return 1;
     }
-    if (!value[0] || strlen(value) >= sizeof c->db) {
-        snprintf(c->bad, sizeof c->bad, "db is empty or too long");
-        return 0;
-    }
-    util_strlcpy(c->db, value, sizeof c->db);
-    c->have_db = 1;
-    return 1;
+    snprintf(c->bad, sizeof c->bad,
+             "key \"%s\" is not known; the file takes db, listen, tls_cert, tls_key, rate, "
+             "burst, timeout, max_connections, db_connections",
+             name);
+    return 0;
 }
 
+static conf the_conf;         /* one command per process; *url points into it */
+static const char *conf_path; /* the file the_conf was read from, NULL when none was */
+
 /* Sets *url from db_flag, or else from the config file (--config, $HAILONG_COLLECTOR_CONF or
- * /etc/hailong/collector.conf; the file is not read when --db is given). 0, or 2 after saying
- * what is wrong. A missing default file is no error by itself: only no database at all is. */
+ * /etc/hailong/collector.conf). The file is read unless --db is given without --config (so a
+ * command with --db alone, as in the tests, never picks up an installed file's settings). 0, or
+ * 2 after saying what is wrong. A missing default file is no error by itself: only no database
+ * at all is. */
 static int resolve_db(const char *cmd, const char *db_flag, const char *conf_flag, const char **url)
 {
-    static conf c; /* one command per process; *url points into it */
+    conf *cp = &the_conf;
+    conf_path = NULL;
+    memset(cp, 0, sizeof *cp);
     const char *env = getenv(CONF_ENV);
     const char *path = conf_flag ? conf_flag : env && *env ? env : DEFAULT_CONF;
     const char *from = NULL;
-    if (db_flag) {
+    if (db_flag && !conf_flag) {
         *url = db_flag;
     } else {
         FILE *f = fopen(path, "r");
@@ -246,24 +273,27 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
             return HL_EXIT_USAGE;
         }
         if (f) {
-            memset(&c, 0, sizeof c);
-            int line = ini_parse_file(f, conf_key, &c);
+            int line = ini_parse_file(f, conf_key, cp);
             fclose(f);
             if (line != 0) {
                 log_plain(LOG_ERROR, "%s %s: %s line %d: %s\n", PROG, cmd, path, line,
-                          c.bad[0] ? c.bad : "not key = value (INI syntax)");
+                          cp->bad[0] ? cp->bad : "not key = value (INI syntax)");
                 return HL_EXIT_USAGE;
             }
+            conf_path = path;
         }
-        if (!f || !c.have_db) {
+        if (db_flag) {
+            *url = db_flag;
+        } else if (!f || !cp->have[CONF_DB]) {
             log_plain(LOG_ERROR,
                       "%s %s: which database? Pass --db URL or set db = URL in %s (%s); e.g. "
                       "db = sqlite:/var/lib/hailong-collector/collector.db\n",
                       PROG, cmd, path, f ? "it has no db line" : "no such file");
             return HL_EXIT_USAGE;
+        } else {
+            *url = cp->val[CONF_DB];
+            from = path;
         }
-        *url = c.db;
-        from = path;
     }
     char err[HL_ERR_MAX];
     if (db_check_url(*url, err, sizeof err)) {
@@ -316,14 +346,28 @@ static int cmd_init(int argc, char **argv)
     return 0;
 }
 
+/* 0 when value is an address serve can listen on; else 2 after saying so (and the file the value
+ * came from, when it came from one). */
+static int check_listen(const char *value, const char *file)
+{
+    char err[HL_ERR_MAX];
+    struct sockaddr_storage ss;
+    socklen_t len;
+    if (server_parse_listen(value, &ss, &len, err, sizeof err) == 0)
+        return 0;
+    log_plain(LOG_ERROR, "%s serve: %s%s%s\n", PROG, err, file ? "; listen in " : "",
+              file ? file : "");
+    return HL_EXIT_USAGE;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     server_opts o;
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
-    const char *config = NULL;
+    const char *config = NULL, *listen = NULL; /* listen: o.listen's default unless set */
     opt opts[] = {
-        {"--listen", &o.listen},     {"--db", &o.db_url},       {"--config", &config},
+        {"--listen", &listen},       {"--db", &o.db_url},       {"--config", &config},
         {"--tls-cert", &o.tls_cert}, {"--tls-key", &o.tls_key}, {"--port-file", &o.port_file},
         {"--rate", &rate},           {"--burst", &burst},       {"--max-connections", &maxc},
         {"--db-connections", &dbc},  {"--timeout", &timeout},   {NULL, NULL}};
@@ -331,23 +375,34 @@ static int cmd_serve(int argc, char **argv)
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (listen && check_listen(listen, NULL)) /* a bad flag is said before a missing database */
+        return HL_EXIT_USAGE;
+    if ((rc = resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
+        return rc;
+    /* Settings the command line leaves out come from the file's keys of the same names. */
+    const char **from_file[CONF_N] = {NULL,   &listen,  &o.tls_cert, &o.tls_key, &rate,
+                                      &burst, &timeout, &maxc,       &dbc};
+    int listen_from_file = !listen && the_conf.have[CONF_LISTEN];
+    for (int i = 1; i < CONF_N; i++)
+        if (!*from_file[i] && the_conf.have[i])
+            *from_file[i] = the_conf.val[i];
+    if (listen)
+        o.listen = listen;
     int b = (int)o.burst;
     if ((rate && parse_rate("serve", rate, &o.rate)) ||
         (burst && parse_count("serve", "--burst", burst, 1, 100000, &b)) ||
         (maxc && parse_count("serve", "--max-connections", maxc, 1, 10000, &o.max_connections)) ||
         (dbc && parse_count("serve", "--db-connections", dbc, 1, 1000, &o.db_connections)) ||
-        (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s)))
-        return HL_EXIT_USAGE;
-    o.burst = b;
-    char err[HL_ERR_MAX];
-    struct sockaddr_storage ss;
-    socklen_t len;
-    if (server_parse_listen(o.listen, &ss, &len, err, sizeof err)) {
-        log_plain(LOG_ERROR, "%s serve: %s\n", PROG, err);
+        (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s))) {
+        if (conf_path)
+            log_plain(LOG_ERROR, "%s serve: (flags not on the command line are read from %s)\n",
+                      PROG, conf_path);
         return HL_EXIT_USAGE;
     }
-    if ((rc = resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
-        return rc;
+    o.burst = b;
+    if (listen_from_file && check_listen(o.listen, conf_path))
+        return HL_EXIT_USAGE;
+    char err[HL_ERR_MAX];
     if (fault_parse_env(err, sizeof err)) {
         log_plain(LOG_ERROR, "%s serve: %s\n", PROG, err);
         return HL_EXIT_USAGE;
