@@ -10,7 +10,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 kiosk=$1 src=$2 out=$3
-need_tools test_cage cage grim Xwayland runuser python3
+need_tools test_cage cage grim Xwayland setpriv python3
 need_bins test_cage "$kiosk"
 user=nobody # cage drops root and refuses to run as root; any account without a login will do
 tmp=$(mktemp -d)
@@ -22,14 +22,20 @@ chown "$user" "$run" "$data"
 chmod 700 "$run"
 
 # The demo lobby, as the package's kiosk.ini runs it.
-as_user() { runuser -u "$user" -- env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$run" "$@"; }
+# setpriv executes the command itself (runuser would fork): the cage started below with exec is
+# $! itself, so the test stops it.
+as_user() {
+  setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups \
+    env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$run" "$@"
+}
 # HAILONG_REDRAW_EVERY_FRAME: the headless back-end's capture shows a client only while it keeps
 # committing frames, and an idle kiosk commits none (a real screen keeps its last frame). In the
 # sanitizer build, Mesa's and libwayland's allocations held at exit are not ours: no leak check
 # here (the address and undefined-behaviour checks stay on; headless tests check our leaks).
-as_user WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman \
+(exec setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups \
+  env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$run" WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 WLR_RENDERER=pixman \
   SDL_VIDEODRIVER=wayland HAILONG_REDRAW_EVERY_FRAME=1 ASAN_OPTIONS=detect_leaks=0 \
-  cage -- "$kiosk" --config "$src/assets/demo/lobby.ini" --data-dir "$data" >"$tmp/cage.log" 2>&1 &
+  cage -- "$kiosk" --config "$src/assets/demo/lobby.ini" --data-dir "$data") >"$tmp/cage.log" 2>&1 &
 cage_pid=$!
 
 # wait for the compositor's socket, then for a screenshot that is not black
