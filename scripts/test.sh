@@ -29,10 +29,11 @@ run_build() { # dir, cmake args...
 }
 status=0
 HL_TEST_PG_URL=$(pg_test_url hl_build) \
-  run_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHL_WERROR=ON -DHL_TEST_FAULTS=ON || status=1
+  run_build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHL_WERROR=ON -DHL_TEST_FAULTS=ON \
+    -DCMAKE_INSTALL_PREFIX=/usr || status=1
 HL_TEST_PG_URL=$(pg_test_url hl_asan) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHL_WERROR=ON -DHL_SANITIZE=ON \
-    -DHL_TEST_FAULTS=ON || status=1
+    -DHL_TEST_FAULTS=ON -DCMAKE_INSTALL_PREFIX=/usr || status=1
 # Each program alone must configure and build with only its own libraries (HL_BUILD_KIOSK,
 # HL_BUILD_COLLECTOR); only the program target is built, to keep this step short.
 run_alone() { # dir, target, cmake args...
