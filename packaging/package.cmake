@@ -2,8 +2,6 @@
 # install component, with dependencies computed from the binaries (dpkg-shlibdeps), the maintainer
 # scripts that make the users and folders, the systemd units, the polkit rule and the conffiles.
 # docs/DEPLOY.md; tests/test_package.sh checks the result with lintian.
-set(HL_PACKAGE_VERSION ${PROJECT_VERSION} CACHE STRING
-  "Version of the .deb packages (a test builds a higher one to try an upgrade)")
 if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
   message(WARNING "Debian packages want -DCMAKE_INSTALL_PREFIX=/usr (now ${CMAKE_INSTALL_PREFIX}): "
     "the configuration would not be in /etc")

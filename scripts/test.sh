@@ -49,6 +49,23 @@ run_alone() { # dir, target, cmake args...
 }
 run_alone build-kiosk-only hailong-kiosk -DHL_BUILD_COLLECTOR=OFF
 run_alone build-collector-only hailong-collector -DHL_BUILD_KIOSK=OFF
+# The packages installed into a throw-away Debian 12 root and upgraded (tests/test_deploy.sh: a
+# minute or two, network to deb.debian.org). HAILONG_TEST_DEPLOY=0 skips it, loudly.
+if [ "${HAILONG_TEST_DEPLOY:-1}" = 0 ]; then
+  echo "scripts/test.sh: test_deploy SKIPPED (HAILONG_TEST_DEPLOY=0): packages not installed" >&2
+else
+  mkdir -p build-deploy
+  bash tests/test_deploy.sh . build-deploy 2>&1 | tee build-deploy/test.log
+  tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' build-deploy/test.log | tail -1)
+  if [ -n "$tally" ]; then
+    p=${tally%% passed*}; f=${tally#*passed, }; f=${f%% failed}
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -eq 0 ] || status=1
+  else
+    echo "scripts/test.sh: test_deploy ended without its tally; see build-deploy/test.log" >&2
+    failed=$((failed + 1)); status=1
+  fi
+fi
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi # a build failure counts
 pg_test_stop
 echo "$passed passed, $failed failed"
