@@ -276,6 +276,34 @@ check "opted in: logs driver and renderer" contains "$tmp/nodisp-allow.log" \
   "video: driver dummy, renderer software"
 check "--script logs driver and renderer" contains "$tmp/desk.log" "video: driver dummy"
 
+# hailong-kiosk check: what the kiosk reads at start, read the same way, without a display.
+kiosk "check on the demo" 0 "$tmp/check.log" check --config "$src/assets/demo/desk.ini" \
+  --data-dir "$tmp/check-data"
+check "check: says all is well with what it read" contains "$tmp/check.log" \
+  "desk.ini: all well: kiosk demo-desk-01, mode desk, 6 officers, 31 procedures"
+kiosk "check on bad content" 2 "$tmp/check-content.log" check --config "$tmp/badcontent.ini" \
+  --data-dir "$tmp/unused"
+check "check: names the content file" contains "$tmp/check-content.log" "$tmp/content/officers.json"
+printf '[kiosk]\nmode = dsk\n' >"$tmp/check-mode.ini"
+kiosk "check on a bad mode" 2 "$tmp/check-mode.log" check --config "$tmp/check-mode.ini"
+check "check: names file, line and key" contains "$tmp/check-mode.log" \
+  "$tmp/check-mode.ini:2: [kiosk] mode"
+printf '[sync]\nurl = https://hailong.example.vn\ntoken_file = %s/no-token\n' "$tmp" \
+  >"$tmp/check-token.ini"
+kiosk "check with a missing token_file" 2 "$tmp/check-token.log" check \
+  --config "$tmp/check-token.ini" --data-dir "$tmp/check-data"
+check "check: names the token file" contains "$tmp/check-token.log" "$tmp/no-token"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  mkdir -p "$tmp/root-owned"
+  chmod 755 "$tmp" "$tmp/root-owned"
+  rc=0
+  setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$bin" check \
+    --config "$src/assets/demo/desk.ini" --data-dir "$tmp/root-owned" >"$tmp/check-rw.log" 2>&1 ||
+    rc=$?
+  same "check: a data folder the user cannot write: exit 1" "$rc" 1
+  check "... and how to fix it" contains "$tmp/check-rw.log" "chown hailong:"
+fi
+
 printf 'expect home\ntap rate-3\n' >"$tmp/missing.script"
 kiosk "script taps a missing target" 1 "$tmp/missing.log" --data-dir "$tmp/missing" \
   --script "$tmp/missing.script" --clock "$clock"

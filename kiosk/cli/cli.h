@@ -74,5 +74,6 @@ int cli_export(int argc, char **argv);            /* cli_export.c */
 int cli_report(int argc, char **argv);            /* cli_export.c */
 int cli_set_pin(int argc, char **argv);           /* cli_pin.c */
 int cli_backup(int argc, char **argv);            /* cli_backup.c */
+int cli_check(int argc, char **argv);             /* cli_check.c */
 
 #endif

@@ -35,6 +35,8 @@ static const subcommand subcommands[] = {
      "set the admin screen's PIN and clear its lock-out"},
     {"backup", cli_backup, "--out FILE [--force] [--config FILE | --data-dir DIR]",
      "a consistent copy of votes.db, also while the kiosk runs"},
+    {"check", cli_check, "[--config FILE] [--data-dir DIR]",
+     "read the configuration and content as the kiosk would, and\nsay what is wrong"},
 };
 
 static void usage(FILE *out)
