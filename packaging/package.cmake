@@ -17,7 +17,16 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/packaging/changelog.gz
   COMMAND gzip -9n -c ${CMAKE_BINARY_DIR}/packaging/changelog >
     ${CMAKE_BINARY_DIR}/packaging/changelog.gz
   DEPENDS ${CMAKE_BINARY_DIR}/packaging/changelog VERBATIM)
-add_custom_target(hl_package_docs ALL DEPENDS ${CMAKE_BINARY_DIR}/packaging/changelog.gz)
+# manual pages, compressed the same way
+set(hl_man_gz)
+foreach(prog hailong-kiosk hailong-collector)
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/packaging/${prog}.1.gz
+    COMMAND gzip -9n -c ${hl_pkg}/man/${prog}.1 > ${CMAKE_BINARY_DIR}/packaging/${prog}.1.gz
+    DEPENDS ${hl_pkg}/man/${prog}.1 VERBATIM)
+  list(APPEND hl_man_gz ${CMAKE_BINARY_DIR}/packaging/${prog}.1.gz)
+endforeach()
+add_custom_target(hl_package_docs ALL
+  DEPENDS ${CMAKE_BINARY_DIR}/packaging/changelog.gz ${hl_man_gz})
 
 set(hl_components)
 if(HL_BUILD_KIOSK)
@@ -40,6 +49,8 @@ endif()
 foreach(c ${hl_components})
   install(FILES ${hl_pkg}/copyright ${CMAKE_BINARY_DIR}/packaging/changelog.gz
     DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/hailong-${c} COMPONENT ${c})
+  install(FILES ${CMAKE_BINARY_DIR}/packaging/hailong-${c}.1.gz
+    DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT ${c})
   # conffiles: every file the package puts in /etc (dpkg keeps the admin's edits on upgrade)
   set(conf "")
   if(c STREQUAL kiosk)
