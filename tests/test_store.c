@@ -386,8 +386,9 @@ static void t_misuse(void)
         {"CB01", 2, T0 + 11000, 0}, /* 5.5 s later */
         {"CB02", 2, T0 + 16000, 0}, /* exactly the interval later: not "less than" */
         {"CB02", 1, T0 + 2000, 0},  /* the clock went backwards */
-        {"CB03", 3, T0 + 16100, 1}, /* 0.1 s after the latest created_at, another officer, and
-                                       not compared with the last row inserted (T0 + 2000) */
+        {"CB03", 3, T0 + 16100, 0}, /* 0.1 s after the latest created_at, but the previous vote
+                                       by sequence is the one stamped T0 + 2000: 14.1 s */
+        {"CB03", 3, T0 + 17000, 1}, /* 0.9 s after it, another officer */
     };
     for (size_t i = 0; i < HL_ARRAY_LEN(steps); i++) {
         REQUIRE(vote(s, steps[i].officer, steps[i].rating, steps[i].t, 0, &v) == STORE_OK);
@@ -400,13 +401,13 @@ static void t_misuse(void)
     }
     store_counts c;
     CHECK_INT(store_counts_get(s, &c), STORE_OK);
-    CHECK_INT(c.total, 7);
+    CHECK_INT(c.total, 8);
     CHECK_INT(c.misuse, 3);
-    CHECK_INT(c.unsent, 7);
+    CHECK_INT(c.unsent, 8);
     CHECK_INT(c.pending, 0);
     CHECK_INT(c.by_rating[1], 1); /* the rating-1 misuse vote is not counted */
     CHECK_INT(c.by_rating[2], 2);
-    CHECK_INT(c.by_rating[3], 1); /* two of three rating-3 votes were misuse */
+    CHECK_INT(c.by_rating[3], 2); /* two of four rating-3 votes were misuse */
     store_close(s);
 
     /* An interval of 0 turns the rule off. */
@@ -417,6 +418,61 @@ static void t_misuse(void)
     REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
     REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
     CHECK_INT(v.misuse, 0);
+    store_close(s);
+}
+
+/* With the program's clock, the interval is measured on its monotonic clock: setting the wall
+ * clock back, or one vote stamped in 2099, does not hide repeated pressing; a reopened store (a
+ * restart) judges its first vote by the previous vote's created_at. */
+static void t_misuse_monotonic(void)
+{
+    char dir[PATH_MAX], db[PATH_MAX];
+    hl_clock clk = clk_fake(T0);
+    store_opts o = default_opts(); /* 5000 ms */
+    o.clock = &clk;
+    store *s = open_new(dir, db, &o);
+    REQUIRE(s);
+    store_vote v;
+    const int64_t hour = 3600 * 1000;
+    REQUIRE(vote(s, "CB01", 3, T0, 0, &v) == STORE_OK);
+    CHECK_INT(v.misuse, 0);
+    /* the clock is set back an hour; then 20 rapid taps, 0.2 s apart */
+    int flagged = 0;
+    for (int i = 0; i < 20; i++) {
+        clk_advance(&clk, 200);
+        REQUIRE(vote(s, "CB01", 3, T0 - hour + i * 200, 0, &v) == STORE_OK);
+        flagged += v.misuse;
+    }
+    CHECK_INT(flagged, 20);
+    clk_advance(&clk, 6000); /* 6 s later by the monotonic clock: counted */
+    REQUIRE(vote(s, "CB01", 2, T0 - hour + 10000, 0, &v) == STORE_OK);
+    CHECK_INT(v.misuse, 0);
+    /* one vote stamped in 2099, then 60 rapid taps stamped now */
+    clk_advance(&clk, 10000);
+    REQUIRE(vote(s, "CB02", 3, INT64_C(4070908800000), 0, &v) == STORE_OK);
+    CHECK_INT(v.misuse, 0);
+    flagged = 0;
+    for (int i = 0; i < 60; i++) {
+        clk_advance(&clk, 500);
+        REQUIRE(vote(s, "CB02", 3, T0 + i * 500, 0, &v) == STORE_OK);
+        flagged += v.misuse;
+    }
+    CHECK_INT(flagged, 60);
+    /* the wall clock stands still (or is stepped back by NTP) while 6 s pass: counted */
+    clk_advance(&clk, 6000);
+    REQUIRE(vote(s, "CB02", 1, T0, 0, &v) == STORE_OK);
+    CHECK_INT(v.misuse, 0);
+    store_close(s);
+
+    /* A restart: the first vote is judged by the previous vote's created_at (T0): 1 s later */
+    s = open_ok(dir, &o);
+    REQUIRE(s);
+    clk_advance(&clk, 1000);
+    REQUIRE(vote(s, "CB02", 1, T0 + 1000, 0, &v) == STORE_OK);
+    CHECK_INT(v.misuse, 1);
+    clk_advance(&clk, 1000); /* then by the monotonic clock again */
+    REQUIRE(vote(s, "CB02", 1, T0 - hour, 0, &v) == STORE_OK);
+    CHECK_INT(v.misuse, 1);
     store_close(s);
 }
 
@@ -825,6 +881,7 @@ int main(void)
     RUN(t_invalid_votes_rejected);
     RUN(t_schema_constraints);
     RUN(t_misuse);
+    RUN(t_misuse_monotonic);
     RUN(t_pending_finish);
     RUN(t_pending_released_at_open);
     RUN(t_fault_injection);

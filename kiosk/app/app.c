@@ -184,7 +184,8 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
         rc = load_procedures(a, err, errlen);
     if (rc == 0) {
         store_opts so = {.vfs = o->store_vfs,
-                         .response_interval_ms = (int64_t)c->response_interval_s * 1000};
+                         .response_interval_ms = (int64_t)c->response_interval_s * 1000,
+                         .clock = a->clock};
         /* A votes.db a newer hailong-kiosk upgraded is refused with exit 2: installing that
          * version is the fix, not starting again. */
         store_rc opened = store_open(&a->store, c->data_dir, &so, err, errlen);

@@ -133,7 +133,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_LAST_CREATED] = "SELECT max(created_at) FROM votes",
+    [ST_PREV_CREATED] =
+        "SELECT created_at FROM votes WHERE kiosk_id = ?1 ORDER BY seq DESC LIMIT 1",
     [ST_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM votes WHERE kiosk_id = ?1",
     [ST_INSERT] = "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
                   " created_at, misuse, sync_state)"
@@ -718,6 +719,7 @@ store_rc store_open(store **out, const char *data_dir, const store_opts *opts, c
     if (err && errlen)
         err[0] = '\0';
     store *s = xcalloc(1, sizeof *s);
+    s->last_vote_mono = -1;
     if (!data_dir || !*data_dir) {
         store_fail(s, err, errlen, "no data directory given for votes.db");
         goto fail;
@@ -746,6 +748,7 @@ store_rc store_open(store **out, const char *data_dir, const store_opts *opts, c
     if (opts) {
         s->vfs = opts->vfs ? xstrdup(opts->vfs) : NULL;
         s->response_interval_ms = opts->response_interval_ms;
+        s->clock = opts->clock;
         s->extra_migrations = opts->extra_migrations;
         s->n_extra_migrations = opts->extra_migrations ? opts->n_extra_migrations : 0;
     }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "store_rc.h"
+#include "clock.h"
 #include "wire.h"
 
 typedef struct store store;
@@ -16,6 +17,11 @@ typedef struct {
     const char *vfs;
     /* A vote created less than this after the previous vote is stored with misuse = 1. */
     int64_t response_interval_ms;
+    /* The program's clock, for that interval: while this store is open it is measured on the
+     * monotonic clock between the votes recorded through it, so setting the wall clock back or
+     * one vote stamped far in the future does not hide repeated pressing. NULL: the previous
+     * vote's created_at only. Must outlive the store. */
+    const hl_clock *clock;
     /* Tests only (leave zero): SQL of further migrations applied after the built-in ones, so the
      * migration runner can be tested with more than one step. Must outlive the store (a corrupt
      * file is replaced by a new one, migrated again). */

@@ -17,7 +17,7 @@ enum {
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
-    ST_LAST_CREATED,
+    ST_PREV_CREATED,
     ST_NEXT_SEQ,
     ST_INSERT,
     ST_FINISH,
@@ -53,6 +53,8 @@ struct store {
     sqlite3 *db; /* NULL after a failed reopen; the next vote tries to open again */
     char *dir, *path, *vfs;
     int64_t response_interval_ms;
+    const hl_clock *clock;   /* store_opts.clock */
+    int64_t last_vote_mono;  /* clk_mono_ms when this handle last recorded a vote; -1 none yet */
     int secondary, readonly; /* store_opts */
     dev_t dev;               /* the file this connection opened, to notice it was replaced */
     ino_t ino;

@@ -28,16 +28,19 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
     if (rc != SQLITE_OK)
         goto fail;
 
-    sqlite3_stmt *st = s->st[ST_LAST_CREATED];
+    sqlite3_stmt *st = s->st[ST_PREV_CREATED];
+    sqlite3_bind_text(st, 1, in->kiosk_id, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
         store_sql_note(s, rc, NULL, "reading the previous vote's time");
         sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
         goto fail;
     }
-    int has_prev = sqlite3_column_type(st, 0) != SQLITE_NULL;
-    int64_t prev = sqlite3_column_int64(st, 0);
+    int has_prev = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+    int64_t prev = has_prev ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 
     st = s->st[ST_NEXT_SEQ];
     sqlite3_bind_text(st, 1, in->kiosk_id, -1, SQLITE_STATIC);
@@ -52,10 +55,19 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 
-    /* Misuse: too soon after the latest vote of any officer. A clock that went backwards
-     * (previous > new) says nothing about the interval, so that vote counts. The unsigned
-     * difference cannot overflow once created_at >= prev. */
-    int misuse = has_prev && s->response_interval_ms > 0 && in->created_at >= prev &&
+    /* Misuse: too soon after the previous vote (by sequence) of any officer. Measured on the
+     * monotonic clock when this handle recorded that vote (the wall clock may have been set back,
+     * or that vote stamped in 2099); otherwise, as the first vote after a start, by the previous
+     * vote's created_at, where a clock that went backwards (previous > new) says nothing, so that
+     * vote counts. The unsigned difference cannot overflow once created_at >= prev. */
+    int64_t now_mono = s->clock ? clk_mono_ms(s->clock) : -1;
+    int misuse;
+    if (s->response_interval_ms <= 0 || !has_prev)
+        misuse = 0;
+    else if (now_mono >= 0 && s->last_vote_mono >= 0)
+        misuse = now_mono - s->last_vote_mono < s->response_interval_ms;
+    else
+        misuse = in->created_at >= prev &&
                  (uint64_t)in->created_at - (uint64_t)prev < (uint64_t)s->response_interval_ms;
 
     char uuid[37];
@@ -82,6 +94,7 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
     rc = store_run(s, ST_COMMIT, "committing");
     if (rc != SQLITE_OK)
         goto fail;
+    s->last_vote_mono = now_mono;
 
     memset(out, 0, sizeof *out);
     util_strlcpy(out->uuid, uuid, sizeof out->uuid);
