@@ -359,6 +359,39 @@ static void test_could_not_record(void)
     kfx_close(&f);
 }
 
+/* The disk fails just when the reasons are written: the vote (already saved) must not stay
+ * "pending", which is never sent, until the next start. It is released without its reasons as
+ * soon as the disk lets it: here on the retry 10 s later, with no restart and no new vote. */
+static void test_reasons_write_fault(void)
+{
+    REQUIRE(faultvfs_register() == 0);
+    kfx f;
+    REQUIRE(kfx_open(&f, CFG_MODE_DESK, 1280, 800, NULL, FAULTVFS_NAME) == 0);
+    app *a = f.a;
+    kfx_tap_to(a, "rate-1", "reasons");
+    CHECK_STR(last(&f, "sync_state"), "pending");
+    kfx_tap_all(a, "reason-cham-tre");
+    faultvfs_set(FAULTVFS_WRITE | FAULTVFS_SYNC, SQLITE_FULL);
+    kfx_tap_to(a, "send", "thanks");
+    int failures = faultvfs_failures();
+    faultvfs_set(0, 0);
+    CHECK(failures > 0);
+    CHECK_STR(last(&f, "sync_state"), "pending"); /* both writes failed: still pending */
+    app_advance(a, 10100);                        /* the retry, the disk fine again */
+    CHECK_STR(last(&f, "sync_state"), "unsent");
+    CHECK_STR(last(&f, "reasons"), "[]");
+    CHECK_INT(n_votes(&f), 1);
+
+    /* A fault only while the reasons are written: released at once, in the same tap. */
+    app_advance(a, (int64_t)f.c.thanks_s * 3000);
+    kfx_tap_to(a, "rate-1", "reasons");
+    faultvfs_set(FAULTVFS_SYNC, SQLITE_IOERR_FSYNC);
+    kfx_tap_to(a, "send", "thanks");
+    faultvfs_set(0, 0);
+    CHECK_INT(n_votes(&f), 2);
+    kfx_close(&f);
+}
+
 static void test_no_idle_redraw(void)
 {
     kfx f;
@@ -447,10 +480,11 @@ static void test_pick_paging(void)
 }
 
 static const test_case cases[] = {
-    TEST(test_lobby_flow),       TEST(test_desk_flow),         TEST(test_unhappy_reasons),
-    TEST(test_reasons_skip),     TEST(test_reasons_timeout),   TEST(test_idle_lobby),
-    TEST(test_idle_desk),        TEST(test_response_interval), TEST(test_gestures),
-    TEST(test_could_not_record), TEST(test_no_idle_redraw),    TEST(test_pick_paging)};
+    TEST(test_lobby_flow),       TEST(test_desk_flow),           TEST(test_unhappy_reasons),
+    TEST(test_reasons_skip),     TEST(test_reasons_timeout),     TEST(test_idle_lobby),
+    TEST(test_idle_desk),        TEST(test_response_interval),   TEST(test_gestures),
+    TEST(test_could_not_record), TEST(test_reasons_write_fault), TEST(test_no_idle_redraw),
+    TEST(test_pick_paging)};
 
 int main(void)
 {

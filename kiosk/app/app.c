@@ -284,6 +284,24 @@ void app_go(app *a, scr_id next)
     a->dirty = 1;
 }
 
+/* Releases a->unreleased (a vote whose reasons failed to be written) without its reasons, so it
+ * is sent; on failure tries again RELEASE_RETRY_MS later (app_update wakes for it). */
+#define RELEASE_RETRY_MS 10000
+static void release_pending(app *a)
+{
+    if (!a->unreleased[0] || now_mono(a) < a->release_at)
+        return;
+    char err[HL_ERR_MAX];
+    if (store_finish_vote(a->store, a->unreleased, NULL, 0, err, sizeof err) == STORE_OK) {
+        log_info("vote %s released without its reasons: it will be sent", a->unreleased);
+        a->unreleased[0] = '\0';
+    } else {
+        log_error("vote %s still pending (its reasons were not saved), trying again in %d s: %s",
+                  a->unreleased, RELEASE_RETRY_MS / 1000, err);
+        a->release_at = now_mono(a) + RELEASE_RETRY_MS;
+    }
+}
+
 void app_vote(app *a, int rating)
 {
     if (!a->officer || rating < 1 || rating > 3)
@@ -321,9 +339,13 @@ void app_finish_reasons(app *a)
             codes[n++] = a->content->reasons[i].code;
     char err[HL_ERR_MAX];
     if (store_finish_vote(a->store, a->vote.uuid, codes, n, err, sizeof err) != STORE_OK) {
-        /* The vote itself is already safe; only its reasons are missing. It stays "pending" and
-         * is released at the next start, so nothing is lost. */
+        /* The vote itself is already safe; only its reasons are missing. A pending vote is never
+         * sent, so it is released without them at once (release_pending retries while the disk
+         * still fails), not left until the next start. */
         log_error("reasons for vote %s not saved: %s", a->vote.uuid, err);
+        util_strlcpy(a->unreleased, a->vote.uuid, sizeof a->unreleased);
+        a->release_at = now_mono(a);
+        release_pending(a);
     }
     sync_poke(a->sync);
     a->thanks = THANKS_APOLOGY;
@@ -513,6 +535,11 @@ int64_t app_update(app *a)
             a->dirty = 1;
         a->minute_at = now + (60000 - clk_wall_ms(a->clock) % 60000);
         next = min64(next, a->minute_at);
+        if (a->unreleased[0]) {
+            release_pending(a);
+            if (a->unreleased[0])
+                next = min64(next, a->release_at);
+        }
         if (scroll_animate(&a->scroll, now)) {
             /* Momentum: one frame per display refresh, only while the list is moving. */
             a->dirty = 1;

@@ -55,6 +55,10 @@ struct app {
     /* The vote just made, for the reasons and thanks screens. */
     store_vote vote;
     int vote_ok;
+    /* A vote whose reasons could not be written stays "pending" (never sent) until released:
+     * released without its reasons at once, or, while the disk still fails, retried here. */
+    char unreleased[37];
+    int64_t release_at; /* next try (monotonic ms) */
     thanks_kind thanks;
     int reason_on[APP_MAX_REASONS];
 
