@@ -392,6 +392,49 @@ static void test_reasons_write_fault(void)
     kfx_close(&f);
 }
 
+/* Falling idle folds the write-ahead log into votes.db (a damaged -wal then costs nothing
+ * recorded before) and keeps a checked daily copy beside it, made again only a day later. */
+static void test_idle_upkeep(void)
+{
+    kfx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    for (int i = 0; i < 3; i++) {
+        kfx_tap_to(a, "rate-3", "thanks");
+        app_advance(a, (int64_t)f.c.response_interval_s * 1000 + (int64_t)f.c.thanks_s * 1000);
+    }
+    char wal[PATH_MAX], bak[PATH_MAX];
+    util_fmt(wal, sizeof wal, "%s-wal", f.db);
+    util_fmt(bak, sizeof bak, "%s/votes.db.daily.bak", f.c.data_dir);
+    struct stat st;
+    REQUIRE(stat(wal, &st) == 0);
+    CHECK(st.st_size > 0); /* the votes are in the -wal so far */
+    CHECK(!util_file_exists(bak));
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000 + 100);
+    CHECK_STR(app_screen_name(a), "attract");
+    REQUIRE(stat(wal, &st) == 0);
+    CHECK_INT((long long)st.st_size, 0);
+    REQUIRE(util_file_exists(bak));
+    CHECK_INT(db_int(bak, "SELECT count(*) FROM votes"), 3);
+
+    /* more votes, idle again within the day: the copy is not made again */
+    app_tap_xy(a, 640, 400); /* any touch wakes it, choosing nothing */
+    CHECK_STR(app_screen_name(a), "home");
+    kfx_tap_to(a, "rate-2", "thanks");
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000 + (int64_t)f.c.thanks_s * 1000 + 100);
+    CHECK_STR(app_screen_name(a), "attract");
+    CHECK_INT(db_int(bak, "SELECT count(*) FROM votes"), 3);
+    CHECK_INT(db_int(f.db, "SELECT count(*) FROM votes"), 4);
+    /* a day later: it is */
+    app_advance(a, 24LL * 3600 * 1000);
+    app_tap_xy(a, 640, 400);
+    CHECK_STR(app_screen_name(a), "home");
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000 + 100);
+    CHECK_STR(app_screen_name(a), "attract");
+    CHECK_INT(db_int(bak, "SELECT count(*) FROM votes"), 4);
+    kfx_close(&f);
+}
+
 static void test_no_idle_redraw(void)
 {
     kfx f;
@@ -483,8 +526,8 @@ static const test_case cases[] = {
     TEST(test_lobby_flow),       TEST(test_desk_flow),           TEST(test_unhappy_reasons),
     TEST(test_reasons_skip),     TEST(test_reasons_timeout),     TEST(test_idle_lobby),
     TEST(test_idle_desk),        TEST(test_response_interval),   TEST(test_gestures),
-    TEST(test_could_not_record), TEST(test_reasons_write_fault), TEST(test_no_idle_redraw),
-    TEST(test_pick_paging)};
+    TEST(test_could_not_record), TEST(test_reasons_write_fault), TEST(test_idle_upkeep),
+    TEST(test_no_idle_redraw),   TEST(test_pick_paging)};
 
 int main(void)
 {

@@ -261,6 +261,33 @@ void app_destroy(app *a)
     free(a);
 }
 
+/* When the kiosk falls idle (the attract screen), where time is free: the write-ahead log is
+ * folded into votes.db and emptied, so a damaged -wal can cost only the votes since; and once a
+ * day a checked copy of votes.db is kept beside it (votes.db.daily.bak) to recover from a
+ * damaged file (docs/SCHEMA.md, "A damaged file"). */
+#define DAILY_COPY_MS (24 * 3600 * 1000)
+static void idle_upkeep(app *a)
+{
+    if (store_checkpoint(a->store) != STORE_OK)
+        log_error("votes.db: could not fold the write-ahead log into it: %s",
+                  store_last_error(a->store));
+    int64_t now = now_mono(a);
+    if (a->daily_copy_done && now < a->daily_copy_at)
+        return;
+    char out[PATH_MAX], err[HL_ERR_MAX];
+    store_backup_info info;
+    if (util_fmt(out, sizeof out, "%s/votes.db.daily.bak", a->cfg.data_dir) != 0)
+        return;
+    a->daily_copy_done = 1;
+    if (store_backup(a->cfg.data_dir, out, 1, &info, err, sizeof err) == STORE_OK) {
+        log_info("daily copy of votes.db kept in %s (%lld votes)", out, (long long)info.votes);
+        a->daily_copy_at = now + DAILY_COPY_MS;
+    } else {
+        log_error("daily copy of votes.db not made: %s", err);
+        a->daily_copy_at = now + 3600 * 1000; /* try again in an hour */
+    }
+}
+
 void app_go(app *a, scr_id next)
 {
     if (a->screens[a->cur]->leave)
@@ -279,8 +306,10 @@ void app_go(app *a, scr_id next)
     /* Keep the textures of the screens a vote passes through (Home, thanks) warm, so the tap ->
      * thank-you frame stays within one refresh; drop what was not drawn lately when the kiosk
      * falls idle, where time is free. gfx's own size cap bounds memory in between. */
-    if (next == SCR_ATTRACT)
+    if (next == SCR_ATTRACT) {
         gfx_cache_trim(a->gfx);
+        idle_upkeep(a);
+    }
     a->dirty = 1;
 }
 

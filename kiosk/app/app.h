@@ -59,6 +59,9 @@ struct app {
      * released without its reasons at once, or, while the disk still fails, retried here. */
     char unreleased[37];
     int64_t release_at; /* next try (monotonic ms) */
+    /* idle_upkeep: when the next daily copy of votes.db is due (monotonic ms) */
+    int daily_copy_done;
+    int64_t daily_copy_at;
     thanks_kind thanks;
     int reason_on[APP_MAX_REASONS];
 

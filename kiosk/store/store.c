@@ -764,6 +764,21 @@ fail:
     return STORE_ERROR;
 }
 
+store_rc store_checkpoint(store *s)
+{
+    if (!s || !s->db || s->readonly)
+        return STORE_OK;
+    int log_frames = -1, done = -1;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done);
+    if (rc == SQLITE_BUSY) /* the sync thread is reading or writing: the next idle time will do */
+        return STORE_OK;
+    if (rc != SQLITE_OK) {
+        store_sql_note(s, rc, NULL, "checkpointing the write-ahead log");
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
 void store_close(store *s)
 {
     if (!s)

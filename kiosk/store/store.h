@@ -207,6 +207,12 @@ store_rc store_setting_get(store *s, const char *key, char *out, size_t cap);
 store_rc store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
                             int64_t now_ms);
 
+/* Copies every vote in votes.db-wal into votes.db and empties the -wal (a TRUNCATE checkpoint),
+ * so that a damaged -wal can cost only the votes since. The kiosk calls it when it falls idle.
+ * STORE_OK also when another connection is busy (it is simply skipped); STORE_ERROR on a disk
+ * error (store_last_error). */
+store_rc store_checkpoint(store *s);
+
 /* ---- backup: `hailong-kiosk backup` (store_backup.c) ---- */
 
 typedef struct {
