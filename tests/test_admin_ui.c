@@ -1,10 +1,15 @@
 /* test_admin_ui: the admin screens headless on a fake clock: corner gesture, PIN and lock-out,
  * idle close, desk officer across a restart, USB export (read back, stick pulled mid-way, cancel),
- * quit and restart, and finding USB sticks in /proc/mounts and sysfs. */
+ * quit and restart, finding USB sticks in /proc/mounts and sysfs, and USB export through udisks2
+ * (a private bus and tests/fake_udisks.py). */
 #include <SDL.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -12,6 +17,8 @@
 #include "kfx.h"
 #include "seed.h"
 #include "test.h"
+#include "udisks.h"
+#include "usb.h"
 #include "util.h"
 
 static int64_t t0; /* 2026-11-26T09:30 Vietnam time */
@@ -543,6 +550,240 @@ static void t_format(void)
     CHECK_STR(b, "250 GB");
 }
 
+/* ---- USB export through udisks2 (the locked kiosk session) ----
+ * A private dbus-daemon stands for the system bus (DBUS_SYSTEM_BUS_ADDRESS) and
+ * tests/fake_udisks.py for udisks2 (one USB stick, one system disk; every call it gets is written
+ * down). The udisks module alone (list, mount without a password prompt, unmount, power off),
+ * then the admin export end to end: the stick is mounted by the export, the file lands on it
+ * complete, and only then is it unmounted and powered off and "có thể rút USB ra" said; a busy
+ * stick is never called safe; a polkit refusal says what is missing; without udisks2 on the bus
+ * the old search is used. */
+
+static char bus_dir[PATH_MAX], bus_addr[PATH_MAX + 16];
+static pid_t bus_pid = -1, fake_pid = -1;
+
+/* Runs argv in the background; quiet: its stderr too goes to /dev/null (dbus-daemon warns that
+ * it cannot raise its fd limit; the fake's Python errors are kept). */
+static pid_t spawn(char *const argv[], int quiet)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        if (!freopen("/dev/null", "w", stdout) || (quiet && !freopen("/dev/null", "w", stderr)))
+            _exit(126);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    return p;
+}
+
+static void stop(pid_t *p)
+{
+    if (*p > 0) {
+        kill(*p, SIGTERM);
+        waitpid(*p, NULL, 0);
+    }
+    *p = -1;
+}
+
+/* A private bus; DBUS_SYSTEM_BUS_ADDRESS points at it. 0 when it listens. */
+static int start_bus(void)
+{
+    test_new_dir(bus_dir, sizeof bus_dir);
+    char sock[PATH_MAX + 8];
+    util_fmt(sock, sizeof sock, "%s/bus", bus_dir);
+    util_fmt(bus_addr, sizeof bus_addr, "unix:path=%s", sock);
+    char *argv[] = {"dbus-daemon", "--session", "--nofork", "--address", bus_addr, NULL};
+    bus_pid = spawn(argv, 1);
+    int64_t end = test_mono_ms() + 10000;
+    while (access(sock, F_OK) != 0 && test_mono_ms() < end) /* a socket, not a regular file */
+        test_nap_ms(10);
+    setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_addr, 1);
+    return access(sock, F_OK) == 0 ? 0 : -1;
+}
+
+/* fake_udisks.py on the bus, its state (calls, mnt/) in state; flag NULL, "--busy" or "--deny". */
+static int start_fake(char *state, size_t cap, const char *flag)
+{
+    test_new_dir(state, cap);
+    char script[PATH_MAX], ready[PATH_MAX];
+    const char *src = getenv("HL_TEST_SRC");
+    util_fmt(script, sizeof script, "%s/fake_udisks.py", src ? src : "tests");
+    test_path(ready, sizeof ready, state, "ready");
+    /* Debian's python3: a python3 earlier on PATH (pyenv) may lack dbus and gi. */
+    char *argv[] = {"/usr/bin/python3", script, bus_addr, state, (char *)flag, NULL};
+    fake_pid = spawn(argv, 0);
+    int64_t end = test_mono_ms() + 15000;
+    while (!util_file_exists(ready) && test_mono_ms() < end)
+        test_nap_ms(10);
+    return util_file_exists(ready) ? 0 : -1;
+}
+
+static void stop_all(void)
+{
+    stop(&fake_pid);
+    stop(&bus_pid);
+    unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+}
+
+/* The calls the fake got, one per line ("Mount auth.no_user_interaction=True"). */
+static void calls(const char *state, char *out, size_t cap)
+{
+    char path[PATH_MAX];
+    test_path(path, sizeof path, state, "calls");
+    size_t n = 0;
+    char *text = util_read_file(path, &n);
+    util_strlcpy(out, text ? text : "", cap);
+    free(text);
+}
+
+static void t_udisks_module(void)
+{
+    char state[PATH_MAX], mnt[PATH_MAX], err[512], got[2048];
+    REQUIRE(start_bus() == 0);
+    CHECK_INT(udisks_available(), 0); /* a bus without udisks2 */
+    REQUIRE(start_fake(state, sizeof state, NULL) == 0);
+    CHECK_INT(udisks_available(), 1);
+    udisks_fs fs[4];
+    int n = udisks_list(fs, 4, err, sizeof err);
+    CHECK_INT(n, 1); /* the stick, not the system disk */
+    if (n == 1) {
+        CHECK_STR(fs[0].label, "KINGSTON");
+        CHECK_STR(fs[0].device, "/dev/sdb1");
+        CHECK_STR(fs[0].mount, "");
+        CHECK(fs[0].size == 16006512640ULL);
+        CHECK_CONTAINS(fs[0].drive, "Kingston");
+        CHECK_INT(udisks_mount(&fs[0], mnt, sizeof mnt, err, sizeof err), UDISKS_OK);
+        char want[PATH_MAX];
+        test_path(want, sizeof want, state, "mnt/KINGSTON");
+        CHECK_STR(mnt, want);
+        /* listed again: mounted there */
+        CHECK_INT(udisks_list(fs, 4, err, sizeof err), 1);
+        CHECK_STR(fs[0].mount, want);
+        CHECK_INT(udisks_unmount(&fs[0], err, sizeof err), UDISKS_OK);
+        CHECK_INT(udisks_power_off(&fs[0], err, sizeof err), UDISKS_OK);
+    }
+    calls(state, got, sizeof got);
+    CHECK_STR(got, "Mount auth.no_user_interaction=True\n"
+                   "Unmount auth.no_user_interaction=True\n"
+                   "PowerOff auth.no_user_interaction=True\n");
+    stop_all();
+}
+
+static int fx_open_udisks(kfx *f)
+{
+    kfx_config(f, CFG_MODE_DESK, 1280, 800);
+    f->clock = clk_fake(t0);
+    if (kfx_start(f) != 0)
+        return -1;
+    kfx_set_pin(f->a, "2468");
+    unsetenv("HAILONG_USB_DIR");
+    return 0;
+}
+
+static void vote_udisks(int i, seed_vote *v, void *ctx)
+{
+    (void)ctx;
+    v->officer = i % 2 ? "vp-lan" : "tp-hung";
+    v->rating = 1 + i % 3;
+    v->created_at = t0 - 3600000 - (int64_t)i * 1000;
+}
+
+/* The export screen of a kiosk with 120 votes, the fake's stick offered; exports it as CSV. */
+static void export_to_stick(kfx *f)
+{
+    seed_spec spec = {.n = 120, .vote = vote_udisks};
+    CHECK_INT(seed_votes(f->c.data_dir, &spec), 0);
+    kfx_open_admin(f->a, "2468");
+    CHECK_INT(app_tap(f->a, "export"), 0);
+    CHECK_STR(app_screen_name(f->a), "admin-export");
+    CHECK_INT(f->a->admin->n_drives, 1);
+    if (f->a->admin->n_drives == 1) {
+        CHECK(f->a->admin->drives[0].via_udisks);
+        CHECK_STR(f->a->admin->drives[0].label, "KINGSTON");
+        CHECK_STR(f->a->admin->drives[0].path, ""); /* not mounted until the export */
+    }
+    kfx_tap_all(f->a, "fmt-csv range-this export");
+    CHECK(app_wait_jobs(f->a, 60000));
+}
+
+static void t_udisks_export(void)
+{
+    char state[PATH_MAX], got[2048], path[PATH_MAX * 2];
+    REQUIRE(start_bus() == 0);
+    REQUIRE(start_fake(state, sizeof state, NULL) == 0);
+    kfx f;
+    REQUIRE(fx_open_udisks(&f) == 0);
+    export_to_stick(&f);
+    admin *ad = f.a->admin;
+    CHECK_INT(ad->xstate, ADMIN_X_DONE);
+    CHECK_INT(ad->xrows, 120);
+    CHECK_CONTAINS(ad->xmsg, "Đã tháo USB an toàn: có thể rút USB ra.");
+    util_fmt(path, sizeof path, "%s/mnt/KINGSTON/%s", state, ad->xfile);
+    size_t n = 0;
+    char *csv = util_read_file(path, &n);
+    CHECK(csv != NULL);
+    int lines = 0;
+    for (size_t i = 0; csv && i < n; i++)
+        lines += csv[i] == '\n';
+    CHECK_INT(lines, 121); /* complete: the header and every vote */
+    free(csv);
+    /* released only after the file was written, and in that order */
+    calls(state, got, sizeof got);
+    CHECK_STR(got, "Mount auth.no_user_interaction=True\n"
+                   "Unmount auth.no_user_interaction=True\n"
+                   "PowerOff auth.no_user_interaction=True\n");
+    kfx_close(&f);
+    stop_all();
+}
+
+static void t_udisks_busy(void)
+{
+    char state[PATH_MAX], got[2048];
+    REQUIRE(start_bus() == 0);
+    REQUIRE(start_fake(state, sizeof state, "--busy") == 0);
+    kfx f;
+    REQUIRE(fx_open_udisks(&f) == 0);
+    export_to_stick(&f);
+    admin *ad = f.a->admin;
+    CHECK_INT(ad->xstate, ADMIN_X_DONE); /* the file is there */
+    CHECK(strstr(ad->xmsg, "có thể rút") == NULL);
+    CHECK_CONTAINS(ad->xmsg, "chưa tháo được USB an toàn (USB đang bận)");
+    CHECK_CONTAINS(ad->xdetail, "DeviceBusy");
+    calls(state, got, sizeof got);
+    CHECK(strstr(got, "PowerOff") == NULL); /* never powered off while mounted */
+    kfx_close(&f);
+    stop_all();
+}
+
+static void t_udisks_denied(void)
+{
+    char state[PATH_MAX];
+    REQUIRE(start_bus() == 0);
+    REQUIRE(start_fake(state, sizeof state, "--deny") == 0);
+    kfx f;
+    REQUIRE(fx_open_udisks(&f) == 0);
+    export_to_stick(&f);
+    admin *ad = f.a->admin;
+    CHECK_INT(ad->xstate, ADMIN_X_FAILED);
+    CHECK_CONTAINS(ad->xmsg, "thiếu quy tắc polkit của gói hailong-kiosk");
+    CHECK_CONTAINS(ad->xdetail, "NotAuthorized");
+    kfx_close(&f);
+    stop_all();
+}
+
+/* No udisks2 on the bus (a developer's desktop): the mounted sticks of /proc/mounts, as before. */
+static void t_udisks_fallback(void)
+{
+    REQUIRE(start_bus() == 0);
+    unsetenv("HAILONG_USB_DIR");
+    usb_drive a[USB_MAX_DRIVES], b[USB_MAX_DRIVES];
+    int n = usb_find(a, USB_MAX_DRIVES);
+    CHECK_INT(n, usb_find_in("/proc/mounts", "/sys", b, USB_MAX_DRIVES));
+    for (int i = 0; i < n; i++)
+        CHECK(!a[i].via_udisks);
+    stop_all();
+}
+
 static const test_case cases[] = {TEST(t_format),
                                   TEST(t_usb_find),
                                   TEST(t_gesture),
@@ -554,9 +795,15 @@ static const test_case cases[] = {TEST(t_format),
                                   TEST(t_export_csv),
                                   TEST(t_export_pulled),
                                   TEST(t_export_progress_cancel),
-                                  TEST(t_quit_restart)};
+                                  TEST(t_quit_restart),
+                                  TEST(t_udisks_module),
+                                  TEST(t_udisks_export),
+                                  TEST(t_udisks_busy),
+                                  TEST(t_udisks_denied),
+                                  TEST(t_udisks_fallback)};
 
 int main(void)
 {
+    atexit(stop_all); /* a failed REQUIRE must not leave the bus or the fake running */
     return kfx_main("admin", &t0, cases, HL_ARRAY_LEN(cases));
 }

@@ -46,6 +46,14 @@ struct export_work {
     int rc;
     export_result res;
     char err[HL_ERR_MAX];
+    /* A stick found through udisks2: mounted by the job if it is not yet (dir is "" until then),
+     * then unmounted and powered off after the file is complete (udisks.h). */
+    int via_udisks;
+    udisks_fs ud;
+    char xfile[PATH_MAX];
+    atomic_int phase; /* ADMIN_PHASE_* */
+    udisks_rc mount_rc, unmount_rc, power_rc;
+    char ud_err[HL_ERR_MAX];
 };
 
 static admin_event pin_finish(admin *ad, int right, int open);
@@ -439,10 +447,43 @@ static int progress(void *ctx, int64_t done, int64_t total)
     return atomic_load(&w->cancel);
 }
 
+/* Mounts a udisks2 stick that is not mounted yet, and fills in where the file goes. */
+static int export_mount(export_work *w)
+{
+    atomic_store(&w->phase, ADMIN_PHASE_MOUNT);
+    w->mount_rc = udisks_mount(&w->ud, w->dir, sizeof w->dir, w->ud_err, sizeof w->ud_err);
+    struct stat st;
+    if (w->mount_rc == UDISKS_OK &&
+        (util_fmt(w->out, sizeof w->out, "%s/%s", w->dir, w->xfile) != 0 ||
+         stat(w->dir, &st) != 0)) {
+        util_fmt(w->ud_err, sizeof w->ud_err, "%s: %s", w->dir, strerror(errno));
+        w->mount_rc = UDISKS_FAILED;
+    }
+    if (w->mount_rc != UDISKS_OK) {
+        util_strlcpy(w->err, w->ud_err, sizeof w->err);
+        w->rc = HL_EXIT_RUNTIME;
+        return -1;
+    }
+    w->dir_dev = st.st_dev;
+    w->dir_ino = st.st_ino;
+    return 0;
+}
+
 static void export_job(void *arg)
 {
     export_work *w = arg;
+    if (w->via_udisks && !w->dir[0] && export_mount(w) != 0)
+        return;
+    atomic_store(&w->phase, ADMIN_PHASE_WRITE);
     w->rc = export_votes(&w->o, &w->res, w->err, sizeof w->err);
+    if (!w->via_udisks)
+        return;
+    /* Written (or not, or cancelled): either way the stick is released so it can be pulled.
+     * The file was fsynced and renamed by the export; unmounting flushes the rest. */
+    atomic_store(&w->phase, ADMIN_PHASE_EJECT);
+    w->unmount_rc = udisks_unmount(&w->ud, w->ud_err, sizeof w->ud_err);
+    if (w->unmount_rc == UDISKS_OK)
+        w->power_rc = udisks_power_off(&w->ud, w->ud_err, sizeof w->ud_err);
 }
 
 void admin_export_start(admin *ad)
@@ -460,12 +501,17 @@ void admin_export_start(admin *ad)
     else
         bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d.%s",
                        ad->env.cfg->kiosk_id, ad->from.year, ad->from.month, ext);
-    if (!bad)
+    w->via_udisks = d->via_udisks;
+    w->ud = d->ud;
+    util_strlcpy(w->xfile, ad->xfile, sizeof w->xfile);
+    /* A udisks2 stick not mounted yet is mounted by the job, which then knows where to write. */
+    int mount_later = d->via_udisks && !d->path[0];
+    if (!bad && !mount_later)
         bad = util_fmt(w->out, sizeof w->out, "%s/%s", d->path, ad->xfile);
     util_strlcpy(w->dir, d->path, sizeof w->dir);
     util_strlcpy(w->db, ad->env.cfg->data_dir, sizeof w->db);
     struct stat st;
-    if (bad || stat(d->path, &st) != 0) {
+    if (bad || (!mount_later && stat(d->path, &st) != 0)) {
         free(w);
         ad->xstate = ADMIN_X_FAILED;
         util_strlcpy(ad->xmsg, "Không thấy USB nữa. Hãy cắm lại USB rồi thử lại.", sizeof ad->xmsg);
@@ -474,8 +520,10 @@ void admin_export_start(admin *ad)
         admin_usb_scan(ad);
         return;
     }
-    w->dir_dev = st.st_dev;
-    w->dir_ino = st.st_ino;
+    if (!mount_later) {
+        w->dir_dev = st.st_dev;
+        w->dir_ino = st.st_ino;
+    }
     w->o = (export_votes_opts){.db = w->db,
                                .content = ad->env.content,
                                .from = ad->from,
@@ -489,7 +537,8 @@ void admin_export_start(admin *ad)
     ad->xmsg[0] = ad->xdetail[0] = '\0';
     ad->xrows = 0;
     log_info("admin: exporting %04d-%02d-%02d..%04d-%02d-%02d to %s", ad->from.year, ad->from.month,
-             ad->from.day, ad->to.year, ad->to.month, ad->to.day, w->out);
+             ad->from.day, ad->to.year, ad->to.month, ad->to.day,
+             mount_later ? d->ud.device : w->out);
     w->j = job_start(export_job, w);
     if (!w->j)
         export_job(w);
@@ -509,17 +558,77 @@ void admin_export_progress(const admin *ad, int64_t *done, int64_t *total)
     *total = w ? (int64_t)atomic_load(&w->total) : 0;
 }
 
+admin_phase admin_export_phase(const admin *ad)
+{
+    return ad->export_w ? (admin_phase)atomic_load(&ad->export_w->phase) : ADMIN_PHASE_NONE;
+}
+
+/* After a udisks2 export: the message says whether the stick may be pulled, and never says so
+ * when it was not released. Returns 1 when it said something (the outcome replaced xmsg). */
+static int udisks_outcome(admin *ad, const export_work *w, const char *n)
+{
+    if (!w->via_udisks)
+        return 0;
+    if (w->mount_rc == UDISKS_NOT_AUTHORIZED) {
+        ad->xstate = ADMIN_X_FAILED;
+        util_strlcpy(ad->xmsg,
+                     "Máy không được phép gắn USB: thiếu quy tắc polkit của gói hailong-kiosk. "
+                     "Báo cán bộ CNTT.",
+                     sizeof ad->xmsg);
+        util_strlcpy(ad->xdetail, w->ud_err, sizeof ad->xdetail);
+        log_error("admin: USB stick not mounted: polkit refused "
+                  "org.freedesktop.udisks2.filesystem-mount to this user; is "
+                  "/usr/share/polkit-1/rules.d/50-hailong-kiosk.rules installed? (%s)",
+                  w->ud_err);
+        return 1;
+    }
+    if (w->mount_rc != UDISKS_OK) {
+        ad->xstate = ADMIN_X_FAILED;
+        util_strlcpy(ad->xmsg, "Không gắn được USB. Hãy rút ra, cắm lại rồi thử lại.",
+                     sizeof ad->xmsg);
+        util_strlcpy(ad->xdetail, w->ud_err, sizeof ad->xdetail);
+        log_error("admin: USB stick not mounted: %s", w->ud_err);
+        return 1;
+    }
+    int released = w->unmount_rc == UDISKS_OK;
+    if (!released)
+        log_error("admin: USB stick not unmounted after the export: %s", w->ud_err);
+    else if (w->power_rc != UDISKS_OK)
+        log_warn("admin: USB stick unmounted but not powered off: %s", w->ud_err);
+    if (w->rc != 0)
+        return 0; /* the export's own failure message stands: it never says "pull it" */
+    if (released) {
+        util_fmt(ad->xmsg, sizeof ad->xmsg,
+                 "Đã lưu %s phiếu vào USB. Đã tháo USB an toàn: có thể rút USB ra.", n);
+    } else {
+        util_fmt(ad->xmsg, sizeof ad->xmsg,
+                 "Đã lưu %s phiếu vào USB nhưng chưa tháo được USB an toàn (%s). Chưa rút USB; "
+                 "thử xuất lại sau ít phút.",
+                 n, w->unmount_rc == UDISKS_BUSY ? "USB đang bận" : "lỗi khi tháo");
+        util_strlcpy(ad->xdetail, w->ud_err, sizeof ad->xdetail);
+    }
+    return 1;
+}
+
 static void export_finish(admin *ad)
 {
     export_work *w = ad->export_w;
     ad->export_w = NULL;
     job_join(w->j);
     w->j = NULL;
-    if (w->rc == 0) {
+    char n[32];
+    admin_fmt_count(n, sizeof n, w->res.rows);
+    if (udisks_outcome(ad, w, n)) {
+        if (w->rc == 0) {
+            ad->xstate = ADMIN_X_DONE;
+            ad->xrows = w->res.rows;
+            log_info("admin: exported %lld votes to %s", (long long)w->res.rows, w->out);
+        } else {
+            ad->xfile[0] = '\0';
+        }
+    } else if (w->rc == 0) {
         ad->xstate = ADMIN_X_DONE;
         ad->xrows = w->res.rows;
-        char n[32];
-        admin_fmt_count(n, sizeof n, w->res.rows);
         util_fmt(ad->xmsg, sizeof ad->xmsg, "Đã lưu %s phiếu vào USB. Có thể rút USB ra.", n);
         log_info("admin: exported %lld votes to %s", (long long)w->res.rows, w->out);
     } else {

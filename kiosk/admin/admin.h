@@ -29,6 +29,14 @@
 
 typedef enum { ADMIN_RANGE_THIS_MONTH, ADMIN_RANGE_LAST_MONTH, ADMIN_RANGE_DAYS } admin_range;
 typedef enum { ADMIN_X_IDLE, ADMIN_X_RUNNING, ADMIN_X_DONE, ADMIN_X_FAILED } admin_xstate;
+/* What a running export is doing (admin_export_phase): a udisks2 stick is mounted first and
+ * released (unmounted, powered off) after. */
+typedef enum {
+    ADMIN_PHASE_NONE,
+    ADMIN_PHASE_MOUNT,
+    ADMIN_PHASE_WRITE,
+    ADMIN_PHASE_EJECT
+} admin_phase;
 typedef enum { ADMIN_CONFIRM_NONE, ADMIN_CONFIRM_QUIT, ADMIN_CONFIRM_RESTART } admin_confirm;
 
 /* What an action or a poll did, for the screens to act on. */
@@ -160,6 +168,8 @@ void admin_export_start(admin *ad);
 void admin_export_cancel(admin *ad);
 /* Rows written so far and the total of the running export. */
 void admin_export_progress(const admin *ad, int64_t *done, int64_t *total);
+/* The running export's phase (ADMIN_PHASE_NONE when none runs). */
+admin_phase admin_export_phase(const admin *ad);
 /* The USB rescan is due (waiting for a stick): when to look again, CLK_NEVER if not waiting. */
 int64_t admin_usb_rescan_at(const admin *ad);
 

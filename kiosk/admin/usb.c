@@ -136,6 +136,32 @@ int usb_find_in(const char *mounts, const char *sys_root, usb_drive *out, int ma
     return n;
 }
 
+/* The sticks udisks2 knows, mounted or not; -1 when it cannot say (then /proc/mounts is read). */
+static int find_udisks(usb_drive *out, int max)
+{
+    if (!udisks_available())
+        return -1;
+    udisks_fs fs[USB_MAX_DRIVES];
+    char err[256];
+    int n = udisks_list(fs, max < USB_MAX_DRIVES ? max : USB_MAX_DRIVES, err, sizeof err);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        usb_drive *d = &out[i];
+        memset(d, 0, sizeof *d);
+        d->via_udisks = 1;
+        d->ud = fs[i];
+        util_strlcpy(d->path, fs[i].mount, sizeof d->path);
+        util_strlcpy(d->label, fs[i].label, sizeof d->label);
+        util_strlcpy(d->device, fs[i].device, sizeof d->device);
+        d->readonly = fs[i].readonly;
+        d->total_bytes = fs[i].size;
+        if (d->path[0])
+            fill_space(d);
+    }
+    return n;
+}
+
 int usb_find(usb_drive *out, int max)
 {
     const char *dir = getenv("HAILONG_USB_DIR");
@@ -153,5 +179,6 @@ int usb_find(usb_drive *out, int max)
         fill_space(&out[0]);
         return 1;
     }
-    return usb_find_in("/proc/mounts", "/sys", out, max);
+    int n = find_udisks(out, max);
+    return n >= 0 ? n : usb_find_in("/proc/mounts", "/sys", out, max);
 }

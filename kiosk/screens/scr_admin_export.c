@@ -79,7 +79,11 @@ static int draw_usb(app *a, SDL_Rect col, int busy)
         snprintf(idb[i], sizeof idb[i], "usb-%d", i);
         if (d->readonly)
             snprintf(lb[i], sizeof lb[i], "%s (chỉ đọc, không ghi được)", d->label);
-        else if (d->total_bytes)
+        else if (d->via_udisks && !d->path[0] && d->total_bytes) {
+            /* not mounted yet (the export mounts it): its size, not its free space */
+            admin_fmt_bytes(fr, sizeof fr, d->total_bytes);
+            snprintf(lb[i], sizeof lb[i], "%s (%s)", d->label, fr);
+        } else if (d->total_bytes)
             snprintf(lb[i], sizeof lb[i], "%s (trống %s)", d->label, fr);
         else
             snprintf(lb[i], sizeof lb[i], "%s", d->label);
@@ -157,7 +161,14 @@ static void draw_run(app *a, SDL_Rect r)
         char d[32], t[32];
         admin_fmt_count(d, sizeof d, done);
         admin_fmt_count(t, sizeof t, total);
-        snprintf(line, sizeof line, "Đang ghi %s… %s / %s phiếu. Đừng rút USB.", ad->xfile, d, t);
+        admin_phase ph = admin_export_phase(a->admin);
+        if (ph == ADMIN_PHASE_MOUNT)
+            snprintf(line, sizeof line, "Đang gắn USB… Đừng rút USB.");
+        else if (ph == ADMIN_PHASE_EJECT)
+            snprintf(line, sizeof line, "Đã ghi xong. Đang tháo USB an toàn… Đừng rút USB.");
+        else
+            snprintf(line, sizeof line, "Đang ghi %s… %s / %s phiếu. Đừng rút USB.", ad->xfile, d,
+                     t);
         /* The text above (two lines where narrow), the bar below it, "Hủy" beside the bar. */
         int bw = m->u * 22;
         int tw = r.w - bw - m->u * 3;
