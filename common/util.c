@@ -239,3 +239,27 @@ int util_utf8_is_nfc(const char *s, size_t *bad_offset)
     free(nfc);
     return same;
 }
+
+long util_json_nul_at(const char *json, size_t len)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = json[i];
+        if (c == '\0')
+            return (long)i;
+        if (!in_string) {
+            in_string = c == '"';
+            continue;
+        }
+        if (c == '"') {
+            in_string = 0;
+        } else if (c == '\\' && i + 1 < len) {
+            /* An escape: \u0000 is the NUL; any other is skipped whole, so that an escaped
+             * backslash followed by "u0000" (the text \u0000) is not taken for one. */
+            if (json[i + 1] == 'u' && i + 5 < len && memcmp(json + i + 2, "0000", 4) == 0)
+                return (long)i;
+            i++;
+        }
+    }
+    return -1;
+}

@@ -47,4 +47,10 @@ int util_parse_int(const char *s, long min, long max, long *out);
 /* 1 if s is valid UTF-8 in Unicode normalisation form C; sets *bad_offset to the first bad byte. */
 int util_utf8_is_nfc(const char *s, size_t *bad_offset);
 
+/* The byte offset in json (len bytes) of the first NUL character a JSON parser would put into a
+ * string: a "\u0000" escape inside a string literal, or a raw NUL byte; -1 when there is none.
+ * cJSON's strings end at the first NUL, so "tp-hung\u0000<script>" would silently become
+ * "tp-hung": callers refuse such text instead. */
+long util_json_nul_at(const char *json, size_t len);
+
 #endif

@@ -298,6 +298,12 @@ static int precheck(const char *json, size_t len, char *err, size_t errlen)
 
 static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
 {
+    long nul = util_json_nul_at(json, len);
+    if (nul >= 0) {
+        util_fmt(err, errlen,
+                 "body: a NUL character (\\u0000) at byte %ld; no field may contain one", nul);
+        return NULL;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {

@@ -221,6 +221,11 @@ suite() {
     "{\"uuid\":\"$(uuid 6)\",\"status\":\"accepted\"}"
   same "$label: ... the bad one not stored" "$(sql 'SELECT count(*) FROM votes')" 5
 
+  # A NUL character (\u0000) in a string: cJSON would cut "tp-hung\u0000<script>" to "tp-hung".
+  send bombo-01 "$t1" "$(batch bombo-01 90 "$(vote 90 | sed 's/"officer":"vp-lan"/"officer":"vp-lan\\u0000<script>"/')")" 90
+  expect "$label: a string holding \\u0000" 400 'NUL character'
+  same "$label: ... nothing stored" "$(sql 'SELECT count(*) FROM votes')" 5
+
   # A uuid another kiosk already used.
   send bombo-02 "$t2" "$(batch bombo-02 3 "$(vote 1)" "$(vote 7)")" 3
   expect "$label: a uuid of another kiosk" 200 \

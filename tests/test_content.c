@@ -333,6 +333,12 @@ static void test_unicode(void)
                OFFICERS_HEAD
                "    {\"code\": \"a\", \"name\": \"An\\tB\", \"title\": \"CC\"}\n" OFFICERS_TAIL,
                "officers.json: officers[0].name: contains a control character");
+    /* A NUL through the \u0000 escape: cJSON would cut the name at it ("tp-hung<script>" would
+     * load as "tp-hung"); refused with the place. An escaped backslash before u0000 is text. */
+    EXPECT_BAD("officers.json",
+               OFFICERS_HEAD "    {\"code\": \"a\", \"name\": \"An\\u0000<script>\", \"title\": "
+                             "\"CC\"}\n" OFFICERS_TAIL,
+               "officers.json:4:30: a string holds \\u0000 (a NUL character)");
 }
 
 static void test_reason_counts(void)

@@ -160,6 +160,31 @@ static void check_vote_rejected(const char *vote_json, const char *want, int uui
     wire_batch_free(&b);
 }
 
+/* A NUL character in any string (the \u0000 escape; cJSON would cut the string there, so that
+ * "tp-hung\u0000<script>" became "tp-hung" and a kiosk id "kA\u0000evil" became "kA") refuses the
+ * whole body; the text \\u0000 (an escaped backslash) is no NUL. */
+static void test_nul_in_strings(void)
+{
+    wire_batch b;
+    char err[HL_ERR_MAX] = "";
+    CHECK(decode_votes(GOOD_UUID ",\"seq\":1,\"boot_id\":\"" BOOT
+                                 "\",\"officer\":\"tp-hung\\u0000<script>\",\"rating\":3,"
+                                 "\"reasons\":[],\"created_at\":1764124200000,\"misuse\":false",
+                       &b, err, sizeof err) != 0);
+    CHECK_CONTAINS(err, "NUL character");
+    const char *id = "{\"v\":1,\"kiosk_id\":\"kA\\u0000evil\",\"batch_id\":\"" BATCH
+                     "\",\"frozen_at\":1,\"votes\":[]}";
+    CHECK(wire_decode_batch(id, strlen(id), &b, err, sizeof err) != 0);
+    CHECK_CONTAINS(err, "NUL character");
+    /* the six characters \u0000 as text: an escaped backslash, then "u0000" */
+    const char *text = "{\"a\":\"x\\\\u0000\"}";
+    CHECK_INT(util_json_nul_at(text, strlen(text)), -1);
+    const char *esc = "{\"a\":\"x\\u0000\"}";
+    CHECK_INT(util_json_nul_at(esc, strlen(esc)), 7);
+    CHECK_INT(util_json_nul_at("{\"a\":1}\0", 8), 7); /* a raw NUL byte */
+    CHECK_INT(util_json_nul_at("\"\\u00001\"", 9), 1);
+}
+
 static void test_vote_rules(void)
 {
     static const struct {
@@ -498,6 +523,7 @@ static const test_case cases[] = {TEST(test_exact_bytes),
                                   TEST(test_round_trip),
                                   TEST(test_encode_odd_reasons),
                                   TEST(test_vote_rules),
+                                  TEST(test_nul_in_strings),
                                   TEST(test_good_vote_and_duplicates),
                                   TEST(test_batch_rules),
                                   TEST(test_utf8_and_validators),

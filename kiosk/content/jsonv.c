@@ -162,8 +162,13 @@ static int syntax_error(jv_ctx *x, const char *buf, size_t len, const char *pos,
         n--;
     memcpy(near, pos, n);
     near[n] = '\0';
-    if (nul)
+    if (nul && *pos == '\0')
         util_fmt(x->err, x->errlen, "%s:%d:%d: contains a NUL byte; save the file as UTF-8 text",
+                 x->file, line, col);
+    else if (nul)
+        util_fmt(x->err, x->errlen,
+                 "%s:%d:%d: a string holds \\u0000 (a NUL character), which no text may contain; "
+                 "remove it",
                  x->file, line, col);
     else if (n == 0 && left <= 1)
         util_fmt(x->err, x->errlen,
@@ -189,7 +194,9 @@ int jv_parse(jv_ctx *x, const char *buf, size_t len, int format, cJSON **root)
         buf += 3;
         len -= 3;
     }
-    const char *nul = memchr(buf, '\0', len);
+    /* A raw NUL byte, or a \u0000 escape that cJSON would silently cut a string at. */
+    long nul_at = util_json_nul_at(buf, len);
+    const char *nul = nul_at >= 0 ? buf + nul_at : NULL;
     const char *end = NULL;
     cJSON *j = nul ? NULL : cJSON_ParseWithOpts(buf, &end, 1);
     if (!j)
