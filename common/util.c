@@ -263,3 +263,37 @@ long util_json_nul_at(const char *json, size_t len)
     }
     return -1;
 }
+
+void util_text_clean(char *s)
+{
+    unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
+    while (*r) {
+        unsigned char c = *r;
+        int n = c < 0x80             ? 1
+                : (c & 0xE0) == 0xC0 ? 2
+                : (c & 0xF0) == 0xE0 ? 3
+                : (c & 0xF8) == 0xF0 ? 4
+                                     : 0;
+        int ok = n > 0;
+        for (int i = 1; ok && i < n; i++)
+            ok = (r[i] & 0xC0) == 0x80;
+        if (ok && n == 2)
+            ok = c >= 0xC2 && !(c == 0xC2 && r[1] < 0xA0); /* overlong forms; C1 controls */
+        if (ok && n == 3)
+            ok = !(c == 0xE0 && r[1] < 0xA0) &&
+                 !(c == 0xED && r[1] >= 0xA0); /* overlong, UTF-16 halves */
+        if (ok && n == 4)
+            ok = c <= 0xF4 && !(c == 0xF0 && r[1] < 0x90) && !(c == 0xF4 && r[1] >= 0x90);
+        if (ok && n == 1)
+            ok = c >= 0x20 && c != 0x7F;
+        if (!ok) {
+            *w++ = '?';
+            r++;
+            continue;
+        }
+        memmove(w, r, (size_t)n);
+        w += n;
+        r += n;
+    }
+    *w = '\0';
+}

@@ -53,4 +53,10 @@ int util_utf8_is_nfc(const char *s, size_t *bad_offset);
  * "tp-hung": callers refuse such text instead. */
 long util_json_nul_at(const char *json, size_t len);
 
+/* Makes text that came from outside (a collector's error body) safe to log and to show, in place:
+ * every control character (C0 such as newline, carriage return, tab and ESC; DEL; C1 U+0080 to
+ * U+009F) and every byte that is not valid UTF-8 becomes '?', so it can neither forge a log line
+ * nor drive a terminal; Vietnamese and other printable text is kept. */
+void util_text_clean(char *s);
+
 #endif

@@ -412,6 +412,29 @@ static void t_other_4xx_kept(void)
     sfx_close(&f);
 }
 
+/* A collector's error body quoted in the error (400) cannot forge a log line or drive a terminal:
+ * newline, carriage return, ESC and a C1 control arrive as '?', in the log, in sync_status (what
+ * `status` and the admin screen show); its Vietnamese stays readable. */
+static void t_error_body_cleaned(void)
+{
+    first_ctx fc = {400, NULL,
+                    "lỗi\n2026-12-01T00:00:00.000Z hailong error: forged\r\x1b[31mred\xc2\x9b",
+                    SRV_SEND, 1};
+    sfx f;
+    REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
+    f.c.cap_ms = 400;
+    REQUIRE(sfx_start(&f) == 0);
+    CHECK_WITHIN(srv_count(f.v) >= 1, 10000);
+    char val[600];
+    CHECK_WITHIN((db_text(f.db, "SELECT last_error FROM sync_status", val, sizeof val),
+                  strstr(val, "forged") != NULL),
+                 10000);
+    CHECK_CONTAINS(val, "lỗi?2026-12-01T00:00:00.000Z hailong error: forged??[31mred??");
+    CHECK(strpbrk(val, "\n\r\x1b") == NULL);
+    CHECK_WITHIN(all_sent(&f), 10000); /* and the votes still go */
+    sfx_close(&f);
+}
+
 /* A rejected vote is quarantined with its reason and does not hold up the others. */
 static void t_rejected_quarantined(void)
 {
@@ -585,6 +608,7 @@ static const test_case cases[] = {TEST(t_send_ok),
                                   TEST(t_connection_refused),
                                   TEST(t_bad_200),
                                   TEST(t_other_4xx_kept),
+                                  TEST(t_error_body_cleaned),
                                   TEST(t_rejected_quarantined),
                                   TEST(t_start_delay_and_stop),
                                   TEST(t_stop_during_request),

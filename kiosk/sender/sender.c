@@ -364,6 +364,9 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
                      b->batch_id);
             return R_RETRY;
         }
+        /* A rejection's reason is the collector's text, kept with the vote and shown later. */
+        for (size_t i = 0; i < n; i++)
+            util_text_clean(r[i].reason);
         store_sync_applied applied;
         store_rc rc = store_sync_apply(s->store, b->batch_id, r, n, wall_ms(s), &applied);
         free(r);
@@ -432,6 +435,9 @@ static int round_once(sync_sender *s)
     int64_t retry_after;
     char msg[512];
     outcome o = send_batch(s, &b, &http, &retry_after, msg, sizeof msg);
+    /* msg may quote the collector's answer: no raw newline or escape reaches the log, the
+     * database, status or the admin screen. */
+    util_text_clean(msg);
     if (stopping(s)) {
         store_batch_free(&b);
         return 0;
