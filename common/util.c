@@ -101,6 +101,23 @@ uint32_t util_random_below(uint32_t n)
 
 char *util_read_file(const char *path, size_t *len_out)
 {
+    return util_read_file_max(path, SIZE_MAX - 2, len_out);
+}
+
+void util_read_why(int e, size_t max, char *out, size_t cap)
+{
+    if (e != EFBIG) {
+        util_strlcpy(out, strerror(e), cap);
+        return;
+    }
+    if (max >= 1024 * 1024)
+        util_fmt(out, cap, "larger than %zu MiB; is it the right file?", max / (1024 * 1024));
+    else
+        util_fmt(out, cap, "larger than %zu KiB; is it the right file?", max / 1024);
+}
+
+char *util_read_file_max(const char *path, size_t max, size_t *len_out)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -113,6 +130,12 @@ char *util_read_file(const char *path, size_t *len_out)
         }
         size_t got = fread(buf + len, 1, cap - len - 1, f);
         len += got;
+        if (len > max) {
+            fclose(f);
+            free(buf);
+            errno = EFBIG;
+            return NULL;
+        }
         if (got == 0) {
             if (ferror(f)) {
                 int e = errno;

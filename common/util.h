@@ -28,6 +28,13 @@ uint32_t util_random_below(uint32_t n);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees. NULL and errno on failure. */
 char *util_read_file(const char *path, size_t *len_out);
+/* The same, reading at most max bytes: a larger file (or /dev/zero, or a pipe that never ends) is
+ * NULL with errno EFBIG after max + 1 bytes, never a huge allocation. Every file that comes from
+ * outside the program is read this way. */
+char *util_read_file_max(const char *path, size_t max, size_t *len_out);
+/* Why util_read_file_max failed, in words: "larger than 64 KiB; is it the right file?" for
+ * EFBIG, else strerror(e). */
+void util_read_why(int e, size_t max, char *out, size_t cap);
 int util_file_exists(const char *path);
 /* mkdir -p; 0 on success, -1 and errno otherwise. */
 int util_mkdirs(const char *path);

@@ -482,6 +482,12 @@ printf 'db = sqlite:%s/conf.db\nrate = fast\n' "$tmp" >"$tmp/rate.conf"
 run "serve with a bad rate in the config" 2 "$out" serve --config "$tmp/rate.conf"
 check "... says the value came from the file" contains "$out.err" \
   "flags not on the command line are read from $tmp/rate.conf"
+run "a config pointed at /dev/zero" 2 "$out" kiosk list --config /dev/zero
+check "... refused with the limit, at once" contains "$out.err" \
+  "--config /dev/zero: cannot read: larger than 256 KiB"
+run "serve --tls-cert /dev/zero" 2 "$out" serve --db "sqlite:$tmp/conf.db" --listen 127.0.0.1:0 \
+  --tls-cert /dev/zero --tls-key /dev/zero
+check "... names the flag and the limit" contains "$out.err" "--tls-cert: /dev/zero: cannot read: larger than 1 MiB"
 printf 'db = sqlite:%s/conf.db\ndb = sqlite:%s/other.db\n' "$tmp" "$tmp" >"$tmp/twice.conf"
 run "a config that sets db twice" 2 "$out" kiosk list --config "$tmp/twice.conf"
 check "... names the line" contains "$out.err" "$tmp/twice.conf line 2: db is set twice"

@@ -304,6 +304,26 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
   check "... and how to fix it" contains "$tmp/check-rw.log" "chown hailong:"
 fi
 
+# Files from outside are read with a size limit: pointed at /dev/zero, each is refused at once
+# with the limit named (before: 2 GiB allocated, then an abort).
+kiosk "config pointed at /dev/zero" 2 "$tmp/zero-config.log" check --config /dev/zero
+check "... names the limit" contains "$tmp/zero-config.log" "/dev/zero: cannot open: larger than 256 KiB"
+printf '[sync]\nurl = https://hailong.example.vn\ntoken_file = /dev/zero\n' >"$tmp/zero-token.ini"
+kiosk "token_file pointed at /dev/zero" 2 "$tmp/zero-token.log" check --config "$tmp/zero-token.ini" \
+  --data-dir "$tmp/check-data"
+check "... names the limit" contains "$tmp/zero-token.log" "token_file: /dev/zero: cannot read: larger than 4 KiB"
+mkdir -p "$tmp/zero-content"
+cp "$src/assets/content/"*.json "$tmp/zero-content/"
+ln -sf /dev/zero "$tmp/zero-content/officers.json"
+printf '[kiosk]\ncontent_dir = %s/zero-content\n' "$tmp" >"$tmp/zero-content.ini"
+kiosk "officers.json pointed at /dev/zero" 2 "$tmp/zero-content.log" check \
+  --config "$tmp/zero-content.ini" --data-dir "$tmp/check-data"
+check "... names the file and the limit" contains "$tmp/zero-content.log" \
+  "officers.json: cannot open: larger than 4 MiB"
+kiosk "import-procedures from /dev/zero" 2 "$tmp/zero-import.log" import-procedures /dev/zero \
+  --content-dir "$tmp/zero-content"
+check "... names the limit" contains "$tmp/zero-import.log" "/dev/zero: cannot open: larger than 16 MiB"
+
 printf 'expect home\ntap rate-3\n' >"$tmp/missing.script"
 kiosk "script taps a missing target" 1 "$tmp/missing.log" --data-dir "$tmp/missing" \
   --script "$tmp/missing.script" --clock "$clock"

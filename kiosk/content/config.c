@@ -17,6 +17,10 @@
 #include "jsonv.h"
 #include "util.h"
 
+/* Limits on what is read from outside: a commented kiosk.ini is a few KiB, a token one line. */
+#define CFG_FILE_MAX       (256u * 1024)
+#define CFG_TOKEN_FILE_MAX (4u * 1024)
+
 typedef enum {
     K_ID,
     K_MODE,
@@ -599,10 +603,12 @@ int cfg_sync_token(const cfg *c, char *out, size_t cap, char *err, size_t errlen
         return util_strlcpy(out, c->sync_token, cap) == 0 ? 0 : HL_EXIT_USAGE;
     }
     size_t len;
-    char *text = util_read_file(c->sync_token_file, &len);
+    char *text = util_read_file_max(c->sync_token_file, CFG_TOKEN_FILE_MAX, &len);
     if (!text) {
+        char why[96];
+        util_read_why(errno, CFG_TOKEN_FILE_MAX, why, sizeof why);
         util_fmt(err, errlen, "%s: [sync] token_file: %s: cannot read: %s", src, c->sync_token_file,
-                 strerror(errno));
+                 why);
         return HL_EXIT_USAGE;
     }
     int has_nul = memchr(text, '\0', len) != NULL;
@@ -633,9 +639,11 @@ int cfg_sync_token(const cfg *c, char *out, size_t cap, char *err, size_t errlen
 int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
 {
     size_t len;
-    char *buf = util_read_file(path, &len);
+    char *buf = util_read_file_max(path, CFG_FILE_MAX, &len);
     if (!buf) {
-        util_fmt(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        char why[96];
+        util_read_why(errno, CFG_FILE_MAX, why, sizeof why);
+        util_fmt(err, errlen, "%s: cannot open: %s", path, why);
         return HL_EXIT_USAGE;
     }
     const char *nul = memchr(buf, '\0', len);

@@ -17,6 +17,8 @@
 #include "log.h"
 #include "util.h"
 
+#define CONTENT_FILE_MAX (4u * 1024 * 1024)
+
 static int is_code(const char *s)
 {
     size_t n = strlen(s);
@@ -60,9 +62,14 @@ static int load_json(jv_ctx *x, const char *dir, const char *name, cJSON **root)
     *root = NULL;
     util_fmt(x->file, sizeof x->file, "%s/%s", dir, name);
     size_t len;
-    char *buf = util_read_file(x->file, &len);
-    if (!buf)
-        return jv_fail(x, "cannot open: %s", strerror(errno));
+    /* A commune's officers with their duties are a few hundred KiB; 4 MiB is far more than any,
+     * and a file pointed at /dev/zero stops here, not at 2 GiB. */
+    char *buf = util_read_file_max(x->file, CONTENT_FILE_MAX, &len);
+    if (!buf) {
+        char why[96];
+        util_read_why(errno, CONTENT_FILE_MAX, why, sizeof why);
+        return jv_fail(x, "cannot open: %s", why);
+    }
     int rc = jv_parse(x, buf, len, CONTENT_FORMAT, root);
     free(buf);
     return rc;

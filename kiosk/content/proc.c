@@ -541,9 +541,11 @@ int proc_load(proc_set **out, const char *path, char *err, size_t errlen)
 {
     *out = NULL;
     size_t len;
-    char *buf = util_read_file(path, &len);
+    char *buf = util_read_file_max(path, PROC_FILE_MAX, &len);
     if (!buf) {
-        util_fmt(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        char why[96];
+        util_read_why(errno, PROC_FILE_MAX, why, sizeof why);
+        util_fmt(err, errlen, "%s: cannot open: %s", path, why);
         return HL_EXIT_USAGE;
     }
     int rc = proc_parse_json_z(out, buf, len, path, err, errlen);

@@ -28,6 +28,10 @@
  *   } ] }
  * All strings NFC UTF-8; every listed key required (arrays may be empty except documents/steps). */
 
+/* The largest procedures file read (procedures.json, or a CSV/JSON to import): the bundled
+ * 31 procedures are ~100 KiB, a whole province's list a few MiB. */
+#define PROC_FILE_MAX (16u * 1024 * 1024)
+
 typedef enum { PROC_ONLINE_NONE, PROC_ONLINE_PARTIAL, PROC_ONLINE_FULL } proc_online;
 
 typedef struct {

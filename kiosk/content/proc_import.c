@@ -603,9 +603,11 @@ int proc_import(const char *src, const char *dest, size_t *n_imported, char *err
     if (n_imported)
         *n_imported = 0;
     size_t len;
-    char *text = util_read_file(src, &len);
+    char *text = util_read_file_max(src, PROC_FILE_MAX, &len);
     if (!text) {
-        util_fmt(err, errlen, "%s: cannot open: %s", src, strerror(errno));
+        char why[96];
+        util_read_why(errno, PROC_FILE_MAX, why, sizeof why);
+        util_fmt(err, errlen, "%s: cannot open: %s", src, why);
         return HL_EXIT_USAGE;
     }
     const char *c = text;

@@ -266,15 +266,28 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
     if (db_flag && !conf_flag) {
         *url = db_flag;
     } else {
-        FILE *f = fopen(path, "r");
+        /* Read whole and bounded (a few KiB are plenty): inih reading /dev/zero line by line
+         * would never end. */
+        const size_t max = 256 * 1024;
+        size_t len = 0;
+        char *f = util_read_file_max(path, max, &len);
         if (!f && (conf_flag || errno != ENOENT)) {
+            char why[96];
+            util_read_why(errno, max, why, sizeof why);
             log_plain(LOG_ERROR, "%s %s: %s%s: cannot read: %s\n", PROG, cmd,
-                      conf_flag ? "--config " : "", path, strerror(errno));
+                      conf_flag ? "--config " : "", path, why);
             return HL_EXIT_USAGE;
         }
+        if (f && memchr(f, '\0', len)) {
+            free(f);
+            log_plain(LOG_ERROR, "%s %s: %s: contains a NUL byte; it must be a text file\n", PROG,
+                      cmd, path);
+            return HL_EXIT_USAGE;
+        }
+        int have_file = f != NULL;
         if (f) {
-            int line = ini_parse_file(f, conf_key, cp);
-            fclose(f);
+            int line = ini_parse_string(f, conf_key, cp);
+            free(f);
             if (line != 0) {
                 log_plain(LOG_ERROR, "%s %s: %s line %d: %s\n", PROG, cmd, path, line,
                           cp->bad[0] ? cp->bad : "not key = value (INI syntax)");
@@ -284,11 +297,11 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
         }
         if (db_flag) {
             *url = db_flag;
-        } else if (!f || !cp->have[CONF_DB]) {
+        } else if (!have_file || !cp->have[CONF_DB]) {
             log_plain(LOG_ERROR,
                       "%s %s: which database? Pass --db URL or set db = URL in %s (%s); e.g. "
                       "db = sqlite:/var/lib/hailong-collector/collector.db\n",
-                      PROG, cmd, path, f ? "it has no db line" : "no such file");
+                      PROG, cmd, path, have_file ? "it has no db line" : "no such file");
             return HL_EXIT_USAGE;
         } else {
             *url = cp->val[CONF_DB];

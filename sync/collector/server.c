@@ -592,9 +592,14 @@ bad:
 static char *read_pem(const char *flag, const char *path, char *err, size_t errlen)
 {
     size_t n = 0;
-    char *s = util_read_file(path, &n);
-    if (!s)
-        util_fmt(err, errlen, "%s: %s: cannot read: %s", flag, path, strerror(errno));
+    /* A certificate chain is a few KiB; 1 MiB bounds a wrong path (/dev/zero, a log file). */
+    const size_t max = 1024 * 1024;
+    char *s = util_read_file_max(path, max, &n);
+    if (!s) {
+        char why[96];
+        util_read_why(errno, max, why, sizeof why);
+        util_fmt(err, errlen, "%s: %s: cannot read: %s", flag, path, why);
+    }
     return s;
 }
 
