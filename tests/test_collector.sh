@@ -325,6 +325,8 @@ suite() {
   expect "$label: from=2026-02-30" 400 '"error":"from: \"2026-02-30\" is not a date'
   get '/v1/summary?form=2026-01-01' "$top"
   expect "$label: a misspelt parameter" 400 '"error":"form: unknown parameter'
+  get '/v1/votes.csv?by=unit' "$top"
+  expect "$label: votes.csv?by=unit names by" 400 '"error":"by: unknown parameter; use from, to"'
   get '/v1/votes.csv' ""
   expect "$label: votes.csv without a token" 401
   get '/v1/votes.csv' "$top"

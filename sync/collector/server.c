@@ -389,8 +389,8 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
     memset(&a, 0, sizeof a);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_iter, &a);
     if (a.unknown || (a.seen_by && r->route == R_CSV))
-        return send_error(c, r, 400, -1, "%s: unknown parameter; use from, to%s", a.name,
-                          r->route == R_SUMMARY ? ", by" : "");
+        return send_error(c, r, 400, -1, "%s: unknown parameter; use from, to%s",
+                          a.unknown ? a.name : "by", r->route == R_SUMMARY ? ", by" : "");
     if (a.dup)
         return send_error(c, r, 400, -1, "%s: given twice", a.name);
     const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
