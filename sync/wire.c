@@ -296,8 +296,36 @@ static int precheck(const char *json, size_t len, char *err, size_t errlen)
     return 0;
 }
 
+/* Counts the JSON values in json (every '{', '[', ',' and ':' outside strings: at least one per
+ * value, member or element) and stops past max: one pass, no memory. */
+static size_t count_values(const char *json, size_t len, size_t max)
+{
+    size_t n = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len && n <= max; i++) {
+        char c = json[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[' || c == ',' || c == ':') {
+            n++;
+        }
+    }
+    return n;
+}
+
 static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
 {
+    if (count_values(json, len, WIRE_MAX_VALUES) > WIRE_MAX_VALUES) {
+        util_fmt(err, errlen,
+                 "body: more than %u JSON values; a batch holds at most %d votes of a few fields",
+                 WIRE_MAX_VALUES, WIRE_MAX_VOTES);
+        return NULL;
+    }
     long nul = util_json_nul_at(json, len);
     if (nul >= 0) {
         util_fmt(err, errlen,

@@ -11,6 +11,10 @@
 #define WIRE_MAX_VOTES 500        /* per batch */
 #define WIRE_MAX_BODY  (4u << 20) /* decompressed JSON cap (bytes), collector side */
 #define WIRE_MAX_GZIP  (1u << 20) /* compressed body cap (bytes), collector side: 413 above */
+/* JSON values (objects, arrays, members, elements) a body may hold: a vote is ~25 of them, so a
+ * legal batch stays far below; counted before any parsing, so that 4 KB of gzip holding an array
+ * of 2 million elements cannot make the parser build a 170 MB tree (docs/PROTOCOL.md). */
+#define WIRE_MAX_VALUES (40u * WIRE_MAX_VOTES + 200)
 
 /* One vote as it travels. Mirrors the kiosk's votes table (docs/SCHEMA.md). */
 typedef struct {
