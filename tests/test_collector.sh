@@ -344,6 +344,9 @@ suite() {
   expect "$label: from=2026-02-30" 400 '"error":"from: \"2026-02-30\" is not a date'
   get '/v1/summary?form=2026-01-01' "$top"
   expect "$label: a misspelt parameter" 400 '"error":"form: unknown parameter'
+  # 5 000 query parameters: answered (400 naming the first), not dropped without a word
+  get "/v1/summary?$(seq 0 4999 | sed 's/.*/a&=1/' | paste -sd'&')" "$top"
+  expect "$label: 5 000 query parameters" 400 '"error":"a0: unknown parameter'
   get '/v1/votes.csv?by=unit' "$top"
   expect "$label: votes.csv?by=unit names by" 400 '"error":"by: unknown parameter; use from, to"'
   get '/v1/votes.csv' ""

@@ -710,7 +710,9 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)(void (*)(void))mhd_log, NULL},
         {MHD_OPTION_SOCK_ADDR, 0, &ss},
         {MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, NULL},
-        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+        /* Enough for a request line with thousands of query parameters (each costs libmicrohttpd
+         * a header record from this pool) to be answered with a 400 rather than dropped. */
+        {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 512 * 1024, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, o->max_connections, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)(void (*)(void))completed, &s},
         {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
