@@ -557,6 +557,20 @@ same "fault hang: no answer" "$code" curl-exit-52
 send f-01 "$tf" "$(batch f-01 2 "$(vote 2)")" 2
 expect "... then the next request is served" 200 '"status":"accepted"'
 stop "$tmp/hang.log"
+# A batch that cannot be stored (as on a full disk): /healthz says so until one is stored again,
+# where a read-only ping alone answered "ok" while every batch got 503.
+HAILONG_COLLECTOR_FAULTS="store-fail=1" start "$tmp/store.log" --db "sqlite:$tmp/faults.db"
+get /healthz
+expect "fault store-fail: /healthz before" 200 '{"status":"ok"}'
+send f-01 "$tf" "$(batch f-01 40 "$(vote 40)")" 40
+expect "... the batch" 503 '"error":"database unavailable; retry later"'
+get /healthz
+expect "... /healthz after it" 503 'cannot store batches'
+send f-01 "$tf" "$(batch f-01 40 "$(vote 40)")" 40
+expect "... the resend is stored" 200 '"status":"accepted"'
+get /healthz
+expect "... /healthz again" 200 '{"status":"ok"}'
+stop "$tmp/store.log"
 HAILONG_COLLECTOR_FAULTS="kill-mid-request=1" start "$tmp/kill.log" --db "sqlite:$tmp/faults.db"
 send f-01 "$tf" "$(batch f-01 3 "$(vote 3)")" 3
 check "fault kill-mid-request: no answer" bash -c "[ '$code' != 200 ]"

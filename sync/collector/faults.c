@@ -25,8 +25,8 @@ static struct {
     } status[MAX_STATUS];
     int n_status;
     int retry_after; /* -1: none given */
-    int hang, hang_s, drop_after_commit, kill;
-} f = {0, {{0, 0}}, 0, -1, 0, DEFAULT_HANG_S, 0, 0};
+    int hang, hang_s, drop_after_commit, kill, store_fail;
+} f = {0, {{0, 0}}, 0, -1, 0, DEFAULT_HANG_S, 0, 0, 0};
 
 /* The faults that take one number: NAME=N with N in [min, max]. */
 static const struct {
@@ -39,6 +39,7 @@ static const struct {
     {"hang-seconds", 1, 3600, &f.hang_s},
     {"drop-after-commit", 1, 1000000, &f.drop_after_commit},
     {"kill-mid-request", 1, 1000000, &f.kill},
+    {"store-fail", 1, 1000000, &f.store_fail},
 };
 
 static int parse_num(const char *s, long min, long max, long *out)
@@ -101,7 +102,7 @@ int fault_parse(const char *spec, char *err, size_t errlen)
             util_fmt(err, errlen,
                      "HAILONG_COLLECTOR_FAULTS: unknown fault \"%s\"; use status=CODE:COUNT, "
                      "retry-after=SECONDS, hang=COUNT, hang-seconds=SECONDS, "
-                     "drop-after-commit=COUNT or kill-mid-request=COUNT",
+                     "drop-after-commit=COUNT, kill-mid-request=COUNT or store-fail=COUNT",
                      name);
             rc = HL_EXIT_USAGE;
             break;
@@ -170,6 +171,16 @@ int fault_take_drop_after_commit(void)
         f.drop_after_commit--;
     pthread_mutex_unlock(&mu);
     return drop;
+}
+
+int fault_take_store_fail(void)
+{
+    pthread_mutex_lock(&mu);
+    int fail = f.armed && f.store_fail > 0;
+    if (fail)
+        f.store_fail--;
+    pthread_mutex_unlock(&mu);
+    return fail;
 }
 
 void fault_sleep(int seconds)

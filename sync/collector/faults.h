@@ -27,6 +27,8 @@ int fault_armed(void);
 fault_action fault_take(void);
 /* 1 if this committed batch's connection is to be closed without an answer. */
 int fault_take_drop_after_commit(void);
+/* 1 if this batch is to fail as storing it would on a full disk (store-fail=N). */
+int fault_take_store_fail(void);
 
 /* Sleeps up to seconds, returning early once fault_wake_all was called (shutdown). */
 void fault_sleep(int seconds);
@@ -53,6 +55,11 @@ static inline fault_action fault_take(void)
 }
 
 static inline int fault_take_drop_after_commit(void)
+{
+    return 0;
+}
+
+static inline int fault_take_store_fail(void)
 {
     return 0;
 }

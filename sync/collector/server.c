@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,9 @@ typedef struct {
     db_pool *pool;
     ratelimit *rl;
     hl_clock clk;
+    /* 1 while the latest batch could not be stored (a full or failing disk): /healthz then says
+     * so, since a read-only ping would still answer. Cleared by the next batch stored. */
+    atomic_int store_failing;
 } srv;
 
 /* Per request, from the first call of the access handler to the completion callback. */
@@ -304,12 +308,17 @@ static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
     }
     wire_result *res = xcalloc(b.n, sizeof *res);
     int64_t now = clk_wall_ms(&s->clk);
-    if (db_store_batch(d, &b, r->kiosk_id, now, res, err, sizeof err) != 0) {
+    int failed = fault_take_store_fail();
+    if (failed)
+        util_fmt(err, sizeof err, "fault store-fail: storing the batch failed (as on a full disk)");
+    if (failed || db_store_batch(d, &b, r->kiosk_id, now, res, err, sizeof err) != 0) {
         log_error("batch %s from %s: %s", b.batch_id, r->kiosk_id, err);
+        atomic_store(&s->store_failing, 1);
         free(res);
         ret = send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
         goto out;
     }
+    atomic_store(&s->store_failing, 0);
     for (size_t i = 0; i < b.n; i++) {
         r->n_acc += res[i].status == WIRE_ACCEPTED;
         r->n_dup += res[i].status == WIRE_DUPLICATE;
@@ -379,6 +388,10 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
             log_error("healthz: %s", err);
             return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable");
         }
+        if (atomic_load(&s->store_failing))
+            return send_error(c, r, 503, DB_RETRY_AFTER_S,
+                              "database cannot store batches (the latest failed: disk full or "
+                              "failing?)");
         static const char ok[] = "{\"status\":\"ok\"}";
         return send_body(c, r, 200, "application/json", ok, sizeof ok - 1, -1);
     }
@@ -675,6 +688,7 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         }
     }
     srv s;
+    atomic_init(&s.store_failing, 0);
     s.clk = clk_real();
     s.pool = db_pool_new(o->db_url, o->db_connections);
     s.rl = rl_new(o->rate, o->burst);
