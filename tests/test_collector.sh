@@ -579,6 +579,54 @@ wait "$server_pid" || rc=$?
 same "... the server exited with 9" "$rc" 9
 same "... nothing stored" "$(sql "SELECT count(*) FROM votes WHERE seq = 3")" 0
 
+# ---- slowloris: 64 connections from one address that never finish their request ----
+# Each holds a connection (a thread); once they filled every slot, /healthz and the kiosks' batches
+# failed for as long as it lasted. A client address may hold only --max-per-ip connections: the
+# attacker (127.0.0.2) gets 8, and a kiosk (127.0.0.1) still gets through. Without the limit the
+# same attack shuts the kiosk out (shown first, so the test can tell the difference).
+cat >"$tmp/slowloris.py" <<'PY'
+import socket, sys, time
+port, n, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+socks = []
+for _ in range(n):
+    s = socket.socket()
+    s.bind(('127.0.0.2', 0))
+    try:
+        s.connect(('127.0.0.1', port))
+        s.sendall(b'POST /v1/kiosks/f-01/vote-batches HTTP/1.1\r\nHost: x\r\n')
+        socks.append(s)
+    except OSError:
+        pass
+print('ready', flush=True)
+end = time.time() + hold
+while time.time() < end:  # one more header line now and then: never idle, never complete
+    for s in socks:
+        try:
+            s.sendall(b'X-a: b\r\n')
+        except OSError:
+            pass
+    time.sleep(1)
+PY
+slowloris() { # PORT: 64 slow connections for 8 s in the background; returns once they are open
+  python3 "$tmp/slowloris.py" "$1" 64 8 >"$tmp/slowloris.out" 2>&1 &
+  attacker=$!
+  for _ in $(seq 100); do grep -q ready "$tmp/slowloris.out" && break; sleep 0.05; done
+}
+start "$tmp/loris0.log" --db "sqlite:$tmp/faults.db" --max-connections 32 --max-per-ip 0
+slowloris "$port"
+code=$(curl -sS -m 3 -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null) || code=none
+check "slowloris, no per-address limit: /healthz gets no answer" test "$code" != 200
+kill "$attacker" 2>/dev/null; wait "$attacker" 2>/dev/null || true
+stop "$tmp/loris0.log"
+start "$tmp/loris.log" --db "sqlite:$tmp/faults.db" --max-connections 32 --max-per-ip 8
+slowloris "$port"
+get /healthz
+expect "slowloris, --max-per-ip 8: /healthz answers" 200 '{"status":"ok"}'
+send f-01 "$tf" "$(batch f-01 41 "$(vote 41)")" 41
+expect "... and a kiosk's batch is stored" 200 '"status":"accepted"'
+kill "$attacker" 2>/dev/null; wait "$attacker" 2>/dev/null || true
+stop "$tmp/loris.log"
+
 # ---- a slow client is cut off ----
 start "$tmp/slow.log" --db "sqlite:$tmp/faults.db" --timeout 1
 exec 3<>"/dev/tcp/127.0.0.1/$port"

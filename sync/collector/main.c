@@ -75,13 +75,15 @@ static const char usage_serve[] =
     "  --rate N             batch requests per second allowed per kiosk (default 100; 0.5\n"
     "                       is one every 2 s)\n"
     "  --burst N            requests a kiosk may send at once (default 200)\n"
-    "  --max-connections N  concurrent HTTP connections (default 64)\n"
+    "  --max-connections N  concurrent HTTP connections (default 256)\n"
+    "  --max-per-ip N       of them from one client address (default 16; 0: no limit,\n"
+    "                       behind a reverse proxy that connects from one address)\n"
     "  --db-connections N   database connections shared by them (default 8)\n"
     "  --timeout SECONDS    close a connection idle this long (default 30)\n"
     "  --port-file FILE     write the port once listening (for scripts and tests)\n"
     "Each option but --port-file may be set in the config file instead, as key = value with\n"
     "the flag's name (listen, tls_cert, tls_key, rate, burst, max_connections,\n"
-    "db_connections, timeout); a flag on the command line wins.\n"
+    "max_per_ip, db_connections, timeout); a flag on the command line wins.\n"
     "\n"
     "Environment: HAILONG_LOG=debug|info|warn|error" FAULTS_ENV_HELP ".\n";
 
@@ -204,8 +206,8 @@ static int parse_rate(const char *cmd, const char *v, double *out)
  * (listen, tls_cert, ...), so that the packaged unit's ExecStart never changes and the whole
  * collector is set up in this one file. A flag on the command line wins over its key. */
 static const char *const conf_names[] = {
-    "db",    "listen",  "tls_cert",        "tls_key",       "rate",
-    "burst", "timeout", "max_connections", "db_connections"};
+    "db",    "listen",  "tls_cert",        "tls_key",        "rate",
+    "burst", "timeout", "max_connections", "db_connections", "max_per_ip"};
 enum { CONF_DB, CONF_LISTEN, CONF_N = (int)(sizeof conf_names / sizeof conf_names[0]) };
 
 typedef struct {
@@ -242,7 +244,7 @@ static int conf_key(void *user, const char *section, const char *name, const cha
     }
     snprintf(c->bad, sizeof c->bad,
              "key \"%s\" is not known; the file takes db, listen, tls_cert, tls_key, rate, "
-             "burst, timeout, max_connections, db_connections",
+             "burst, timeout, max_connections, max_per_ip, db_connections",
              name);
     return 0;
 }
@@ -378,12 +380,21 @@ static int cmd_serve(int argc, char **argv)
     server_opts o;
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
+    const char *perip = NULL;
     const char *config = NULL, *listen = NULL; /* listen: o.listen's default unless set */
-    opt opts[] = {
-        {"--listen", &listen},       {"--db", &o.db_url},       {"--config", &config},
-        {"--tls-cert", &o.tls_cert}, {"--tls-key", &o.tls_key}, {"--port-file", &o.port_file},
-        {"--rate", &rate},           {"--burst", &burst},       {"--max-connections", &maxc},
-        {"--db-connections", &dbc},  {"--timeout", &timeout},   {NULL, NULL}};
+    opt opts[] = {{"--listen", &listen},
+                  {"--db", &o.db_url},
+                  {"--config", &config},
+                  {"--tls-cert", &o.tls_cert},
+                  {"--tls-key", &o.tls_key},
+                  {"--port-file", &o.port_file},
+                  {"--rate", &rate},
+                  {"--burst", &burst},
+                  {"--max-connections", &maxc},
+                  {"--db-connections", &dbc},
+                  {"--timeout", &timeout},
+                  {"--max-per-ip", &perip},
+                  {NULL, NULL}};
     const char *pos[1];
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
     if (rc)
@@ -394,7 +405,7 @@ static int cmd_serve(int argc, char **argv)
         return rc;
     /* Settings the command line leaves out come from the file's keys of the same names. */
     const char **from_file[CONF_N] = {NULL,   &listen,  &o.tls_cert, &o.tls_key, &rate,
-                                      &burst, &timeout, &maxc,       &dbc};
+                                      &burst, &timeout, &maxc,       &dbc,       &perip};
     int listen_from_file = !listen && the_conf.have[CONF_LISTEN];
     for (int i = 1; i < CONF_N; i++)
         if (!*from_file[i] && the_conf.have[i])
@@ -406,7 +417,8 @@ static int cmd_serve(int argc, char **argv)
         (burst && parse_count("serve", "--burst", burst, 1, 100000, &b)) ||
         (maxc && parse_count("serve", "--max-connections", maxc, 1, 10000, &o.max_connections)) ||
         (dbc && parse_count("serve", "--db-connections", dbc, 1, 1000, &o.db_connections)) ||
-        (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s))) {
+        (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s)) ||
+        (perip && parse_count("serve", "--max-per-ip", perip, 0, 10000, &o.max_per_ip))) {
         if (conf_path)
             log_plain(LOG_ERROR, "%s serve: (flags not on the command line are read from %s)\n",
                       PROG, conf_path);

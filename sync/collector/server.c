@@ -75,7 +75,11 @@ void server_default_opts(server_opts *o)
      * votes/s, while one stuck in a loop still costs at most 100 transactions a second. */
     o->rate = 100;
     o->burst = 200;
-    o->max_connections = 64;
+    /* Slow or idle clients hold a connection (a thread) each: a client address may hold only
+     * max_per_ip of them, so one attacker (slowloris) cannot take the slots the kiosks and health
+     * checks need; docs/COLLECTOR.md says what a reverse proxy adds. */
+    o->max_connections = 256;
+    o->max_per_ip = 16;
     o->db_connections = 8;
     o->timeout_s = 30;
 }
@@ -728,6 +732,7 @@ int server_run(const server_opts *o, char *err, size_t errlen)
          * a header record from this pool) to be answered with a 400 rather than dropped. */
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 512 * 1024, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, o->max_connections, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)(void (*)(void))completed, &s},
         {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
         {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},

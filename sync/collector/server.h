@@ -14,6 +14,7 @@ typedef struct {
     const char *port_file; /* if set, the bound port is written there once listening */
     double rate, burst;    /* batch requests per second per kiosk, and the burst allowed */
     int max_connections;   /* concurrent HTTP connections (one thread each) */
+    int max_per_ip;        /* of them from one client address; 0 = no limit (behind a proxy) */
     int db_connections;    /* database connections shared by them */
     int timeout_s;         /* idle connection timeout */
 } server_opts;
