@@ -21,7 +21,18 @@ need_tools test_deploy debootstrap chroot cmake cpack dpkg-deb sqlite3 curl moun
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 root=$work/root
-mirror=${HAILONG_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The host's own Debian mirror (and apt proxy, if it has one), so the root is made the way this
+# machine installs packages; HAILONG_DEBIAN_MIRROR overrides.
+host_mirror() {
+  { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+    grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}'; } |
+    grep -v security | grep -E '/debian/?$' | head -1
+}
+mirror=${HAILONG_DEBIAN_MIRROR:-$(host_mirror)}
+mirror=${mirror:-http://deb.debian.org/debian}
+mirror=${mirror%/}
+proxy=$(apt-config dump 2>/dev/null | sed -n 's/^Acquire::http::Proxy "\(.*\)";$/\1/p' | head -1)
+[ -n "$proxy" ] && export http_proxy=$proxy
 cleanup() {
   umount "$root/proc" 2>/dev/null
   [ -n "${HL_TEST_KEEP:-}" ] || rm -rf "$root"
@@ -56,7 +67,15 @@ else
     { bad "debootstrap bookworm from $mirror (see $work/debootstrap.log)"; finish; exit 1; }
   tar -cf "$work/bookworm.tar" -C "$root" .
 fi
-mount -t proc proc "$root/proc"
+# /proc in the root: the installed kiosk finds its assets beside /proc/self/exe. Should mounting
+# be refused here, say so and point the kiosk at them instead.
+assets_env=()
+if ! mount -t proc proc "$root/proc" 2>"$work/mount.log"; then
+  echo "test_deploy: cannot mount /proc in the root ($(cat "$work/mount.log")); the kiosk runs" \
+    "there with HAILONG_ASSETS=/usr/share/hailong" >&2
+  assets_env=(HAILONG_ASSETS=/usr/share/hailong)
+fi
+[ -n "$proxy" ] && printf 'Acquire::http::Proxy "%s";\n' "$proxy" >"$root/etc/apt/apt.conf.d/01proxy"
 cat >"$root/etc/apt/sources.list" <<SRC
 deb $mirror bookworm main
 deb $mirror bookworm-updates main
@@ -133,7 +152,7 @@ tap officer-tp-ha
 tap rate-3
 wait 60000
 SCRIPT
-as_user hailong sh -c 'SDL_VIDEODRIVER=dummy hailong-kiosk --config /etc/hailong/kiosk.ini --script /tmp/votes.txt' \
+as_user hailong env "${assets_env[@]}" sh -c 'SDL_VIDEODRIVER=dummy hailong-kiosk --config /etc/hailong/kiosk.ini --script /tmp/votes.txt' \
   >"$work/votes.log" 2>&1
 rc=$?
 same "the installed kiosk records votes (--script)" "$rc" 0
@@ -163,7 +182,7 @@ check "no .dpkg-dist or .dpkg-new left beside them" \
 # the new kiosk starts as the service would start it (here on a script of one wait, without a
 # display): it copies votes.db aside, then migrates it
 printf 'wait 1000\n' >"$root/tmp/idle.txt"
-as_user hailong sh -c 'SDL_VIDEODRIVER=dummy hailong-kiosk --config /etc/hailong/kiosk.ini --script /tmp/idle.txt' \
+as_user hailong env "${assets_env[@]}" sh -c 'SDL_VIDEODRIVER=dummy hailong-kiosk --config /etc/hailong/kiosk.ini --script /tmp/idle.txt' \
   >"$work/start-n1.log" 2>&1
 rc=$?
 same "$next: the kiosk starts on the old votes.db" "$rc" 0
