@@ -359,6 +359,37 @@ static void test_could_not_record(void)
     kfx_close(&f);
 }
 
+/* The kiosk starts on a disk that refuses votes.db (full, read-only, failing): before, it exited
+ * 1. Now it shows its screens, answers a vote with the honest "could not record", says why in
+ * words, and records again as soon as the disk allows, without a restart. */
+static void test_start_on_failing_disk(void)
+{
+    REQUIRE(faultvfs_register() == 0);
+    faultvfs_set(FAULTVFS_ALL, SQLITE_IOERR_WRITE);
+    kfx f;
+    int opened = kfx_open(&f, CFG_MODE_DESK, 1280, 800, NULL, FAULTVFS_NAME);
+    int failures = faultvfs_failures();
+    CHECK(failures > 0); /* the fault was hit while opening */
+    REQUIRE(opened == 0);
+    app *a = f.a;
+    CHECK(!store_connected(a->store));
+    CHECK_CONTAINS(store_last_error(a->store), "the disk refused to read or write");
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(app_tap(a, "rate-3"), 0);
+    CHECK_STR(app_screen_name(a), "thanks");
+    CHECK_INT(a->thanks, THANKS_ERROR);
+    CHECK_INT(a->vote_ok, 0);
+    app_advance(a, (int64_t)f.c.thanks_s * 3000);
+    CHECK_STR(app_screen_name(a), "home");
+    /* the disk is fine again: the next vote opens the file and is recorded */
+    faultvfs_set(0, 0);
+    kfx_tap_to(a, "rate-3", "thanks");
+    CHECK_INT(a->thanks, THANKS_POSITIVE);
+    CHECK(store_connected(a->store));
+    CHECK_INT(n_votes(&f), 1);
+    kfx_close(&f);
+}
+
 /* The disk fails just when the reasons are written: the vote (already saved) must not stay
  * "pending", which is never sent, until the next start. It is released without its reasons as
  * soon as the disk lets it: here on the retry 10 s later, with no restart and no new vote. */
@@ -526,8 +557,8 @@ static const test_case cases[] = {
     TEST(test_lobby_flow),       TEST(test_desk_flow),           TEST(test_unhappy_reasons),
     TEST(test_reasons_skip),     TEST(test_reasons_timeout),     TEST(test_idle_lobby),
     TEST(test_idle_desk),        TEST(test_response_interval),   TEST(test_gestures),
-    TEST(test_could_not_record), TEST(test_reasons_write_fault), TEST(test_idle_upkeep),
-    TEST(test_no_idle_redraw),   TEST(test_pick_paging)};
+    TEST(test_could_not_record), TEST(test_reasons_write_fault), TEST(test_start_on_failing_disk),
+    TEST(test_idle_upkeep),      TEST(test_no_idle_redraw),      TEST(test_pick_paging)};
 
 int main(void)
 {

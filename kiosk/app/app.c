@@ -185,12 +185,20 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
     if (rc == 0) {
         store_opts so = {.vfs = o->store_vfs,
                          .response_interval_ms = (int64_t)c->response_interval_s * 1000,
-                         .clock = a->clock};
+                         .clock = a->clock,
+                         .degraded_ok = 1};
         /* A votes.db a newer hailong-kiosk upgraded is refused with exit 2: installing that
          * version is the fix, not starting again. */
         store_rc opened = store_open(&a->store, c->data_dir, &so, err, errlen);
         if (opened != STORE_OK)
             rc = opened == STORE_NEWER_SCHEMA ? HL_EXIT_USAGE : HL_EXIT_RUNTIME;
+        else if (!store_connected(a->store))
+            /* A full or read-only disk: the kiosk starts anyway, answers votes with an honest
+             * "could not record" and shows the fault on the admin screen; each vote tries the
+             * file again, so it records again as soon as the disk allows. */
+            log_error("votes.db cannot be used now: %s; the kiosk starts anyway and refuses votes "
+                      "with a message until it can write them",
+                      store_last_error(a->store));
     }
     if (rc == 0 && c->mode == CFG_MODE_DESK) {
         /* An officer chosen on the admin screen (kept in the store) overrides the config's. */

@@ -686,6 +686,32 @@ static store_rc move_aside(store *s, char *err, size_t errlen)
 }
 
 /* open_db, and if the file is damaged, move it aside and start a new one. */
+/* What an SQLite failure means for the person reading the log or the admin screen. */
+static const char *rc_words(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_READONLY:
+        return "the disk or the file is read-only";
+    case SQLITE_FULL:
+        return "the disk is full";
+    case SQLITE_IOERR:
+        return "the disk refused to read or write (full, read-only or failing)";
+    case SQLITE_CANTOPEN:
+        return "the file cannot be opened (a read-only disk, or the folder's permissions)";
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return "permission denied";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "another program holds it locked";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return "the file is damaged";
+    default:
+        return "SQLite could not use it";
+    }
+}
+
 store_rc store_open_or_recover(store *s, char *err, size_t errlen)
 {
     s->too_new = 0;
@@ -706,9 +732,14 @@ store_rc store_open_or_recover(store *s, char *err, size_t errlen)
     }
     if (rc != SQLITE_OK)
         return store_fail(s, err, errlen,
-                          "%s: cannot open the vote database (%s): %s [SQLite code %d]", s->path,
-                          s->sql_what, s->sql_msg, s->sql_rc);
+                          "%s: cannot open the vote database: %s (%s: %s) [SQLite code %d]",
+                          s->path, rc_words(s->sql_rc), s->sql_what, s->sql_msg, s->sql_rc);
     return STORE_OK;
+}
+
+int store_connected(const store *s)
+{
+    return s && s->db != NULL;
 }
 
 store_rc store_open(store **out, const char *data_dir, const store_opts *opts, char *err,
@@ -753,6 +784,12 @@ store_rc store_open(store **out, const char *data_dir, const store_opts *opts, c
         s->n_extra_migrations = opts->extra_migrations ? opts->n_extra_migrations : 0;
     }
     store_rc rc = store_open_or_recover(s, err, errlen);
+    if (rc == STORE_ERROR && opts && opts->degraded_ok && !s->readonly && !s->secondary) {
+        if (s->db) /* no half-open connection: every call opens the file again */
+            close_db(s, 1);
+        *out = s;
+        return STORE_OK;
+    }
     if (rc != STORE_OK) {
         store_close(s);
         return rc;

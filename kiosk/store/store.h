@@ -35,6 +35,12 @@ typedef struct {
     /* Read only (the status command): the file must exist and be at the latest schema version;
      * nothing is written, migrated or moved. */
     int readonly;
+    /* The kiosk itself: when votes.db cannot be opened now (a full or read-only disk, a failing
+     * one), store_open still gives a handle, without a connection (store_connected 0; err says
+     * why, in words). Every call on it tries to open the file again and fails with that reason
+     * until the disk lets it, so the kiosk can start, answer votes with an honest "could not
+     * record" and show the fault, instead of refusing to start. Not for a newer schema. */
+    int degraded_ok;
 } store_opts;
 
 enum { STORE_RATING_UNHAPPY = 1, STORE_RATING_HAPPY = 2, STORE_RATING_VERY_HAPPY = 3 };
@@ -113,6 +119,8 @@ const char *store_path(const store *s);
 /* The last error message (for the admin screen and logs); "" when none. A later success does not
  * clear it, so an intermittent fault stays visible. */
 const char *store_last_error(const store *s);
+/* 1 while the handle has a connection to votes.db (see store_opts.degraded_ok). */
+int store_connected(const store *s);
 
 /* ---- sync: the sender's side (its own secondary connection) and the status command ----
  * Votes travel in batches: a batch is frozen once (its gzipped JSON body stored in table batches)

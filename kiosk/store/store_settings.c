@@ -8,8 +8,9 @@ store_rc store_setting_get(store *s, const char *key, char *out, size_t cap)
 {
     if (cap)
         out[0] = '\0';
-    if (!s->db)
-        return store_fail(s, NULL, 0, "%s: reading setting %s: database not open", s->path, key);
+    /* No connection (the kiosk started on a disk that refused votes.db): try again. */
+    if (!s->db && store_open_or_recover(s, NULL, 0) != STORE_OK)
+        return STORE_ERROR;
     sqlite3_stmt *st = s->st[ST_SETTING_GET];
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -26,6 +27,8 @@ store_rc store_setting_get(store *s, const char *key, char *out, size_t cap)
 store_rc store_settings_put(store *s, const char *const *keys, const char *const *values, size_t n,
                             int64_t now_ms)
 {
+    if (!s->db && store_open_or_recover(s, NULL, 0) != STORE_OK)
+        return STORE_ERROR;
     int rc = store_begin(s);
     for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
         sqlite3_stmt *st = s->st[values[i] ? ST_SETTING_PUT : ST_SETTING_DEL];
