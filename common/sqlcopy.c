@@ -3,6 +3,7 @@
 #include "sqlcopy.h"
 
 #include <errno.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,4 +152,23 @@ fail:
     remove_side_files(a.tmp);
     af_abort(&a);
     return rc;
+}
+
+int sqlcopy_pre_migration_name(const char *db, int to, char *out, size_t cap)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    struct stat st;
+    for (int n = 0; n < 100; n++) {
+        int bad = n == 0 ? util_fmt(out, cap, "%s.pre-v%d-%s.bak", db, to, stamp)
+                         : util_fmt(out, cap, "%s.pre-v%d-%s.%d.bak", db, to, stamp, n);
+        if (bad)
+            return -1;
+        if (lstat(out, &st) != 0)
+            return 0;
+    }
+    return -1;
 }

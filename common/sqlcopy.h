@@ -39,4 +39,8 @@ int sqlcopy_to_file(sqlite3 *src, const char *out, const sqlcopy_opts *o, int64_
  * report (or the error) in err. */
 int sqlcopy_check(sqlite3 *db, char *err, size_t errlen);
 
+/* The name of the copy made before migrating db to schema version `to`: DB.pre-vTO-<UTC
+ * stamp>.bak, or DB.pre-vTO-<stamp>.N.bak when that exists. 0, or -1 when no free name fits. */
+int sqlcopy_pre_migration_name(const char *db, int to, char *out, size_t cap);
+
 #endif

@@ -93,21 +93,8 @@ int store_note_program(store *s, int version)
 
 int store_backup_before_migration(store *s, long from, int to)
 {
-    char stamp[32], dest[PATH_MAX], err[HL_ERR_MAX];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    struct stat st;
-    int found = 0;
-    for (int n = 0; n < 100 && !found; n++) {
-        int bad = n == 0
-                      ? util_fmt(dest, sizeof dest, "%s.pre-v%d-%s.bak", s->path, to, stamp)
-                      : util_fmt(dest, sizeof dest, "%s.pre-v%d-%s.%d.bak", s->path, to, stamp, n);
-        if (bad)
-            break;
-        found = lstat(dest, &st) != 0;
-    }
+    char dest[PATH_MAX], err[HL_ERR_MAX];
+    int found = sqlcopy_pre_migration_name(s->path, to, dest, sizeof dest) == 0;
     int64_t bytes = 0;
     sqlcopy_opts o = {.vfs = s->vfs, .redo = "start the kiosk again"};
     /* SQLite copies from no connection in a write transaction, which s->db is in; a reader beside
@@ -135,6 +122,7 @@ int store_backup_before_migration(store *s, long from, int to)
                               "copying the database before migration %ld", from + 1);
     }
     /* Run as root (set-pin on a kiosk PC), the copy still belongs to the kiosk's user. */
+    struct stat st;
     if (geteuid() == 0 && stat(s->path, &st) == 0 && chown(dest, st.st_uid, st.st_gid) != 0)
         log_warn("store: %s: cannot give it the owner of %s: %s", dest, s->path, strerror(errno));
     log_info("store: %s: upgrading the vote database from schema %ld to %d; copied it first to %s "

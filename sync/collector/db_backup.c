@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -58,21 +57,8 @@ int db_backup_before_migration(db *d, int64_t from, int to, char *err, size_t er
                  from, to);
         return 0;
     }
-    char stamp[32], dest[PATH_MAX], why[HL_ERR_MAX];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    struct stat st;
-    int found = 0;
-    for (int n = 0; n < 100 && !found; n++) {
-        int bad = n == 0
-                      ? util_fmt(dest, sizeof dest, "%s.pre-v%d-%s.bak", d->path, to, stamp)
-                      : util_fmt(dest, sizeof dest, "%s.pre-v%d-%s.%d.bak", d->path, to, stamp, n);
-        if (bad)
-            break;
-        found = lstat(dest, &st) != 0;
-    }
+    char dest[PATH_MAX], why[HL_ERR_MAX];
+    int found = sqlcopy_pre_migration_name(d->path, to, dest, sizeof dest) == 0;
     int64_t bytes = 0;
     sqlcopy_opts o = {.redo = "start the collector again"};
     /* SQLite copies from no connection in a write transaction, which d is in; a reader beside it
@@ -97,6 +83,7 @@ int db_backup_before_migration(db *d, int64_t from, int to, char *err, size_t er
         return 1;
     }
     /* Run as root (an install script), the copy still belongs to the service's user. */
+    struct stat st;
     if (geteuid() == 0 && stat(d->path, &st) == 0 && chown(dest, st.st_uid, st.st_gid) != 0)
         log_warn("collector: %s: cannot give it the owner of %s", dest, d->path);
     log_info("collector: %s: upgrading the database from schema %" PRId64 " to %d; copied it first "
