@@ -354,6 +354,33 @@ static void test_sync_keys(void)
     CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "[sync] ca_file: /no/such/ca.pem: cannot read");
 
+    /* Files read with a limit: a token_file or ca_file pointed at /dev/zero, or too large, is
+     * refused at once naming the file and the limit (before: 2 GiB allocated, then an abort). */
+    CHECK_INT(load_ini(&c, "s6.ini", "[sync]\nurl = https://c.vn\ntoken_file = /dev/zero\n", err),
+              0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "s6.ini: [sync] token_file: /dev/zero: cannot read: larger than 4 KiB");
+    util_fmt(path, sizeof path, "%s/token-big", test_root);
+    test_write_file(path, "abc\n", 4);
+    REQUIRE(truncate(path, 4 * 1024 + 1) == 0);
+    CHECK_INT(load_ini(&c, "s7.ini", "[sync]\nurl = https://c.vn\ntoken_file = token-big\n", err),
+              0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "token-big: cannot read: larger than 4 KiB; is it the right file?");
+    CHECK_INT(
+        load_ini(&c, "s8.ini", "[sync]\nurl = https://c.vn\ntoken = x\nca_file = /dev/zero\n", err),
+        0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "s8.ini: [sync] ca_file: /dev/zero: not a regular file");
+    util_fmt(path, sizeof path, "%s/ca-big.pem", test_root);
+    test_write_file(path, "-----BEGIN CERTIFICATE-----\n", 28);
+    REQUIRE(truncate(path, 1024 * 1024 + 1) == 0);
+    CHECK_INT(load_ini(&c, "s9.ini",
+                       "[sync]\nurl = https://c.vn\ntoken = x\nca_file = ca-big.pem\n", err),
+              0);
+    CHECK_INT(cfg_sync_token(&c, token, sizeof token, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "ca-big.pem: larger than 1 MiB; is it the right file?");
+
     EXPECT_ERROR("[sync]\nurl = collector.huyen.gov.vn\ntoken = x\n",
                  "kiosk.ini:2: [sync] url: \"collector.huyen.gov.vn\" is not a collector address",
                  "https://");
@@ -459,6 +486,18 @@ static void test_missing_file(void)
     before = c;
     CHECK_INT(cfg_load(&c, path, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "nope.ini: cannot open: No such file or directory");
+    CHECK(memcmp(&c, &before, sizeof c) == 0);
+
+    /* Read with a limit (256 KiB): /dev/zero or a larger file is refused at once, naming the file
+     * and the limit, the config unchanged (before: 2 GiB allocated, then an abort). */
+    CHECK_INT(cfg_load(&c, "/dev/zero", err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "/dev/zero: cannot open: larger than 256 KiB; is it the right file?");
+    CHECK(memcmp(&c, &before, sizeof c) == 0);
+    util_fmt(path, sizeof path, "%s/big.ini", test_root);
+    test_write_file(path, "[kiosk]\n", 8);
+    REQUIRE(truncate(path, 256 * 1024 + 1) == 0);
+    CHECK_INT(cfg_load(&c, path, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "big.ini: cannot open: larger than 256 KiB");
     CHECK(memcmp(&c, &before, sizeof c) == 0);
 }
 

@@ -338,7 +338,96 @@ static void test_unicode(void)
     EXPECT_BAD("officers.json",
                OFFICERS_HEAD "    {\"code\": \"a\", \"name\": \"An\\u0000<script>\", \"title\": "
                              "\"CC\"}\n" OFFICERS_TAIL,
-               "officers.json:4:30: a string holds \\u0000 (a NUL character)");
+               "officers.json:4:30: officers[0].name: holds \\u0000 (a NUL character)");
+}
+
+/* Writes one file of a demo copy and loads it: 0 and the content, or the error in err. */
+static int load_with(const char *name, const char *text, char *err)
+{
+    char dir[PATH_MAX];
+    make_copy(dir, sizeof dir);
+    put(dir, name, text);
+    content *c = NULL;
+    err[0] = '\0';
+    int rc = content_load(&c, dir, err, HL_ERR_MAX);
+    if (c)
+        content_free(c);
+    return rc;
+}
+
+/* \u0000 in any content file is refused naming the file, the place and the field (cJSON would
+ * keep only the text before it: "Khác\u0000<script>" would load as "Khác"). */
+static void test_nul_escape(void)
+{
+    EXPECT_BAD("slogans.json",
+               "{\"format\": 1, \"slogans\": [{\"id\": \"x\", \"title\": \"T\", \"text\": "
+               "\"A\"},\n {\"id\": \"y\", \"title\": \"T\", \"text\": \"Bốn\\u0000luôn\"}]}",
+               "slogans.json:2:", "slogans[1].text: holds \\u0000 (a NUL character)", "remove it");
+    EXPECT_BAD("reasons.json",
+               "{\"format\": 1, \"reasons\": [{\"code\": \"khac\", \"label\": "
+               "\"Khác\\u0000<script>\"}]}",
+               "reasons.json:1:", "reasons[0].label: holds \\u0000");
+    /* The same in a field's name: the object holding it is named. */
+    EXPECT_BAD("reasons.json",
+               "{\"format\": 1, \"reasons\": [{\"code\\u0000x\": \"khac\", \"label\": \"K\"}]}",
+               "reasons.json:1:", "reasons[0]: a field name: holds \\u0000");
+    /* commune.json: a top-level field and one inside "messages". */
+    char err[HL_ERR_MAX], path[PATH_MAX * 2];
+    util_fmt(path, sizeof path, "%s/commune.json", demo_dir);
+    size_t len;
+    char *text = util_read_file(path, &len);
+    REQUIRE(text != NULL);
+    char *at = strstr(text, "UBND xã Bom Bo\"");
+    REQUIRE(at != NULL);
+    size_t head = (size_t)(at - text) + strlen("UBND xã");
+    char *bad = xmalloc(len + 8);
+    util_fmt(bad, len + 8, "%.*s\\u0000%s", (int)head, text, text + head);
+    CHECK_INT(load_with("commune.json", bad, err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "commune.json:4:");
+    CHECK_CONTAINS(err, ": commune_name: holds \\u0000");
+    at = strstr(text, "\"rate_prompt\": \"");
+    REQUIRE(at != NULL);
+    head = (size_t)(at - text) + strlen("\"rate_prompt\": \"");
+    util_fmt(bad, len + 8, "%.*s\\u0000%s", (int)head, text, text + head);
+    CHECK_INT(load_with("commune.json", bad, err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, ": messages.rate_prompt: holds \\u0000");
+    free(bad);
+    free(text);
+    /* An escaped backslash before "u0000" is the six characters \u0000, which may stay. */
+    CHECK_INT(load_with("reasons.json",
+                        "{\"format\": 1, \"reasons\": [{\"code\": \"khac\", \"label\": "
+                        "\"Khác \\\\u0000\"}]}",
+                        err),
+              0);
+    CHECK_STR(err, "");
+}
+
+/* Content files are read with a limit (4 MiB): one pointed at /dev/zero or a huge file is
+ * refused at once, naming the file and the limit, instead of 2 GiB allocated and an abort. */
+static void test_too_big(void)
+{
+    static const char *const names[] = {"officers.json", "slogans.json", "reasons.json",
+                                        "commune.json"};
+    for (size_t i = 0; i < HL_ARRAY_LEN(names); i++) {
+        char dir[PATH_MAX], path[PATH_MAX * 2], err[HL_ERR_MAX] = "";
+        make_copy(dir, sizeof dir);
+        util_fmt(path, sizeof path, "%s/%s", dir, names[i]);
+        REQUIRE(unlink(path) == 0 && symlink("/dev/zero", path) == 0);
+        content *c = (content *)&c;
+        CHECK_INT(content_load(&c, dir, err, sizeof err), HL_EXIT_USAGE);
+        CHECK(c == NULL);
+        CHECK_CONTAINS(err, names[i]);
+        CHECK_CONTAINS(err, "cannot open: larger than 4 MiB; is it the right file?");
+    }
+    /* A regular file one byte over the limit (sparse: it costs no disk). */
+    char dir[PATH_MAX], path[PATH_MAX * 2], err[HL_ERR_MAX] = "";
+    make_copy(dir, sizeof dir);
+    util_fmt(path, sizeof path, "%s/officers.json", dir);
+    REQUIRE(truncate(path, 4 * 1024 * 1024 + 1) == 0);
+    content *c = (content *)&c;
+    CHECK_INT(content_load(&c, dir, err, sizeof err), HL_EXIT_USAGE);
+    CHECK(c == NULL);
+    CHECK_CONTAINS(err, "/officers.json: cannot open: larger than 4 MiB");
 }
 
 static void test_reason_counts(void)
@@ -497,11 +586,11 @@ static void test_check_config(void)
     content_free(c);
 }
 
-static const test_case cases[] = {TEST(test_demo_loads),    TEST(test_demo_configs),
-                                  TEST(test_syntax_errors), TEST(test_bad_fields),
-                                  TEST(test_codes),         TEST(test_unicode),
-                                  TEST(test_reason_counts), TEST(test_missing_photo),
-                                  TEST(test_missing_dir),   TEST(test_check_config)};
+static const test_case cases[] = {
+    TEST(test_demo_loads),    TEST(test_demo_configs),  TEST(test_syntax_errors),
+    TEST(test_bad_fields),    TEST(test_codes),         TEST(test_unicode),
+    TEST(test_reason_counts), TEST(test_missing_photo), TEST(test_missing_dir),
+    TEST(test_check_config),  TEST(test_nul_escape),    TEST(test_too_big)};
 
 int main(void)
 {

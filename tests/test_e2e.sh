@@ -323,6 +323,39 @@ check "... names the file and the limit" contains "$tmp/zero-content.log" \
 kiosk "import-procedures from /dev/zero" 2 "$tmp/zero-import.log" import-procedures /dev/zero \
   --content-dir "$tmp/zero-content"
 check "... names the limit" contains "$tmp/zero-import.log" "/dev/zero: cannot open: larger than 16 MiB"
+# (procedures.json must be a regular file to be read at all: one over the limit, sparse.)
+truncate -s $((16 * 1024 * 1024 + 1)) "$tmp/zero-content/procedures.json"
+rm -f "$tmp/zero-content/officers.json" # the link to /dev/zero: cp would write through it
+cp "$src/assets/content/officers.json" "$tmp/zero-content/officers.json"
+kiosk "procedures.json over 16 MiB" 2 "$tmp/zero-procs.log" check \
+  --config "$tmp/zero-content.ini" --data-dir "$tmp/check-data"
+check "... names the file and the limit" contains "$tmp/zero-procs.log" \
+  "procedures.json: cannot open: larger than 16 MiB"
+rm -f "$tmp/zero-content/procedures.json"
+printf '[sync]\nurl = https://hailong.example.vn\ntoken = t0k\nca_file = /dev/zero\n' >"$tmp/zero-ca.ini"
+kiosk "ca_file pointed at /dev/zero" 2 "$tmp/zero-ca.log" check --config "$tmp/zero-ca.ini" \
+  --data-dir "$tmp/check-data"
+check "... names it" contains "$tmp/zero-ca.log" "ca_file: /dev/zero: not a regular file"
+# Regular files just over the limit (sparse: no disk used).
+printf '[kiosk]\n' >"$tmp/big.ini"
+truncate -s $((256 * 1024 + 1)) "$tmp/big.ini"
+kiosk "a config over 256 KiB" 2 "$tmp/big-config.log" check --config "$tmp/big.ini"
+check "... names the file and the limit" contains "$tmp/big-config.log" \
+  "big.ini: cannot open: larger than 256 KiB"
+truncate -s $((16 * 1024 * 1024 + 1)) "$tmp/big-procs.csv"
+kiosk "import-procedures from a file over 16 MiB" 2 "$tmp/big-import.log" import-procedures \
+  "$tmp/big-procs.csv" --content-dir "$tmp/zero-content"
+check "... names the file and the limit" contains "$tmp/big-import.log" \
+  "big-procs.csv: cannot open: larger than 16 MiB"
+check "... and writes nothing" test ! -e "$tmp/zero-content/procedures.json"
+# A \u0000 in a content string is refused naming the file, the place and the field (cJSON would
+# have cut "Nguyễn\u0000<script>" to "Nguyễn" without a word).
+sed '0,/"name": "/s//"name": "X\\u0000<script>/' "$src/assets/content/officers.json" \
+  >"$tmp/zero-content/officers.json"
+kiosk "\\u0000 in officers.json" 2 "$tmp/nul-content.log" check \
+  --config "$tmp/zero-content.ini" --data-dir "$tmp/check-data"
+check "... names the file and the field" contains "$tmp/nul-content.log" \
+  "officers[0].name: holds \\u0000 (a NUL character)"
 
 printf 'expect home\ntap rate-3\n' >"$tmp/missing.script"
 kiosk "script taps a missing target" 1 "$tmp/missing.log" --data-dir "$tmp/missing" \

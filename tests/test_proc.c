@@ -660,10 +660,55 @@ static void test_demo_file(void)
     proc_free(s);
 }
 
+/* \u0000 in procedures.json (or a JSON to import) is refused naming the record and field: cJSON
+ * would keep only the text before it. */
+static void test_json_nul(void)
+{
+    JSON_BAD(DOC(PFX_PROC("a", "Khai sinh") ",\n" PFX_PROC("b", "Kết hôn\\u0000<script>")),
+             "procs.json:6:", "procedures[1].name: holds \\u0000 (a NUL character)", "remove it");
+    JSON_BAD("{\"format\": 1, \"fields\": [{\"id\": \"ho-tich\", \"name\": \"Hộ\\u0000\"}], "
+             "\"procedures\": []}",
+             "procs.json:1:", "fields[0].name: holds \\u0000");
+    /* The same through proc_import: nothing is written. */
+    char src[PATH_MAX], dest[PATH_MAX], err[HL_ERR_MAX] = "";
+    test_path(src, sizeof src, test_root, "nul-import.json");
+    test_path(dest, sizeof dest, test_root, "nul-procedures.json");
+    test_write_text(src, DOC(PFX_PROC("a", "Khai\\u0000 sinh")));
+    CHECK_INT(proc_import(src, dest, NULL, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "nul-import.json:");
+    CHECK_CONTAINS(err, "procedures[0].name: holds \\u0000");
+    CHECK(!util_file_exists(dest));
+}
+
+/* procedures.json and an import source are read with a limit (PROC_FILE_MAX, 16 MiB): /dev/zero or
+ * a larger file is refused at once, naming the file and the limit (before: 2 GiB, then abort). */
+static void test_too_big(void)
+{
+    char big[PATH_MAX], dest[PATH_MAX], err[HL_ERR_MAX] = "";
+    proc_set *s = (proc_set *)&s;
+    CHECK_INT(proc_load(&s, "/dev/zero", err, sizeof err), HL_EXIT_USAGE);
+    CHECK(s == NULL);
+    CHECK_CONTAINS(err, "/dev/zero: cannot open: larger than 16 MiB; is it the right file?");
+    test_path(big, sizeof big, test_root, "big-procedures.json");
+    test_write_text(big, "{}");
+    REQUIRE(truncate(big, PROC_FILE_MAX + 1) == 0); /* sparse: no disk used */
+    s = (proc_set *)&s;
+    CHECK_INT(proc_load(&s, big, err, sizeof err), HL_EXIT_USAGE);
+    CHECK(s == NULL);
+    CHECK_CONTAINS(err, "big-procedures.json: cannot open: larger than 16 MiB");
+
+    test_path(dest, sizeof dest, test_root, "big-dest.json");
+    CHECK_INT(proc_import("/dev/zero", dest, NULL, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "/dev/zero: cannot open: larger than 16 MiB");
+    CHECK_INT(proc_import(big, dest, NULL, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "big-procedures.json: cannot open: larger than 16 MiB");
+    CHECK(!util_file_exists(dest));
+}
+
 static const test_case cases[] = {
     TEST(test_fold),       TEST(test_json_good),  TEST(test_json_errors), TEST(test_csv_quoting),
     TEST(test_csv_sample), TEST(test_csv_errors), TEST(test_search),      TEST(test_ranking),
-    TEST(test_spans),      TEST(test_demo_file)};
+    TEST(test_spans),      TEST(test_demo_file),  TEST(test_json_nul),    TEST(test_too_big)};
 
 int main(void)
 {

@@ -4,6 +4,7 @@
 #include <SDL.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "app.h"
 #include "kfx.h"
+#include "log.h"
 #include "seed.h"
 #include "sender.h"
 #include "srv.h"
@@ -412,6 +414,29 @@ static void t_other_4xx_kept(void)
     sfx_close(&f);
 }
 
+/* Every log message, for the tests that check what reached the log (the sender logs on its own
+ * thread). */
+static pthread_mutex_t logged_mu = PTHREAD_MUTEX_INITIALIZER;
+static char logged[16384];
+
+static void log_capture(log_level level, const char *msg, void *ctx)
+{
+    (void)level, (void)ctx;
+    pthread_mutex_lock(&logged_mu);
+    size_t used = strlen(logged);
+    util_fmt(logged + used, sizeof logged - used, "%s\n", msg);
+    pthread_mutex_unlock(&logged_mu);
+}
+
+/* `hailong-kiosk status --data-dir dir`: exit code, output in out. */
+static int run_status(const char *dir, char *out, size_t cap)
+{
+    char args[PATH_MAX + 64], cmd[PATH_MAX * 2];
+    util_fmt(args, sizeof args, "status --data-dir '%s'", dir);
+    test_kiosk_cmd(cmd, sizeof cmd, args);
+    return test_capture_to(cmd, out, cap);
+}
+
 /* A collector's error body quoted in the error (400) cannot forge a log line or drive a terminal:
  * newline, carriage return, ESC and a C1 control arrive as '?', in the log, in sync_status (what
  * `status` and the admin screen show); its Vietnamese stays readable. */
@@ -423,6 +448,8 @@ static void t_error_body_cleaned(void)
     sfx f;
     REQUIRE(sfx_open(&f, h_first_then_accept, &fc, 2) == 0);
     f.c.cap_ms = 400;
+    logged[0] = '\0';
+    log_set_hook(log_capture, NULL);
     REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(srv_count(f.v) >= 1, 10000);
     char val[600];
@@ -433,6 +460,68 @@ static void t_error_body_cleaned(void)
     CHECK(strpbrk(val, "\n\r\x1b") == NULL);
     CHECK_WITHIN(all_sent(&f), 10000); /* and the votes still go */
     sfx_close(&f);
+    log_set_hook(NULL, NULL);
+    /* The log line that quoted it: one line, no escape, the Vietnamese kept. */
+    pthread_mutex_lock(&logged_mu);
+    CHECK_CONTAINS(logged, "lỗi?2026-12-01T00:00:00.000Z hailong error: forged??[31mred??");
+    CHECK(strpbrk(logged, "\r\x1b") == NULL);
+    CHECK(strstr(logged, "\n2026-12-01") == NULL);
+    pthread_mutex_unlock(&logged_mu);
+    /* What `hailong-kiosk status` prints of it. */
+    char out[4096];
+    CHECK_INT(run_status(f.dir, out, sizeof out), 0);
+    CHECK_CONTAINS(out, ": the collector answered HTTP 400: lỗi?2026-12-01T00:00:00.000Z hailong "
+                        "error: forged??[31mred??\n");
+    CHECK(strchr(out, '\x1b') == NULL);
+}
+
+/* A sync_status written before the text was cleaned (an older kiosk, or a hand-edited votes.db)
+ * still cannot drive the terminal that runs `hailong-kiosk status`. */
+static void t_status_cleans_stored_text(void)
+{
+    sfx f;
+    REQUIRE(sfx_open(&f, h_accept, NULL, 1) == 0);
+    REQUIRE(db_exec(f.db, "UPDATE sync_status SET state = 'backoff', backoff_until = 0, "
+                          "last_error_at = 1764900000000, last_error = 'HTTP 400: Lỗi' || "
+                          "char(10) || '2026-12-01T00:00:00.000Z hailong error: forged' || "
+                          "char(27) || '[31m' || char(127) || char(155) || 'đỏ'") == 0);
+    char out[4096];
+    CHECK_INT(run_status(f.dir, out, sizeof out), 0);
+    CHECK_CONTAINS(out, "HTTP 400: Lỗi?2026-12-01T00:00:00.000Z hailong error: forged?[31m???đỏ\n");
+    CHECK(strchr(out, '\x1b') == NULL && strchr(out, '\x7f') == NULL);
+    CHECK(strstr(out, "\n2026-12-01") == NULL);
+    sfx_close(&f);
+}
+
+/* A collector's reason for refusing a vote is kept with the vote (votes.sync_error) and shown
+ * later: its control characters arrive as '?', its Vietnamese intact. */
+static int h_reject_hostile(srv *v, const srv_req *r, int idx, int *status, char *hdrs, size_t hcap,
+                            char **body)
+{
+    (void)v, (void)idx, (void)hdrs, (void)hcap;
+    wire_result *res = xcalloc((size_t)r->n_votes, sizeof *res);
+    for (int i = 0; i < r->n_votes; i++)
+        srv_result(
+            &res[i], r->uuids[i], WIRE_REJECTED,
+            "cán bộ không rõ\n2026-12-01T00:00:00.000Z hailong error: forged\x1b[2J\xc2\x85");
+    size_t len;
+    if (wire_encode_results(r->batch_id, res, (size_t)r->n_votes, body, &len) != 0)
+        *body = xstrdup("{}");
+    free(res);
+    *status = 200;
+    return SRV_SEND;
+}
+
+static void t_rejected_reason_cleaned(void)
+{
+    sfx f;
+    REQUIRE(sfx_run(&f, h_reject_hostile, NULL, 2) == 0);
+    CHECK_WITHIN(count_state(&f, "quarantined") == 2, 10000);
+    sfx_close(&f);
+    char val[600];
+    db_text(f.db, "SELECT group_concat(sync_error, '|') FROM votes", val, sizeof val);
+    CHECK_CONTAINS(val, "cán bộ không rõ?2026-12-01T00:00:00.000Z hailong error: forged?[2J?");
+    CHECK(strpbrk(val, "\n\r\x1b") == NULL && strstr(val, "\xc2\x85") == NULL);
 }
 
 /* A rejected vote is quarantined with its reason and does not hold up the others. */
@@ -609,6 +698,8 @@ static const test_case cases[] = {TEST(t_send_ok),
                                   TEST(t_bad_200),
                                   TEST(t_other_4xx_kept),
                                   TEST(t_error_body_cleaned),
+                                  TEST(t_status_cleans_stored_text),
+                                  TEST(t_rejected_reason_cleaned),
                                   TEST(t_rejected_quarantined),
                                   TEST(t_start_delay_and_stop),
                                   TEST(t_stop_during_request),

@@ -75,6 +75,10 @@ int cli_status(int argc, char **argv)
         store_close(s);
         return HL_EXIT_RUNTIME;
     }
+    /* The sender cleans what it stores, but a votes.db written by an older kiosk (or edited by
+     * hand) may still hold a collector's raw text: no newline or escape reaches the terminal. */
+    util_text_clean(st.last_error);
+    util_text_clean(st.state);
     hl_clock clock = clk_real();
     int64_t now = clk_wall_ms(&clock);
     char a[64], b[64];

@@ -7,19 +7,25 @@
 #include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utf8proc.h>
 
 #include "jsonv.h"
 #include "util.h"
 
-/* Limits on what is read from outside: a commented kiosk.ini is a few KiB, a token one line. */
+/* Limits on what is read from outside: a commented kiosk.ini is a few KiB, a token one line. A
+ * CA bundle is read by curl, not here, so it is only checked: a regular file of at most 1 MiB
+ * (Debian's whole ca-certificates.crt is ~220 KiB), so that /dev/zero or a huge file there is
+ * named at start rather than left to curl at every sync round. */
 #define CFG_FILE_MAX       (256u * 1024)
 #define CFG_TOKEN_FILE_MAX (4u * 1024)
+#define CFG_CA_FILE_MAX    (1024u * 1024)
 
 typedef enum {
     K_ID,
@@ -593,6 +599,17 @@ int cfg_sync_token(const cfg *c, char *out, size_t cap, char *err, size_t errlen
     if (c->sync_ca_file[0] && access(c->sync_ca_file, R_OK) != 0) {
         util_fmt(err, errlen, "%s: [sync] ca_file: %s: cannot read: %s", src, c->sync_ca_file,
                  strerror(errno));
+        return HL_EXIT_USAGE;
+    }
+    struct stat st;
+    if (c->sync_ca_file[0] && stat(c->sync_ca_file, &st) == 0 &&
+        (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > CFG_CA_FILE_MAX)) {
+        char why[96];
+        if (S_ISREG(st.st_mode))
+            util_read_why(EFBIG, CFG_CA_FILE_MAX, why, sizeof why);
+        else
+            util_strlcpy(why, "not a regular file; name the PEM file of the CA", sizeof why);
+        util_fmt(err, errlen, "%s: [sync] ca_file: %s: %s", src, c->sync_ca_file, why);
         return HL_EXIT_USAGE;
     }
     if (!c->sync_token_file[0]) {

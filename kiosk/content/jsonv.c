@@ -140,6 +140,81 @@ int jv_get_str(jv_ctx *x, const cJSON *obj, const char *where, const char *key, 
     return 0;
 }
 
+/* The field the string at offset `at` of buf belongs to ("officers[0].name"), found by walking
+ * the containers before it: cJSON would cut the string at a \u0000 without a word, so the text is
+ * refused before parsing, and IT staff need the field as well as the line. Text before `at` that
+ * is not JSON only gives a shorter path. */
+static void nul_field(const char *buf, size_t at, char *out, size_t cap)
+{
+    enum { DEPTH = 16, KEY = 48 };
+    struct {
+        char array, want_key;
+        long index;
+        char key[KEY];
+    } f[DEPTH];
+    int depth = 0, in_string = 0, is_key = 0;
+    size_t klen = 0;
+    for (size_t i = 0; i < at; i++) {
+        char c = buf[i];
+        int top = depth - 1;
+        int in_frame = top >= 0 && top < DEPTH;
+        if (in_string) {
+            if (c == '\\') {
+                if (is_key && in_frame && klen + 2 < KEY) {
+                    f[top].key[klen++] = c;
+                    f[top].key[klen++] = buf[i + 1];
+                }
+                i++;
+            } else if (c == '"') {
+                in_string = 0;
+            } else if (is_key && in_frame && klen + 1 < KEY) {
+                f[top].key[klen++] = c;
+            }
+            if (is_key && in_frame)
+                f[top].key[klen] = '\0';
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (depth < DEPTH) {
+                f[depth].array = c == '[';
+                f[depth].want_key = c == '{';
+                f[depth].index = 0;
+                f[depth].key[0] = '\0';
+            }
+            depth++;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        } else if (c == ',' && in_frame) {
+            f[top].index++;
+            f[top].want_key = !f[top].array;
+        } else if (c == ':' && in_frame) {
+            f[top].want_key = 0;
+        } else if (c == '"') {
+            in_string = 1;
+            is_key = in_frame && !f[top].array && f[top].want_key;
+            klen = 0;
+        }
+    }
+    out[0] = '\0';
+    int shown = depth < DEPTH ? depth : DEPTH;
+    /* A \u0000 in a field's name names the object holding it; in a value, the field itself. */
+    if (is_key)
+        shown--;
+    for (int k = 0; k < shown; k++) {
+        size_t used = strlen(out);
+        if (f[k].array)
+            util_fmt(out + used, cap - used, "[%ld]", f[k].index);
+        else
+            util_fmt(out + used, cap - used, "%s%s", used ? "." : "", f[k].key);
+    }
+    if (is_key) {
+        size_t used = strlen(out);
+        util_fmt(out + used, cap - used, "%sa field name", used ? ": " : "");
+    }
+    if (!out[0])
+        util_strlcpy(out, "the top level", cap);
+}
+
 /* cJSON reports only an offset; IT staff need the line and column their editor shows. */
 static int syntax_error(jv_ctx *x, const char *buf, size_t len, const char *pos, int nul)
 {
@@ -165,12 +240,14 @@ static int syntax_error(jv_ctx *x, const char *buf, size_t len, const char *pos,
     if (nul && *pos == '\0')
         util_fmt(x->err, x->errlen, "%s:%d:%d: contains a NUL byte; save the file as UTF-8 text",
                  x->file, line, col);
-    else if (nul)
+    else if (nul) {
+        char field[JV_PATH_MAX];
+        nul_field(buf, (size_t)(pos - buf), field, sizeof field);
         util_fmt(x->err, x->errlen,
-                 "%s:%d:%d: a string holds \\u0000 (a NUL character), which no text may contain; "
+                 "%s:%d:%d: %s: holds \\u0000 (a NUL character), which no text may contain; "
                  "remove it",
-                 x->file, line, col);
-    else if (n == 0 && left <= 1)
+                 x->file, line, col, field);
+    } else if (n == 0 && left <= 1)
         util_fmt(x->err, x->errlen,
                  "%s:%d:%d: JSON syntax error near the end of the file; "
                  "check for a missing } or ]",
