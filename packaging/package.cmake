@@ -47,7 +47,13 @@ if(HL_BUILD_COLLECTOR)
     DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/hailong COMPONENT collector)
 endif()
 foreach(c ${hl_components})
-  install(FILES ${hl_pkg}/copyright ${CMAKE_BINARY_DIR}/packaging/changelog.gz
+  # the IT officer's guides beside the copyright, readable offline on the PC (the units'
+  # Documentation= and the postinst's hint name DEPLOY.md there)
+  set(guides ${CMAKE_SOURCE_DIR}/docs/DEPLOY.md ${CMAKE_SOURCE_DIR}/docs/huong-dan-quan-tri.md)
+  if(c STREQUAL collector)
+    list(APPEND guides ${CMAKE_SOURCE_DIR}/docs/COLLECTOR.md)
+  endif()
+  install(FILES ${hl_pkg}/copyright ${CMAKE_BINARY_DIR}/packaging/changelog.gz ${guides}
     DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/hailong-${c} COMPONENT ${c})
   install(FILES ${CMAKE_BINARY_DIR}/packaging/hailong-${c}.1.gz
     DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT ${c})
@@ -81,9 +87,12 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.org/hailong")
 
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME hailong-kiosk)
-# cage is the session; Debian's cage refuses to start without Xwayland. adduser for the
-# maintainer scripts (deb-systemd-helper is in init-system-helpers, an essential package).
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, xwayland, adduser")
+# cage is the session; Debian's cage refuses to start without Xwayland. libpam-systemd: the
+# unit's PAM session must register with logind (seat0, the user's runtime folder), or cage gets
+# neither the screen nor the input devices (it is only "standard" priority, so a minimal install
+# may lack it). adduser for the maintainer scripts (deb-systemd-helper is in
+# init-system-helpers, an essential package).
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, xwayland, libpam-systemd, adduser")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "udisks2, polkitd, systemd-timesyncd")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "satisfaction kiosk for a commune's one-stop desk
 Hài lòng runs fullscreen on the touchscreen PC at the reception

@@ -102,8 +102,15 @@ same "apt-get install ./hailong-kiosk_$version ./hailong-collector_$version (dep
 same "hailong-kiosk --version" "$(in_root hailong-kiosk --version 2>&1 | head -1)" \
   "hailong-kiosk $version"
 check "cage came with it" test -x "$root/usr/bin/cage"
-check "user hailong exists" in_root getent passwd hailong
-check "user hailong-collector exists" in_root getent passwd hailong-collector
+check "libpam-systemd came with it (the kiosk's logind session)" \
+  bash -c "chroot '$root' dpkg-query -W -f='\${Status}' libpam-systemd | grep -q 'install ok installed'"
+# both units verified by the root's own systemd, against the programs the packages installed
+in_root systemd-analyze verify --man=no /lib/systemd/system/hailong-kiosk.service \
+  /lib/systemd/system/hailong-collector.service >"$work/verify.log" 2>&1
+same "systemd-analyze verify of both installed units, in the root" "$?" 0
+[ -s "$work/verify.log" ] && sed 's/^/    /' "$work/verify.log" >&2
+check "user hailong exists" bash -c "chroot '$root' getent passwd hailong >/dev/null"
+check "user hailong-collector exists" bash -c "chroot '$root' getent passwd hailong-collector >/dev/null"
 check "hailong is in the video and input groups" \
   bash -c "chroot '$root' id -nG hailong | grep -qw video && chroot '$root' id -nG hailong | grep -qw input"
 # (owners as the root's own /etc/passwd names them)
@@ -216,5 +223,18 @@ as_user hailong-collector /tmp/old/usr/bin/hailong-collector kiosk list >"$work/
 same "$version's hailong-collector on the upgraded collector.db: exit 2" "$?" 2
 check "... saying which version to install" contains "$work/old-c.log" \
   "install hailong-collector $next or newer"
-step "done"
+
+# ---- purge: the packages go, the votes stay (the commune's and the province's record) ----
+step "purging both packages"
+in_root apt-get purge -y -q hailong-kiosk hailong-collector </dev/null >"$work/purge.log" 2>&1
+same "apt-get purge hailong-kiosk hailong-collector" "$?" 0
+check "the programs are gone" test ! -e "$root/usr/bin/hailong-kiosk"
+check "the configuration is gone" test ! -e "$root/etc/hailong/kiosk.ini"
+check "the units are no longer enabled" \
+  bash -c "! ls '$root'/etc/systemd/system/multi-user.target.wants/hailong-* 2>/dev/null | grep -q ."
+same "the votes are kept" "$(sqlite3 -readonly "$db" 'SELECT count(*) FROM votes')" 3
+check "the collector's database is kept" test -s "$root/var/lib/hailong-collector/collector.db"
+check "purge says where the data was kept" contains "$work/purge.log" \
+  "the votes in /var/lib/hailong are kept"
+step "done in $(($(date +%s) - t0)) s"
 finish
