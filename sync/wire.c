@@ -318,6 +318,80 @@ static size_t count_values(const char *json, size_t len, size_t max)
     return n;
 }
 
+/* Names the field whose string holds byte off (a NUL found by util_json_nul_at), as a path such
+ * as votes[3].officer or votes[0].reasons[1], in one pass over the text before it: the JSON is
+ * not parsed yet (cJSON would cut the string at the NUL). Keys are copied clipped; nesting past
+ * NUL_DEPTH is named "...". */
+#define NUL_DEPTH 8
+static void nul_field(const char *json, size_t len, size_t off, char *out, size_t outlen)
+{
+    struct {
+        char key[24]; /* the member this container is the value of ("" for the top or an element) */
+        int array;
+        long index;
+    } st[NUL_DEPTH];
+    int depth = 0, in_string = 0;
+    char last[24] = ""; /* the latest string closed: a key if ':' follows */
+    char pending[24] = "";
+    size_t start = 0;
+    for (size_t i = 0; i < len && i < off; i++) {
+        char c = json[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"') {
+                in_string = 0;
+                size_t n = i - start < sizeof last ? i - start : sizeof last - 1;
+                memcpy(last, json + start, n);
+                last[n] = '\0';
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = 1;
+            start = i + 1;
+        } else if (c == ':') {
+            memcpy(pending, last, sizeof pending);
+        } else if (c == '{' || c == '[') {
+            if (depth < NUL_DEPTH) {
+                memcpy(st[depth].key, pending, sizeof pending);
+                st[depth].array = c == '[';
+                st[depth].index = 0;
+            }
+            depth++;
+            pending[0] = '\0';
+        } else if (c == '}' || c == ']' || c == ',') {
+            if (c != ',')
+                depth = depth > 0 ? depth - 1 : 0;
+            else if (depth > 0 && depth <= NUL_DEPTH && st[depth - 1].array)
+                st[depth - 1].index++;
+            pending[0] = '\0';
+        }
+    }
+    /* The string holding off is a key itself when pending is empty in an object. */
+    out[0] = '\0';
+    size_t used = 0;
+    for (int d = 0; d < depth && d < NUL_DEPTH; d++) {
+        const char *sep = st[d].key[0] && used ? "." : "";
+        if (st[d].key[0])
+            used += (size_t)snprintf(out + used, used < outlen ? outlen - used : 0, "%s%s", sep,
+                                     st[d].key);
+        if (st[d].array && d + 1 < depth)
+            used += (size_t)snprintf(out + used, used < outlen ? outlen - used : 0, "[%ld]",
+                                     st[d].index);
+        if (used >= outlen)
+            return;
+    }
+    if (depth > NUL_DEPTH)
+        snprintf(out + used, used < outlen ? outlen - used : 0, "%s...", used ? "." : "");
+    else if (depth > 0 && st[depth - 1].array)
+        snprintf(out + used, used < outlen ? outlen - used : 0, "[%ld]", st[depth - 1].index);
+    else if (pending[0])
+        snprintf(out + used, used < outlen ? outlen - used : 0, "%s%s", used ? "." : "", pending);
+    else
+        snprintf(out + used, used < outlen ? outlen - used : 0, "%sa key", used ? "." : "");
+}
+
 static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
 {
     if (count_values(json, len, WIRE_MAX_VALUES) > WIRE_MAX_VALUES) {
@@ -328,8 +402,10 @@ static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
     }
     long nul = util_json_nul_at(json, len);
     if (nul >= 0) {
-        util_fmt(err, errlen,
-                 "body: a NUL character (\\u0000) at byte %ld; no field may contain one", nul);
+        char field[96];
+        nul_field(json, len, (size_t)nul, field, sizeof field);
+        util_fmt(err, errlen, "%s: a NUL character (\\u0000) at byte %ld; no field may contain one",
+                 field, nul);
         return NULL;
     }
     const char *end = NULL;

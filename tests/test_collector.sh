@@ -110,6 +110,17 @@ get() {
   code=$(curl -sS -g --max-time 20 ${cacert:+--cacert "$cacert"} -o "$tmp/resp" -D "$tmp/hdr" \
     -w '%{http_code}' "${auth[@]}" "$base$1" 2>"$tmp/curl.err") || code="curl-exit-$?"
 }
+# get_probe PATH: get, tried up to 3 times 0.3 s apart as a load balancer's health check would.
+# Under a slow-connection attack a probe may meet the moment the server has closed an attacker's
+# connection but its slot is not free yet (a reset); without the reserve every try fails.
+get_probe() {
+  local i
+  for i in 1 2 3; do
+    get "$1"
+    [ "$code" = 200 ] && return 0
+    sleep 0.3
+  done
+}
 # expect NAME CODE [TEXT IN BODY]
 expect() {
   if [ "$code" = "$2" ] && { [ -z "${3:-}" ] || contains "$tmp/resp" "$3"; }; then
@@ -223,7 +234,13 @@ suite() {
 
   # A NUL character (\u0000) in a string: cJSON would cut "tp-hung\u0000<script>" to "tp-hung".
   send bombo-01 "$t1" "$(batch bombo-01 90 "$(vote 90 | sed 's/"officer":"vp-lan"/"officer":"vp-lan\\u0000<script>"/')")" 90
-  expect "$label: a string holding \\u0000" 400 'NUL character'
+  expect "$label: a string holding \\u0000" 400 '"error":"votes[0].officer: a NUL character'
+  same "$label: ... nothing stored" "$(sql 'SELECT count(*) FROM votes')" 5
+  # A kiosk id with a NUL passes the URL check (the URL says kA) unless the body is refused first.
+  printf '%s' "$(batch 'bombo-01\u0000evil' 91 "$(vote 91)")" | gzip -c >"$tmp/nul-id.gz"
+  post bombo-01 "$t1" "$tmp/nul-id.gz" -H 'Content-Encoding: gzip' \
+    -H "Idempotency-Key: $(batch_uuid 91)"
+  expect "$label: a kiosk_id holding \\u0000" 400 '"error":"kiosk_id: a NUL character'
   same "$label: ... nothing stored" "$(sql 'SELECT count(*) FROM votes')" 5
 
   # A uuid another kiosk already used.
@@ -364,6 +381,24 @@ suite() {
     "$(sql 'SELECT count(*) FROM votes')"
 
   stop "$tmp/server-$label.log"
+  # A database that takes no write (a full or read-only disk; read-only=1 makes the server's every
+  # connection refuse writes): /healthz says so before any batch has failed, where a read alone
+  # answered "ok" while every batch got 503.
+  HAILONG_COLLECTOR_FAULTS=read-only=1 start "$tmp/ro-$label.log" --db "$db" || return 0
+  get /healthz
+  expect "$label: read-only database: /healthz" 503 '"error":"database cannot be written'
+  same "$label: ... with Retry-After" "$(header Retry-After)" 5
+  send bombo-01 "$t1" "$(batch bombo-01 30 "$(vote 30)")" 30
+  expect "$label: ... and a batch" 503 '"error":"database unavailable; retry later"'
+  stop "$tmp/ro-$label.log"
+  check "$label: ... the log says why" contains "$tmp/ro-$label.log" \
+    "healthz: the database takes no write:"
+  start "$tmp/rw-$label.log" --db "$db" || return 0
+  get /healthz
+  expect "$label: writable again: /healthz" 200 '{"status":"ok"}'
+  stop "$tmp/rw-$label.log"
+  same "$label: the write probe leaves no row behind" \
+    "$(sql 'SELECT count(*) FROM schema_version WHERE version < 0')" 0
   check "$label: one log line per batch" grep -qE \
     "batch kiosk=bombo-01 batch=$(batch_uuid 2) status=200 accepted=2 duplicate=0 rejected=1 ms=[0-9]+" \
     "$tmp/server-$label.log"
@@ -477,7 +512,7 @@ check "... names the value and the file" contains "$out.err" \
 # as the flags, a flag on the command line winning over its key.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/conf-key.pem" -out "$tmp/conf-cert.pem" \
   -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
-printf 'db = sqlite:%s/conf.db\nlisten = 127.0.0.1:0\ntls_cert = %s\ntls_key = %s\ntimeout = 5\n' \
+printf 'db = sqlite:%s/conf.db\nlisten = 127.0.0.1:0\ntls_cert = %s\ntls_key = %s\ntimeout = 5\nheader_timeout = 7\nrequest_timeout = 9\nmax_connections = 40\nmax_per_ip = 6\n' \
   "$tmp" "$tmp/conf-cert.pem" "$tmp/conf-key.pem" >"$tmp/serve.conf"
 rm -f "$tmp/port"
 "$bin" serve --config "$tmp/serve.conf" --port-file "$tmp/port" >"$tmp/conf-serve.log" 2>&1 &
@@ -489,6 +524,9 @@ if wait_port "serve from the config file" "$tmp/port" "$server_pid" "$tmp/conf-s
     '{"status":"ok"}'
 fi
 stop "$tmp/conf-serve.log"
+check "... and the limits (max_connections, max_per_ip, timeout, header_timeout, request_timeout)" \
+  contains "$tmp/conf-serve.log" \
+  "limits: 40 connections (30 unfinished at most), 6 per address; idle 5 s, headers 7 s, request 9 s"
 printf 'db = sqlite:%s/conf.db\nlisten = 127.0.0.1:99999\n' "$tmp" >"$tmp/listen.conf"
 run "serve with a bad listen in the config" 2 "$out" serve --config "$tmp/listen.conf"
 check "... names the key and the file" contains "$out.err" "listen in $tmp/listen.conf"
@@ -583,49 +621,138 @@ same "... nothing stored" "$(sql "SELECT count(*) FROM votes WHERE seq = 3")" 0
 # Each holds a connection (a thread); once they filled every slot, /healthz and the kiosks' batches
 # failed for as long as it lasted. A client address may hold only --max-per-ip connections: the
 # attacker (127.0.0.2) gets 8, and a kiosk (127.0.0.1) still gets through. Without the limit the
-# same attack shuts the kiosk out (shown first, so the test can tell the difference).
-cat >"$tmp/slowloris.py" <<'PY'
+# same attack once shut the kiosk out; now the reserve (below) still lets it through.
+cat >"$tmp/loris.py" <<'PY'
+# loris.py: slow clients against the collector.
+#   many PORT ADDRS PER_ADDR HOLD   PER_ADDR connections from each of 127.0.0.2 .. 127.0.0.(ADDRS+1)
+#                                   that never finish their headers; "ready" once all are tried;
+#                                   then one header line a second on each for HOLD seconds;
+#                                   at the end "open N" (how many the server still held)
+#   one PORT SRC HEADFILE MAXWAIT   one connection from SRC: HEADFILE's bytes, then one byte (a
+#                                   header line's worth when HEADFILE does not end a header block)
+#                                   a second until the server closes it or MAXWAIT s pass;
+#                                   prints "closed" or "open"
 import socket, sys, time
-port, n, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-socks = []
-for _ in range(n):
+
+def conn(src, port):
     s = socket.socket()
-    s.bind(('127.0.0.2', 0))
+    s.bind((src, 0))
+    s.connect(('127.0.0.1', port))
+    return s
+
+def closed(s):
+    s.setblocking(False)
     try:
-        s.connect(('127.0.0.1', port))
-        s.sendall(b'POST /v1/kiosks/f-01/vote-batches HTTP/1.1\r\nHost: x\r\n')
-        socks.append(s)
+        d = s.recv(4096)
+        return d == b''
+    except BlockingIOError:
+        return False
     except OSError:
-        pass
-print('ready', flush=True)
-end = time.time() + hold
-while time.time() < end:  # one more header line now and then: never idle, never complete
-    for s in socks:
+        return True
+
+mode = sys.argv[1]
+port = int(sys.argv[2])
+if mode == 'many':
+    addrs, per, hold = int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+    socks = []
+    for a in range(addrs):
+        for _ in range(per):
+            try:
+                s = conn('127.0.0.%d' % (a + 2), port)
+                s.sendall(b'POST /v1/kiosks/f-01/vote-batches HTTP/1.1\r\nHost: x\r\n')
+                socks.append(s)
+            except OSError:
+                pass
+    print('ready', flush=True)
+    end = time.time() + hold
+    while time.time() < end:  # one more header line now and then: never idle, never complete
+        for s in socks:
+            try:
+                s.sendall(b'X-a: b\r\n')
+            except OSError:
+                pass
+        time.sleep(1)
+    print('open %d' % sum(1 for s in socks if not closed(s)), flush=True)
+else:
+    src, head, maxwait = sys.argv[3], open(sys.argv[4], 'rb').read(), float(sys.argv[5])
+    s = conn(src, port)
+    s.sendall(head)
+    drip = b'x' if head.endswith(b'\r\n\r\n') else b'X-a: b\r\n'
+    end = time.time() + maxwait
+    while time.time() < end:
+        time.sleep(1)
+        if closed(s):
+            print('closed', flush=True)
+            sys.exit(0)
         try:
-            s.sendall(b'X-a: b\r\n')
+            s.sendall(drip)
         except OSError:
-            pass
-    time.sleep(1)
+            print('closed', flush=True)
+            sys.exit(0)
+    print('open', flush=True)
 PY
 slowloris() { # PORT: 64 slow connections for 8 s in the background; returns once they are open
-  python3 "$tmp/slowloris.py" "$1" 64 8 >"$tmp/slowloris.out" 2>&1 &
+  python3 "$tmp/loris.py" many "$1" 1 64 8 >"$tmp/slowloris.out" 2>&1 &
   attacker=$!
   for _ in $(seq 100); do grep -q ready "$tmp/slowloris.out" && break; sleep 0.05; done
 }
 start "$tmp/loris0.log" --db "sqlite:$tmp/faults.db" --max-connections 32 --max-per-ip 0
 slowloris "$port"
-code=$(curl -sS -m 3 -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null) || code=none
-check "slowloris, no per-address limit: /healthz gets no answer" test "$code" != 200
+# Before the reserve of unfinished connections (below), this got no answer at all.
+get_probe /healthz
+expect "slowloris, no per-address limit: the reserve still lets /healthz through" 200
 kill "$attacker" 2>/dev/null; wait "$attacker" 2>/dev/null || true
 stop "$tmp/loris0.log"
 start "$tmp/loris.log" --db "sqlite:$tmp/faults.db" --max-connections 32 --max-per-ip 8
 slowloris "$port"
-get /healthz
+get_probe /healthz
 expect "slowloris, --max-per-ip 8: /healthz answers" 200 '{"status":"ok"}'
 send f-01 "$tf" "$(batch f-01 41 "$(vote 41)")" 41
 expect "... and a kiosk's batch is stored" 200 '"status":"accepted"'
 kill "$attacker" 2>/dev/null; wait "$attacker" 2>/dev/null || true
 stop "$tmp/loris.log"
+# The same from 8 addresses (127.0.0.2-9, 8 connections each, within --max-per-ip): 64 slow
+# connections for 32 slots. Unfinished connections may hold at most 24 (3/4); each new one closes
+# the oldest unfinished beyond that, so the other 8 stay free for requests that arrive whole.
+start "$tmp/loris8.log" --db "sqlite:$tmp/faults.db" --max-connections 32 --max-per-ip 8
+python3 "$tmp/loris.py" many "$port" 8 8 8 >"$tmp/loris8.out" 2>&1 &
+attacker=$!
+for _ in $(seq 200); do grep -q ready "$tmp/loris8.out" && break; sleep 0.05; done
+get_probe /healthz
+expect "slowloris from 8 addresses: /healthz answers" 200 '{"status":"ok"}'
+send f-01 "$tf" "$(batch f-01 42 "$(vote 42)")" 42
+expect "... and a kiosk's batch is stored" 200 '"status":"accepted"'
+wait "$attacker" || true
+open=$(sed -n 's/^open //p' "$tmp/loris8.out")
+check "... the attackers kept at most 24 of 32 connections (they held ${open:-?})" \
+  test "${open:-99}" -le 24
+stop "$tmp/loris8.log"
+check "... the log says oldest unfinished connections were closed" grep -qE \
+  "connections closed: .* [1-9][0-9]* of the oldest unfinished for new ones \\(at most 24\\)" \
+  "$tmp/loris8.log"
+
+# ---- deadlines: headers, then body, however steadily they trickle ----
+# --timeout counts inactivity only: one header line (or body byte) a second was never idle and
+# held its connection as long as it went on. Each client here would go on for 60 s.
+start "$tmp/deadline.log" --db "sqlite:$tmp/faults.db" --header-timeout 2 --request-timeout 3
+printf 'POST /v1/kiosks/f-01/vote-batches HTTP/1.1\r\nHost: x\r\n' >"$tmp/head-part"
+same "headers one line a second: closed by --header-timeout" \
+  "$(python3 "$tmp/loris.py" one "$port" 127.0.0.3 "$tmp/head-part" 60)" closed
+printf 'POST /v1/kiosks/f-01/vote-batches HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: %s\r\nContent-Length: 100000\r\n\r\n' \
+  "$tf" "$(batch_uuid 43)" >"$tmp/head-full"
+same "a kiosk's body one byte a second: closed by --request-timeout" \
+  "$(python3 "$tmp/loris.py" one "$port" 127.0.0.3 "$tmp/head-full" 60)" closed
+printf 'POST /v1/kiosks/f-01/vote-batches HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n' \
+  >"$tmp/head-anon"
+same "an unauthenticated body one byte a second: closed too" \
+  "$(python3 "$tmp/loris.py" one "$port" 127.0.0.3 "$tmp/head-anon" 60)" closed
+get /healthz
+expect "... and the server goes on" 200 '{"status":"ok"}'
+send f-01 "$tf" "$(batch f-01 43 "$(vote 43)")" 43
+expect "... a whole batch is stored" 200 '"status":"accepted"'
+stop "$tmp/deadline.log"
+check "... the log says why" contains "$tmp/deadline.log" \
+  "connections closed: 1 without complete headers within 2 s"
 
 # ---- a slow client is cut off ----
 start "$tmp/slow.log" --db "sqlite:$tmp/faults.db" --timeout 1

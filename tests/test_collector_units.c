@@ -1,6 +1,7 @@
 /* test_collector_units: the collector's modules in-process: token buckets, tokens and their
- * hashes, the fault switch's parser, date ranges, and the database layer (enrolment, batches,
- * duplicates, summaries, CSV) on SQLite, and on PostgreSQL too when HL_TEST_PG_URL is set. */
+ * hashes, the connection guard, the fault switch's parser, date ranges, and the database layer
+ * (enrolment, batches, duplicates, summaries, CSV) on SQLite, and on PostgreSQL too when
+ * HL_TEST_PG_URL is set. */
 #include "auth.h"
 #include "db.h"
 #include "faults.h"
@@ -12,8 +13,10 @@
 #include "wire.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static void test_ratelimit(void)
@@ -464,9 +467,78 @@ static void test_db_postgres(void)
     PQfinish(c);
 }
 
+/* 1 once the guard has shut down the far end of pair (the peer reads end of file), within a
+ * generous 20 s; 0 if it is still open then. */
+static int shut_within(int peer, int ms)
+{
+    struct pollfd p = {.fd = peer, .events = POLLIN};
+    if (poll(&p, 1, ms) <= 0)
+        return 0;
+    char c;
+    return read(peer, &c, 1) == 0;
+}
+
+/* The connection guard on socket pairs: a connection still waiting for its headers is shut down
+ * at --header-timeout, one reading its body at --request-timeout, one being answered never; a new
+ * connection beyond the unfinished cap shuts the oldest unfinished one, not a busy one. */
+static void test_guard(void)
+{
+    int a[2], b[2], c[2], d[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, a) == 0 &&
+            socketpair(AF_UNIX, SOCK_STREAM, 0, b) == 0 &&
+            socketpair(AF_UNIX, SOCK_STREAM, 0, c) == 0 &&
+            socketpair(AF_UNIX, SOCK_STREAM, 0, d) == 0);
+    rl_guard *g = rl_guard_new(1, 2, 2);
+    REQUIRE(g != NULL);
+    rl_conn *ca = rl_conn_open(g, a[0]); /* waits for headers: shut at 1 s */
+    rl_conn *cb = rl_conn_open(g, b[0]);
+    rl_conn_phase(g, cb, RL_READING); /* reading its body: shut at 2 s */
+    rl_conn *cc = rl_conn_open(g, c[0]);
+    rl_conn_phase(g, cc, RL_ANSWERING); /* never shut */
+    CHECK_INT(rl_guard_count(g, NULL), 3);
+    CHECK(shut_within(a[1], 20000));
+    CHECK(shut_within(b[1], 20000));
+    rl_guard_stats st;
+    rl_guard_count(g, &st);
+    CHECK_INT(st.headers, 1);
+    CHECK_INT(st.bodies, 1);
+    CHECK(!shut_within(c[1], 2500)); /* well past both deadlines */
+    rl_conn_close(g, ca);
+    rl_conn_close(g, cb);
+    rl_conn_close(g, cc);
+    rl_guard_free(g);
+
+    /* The cap: 2 unfinished; the busy one does not count and is never chosen. */
+    int e[2], f[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, e) == 0 &&
+            socketpair(AF_UNIX, SOCK_STREAM, 0, f) == 0);
+    g = rl_guard_new(3600, 3600, 2);
+    rl_conn *busy = rl_conn_open(g, d[0]);
+    rl_conn_phase(g, busy, RL_READING);
+    CHECK_INT(rl_guard_admit(g), 0);
+    rl_conn *old = rl_conn_open(g, e[0]);
+    CHECK_INT(rl_guard_admit(g), 0);
+    rl_conn *young = rl_conn_open(g, f[0]);
+    CHECK_INT(rl_guard_admit(g), 1); /* a third unfinished would exceed 2: the oldest goes */
+    CHECK(shut_within(e[1], 20000));
+    CHECK(!shut_within(f[1], 0));
+    CHECK(!shut_within(d[1], 0));
+    rl_guard_count(g, &st);
+    CHECK_INT(st.evicted, 1);
+    rl_conn_close(g, busy);
+    rl_conn_close(g, old);
+    rl_conn_close(g, young);
+    rl_guard_free(g);
+    int *all[] = {a, b, c, d, e, f};
+    for (size_t i = 0; i < HL_ARRAY_LEN(all); i++) {
+        close(all[i][0]);
+        close(all[i][1]);
+    }
+}
+
 static const test_case cases[] = {
-    TEST(test_ratelimit),  TEST(test_auth),      TEST(test_faults),     TEST(test_ranges),
-    TEST(test_clock_rule), TEST(test_db_sqlite), TEST(test_db_postgres)};
+    TEST(test_guard),  TEST(test_ratelimit),  TEST(test_auth),      TEST(test_faults),
+    TEST(test_ranges), TEST(test_clock_rule), TEST(test_db_sqlite), TEST(test_db_postgres)};
 
 int main(void)
 {

@@ -167,15 +167,24 @@ static void test_nul_in_strings(void)
 {
     wire_batch b;
     char err[HL_ERR_MAX] = "";
-    CHECK(decode_votes(GOOD_UUID ",\"seq\":1,\"boot_id\":\"" BOOT
-                                 "\",\"officer\":\"tp-hung\\u0000<script>\",\"rating\":3,"
-                                 "\"reasons\":[],\"created_at\":1764124200000,\"misuse\":false",
+    CHECK(decode_votes("{" GOOD_UUID ",\"seq\":1,\"boot_id\":\"" BOOT
+                       "\",\"officer\":\"tp-hung\\u0000<script>\",\"rating\":3,"
+                       "\"reasons\":[],\"created_at\":1764124200000,\"misuse\":false}",
                        &b, err, sizeof err) != 0);
-    CHECK_CONTAINS(err, "NUL character");
+    CHECK_CONTAINS(err, "votes[0].officer: a NUL character");
+    CHECK(decode_votes("{" GOOD_UUID ",\"seq\":1,\"boot_id\":\"" BOOT
+                       "\",\"officer\":\"tp-hung\",\"rating\":1,"
+                       "\"reasons\":[\"a\",\"b\\u0000\"],\"created_at\":1764124200000,"
+                       "\"misuse\":false}",
+                       &b, err, sizeof err) != 0);
+    CHECK_CONTAINS(err, "votes[0].reasons[1]: a NUL character");
+    const char *key = "{\"v\":1,\"k\\u0000\":1}";
+    CHECK(wire_decode_batch(key, strlen(key), &b, err, sizeof err) != 0);
+    CHECK_CONTAINS(err, "a key: a NUL character");
     const char *id = "{\"v\":1,\"kiosk_id\":\"kA\\u0000evil\",\"batch_id\":\"" BATCH
                      "\",\"frozen_at\":1,\"votes\":[]}";
     CHECK(wire_decode_batch(id, strlen(id), &b, err, sizeof err) != 0);
-    CHECK_CONTAINS(err, "NUL character");
+    CHECK_CONTAINS(err, "kiosk_id: a NUL character");
     /* the six characters \u0000 as text: an escaped backslash, then "u0000" */
     const char *text = "{\"a\":\"x\\\\u0000\"}";
     CHECK_INT(util_json_nul_at(text, strlen(text)), -1);

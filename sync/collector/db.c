@@ -119,6 +119,9 @@ static const char *const sql[Q_COUNT] = {
                 " WHERE v.created_at >= $1 AND v.created_at < $2"
                 " ORDER BY v.created_at, v.kiosk_id, v.seq",
     [Q_PING] = "SELECT 1",
+    /* The write probe's row: version -1, below every real one (they are counted by max). */
+    [Q_PROBE_IN] = "INSERT INTO schema_version (version) VALUES (-1)",
+    [Q_PROBE_OUT] = "DELETE FROM schema_version WHERE version = -1",
 };
 
 /* ---- the runner ---- */
@@ -369,6 +372,14 @@ void db_tx_rollback(db *d)
     if (d->kind == DB_SQLITE && sqlite3_get_autocommit(d->lite))
         return; /* SQLite already rolled back by itself (I/O error, disk full) */
     exec_plain(d, "ROLLBACK", NULL, 0);
+}
+
+int db_refuse_writes(db *d, char *err, size_t errlen)
+{
+    return exec_plain(d,
+                      d->kind == DB_SQLITE ? "PRAGMA query_only = ON"
+                                           : "SET default_transaction_read_only = on",
+                      err, errlen);
 }
 
 int db_tx_end(db *d, int failed, char *err, size_t errlen)

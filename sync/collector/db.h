@@ -123,6 +123,11 @@ int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row 
 
 /* A cheap round trip (SELECT 1): 0 or 1. */
 int db_ping(db *d, char *err, size_t errlen);
+/* Whether the database takes a write: a row put into schema_version and taken out again in one
+ * committed transaction (so it reaches the disk, WAL or table, as a batch would). 0 or 1. */
+int db_probe_write(db *d, char *err, size_t errlen);
+/* Test faults only (read-only=1): makes this connection refuse every write. 0 or 1. */
+int db_refuse_writes(db *d, char *err, size_t errlen);
 
 /* ---- pool: connections shared by the server's connection threads ---- */
 typedef struct db_pool db_pool;

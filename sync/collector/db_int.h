@@ -31,6 +31,8 @@ enum {
     Q_SUM_DAY,
     Q_VOTES,
     Q_PING,
+    Q_PROBE_IN,
+    Q_PROBE_OUT,
     Q_COUNT
 };
 

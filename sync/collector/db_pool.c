@@ -1,6 +1,7 @@
 /* db_pool: database connections shared by the server's connection threads. It uses only db.h:
  * a connection is opened on demand up to the maximum, and a broken one is closed on return. */
 #include "db.h"
+#include "faults.h"
 
 #include "util.h"
 
@@ -46,6 +47,10 @@ db *db_pool_get(db_pool *p, char *err, size_t errlen)
         p->open--;
         pthread_cond_signal(&p->cv);
         pthread_mutex_unlock(&p->mu);
+        return NULL;
+    }
+    if (fault_read_only() && db_refuse_writes(d, err, errlen) != 0) {
+        db_pool_put(p, d);
         return NULL;
     }
     return d;

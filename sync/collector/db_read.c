@@ -62,6 +62,15 @@ int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row 
     return db_run(d, Q_VOTES, p, 2, votes_cb, &c, NULL, err, errlen);
 }
 
+int db_probe_write(db *d, char *err, size_t errlen)
+{
+    if (db_tx_begin(d, err, errlen))
+        return 1;
+    int failed = db_run(d, Q_PROBE_IN, NULL, 0, NULL, NULL, NULL, err, errlen) ||
+                 db_run(d, Q_PROBE_OUT, NULL, 0, NULL, NULL, NULL, err, errlen);
+    return db_tx_end(d, failed, err, errlen);
+}
+
 int db_ping(db *d, char *err, size_t errlen)
 {
     int64_t one = 0;

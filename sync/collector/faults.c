@@ -25,8 +25,8 @@ static struct {
     } status[MAX_STATUS];
     int n_status;
     int retry_after; /* -1: none given */
-    int hang, hang_s, drop_after_commit, kill, store_fail;
-} f = {0, {{0, 0}}, 0, -1, 0, DEFAULT_HANG_S, 0, 0, 0};
+    int hang, hang_s, drop_after_commit, kill, store_fail, read_only;
+} f = {0, {{0, 0}}, 0, -1, 0, DEFAULT_HANG_S, 0, 0, 0, 0};
 
 /* The faults that take one number: NAME=N with N in [min, max]. */
 static const struct {
@@ -40,6 +40,7 @@ static const struct {
     {"drop-after-commit", 1, 1000000, &f.drop_after_commit},
     {"kill-mid-request", 1, 1000000, &f.kill},
     {"store-fail", 1, 1000000, &f.store_fail},
+    {"read-only", 1, 1, &f.read_only},
 };
 
 static int parse_num(const char *s, long min, long max, long *out)
@@ -99,11 +100,12 @@ int fault_parse(const char *spec, char *err, size_t errlen)
             ok = parse_num(val, num_faults[k].min, num_faults[k].max, &a) == 0;
             *num_faults[k].field = (int)a;
         } else {
-            util_fmt(err, errlen,
-                     "HAILONG_COLLECTOR_FAULTS: unknown fault \"%s\"; use status=CODE:COUNT, "
-                     "retry-after=SECONDS, hang=COUNT, hang-seconds=SECONDS, "
-                     "drop-after-commit=COUNT, kill-mid-request=COUNT or store-fail=COUNT",
-                     name);
+            util_fmt(
+                err, errlen,
+                "HAILONG_COLLECTOR_FAULTS: unknown fault \"%s\"; use status=CODE:COUNT, "
+                "retry-after=SECONDS, hang=COUNT, hang-seconds=SECONDS, "
+                "drop-after-commit=COUNT, kill-mid-request=COUNT, store-fail=COUNT or read-only=1",
+                name);
             rc = HL_EXIT_USAGE;
             break;
         }
@@ -181,6 +183,14 @@ int fault_take_store_fail(void)
         f.store_fail--;
     pthread_mutex_unlock(&mu);
     return fail;
+}
+
+int fault_read_only(void)
+{
+    pthread_mutex_lock(&mu);
+    int ro = f.armed && f.read_only;
+    pthread_mutex_unlock(&mu);
+    return ro;
 }
 
 void fault_sleep(int seconds)

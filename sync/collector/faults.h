@@ -29,6 +29,9 @@ fault_action fault_take(void);
 int fault_take_drop_after_commit(void);
 /* 1 if this batch is to fail as storing it would on a full disk (store-fail=N). */
 int fault_take_store_fail(void);
+/* 1 if every database connection the server opens is to refuse writes, as on a full or read-only
+ * disk (read-only=1): reads work, every write fails with the database's own error. */
+int fault_read_only(void);
 
 /* Sleeps up to seconds, returning early once fault_wake_all was called (shutdown). */
 void fault_sleep(int seconds);
@@ -60,6 +63,11 @@ static inline int fault_take_drop_after_commit(void)
 }
 
 static inline int fault_take_store_fail(void)
+{
+    return 0;
+}
+
+static inline int fault_read_only(void)
 {
     return 0;
 }

@@ -80,10 +80,17 @@ static const char usage_serve[] =
     "                       behind a reverse proxy that connects from one address)\n"
     "  --db-connections N   database connections shared by them (default 8)\n"
     "  --timeout SECONDS    close a connection idle this long (default 30)\n"
+    "  --header-timeout SECONDS  a request's headers must be in this long after it began\n"
+    "                       (default 10), or the connection is closed: a client sending\n"
+    "                       one header line now and then (slowloris) is never idle\n"
+    "  --request-timeout SECONDS its body too (default 120); a request that has arrived\n"
+    "                       whole has only --timeout. Unfinished connections may hold at\n"
+    "                       most 3/4 of --max-connections: beyond, the oldest is closed\n"
     "  --port-file FILE     write the port once listening (for scripts and tests)\n"
     "Each option but --port-file may be set in the config file instead, as key = value with\n"
     "the flag's name (listen, tls_cert, tls_key, rate, burst, max_connections,\n"
-    "max_per_ip, db_connections, timeout); a flag on the command line wins.\n"
+    "max_per_ip, db_connections, timeout, header_timeout, request_timeout); a flag on the\n"
+    "command line wins.\n"
     "\n"
     "Environment: HAILONG_LOG=debug|info|warn|error" FAULTS_ENV_HELP ".\n";
 
@@ -205,9 +212,18 @@ static int parse_rate(const char *cmd, const char *v, double *out)
 /* The file's keys: db for every command; the others are serve's flags without the leading dashes
  * (listen, tls_cert, ...), so that the packaged unit's ExecStart never changes and the whole
  * collector is set up in this one file. A flag on the command line wins over its key. */
-static const char *const conf_names[] = {
-    "db",    "listen",  "tls_cert",        "tls_key",        "rate",
-    "burst", "timeout", "max_connections", "db_connections", "max_per_ip"};
+static const char *const conf_names[] = {"db",
+                                         "listen",
+                                         "tls_cert",
+                                         "tls_key",
+                                         "rate",
+                                         "burst",
+                                         "timeout",
+                                         "max_connections",
+                                         "db_connections",
+                                         "max_per_ip",
+                                         "header_timeout",
+                                         "request_timeout"};
 enum { CONF_DB, CONF_LISTEN, CONF_N = (int)(sizeof conf_names / sizeof conf_names[0]) };
 
 typedef struct {
@@ -244,7 +260,8 @@ static int conf_key(void *user, const char *section, const char *name, const cha
     }
     snprintf(c->bad, sizeof c->bad,
              "key \"%s\" is not known; the file takes db, listen, tls_cert, tls_key, rate, "
-             "burst, timeout, max_connections, max_per_ip, db_connections",
+             "burst, timeout, max_connections, max_per_ip, db_connections, header_timeout, "
+             "request_timeout",
              name);
     return 0;
 }
@@ -380,7 +397,7 @@ static int cmd_serve(int argc, char **argv)
     server_opts o;
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
-    const char *perip = NULL;
+    const char *perip = NULL, *htimeout = NULL, *rtimeout = NULL;
     const char *config = NULL, *listen = NULL; /* listen: o.listen's default unless set */
     opt opts[] = {{"--listen", &listen},
                   {"--db", &o.db_url},
@@ -394,6 +411,8 @@ static int cmd_serve(int argc, char **argv)
                   {"--db-connections", &dbc},
                   {"--timeout", &timeout},
                   {"--max-per-ip", &perip},
+                  {"--header-timeout", &htimeout},
+                  {"--request-timeout", &rtimeout},
                   {NULL, NULL}};
     const char *pos[1];
     int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
@@ -404,8 +423,9 @@ static int cmd_serve(int argc, char **argv)
     if ((rc = resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
         return rc;
     /* Settings the command line leaves out come from the file's keys of the same names. */
-    const char **from_file[CONF_N] = {NULL,   &listen,  &o.tls_cert, &o.tls_key, &rate,
-                                      &burst, &timeout, &maxc,       &dbc,       &perip};
+    const char **from_file[CONF_N] = {NULL,  &listen, &o.tls_cert, &o.tls_key,
+                                      &rate, &burst,  &timeout,    &maxc,
+                                      &dbc,  &perip,  &htimeout,   &rtimeout};
     int listen_from_file = !listen && the_conf.have[CONF_LISTEN];
     for (int i = 1; i < CONF_N; i++)
         if (!*from_file[i] && the_conf.have[i])
@@ -418,7 +438,11 @@ static int cmd_serve(int argc, char **argv)
         (maxc && parse_count("serve", "--max-connections", maxc, 1, 10000, &o.max_connections)) ||
         (dbc && parse_count("serve", "--db-connections", dbc, 1, 1000, &o.db_connections)) ||
         (timeout && parse_count("serve", "--timeout", timeout, 1, 3600, &o.timeout_s)) ||
-        (perip && parse_count("serve", "--max-per-ip", perip, 0, 10000, &o.max_per_ip))) {
+        (perip && parse_count("serve", "--max-per-ip", perip, 0, 10000, &o.max_per_ip)) ||
+        (htimeout &&
+         parse_count("serve", "--header-timeout", htimeout, 1, 3600, &o.header_timeout_s)) ||
+        (rtimeout &&
+         parse_count("serve", "--request-timeout", rtimeout, 1, 86400, &o.request_timeout_s))) {
         if (conf_path)
             log_plain(LOG_ERROR, "%s serve: (flags not on the command line are read from %s)\n",
                       PROG, conf_path);

@@ -36,21 +36,31 @@
 #define DRAIN_MAX (4u << 20)
 /* What a kiosk is told to wait after a database failure (503). */
 #define DB_RETRY_AFTER_S 5
+/* /healthz tries a write at most this often and answers from the latest result in between, so
+ * probes (a load balancer's every second, or anyone's: it is open) cost at most one small
+ * transaction per interval. */
+#define HEALTH_PROBE_MS 5000
 
 enum { R_NONE, R_BATCH, R_SUMMARY, R_CSV, R_HEALTH };
 
 typedef struct {
     db_pool *pool;
     ratelimit *rl;
+    rl_guard *guard;
     hl_clock clk;
     /* 1 while the latest batch could not be stored (a full or failing disk): /healthz then says
      * so, since a read-only ping would still answer. Cleared by the next batch stored. */
     atomic_int store_failing;
+    /* The latest write probe of /healthz: when (monotonic ms; 0 = never) and whether it failed. */
+    pthread_mutex_t probe_mu;
+    int64_t probe_at;
+    int probe_failed;
 } srv;
 
 /* Per request, from the first call of the access handler to the completion callback. */
 typedef struct {
     int route;
+    rl_conn *conn; /* the connection guard's record of this connection (NULL if none) */
     int64_t t0;
     char method[8];
     char path[80];
@@ -82,6 +92,17 @@ void server_default_opts(server_opts *o)
     o->max_per_ip = 16;
     o->db_connections = 8;
     o->timeout_s = 30;
+    /* A kiosk sends its headers in one packet: 10 s is generous. The body is at most 1 MiB: 120 s
+     * lets it through a 10 KB/s mobile link. */
+    o->header_timeout_s = 10;
+    o->request_timeout_s = 120;
+}
+
+int server_max_unfinished(int max_connections)
+{
+    /* A quarter of the slots (at least one) is kept for requests that have arrived. */
+    int reserve = max_connections / 4 > 0 ? max_connections / 4 : 1;
+    return max_connections - reserve > 0 ? max_connections - reserve : 1;
 }
 
 /* ---- responses ---- */
@@ -387,11 +408,28 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
         /* Open to all, so load balancers can probe it: it tells nothing but up or down. */
         db *d = db_pool_get(s->pool, err, sizeof err);
         int rc = d ? db_ping(d, err, sizeof err) : 1;
-        db_pool_put(s->pool, d);
         if (rc) {
+            db_pool_put(s->pool, d);
             log_error("healthz: %s", err);
             return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable");
         }
+        /* A read answers on a full or read-only disk too: a write is what batches need. One
+         * caller probes while others wait for its result, at most once per HEALTH_PROBE_MS. */
+        pthread_mutex_lock(&s->probe_mu);
+        int64_t now = clk_mono_ms(&s->clk);
+        if (s->probe_at == 0 || now - s->probe_at >= HEALTH_PROBE_MS) {
+            s->probe_failed = db_probe_write(d, err, sizeof err) != 0;
+            s->probe_at = clk_mono_ms(&s->clk);
+            if (s->probe_failed)
+                log_error("healthz: the database takes no write: %s", err);
+        }
+        int not_writable = s->probe_failed;
+        pthread_mutex_unlock(&s->probe_mu);
+        db_pool_put(s->pool, d);
+        if (not_writable)
+            return send_error(c, r, 503, DB_RETRY_AFTER_S,
+                              "database cannot be written (disk full, read-only or failing; the "
+                              "collector's log says which)");
         if (atomic_load(&s->store_failing))
             return send_error(c, r, 503, DB_RETRY_AFTER_S,
                               "database cannot store batches (the latest failed: disk full or "
@@ -470,6 +508,20 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
 
 /* ---- libmicrohttpd callbacks ---- */
 
+static enum MHD_Result first_call(srv *s, struct MHD_Connection *c, req *r, const char *method)
+{
+    int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    if (r->route == R_NONE)
+        return send_error(c, r, 404, -1, "no such endpoint; see docs/PROTOCOL.md");
+    if (r->route == R_BATCH && strcmp(method, "POST") != 0)
+        return send_error(c, r, 405, -1, "use POST");
+    if (r->route == R_BATCH)
+        return batch_begin(s, c, r);
+    if (!is_get)
+        return send_error(c, r, 405, -1, "use GET");
+    return handle_read(s, c, r);
+}
+
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
                                const char *method, const char *version, const char *upload_data,
                                size_t *upload_data_size, void **con_cls)
@@ -488,16 +540,21 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             if ((unsigned char)*p < 0x21 || (unsigned char)*p >= 0x7f)
                 *p = '?';
         r->route = route(url, r->kiosk_id);
-        int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-        if (r->route == R_NONE)
-            return send_error(c, r, 404, -1, "no such endpoint; see docs/PROTOCOL.md");
-        if (r->route == R_BATCH && strcmp(method, "POST") != 0)
-            return send_error(c, r, 405, -1, "use POST");
-        if (r->route == R_BATCH)
-            return batch_begin(s, c, r);
-        if (!is_get)
-            return send_error(c, r, 405, -1, "use GET");
-        return handle_read(s, c, r);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        r->conn = ci ? ci->socket_context : NULL;
+        enum MHD_Result ret = first_call(s, c, r, method);
+        /* From here the request's own deadline runs: a body still to come must arrive within
+         * --request-timeout of the request's start; one answered already is only drained. */
+        int body = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL ||
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+        rl_conn_phase(s->guard, r->conn,
+                      !r->responded ? RL_READING
+                      : body        ? RL_DRAINING
+                                    : RL_ANSWERING);
+        return ret;
     }
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
@@ -513,6 +570,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         }
         return MHD_YES;
     }
+    /* The whole request is in: what remains is ours to do (no deadline but --timeout). */
+    rl_conn_phase(s->guard, r->conn, RL_ANSWERING);
     if (r->responded)
         return MHD_YES;
     return batch_finish(s, c, r);
@@ -527,6 +586,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!r)
         return;
     *con_cls = NULL;
+    /* A kept-alive connection now waits for its next request: --header-timeout again. */
+    rl_conn_phase(s->guard, r->conn, RL_WAITING);
     long long ms = (long long)(clk_mono_ms(&s->clk) - r->t0);
     const char *how = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK      ? ""
                       : toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? " (timed out)"
@@ -545,6 +606,33 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                  r->note ? " " : "", r->note ? r->note : "");
     buf_free(&r->body);
     free(r);
+}
+
+/* The connection guard learns of every connection as libmicrohttpd opens and closes it (CLOSED
+ * comes before the socket is closed, so the guard never shuts down a reused descriptor). */
+static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
+{
+    srv *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? rl_conn_open(s->guard, ci->connect_fd) : NULL;
+    } else {
+        rl_conn_close(s->guard, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* Called for each new connection (after libmicrohttpd's own limits): makes room among the
+ * unfinished ones, so the reserve stays free. Never refuses: the oldest unfinished goes instead. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    (void)addr;
+    (void)len;
+    srv *s = cls;
+    rl_guard_admit(s->guard);
+    return MHD_YES;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
@@ -692,10 +780,19 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         }
     }
     srv s;
+    memset(&s, 0, sizeof s);
     atomic_init(&s.store_failing, 0);
+    pthread_mutex_init(&s.probe_mu, NULL);
     s.clk = clk_real();
     s.pool = db_pool_new(o->db_url, o->db_connections);
     s.rl = rl_new(o->rate, o->burst);
+    s.guard = rl_guard_new(o->header_timeout_s, o->request_timeout_s,
+                           server_max_unfinished(o->max_connections));
+    if (!s.guard) {
+        util_fmt(err, errlen, "cannot start the connection guard's thread");
+        rc = HL_EXIT_RUNTIME;
+        goto done;
+    }
     /* Open one connection now: a wrong --db fails at start, not at the first kiosk. */
     db *d = db_pool_get(s.pool, err, errlen);
     if (!d) {
@@ -734,12 +831,13 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         {MHD_OPTION_CONNECTION_LIMIT, o->max_connections, NULL},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip, NULL},
         {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)(void (*)(void))completed, &s},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)(void (*)(void))notify_conn, &s},
         {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
         {cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
-    struct MHD_Daemon *daemon =
-        MHD_start_daemon(flags, 0, NULL, NULL, handler, &s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    struct MHD_Daemon *daemon = MHD_start_daemon(flags, 0, accept_policy, &s, handler, &s,
+                                                 MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!daemon) {
         util_fmt(err, errlen,
                  "--listen: cannot listen on %s (in use, or not an address of this "
@@ -753,6 +851,10 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     log_info("collector: listening on %s (bound port %u, %s), database %s", o->listen, port,
              cert ? "https" : "http",
              strncmp(o->db_url, "sqlite:", 7) == 0 ? o->db_url : "postgresql");
+    log_info("collector: limits: %d connections (%d unfinished at most), %d per address; idle %d "
+             "s, headers %d s, request %d s",
+             o->max_connections, server_max_unfinished(o->max_connections), o->max_per_ip,
+             o->timeout_s, o->header_timeout_s, o->request_timeout_s);
     if (fault_armed())
         log_warn("collector: HAILONG_COLLECTOR_FAULTS is set: this server fails on purpose");
     if (o->port_file && (rc = write_port_file(o->port_file, port, err, errlen)) != 0) {
@@ -771,6 +873,8 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     MHD_stop_daemon(daemon);
     rc = 0;
 done:
+    rl_guard_free(s.guard);
+    pthread_mutex_destroy(&s.probe_mu);
     db_pool_free(s.pool);
     rl_free(s.rl);
     free(cert);

@@ -17,9 +17,15 @@ typedef struct {
     int max_per_ip;        /* of them from one client address; 0 = no limit (behind a proxy) */
     int db_connections;    /* database connections shared by them */
     int timeout_s;         /* idle connection timeout */
+    int header_timeout_s;  /* a request's headers must be complete this long after it began */
+    int request_timeout_s; /* ... and its body this long after it began */
 } server_opts;
 
 void server_default_opts(server_opts *o);
+
+/* Of max_connections, how many may be unfinished (no complete request yet, or a refused body
+ * being drained) before a new connection closes the oldest of them: all but a quarter. */
+int server_max_unfinished(int max_connections);
 
 /* Parses HOST:PORT. 0, or 2 with err. */
 int server_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *err,
