@@ -13,6 +13,8 @@ if [ "${1:-}" = "--test" ]; then
   # cage on its headless back-end and grim to screenshot it (tests/test_package.sh and friends)
   pkgs+=(dpkg-dev file lintian debootstrap cage xwayland grim)
   pkgs+=(nginx-light python3) # docs/DEPLOY.md's nginx site, run by tests/test_docs.sh
+  pkgs+=(nodejs) # test_package runs the polkit rule as polkitd would (a JavaScript function)
+  pkgs+=(clang) # libFuzzer: the fuzz targets' short runs (fuzz/CMakeLists.txt)
   pkgs+=(dbus-daemon python3-dbus python3-gi) # a private bus and a fake udisks2: test_udisks
   pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh
 fi
