@@ -131,6 +131,11 @@ int clk_parse_local(const char *s, int64_t *utc_ms_out)
     return 0;
 }
 
+int clk_plausible(int64_t utc_ms)
+{
+    return utc_ms >= CLK_PLAUSIBLE_MIN_MS && utc_ms < CLK_PLAUSIBLE_MAX_MS;
+}
+
 clk_sync clk_sync_state(void)
 {
     /* modes = 0 only reads the kernel's NTP state: no privilege needed. systemd's timedated

@@ -38,6 +38,14 @@ const char *clk_weekday_vi(int weekday);
 /* Parses "YYYY-MM-DDTHH:MM[:SS]" as Vietnam local time; 0 on success. */
 int clk_parse_local(const char *s, int64_t *utc_ms_out);
 
+/* The span of wall-clock times a working clock can show: 2020-01-01T00:00:00Z to
+ * 2100-01-01T00:00:00Z in ms. Outside it the clock is wrong beyond doubt (a dead RTC battery reads
+ * 1970 or 2000). Votes stamped outside it are still recorded and delivered, marked clock_suspect.
+ */
+#define CLK_PLAUSIBLE_MIN_MS INT64_C(1577836800000)
+#define CLK_PLAUSIBLE_MAX_MS INT64_C(4102444800000)
+int clk_plausible(int64_t utc_ms);
+
 /* Whether the system clock is synchronised to a time server (systemd-timesyncd, chrony, ntpd), as
  * the kernel's NTP state says: the test timedatectl's NTPSynchronized makes. Votes carry this
  * clock's time, so an unsynchronised kiosk is shown to IT staff (status, admin screen). */

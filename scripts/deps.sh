@@ -14,6 +14,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(dpkg-dev file lintian debootstrap cage xwayland grim)
   pkgs+=(nginx-light python3) # docs/DEPLOY.md's nginx site, run by tests/test_docs.sh
   pkgs+=(nodejs) # test_package runs the polkit rule as polkitd would (a JavaScript function)
+  pkgs+=(libfaketime) # test_clock: the kiosk's PC clock at 2000 and 2099
   pkgs+=(clang) # libFuzzer: the fuzz targets' short runs (fuzz/CMakeLists.txt)
   pkgs+=(dbus-daemon python3-dbus python3-gi) # a private bus and a fake udisks2: test_udisks
   pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 /* Numbers from 2^53 on do not survive a trip through a double (cJSON, JavaScript, PostgreSQL's
  * JSON functions): 2^53 + 1 reads as 2^53. The protocol refuses them rather than round them
@@ -218,12 +217,26 @@ int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen
         enc_reasons(&b, v->reasons);
         buf_str(&b, ",\"created_at\":");
         buf_i64(&b, v->created_at);
-        buf_str(&b, v->misuse ? ",\"misuse\":true}" : ",\"misuse\":false}");
+        buf_str(&b, v->misuse ? ",\"misuse\":true" : ",\"misuse\":false");
+        /* Only when set, so a batch without such a vote reads as before to an older collector. */
+        buf_str(&b, v->clock_suspect ? ",\"clock_suspect\":true}" : "}");
     }
     buf_str(&b, "]}");
     if (len_out)
         *len_out = b.len;
     *json_out = buf_take(&b);
+    return 0;
+}
+
+int wire_parse_ms(const char *s, int64_t *out)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 16 || s[n] != '\0')
+        return -1;
+    int64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    *out = v;
     return 0;
 }
 
@@ -537,16 +550,12 @@ static const char *get_str(const cJSON *obj, const char *key, char *why, size_t 
     return j->valuestring;
 }
 
-/* 2020-01-01T00:00:00Z and 2100-01-01T00:00:00Z in ms: a kiosk clock outside this span is wrong
- * beyond use (a dead RTC battery reads 1970 or 2000). */
-#define CREATED_MIN INT64_C(1577836800000)
-#define CREATED_MAX INT64_C(4102444800000)
-
 /* Validates one vote into v; 0, or -1 with the reason in why. */
 static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
 {
-    static const char *const keys[] = {"uuid",    "seq",        "boot_id", "officer", "rating",
-                                       "reasons", "created_at", "misuse",  NULL};
+    static const char *const keys[] = {"uuid",          "seq",     "boot_id",    "officer",
+                                       "rating",        "reasons", "created_at", "misuse",
+                                       "clock_suspect", NULL};
     if (!cJSON_IsObject(jv)) {
         util_fmt(why, whylen, "vote: is %s; must be an object", type_name(jv));
         return -1;
@@ -613,21 +622,23 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     /* 32 codes of 31 chars with quotes and commas fit: 32 * 34 + 2 < sizeof v->reasons. */
     util_strlcpy(v->reasons, buf_cstr(&rb), sizeof v->reasons);
     buf_free(&rb);
-    if (get_int(jv, "created_at", -MAX_SAFE_INT, MAX_SAFE_INT, &v->created_at, why, whylen))
+    /* Any time the kiosk's clock showed is taken, 1970 and 2099 included: a vote is never lost
+     * to a clock. The collector marks an implausible one clock_suspect (docs/PROTOCOL.md). */
+    if (get_int(jv, "created_at", 0, MAX_SAFE_INT, &v->created_at, why, whylen))
         return -1;
-    if (v->created_at < CREATED_MIN || v->created_at >= CREATED_MAX) {
-        util_fmt(why, whylen,
-                 "created_at: %" PRId64 " is not between 2020-01-01 and 2100-01-01 (UTC ms); the "
-                 "kiosk's clock is wrong",
-                 v->created_at);
-        return -1;
-    }
     const cJSON *jm = cJSON_GetObjectItemCaseSensitive(jv, "misuse");
     if (!cJSON_IsBool(jm)) {
         util_fmt(why, whylen, "misuse: is %s; must be true or false", type_name(jm));
         return -1;
     }
     v->misuse = cJSON_IsTrue(jm) ? 1 : 0;
+    /* Optional: the kiosk's own mark (its clock was implausible or had jumped at the vote). */
+    const cJSON *jc = cJSON_GetObjectItemCaseSensitive(jv, "clock_suspect");
+    if (jc && !cJSON_IsBool(jc)) {
+        util_fmt(why, whylen, "clock_suspect: is %s; must be true or false", type_name(jc));
+        return -1;
+    }
+    v->clock_suspect = cJSON_IsTrue(jc) ? 1 : 0;
     return 0;
 }
 
@@ -794,107 +805,4 @@ fail:
     free(r);
     cJSON_Delete(root);
     return -1;
-}
-
-/* ---------- gzip ---------- */
-
-int wire_gzip(const void *in, size_t len, void **out, size_t *out_len)
-{
-    if (len > UINT32_MAX)
-        return -1;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    /* 15 + 16: a gzip wrapper (RFC 1952), as Content-Encoding: gzip requires. */
-    if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return -1;
-    size_t cap = deflateBound(&z, (uLong)len);
-    unsigned char *o = xmalloc(cap);
-    z.next_in = (Bytef *)(uintptr_t)in;
-    z.avail_in = (uInt)len;
-    z.next_out = o;
-    z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_FINISH);
-    size_t got = z.total_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) {
-        free(o);
-        return -1;
-    }
-    *out = o;
-    *out_len = got;
-    return 0;
-}
-
-int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_t *out_len,
-                   char *err, size_t errlen)
-{
-    *out = NULL;
-    *out_len = 0;
-    if (len > UINT32_MAX || max_out > UINT32_MAX / 2) {
-        util_fmt(err, errlen, "gzip: input or limit too large");
-        return -1;
-    }
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 15 + 16) != Z_OK) {
-        util_fmt(err, errlen, "gzip: cannot start the decompressor");
-        return -1;
-    }
-    size_t cap = len * 4 + 1024;
-    if (cap > max_out + 1)
-        cap = max_out + 1;
-    unsigned char *o = xmalloc(cap + 1);
-    z.next_in = (Bytef *)(uintptr_t)in;
-    z.avail_in = (uInt)len;
-    int rc = Z_OK, result = 0;
-    for (;;) {
-        if (z.total_out == cap) {
-            if (cap > max_out) {
-                util_fmt(err, errlen, "body: decompresses to more than %zu bytes", max_out);
-                result = -2;
-                break;
-            }
-            cap = cap * 2 > max_out + 1 ? max_out + 1 : cap * 2;
-            o = xrealloc(o, cap + 1);
-        }
-        z.next_out = o + z.total_out;
-        z.avail_out = (uInt)(cap - z.total_out);
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc == Z_STREAM_END)
-            break;
-        if (rc == Z_BUF_ERROR && z.avail_out > 0) {
-            util_fmt(err, errlen, "gzip: the stream is truncated");
-            result = -1;
-            break;
-        }
-        if (rc != Z_OK && rc != Z_BUF_ERROR) {
-            util_fmt(err, errlen, "gzip: %s", z.msg ? z.msg : "corrupt data");
-            result = -1;
-            break;
-        }
-    }
-    if (result == 0 && z.total_out > max_out) {
-        util_fmt(err, errlen, "body: decompresses to more than %zu bytes", max_out);
-        result = -2;
-    }
-    if (result == 0 && z.avail_in != 0) {
-        util_fmt(err, errlen, "gzip: %u bytes of trailing data after the stream",
-                 (unsigned)z.avail_in);
-        result = -1;
-    }
-    size_t got = z.total_out;
-    inflateEnd(&z);
-    if (result != 0) {
-        free(o);
-        return result;
-    }
-    o[got] = '\0'; /* convenience for text bodies; not counted in out_len */
-    *out = o;
-    *out_len = got;
-    return 0;
-}
-
-int wire_gunzip(const void *in, size_t len, size_t max_out, void **out, size_t *out_len)
-{
-    return wire_gunzip_ex(in, len, max_out, out, out_len, NULL, 0) == 0 ? 0 : -1;
 }

@@ -26,15 +26,23 @@ typedef struct {
     char reasons[1152]; /* JSON array of reason codes, e.g. ["cham-tre"] */
     int64_t created_at; /* UTC ms, kiosk clock */
     int misuse;
+    int clock_suspect; /* the kiosk's mark: its clock was implausible or had jumped */
 } wire_vote;
 
 /* Request body (before gzip):
  * {"v":1,"kiosk_id":"bombo-01","batch_id":"<uuid>","frozen_at":<ms>,"votes":[
  *   {"uuid":"...","seq":12,"boot_id":"...","officer":"tp-hung","rating":3,
  *    "reasons":["cham-tre"],"created_at":1764124200000,"misuse":false}, ...]}
+ * A vote the kiosk marked adds "clock_suspect":true after "misuse".
  * The kiosk builds it once when it freezes the batch and resends the same bytes. */
 int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
                       const wire_vote *votes, size_t n, char **json_out, size_t *len_out);
+
+/* The request header in which the kiosk gives its wall clock (UTC ms) at each send, so the
+ * collector judges the kiosk's clock by the moment of delivery, not by when the batch was frozen
+ * (a batch resent days later). Parsed by wire_parse_ms: 1 to 16 digits; 0, or -1. */
+#define WIRE_SENT_AT_HEADER "X-Hailong-Sent-At"
+int wire_parse_ms(const char *s, int64_t *out);
 
 typedef enum { WIRE_ACCEPTED, WIRE_DUPLICATE, WIRE_REJECTED } wire_status;
 

@@ -140,32 +140,38 @@ run "kiosk backup --help" 0 "$tmp/e6.out" "$kbin" backup --help
 check "kiosk backup --help: usage" contains "$tmp/e6.out" "Usage: hailong-kiosk backup --out FILE"
 
 # ---- the copy before a migration ----
-# A real schema-2 file: the kiosk's own file without migration 3 (which only added settings).
+# A real schema-2 file: the kiosk's own file without what migrations 3 (settings) and 4
+# (votes.clock_suspect) added. kl: the schema this kiosk migrates to.
+kl=$(q "$tmp/kb2.db" 'PRAGMA user_version')
 make_v2() { # DIR
   mkdir -p "$1"
   cp "$tmp/kb2.db" "$1/votes.db"
-  q "$1/votes.db" 'DROP TABLE settings; PRAGMA user_version = 2; PRAGMA journal_mode = WAL' >/dev/null
+  q "$1/votes.db" 'DROP TABLE settings; DROP INDEX votes_clock_suspect;
+    ALTER TABLE votes DROP COLUMN clock_suspect;
+    PRAGMA user_version = 2; PRAGMA journal_mode = WAL' >/dev/null
 }
 make_v2 "$tmp/up"
 v2rows=$(q "$tmp/up/votes.db" "SELECT $cols FROM votes ORDER BY seq")
+same "upgrade: this kiosk's schema is 4 or later (the test builds a schema-2 file from it)" \
+  "$([ "$kl" -ge 4 ] && echo yes)" yes
 n2=$(q "$tmp/up/votes.db" 'SELECT count(*) FROM votes')
-run "upgrade 2 -> 3: the kiosk starts" 0 "$tmp/up.out" "$kbin" --config "$ini" \
+run "upgrade 2 -> $kl: the kiosk starts" 0 "$tmp/up.out" "$kbin" --config "$ini" \
   --data-dir "$tmp/up" --script "$tmp/one.script"
-bak=$(ls "$tmp/up" | grep -E '^votes\.db\.pre-v3-[0-9]{8}T[0-9]{6}Z\.bak$' || true)
-check "upgrade: the copy votes.db.pre-v3-<UTC time>.bak is there ($bak)" test -n "$bak"
+bak=$(ls "$tmp/up" | grep -E "^votes\\.db\\.pre-v$kl-"'[0-9]{8}T[0-9]{6}Z\.bak$' || true)
+check "upgrade: the copy votes.db.pre-v$kl-<UTC time>.bak is there ($bak)" test -n "$bak"
 if [ -n "$bak" ]; then
   same "upgrade: the copy is at schema 2" "$(q "$tmp/up/$bak" 'PRAGMA user_version')" 2
   same "upgrade: the copy has every vote, unchanged" \
     "$(q "$tmp/up/$bak" "SELECT $cols FROM votes ORDER BY seq")" "$v2rows"
   same "upgrade: the copy's integrity_check" "$(q "$tmp/up/$bak" 'PRAGMA integrity_check')" ok
   check "upgrade: the log names the copy" contains "$tmp/up.out" \
-    "upgrading the vote database from schema 2 to 3; copied it first to $tmp/up/$bak"
+    "upgrading the vote database from schema 2 to $kl; copied it first to $tmp/up/$bak"
 fi
-same "upgrade: votes.db is at schema 3 with every vote and the new one" \
+same "upgrade: votes.db is at schema $kl with every vote and the new one" \
   "$(q "$tmp/up/votes.db" 'SELECT user_version FROM pragma_user_version') $(q "$tmp/up/votes.db" 'SELECT count(*) FROM votes')" \
-  "3 $((n2 + 1))"
+  "$kl $((n2 + 1))"
 same "upgrade: votes.db records the program that upgraded it" \
-  "$(q "$tmp/up/votes.db" "SELECT value FROM settings WHERE key = 'schema_v3_by'")" \
+  "$(q "$tmp/up/votes.db" "SELECT value FROM settings WHERE key = 'schema_v${kl}_by'")" \
   "hailong-kiosk $("$kbin" --version | awk '{print $2}')"
 
 # The copy cannot be written (files limited to 40 KiB: the 48 KiB copy fails like a full disk):
@@ -184,7 +190,7 @@ same "upgrade with the copy failing: the kiosk starts anyway (exit 0)" "$rc" 0
 check "upgrade with the copy failing: ... and says so" contains "$tmp/full.out" \
   "the kiosk starts anyway and refuses votes with a message"
 check "upgrade with the copy failing: says it did not upgrade, and why" contains "$tmp/full.out" \
-  "votes.db: not upgraded from schema 2 to 3, because the copy made before an upgrade could not be written"
+  "votes.db: not upgraded from schema 2 to $kl, because the copy made before an upgrade could not be written"
 check "upgrade with the copy failing: says nothing was changed" contains "$tmp/full.out" \
   "nothing was changed"
 same "upgrade with the copy failing: votes.db unchanged" "$(sha256sum <"$tmp/full/votes.db")" \
@@ -194,17 +200,17 @@ same "upgrade with the copy failing: no copy or temporary file left" \
 same "upgrade with the copy failing: still schema 2" "$(q "$tmp/full/votes.db" 'PRAGMA user_version')" 2
 run "upgrade once there is room again" 0 "$tmp/full2.out" "$kbin" --config "$ini" \
   --data-dir "$tmp/full" --script "$tmp/one.script"
-same "upgrade once there is room again: schema 3, one copy" \
-  "$(q "$tmp/full/votes.db" 'PRAGMA user_version') $(ls "$tmp/full" | grep -c '\.bak$')" "3 1"
+same "upgrade once there is room again: schema $kl, one copy" \
+  "$(q "$tmp/full/votes.db" 'PRAGMA user_version') $(ls "$tmp/full" | grep -c '\.bak$')" "$kl 1"
 
 # ---- a newer version's file is refused, exit 2, naming the version ----
 mkdir "$tmp/newer"
 cp "$tmp/kb3.db" "$tmp/newer/votes.db"
-q "$tmp/newer/votes.db" "PRAGMA user_version = 4;
-  INSERT INTO settings VALUES ('schema_v4_by', 'hailong-kiosk 9.9.0', 0)"
+q "$tmp/newer/votes.db" "PRAGMA user_version = $((kl + 1));
+  INSERT INTO settings VALUES ('schema_v$((kl + 1))_by', 'hailong-kiosk 9.9.0', 0)"
 newer_sum=$(sha256sum <"$tmp/newer/votes.db")
 kv=$("$kbin" --version | awk '{print $2}')
-want="$tmp/newer/votes.db was written by hailong-kiosk 9.9.0 (schema 4); this is hailong-kiosk $kv (schema 3): install hailong-kiosk 9.9.0 or newer"
+want="$tmp/newer/votes.db was written by hailong-kiosk 9.9.0 (schema $((kl + 1))); this is hailong-kiosk $kv (schema $kl): install hailong-kiosk 9.9.0 or newer"
 run "newer: the kiosk refuses to start" 2 "$tmp/n1.out" "$kbin" --config "$ini" \
   --data-dir "$tmp/newer" --script "$tmp/one.script"
 check "newer: the kiosk names the version" contains "$tmp/n1.out" "$want"
@@ -224,10 +230,10 @@ same "newer: set-pin exit code" "$rc" 2
 check "newer: set-pin names the version" contains "$tmp/n6.out" "$want"
 same "newer: the file is untouched" "$(sha256sum <"$tmp/newer/votes.db")" "$newer_sum"
 # Upgraded by a version from before this record: still refused, without a version to name.
-q "$tmp/newer/votes.db" "DELETE FROM settings WHERE key = 'schema_v4_by'"
+q "$tmp/newer/votes.db" "DELETE FROM settings WHERE key = 'schema_v$((kl + 1))_by'"
 run "newer, no version recorded: status" 2 "$tmp/n7.out" "$kbin" status --data-dir "$tmp/newer"
 check "newer, no version recorded: says a newer hailong-kiosk wrote it" contains "$tmp/n7.out" \
-  "has schema 4, from a newer hailong-kiosk; this is hailong-kiosk $kv (schema 3)"
+  "has schema $((kl + 1)), from a newer hailong-kiosk; this is hailong-kiosk $kv (schema $kl)"
 
 # ================================ the collector ================================
 cdb=$tmp/c/collector.db
@@ -324,29 +330,32 @@ run "collector backup: no such database" 2 "$tmp/ce4.out" "$cbin" backup \
 check "collector backup: creates no database" test ! -e "$tmp/none.db"
 
 # ---- the collector's copy before a migration ----
-# A real schema-1 database: schema 2 only added schema_version.program.
+# A real schema-1 database: schema 2 only added schema_version.program, schema 3 votes.placed_at.
+# cl: the schema this collector migrates to.
+cl=$(q "$tmp/cb1.db" 'SELECT max(version) FROM schema_version')
 make_c1() { # FILE
   cp "$tmp/cb1.db" "$1"
   q "$1" 'ALTER TABLE schema_version DROP COLUMN program; DELETE FROM schema_version
-    WHERE version > 1; PRAGMA journal_mode = WAL' >/dev/null
+    WHERE version > 1; DROP INDEX votes_placed_at; ALTER TABLE votes DROP COLUMN placed_at;
+    PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"
 c1rows=$(q "$tmp/c1.db" 'SELECT * FROM votes ORDER BY seq')
-run "collector upgrade 1 -> 2" 0 "$tmp/cu.out" "$cbin" kiosk list --db "sqlite:$tmp/c1.db"
-cbak=$(cd "$tmp" && ls | grep -E '^c1\.db\.pre-v2-[0-9]{8}T[0-9]{6}Z\.bak$' || true)
-check "collector upgrade: the copy c1.db.pre-v2-<UTC time>.bak is there ($cbak)" test -n "$cbak"
+run "collector upgrade 1 -> $cl" 0 "$tmp/cu.out" "$cbin" kiosk list --db "sqlite:$tmp/c1.db"
+cbak=$(cd "$tmp" && ls | grep -E "^c1\\.db\\.pre-v$cl-"'[0-9]{8}T[0-9]{6}Z\.bak$' || true)
+check "collector upgrade: the copy c1.db.pre-v$cl-<UTC time>.bak is there ($cbak)" test -n "$cbak"
 if [ -n "$cbak" ]; then
   same "collector upgrade: the copy is at schema 1 with every vote" \
     "$(q "$tmp/$cbak" 'SELECT max(version) FROM schema_version')
 $(q "$tmp/$cbak" 'SELECT * FROM votes ORDER BY seq')" "1
 $c1rows"
   check "collector upgrade: the log names the copy" contains "$tmp/cu.out" \
-    "upgrading the database from schema 1 to 2; copied it first to $tmp/$cbak"
+    "upgrading the database from schema 1 to $cl; copied it first to $tmp/$cbak"
 fi
 cv=$("$cbin" --version | awk '{print $2}')
-same "collector upgrade: schema 2, the program recorded, every vote" \
-  "$(q "$tmp/c1.db" 'SELECT max(version) FROM schema_version') $(q "$tmp/c1.db" 'SELECT program FROM schema_version WHERE version = 2') $(q "$tmp/c1.db" 'SELECT count(*) FROM votes')" \
-  "2 hailong-collector $cv $cfinal"
+same "collector upgrade: schema $cl, the program recorded, every vote" \
+  "$(q "$tmp/c1.db" 'SELECT max(version) FROM schema_version') $(q "$tmp/c1.db" "SELECT program FROM schema_version WHERE version = $cl") $(q "$tmp/c1.db" 'SELECT count(*) FROM votes')" \
+  "$cl hailong-collector $cv $cfinal"
 make_c1 "$tmp/cfull.db"
 csum=$(sha256sum <"$tmp/cfull.db")
 size_kib=$(($(stat -c %s "$tmp/cfull.db") / 1024 - 4))
@@ -358,14 +367,14 @@ rc=0
 ) >"$tmp/cfull.out" 2>&1 || rc=$?
 same "collector upgrade with the copy failing: exit 1" "$rc" 1
 check "collector upgrade with the copy failing: says so" contains "$tmp/cfull.out" \
-  "cfull.db: not upgraded from schema 1 to 2, because the copy made before an upgrade could not be written"
+  "cfull.db: not upgraded from schema 1 to $cl, because the copy made before an upgrade could not be written"
 same "collector upgrade with the copy failing: the database unchanged, nothing left beside it" \
   "$(sha256sum <"$tmp/cfull.db") $(cd "$tmp" && ls | grep -c '^cfull\.db\.')" "$csum 0"
 
 # ---- the collector refuses a newer version's database, exit 2 ----
 cp "$tmp/cb1.db" "$tmp/cnew.db"
-q "$tmp/cnew.db" "INSERT INTO schema_version (version, program) VALUES (3, 'hailong-collector 9.9.0')"
-cwant="$tmp/cnew.db was written by hailong-collector 9.9.0 (schema 3); this is hailong-collector $cv (schema 2): install hailong-collector 9.9.0 or newer"
+q "$tmp/cnew.db" "INSERT INTO schema_version (version, program) VALUES ($((cl + 1)), 'hailong-collector 9.9.0')"
+cwant="$tmp/cnew.db was written by hailong-collector 9.9.0 (schema $((cl + 1))); this is hailong-collector $cv (schema $cl): install hailong-collector 9.9.0 or newer"
 for c in "init" "kiosk list" "operator add ops" "backup --out $tmp/cn.db" "serve --listen 127.0.0.1:0"; do
   # shellcheck disable=SC2086
   run "collector newer: $c" 2 "$tmp/cn.out" "$cbin" $c --db "sqlite:$tmp/cnew.db"

@@ -250,15 +250,43 @@ suite() {
   same "$label: ... the row still belongs to bombo-01" \
     "$(sql "SELECT kiosk_id FROM votes WHERE uuid = '$(uuid 1)'")" bombo-01
 
-  # Clock flags: two hours ahead, two days behind, and on time.
+  # Clock flags, judged by the batch's own clock (frozen_at = now here): two hours ahead of it is
+  # suspect (and placed at the receipt); two days behind is a backlog delivered late, not a bad
+  # clock (it once was marked); on time is fine.
   send bombo-02 "$t2" "$(batch bombo-02 4 "$(vote 8 3 $((now + 7200000)))" \
     "$(vote 9 3 $((now - 172800000)))" "$(vote 10 3 $((now - 60000)))")" 4
   expect "$label: votes with odd clocks are taken" 200 '"status":"accepted"'
   same "$label: ... and flagged clock_suspect" \
     "$(sql "SELECT seq || ':' || clock_suspect FROM votes WHERE seq IN (8, 9, 10) ORDER BY seq")" \
     "8:1
-9:1
+9:0
 10:0"
+  same "$label: ... the one from the future is placed at its receipt, the others at their time" \
+    "$(sql "SELECT seq || ':' || (CASE WHEN placed_at = received_at THEN 'r' WHEN placed_at = created_at THEN 'c' ELSE '?' END) FROM votes WHERE seq IN (8, 9, 10) ORDER BY seq")" \
+    "8:r
+9:c
+10:c"
+  # A kiosk whose clock reads 2000-01-01 (a dead RTC battery): votes once refused ("not between
+  # 2020-01-01 and 2100-01-01") are taken, marked, and placed by the kiosk's clock at sending
+  # (X-Hailong-Sent-At): the vote cast an hour before that send lands an hour before receipt.
+  y2000=946684800000
+  send bombo-02 "$t2" "$(batch bombo-02 5 "$(vote 11 2 $y2000 false | sed 's/}$/,"clock_suspect":true}/')")" 5 \
+    -H "X-Hailong-Sent-At: $((y2000 + 3600000))"
+  expect "$label: a vote stamped 2000-01-01 is taken" 200 '"status":"accepted"'
+  same "$label: ... marked, and placed an hour before its receipt (within a minute)" \
+    "$(sql "SELECT clock_suspect || ':' || (CASE WHEN abs(placed_at - (received_at - 3600000)) < 60000 THEN 'ok' ELSE CAST(placed_at AS TEXT) END) FROM votes WHERE seq = 11")" \
+    "1:ok"
+  # A backlog a kiosk froze long ago and resends now: by X-Hailong-Sent-At its clock is right.
+  send bombo-02 "$t2" "$(batch bombo-02 6 "$(vote 12 3 $((now - 2592000000)))" | sed "s/\"frozen_at\":$now/\"frozen_at\":$((now - 2592000000))/")" 6 \
+    -H "X-Hailong-Sent-At: $(($(date +%s) * 1000))"
+  expect "$label: a month-old batch resent today" 200 '"status":"accepted"'
+  same "$label: ... is not a bad clock" "$(sql "SELECT clock_suspect FROM votes WHERE seq = 12")" 0
+  send bombo-02 "$t2" "$(batch bombo-02 7 "$(vote 13)")" 7 -H "X-Hailong-Sent-At: soon"
+  expect "$label: an X-Hailong-Sent-At that is not a time" 400 '"error":"X-Hailong-Sent-At: must be'
+  send bombo-02 "$t2" "$(batch bombo-02 7 "$(vote 13 | sed 's/}$/,"clock_suspect":1}/')")" 7
+  expect "$label: clock_suspect must be a boolean" 200 '"reason":"clock_suspect: is a number; must be true or false"'
+  # The summaries below count the votes stored before these clock cases.
+  sql "DELETE FROM votes WHERE kiosk_id = 'bombo-02' AND seq IN (11, 12)" >/dev/null
 
   # Bad requests: 400 with a reason, nothing stored, the server goes on.
   local rows
@@ -373,7 +401,7 @@ suite() {
   same "$label: ... is text/csv" "$(header Content-Type)" "text/csv; charset=utf-8"
   same "$label: ... starts with a BOM" "$(head -c 3 "$tmp/resp" | od -An -tx1 | tr -d ' ')" efbbbf
   same "$label: ... header row" "$(head -1 "$tmp/resp" | tail -c +4 | tr -d '\r')" \
-    "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,created_at_local,received_at_local,misuse,clock_suspect"
+    "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,created_at_local,received_at_local,misuse,clock_suspect,placed_at_local"
   check "$label: ... CRLF line ends" crlf "$tmp/resp"
   check "$label: ... the unit quoted (it has a comma)" contains "$tmp/resp" \
     "$(uuid 3),bombo-01,\"UBND xã Bom Bo, huyện Bù Đăng\",3,$boot,tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\","

@@ -161,12 +161,54 @@ static void test_ranges(void)
 
 static void test_clock_rule(void)
 {
-    int64_t now = 1793466000000LL, min = 60000, hour = 3600000;
-    CHECK(!db_clock_suspect(now, now));
-    CHECK(!db_clock_suspect(now + 10 * min, now));
-    CHECK(db_clock_suspect(now + 10 * min + 1, now));
-    CHECK(!db_clock_suspect(now - 24 * hour, now));
-    CHECK(db_clock_suspect(now - 24 * hour - 1, now));
+    int64_t now = 1793466000000LL, min = 60000, hour = 3600000, day = 24 * hour;
+    db_clock_verdict v;
+    /* A vote a minute old, sent now by a right clock: above suspicion, placed at its time. */
+    v = db_clock_judge(now - min, 0, now, now);
+    CHECK_INT(v.clock_suspect, 0);
+    CHECK_INT(v.placed_at, now - min);
+    /* A backlog delivered 30 days late by a kiosk whose clock is right: not a bad clock. */
+    v = db_clock_judge(now - 30 * day, 0, now, now);
+    CHECK_INT(v.clock_suspect, 0);
+    CHECK_INT(v.placed_at, now - 30 * day);
+    /* The same backlog from a kiosk that does not send its clock, judged by frozen_at: fine when
+     * the batch was frozen minutes before delivery... */
+    v = db_clock_judge(now - 30 * day, 0, now - 2 * min, now);
+    CHECK_INT(v.clock_suspect, 0);
+    /* ... marked when it was frozen long before (why kiosks send X-Hailong-Sent-At). */
+    CHECK_INT(db_clock_judge(now - 30 * day, 0, now - 3 * day, now).clock_suspect, 1);
+    /* A vote after its own batch's clock: the clock went back since. 10 minutes are tolerated. */
+    CHECK_INT(db_clock_judge(now + 10 * min, 0, now, now).clock_suspect, 0);
+    v = db_clock_judge(now + 10 * min + 1, 0, now, now);
+    CHECK_INT(v.clock_suspect, 1);
+    CHECK_INT(v.placed_at, now); /* never after the receipt */
+    /* The kiosk's own mark (its clock jumped): kept where it says, it is plausible and past. */
+    v = db_clock_judge(now - hour, 1, now, now);
+    CHECK_INT(v.clock_suspect, 1);
+    CHECK_INT(v.placed_at, now - hour);
+    /* A kiosk whose clock reads 2000-01-01 (a dead RTC battery): the vote cast an hour before
+     * the send is placed an hour before the receipt. */
+    int64_t y2000 = 946684800000LL;
+    v = db_clock_judge(y2000, 1, y2000 + hour, now);
+    CHECK_INT(v.clock_suspect, 1);
+    CHECK_INT(v.placed_at, now - hour);
+    /* ... the same without the kiosk's mark (an older kiosk): the time alone is implausible. */
+    CHECK_INT(db_clock_judge(y2000, 0, y2000 + hour, now).clock_suspect, 1);
+    /* A clock an hour slow, plausible: the skew marks it and moves it back into place. */
+    v = db_clock_judge(now - 2 * hour, 0, now - hour, now);
+    CHECK_INT(v.clock_suspect, 1);
+    CHECK_INT(v.placed_at, now - hour);
+    /* 2099 on the kiosk: the skew brings it back too. */
+    int64_t y2099 = 4070908800000LL;
+    v = db_clock_judge(y2099 - day, 0, y2099, now);
+    CHECK_INT(v.clock_suspect, 1);
+    CHECK_INT(v.placed_at, now - day);
+    /* Moved past the receipt, or still implausible: the receipt. */
+    CHECK_INT(db_clock_judge(now - hour + 5 * min, 0, now - hour, now).placed_at, now);
+    CHECK_INT(db_clock_judge(0, 1, now, now).placed_at, now);
+    /* Exactly 10 minutes of skew is tolerated; one millisecond more is not. */
+    CHECK_INT(db_clock_judge(now - hour, 0, now - 10 * min, now).clock_suspect, 0);
+    CHECK_INT(db_clock_judge(now - hour, 0, now - 10 * min - 1, now).clock_suspect, 1);
 }
 
 /* ---- the database layer, on one backend ---- */
@@ -273,16 +315,16 @@ static void db_suite(const char *url)
     b.results[3].status = WIRE_REJECTED; /* rejected by validation: never stored */
     util_strlcpy(b.results[3].reason, "rating: must be 1, 2 or 3", sizeof b.results[3].reason);
     wire_result res[6];
-    REQUIRE(db_store_batch(d, &b, K1, received, res, err, sizeof err) == 0);
+    REQUIRE(db_store_batch(d, &b, K1, received, received, res, err, sizeof err) == 0);
     CHECK_INT(res[0].status, WIRE_ACCEPTED);
     CHECK_INT(res[3].status, WIRE_REJECTED);
     CHECK_STR(res[3].reason, "rating: must be 1, 2 or 3");
     CHECK_INT(res[5].status, WIRE_ACCEPTED);
-    REQUIRE(db_store_batch(d, &b, K1, received + 1000, res, err, sizeof err) == 0);
+    REQUIRE(db_store_batch(d, &b, K1, received + 1000, received + 1000, res, err, sizeof err) == 0);
     CHECK_INT(res[0].status, WIRE_DUPLICATE);
     CHECK_INT(res[5].status, WIRE_DUPLICATE);
     CHECK_INT(res[3].status, WIRE_REJECTED);
-    REQUIRE(db_store_batch(d, &b, "other", received, res, err, sizeof err) == 0);
+    REQUIRE(db_store_batch(d, &b, "other", received, received, res, err, sizeof err) == 0);
     CHECK_INT(res[0].status, WIRE_REJECTED);
     CHECK_STR(res[0].reason, "uuid already used by another kiosk");
     wire_batch_free(&b);
@@ -338,13 +380,15 @@ static void db_suite(const char *url)
     CHECK_INT(fread(csv, 1, (size_t)size, f), size);
     fclose(f);
     CHECK(strncmp(csv, "\xEF\xBB\xBFuuid,kiosk_id,unit,seq,", 25) == 0);
-    CHECK_CONTAINS(csv, "misuse,clock_suspect\r\naaaaaaaa-0000-4000-8000-000000000001,bombo-01,"
-                        "\"UBND xã Bom Bo, huyện \"\"Bù Đăng\"\"\",1,"
-                        "bbbbbbbb-0000-4000-8000-000000000001,vp-lan,3,Rất hài lòng,[],"
-                        "2026-11-01 08:59:00,2026-11-01 09:00:00,0,0\r\n");
+    CHECK_CONTAINS(
+        csv,
+        "misuse,clock_suspect,placed_at_local\r\naaaaaaaa-0000-4000-8000-000000000001,bombo-01,"
+        "\"UBND xã Bom Bo, huyện \"\"Bù Đăng\"\"\",1,"
+        "bbbbbbbb-0000-4000-8000-000000000001,vp-lan,3,Rất hài lòng,[],"
+        "2026-11-01 08:59:00,2026-11-01 09:00:00,0,0,2026-11-01 08:59:00\r\n");
     CHECK_CONTAINS(csv, ",tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\",");
-    CHECK_CONTAINS(csv, ",1,0\r\n"); /* the misused vote */
-    CHECK_CONTAINS(csv, ",0,1\r\n"); /* the one from the future */
+    CHECK_CONTAINS(csv, ",1,0,2026-11-01 08:59:05\r\n"); /* the misused vote */
+    CHECK_CONTAINS(csv, ",0,1,2026-11-01 09:00:00\r\n"); /* from the future: placed at receipt */
     free(csv);
     CHECK_INT(db_ping(d, err, sizeof err), 0);
     db_close(d);

@@ -704,6 +704,14 @@ int app_tap(app *a, const char *id)
     return 0;
 }
 
+void app_set_wall(app *a, int64_t utc_ms)
+{
+    if (a->clock->fake)
+        a->clock->wall_ms = utc_ms;
+    app_update(a);
+    app_render(a);
+}
+
 void app_advance(app *a, int64_t ms)
 {
     while (ms > 0) {

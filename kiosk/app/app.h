@@ -153,6 +153,9 @@ void app_tap_xy(app *a, int x, int y);
 int app_tap(app *a, const char *id);
 /* Advances a fake clock by ms in steps that hit every deadline, updating and rendering. */
 void app_advance(app *a, int64_t ms);
+/* Sets a fake clock's wall time to utc_ms, the monotonic time unchanged: someone (or a time
+ * server) setting the PC's clock. Script mode only. */
+void app_set_wall(app *a, int64_t utc_ms);
 
 const char *app_screen_name(const app *a);
 /* Reads the last presented frame into a new RGBA32 surface (caller frees). */

@@ -109,6 +109,15 @@ int script_run(app *a, const char *path, char *err, size_t errlen)
         } else if (strcmp(cmd, "wait") == 0 && n == 2 &&
                    util_parse_int(arg1, 0, 7L * 24 * 3600 * 1000, &v1) == 0) {
             app_advance(a, v1);
+        } else if (strcmp(cmd, "set-clock") == 0 && n == 2) {
+            int64_t t;
+            if (clk_parse_local(arg1, &t) != 0) {
+                util_fmt(err, errlen, "%s:%d: set-clock: \"%s\" is not YYYY-MM-DDTHH:MM[:SS]", path,
+                         lineno, arg1);
+                rc = HL_EXIT_USAGE;
+            } else {
+                app_set_wall(a, t);
+            }
         } else if (strcmp(cmd, "expect") == 0 && n == 2) {
             app_update(a);
             if (strcmp(app_screen_name(a), arg1) != 0) {
@@ -134,7 +143,7 @@ int script_run(app *a, const char *path, char *err, size_t errlen)
         } else {
             util_fmt(err, errlen,
                      "%s:%d: cannot understand \"%s\"; use tap ID, tapxy X Y, swipe ID, wait MS, "
-                     "expect SCREEN, screenshot FILE, sync-wait SECONDS or quit",
+                     "set-clock TIME, expect SCREEN, screenshot FILE, sync-wait SECONDS or quit",
                      path, lineno, p);
             rc = HL_EXIT_USAGE;
         }

@@ -104,6 +104,22 @@ int cli_status(int argc, char **argv)
     if (st.other_kiosk)
         printf("not sent, recorded under another kiosk id: %lld (this kiosk is now %s)\n",
                (long long)st.other_kiosk, c.kiosk_id);
+    /* Votes cast while the clock was implausible or had just been set: kept, sent and counted,
+     * marked so the collector places them by its own clock (docs/SCHEMA.md). */
+    if (st.clock_suspect) {
+        fmt_local(a, sizeof a, st.last_clock_suspect);
+        printf("votes with a doubtful clock: %lld (the latest stamped %s; sent marked "
+               "clock_suspect: set this PC's clock right)\n",
+               (long long)st.clock_suspect, a);
+    } else {
+        printf("votes with a doubtful clock: 0\n");
+    }
+    if (!clk_plausible(now)) {
+        fmt_local(a, sizeof a, now);
+        printf("WARNING: this PC's clock reads %s, which cannot be right: set the date and "
+               "time (timedatectl set-ntp true, or timedatectl set-time)\n",
+               a);
+    }
     printf("quarantined: %lld%s\n", (long long)st.quarantined,
            st.quarantined ? " (refused by the collector; reasons in votes.sync_error)" : "");
     if (st.last_success_at) {

@@ -285,6 +285,13 @@ static void draw_status(app *a, SDL_Rect card)
             snprintf(line, sizeof line, "Phiếu bị máy chủ từ chối: %s (vẫn giữ trên máy)", t2);
             put(a, &box, GFX_REGULAR, px, AMBER, line);
         }
+        if (s->clock_suspect) {
+            admin_fmt_count(t2, sizeof t2, s->clock_suspect);
+            snprintf(line, sizeof line,
+                     "Phiếu ghi khi đồng hồ máy sai: %s (vẫn được tính, gửi kèm dấu giờ nghi sai)",
+                     t2);
+            put2(a, &box, GFX_REGULAR, px, AMBER, line);
+        }
     } else {
         put(a, &box, GFX_REGULAR, px, RED, "Không đọc được trạng thái gửi.");
     }
@@ -299,7 +306,15 @@ static void draw_status(app *a, SDL_Rect card)
         put2(a, &box, GFX_BOLD, px, RED, line);
     }
     /* Votes carry this PC's time: a clock nobody sets drifts, and the figures per day with it. */
-    if (ad->clock_sync == CLK_SYNC_NO)
+    int64_t wall = clk_wall_ms(a->clock);
+    if (!clk_plausible(wall)) {
+        clk_local l = clk_to_local(wall);
+        snprintf(line, sizeof line,
+                 "Đồng hồ máy SAI (đang là ngày %02d/%02d/%04d): phiếu vẫn được ghi, có dấu giờ "
+                 "nghi sai — hãy chỉnh ngày giờ",
+                 l.day, l.month, l.year);
+        put2(a, &box, GFX_BOLD, px, RED, line);
+    } else if (ad->clock_sync == CLK_SYNC_NO)
         put2(a, &box, GFX_BOLD, px, AMBER,
              "Đồng hồ: CHƯA đồng bộ (giờ ghi trên phiếu có thể sai) — kiểm tra mạng và "
              "systemd-timesyncd");

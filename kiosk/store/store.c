@@ -1,5 +1,5 @@
 /* store: the vote database (SQLite): open with durable pragmas, numbered migrations, moving a
- * corrupt file aside, and the helpers the other store files share (store_int.h). The vote writes
+ * corrupt file aside. The helpers the store files share are in store_sql.c; the vote writes
  * are in store_vote.c, sync batches in store_sync.c, settings in store_settings.c, the export's
  * read-only reader in store_read.c. No SDL. Not thread-safe: one store per thread (the sync
  * thread opens its own). */
@@ -117,6 +117,18 @@ static const char *const migrations[] = {
     "    updated_at INTEGER NOT NULL\n"
     ");\n",
 
+    /* 4: clock_suspect, the kiosk's own mark on a vote cast while its clock was implausible or had
+     * jumped (store_vote.c). Votes recorded before it with an implausible time are marked; those
+     * the collector refused for their time (quarantined with "created_at: ... is not between")
+     * before collectors took any time are marked and sent again: no vote is lost to a clock. */
+    "ALTER TABLE votes ADD COLUMN clock_suspect INTEGER NOT NULL DEFAULT 0\n"
+    "    CHECK (clock_suspect IN (0, 1));\n"
+    "UPDATE votes SET clock_suspect = 1\n"
+    "    WHERE created_at < 1577836800000 OR created_at >= 4102444800000;\n"
+    "UPDATE votes SET clock_suspect = 1, sync_state = 'unsent', batch_id = NULL,\n"
+    "    sync_error = NULL WHERE sync_state = 'quarantined' AND sync_error LIKE 'created_at:%';\n"
+    "CREATE INDEX votes_clock_suspect ON votes (created_at) WHERE clock_suspect = 1;\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and
@@ -137,12 +149,12 @@ static const char *const stmt_sql[ST_COUNT] = {
         "SELECT created_at FROM votes WHERE kiosk_id = ?1 ORDER BY seq DESC LIMIT 1",
     [ST_NEXT_SEQ] = "SELECT coalesce(max(seq), 0) + 1 FROM votes WHERE kiosk_id = ?1",
     [ST_INSERT] = "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-                  " created_at, misuse, sync_state)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, '[]', ?7, ?8, ?9)",
+                  " created_at, misuse, sync_state, clock_suspect)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, '[]', ?7, ?8, ?9, ?10)",
     [ST_FINISH] = "UPDATE votes SET reasons = ?1, sync_state = '" STORE_SYNC_UNSENT "'"
                   " WHERE uuid = ?2 AND sync_state = '" STORE_SYNC_PENDING "'",
     [ST_GET] = "SELECT uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons, created_at,"
-               " misuse, sync_state FROM votes WHERE uuid = ?1",
+               " misuse, sync_state, clock_suspect FROM votes WHERE uuid = ?1",
     [ST_COUNTS] = "SELECT count(*), coalesce(sum(misuse), 0),"
                   " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "'), 0),"
                   " coalesce(sum(sync_state = '" STORE_SYNC_PENDING "'), 0),"
@@ -152,9 +164,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_OLDEST_BATCH] = "SELECT batch_id, kiosk_id, frozen_at, body, n_votes, attempts FROM batches"
                         " ORDER BY frozen_at, rowid LIMIT 1",
     /* Pending votes (reasons screen open) are never frozen: their reasons may still change. */
-    [ST_UNSENT_FOR_BATCH] = "SELECT uuid, seq, boot_id, officer_code, rating, reasons, created_at,"
-                            " misuse FROM votes WHERE sync_state = '" STORE_SYNC_UNSENT "'"
-                            " AND batch_id IS NULL AND kiosk_id = ?1 ORDER BY seq LIMIT ?2",
+    [ST_UNSENT_FOR_BATCH] =
+        "SELECT uuid, seq, boot_id, officer_code, rating, reasons, created_at,"
+        " misuse, clock_suspect FROM votes WHERE sync_state = '" STORE_SYNC_UNSENT "'"
+        " AND batch_id IS NULL AND kiosk_id = ?1 ORDER BY seq LIMIT ?2",
     [ST_FREEZE_VOTE] = "UPDATE votes SET batch_id = ?1 WHERE uuid = ?2"
                        " AND sync_state = '" STORE_SYNC_UNSENT "' AND batch_id IS NULL",
     [ST_INSERT_BATCH] = "INSERT INTO batches (batch_id, kiosk_id, frozen_at, body, n_votes)"
@@ -194,7 +207,10 @@ static const char *const stmt_sql[ST_COUNT] = {
         " coalesce(sum(sync_state = '" STORE_SYNC_QUARANTINED "'), 0),"
         " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "' AND batch_id IS NOT NULL), 0),"
         " (SELECT count(*) FROM batches),"
-        " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "' AND kiosk_id <> ?1), 0)"
+        " coalesce(sum(sync_state = '" STORE_SYNC_UNSENT "' AND kiosk_id <> ?1), 0),"
+        /* through the partial index of migration 4: no scan of every vote */
+        " (SELECT count(*) FROM votes WHERE clock_suspect = 1),"
+        " (SELECT max(created_at) FROM votes WHERE clock_suspect = 1)"
         " FROM votes WHERE sync_state IN ('" STORE_SYNC_UNSENT "', '" STORE_SYNC_PENDING "',"
         " '" STORE_SYNC_QUARANTINED "')",
     [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
@@ -202,142 +218,6 @@ static const char *const stmt_sql[ST_COUNT] = {
                        " ON CONFLICT (key) DO UPDATE SET value = ?2, updated_at = ?3",
     [ST_SETTING_DEL] = "DELETE FROM settings WHERE key = ?1",
 };
-
-/* ---- helpers the store's files share (store_int.h) ---- */
-
-int store_is_corrupt(int rc)
-{
-    rc &= 0xff; /* extended codes such as SQLITE_CORRUPT_INDEX share the primary code's low byte */
-    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
-}
-
-/* Records a failure as the store's last error, copies it to err and logs it. */
-store_rc store_fail(store *s, char *err, size_t errlen, const char *fmt, ...)
-{
-    char msg[HL_ERR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    util_strlcpy(s->last_error, msg, sizeof s->last_error);
-    if (err && errlen)
-        util_strlcpy(err, msg, errlen);
-    log_error("store: %s", msg);
-    return STORE_ERROR;
-}
-
-store_rc store_sql_fail(store *s, int rc, const char *what_fmt, ...)
-{
-    char what[HL_ERR_MAX];
-    va_list ap;
-    va_start(ap, what_fmt);
-    vsnprintf(what, sizeof what, what_fmt, ap);
-    va_end(ap);
-    if (store_is_corrupt(rc))
-        s->damaged = 1;
-    return store_fail(s, NULL, 0, "%s: %s: %s [SQLite code %d]", s->path, what,
-                      s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
-}
-
-/* Notes a SQLite failure (see struct store) and returns rc. msg NULL takes SQLite's own message. */
-int store_sql_note(store *s, int rc, const char *msg, const char *what_fmt, ...)
-{
-    s->sql_rc = rc;
-    if (!msg)
-        msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
-    util_strlcpy(s->sql_msg, msg, sizeof s->sql_msg);
-    /* quick_check reports span lines; a log entry is one line. */
-    for (char *p = s->sql_msg; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
-    va_list ap;
-    va_start(ap, what_fmt);
-    vsnprintf(s->sql_what, sizeof s->sql_what, what_fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-/* Runs a prepared statement that returns no rows we need. */
-int store_run(store *s, int id, const char *what)
-{
-    sqlite3_stmt *st = s->st[id];
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-        sqlite3_reset(st);
-        return SQLITE_OK;
-    }
-    store_sql_note(s, rc, NULL, "%s", what);
-    sqlite3_reset(st);
-    return rc;
-}
-
-/* Ends a failed transaction. SQLite may already have rolled back by itself (after an I/O error
- * or disk full), hence the autocommit check. */
-void store_rollback(store *s)
-{
-    if (!s->db || sqlite3_get_autocommit(s->db))
-        return;
-    int rc = s->st[ST_ROLLBACK] ? sqlite3_step(s->st[ST_ROLLBACK]) : SQLITE_MISUSE;
-    if (s->st[ST_ROLLBACK])
-        sqlite3_reset(s->st[ST_ROLLBACK]);
-    if (rc != SQLITE_DONE)
-        rc = sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    if (rc != SQLITE_DONE && rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
-        log_error("store: %s: ROLLBACK failed: %s", s->path, sqlite3_errmsg(s->db));
-}
-
-/* Runs SQL without results (pragmas, migrations). */
-int store_exec(store *s, const char *sql, const char *what)
-{
-    char *msg = NULL;
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        store_sql_note(s, rc, msg, "%s", what);
-        sqlite3_free(msg);
-    }
-    return rc;
-}
-
-/* BEGIN IMMEDIATE, unless the connection is missing. */
-int store_begin(store *s)
-{
-    if (!s->db)
-        return SQLITE_MISUSE;
-    int rc = sqlite3_step(s->st[ST_BEGIN]);
-    sqlite3_reset(s->st[ST_BEGIN]);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-int store_commit(store *s)
-{
-    int rc = sqlite3_step(s->st[ST_COMMIT]);
-    sqlite3_reset(s->st[ST_COMMIT]);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-int store_end(store *s, int rc)
-{
-    if (rc == SQLITE_OK)
-        rc = store_commit(s);
-    if (rc != SQLITE_OK)
-        store_rollback(s);
-    return rc;
-}
-
-/* Steps a statement that returns no rows and resets it; SQLITE_OK or the failing code. */
-int store_step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-void store_copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    util_strlcpy(dst, t ? (const char *)t : "", cap);
-}
 
 /* ---- open: durable pragmas, migrations, a damaged file moved aside ---- */
 
@@ -751,6 +631,12 @@ store_rc store_open(store **out, const char *data_dir, const store_opts *opts, c
         err[0] = '\0';
     store *s = xcalloc(1, sizeof *s);
     s->last_vote_mono = -1;
+    s->ref_mono = -1;
+    if (opts && opts->clock) {
+        /* The clock's reading now is the reference the first vote's time is checked against. */
+        s->ref_wall = clk_wall_ms(opts->clock);
+        s->ref_mono = clk_mono_ms(opts->clock);
+    }
     if (!data_dir || !*data_dir) {
         store_fail(s, err, errlen, "no data directory given for votes.db");
         goto fail;

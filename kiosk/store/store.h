@@ -63,8 +63,16 @@ typedef struct {
     char reasons[1152];
     int64_t created_at; /* UTC ms */
     int misuse;
+    /* The clock was implausible (clk_plausible) or had jumped by more than STORE_CLOCK_JUMP_MS
+     * against the monotonic clock since the previous vote: the time is in doubt, the vote is not.
+     */
+    int clock_suspect;
     char sync_state[16];
 } store_vote;
+
+/* A wall clock that moved this much more or less than the monotonic clock between two votes has
+ * been set (by hand, by a time server after a wrong start, or a resume from suspend). */
+#define STORE_CLOCK_JUMP_MS (2 * 60 * 1000LL)
 
 /* Every function below that can fail returns a store_rc (store_rc.h): STORE_OK, STORE_NONE where
  * it says so, or STORE_ERROR with the message in store_last_error (and in err where it takes
@@ -82,10 +90,11 @@ store_rc store_open(store **out, const char *data_dir, const store_opts *opts, c
 void store_close(store *s);
 
 /* Records one vote in its own committed transaction: fresh UUID, next seq for kiosk_id, misuse
- * computed from the previous vote's created_at. pending = 1 stores it as "pending" (a follow-up
- * will add reasons). STORE_OK with *out filled (out may be NULL); on any failure (disk full,
- * read-only, corrupt) STORE_ERROR with nothing half-written. A database found corrupt here is
- * moved aside as in store_open and the vote retried once on the new file. */
+ * computed from the previous vote's created_at, clock_suspect from the clock (store_vote). pending
+ * = 1 stores it as "pending" (a follow-up will add reasons). STORE_OK with *out filled (out may be
+ * NULL); on any failure (disk full, read-only, corrupt) STORE_ERROR with nothing half-written. A
+ * database found corrupt here is moved aside as in store_open and the vote retried once on the new
+ * file. */
 store_rc store_add_vote(store *s, const char *kiosk_id, const char *boot_id,
                         const char *officer_code, int rating, int64_t created_at_ms, int pending,
                         store_vote *out, char *err, size_t errlen);
@@ -187,14 +196,16 @@ typedef struct {
     int64_t waiting;        /* votes not at the collector yet: unsent + pending */
     int64_t oldest_waiting; /* created_at of the oldest of them (UTC ms), 0 if none */
     int64_t quarantined;
-    int64_t in_batch;        /* waiting votes frozen in a batch */
-    int64_t batches;         /* frozen batches */
-    int64_t other_kiosk;     /* unsent votes recorded under another kiosk id (not sent) */
-    char state[24];          /* STORE_SYNC_STATE_* */
-    int64_t updated_at;      /* when the sender last wrote its state; 0 = never */
-    int64_t last_success_at; /* 0 = never */
-    int64_t last_error_at;   /* 0 = never */
-    int64_t backoff_until;   /* 0 = none */
+    int64_t in_batch;           /* waiting votes frozen in a batch */
+    int64_t batches;            /* frozen batches */
+    int64_t other_kiosk;        /* unsent votes recorded under another kiosk id (not sent) */
+    int64_t clock_suspect;      /* votes recorded while the clock was in doubt, sent or not */
+    int64_t last_clock_suspect; /* created_at of the latest of them (as that clock said) */
+    char state[24];             /* STORE_SYNC_STATE_* */
+    int64_t updated_at;         /* when the sender last wrote its state; 0 = never */
+    int64_t last_success_at;    /* 0 = never */
+    int64_t last_error_at;      /* 0 = never */
+    int64_t backoff_until;      /* 0 = none */
     char last_error[256];
     int auth_failed;
     int batch_limit;

@@ -53,8 +53,11 @@ struct store {
     sqlite3 *db; /* NULL after a failed reopen; the next vote tries to open again */
     char *dir, *path, *vfs;
     int64_t response_interval_ms;
-    const hl_clock *clock;   /* store_opts.clock */
-    int64_t last_vote_mono;  /* clk_mono_ms when this handle last recorded a vote; -1 none yet */
+    const hl_clock *clock;  /* store_opts.clock */
+    int64_t last_vote_mono; /* clk_mono_ms when this handle last recorded a vote; -1 none yet */
+    /* The clock reading (wall, monotonic) a new vote's time is checked against for a jump: the
+     * previous vote recorded through this handle, or the opening. ref_mono -1: no clock. */
+    int64_t ref_wall, ref_mono;
     int secondary, readonly; /* store_opts */
     dev_t dev;               /* the file this connection opened, to notice it was replaced */
     ino_t ino;

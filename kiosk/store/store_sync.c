@@ -117,6 +117,7 @@ static int read_unsent(store *s, const char *kiosk_id, int max, wire_vote *v, in
         store_copy_col(st, 5, w->reasons, sizeof w->reasons);
         w->created_at = sqlite3_column_int64(st, 6);
         w->misuse = sqlite3_column_int(st, 7);
+        w->clock_suspect = sqlite3_column_int(st, 8);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -405,6 +406,8 @@ store_rc store_sync_status_get(store *s, const char *kiosk_id, store_sync_status
             out->in_batch = sqlite3_column_int64(st, 3);
             out->batches = sqlite3_column_int64(st, 4);
             out->other_kiosk = kiosk_id ? sqlite3_column_int64(st, 5) : 0;
+            out->clock_suspect = sqlite3_column_int64(st, 6);
+            out->last_clock_suspect = sqlite3_column_int64(st, 7);
             rc = SQLITE_OK;
         }
         sqlite3_reset(st);

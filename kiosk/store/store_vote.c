@@ -70,6 +70,15 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
         misuse = in->created_at >= prev &&
                  (uint64_t)in->created_at - (uint64_t)prev < (uint64_t)s->response_interval_ms;
 
+    /* The clock: implausible, or moved against the monotonic clock since the reference (the
+     * previous vote through this handle, or the opening). A jump from an implausible time is a
+     * time server putting the clock right, not a doubt about this vote. */
+    int clock_suspect = !clk_plausible(in->created_at);
+    if (!clock_suspect && now_mono >= 0 && s->ref_mono >= 0 && clk_plausible(s->ref_wall)) {
+        int64_t drift = in->created_at - (s->ref_wall + (now_mono - s->ref_mono));
+        clock_suspect = drift > STORE_CLOCK_JUMP_MS || drift < -STORE_CLOCK_JUMP_MS;
+    }
+
     char uuid[37];
     util_uuid_v4(uuid);
     const char *state = in->pending ? STORE_SYNC_PENDING : STORE_SYNC_UNSENT;
@@ -83,6 +92,7 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
     sqlite3_bind_int64(st, 7, in->created_at);
     sqlite3_bind_int(st, 8, misuse);
     sqlite3_bind_text(st, 9, state, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 10, clock_suspect);
     rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
         store_sql_note(s, rc, NULL, "inserting the vote");
@@ -95,6 +105,10 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
     if (rc != SQLITE_OK)
         goto fail;
     s->last_vote_mono = now_mono;
+    if (now_mono >= 0) {
+        s->ref_wall = in->created_at;
+        s->ref_mono = now_mono;
+    }
 
     memset(out, 0, sizeof *out);
     util_strlcpy(out->uuid, uuid, sizeof out->uuid);
@@ -106,6 +120,7 @@ static int add_vote_once(store *s, const vote_in *in, store_vote *out)
     util_strlcpy(out->reasons, "[]", sizeof out->reasons);
     out->created_at = in->created_at;
     out->misuse = misuse;
+    out->clock_suspect = clock_suspect;
     util_strlcpy(out->sync_state, state, sizeof out->sync_state);
     return SQLITE_OK;
 fail:
@@ -247,6 +262,7 @@ store_rc store_get_vote(store *s, const char *uuid, store_vote *out)
         store_copy_col(st, 6, out->reasons, sizeof out->reasons);
         out->created_at = sqlite3_column_int64(st, 7);
         out->misuse = sqlite3_column_int(st, 8);
+        out->clock_suspect = sqlite3_column_int(st, 10);
         store_copy_col(st, 9, out->sync_state, sizeof out->sync_state);
     } else if (rc == SQLITE_DONE) {
         result = STORE_NONE;

@@ -63,6 +63,18 @@ static const char *const migrations[] = {
      * to install. */
     "ALTER TABLE schema_version ADD COLUMN program TEXT;\n",
 
+    /* 3: placed_at, the time reports use (db_clock_judge in db_votes.c). Votes stored before it
+     * are judged again by what is known of them (no batch clock): an implausible time, or one
+     * more than 10 minutes after the receipt. Version 2 also marked every vote more than a day
+     * older than its receipt, which a backlog delivered late is not: that mark is undone. */
+    "ALTER TABLE votes ADD COLUMN placed_at BIGINT NOT NULL DEFAULT 0;\n"
+    "UPDATE votes SET clock_suspect = CASE WHEN created_at < 1577836800000\n"
+    "    OR created_at >= 4102444800000 OR created_at - received_at > 600000 THEN 1 ELSE 0 END;\n"
+    "UPDATE votes SET placed_at = CASE WHEN clock_suspect = 0 THEN created_at\n"
+    "    WHEN created_at >= 1577836800000 AND created_at <= received_at THEN created_at\n"
+    "    ELSE received_at END;\n"
+    "CREATE INDEX IF NOT EXISTS votes_placed_at ON votes (placed_at);\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and
@@ -79,7 +91,7 @@ static const char *const migrations[] = {
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 1 THEN 1 ELSE 0 END),"                             \
     " sum(v.misuse), sum(v.clock_suspect), count(*)"                                               \
     " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id"                                        \
-    " WHERE v.created_at >= $1 AND v.created_at < $2"                                              \
+    " WHERE v.placed_at >= $1 AND v.placed_at < $2"                                                \
     " GROUP BY 1 ORDER BY 1"
 
 static const char *const sql[Q_COUNT] = {
@@ -111,13 +123,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id"),
     [Q_SUM_OFFICER] = SUMMARY("v.officer_code"),
     /* The Vietnam-local day number (UTC+7, no DST): integer division on both backends. */
-    [Q_SUM_DAY] = SUMMARY("(v.created_at + 25200000) / 86400000"),
+    [Q_SUM_DAY] = SUMMARY("(v.placed_at + 25200000) / 86400000"),
     [Q_VOTES] = "SELECT v.uuid, v.kiosk_id, coalesce(k.unit, ''), v.seq, v.boot_id,"
                 " v.officer_code, v.rating, v.reasons, v.created_at, v.received_at, v.misuse,"
-                " v.clock_suspect"
+                " v.clock_suspect, v.placed_at"
                 " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id"
-                " WHERE v.created_at >= $1 AND v.created_at < $2"
-                " ORDER BY v.created_at, v.kiosk_id, v.seq",
+                " WHERE v.placed_at >= $1 AND v.placed_at < $2"
+                " ORDER BY v.placed_at, v.kiosk_id, v.seq",
     [Q_PING] = "SELECT 1",
     /* The write probe's row: version -1, below every real one (they are counted by max). */
     [Q_PROBE_IN] = "INSERT INTO schema_version (version) VALUES (-1)",

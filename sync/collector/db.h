@@ -85,19 +85,31 @@ int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx,
 
 /* ---- votes ---- */
 
-/* The rule for clock_suspect (docs/COLLECTOR.md): the device time is more than 10 minutes after
- * the collector's receipt (a vote cannot come from the future), or more than 24 hours before it
- * (a slow clock, or a kiosk that was offline that long: the collector cannot tell which). */
-#define DB_SUSPECT_AHEAD_MS  (10 * 60 * 1000LL)
-#define DB_SUSPECT_BEHIND_MS (24 * 3600 * 1000LL)
-int db_clock_suspect(int64_t created_at, int64_t received_at);
+/* The clock rule (docs/COLLECTOR.md). A batch's own clock reading, sent_at, is the kiosk's wall
+ * clock when it sent the batch (header X-Hailong-Sent-At; the batch's frozen_at for a kiosk that
+ * does not send it). A vote is clock_suspect when the kiosk marked it (its clock was implausible or
+ * had jumped), when its time is implausible (clk_plausible), when the batch's clock is more than
+ * DB_SKEW_MS away from the collector's (the kiosk's clock is wrong now), or when the vote is more
+ * than DB_SKEW_MS after its own batch's clock (the clock went back since). A backlog delivered
+ * days late is none of these: its votes are old, the batch's clock is right.
+ * placed_at is the time the reports use: created_at for a vote above suspicion; for a suspect
+ * one, created_at moved by the batch's skew when that skew is known, else created_at; in both
+ * cases only if the result is plausible and not after the receipt, otherwise the receipt. */
+#define DB_SKEW_MS (10 * 60 * 1000LL)
+typedef struct {
+    int clock_suspect;
+    int64_t placed_at;
+} db_clock_verdict;
+db_clock_verdict db_clock_judge(int64_t created_at, int kiosk_mark, int64_t sent_at,
+                                int64_t received_at);
 
 /* Stores batch b's valid votes for kiosk_id in one transaction, ON CONFLICT (uuid) DO NOTHING.
+ * sent_at: the kiosk's clock when it sent the batch (b->frozen_at if it did not say).
  * results (b->n entries) start as b->results; each stored-or-not vote becomes accepted, duplicate
  * (already stored for this kiosk) or rejected (the uuid belongs to another kiosk). 0, or 1 on a
  * database error, in which case nothing was stored. */
 int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t received_at,
-                   wire_result *results, char *err, size_t errlen);
+                   int64_t sent_at, wire_result *results, char *err, size_t errlen);
 
 /* ---- read side ---- */
 
@@ -107,17 +119,17 @@ typedef struct {
     int64_t misuse, clock_suspect, total;
 } db_summary_row;
 
-/* by: "unit", "kiosk", "officer" or "day". Votes with from_ms <= created_at < to_ms. */
+/* by: "unit", "kiosk", "officer" or "day". Votes with from_ms <= placed_at < to_ms. */
 int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen);
 
 typedef struct {
     const char *uuid, *kiosk_id, *unit, *boot_id, *officer_code, *reasons;
-    int64_t seq, created_at, received_at;
+    int64_t seq, created_at, received_at, placed_at;
     int rating, misuse, clock_suspect;
 } db_vote_row;
 
-/* Votes with from_ms <= created_at < to_ms in (created_at, kiosk_id, seq) order, streamed. */
+/* Votes with from_ms <= placed_at < to_ms in (placed_at, kiosk_id, seq) order, streamed. */
 int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row *r, void *ctx),
              void *ctx, char *err, size_t errlen);
 

@@ -41,7 +41,7 @@ enum {
  * per vote; on SQLite (3.35 and later have RETURNING) its one-row form once per vote. Its text
  * depends on the number of rows, so the last few sizes used stay prepared (a drain sends 500
  * after 500). */
-#define VOTE_COLS  12
+#define VOTE_COLS  13
 #define VOTE_SLOTS 4
 
 /* One prepared statement: SQLite's, or the name PostgreSQL knows it by. */

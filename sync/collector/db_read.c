@@ -51,6 +51,7 @@ static int votes_cb(const db_row *r, void *ctx)
     v.received_at = db_col_int(r, 9);
     v.misuse = (int)db_col_int(r, 10);
     v.clock_suspect = (int)db_col_int(r, 11);
+    v.placed_at = db_col_int(r, 12);
     return c->fn.vote(&v, c->ctx);
 }
 

@@ -3,16 +3,28 @@
 #include "db_int.h"
 
 #include "buf.h"
+#include "clock.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int db_clock_suspect(int64_t created_at, int64_t received_at)
+db_clock_verdict db_clock_judge(int64_t created_at, int kiosk_mark, int64_t sent_at,
+                                int64_t received_at)
 {
-    return created_at - received_at > DB_SUSPECT_AHEAD_MS ||
-           received_at - created_at > DB_SUSPECT_BEHIND_MS;
+    int64_t skew = received_at - sent_at; /* what the kiosk's clock lacked when it sent */
+    int skewed = skew > DB_SKEW_MS || skew < -DB_SKEW_MS;
+    db_clock_verdict v = {0, created_at};
+    v.clock_suspect =
+        kiosk_mark || !clk_plausible(created_at) || skewed || created_at - sent_at > DB_SKEW_MS;
+    if (!v.clock_suspect)
+        return v;
+    /* The kiosk's clock is assumed to have been off by the same when the vote was cast: true of
+     * a dead RTC battery or a clock set wrong once, the usual causes. */
+    int64_t p = skewed ? created_at + skew : created_at;
+    v.placed_at = clk_plausible(p) && p <= received_at ? p : received_at;
+    return v;
 }
 
 static int owner_cb(const db_row *r, void *ctx)
@@ -33,7 +45,7 @@ static db_stmt *vote_insert(db *d, size_t n, char *err, size_t errlen)
     free(d->ins_sql[slot]);
     static const char head[] =
         "INSERT INTO votes (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,"
-        " created_at, misuse, received_at, clock_suspect, batch_id) VALUES ";
+        " created_at, misuse, received_at, clock_suspect, batch_id, placed_at) VALUES ";
     static const char tail[] = " ON CONFLICT (uuid) DO NOTHING RETURNING uuid";
     buf sb = {0};
     buf_str(&sb, head);
@@ -75,7 +87,7 @@ static int uuid_cmp(const void *a, const void *b)
 }
 
 int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t received_at,
-                   wire_result *results, char *err, size_t errlen)
+                   int64_t sent_at, wire_result *results, char *err, size_t errlen)
 {
     for (size_t i = 0; i < b->n; i++)
         results[i] = b->results[i];
@@ -99,8 +111,10 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
         *w++ = db_vi(v->created_at);
         *w++ = db_vi(v->misuse ? 1 : 0);
         *w++ = db_vi(received_at);
-        *w++ = db_vi(db_clock_suspect(v->created_at, received_at));
+        db_clock_verdict cv = db_clock_judge(v->created_at, v->clock_suspect, sent_at, received_at);
+        *w++ = db_vi(cv.clock_suspect);
         *w++ = db_vs(b->batch_id);
+        *w++ = db_vi(cv.placed_at);
     }
     if (db_tx_begin(d, err, errlen))
         goto fail_early;

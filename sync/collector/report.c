@@ -181,9 +181,10 @@ static void csv_int(FILE *f, int64_t v)
 static int csv_row(const db_vote_row *v, void *ctx)
 {
     FILE *f = ctx;
-    char created[20], received[20];
+    char created[20], received[20], placed[20];
     report_local_time(v->created_at, created);
     report_local_time(v->received_at, received);
+    report_local_time(v->placed_at, placed);
     csv_cell(f, v->uuid, 0);
     csv_cell(f, v->kiosk_id, 0);
     csv_cell(f, v->unit, 0);
@@ -196,7 +197,8 @@ static int csv_row(const db_vote_row *v, void *ctx)
     csv_cell(f, created, 0);
     csv_cell(f, received, 0);
     csv_int(f, v->misuse);
-    fprintf(f, "%d\r\n", v->clock_suspect);
+    csv_int(f, v->clock_suspect);
+    fprintf(f, "%s\r\n", placed);
     return ferror(f) ? 1 : 0;
 }
 
@@ -204,7 +206,7 @@ int report_votes_csv(db *d, int64_t from_ms, int64_t to_ms, FILE *out, char *err
 {
     fputs("\xEF\xBB\xBF"
           "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,"
-          "created_at_local,received_at_local,misuse,clock_suspect\r\n",
+          "created_at_local,received_at_local,misuse,clock_suspect,placed_at_local\r\n",
           out);
     int rc = db_votes(d, from_ms, to_ms, csv_row, out, err, errlen);
     if (rc == 0 && (fflush(out) != 0 || ferror(out))) {

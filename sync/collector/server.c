@@ -331,12 +331,22 @@ static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
                          b.batch_id);
         goto out;
     }
+    /* The kiosk's clock at this send: what its votes' times are judged by (db_clock_judge). A
+     * kiosk that does not send it is judged by the batch's frozen_at. */
+    int64_t sent_at = b.frozen_at;
+    const char *sent = MHD_lookup_connection_value(c, MHD_HEADER_KIND, WIRE_SENT_AT_HEADER);
+    if (sent && wire_parse_ms(sent, &sent_at) != 0) {
+        ret = send_error(c, r, 400, -1,
+                         WIRE_SENT_AT_HEADER ": must be the kiosk's clock as UTC milliseconds "
+                                             "(digits only)");
+        goto out;
+    }
     wire_result *res = xcalloc(b.n, sizeof *res);
     int64_t now = clk_wall_ms(&s->clk);
     int failed = fault_take_store_fail();
     if (failed)
         util_fmt(err, sizeof err, "fault store-fail: storing the batch failed (as on a full disk)");
-    if (failed || db_store_batch(d, &b, r->kiosk_id, now, res, err, sizeof err) != 0) {
+    if (failed || db_store_batch(d, &b, r->kiosk_id, now, sent_at, res, err, sizeof err) != 0) {
         log_error("batch %s from %s: %s", b.batch_id, r->kiosk_id, err);
         atomic_store(&s->store_failing, 1);
         free(res);
