@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -179,6 +180,13 @@ static int same_body(const srv_req *a, const srv_req *b)
     return a->body_len == b->body_len && memcmp(a->body, b->body, a->body_len) == 0;
 }
 
+/* The size of a file, -1 if it cannot be read. */
+static long long file_bytes(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
 /* ===================== sender ===================== */
 
 static void t_send_ok(void)
@@ -203,6 +211,17 @@ static void t_send_ok(void)
     srv_header(r, "User-Agent", val, sizeof val);
     CHECK_STR(val, "hailong-kiosk/" HL_VERSION);
     CHECK_INT(r->n_votes, 3);
+    /* The kiosk's clock at sending, by which the collector judges its votes' times. */
+    srv_header(r, "X-Hailong-Sent-At", val, sizeof val);
+    int64_t sent_at = 0;
+    CHECK_INT(wire_parse_ms(val, &sent_at), 0);
+    hl_clock real = clk_real();
+    CHECK(llabs(sent_at - clk_wall_ms(&real)) < 60000);
+    /* After a round the sender folds the write-ahead log into votes.db and empties it, so a
+     * damaged -wal can cost only the votes recorded since (issue 10, item 9). */
+    char wal[PATH_MAX];
+    util_fmt(wal, sizeof wal, "%s-wal", f.db);
+    CHECK_WITHIN(file_bytes(wal) == 0, 5000);
     /* Status, in memory and in the file. */
     sync_status ss;
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strcmp(ss.state, "idle") == 0), 5000);

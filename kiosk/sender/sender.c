@@ -47,7 +47,8 @@ struct sync_sender {
     store *store;
     char state[24]; /* last state written to the store */
     int64_t state_until;
-    int failures; /* consecutive failed attempts, for the backoff */
+    int failures;              /* consecutive failed attempts, for the backoff */
+    int sent_since_checkpoint; /* a batch was delivered since the last checkpoint */
 };
 
 static int64_t mono_ms(void)
@@ -435,6 +436,11 @@ static int round_once(sync_sender *s)
     }
     if (got == STORE_NONE) {
         set_state(s, STORE_SYNC_STATE_IDLE, 0);
+        /* A round that sent something ends here: fold the write-ahead log into votes.db and
+         * empty it, so a damaged -wal can cost only the votes recorded since (skipped while the
+         * kiosk's own connection is busy; its idle time does the same). */
+        if (s->sent_since_checkpoint && store_checkpoint(s->store) == STORE_OK)
+            s->sent_since_checkpoint = 0;
         return 1;
     }
     set_state(s, STORE_SYNC_STATE_SENDING, 0);
@@ -452,6 +458,7 @@ static int round_once(sync_sender *s)
     switch (o) {
     case R_OK:
         s->failures = 0;
+        s->sent_since_checkpoint = 1;
         notify(s);
         break;
     case R_SPLIT: {
