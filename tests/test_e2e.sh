@@ -385,4 +385,29 @@ fi
 same "new votes.db has the vote" "$(rows "$tmp/corrupt/votes.db")" \
   "1|demo-desk-01|vp-lan|1|[]|$t0|0|unsent"
 
+
+# ---------------------------------------------------------------------------------------------
+# status on a read-only disk (issue 10, item 5): SQLite cannot make votes.db-shm there, which WAL
+# mode needs even to read. A file closed cleanly is read as it is; a -wal holding votes is named
+# rather than counted without them. A private mount namespace: nothing is mounted outside it.
+ro_status() { # DIR FILES_FROM [WAL_BYTES]: copies FILES_FROM/* onto a read-only tmpfs at DIR
+  local dir=$1 from=$2 wal=${3:-}
+  local as_root=(-m)
+  [ "$(id -u)" = 0 ] || as_root=(-rm) # unprivileged: a user namespace of its own
+  mkdir -p "$dir"
+  unshare "${as_root[@]}" bash -c '
+    mount -t tmpfs none "$1" && cp "$2"/* "$1"/ &&
+      { [ -z "$4" ] || printf "%s" "$4" >"$1/votes.db-wal"; } &&
+      mount -o remount,ro "$1" && exec "$3" status --data-dir "$1"' _ "$dir" "$from" "$bin" "$wal"
+}
+rc=0
+ro_status "$tmp/ro1" "$tmp/corrupt" >"$tmp/ro1.out" 2>&1 || rc=$?
+same "status on a read-only disk: exit code" "$rc" 0
+check "status on a read-only disk: counts the vote waiting" contains "$tmp/ro1.out" "votes waiting: 1"
+rc=0
+ro_status "$tmp/ro2" "$tmp/corrupt" "not empty" >"$tmp/ro2.out" 2>&1 || rc=$?
+same "status on a read-only disk with a -wal: exit code" "$rc" 1
+check "status on a read-only disk with a -wal: says why it cannot count" contains "$tmp/ro2.out" \
+  "votes.db-wal holds votes not yet folded into votes.db, and on a read-only disk SQLite cannot read them"
+
 finish

@@ -354,6 +354,44 @@ static int prepare_all(store *s)
     return SQLITE_OK;
 }
 
+/* A read-only disk (or folder): SQLite cannot make votes.db-shm, which WAL mode needs even to
+ * read, and the open fails with SQLITE_CANTOPEN. With no write-ahead log beside the file (a clean
+ * close, or an empty one) the file alone holds everything: it is opened as immutable. A -wal that
+ * holds votes cannot be read this way, and saying so is better than showing counts without them.
+ * Returns the result of the retry, or rc unchanged when none was possible. */
+static int open_readonly_immutable(store *s, int rc)
+{
+    if ((rc & 0xff) != SQLITE_CANTOPEN)
+        return rc;
+    char wal[PATH_MAX], uri[3 * PATH_MAX + 32];
+    snprintf(wal, sizeof wal, "%s-wal", s->path);
+    struct stat st;
+    if (stat(wal, &st) == 0 && st.st_size > 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "votes.db-wal holds votes not yet folded into votes.db, and on a read-only "
+                 "disk SQLite cannot read them; copy the folder to a writable disk and run this "
+                 "there");
+        return store_sql_note(s, rc, msg, "opening the file on a read-only disk");
+    }
+    /* file: URI, with the characters that mean something in one escaped */
+    size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
+    for (const char *c = s->path; *c && n + 4 < sizeof uri; c++)
+        n += (size_t)(strchr("%?#", *c)
+                          ? snprintf(uri + n, sizeof uri - n, "%%%02X", (unsigned char)*c)
+                          : snprintf(uri + n, sizeof uri - n, "%c", *c));
+    snprintf(uri + n, sizeof uri - n, "?immutable=1");
+    close_db(s, 1);
+    int rc2 = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, s->vfs);
+    if (rc2 != SQLITE_OK) {
+        close_db(s, 1);
+        return rc;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    log_info("store: %s: a read-only disk; read as it is (no write-ahead log beside it)", s->path);
+    return SQLITE_OK;
+}
+
 /* The rest of a read-only open (the status command): nothing is written, so no pragma that
  * changes the file, no migration; a file at another schema version is refused. */
 static int open_readonly_rest(store *s)
@@ -361,6 +399,8 @@ static int open_readonly_rest(store *s)
     char val[32];
     long v = -1;
     int rc = query_text(s, "PRAGMA user_version", val, sizeof val, "reading the schema version");
+    if (rc != SQLITE_OK && open_readonly_immutable(s, rc) == SQLITE_OK)
+        rc = query_text(s, "PRAGMA user_version", val, sizeof val, "reading the schema version");
     if (rc == SQLITE_OK && util_parse_int(val, 0, INT_MAX, &v) != 0)
         rc = store_sql_note(s, SQLITE_ERROR, "unreadable user_version",
                             "reading the schema version");
