@@ -145,6 +145,31 @@ static void overview_unsynced(app *a)
     admin_set_clock_probe(clock_synced);
 }
 
+/* Vote i of a kiosk whose RTC battery died: 1..6 stamped 2000-01-01 from 08:00 (marked
+ * clock_suspect by the store's own rule), waiting; 7..20 sent earlier this month. */
+static void y2000_vote(int i, seed_vote *v, void *ctx)
+{
+    (void)ctx;
+    v->officer = "vp-lan";
+    v->rating = 3 - i % 2;
+    if (i <= 6) {
+        v->created_at = 946684800000LL + (int64_t)i * 600000;
+        return;
+    }
+    v->created_at = t0 - 86400000 - (int64_t)i * 3600000;
+    v->state = STORE_SYNC_SENT;
+}
+
+/* The overview while the PC's clock reads 2000-01-01: the clock line says it cannot be right, the
+ * sync part counts the votes recorded with a doubtful clock. */
+static void overview_clock_wrong(app *a)
+{
+    seed_spec spec = {.n = 20, .vote = y2000_vote, .synced_at = t0 - 7200000};
+    CHECK_INT(seed_votes(a->cfg.data_dir, &spec), 0);
+    a->clock->wall_ms = 946684800000LL + 2 * 3600000;
+    open_admin(a);
+}
+
 /* The export screen with n votes to export (none: n = 0) and a stick plugged in (its folder in
  * usb). */
 static void to_export(app *a, int n, char *usb, size_t cap)
@@ -222,6 +247,8 @@ static const kfx_shot shots[] = {
     {"t_overview_month", "admin-overview-month", overview, "period-month", "admin", CFG_MODE_DESK,
      NULL},
     {"t_overview_unsynced", "admin-overview-unsynced", overview_unsynced, NULL, "admin",
+     CFG_MODE_DESK, NULL},
+    {"t_overview_clock_wrong", "admin-overview-clock-wrong", overview_clock_wrong, NULL, "admin",
      CFG_MODE_DESK, NULL},
     {"t_confirm", "admin-confirm-quit", overview, "quit", "admin", CFG_MODE_DESK, NULL},
     {"t_officer", "admin-officer", open_admin, "officer officer-tp-hung", "admin-officer",

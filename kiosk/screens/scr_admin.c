@@ -310,8 +310,8 @@ static void draw_status(app *a, SDL_Rect card)
     if (!clk_plausible(wall)) {
         clk_local l = clk_to_local(wall);
         snprintf(line, sizeof line,
-                 "Đồng hồ máy SAI (đang là ngày %02d/%02d/%04d): phiếu vẫn được ghi, có dấu giờ "
-                 "nghi sai — hãy chỉnh ngày giờ",
+                 "Đồng hồ máy SAI (%02d/%02d/%04d) — hãy chỉnh ngày giờ. Phiếu vẫn được ghi, "
+                 "có dấu giờ nghi sai.",
                  l.day, l.month, l.year);
         put2(a, &box, GFX_BOLD, px, RED, line);
     } else if (ad->clock_sync == CLK_SYNC_NO)
