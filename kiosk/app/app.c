@@ -303,7 +303,13 @@ void app_go(app *a, scr_id next)
     a->cur = next;
     a->entered_mono = now_mono(a);
     a->screen_deadline = CLK_NEVER;
+    /* A press in progress ends with the screen it began on, but fingers still on the glass stay
+     * counted, so one that lands next is a second finger and chooses nothing (ui.h). Falling idle
+     * forgets them: a finger-up SDL never delivered (a touch the compositor cancelled) cannot
+     * leave the kiosk deaf for longer than idle_timeout. */
+    int fingers = next == SCR_ATTRACT ? 0 : a->ui.fingers;
     ui_cancel(&a->ui);
+    a->ui.fingers = fingers;
     ui_targets_clear(&a->ui);
     scroll_reset(&a->scroll);
     a->scroll_view = ui_rect(0, 0, 0, 0);
@@ -358,6 +364,11 @@ void app_vote(app *a, int rating)
         return;
     }
     a->vote_ok = 1;
+    /* One debug line per vote the citizen is shown as recorded, written only after the commit:
+     * test_crash kills the kiosk at random and checks every vote named here is in votes.db. */
+    log_msg(LOG_DEBUG, "vote seq %lld uuid %s recorded (officer %s, rating %d, misuse %d): %s",
+            (long long)a->vote.seq, a->vote.uuid, a->officer->code, rating, a->vote.misuse,
+            want_reasons ? "reasons asked" : "thank-you shown");
     if (want_reasons) {
         memset(a->reason_on, 0, sizeof a->reason_on);
         app_go(a, SCR_REASONS);
@@ -375,7 +386,10 @@ void app_finish_reasons(app *a)
         if (a->reason_on[i])
             codes[n++] = a->content->reasons[i].code;
     char err[HL_ERR_MAX];
-    if (store_finish_vote(a->store, a->vote.uuid, codes, n, err, sizeof err) != STORE_OK) {
+    int saved = store_finish_vote(a->store, a->vote.uuid, codes, n, err, sizeof err) == STORE_OK;
+    log_msg(LOG_DEBUG, "vote seq %lld uuid %s: %zu reason(s) %s: thank-you shown",
+            (long long)a->vote.seq, a->vote.uuid, n, saved ? "saved" : "NOT saved");
+    if (!saved) {
         /* The vote itself is already safe; only its reasons are missing. A pending vote is never
          * sent, so it is released without them at once (release_pending retries while the disk
          * still fails), not left until the next start. */
