@@ -731,6 +731,20 @@ void wire_batch_free(wire_batch *b)
     memset(b, 0, sizeof *b);
 }
 
+/* util_strlcpy that cuts before a character that does not fit whole rather than inside it: a
+ * reason is stored in votes.db and logged as text, which must stay valid UTF-8. */
+static void copy_utf8(char *dst, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
 int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_result **out,
                         size_t *n_out, char *err, size_t errlen)
 {
@@ -795,7 +809,7 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
             goto fail;
         }
         if (jr)
-            util_strlcpy(r[i].reason, jr->valuestring, sizeof r[i].reason);
+            copy_utf8(r[i].reason, sizeof r[i].reason, jr->valuestring);
     }
     cJSON_Delete(root);
     *out = r;

@@ -663,6 +663,13 @@ int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
         util_fmt(err, errlen, "%s: cannot open: %s", path, why);
         return HL_EXIT_USAGE;
     }
+    int status = cfg_parse(c, path, buf, len, err, errlen);
+    free(buf);
+    return status;
+}
+
+int cfg_parse(cfg *c, const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
     const char *nul = memchr(buf, '\0', len);
     if (nul) {
         int line = 1;
@@ -671,7 +678,6 @@ int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
         util_fmt(err, errlen,
                  "%s:%d: contains a NUL byte; save the file as plain UTF-8 text (not UTF-16)", path,
                  line);
-        free(buf);
         return HL_EXIT_USAGE;
     }
 
@@ -715,7 +721,6 @@ int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
             status = 0;
         }
     }
-    free(buf);
     free(p);
     return status;
 }

@@ -62,6 +62,9 @@ void cfg_defaults(cfg *c);
  * Checks that need the content (slogan ids exist, desk mode's officer/counter) are in
  * content_check_config(). */
 int cfg_load(cfg *c, const char *path, char *err, size_t errlen);
+/* cfg_load over the file's text already in memory (len bytes; the fuzzer, tests): path is named in
+ * messages and relative paths are resolved against its directory, but nothing is read. */
+int cfg_parse(cfg *c, const char *path, const char *buf, size_t len, char *err, size_t errlen);
 
 /* The kiosk's token for the collector: [sync] token, or the first line of token_file read now.
  * Returns 0, or HL_EXIT_USAGE with err naming the file and the fix. */

@@ -56,11 +56,15 @@ static int get_str(jv_ctx *x, const cJSON *obj, const char *where, const char *k
                    path, q, CONTENT_CODE_MAX);
 }
 
-/* Reads and parses dir/name; checks it is an object with "format": 1. */
-static int load_json(jv_ctx *x, const char *dir, const char *name, cJSON **root)
+/* Reads and parses dir/name, or mem in its place when content_parse gave the text; checks it is
+ * an object with "format": 1. */
+static int load_json(jv_ctx *x, const char *dir, const char *name, const content_text *mem,
+                     cJSON **root)
 {
     *root = NULL;
     util_fmt(x->file, sizeof x->file, "%s/%s", dir, name);
+    if (mem)
+        return jv_parse(x, mem->text, mem->len, CONTENT_FORMAT, root);
     size_t len;
     /* A commune's officers with their duties are a few hundred KiB; 4 MiB is far more than any,
      * and a file pointed at /dev/zero stops here, not at 2 GiB. */
@@ -99,10 +103,10 @@ static int get_list(jv_ctx *x, const cJSON *root, const char *key, size_t min, s
     return 0;
 }
 
-static int load_commune(jv_ctx *x, const char *dir, content *c)
+static int load_commune(jv_ctx *x, const char *dir, const content_text *mem, content *c)
 {
     cJSON *root;
-    int rc = load_json(x, dir, "commune.json", &root);
+    int rc = load_json(x, dir, "commune.json", mem, &root);
     static const char *const top[] = {"format",  "commune_name", "desk_name", "address",
                                       "hotline", "feedback",     "messages",  NULL};
     static const char *const msg_keys[] = {
@@ -165,13 +169,14 @@ static const char *unique_of(const list_spec *spec, const void *items, size_t i)
 
 /* Reads spec's file into a new array. *items and *n are set as soon as it is allocated, so that
  * content_free releases what a failure leaves half read. */
-static int load_list(jv_ctx *x, const char *dir, const list_spec *spec, void **items, size_t *n)
+static int load_list(jv_ctx *x, const char *dir, const content_text *mem, const list_spec *spec,
+                     void **items, size_t *n)
 {
     cJSON *root;
     const cJSON *list = NULL;
     const char *const top[] = {"format", spec->key, NULL};
     size_t len = 0;
-    int rc = load_json(x, dir, spec->file, &root);
+    int rc = load_json(x, dir, spec->file, mem, &root);
     if (!rc)
         rc = jv_check_keys(x, root, "", top);
     if (!rc)
@@ -212,7 +217,7 @@ static int read_slogan(jv_ctx *x, const char *dir, const cJSON *e, const char *w
     return rc;
 }
 
-static int load_slogans(jv_ctx *x, const char *dir, content *c)
+static int load_slogans(jv_ctx *x, const char *dir, const content_text *mem, content *c)
 {
     static const char *const fields[] = {"id", "title", "text", NULL};
     static const list_spec spec = {"slogans.json",
@@ -225,7 +230,7 @@ static int load_slogans(jv_ctx *x, const char *dir, content *c)
                                    offsetof(content_slogan, id),
                                    read_slogan};
     void *items = NULL;
-    int rc = load_list(x, dir, &spec, &items, &c->n_slogans);
+    int rc = load_list(x, dir, mem, &spec, &items, &c->n_slogans);
     c->slogans = items;
     return rc;
 }
@@ -284,7 +289,7 @@ static int read_officer(jv_ctx *x, const char *dir, const cJSON *e, const char *
     return rc;
 }
 
-static int load_officers(jv_ctx *x, const char *dir, content *c)
+static int load_officers(jv_ctx *x, const char *dir, const content_text *mem, content *c)
 {
     static const char *const fields[] = {"code",  "name",  "title",  "counter",
                                          "phone", "photo", "duties", NULL};
@@ -298,7 +303,7 @@ static int load_officers(jv_ctx *x, const char *dir, content *c)
                                    offsetof(content_officer, code),
                                    read_officer};
     void *items = NULL;
-    int rc = load_list(x, dir, &spec, &items, &c->n_officers);
+    int rc = load_list(x, dir, mem, &spec, &items, &c->n_officers);
     c->officers = items;
     return rc;
 }
@@ -315,7 +320,7 @@ static int read_reason(jv_ctx *x, const char *dir, const cJSON *e, const char *w
     return rc;
 }
 
-static int load_reasons(jv_ctx *x, const char *dir, content *c)
+static int load_reasons(jv_ctx *x, const char *dir, const content_text *mem, content *c)
 {
     static const char *const fields[] = {"code", "label", NULL};
     static const list_spec spec = {"reasons.json",
@@ -328,15 +333,35 @@ static int load_reasons(jv_ctx *x, const char *dir, content *c)
                                    offsetof(content_reason, code),
                                    read_reason};
     void *items = NULL;
-    int rc = load_list(x, dir, &spec, &items, &c->n_reasons);
+    int rc = load_list(x, dir, mem, &spec, &items, &c->n_reasons);
     c->reasons = items;
     return rc;
+}
+
+/* The files of dir in order, each read from disk or, with files, taken from files[i]. */
+static int load_all(content **out, const char *dir, const content_text *files, char *err,
+                    size_t errlen)
+{
+    jv_ctx x = {.err = err, .errlen = errlen};
+    content *c = xcalloc(1, sizeof *c);
+    int rc = load_commune(&x, dir, files ? &files[CONTENT_COMMUNE] : NULL, c);
+    if (!rc)
+        rc = load_slogans(&x, dir, files ? &files[CONTENT_SLOGANS] : NULL, c);
+    if (!rc)
+        rc = load_officers(&x, dir, files ? &files[CONTENT_OFFICERS] : NULL, c);
+    if (!rc)
+        rc = load_reasons(&x, dir, files ? &files[CONTENT_REASONS] : NULL, c);
+    if (rc) {
+        content_free(c);
+        return rc;
+    }
+    *out = c;
+    return 0;
 }
 
 int content_load(content **out, const char *dir, char *err, size_t errlen)
 {
     *out = NULL;
-    jv_ctx x = {.err = err, .errlen = errlen};
     /* Photos are stored as absolute paths, so the directory is resolved once here. */
     char abs[PATH_MAX];
     if (!realpath(dir, abs)) {
@@ -346,20 +371,14 @@ int content_load(content **out, const char *dir, char *err, size_t errlen)
                  dir, strerror(errno));
         return HL_EXIT_USAGE;
     }
-    content *c = xcalloc(1, sizeof *c);
-    int rc = load_commune(&x, abs, c);
-    if (!rc)
-        rc = load_slogans(&x, abs, c);
-    if (!rc)
-        rc = load_officers(&x, abs, c);
-    if (!rc)
-        rc = load_reasons(&x, abs, c);
-    if (rc) {
-        content_free(c);
-        return rc;
-    }
-    *out = c;
-    return 0;
+    return load_all(out, abs, NULL, err, errlen);
+}
+
+int content_parse(content **out, const char *dir, const content_text files[CONTENT_N_FILES],
+                  char *err, size_t errlen)
+{
+    *out = NULL;
+    return load_all(out, dir, files, err, errlen);
 }
 
 void content_free(content *c)

@@ -70,6 +70,18 @@ typedef struct {
 int content_load(content **out, const char *dir, char *err, size_t errlen);
 void content_free(content *c);
 
+/* The files content_load reads, in its order, and the text of one held in memory. */
+enum { CONTENT_COMMUNE, CONTENT_SLOGANS, CONTENT_OFFICERS, CONTENT_REASONS, CONTENT_N_FILES };
+typedef struct {
+    const char *text; /* len bytes, and text[len] == '\0' */
+    size_t len;
+} content_text;
+/* content_load over texts already in memory (the fuzzer, tests): files[CONTENT_COMMUNE] stands for
+ * dir/commune.json and so on. dir is only named in messages and joined to relative photo paths;
+ * nothing is read but the photos' existence. */
+int content_parse(content **out, const char *dir, const content_text files[CONTENT_N_FILES],
+                  char *err, size_t errlen);
+
 /* Checks the config against the content, after both loaded: every id in [content] slogans exists
  * in slogans.json, and in desk mode the officer/counter names exactly one officer (officer set:
  * that code exists; else counter set: exactly one officer sits at it; neither: an error).

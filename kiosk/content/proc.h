@@ -86,6 +86,9 @@ int proc_parse_csv(proc_set **out, const char *csv, size_t len, const char *name
                    size_t errlen);
 void proc_free(proc_set *s);
 
+/* s as the text of procedures.json (what proc_write_json writes, less its final newline); NULL
+ * when out of memory, else the caller frees it. */
+char *proc_to_json(const proc_set *s);
 /* Writes s as procedures.json to path atomically (temporary file, fsync, rename). */
 int proc_write_json(const proc_set *s, const char *path, char *err, size_t errlen);
 /* The import command: reads src (JSON or CSV, by content), validates all of it, and only then

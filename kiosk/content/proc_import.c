@@ -522,7 +522,7 @@ static cJSON *str_array(char *const *v, size_t n)
     return a;
 }
 
-static char *to_json(const proc_set *s)
+char *proc_to_json(const proc_set *s)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "format", PROC_FORMAT);
@@ -581,7 +581,7 @@ static int write_file(const char *path, const char *data, size_t len, char *err,
 
 int proc_write_json(const proc_set *s, const char *path, char *err, size_t errlen)
 {
-    char *text = to_json(s);
+    char *text = proc_to_json(s);
     if (!text) {
         util_fmt(err, errlen, "%s: out of memory while writing", path);
         return HL_EXIT_RUNTIME;

@@ -63,6 +63,57 @@ int report_range(const char *from, const char *to, int64_t *from_ms, int64_t *to
     return 0;
 }
 
+void report_args_init(report_args *a, int summary)
+{
+    memset(a, 0, sizeof *a);
+    a->summary = summary;
+}
+
+int report_args_add(report_args *a, const char *key, const char *value)
+{
+    int *seen = NULL;
+    const char **val = NULL;
+    if (strcmp(key, "from") == 0) {
+        seen = &a->seen_from;
+        val = &a->from;
+    } else if (strcmp(key, "to") == 0) {
+        seen = &a->seen_to;
+        val = &a->to;
+    } else if (strcmp(key, "by") == 0) {
+        seen = &a->seen_by;
+        val = &a->by;
+    }
+    if (!seen || (*seen)++) {
+        if (!seen)
+            a->unknown = 1;
+        else
+            a->dup = 1;
+        util_strlcpy(a->name, key, sizeof a->name);
+        return -1;
+    }
+    *val = value;
+    return 0;
+}
+
+int report_args_check(report_args *a, int64_t *from_ms, int64_t *to_ms, char *err, size_t errlen)
+{
+    /* by on votes.csv is unknown there, even when a later parameter was refused first. */
+    if (a->unknown || (a->seen_by && !a->summary)) {
+        util_fmt(err, errlen, "%s: unknown parameter; use from, to%s", a->unknown ? a->name : "by",
+                 a->summary ? ", by" : "");
+        return HL_EXIT_USAGE;
+    }
+    if (a->dup) {
+        util_fmt(err, errlen, "%s: given twice", a->name);
+        return HL_EXIT_USAGE;
+    }
+    if (report_range(a->from, a->to, from_ms, to_ms, err, errlen) != 0)
+        return HL_EXIT_USAGE;
+    if (!a->by || !*a->by)
+        a->by = "kiosk";
+    return 0;
+}
+
 void report_local_time(int64_t utc_ms, char out[20])
 {
     clk_local l = clk_to_local(utc_ms);

@@ -14,6 +14,25 @@
 int report_range(const char *from, const char *to, int64_t *from_ms, int64_t *to_ms, char *err,
                  size_t errlen);
 
+/* The URL parameters of the read endpoints (/v1/summary: from, to, by; /v1/votes.csv: from, to),
+ * given one at a time as libmicrohttpd hands them over (key and value already %-decoded). Here
+ * rather than in server.c so that the fuzzer and tests reach them without HTTP. */
+typedef struct {
+    int summary;      /* by is allowed */
+    int unknown, dup; /* the parameter refused, named in name */
+    char name[32];    /* cut to fit: it is only quoted in the message */
+    int seen_from, seen_to, seen_by;
+    const char *from, *to, *by; /* the values (NULL when absent), pointing into the caller's */
+} report_args;
+
+void report_args_init(report_args *a, int summary);
+/* One parameter (value NULL for "?key" without '='): 0 to go on, -1 once a parameter is refused
+ * (the rest need not be given). */
+int report_args_add(report_args *a, const char *key, const char *value);
+/* After the last one: 0 with [*from_ms, *to_ms) as report_range gives it and a->by "kiosk" when
+ * not given, or HL_EXIT_USAGE with err the 400's message ("from: given twice"). */
+int report_args_check(report_args *a, int64_t *from_ms, int64_t *to_ms, char *err, size_t errlen);
+
 /* "YYYY-MM-DD HH:MM:SS" in Vietnam local time. */
 void report_local_time(int64_t utc_ms, char out[20]);
 

@@ -381,34 +381,11 @@ out:
 
 /* ---- read side ---- */
 
-typedef struct {
-    int unknown, dup;
-    char name[32];
-    int seen_from, seen_to, seen_by;
-} args_check;
-
 static enum MHD_Result arg_iter(void *cls, enum MHD_ValueKind kind, const char *key,
                                 const char *value)
 {
     (void)kind;
-    (void)value;
-    args_check *a = cls;
-    int *seen = NULL;
-    if (strcmp(key, "from") == 0)
-        seen = &a->seen_from;
-    else if (strcmp(key, "to") == 0)
-        seen = &a->seen_to;
-    else if (strcmp(key, "by") == 0)
-        seen = &a->seen_by;
-    if (!seen || (*seen)++) {
-        if (!seen)
-            a->unknown = 1;
-        else
-            a->dup = 1;
-        util_strlcpy(a->name, key, sizeof a->name);
-        return MHD_NO;
-    }
-    return MHD_YES;
+    return report_args_add(cls, key, value) == 0 ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
@@ -450,31 +427,23 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
     enum MHD_Result ret;
     if (check_auth(s, c, r, NULL, &ret))
         return ret;
-    args_check a;
-    memset(&a, 0, sizeof a);
+    /* The values point into the connection's memory, which outlives this request. */
+    report_args a;
+    report_args_init(&a, r->route == R_SUMMARY);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_iter, &a);
-    if (a.unknown || (a.seen_by && r->route == R_CSV))
-        return send_error(c, r, 400, -1, "%s: unknown parameter; use from, to%s",
-                          a.unknown ? a.name : "by", r->route == R_SUMMARY ? ", by" : "");
-    if (a.dup)
-        return send_error(c, r, 400, -1, "%s: given twice", a.name);
-    const char *from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
-    const char *to = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "to");
     int64_t from_ms, to_ms;
-    if (report_range(from, to, &from_ms, &to_ms, err, sizeof err) != 0)
+    if (report_args_check(&a, &from_ms, &to_ms, err, sizeof err) != 0)
         return send_error(c, r, 400, -1, "%s", err);
+    const char *from = a.from, *to = a.to;
     db *d = db_pool_get(s->pool, err, sizeof err);
     if (!d) {
         log_error("%s: %s", r->path, err);
         return send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
     }
     if (r->route == R_SUMMARY) {
-        const char *by = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "by");
-        if (!by || !*by)
-            by = "kiosk";
         char *json = NULL;
         size_t len = 0;
-        int rc = report_summary(d, by, from, to, from_ms, to_ms, &json, &len, err, sizeof err);
+        int rc = report_summary(d, a.by, from, to, from_ms, to_ms, &json, &len, err, sizeof err);
         db_pool_put(s->pool, d);
         if (rc == HL_EXIT_USAGE)
             return send_error(c, r, 400, -1, "%s", err);
