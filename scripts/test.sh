@@ -34,6 +34,17 @@ HL_TEST_PG_URL=$(pg_test_url hl_build) \
 HL_TEST_PG_URL=$(pg_test_url hl_asan) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_build build-asan -DCMAKE_BUILD_TYPE=Debug -DHL_WERROR=ON -DHL_SANITIZE=ON \
     -DHL_TEST_FAULTS=ON -DCMAKE_INSTALL_PREFIX=/usr || status=1
+# Every parser of outside data under libFuzzer for 10 s (scripts/fuzz.sh; the long form is in
+# scripts/soak.sh): one result a target.
+mkdir -p build-fuzz
+HL_FUZZ_JOBS=$jobs bash scripts/fuzz.sh 10 2>&1 | tee build-fuzz/fuzz.log
+fp=$(grep -cE '^fuzz_[a-z_]+ +[0-9]+ .* ok$' build-fuzz/fuzz.log)
+ff=$(grep -cE '^fuzz_[a-z_]+ +[0-9]+ .* FAILED' build-fuzz/fuzz.log)
+passed=$((passed + fp)); failed=$((failed + ff))
+if ! grep -q '^scripts/fuzz.sh: .* no crash$' build-fuzz/fuzz.log; then
+  [ "$ff" -gt 0 ] || failed=$((failed + 1)) # the build or set-up failed: no target ran
+  status=1
+fi
 # Each program alone must configure and build with only its own libraries (HL_BUILD_KIOSK,
 # HL_BUILD_COLLECTOR); only the program target is built, to keep this step short.
 run_alone() { # dir, target, cmake args...
