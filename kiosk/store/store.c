@@ -354,6 +354,19 @@ static int prepare_all(store *s)
     return SQLITE_OK;
 }
 
+
+#define STORE_URI_MAX (3 * PATH_MAX + 32)
+
+/* path as a file: URI (the characters that mean something in one escaped) with query. */
+static void path_uri(const char *path, const char *query, char *uri, size_t cap)
+{
+    size_t n = (size_t)snprintf(uri, cap, "file:");
+    for (const char *c = path; *c && n + 4 < cap; c++)
+        n += (size_t)(strchr("%?#", *c) ? snprintf(uri + n, cap - n, "%%%02X", (unsigned char)*c)
+                                        : snprintf(uri + n, cap - n, "%c", *c));
+    snprintf(uri + n, cap - n, "?%s", query);
+}
+
 /* A read-only disk (or folder): SQLite cannot make votes.db-shm, which WAL mode needs even to
  * read, and the open fails with SQLITE_CANTOPEN. With no write-ahead log beside the file (a clean
  * close, or an empty one) the file alone holds everything: it is opened as immutable. A -wal that
@@ -363,7 +376,7 @@ static int open_readonly_immutable(store *s, int rc)
 {
     if ((rc & 0xff) != SQLITE_CANTOPEN)
         return rc;
-    char wal[PATH_MAX], uri[3 * PATH_MAX + 32];
+    char wal[PATH_MAX], uri[STORE_URI_MAX];
     snprintf(wal, sizeof wal, "%s-wal", s->path);
     struct stat st;
     if (stat(wal, &st) == 0 && st.st_size > 0) {
@@ -374,13 +387,7 @@ static int open_readonly_immutable(store *s, int rc)
                  "there");
         return store_sql_note(s, rc, msg, "opening the file on a read-only disk");
     }
-    /* file: URI, with the characters that mean something in one escaped */
-    size_t n = (size_t)snprintf(uri, sizeof uri, "file:");
-    for (const char *c = s->path; *c && n + 4 < sizeof uri; c++)
-        n += (size_t)(strchr("%?#", *c)
-                          ? snprintf(uri + n, sizeof uri - n, "%%%02X", (unsigned char)*c)
-                          : snprintf(uri + n, sizeof uri - n, "%c", *c));
-    snprintf(uri + n, sizeof uri - n, "?immutable=1");
+    path_uri(s->path, "immutable=1", uri, sizeof uri);
     close_db(s, 1);
     int rc2 = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, s->vfs);
     if (rc2 != SQLITE_OK) {
@@ -448,7 +455,14 @@ static int open_db(store *s)
 {
     char val[256];
     int flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(s->path, &s->db, flags, s->vfs);
+    /* psow=0: SQLite assumes by default that a write torn by a power cut spoils only the bytes
+     * written, so a commit may share a disk sector with the acknowledged commit before it. The
+     * cheap disks of kiosk PCs promise no such thing; without the assumption SQLite pads each
+     * commit to a whole sector, and a torn write can only harm the vote not yet acknowledged
+     * (test_powercut with HL_POWERCUT_NO_PSOW=1). Costs a few KiB of -wal a vote. */
+    char uri[STORE_URI_MAX];
+    path_uri(s->path, "psow=0", uri, sizeof uri);
+    int rc = sqlite3_open_v2(uri, &s->db, flags | SQLITE_OPEN_URI, s->vfs);
     if (rc != SQLITE_OK) {
         store_sql_note(s, rc, NULL, "opening the file");
         goto fail;
@@ -529,6 +543,21 @@ static int open_db(store *s)
         goto fail;
     if (s->secondary)
         goto prepare;
+    /* Start from an empty -wal: everything a run that ended without closing left in it goes into
+     * votes.db (synced) first. test_powercut on a disk without powersafe overwrite
+     * (HL_POWERCUT_NO_PSOW) lost a vote acknowledged before a cut in 4 runs of 13 with psow=0
+     * alone, 26 of 30 with this alone, and none in 38 with both.
+     * Not a condition of starting: a reader (status) may hold the -wal, a full disk refuse the
+     * copy; those are told and the kiosk goes on as before. */
+    {
+        int frames, done;
+        int ck = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &frames, &done);
+        if (ck == SQLITE_BUSY || ck == SQLITE_LOCKED)
+            log_msg(LOG_DEBUG, "store: %s: the -wal is in use; not folded at start", s->path);
+        else if (ck != SQLITE_OK)
+            log_warn("store: %s: folding the -wal into the file at start failed: %s", s->path,
+                     sqlite3_errmsg(s->db));
+    }
     /* A vote still "pending" was waiting for its reasons screen when the program stopped; that
      * screen is gone, so the vote is complete as it is and may be sent. */
     rc = store_exec(s,
