@@ -354,7 +354,6 @@ static int prepare_all(store *s)
     return SQLITE_OK;
 }
 
-
 #define STORE_URI_MAX (3 * PATH_MAX + 32)
 
 /* path as a file: URI (the characters that mean something in one escaped) with query. */
