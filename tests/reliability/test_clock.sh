@@ -160,6 +160,9 @@ same "clock jumps: seq keeps the order of casting although the times go back" \
   "$(csql "SELECT group_concat(seq, ',') FROM (SELECT seq FROM votes WHERE kiosk_id = 'kjump' ORDER BY seq)")" \
   "1,2,3,4,5,6,7,8"
 
+got=$(csql "SELECT count(DISTINCT uuid) || ' ' || sum(clock_suspect) FROM votes")
+echo "clock: 16 votes cast on a wrong or moving clock (5 at 2000, 3 at 2099, 8 around two jumps)," \
+  "${got% *} at the collector, ${got#* } marked clock_suspect, $((16 - ${got% *})) lost" >&2
 kill "$cpid" && wait "$cpid" 2>/dev/null || true
 cpid=
 no_sanitizer "the collector" "$tmp/coll.log"
