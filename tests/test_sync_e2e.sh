@@ -99,40 +99,6 @@ coll_stop() {
 }
 
 # ---- the kiosk ----
-officers=(tp-hung vh-mai dc-minh tc-tuan tp-ha vp-lan)
-# votes_script FIRST N: N lobby-mode votes (officer, rating 3/2/1, reasons after a 1), the kth
-# vote numbered FIRST+k so that repeated calls vary; every fifth comes 1 s after the one before
-# (within the response interval: stored as misuse).
-votes_script() {
-  local first=$1 n=$2 i k o r
-  for ((k = 0; k < n; k++)); do
-    i=$((first + k))
-    o=${officers[$((i % 6))]}
-    r=$((3 - i % 3))
-    printf 'tap rate\ntap officer-%s\ntap rate-%s\n' "$o" "$r"
-    if [ "$r" = 1 ]; then
-      case $((i % 4)) in
-      0) printf 'tap reason-cham-tre\ntap reason-thai-do\ntap send\n' ;;
-      1) printf 'tap reason-khac\ntap send\n' ;;
-      *) printf 'tap skip\n' ;;
-      esac
-    fi
-    printf 'expect thanks\ntap done\n'
-    if [ $((i % 5)) = 4 ]; then printf 'wait 1000\n'; else printf 'wait 7000\n'; fi
-  done
-}
-# kiosk_ini FILE ID DATA URL TOKEN_FILE [extra [sync] lines...]
-kiosk_ini() {
-  local f=$1 id=$2 data=$3 url=$4 tok=$5; shift 5
-  {
-    printf '[kiosk]\nid = %s\nmode = lobby\ndata_dir = %s\n' "$id" "$data"
-    printf '[display]\nfullscreen = false\n'
-    printf '[sync]\nurl = %s\ntoken_file = %s\nstart_delay_max = 0\n' "$url" "$tok"
-    printf 'backoff_base_ms = 100\nbackoff_cap_ms = 800\nrequest_timeout_ms = 2000\n'
-    local l
-    for l in "$@"; do printf '%s\n' "$l"; done
-  } >"$f"
-}
 # kiosk_bg NAME INI SCRIPT: starts the kiosk (--script --sync) in the background; sets kpid, klog.
 kiosk_bg() {
   local name=$1 ini=$2 script=$3
