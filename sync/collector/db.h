@@ -113,14 +113,23 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
 
 /* ---- read side ---- */
 
+/* What a read selects: votes with from_ms <= placed_at < to_ms, and when unit or kiosk is set (not
+ * NULL or "") only that unit's (the unit given at `kiosk add --unit`) or that kiosk's. */
 typedef struct {
-    const char *key; /* unit, kiosk id, officer code, or day number as text (by "day") */
+    int64_t from_ms, to_ms;
+    const char *unit, *kiosk;
+} db_filter;
+
+typedef struct {
+    const char *key;  /* unit, kiosk id, officer code, or day number as text (by "day") */
+    const char *unit; /* by "officer": the unit the officer's votes came from; else "" */
     int64_t rating3, rating2, rating1; /* counted: misuse excluded */
     int64_t misuse, clock_suspect, total;
 } db_summary_row;
 
-/* by: "unit", "kiosk", "officer" or "day". Votes with from_ms <= placed_at < to_ms. */
-int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
+/* by: "unit", "kiosk", "officer" or "day". An officer code is unique only inside one commune, so
+ * by "officer" groups by (unit, officer), in unit then officer order. */
+int db_summary(db *d, const char *by, const db_filter *f,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen);
 
 typedef struct {
@@ -129,9 +138,9 @@ typedef struct {
     int rating, misuse, clock_suspect;
 } db_vote_row;
 
-/* Votes with from_ms <= placed_at < to_ms in (placed_at, kiosk_id, seq) order, streamed. */
-int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row *r, void *ctx),
-             void *ctx, char *err, size_t errlen);
+/* The votes f selects in (placed_at, kiosk_id, seq) order, streamed. */
+int db_votes(db *d, const db_filter *f, int (*fn)(const db_vote_row *r, void *ctx), void *ctx,
+             char *err, size_t errlen);
 
 /* A cheap round trip (SELECT 1): 0 or 1. */
 int db_ping(db *d, char *err, size_t errlen);

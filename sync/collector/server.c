@@ -431,8 +431,8 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
     report_args a;
     report_args_init(&a, r->route == R_SUMMARY);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_iter, &a);
-    int64_t from_ms, to_ms;
-    if (report_args_check(&a, &from_ms, &to_ms, err, sizeof err) != 0)
+    db_filter sel;
+    if (report_args_check(&a, &sel, err, sizeof err) != 0)
         return send_error(c, r, 400, -1, "%s", err);
     const char *from = a.from, *to = a.to;
     db *d = db_pool_get(s->pool, err, sizeof err);
@@ -443,7 +443,7 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
     if (r->route == R_SUMMARY) {
         char *json = NULL;
         size_t len = 0;
-        int rc = report_summary(d, a.by, from, to, from_ms, to_ms, &json, &len, err, sizeof err);
+        int rc = report_summary(d, a.by, from, to, &sel, &json, &len, err, sizeof err);
         db_pool_put(s->pool, d);
         if (rc == HL_EXIT_USAGE)
             return send_error(c, r, 400, -1, "%s", err);
@@ -463,7 +463,7 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
         log_error("votes.csv: cannot create a temporary file: %s", strerror(errno));
         return send_error(c, r, 503, DB_RETRY_AFTER_S, "cannot write the export; retry later");
     }
-    int rc = report_votes_csv(d, from_ms, to_ms, f, err, sizeof err);
+    int rc = report_votes_csv(d, &sel, f, err, sizeof err);
     db_pool_put(s->pool, d);
     long size = ftell(f);
     int fd = rc == 0 && size >= 0 ? dup(fileno(f)) : -1;
