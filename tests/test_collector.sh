@@ -181,6 +181,19 @@ suite() {
   local top
   top=$(cat "$out")
   check "$label: the operator token starts with hlo_" grep -qE '^hlo_[A-Za-z0-9_-]{43}$' "$out"
+  # A commune leader's token: it reads Bom Bo's votes only (issue 11, roles at the API).
+  run "$label: operator add --unit" 0 "$out" operator add lanh-dao-bombo \
+    --unit 'UBND xã Bom Bo, huyện Bù Đăng' --db "$db"
+  local tlead
+  tlead=$(cat "$out")
+  run "$label: operator add --unit not NFC" 2 "$out" operator add x --unit $'Bom Bo\xcc\x81' --db "$db"
+  run "$label: operator revoke --unit" 2 "$out" operator revoke x --unit a --db "$db"
+  check "$label: ... --unit belongs to operator add" contains "$out.err" "belongs to \`operator add\`"
+  run "$label: operator list" 0 "$out" operator list --db "$db"
+  check "$label: ... the province's token reads every unit" \
+    grep -qE '^it-huyen +active +[0-9-]+ [0-9:]+  \(every unit\)$' "$out"
+  check "$label: ... the leader's reads Bom Bo" \
+    grep -qE '^lanh-dao-bombo +active +[0-9-]+ [0-9:]+  UBND xã Bom Bo, huyện Bù Đăng$' "$out"
   run "$label: kiosk list" 0 "$out" kiosk list --db "$db"
   check "$label: list shows bombo-01 active with its unit" \
     grep -qE '^bombo-01 +active +0 +- +UBND xã Bom Bo, huyện Bù Đăng$' "$out"
@@ -395,6 +408,21 @@ suite() {
   same "$label: ... only that kiosk's votes" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["total"])' "$tmp/resp")" \
     "$(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-02'")"
+  # The leader's token: whatever it asks, Bom Bo's votes only; another unit is 403.
+  get '/v1/summary?by=kiosk' "$tlead"
+  expect "$label: a leader's summary" 200 '"unit":"UBND xã Bom Bo, huyện Bù Đăng","groups":[{"key":"bombo-01",'
+  same "$label: ... holds only its unit's votes" \
+    "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["groups"]), r["total"]["total"])' "$tmp/resp")" \
+    "1 $(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-01'")"
+  get '/v1/summary?unit=Kh%C3%A1c' "$tlead"
+  expect "$label: a leader asking for another unit" 403 \
+    '"error":"this token reads only the votes of its own unit; leave unit= out"'
+  get '/v1/votes.csv' "$tlead"
+  expect "$label: a leader's votes.csv" 200
+  same "$label: ... its unit's kiosks only" "$(tail -n +2 "$tmp/resp" | cut -d, -f2 | sort -u)" bombo-01
+  get '/v1/votes.csv?kiosk=bombo-02' "$tlead"
+  expect "$label: a leader asking for another unit's kiosk" 200
+  same "$label: ... gets no vote of it" "$(($(wc -l <"$tmp/resp") - 1))" 0
   get '/v1/summary?kiosk=bombo%2001' "$top"
   expect "$label: kiosk=bombo 01" 400 '"error":"kiosk: \"bombo 01\" is not a kiosk id'
   get '/v1/summary?by=month' "$top"

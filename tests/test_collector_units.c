@@ -288,6 +288,18 @@ static int sum_cb(const db_summary_row *r, void *ctx)
     return 0;
 }
 
+typedef struct {
+    char text[256];
+} ops;
+
+static int list_op(const db_operator_row *r, void *ctx)
+{
+    ops *o = ctx;
+    size_t n = strlen(o->text);
+    snprintf(o->text + n, sizeof o->text - n, "%s|%s|%d;", r->name, r->unit, r->revoked_at != 0);
+    return 0;
+}
+
 static int count_kiosks(const db_kiosk_row *r, void *ctx)
 {
     (void)r;
@@ -318,13 +330,25 @@ static void db_suite(const char *url)
     CHECK_INT(db_kiosk_add(d, K1, NULL, h2, now, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "already has an active token");
     CHECK_INT(db_kiosk_add(d, "other", NULL, h3, now, err, sizeof err), 0);
-    CHECK_INT(db_operator_add(d, "it-huyen", ho, now, err, sizeof err), 0);
+    CHECK_INT(db_operator_add(d, "it-huyen", NULL, ho, now, err, sizeof err), 0);
     db_token t;
     REQUIRE(db_token_lookup(d, h1, &t, err, sizeof err) == 0);
     CHECK(t.found && !t.revoked && t.kind == DB_TOKEN_KIOSK);
     CHECK_STR(t.name, K1);
     REQUIRE(db_token_lookup(d, ho, &t, err, sizeof err) == 0);
     CHECK(t.found && t.kind == DB_TOKEN_OPERATOR);
+    CHECK_STR(t.unit, "");
+    /* A commune leader's token carries its unit; the list shows both. */
+    char hl[AUTH_HASH_HEX];
+    auth_hash("lead", hl);
+    CHECK_INT(db_operator_add(d, "lanh-dao", "UBND xã Bom Bo", hl, now + 1, err, sizeof err), 0);
+    REQUIRE(db_token_lookup(d, hl, &t, err, sizeof err) == 0);
+    CHECK_STR(t.unit, "UBND xã Bom Bo");
+    CHECK_STR(t.name, "lanh-dao");
+    ops o;
+    memset(&o, 0, sizeof o);
+    CHECK_INT(db_operator_list(d, list_op, &o, err, sizeof err), 0);
+    CHECK_STR(o.text, "it-huyen||0;lanh-dao|UBND xã Bom Bo|0;");
     REQUIRE(db_token_lookup(d, h2, &t, err, sizeof err) == 0);
     CHECK(!t.found);
     CHECK_INT(db_token_revoke(d, DB_TOKEN_KIOSK, K1, now, err, sizeof err), 0);

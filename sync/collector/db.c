@@ -75,6 +75,11 @@ static const char *const migrations[] = {
     "    ELSE received_at END;\n"
     "CREATE INDEX IF NOT EXISTS votes_placed_at ON votes (placed_at);\n",
 
+    /* 4: an operator token may read one unit only (`operator add NAME --unit U`: a commune's
+     * leader); '' reads every unit (the province). Tokens made before read everything, as they
+     * did. */
+    "ALTER TABLE tokens ADD COLUMN unit TEXT NOT NULL DEFAULT '';\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and
@@ -105,12 +110,14 @@ static const char *const sql[Q_COUNT] = {
     /* Both only on a database at schema 2 or later (the column is migration 2's). */
     [Q_SCHEMA_NOTE_PROGRAM] = "UPDATE schema_version SET program = $1 WHERE version = $2",
     [Q_SCHEMA_PROGRAM] = "SELECT coalesce(max(program), '') FROM schema_version WHERE version = $1",
-    [Q_TOKEN_LOOKUP] = "SELECT kind, name, revoked_at, token_hash FROM tokens"
+    [Q_TOKEN_LOOKUP] = "SELECT kind, name, revoked_at, token_hash, unit FROM tokens"
                        " WHERE token_hash = $1",
     [Q_TOKEN_ACTIVE] = "SELECT count(*) FROM tokens"
                        " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
-    [Q_TOKEN_INSERT] = "INSERT INTO tokens (token_hash, kind, name, created_at)"
-                       " VALUES ($1, $2, $3, $4)",
+    [Q_TOKEN_INSERT] = "INSERT INTO tokens (token_hash, kind, name, created_at, unit)"
+                       " VALUES ($1, $2, $3, $4, $5)",
+    [Q_OPERATOR_LIST] = "SELECT name, unit, created_at, revoked_at FROM tokens"
+                        " WHERE kind = 'operator' ORDER BY name, created_at",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked_at = $3"
                        " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
     [Q_KIOSK_INSERT] = "INSERT INTO kiosks (id, unit, created_at) VALUES ($1, $2, $3)"

@@ -59,8 +59,9 @@ typedef struct {
     int found;
     int kind; /* DB_TOKEN_* */
     int revoked;
-    char name[64]; /* kiosk id or operator name */
-    char hash[65]; /* the stored hash, for the caller's constant-time comparison */
+    char name[64];  /* kiosk id or operator name */
+    char hash[65];  /* the stored hash, for the caller's constant-time comparison */
+    char unit[256]; /* an operator's: the one unit it may read ("": every unit) */
 } db_token;
 
 /* Looks a token up by its hash: 0 (out->found says whether it exists), or 1 on a database error. */
@@ -69,8 +70,18 @@ int db_token_lookup(db *d, const char *hash_hex, db_token *out, char *err, size_
  * hash. 0; 2 when the kiosk already has an active token; 1 on a database error. */
 int db_kiosk_add(db *d, const char *id, const char *unit, const char *hash_hex, int64_t now_ms,
                  char *err, size_t errlen);
-int db_operator_add(db *d, const char *name, const char *hash_hex, int64_t now_ms, char *err,
-                    size_t errlen);
+/* An operator token; unit NULL or "": it reads every unit (the province), else only that one (a
+ * commune's leader). 0; 2 when the operator already has an active token; 1 on a database error. */
+int db_operator_add(db *d, const char *name, const char *unit, const char *hash_hex, int64_t now_ms,
+                    char *err, size_t errlen);
+
+typedef struct {
+    const char *name, *unit;        /* unit "": every unit */
+    int64_t created_at, revoked_at; /* revoked_at 0: active */
+} db_operator_row;
+/* Every operator token ever issued, by name then age; fn returns nonzero to stop. */
+int db_operator_list(db *d, int (*fn)(const db_operator_row *r, void *ctx), void *ctx, char *err,
+                     size_t errlen);
 /* Revokes every active token of that kiosk or operator: 0; 2 when there was none; 1 on error. */
 int db_token_revoke(db *d, int kind, const char *name, int64_t now_ms, char *err, size_t errlen);
 
