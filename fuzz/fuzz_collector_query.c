@@ -64,14 +64,18 @@ static void query(const char *text, int summary)
     report_args a;
     report_args_init(&a, summary);
     parse_args(copy, &a);
-    int64_t from_ms, to_ms;
+    db_filter f;
     char err[HL_ERR_MAX] = "";
-    if (report_args_check(&a, &from_ms, &to_ms, err, sizeof err) != 0) {
+    if (report_args_check(&a, &f, err, sizeof err) != 0) {
         if (!err[0])
             abort();
     } else {
-        if (!day_ok(a.from) || !day_ok(a.to) || from_ms >= to_ms || !a.by || !*a.by ||
+        if (!day_ok(a.from) || !day_ok(a.to) || f.from_ms >= f.to_ms || !a.by || !*a.by ||
             (!summary && a.seen_by) || a.unknown || a.dup)
+            abort();
+        /* What goes into SQL as a filter: a kiosk id of the allowed characters, a unit of UTF-8. */
+        if ((f.kiosk && *f.kiosk && !wire_valid_kiosk_id(f.kiosk)) ||
+            (f.unit && !wire_utf8_valid(f.unit, strlen(f.unit), NULL)))
             abort();
         /* server.c names the CSV after the range in a 96-byte buffer: it must always fit. */
         char disp[96];

@@ -333,10 +333,11 @@ check "collector backup: creates no database" test ! -e "$tmp/none.db"
 # A real schema-1 database: schema 2 only added schema_version.program, schema 3 votes.placed_at.
 # cl: the schema this collector migrates to.
 cl=$(q "$tmp/cb1.db" 'SELECT max(version) FROM schema_version')
-make_c1() { # FILE
+make_c1() { # FILE: a database of the current schema taken back to schema 1 (every later migration undone)
   cp "$tmp/cb1.db" "$1"
   q "$1" 'ALTER TABLE schema_version DROP COLUMN program; DELETE FROM schema_version
     WHERE version > 1; DROP INDEX votes_placed_at; ALTER TABLE votes DROP COLUMN placed_at;
+    ALTER TABLE tokens DROP COLUMN unit;
     PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"

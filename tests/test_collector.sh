@@ -181,6 +181,19 @@ suite() {
   local top
   top=$(cat "$out")
   check "$label: the operator token starts with hlo_" grep -qE '^hlo_[A-Za-z0-9_-]{43}$' "$out"
+  # A commune leader's token: it reads Bom Bo's votes only (issue 11, roles at the API).
+  run "$label: operator add --unit" 0 "$out" operator add lanh-dao-bombo \
+    --unit 'UBND xã Bom Bo, huyện Bù Đăng' --db "$db"
+  local tlead
+  tlead=$(cat "$out")
+  run "$label: operator add --unit not NFC" 2 "$out" operator add x --unit $'Bom Bo\xcc\x81' --db "$db"
+  run "$label: operator revoke --unit" 2 "$out" operator revoke x --unit a --db "$db"
+  check "$label: ... --unit belongs to operator add" contains "$out.err" "belongs to \`operator add\`"
+  run "$label: operator list" 0 "$out" operator list --db "$db"
+  check "$label: ... the province's token reads every unit" \
+    grep -qE '^it-huyen +active +[0-9-]+ [0-9:]+  \(every unit\)$' "$out"
+  check "$label: ... the leader's reads Bom Bo" \
+    grep -qE '^lanh-dao-bombo +active +[0-9-]+ [0-9:]+  UBND xã Bom Bo, huyện Bù Đăng$' "$out"
   run "$label: kiosk list" 0 "$out" kiosk list --db "$db"
   check "$label: list shows bombo-01 active with its unit" \
     grep -qE '^bombo-01 +active +0 +- +UBND xã Bom Bo, huyện Bù Đăng$' "$out"
@@ -377,6 +390,43 @@ suite() {
   expect "$label: summary by kiosk" 200 '{"key":"bombo-02","rating3":4,'
   get '/v1/summary?by=officer' "$top"
   expect "$label: summary by officer" 200 '{"key":"tp-hung",'
+  # Officer codes are unique only inside one commune: bombo-02 (no unit) has a tp-hung of its own,
+  # once merged with Bom Bo's (issue 11). Each (unit, officer) is a group, with the same totals as
+  # the votes grouped by their kiosk's unit.
+  same "$label: ... one group per unit and officer, totals as in the database" \
+    "$(python3 -c 'import json,sys; [print("%s|%s|%d" % (g["unit"], g["key"], g["total"])) for g in json.load(open(sys.argv[1]))["groups"]]' "$tmp/resp")" \
+    "$(sql "SELECT coalesce(k.unit, '') || '|' || v.officer_code || '|' || count(*) FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id GROUP BY coalesce(k.unit, ''), v.officer_code ORDER BY coalesce(k.unit, ''), v.officer_code")"
+  check "$label: ... tp-hung of two communes is two groups" \
+    test "$(grep -o '"key":"tp-hung"' "$tmp/resp" | wc -l)" = 2
+  get '/v1/summary?by=officer&unit=UBND%20x%C3%A3%20Bom%20Bo%2C%20huy%E1%BB%87n%20B%C3%B9%20%C4%90%C4%83ng' "$top"
+  expect "$label: summary by officer of one unit" 200 '"unit":"UBND xã Bom Bo, huyện Bù Đăng","groups":[{"key":"tp-hung","unit":"UBND xã Bom Bo, huyện Bù Đăng",'
+  same "$label: ... only that unit's votes" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["total"])' "$tmp/resp")" \
+    "$(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-01'")"
+  get '/v1/summary?by=officer&kiosk=bombo-02' "$top"
+  expect "$label: summary by officer of one kiosk" 200 '"kiosk":"bombo-02","groups":[{"key":"tp-hung","unit":"",'
+  same "$label: ... only that kiosk's votes" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["total"])' "$tmp/resp")" \
+    "$(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-02'")"
+  # The leader's token: whatever it asks, Bom Bo's votes only; another unit is 403.
+  get '/v1/summary?by=kiosk' "$tlead"
+  expect "$label: a leader's summary" 200 '"unit":"UBND xã Bom Bo, huyện Bù Đăng","groups":[{"key":"bombo-01",'
+  same "$label: ... holds only its unit's votes" \
+    "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["groups"]), r["total"]["total"])' "$tmp/resp")" \
+    "1 $(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-01'")"
+  get '/v1/summary?unit=Kh%C3%A1c' "$tlead"
+  expect "$label: a leader asking for another unit" 403 \
+    '"error":"this token reads only the votes of its own unit; leave unit= out"'
+  get '/v1/votes.csv' "$tlead"
+  expect "$label: a leader's votes.csv" 200
+  same "$label: ... its unit's kiosks only" "$(tail -n +2 "$tmp/resp" | cut -d, -f2 | sort -u)" bombo-01
+  get '/v1/votes.csv?kiosk=bombo-02' "$tlead"
+  expect "$label: a leader asking for another unit's kiosk" 200
+  same "$label: ... gets no vote of it" "$(($(wc -l <"$tmp/resp") - 1))" 0
+  get '/v1/summary?kiosk=bombo%2001' "$top"
+  expect "$label: kiosk=bombo 01" 400 '"error":"kiosk: \"bombo 01\" is not a kiosk id'
+  get '/v1/summary?by=month' "$top"
+  expect "$label: summary by month" 200 "\"by\":\"month\",\"groups\":[{\"key\":\"$(TZ=Asia/Ho_Chi_Minh date -d @$((now / 1000 - 172800)) +%Y-%m)\","
   local today
   today=$(TZ=Asia/Ho_Chi_Minh date +%F)
   get "/v1/summary?by=day&from=$today&to=$today" "$top"
@@ -384,7 +434,7 @@ suite() {
   check "$label: ... without the vote dated two days ago" bash -c \
     "! grep -q '\"total\":{[^}]*\"total\":9}' '$tmp/resp'"
   get '/v1/summary?by=year' "$top"
-  expect "$label: by=year" 400 '"error":"by: \"year\" is not unit, kiosk, officer or day"'
+  expect "$label: by=year" 400 '"error":"by: \"year\" is not unit, kiosk, officer, day or month"'
   get '/v1/summary?from=2026-02-30' "$top"
   expect "$label: from=2026-02-30" 400 '"error":"from: \"2026-02-30\" is not a date'
   get '/v1/summary?form=2026-01-01' "$top"
@@ -393,7 +443,7 @@ suite() {
   get "/v1/summary?$(seq 0 4999 | sed 's/.*/a&=1/' | paste -sd'&')" "$top"
   expect "$label: 5 000 query parameters" 400 '"error":"a0: unknown parameter'
   get '/v1/votes.csv?by=unit' "$top"
-  expect "$label: votes.csv?by=unit names by" 400 '"error":"by: unknown parameter; use from, to"'
+  expect "$label: votes.csv?by=unit names by" 400 '"error":"by: unknown parameter; use from, to, unit, kiosk"'
   get '/v1/votes.csv' ""
   expect "$label: votes.csv without a token" 401
   get '/v1/votes.csv' "$top"
@@ -407,6 +457,11 @@ suite() {
     "$(uuid 3),bombo-01,\"UBND xã Bom Bo, huyện Bù Đăng\",3,$boot,tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\","
   same "$label: ... one line per vote" "$(($(wc -l <"$tmp/resp") - 1))" \
     "$(sql 'SELECT count(*) FROM votes')"
+  get '/v1/votes.csv?kiosk=bombo-02' "$top"
+  expect "$label: votes.csv of one kiosk" 200
+  same "$label: ... its votes only" "$(tail -n +2 "$tmp/resp" | cut -d, -f2 | sort -u)" bombo-02
+  same "$label: ... all of them" "$(($(wc -l <"$tmp/resp") - 1))" \
+    "$(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-02'")"
 
   stop "$tmp/server-$label.log"
   # A database that takes no write (a full or read-only disk; read-only=1 makes the server's every

@@ -153,6 +153,35 @@ static void test_ranges(void)
     CHECK_INT(report_range("2028-02-29", "2028-02-29", &from, &to, err, sizeof err), 0);
     CHECK_INT(report_range("2026-11-02", "2026-11-01", &from, &to, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "is before from");
+    /* The read endpoints' parameters: unit and kiosk select, each once, a kiosk id checked. */
+    report_args a;
+    db_filter f;
+    report_args_init(&a, 1);
+    CHECK_INT(report_args_add(&a, "unit", "UBND xã Bom Bo"), 0);
+    CHECK_INT(report_args_add(&a, "kiosk", "bombo-01"), 0);
+    CHECK_INT(report_args_add(&a, "by", "month"), 0);
+    REQUIRE(report_args_check(&a, &f, err, sizeof err) == 0);
+    CHECK_STR(f.unit, "UBND xã Bom Bo");
+    CHECK_STR(f.kiosk, "bombo-01");
+    CHECK_STR(a.by, "month");
+    report_args_init(&a, 0);
+    CHECK_INT(report_args_add(&a, "kiosk", "bombo 01"), 0);
+    CHECK_INT(report_args_check(&a, &f, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_STR(err, "kiosk: \"bombo 01\" is not a kiosk id (letters, digits, - and _)");
+    report_args_init(&a, 0);
+    CHECK_INT(report_args_add(&a, "unit", "\xc3\x28"), 0);
+    CHECK_INT(report_args_check(&a, &f, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "unit: not a unit's name");
+    report_args_init(&a, 0);
+    CHECK_INT(report_args_add(&a, "kiosk", "a"), 0);
+    CHECK_INT(report_args_add(&a, "kiosk", "b"), -1);
+    CHECK_INT(report_args_check(&a, &f, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_STR(err, "kiosk: given twice");
+    report_args_init(&a, 0);
+    CHECK_INT(report_args_add(&a, "commune", "x"), -1);
+    CHECK_INT(report_args_check(&a, &f, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_STR(err, "commune: unknown parameter; use from, to, unit, kiosk");
+
     char t[20];
     report_local_time(1793466000000LL + 3723000, t);
     CHECK_STR(t, "2026-11-01 01:02:03");
@@ -242,7 +271,7 @@ static wire_batch make_batch(const char *kiosk, int first, int n, int64_t create
 }
 
 typedef struct {
-    char keys[8][64];
+    char keys[8][64], units[8][64];
     db_summary_row rows[8];
     int n;
 } sums;
@@ -252,9 +281,22 @@ static int sum_cb(const db_summary_row *r, void *ctx)
     sums *s = ctx;
     if (s->n < 8) {
         util_strlcpy(s->keys[s->n], r->key, sizeof s->keys[0]);
+        util_strlcpy(s->units[s->n], r->unit, sizeof s->units[0]);
         s->rows[s->n] = *r;
         s->n++;
     }
+    return 0;
+}
+
+typedef struct {
+    char text[256];
+} ops;
+
+static int list_op(const db_operator_row *r, void *ctx)
+{
+    ops *o = ctx;
+    size_t n = strlen(o->text);
+    snprintf(o->text + n, sizeof o->text - n, "%s|%s|%d;", r->name, r->unit, r->revoked_at != 0);
     return 0;
 }
 
@@ -288,13 +330,25 @@ static void db_suite(const char *url)
     CHECK_INT(db_kiosk_add(d, K1, NULL, h2, now, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "already has an active token");
     CHECK_INT(db_kiosk_add(d, "other", NULL, h3, now, err, sizeof err), 0);
-    CHECK_INT(db_operator_add(d, "it-huyen", ho, now, err, sizeof err), 0);
+    CHECK_INT(db_operator_add(d, "it-huyen", NULL, ho, now, err, sizeof err), 0);
     db_token t;
     REQUIRE(db_token_lookup(d, h1, &t, err, sizeof err) == 0);
     CHECK(t.found && !t.revoked && t.kind == DB_TOKEN_KIOSK);
     CHECK_STR(t.name, K1);
     REQUIRE(db_token_lookup(d, ho, &t, err, sizeof err) == 0);
     CHECK(t.found && t.kind == DB_TOKEN_OPERATOR);
+    CHECK_STR(t.unit, "");
+    /* A commune leader's token carries its unit; the list shows both. */
+    char hl[AUTH_HASH_HEX];
+    auth_hash("lead", hl);
+    CHECK_INT(db_operator_add(d, "lanh-dao", "UBND xã Bom Bo", hl, now + 1, err, sizeof err), 0);
+    REQUIRE(db_token_lookup(d, hl, &t, err, sizeof err) == 0);
+    CHECK_STR(t.unit, "UBND xã Bom Bo");
+    CHECK_STR(t.name, "lanh-dao");
+    ops o;
+    memset(&o, 0, sizeof o);
+    CHECK_INT(db_operator_list(d, list_op, &o, err, sizeof err), 0);
+    CHECK_STR(o.text, "it-huyen||0;lanh-dao|UBND xã Bom Bo|0;");
     REQUIRE(db_token_lookup(d, h2, &t, err, sizeof err) == 0);
     CHECK(!t.found);
     CHECK_INT(db_token_revoke(d, DB_TOKEN_KIOSK, K1, now, err, sizeof err), 0);
@@ -331,8 +385,10 @@ static void db_suite(const char *url)
 
     /* Summaries: misuse is counted apart; satisfaction counts only the rest. */
     sums s;
+    db_filter all = {0, INT64_MAX / 2, NULL, NULL},
+              since_received = {received, INT64_MAX / 2, NULL, NULL};
     memset(&s, 0, sizeof s);
-    REQUIRE(db_summary(d, "kiosk", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    REQUIRE(db_summary(d, "kiosk", &all, sum_cb, &s, err, sizeof err) == 0);
     REQUIRE(s.n == 1);
     CHECK_STR(s.keys[0], K1);
     /* stored: votes 1..6 minus 4; ratings 3,2,1,-,2,1(misuse) */
@@ -343,37 +399,38 @@ static void db_suite(const char *url)
     CHECK_INT(s.rows[0].clock_suspect, 1);
     CHECK_INT(s.rows[0].total, 5);
     memset(&s, 0, sizeof s);
-    REQUIRE(db_summary(d, "officer", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    REQUIRE(db_summary(d, "officer", &all, sum_cb, &s, err, sizeof err) == 0);
     CHECK_INT(s.n, 2);
     CHECK_STR(s.keys[0], "tp-hung");
     memset(&s, 0, sizeof s);
-    REQUIRE(db_summary(d, "day", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    REQUIRE(db_summary(d, "day", &all, sum_cb, &s, err, sizeof err) == 0);
     CHECK_INT(s.n, 1);
     CHECK_INT(strtoll(s.keys[0], NULL, 10), (now + 25200000) / 86400000);
     memset(&s, 0, sizeof s);
-    REQUIRE(db_summary(d, "unit", received, INT64_MAX / 2, sum_cb, &s, err, sizeof err) == 0);
+    REQUIRE(db_summary(d, "unit", &since_received, sum_cb, &s, err, sizeof err) == 0);
     CHECK_INT(s.n, 1); /* only the future vote */
     CHECK_INT(s.rows[0].total, 1);
     CHECK_STR(s.keys[0], "UBND xã Bom Bo, huyện \"Bù Đăng\"");
-    CHECK_INT(db_summary(d, "year", 0, 1, sum_cb, &s, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_INT(db_summary(d, "year", &all, sum_cb, &s, err, sizeof err), HL_EXIT_USAGE);
 
     /* The JSON and the CSV. */
     char *json = NULL;
     size_t len = 0;
-    REQUIRE(report_summary(d, "kiosk", "2026-11-01", NULL, now, INT64_MAX / 2, &json, &len, err,
+    db_filter since_now = {now, INT64_MAX / 2, NULL, NULL}, nothing = {0, 1, NULL, NULL};
+    REQUIRE(report_summary(d, "kiosk", "2026-11-01", NULL, &since_now, &json, &len, err,
                            sizeof err) == 0);
     CHECK_CONTAINS(json, "\"from\":\"2026-11-01\",\"to\":null,\"by\":\"kiosk\"");
     CHECK_CONTAINS(json, "{\"key\":\"bombo-01\",\"rating3\":1,\"rating2\":2,\"rating1\":1,"
                          "\"counted\":4,\"satisfaction\":0.75,\"misuse\":1,\"clock_suspect\":1,"
                          "\"total\":5}");
     free(json);
-    REQUIRE(report_summary(d, "kiosk", NULL, NULL, 0, 1, &json, &len, err, sizeof err) == 0);
+    REQUIRE(report_summary(d, "kiosk", NULL, NULL, &nothing, &json, &len, err, sizeof err) == 0);
     CHECK_CONTAINS(json, "\"groups\":[],\"total\":{\"rating3\":0,\"rating2\":0,\"rating1\":0,"
                          "\"counted\":0,\"satisfaction\":null");
     free(json);
     FILE *f = tmpfile();
     REQUIRE(f);
-    REQUIRE(report_votes_csv(d, 0, INT64_MAX / 2, f, err, sizeof err) == 0);
+    REQUIRE(report_votes_csv(d, &all, f, err, sizeof err) == 0);
     long size = ftell(f);
     rewind(f);
     char *csv = xcalloc(1, (size_t)size + 1);
@@ -390,6 +447,66 @@ static void db_suite(const char *url)
     CHECK_CONTAINS(csv, ",1,0,2026-11-01 08:59:05\r\n"); /* the misused vote */
     CHECK_CONTAINS(csv, ",0,1,2026-11-01 09:00:00\r\n"); /* from the future: placed at receipt */
     free(csv);
+
+    /* Officer codes are unique only inside one commune: the other kiosk (no unit) has a tp-hung
+     * and a vp-lan of its own. They were merged with bombo-01's (issue 11); now each is a group
+     * with its unit, units in order, and the unit and kiosk filters select. */
+    wire_batch b2 = make_batch("other", 101, 4, received - 60000);
+    REQUIRE(db_store_batch(d, &b2, "other", received, received, res, err, sizeof err) == 0);
+    wire_batch_free(&b2);
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "officer", &all, sum_cb, &s, err, sizeof err) == 0);
+    REQUIRE(s.n == 4);
+    const char *unit1 = "UBND xã Bom Bo, huyện \"Bù Đăng\"";
+    static const char *const want_keys[] = {"tp-hung", "vp-lan", "tp-hung", "vp-lan"};
+    static const int64_t want_totals[] = {2, 2, 2, 3};
+    for (int i = 0; i < 4; i++) {
+        CHECK_STR(s.keys[i], want_keys[i]);
+        CHECK_STR(s.units[i], i < 2 ? "" : unit1);
+        CHECK_INT(s.rows[i].total, want_totals[i]);
+    }
+    db_filter by_unit = {0, INT64_MAX / 2, unit1, NULL},
+              by_kiosk = {0, INT64_MAX / 2, NULL, "other"},
+              neither = {0, INT64_MAX / 2, unit1, "other"};
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "officer", &by_unit, sum_cb, &s, err, sizeof err) == 0);
+    CHECK_INT(s.n, 2);
+    CHECK_INT(s.rows[0].total + s.rows[1].total, 5);
+    CHECK_STR(s.units[0], unit1);
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "kiosk", &by_kiosk, sum_cb, &s, err, sizeof err) == 0);
+    CHECK_INT(s.n, 1);
+    CHECK_STR(s.keys[0], "other");
+    CHECK_INT(s.rows[0].total, 4);
+    memset(&s, 0, sizeof s);
+    REQUIRE(db_summary(d, "kiosk", &neither, sum_cb, &s, err, sizeof err) == 0);
+    CHECK_INT(s.n, 0);
+    REQUIRE(report_summary(d, "officer", NULL, NULL, &by_kiosk, &json, &len, err, sizeof err) == 0);
+    CHECK_CONTAINS(json, "\"by\":\"officer\",\"kiosk\":\"other\",\"groups\":[{\"key\":\"tp-hung\","
+                         "\"unit\":\"\",\"rating3\":");
+    free(json);
+    /* By month: November's days folded into one group. */
+    REQUIRE(report_summary(d, "month", NULL, NULL, &all, &json, &len, err, sizeof err) == 0);
+    CHECK_CONTAINS(json, "\"by\":\"month\",\"groups\":[{\"key\":\"2026-11\",\"rating3\":");
+    CHECK_CONTAINS(json, "\"total\":9}],\"total\":{");
+    free(json);
+    CHECK_INT(report_summary(d, "year", NULL, NULL, &all, &json, &len, err, sizeof err),
+              HL_EXIT_USAGE);
+    CHECK_CONTAINS(err, "by: \"year\" is not unit, kiosk, officer, day or month");
+    f = tmpfile();
+    REQUIRE(f);
+    REQUIRE(report_votes_csv(d, &by_kiosk, f, err, sizeof err) == 0);
+    size = ftell(f);
+    rewind(f);
+    csv = xcalloc(1, (size_t)size + 1);
+    CHECK_INT(fread(csv, 1, (size_t)size, f), size);
+    fclose(f);
+    int lines = 0;
+    for (const char *c = csv; *c; c++)
+        lines += *c == '\n';
+    CHECK_INT(lines, 5); /* the header and the other kiosk's 4 votes */
+    CHECK(!strstr(csv, ",bombo-01,"));
+    free(csv);
     CHECK_INT(db_ping(d, err, sizeof err), 0);
     db_close(d);
 
@@ -400,7 +517,7 @@ static void db_suite(const char *url)
     db_close(d);
     REQUIRE(db_open(url, &d, err, sizeof err) == 0);
     memset(&s, 0, sizeof s);
-    CHECK_INT(db_summary(d, "kiosk", 0, INT64_MAX / 2, sum_cb, &s, err, sizeof err), 0);
+    CHECK_INT(db_summary(d, "kiosk", &all, sum_cb, &s, err, sizeof err), 0);
     CHECK_INT(s.rows[0].total, 5);
     db_close(d);
 

@@ -75,6 +75,11 @@ static const char *const migrations[] = {
     "    ELSE received_at END;\n"
     "CREATE INDEX IF NOT EXISTS votes_placed_at ON votes (placed_at);\n",
 
+    /* 4: an operator token may read one unit only (`operator add NAME --unit U`: a commune's
+     * leader); '' reads every unit (the province). Tokens made before read everything, as they
+     * did. */
+    "ALTER TABLE tokens ADD COLUMN unit TEXT NOT NULL DEFAULT '';\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and
@@ -84,15 +89,20 @@ static const char *const migrations[] = {
 #endif
 };
 
-#define SUMMARY(key)                                                                               \
-    "SELECT " key ","                                                                              \
+/* The selection of db_filter: the range by placed_at, then a unit and a kiosk ('' for any). */
+#define FILTER                                                                                     \
+    " WHERE v.placed_at >= $1 AND v.placed_at < $2"                                                \
+    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR v.kiosk_id = $4)"
+
+/* key, key2 (the unit by officer, else ''), the counts; grouped by `group`. */
+#define SUMMARY(key, key2, group)                                                                  \
+    "SELECT " key ", " key2 ","                                                                    \
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 3 THEN 1 ELSE 0 END),"                             \
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 2 THEN 1 ELSE 0 END),"                             \
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 1 THEN 1 ELSE 0 END),"                             \
     " sum(v.misuse), sum(v.clock_suspect), count(*)"                                               \
-    " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id"                                        \
-    " WHERE v.placed_at >= $1 AND v.placed_at < $2"                                                \
-    " GROUP BY 1 ORDER BY 1"
+    " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" FILTER " GROUP BY " group              \
+    " ORDER BY " group
 
 static const char *const sql[Q_COUNT] = {
     [Q_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_version",
@@ -100,12 +110,14 @@ static const char *const sql[Q_COUNT] = {
     /* Both only on a database at schema 2 or later (the column is migration 2's). */
     [Q_SCHEMA_NOTE_PROGRAM] = "UPDATE schema_version SET program = $1 WHERE version = $2",
     [Q_SCHEMA_PROGRAM] = "SELECT coalesce(max(program), '') FROM schema_version WHERE version = $1",
-    [Q_TOKEN_LOOKUP] = "SELECT kind, name, revoked_at, token_hash FROM tokens"
+    [Q_TOKEN_LOOKUP] = "SELECT kind, name, revoked_at, token_hash, unit FROM tokens"
                        " WHERE token_hash = $1",
     [Q_TOKEN_ACTIVE] = "SELECT count(*) FROM tokens"
                        " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
-    [Q_TOKEN_INSERT] = "INSERT INTO tokens (token_hash, kind, name, created_at)"
-                       " VALUES ($1, $2, $3, $4)",
+    [Q_TOKEN_INSERT] = "INSERT INTO tokens (token_hash, kind, name, created_at, unit)"
+                       " VALUES ($1, $2, $3, $4, $5)",
+    [Q_OPERATOR_LIST] = "SELECT name, unit, created_at, revoked_at FROM tokens"
+                        " WHERE kind = 'operator' ORDER BY name, created_at",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked_at = $3"
                        " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
     [Q_KIOSK_INSERT] = "INSERT INTO kiosks (id, unit, created_at) VALUES ($1, $2, $3)"
@@ -119,16 +131,16 @@ static const char *const sql[Q_COUNT] = {
                      "  WHERE v.kiosk_id = k.id)"
                      " FROM kiosks k ORDER BY k.id",
     [Q_VOTE_OWNER] = "SELECT kiosk_id FROM votes WHERE uuid = $1",
-    [Q_SUM_UNIT] = SUMMARY("coalesce(k.unit, '')"),
-    [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id"),
-    [Q_SUM_OFFICER] = SUMMARY("v.officer_code"),
+    [Q_SUM_UNIT] = SUMMARY("coalesce(k.unit, '')", "''", "1"),
+    [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id", "''", "1"),
+    /* Officer codes are unique only inside one commune: tp-hung of two communes are two people. */
+    [Q_SUM_OFFICER] = SUMMARY("v.officer_code", "coalesce(k.unit, '')", "2, 1"),
     /* The Vietnam-local day number (UTC+7, no DST): integer division on both backends. */
-    [Q_SUM_DAY] = SUMMARY("(v.placed_at + 25200000) / 86400000"),
+    [Q_SUM_DAY] = SUMMARY("(v.placed_at + 25200000) / 86400000", "''", "1"),
     [Q_VOTES] = "SELECT v.uuid, v.kiosk_id, coalesce(k.unit, ''), v.seq, v.boot_id,"
                 " v.officer_code, v.rating, v.reasons, v.created_at, v.received_at, v.misuse,"
                 " v.clock_suspect, v.placed_at"
-                " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id"
-                " WHERE v.placed_at >= $1 AND v.placed_at < $2"
+                " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" FILTER
                 " ORDER BY v.placed_at, v.kiosk_id, v.seq",
     [Q_PING] = "SELECT 1",
     /* The write probe's row: version -1, below every real one (they are counted by max). */

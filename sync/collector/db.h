@@ -59,8 +59,9 @@ typedef struct {
     int found;
     int kind; /* DB_TOKEN_* */
     int revoked;
-    char name[64]; /* kiosk id or operator name */
-    char hash[65]; /* the stored hash, for the caller's constant-time comparison */
+    char name[64];  /* kiosk id or operator name */
+    char hash[65];  /* the stored hash, for the caller's constant-time comparison */
+    char unit[256]; /* an operator's: the one unit it may read ("": every unit) */
 } db_token;
 
 /* Looks a token up by its hash: 0 (out->found says whether it exists), or 1 on a database error. */
@@ -69,8 +70,18 @@ int db_token_lookup(db *d, const char *hash_hex, db_token *out, char *err, size_
  * hash. 0; 2 when the kiosk already has an active token; 1 on a database error. */
 int db_kiosk_add(db *d, const char *id, const char *unit, const char *hash_hex, int64_t now_ms,
                  char *err, size_t errlen);
-int db_operator_add(db *d, const char *name, const char *hash_hex, int64_t now_ms, char *err,
-                    size_t errlen);
+/* An operator token; unit NULL or "": it reads every unit (the province), else only that one (a
+ * commune's leader). 0; 2 when the operator already has an active token; 1 on a database error. */
+int db_operator_add(db *d, const char *name, const char *unit, const char *hash_hex, int64_t now_ms,
+                    char *err, size_t errlen);
+
+typedef struct {
+    const char *name, *unit;        /* unit "": every unit */
+    int64_t created_at, revoked_at; /* revoked_at 0: active */
+} db_operator_row;
+/* Every operator token ever issued, by name then age; fn returns nonzero to stop. */
+int db_operator_list(db *d, int (*fn)(const db_operator_row *r, void *ctx), void *ctx, char *err,
+                     size_t errlen);
 /* Revokes every active token of that kiosk or operator: 0; 2 when there was none; 1 on error. */
 int db_token_revoke(db *d, int kind, const char *name, int64_t now_ms, char *err, size_t errlen);
 
@@ -113,14 +124,23 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
 
 /* ---- read side ---- */
 
+/* What a read selects: votes with from_ms <= placed_at < to_ms, and when unit or kiosk is set (not
+ * NULL or "") only that unit's (the unit given at `kiosk add --unit`) or that kiosk's. */
 typedef struct {
-    const char *key; /* unit, kiosk id, officer code, or day number as text (by "day") */
+    int64_t from_ms, to_ms;
+    const char *unit, *kiosk;
+} db_filter;
+
+typedef struct {
+    const char *key;  /* unit, kiosk id, officer code, or day number as text (by "day") */
+    const char *unit; /* by "officer": the unit the officer's votes came from; else "" */
     int64_t rating3, rating2, rating1; /* counted: misuse excluded */
     int64_t misuse, clock_suspect, total;
 } db_summary_row;
 
-/* by: "unit", "kiosk", "officer" or "day". Votes with from_ms <= placed_at < to_ms. */
-int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
+/* by: "unit", "kiosk", "officer" or "day". An officer code is unique only inside one commune, so
+ * by "officer" groups by (unit, officer), in unit then officer order. */
+int db_summary(db *d, const char *by, const db_filter *f,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen);
 
 typedef struct {
@@ -129,9 +149,9 @@ typedef struct {
     int rating, misuse, clock_suspect;
 } db_vote_row;
 
-/* Votes with from_ms <= placed_at < to_ms in (placed_at, kiosk_id, seq) order, streamed. */
-int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row *r, void *ctx),
-             void *ctx, char *err, size_t errlen);
+/* The votes f selects in (placed_at, kiosk_id, seq) order, streamed. */
+int db_votes(db *d, const db_filter *f, int (*fn)(const db_vote_row *r, void *ctx), void *ctx,
+             char *err, size_t errlen);
 
 /* A cheap round trip (SELECT 1): 0 or 1. */
 int db_ping(db *d, char *err, size_t errlen);

@@ -25,6 +25,7 @@ enum {
     Q_KIOSK_UNIT,
     Q_KIOSK_LIST,
     Q_VOTE_OWNER,
+    Q_OPERATOR_LIST,
     Q_SUM_UNIT,
     Q_SUM_KIOSK,
     Q_SUM_OFFICER,
@@ -105,6 +106,7 @@ typedef struct {
     union {
         int (*kiosk)(const db_kiosk_row *r, void *ctx);
         int (*summary)(const db_summary_row *r, void *ctx);
+        int (*op)(const db_operator_row *r, void *ctx);
         int (*vote)(const db_vote_row *r, void *ctx);
     } fn;
     void *ctx;

@@ -9,12 +9,21 @@
 static int summary_cb(const db_row *r, void *ctx)
 {
     const db_sink *c = ctx;
-    db_summary_row s = {db_col_text(r, 0), db_col_int(r, 1), db_col_int(r, 2), db_col_int(r, 3),
-                        db_col_int(r, 4),  db_col_int(r, 5), db_col_int(r, 6)};
+    db_summary_row s = {db_col_text(r, 0), db_col_text(r, 1), db_col_int(r, 2), db_col_int(r, 3),
+                        db_col_int(r, 4),  db_col_int(r, 5),  db_col_int(r, 6), db_col_int(r, 7)};
     return c->fn.summary(&s, c->ctx);
 }
 
-int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
+/* f's values as the statements' $1..$4. */
+static void filter_params(const db_filter *f, db_val p[4])
+{
+    p[0] = db_vi(f->from_ms);
+    p[1] = db_vi(f->to_ms);
+    p[2] = db_vs(f->unit ? f->unit : "");
+    p[3] = db_vs(f->kiosk ? f->kiosk : "");
+}
+
+int db_summary(db *d, const char *by, const db_filter *f,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen)
 {
     int q;
@@ -31,8 +40,9 @@ int db_summary(db *d, const char *by, int64_t from_ms, int64_t to_ms,
         return HL_EXIT_USAGE;
     }
     db_sink c = {.fn.summary = fn, .ctx = ctx};
-    db_val p[] = {db_vi(from_ms), db_vi(to_ms)};
-    return db_run(d, q, p, 2, summary_cb, &c, NULL, err, errlen);
+    db_val p[4];
+    filter_params(f, p);
+    return db_run(d, q, p, 4, summary_cb, &c, NULL, err, errlen);
 }
 
 static int votes_cb(const db_row *r, void *ctx)
@@ -55,12 +65,13 @@ static int votes_cb(const db_row *r, void *ctx)
     return c->fn.vote(&v, c->ctx);
 }
 
-int db_votes(db *d, int64_t from_ms, int64_t to_ms, int (*fn)(const db_vote_row *r, void *ctx),
-             void *ctx, char *err, size_t errlen)
+int db_votes(db *d, const db_filter *f, int (*fn)(const db_vote_row *r, void *ctx), void *ctx,
+             char *err, size_t errlen)
 {
     db_sink c = {.fn.vote = fn, .ctx = ctx};
-    db_val p[] = {db_vi(from_ms), db_vi(to_ms)};
-    return db_run(d, Q_VOTES, p, 2, votes_cb, &c, NULL, err, errlen);
+    db_val p[4];
+    filter_params(f, p);
+    return db_run(d, Q_VOTES, p, 4, votes_cb, &c, NULL, err, errlen);
 }
 
 int db_probe_write(db *d, char *err, size_t errlen)

@@ -19,6 +19,7 @@ static int token_cb(const db_row *r, void *ctx)
     util_strlcpy(t->name, db_col_text(r, 1), sizeof t->name);
     t->revoked = !db_col_null(r, 2);
     util_strlcpy(t->hash, db_col_text(r, 3), sizeof t->hash);
+    util_strlcpy(t->unit, db_col_text(r, 4), sizeof t->unit);
     return 1;
 }
 
@@ -53,9 +54,12 @@ static int token_add(db *d, int kind, const char *name, const char *unit, const 
             failed = db_run(d, Q_KIOSK_UNIT, pu, 2, NULL, NULL, NULL, err, errlen);
         }
     }
-    db_val pt[] = {db_vs(hash_hex), db_vs(kind_name(kind)), db_vs(name), db_vi(now_ms)};
+    /* A kiosk's unit is its row's; a token's unit is an operator's scope. */
+    const char *scope = kind == DB_TOKEN_OPERATOR && unit ? unit : "";
+    db_val pt[] = {db_vs(hash_hex), db_vs(kind_name(kind)), db_vs(name), db_vi(now_ms),
+                   db_vs(scope)};
     if (!failed)
-        failed = db_run(d, Q_TOKEN_INSERT, pt, 4, NULL, NULL, NULL, err, errlen);
+        failed = db_run(d, Q_TOKEN_INSERT, pt, 5, NULL, NULL, NULL, err, errlen);
     return db_tx_end(d, failed, err, errlen);
 }
 
@@ -65,10 +69,25 @@ int db_kiosk_add(db *d, const char *id, const char *unit, const char *hash_hex, 
     return token_add(d, DB_TOKEN_KIOSK, id, unit, hash_hex, now_ms, err, errlen);
 }
 
-int db_operator_add(db *d, const char *name, const char *hash_hex, int64_t now_ms, char *err,
-                    size_t errlen)
+int db_operator_add(db *d, const char *name, const char *unit, const char *hash_hex, int64_t now_ms,
+                    char *err, size_t errlen)
 {
-    return token_add(d, DB_TOKEN_OPERATOR, name, NULL, hash_hex, now_ms, err, errlen);
+    return token_add(d, DB_TOKEN_OPERATOR, name, unit, hash_hex, now_ms, err, errlen);
+}
+
+static int operator_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    db_operator_row o = {db_col_text(r, 0), db_col_text(r, 1), db_col_int(r, 2),
+                         db_col_null(r, 3) ? 0 : db_col_int(r, 3)};
+    return c->fn.op(&o, c->ctx);
+}
+
+int db_operator_list(db *d, int (*fn)(const db_operator_row *r, void *ctx), void *ctx, char *err,
+                     size_t errlen)
+{
+    db_sink c = {.fn.op = fn, .ctx = ctx};
+    return db_run(d, Q_OPERATOR_LIST, NULL, 0, operator_cb, &c, NULL, err, errlen);
 }
 
 int db_token_revoke(db *d, int kind, const char *name, int64_t now_ms, char *err, size_t errlen)

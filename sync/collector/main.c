@@ -51,6 +51,7 @@ static const char usage_main[] =
     "  kiosk list            list enrolled kiosks, their votes and last delivery\n"
     "  operator add NAME     make a token for the read side (summary, votes.csv)\n"
     "  operator revoke NAME  revoke an operator's token\n"
+    "  operator list         list operators, what each may read, and their status\n"
     "  backup --out FILE     a consistent copy of the SQLite database, also while serving\n"
     "\n"
     "Every command takes --db URL (or reads `db = URL` from " DEFAULT_CONF ",\n"
@@ -110,13 +111,18 @@ static const char usage_kiosk[] =
     "  --unit NAME  the commune or office the kiosk belongs to (summaries group by it)\n" DB_HELP;
 
 static const char usage_operator[] =
-    "Usage: " PROG " operator add NAME [--db URL]\n"
+    "Usage: " PROG " operator add NAME [--unit NAME] [--db URL]\n"
     "       " PROG " operator revoke NAME [--db URL]\n"
+    "       " PROG " operator list [--db URL]\n"
     "\n"
     "add     makes a token for NAME (1-63 letters, digits, '-' or '_') for GET /v1/summary and\n"
     "        /v1/votes.csv and prints it on standard output, once; only a hash is stored.\n"
     "revoke  revokes NAME's token.\n"
-    "\n" DB_HELP;
+    "list    shows every operator token ever made: name, status, what it reads, when made.\n"
+    "\n"
+    "  --unit NAME  the token reads only this unit's votes (as given at `kiosk add --unit`):\n"
+    "               a commune's leader. Without it the token reads every unit (the "
+    "province).\n" DB_HELP;
 
 static const char usage_backup[] =
     "Usage: " PROG " backup --out FILE [--force] [--db URL | --config FILE]\n"
@@ -544,30 +550,38 @@ static int print_kiosk(const db_kiosk_row *k, void *ctx)
     return 0;
 }
 
-/* kiosk and operator share their shape: add / revoke NAME, plus kiosk list. */
+static int print_operator(const db_operator_row *o, void *ctx)
+{
+    (void)ctx;
+    char made[20];
+    report_local_time(o->created_at, made);
+    printf("%-24s %-8s %-19s  %s\n", o->name, o->revoked_at ? "revoked" : "active", made,
+           o->unit[0] ? o->unit : "(every unit)");
+    return 0;
+}
+
+/* kiosk and operator share their shape: add / revoke NAME, list. */
 static int cmd_tokens(int kind, int argc, char **argv)
 {
     const char *cmd = kind == DB_TOKEN_KIOSK ? "kiosk" : "operator";
     const char *usage = kind == DB_TOKEN_KIOSK ? usage_kiosk : usage_operator;
     const char *url = NULL, *config = NULL, *unit = NULL;
-    opt kopts[] = {{"--db", &url}, {"--config", &config}, {"--unit", &unit}, {NULL, NULL}};
-    opt oopts[] = {{"--db", &url}, {"--config", &config}, {NULL, NULL}};
+    opt opts[] = {{"--db", &url}, {"--config", &config}, {"--unit", &unit}, {NULL, NULL}};
     const char *pos[2];
     int n_pos;
-    int rc =
-        parse_args(cmd, argc, argv, kind == DB_TOKEN_KIOSK ? kopts : oopts, pos, 2, &n_pos, usage);
+    int rc = parse_args(cmd, argc, argv, opts, pos, 2, &n_pos, usage);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (n_pos == 0) {
-        log_plain(LOG_ERROR, "%s %s: say what to do: %s; see %s %s --help\n", PROG, cmd,
-                  kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke", PROG, cmd);
+        log_plain(LOG_ERROR, "%s %s: say what to do: add, revoke or list; see %s %s --help\n", PROG,
+                  cmd, PROG, cmd);
         return HL_EXIT_USAGE;
     }
     const char *action = pos[0];
-    int is_list = kind == DB_TOKEN_KIOSK && strcmp(action, "list") == 0;
+    int is_list = strcmp(action, "list") == 0;
     if (!is_list && strcmp(action, "add") != 0 && strcmp(action, "revoke") != 0) {
-        log_plain(LOG_ERROR, "%s %s: \"%s\" is not a command; use %s\n", PROG, cmd, action,
-                  kind == DB_TOKEN_KIOSK ? "add, revoke or list" : "add or revoke");
+        log_plain(LOG_ERROR, "%s %s: \"%s\" is not a command; use add, revoke or list\n", PROG, cmd,
+                  action);
         return HL_EXIT_USAGE;
     }
     if (is_list ? n_pos != 1 : n_pos != 2) {
@@ -584,10 +598,11 @@ static int cmd_tokens(int kind, int argc, char **argv)
         return HL_EXIT_USAGE;
     }
     if (unit && (strcmp(action, "add") != 0 || !valid_unit(unit))) {
-        log_plain(LOG_ERROR, "%s %s %s: --unit %s\n", PROG, cmd, action,
-                  strcmp(action, "add") != 0
-                      ? "belongs to `kiosk add`"
-                      : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
+        log_plain(
+            LOG_ERROR, "%s %s %s: --unit %s\n", PROG, cmd, action,
+            strcmp(action, "add") != 0
+                ? (kind == DB_TOKEN_KIOSK ? "belongs to `kiosk add`" : "belongs to `operator add`")
+                : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
         return HL_EXIT_USAGE;
     }
     if ((rc = resolve_db(cmd, url, config, &url)) != 0)
@@ -602,9 +617,12 @@ static int cmd_tokens(int kind, int argc, char **argv)
     char err[HL_ERR_MAX];
     hl_clock clk = clk_real();
     int64_t now = clk_wall_ms(&clk);
-    if (is_list) {
+    if (is_list && kind == DB_TOKEN_KIOSK) {
         printf("%-24s %-8s %9s  %-19s  %s\n", "KIOSK", "STATUS", "VOTES", "LAST DELIVERY", "UNIT");
         rc = db_kiosk_list(d, print_kiosk, NULL, err, sizeof err);
+    } else if (is_list) {
+        printf("%-24s %-8s %-19s  %s\n", "OPERATOR", "STATUS", "MADE", "READS");
+        rc = db_operator_list(d, print_operator, NULL, err, sizeof err);
     } else if (strcmp(action, "revoke") == 0) {
         rc = db_token_revoke(d, kind, name, now, err, sizeof err);
         if (rc == 0)
@@ -614,7 +632,7 @@ static int cmd_tokens(int kind, int argc, char **argv)
         auth_new_token(kind == DB_TOKEN_KIOSK ? AUTH_KIOSK_PREFIX : AUTH_OPERATOR_PREFIX, token);
         auth_hash(token, hash);
         rc = kind == DB_TOKEN_KIOSK ? db_kiosk_add(d, name, unit, hash, now, err, sizeof err)
-                                    : db_operator_add(d, name, hash, now, err, sizeof err);
+                                    : db_operator_add(d, name, unit, hash, now, err, sizeof err);
         if (rc == 0) {
             puts(token);
             fprintf(stderr,

@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "rating.h"
 #include "util.h"
+#include "wire.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -13,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAY_MS 86400000LL
+#define DAY_MS          86400000LL
+#define REPORT_UNIT_MAX 200
 
 /* Parses "YYYY-MM-DD" strictly (a real calendar day in 2020..2099) to its local midnight. */
 static int parse_day(const char *s, int64_t *out)
@@ -82,6 +84,12 @@ int report_args_add(report_args *a, const char *key, const char *value)
     } else if (strcmp(key, "by") == 0) {
         seen = &a->seen_by;
         val = &a->by;
+    } else if (strcmp(key, "unit") == 0) {
+        seen = &a->seen_unit;
+        val = &a->unit;
+    } else if (strcmp(key, "kiosk") == 0) {
+        seen = &a->seen_kiosk;
+        val = &a->kiosk;
     }
     if (!seen || (*seen)++) {
         if (!seen)
@@ -95,20 +103,35 @@ int report_args_add(report_args *a, const char *key, const char *value)
     return 0;
 }
 
-int report_args_check(report_args *a, int64_t *from_ms, int64_t *to_ms, char *err, size_t errlen)
+int report_args_check(report_args *a, db_filter *f, char *err, size_t errlen)
 {
+    memset(f, 0, sizeof *f);
     /* by on votes.csv is unknown there, even when a later parameter was refused first. */
     if (a->unknown || (a->seen_by && !a->summary)) {
-        util_fmt(err, errlen, "%s: unknown parameter; use from, to%s", a->unknown ? a->name : "by",
-                 a->summary ? ", by" : "");
+        util_fmt(err, errlen, "%s: unknown parameter; use from, to%s, unit, kiosk",
+                 a->unknown ? a->name : "by", a->summary ? ", by" : "");
         return HL_EXIT_USAGE;
     }
     if (a->dup) {
         util_fmt(err, errlen, "%s: given twice", a->name);
         return HL_EXIT_USAGE;
     }
-    if (report_range(a->from, a->to, from_ms, to_ms, err, errlen) != 0)
+    if (report_range(a->from, a->to, &f->from_ms, &f->to_ms, err, errlen) != 0)
         return HL_EXIT_USAGE;
+    if (a->kiosk && *a->kiosk && !wire_valid_kiosk_id(a->kiosk)) {
+        util_fmt(err, errlen, "kiosk: \"%.40s\" is not a kiosk id (letters, digits, - and _)",
+                 a->kiosk);
+        return HL_EXIT_USAGE;
+    }
+    /* A unit is a commune's name as given at `kiosk add --unit`: any text, but not a huge one. */
+    if (a->unit &&
+        (strlen(a->unit) > REPORT_UNIT_MAX || !wire_utf8_valid(a->unit, strlen(a->unit), NULL))) {
+        util_fmt(err, errlen, "unit: not a unit's name (UTF-8 text of at most %d bytes)",
+                 REPORT_UNIT_MAX);
+        return HL_EXIT_USAGE;
+    }
+    f->unit = a->unit;
+    f->kiosk = a->kiosk;
     if (!a->by || !*a->by)
         a->by = "kiosk";
     return 0;
@@ -126,8 +149,12 @@ void report_local_time(int64_t utc_ms, char out[20])
 
 typedef struct {
     const char *by;
+    int month; /* by month: days folded into their month */
     cJSON *groups;
+    cJSON *last; /* by month: the group the next day may join */
+    char last_key[8];
     db_summary_row total;
+    db_summary_row group; /* by month: the counts of last */
 } summary_ctx;
 
 static void add_counts(cJSON *o, const db_summary_row *r)
@@ -148,51 +175,99 @@ static void add_counts(cJSON *o, const db_summary_row *r)
     cJSON_AddNumberToObject(o, "total", (double)r->total);
 }
 
+static void add_row(db_summary_row *to, const db_summary_row *r)
+{
+    to->rating3 += r->rating3;
+    to->rating2 += r->rating2;
+    to->rating1 += r->rating1;
+    to->misuse += r->misuse;
+    to->clock_suspect += r->clock_suspect;
+    to->total += r->total;
+}
+
+/* The month group so far, written out (by month, before the next month starts and at the end). */
+static void flush_month(summary_ctx *c)
+{
+    if (!c->last)
+        return;
+    add_counts(c->last, &c->group);
+    c->last = NULL;
+    memset(&c->group, 0, sizeof c->group);
+}
+
 static int summary_row(const db_summary_row *r, void *ctx)
 {
     summary_ctx *c = ctx;
-    cJSON *g = cJSON_CreateObject();
-    if (strcmp(c->by, "day") == 0) {
+    add_row(&c->total, r);
+    if (strcmp(c->by, "day") == 0 || c->month) {
         /* The key is the local day number; show it as the date IT staff filter by. */
         char day[11];
         clk_local l = clk_to_local(strtoll(r->key, NULL, 10) * DAY_MS - CLK_VN_OFFSET_MS);
         snprintf(day, sizeof day, "%04u-%02u-%02u", (unsigned)l.year % 10000u,
                  (unsigned)l.month % 100u, (unsigned)l.day % 100u);
+        if (c->month) {
+            /* Days come in order, so a month's days are consecutive rows. */
+            day[7] = '\0';
+            if (c->last && strcmp(c->last_key, day) == 0) {
+                add_row(&c->group, r);
+                return 0;
+            }
+            flush_month(c);
+            c->last = cJSON_CreateObject();
+            cJSON_AddStringToObject(c->last, "key", day);
+            util_strlcpy(c->last_key, day, sizeof c->last_key);
+            add_row(&c->group, r);
+            cJSON_AddItemToArray(c->groups, c->last);
+            return 0;
+        }
+        cJSON *g = cJSON_CreateObject();
         cJSON_AddStringToObject(g, "key", day);
-    } else {
-        cJSON_AddStringToObject(g, "key", r->key);
+        add_counts(g, r);
+        cJSON_AddItemToArray(c->groups, g);
+        return 0;
     }
+    cJSON *g = cJSON_CreateObject();
+    cJSON_AddStringToObject(g, "key", r->key);
+    if (strcmp(c->by, "officer") == 0)
+        cJSON_AddStringToObject(g, "unit", r->unit);
     add_counts(g, r);
     cJSON_AddItemToArray(c->groups, g);
-    c->total.rating3 += r->rating3;
-    c->total.rating2 += r->rating2;
-    c->total.rating1 += r->rating1;
-    c->total.misuse += r->misuse;
-    c->total.clock_suspect += r->clock_suspect;
-    c->total.total += r->total;
     return 0;
 }
 
-int report_summary(db *d, const char *by, const char *from, const char *to, int64_t from_ms,
-                   int64_t to_ms, char **json, size_t *len, char *err, size_t errlen)
+static void add_opt(cJSON *root, const char *name, const char *v)
+{
+    if (v && *v)
+        cJSON_AddStringToObject(root, name, v);
+    else
+        cJSON_AddNullToObject(root, name);
+}
+
+int report_summary(db *d, const char *by, const char *from, const char *to, const db_filter *f,
+                   char **json, size_t *len, char *err, size_t errlen)
 {
     *json = NULL;
     cJSON *root = cJSON_CreateObject();
-    if (from && *from)
-        cJSON_AddStringToObject(root, "from", from);
-    else
-        cJSON_AddNullToObject(root, "from");
-    if (to && *to)
-        cJSON_AddStringToObject(root, "to", to);
-    else
-        cJSON_AddNullToObject(root, "to");
+    add_opt(root, "from", from);
+    add_opt(root, "to", to);
     cJSON_AddStringToObject(root, "by", by);
-    summary_ctx c = {by, cJSON_AddArrayToObject(root, "groups"), {NULL, 0, 0, 0, 0, 0, 0}};
-    int rc = db_summary(d, by, from_ms, to_ms, summary_row, &c, err, errlen);
+    if (f->unit && *f->unit)
+        cJSON_AddStringToObject(root, "unit", f->unit);
+    if (f->kiosk && *f->kiosk)
+        cJSON_AddStringToObject(root, "kiosk", f->kiosk);
+    summary_ctx c;
+    memset(&c, 0, sizeof c);
+    c.by = by;
+    c.month = strcmp(by, "month") == 0;
+    c.groups = cJSON_AddArrayToObject(root, "groups");
+    int rc = db_summary(d, c.month ? "day" : by, f, summary_row, &c, err, errlen);
+    if (rc == HL_EXIT_USAGE)
+        util_fmt(err, errlen, "by: \"%.40s\" is not unit, kiosk, officer, day or month", by);
     if (rc) {
         cJSON_Delete(root);
         return rc;
     }
+    flush_month(&c);
     add_counts(cJSON_AddObjectToObject(root, "total"), &c.total);
     char *s = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
@@ -253,13 +328,13 @@ static int csv_row(const db_vote_row *v, void *ctx)
     return ferror(f) ? 1 : 0;
 }
 
-int report_votes_csv(db *d, int64_t from_ms, int64_t to_ms, FILE *out, char *err, size_t errlen)
+int report_votes_csv(db *d, const db_filter *f, FILE *out, char *err, size_t errlen)
 {
     fputs("\xEF\xBB\xBF"
           "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,"
           "created_at_local,received_at_local,misuse,clock_suspect,placed_at_local\r\n",
           out);
-    int rc = db_votes(d, from_ms, to_ms, csv_row, out, err, errlen);
+    int rc = db_votes(d, f, csv_row, out, err, errlen);
     if (rc == 0 && (fflush(out) != 0 || ferror(out))) {
         util_fmt(err, errlen, "votes.csv: cannot write the export (disk full?)");
         rc = 1;

@@ -14,36 +14,42 @@
 int report_range(const char *from, const char *to, int64_t *from_ms, int64_t *to_ms, char *err,
                  size_t errlen);
 
-/* The URL parameters of the read endpoints (/v1/summary: from, to, by; /v1/votes.csv: from, to),
- * given one at a time as libmicrohttpd hands them over (key and value already %-decoded). Here
- * rather than in server.c so that the fuzzer and tests reach them without HTTP. */
+/* The URL parameters of the read endpoints (/v1/summary: from, to, by, unit, kiosk;
+ * /v1/votes.csv: from, to, unit, kiosk), given one at a time as libmicrohttpd hands them over (key
+ * and value already %-decoded). Here rather than in server.c so that the fuzzer and tests reach
+ * them without HTTP. */
 typedef struct {
     int summary;      /* by is allowed */
     int unknown, dup; /* the parameter refused, named in name */
     char name[32];    /* cut to fit: it is only quoted in the message */
-    int seen_from, seen_to, seen_by;
-    const char *from, *to, *by; /* the values (NULL when absent), pointing into the caller's */
+    int seen_from, seen_to, seen_by, seen_unit, seen_kiosk;
+    /* The values (NULL when absent), pointing into the caller's. */
+    const char *from, *to, *by, *unit, *kiosk;
 } report_args;
 
 void report_args_init(report_args *a, int summary);
 /* One parameter (value NULL for "?key" without '='): 0 to go on, -1 once a parameter is refused
  * (the rest need not be given). */
 int report_args_add(report_args *a, const char *key, const char *value);
-/* After the last one: 0 with [*from_ms, *to_ms) as report_range gives it and a->by "kiosk" when
- * not given, or HL_EXIT_USAGE with err the 400's message ("from: given twice"). */
-int report_args_check(report_args *a, int64_t *from_ms, int64_t *to_ms, char *err, size_t errlen);
+/* After the last one: 0 with *f the selection (the range as report_range gives it, unit and kiosk
+ * NULL when not given) and a->by "kiosk" when not given, or HL_EXIT_USAGE with err the 400's
+ * message ("from: given twice", "kiosk: ... is not a kiosk id"). */
+int report_args_check(report_args *a, db_filter *f, char *err, size_t errlen);
 
 /* "YYYY-MM-DD HH:MM:SS" in Vietnam local time. */
 void report_local_time(int64_t utc_ms, char out[20]);
 
-/* {"from":..,"to":..,"by":..,"groups":[{"key":..,"rating3":..,"rating2":..,"rating1":..,
- *  "counted":..,"satisfaction":..,"misuse":..,"clock_suspect":..,"total":..}],"total":{...}}
- * satisfaction = (rating3 + rating2) / counted, null when nothing was counted. 0, 1 (database)
- * or 2 (bad by) with err. *json is malloc'ed. */
-int report_summary(db *d, const char *by, const char *from, const char *to, int64_t from_ms,
-                   int64_t to_ms, char **json, size_t *len, char *err, size_t errlen);
+/* {"from":..,"to":..,"by":..,["unit":..,]["kiosk":..,]"groups":[{"key":..,["unit":..,]
+ *  "rating3":..,"rating2":..,"rating1":..,"counted":..,"satisfaction":..,"misuse":..,
+ *  "clock_suspect":..,"total":..}],"total":{...}}
+ * by: unit, kiosk, officer (groups of one unit's officer, with its "unit"), day or month
+ * ("YYYY-MM", Vietnam time). satisfaction = (rating3 + rating2) / counted, null when nothing was
+ * counted. 0, 1 (database) or 2 (bad by) with err. *json is malloc'ed. */
+int report_summary(db *d, const char *by, const char *from, const char *to, const db_filter *f,
+                   char **json, size_t *len, char *err, size_t errlen);
 
-/* Writes the votes CSV (UTF-8 BOM, RFC 4180, CRLF; columns in docs/COLLECTOR.md). 0 or 1. */
-int report_votes_csv(db *d, int64_t from_ms, int64_t to_ms, FILE *out, char *err, size_t errlen);
+/* Writes the votes f selects as CSV (UTF-8 BOM, RFC 4180, CRLF; columns in docs/PROTOCOL.md). 0
+ * or 1. */
+int report_votes_csv(db *d, const db_filter *f, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -195,7 +195,7 @@ static int route(const char *url, char kiosk_id[64])
 /* Checks the bearer token for a kiosk (kiosk_id set) or an operator (kiosk_id NULL). 0 when it
  * may go on; otherwise the error response has been queued and *ret holds what to return. */
 static int check_auth(srv *s, struct MHD_Connection *c, req *r, const char *kiosk_id,
-                      enum MHD_Result *ret)
+                      db_token *t_out, enum MHD_Result *ret)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     char token[AUTH_TOKEN_MAX];
@@ -243,6 +243,8 @@ static int check_auth(srv *s, struct MHD_Connection *c, req *r, const char *kios
                           "operator add NAME` to make one");
         return -1;
     }
+    if (t_out)
+        *t_out = t;
     return 0;
 }
 
@@ -251,7 +253,7 @@ static int check_auth(srv *s, struct MHD_Connection *c, req *r, const char *kios
 static enum MHD_Result batch_begin(srv *s, struct MHD_Connection *c, req *r)
 {
     enum MHD_Result ret;
-    if (check_auth(s, c, r, r->kiosk_id, &ret))
+    if (check_auth(s, c, r, r->kiosk_id, NULL, &ret))
         return ret;
     int wait = rl_take(s->rl, r->kiosk_id, clk_mono_ms(&s->clk));
     if (wait > 0)
@@ -425,15 +427,23 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
         return send_body(c, r, 200, "application/json", ok, sizeof ok - 1, -1);
     }
     enum MHD_Result ret;
-    if (check_auth(s, c, r, NULL, &ret))
+    db_token op;
+    if (check_auth(s, c, r, NULL, &op, &ret))
         return ret;
     /* The values point into the connection's memory, which outlives this request. */
     report_args a;
     report_args_init(&a, r->route == R_SUMMARY);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_iter, &a);
-    int64_t from_ms, to_ms;
-    if (report_args_check(&a, &from_ms, &to_ms, err, sizeof err) != 0)
+    db_filter sel;
+    if (report_args_check(&a, &sel, err, sizeof err) != 0)
         return send_error(c, r, 400, -1, "%s", err);
+    /* A commune leader's token reads its own unit only, whatever the request asks. */
+    if (op.unit[0]) {
+        if (sel.unit && *sel.unit && strcmp(sel.unit, op.unit) != 0)
+            return send_error(c, r, 403, -1,
+                              "this token reads only the votes of its own unit; leave unit= out");
+        sel.unit = op.unit;
+    }
     const char *from = a.from, *to = a.to;
     db *d = db_pool_get(s->pool, err, sizeof err);
     if (!d) {
@@ -443,7 +453,7 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
     if (r->route == R_SUMMARY) {
         char *json = NULL;
         size_t len = 0;
-        int rc = report_summary(d, a.by, from, to, from_ms, to_ms, &json, &len, err, sizeof err);
+        int rc = report_summary(d, a.by, from, to, &sel, &json, &len, err, sizeof err);
         db_pool_put(s->pool, d);
         if (rc == HL_EXIT_USAGE)
             return send_error(c, r, 400, -1, "%s", err);
@@ -463,7 +473,7 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
         log_error("votes.csv: cannot create a temporary file: %s", strerror(errno));
         return send_error(c, r, 503, DB_RETRY_AFTER_S, "cannot write the export; retry later");
     }
-    int rc = report_votes_csv(d, from_ms, to_ms, f, err, sizeof err);
+    int rc = report_votes_csv(d, &sel, f, err, sizeof err);
     db_pool_put(s->pool, d);
     long size = ftell(f);
     int fd = rc == 0 && size >= 0 ? dup(fileno(f)) : -1;
