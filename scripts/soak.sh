@@ -67,7 +67,7 @@ for s in "${suites[@]}"; do
     ;;
   abuse) step abuse env HL_ABUSE_SECONDS=60 HL_ABUSE_MINUTES=10 bin/test_abuse ;;
   clock) step clock bash "$PWD/tests/reliability/test_clock.sh" ;;
-  netfault) step netfault env HL_NETFAULT_VOTES=3000 bash "$PWD/tests/reliability/test_netfault.sh" ;;
+  netfault) step netfault env HL_NETFAULT_VOTES=${HL_NETFAULT_VOTES:-3000} bash "$PWD/tests/reliability/test_netfault.sh" ;;
   load) step load env HL_LOAD_RUNS=40 bash "$PWD/tests/reliability/test_load.sh" ;;
   fuzz) step fuzz env HL_FUZZ_BUILD="$PWD/build-fuzz" bash "$PWD/scripts/fuzz.sh" \
     "${HL_SOAK_FUZZ_SECONDS:-600}" ;;
