@@ -425,6 +425,11 @@ suite() {
   same "$label: ... gets no vote of it" "$(($(wc -l <"$tmp/resp") - 1))" 0
   get '/v1/summary?kiosk=bombo%2001' "$top"
   expect "$label: kiosk=bombo 01" 400 '"error":"kiosk: \"bombo 01\" is not a kiosk id'
+  # A reporting period of Nghị định 09/2019 (the 15th to the 14th) names its days.
+  get '/v1/summary?period=nd09-2026-11&by=day' "$top"
+  expect "$label: period=nd09-2026-11" 200 '{"from":"2026-10-15","to":"2026-11-14","by":"day",'
+  get '/v1/summary?period=2026-Q5' "$top"
+  expect "$label: period=2026-Q5" 400 '"error":"period: \"2026-Q5\" is not a period; use YYYY, YYYY-MM, YYYY-Qn'
   get '/v1/summary?by=month' "$top"
   expect "$label: summary by month" 200 "\"by\":\"month\",\"groups\":[{\"key\":\"$(TZ=Asia/Ho_Chi_Minh date -d @$((now / 1000 - 172800)) +%Y-%m)\","
   local today
@@ -443,7 +448,7 @@ suite() {
   get "/v1/summary?$(seq 0 4999 | sed 's/.*/a&=1/' | paste -sd'&')" "$top"
   expect "$label: 5 000 query parameters" 400 '"error":"a0: unknown parameter'
   get '/v1/votes.csv?by=unit' "$top"
-  expect "$label: votes.csv?by=unit names by" 400 '"error":"by: unknown parameter; use from, to, unit, kiosk"'
+  expect "$label: votes.csv?by=unit names by" 400 '"error":"by: unknown parameter; use from, to, period, unit, kiosk"'
   get '/v1/votes.csv' ""
   expect "$label: votes.csv without a token" 401
   get '/v1/votes.csv' "$top"

@@ -180,7 +180,43 @@ static void test_ranges(void)
     report_args_init(&a, 0);
     CHECK_INT(report_args_add(&a, "commune", "x"), -1);
     CHECK_INT(report_args_check(&a, &f, err, sizeof err), HL_EXIT_USAGE);
-    CHECK_STR(err, "commune: unknown parameter; use from, to, unit, kiosk");
+    CHECK_STR(err, "commune: unknown parameter; use from, to, period, unit, kiosk");
+
+    /* Named periods, and those of Nghị định 09/2019 (the 15th to the 14th). */
+    static const char *const periods[][3] = {
+        {"2026", "2026-01-01", "2026-12-31"},         {"2026-02", "2026-02-01", "2026-02-28"},
+        {"2028-02", "2028-02-01", "2028-02-29"},      {"2026-Q4", "2026-10-01", "2026-12-31"},
+        {"2026-Q1", "2026-01-01", "2026-03-31"},      {"nd09-2026-11", "2026-10-15", "2026-11-14"},
+        {"nd09-2026-01", "2025-12-15", "2026-01-14"}, {"nd09-2026-Q4", "2026-09-15", "2026-12-14"},
+        {"nd09-2026-Q1", "2025-12-15", "2026-03-14"}, {"nd09-2026", "2025-12-15", "2026-12-14"},
+    };
+    for (size_t i = 0; i < HL_ARRAY_LEN(periods); i++) {
+        char first[11], last[11];
+        REQUIRE(report_period(periods[i][0], first, last, err, sizeof err) == 0);
+        CHECK_STR(first, periods[i][1]);
+        CHECK_STR(last, periods[i][2]);
+    }
+    static const char *const bad_periods[] = {
+        "2026-13", "2026-Q5", "2019", "26-11", "nd09", "2026-11-01", "nd09-2026-1", "Q4-2026", ""};
+    for (size_t i = 0; i < HL_ARRAY_LEN(bad_periods); i++) {
+        char first[11], last[11];
+        CHECK_INT(report_period(bad_periods[i], first, last, err, sizeof err), HL_EXIT_USAGE);
+        CHECK_CONTAINS(err, "is not a period; use YYYY, YYYY-MM, YYYY-Qn");
+    }
+    report_args_init(&a, 1);
+    CHECK_INT(report_args_add(&a, "period", "nd09-2026-11"), 0);
+    REQUIRE(report_args_check(&a, &f, err, sizeof err) == 0);
+    CHECK_STR(a.from, "2026-10-15");
+    CHECK_STR(a.to, "2026-11-14");
+    int64_t pf, pt;
+    REQUIRE(report_range("2026-10-15", "2026-11-14", &pf, &pt, err, sizeof err) == 0);
+    CHECK_INT(f.from_ms, pf);
+    CHECK_INT(f.to_ms, pt);
+    report_args_init(&a, 1);
+    CHECK_INT(report_args_add(&a, "period", "2026-11"), 0);
+    CHECK_INT(report_args_add(&a, "from", "2026-11-02"), 0);
+    CHECK_INT(report_args_check(&a, &f, err, sizeof err), HL_EXIT_USAGE);
+    CHECK_STR(err, "period: give period, or from and to, not both");
 
     char t[20];
     report_local_time(1793466000000LL + 3723000, t);

@@ -90,6 +90,9 @@ int report_args_add(report_args *a, const char *key, const char *value)
     } else if (strcmp(key, "kiosk") == 0) {
         seen = &a->seen_kiosk;
         val = &a->kiosk;
+    } else if (strcmp(key, "period") == 0) {
+        seen = &a->seen_period;
+        val = &a->period;
     }
     if (!seen || (*seen)++) {
         if (!seen)
@@ -108,13 +111,23 @@ int report_args_check(report_args *a, db_filter *f, char *err, size_t errlen)
     memset(f, 0, sizeof *f);
     /* by on votes.csv is unknown there, even when a later parameter was refused first. */
     if (a->unknown || (a->seen_by && !a->summary)) {
-        util_fmt(err, errlen, "%s: unknown parameter; use from, to%s, unit, kiosk",
+        util_fmt(err, errlen, "%s: unknown parameter; use from, to, period%s, unit, kiosk",
                  a->unknown ? a->name : "by", a->summary ? ", by" : "");
         return HL_EXIT_USAGE;
     }
     if (a->dup) {
         util_fmt(err, errlen, "%s: given twice", a->name);
         return HL_EXIT_USAGE;
+    }
+    if (a->period) {
+        if (a->seen_from || a->seen_to) {
+            util_fmt(err, errlen, "period: give period, or from and to, not both");
+            return HL_EXIT_USAGE;
+        }
+        if (report_period(a->period, a->period_days[0], a->period_days[1], err, errlen) != 0)
+            return HL_EXIT_USAGE;
+        a->from = a->period_days[0];
+        a->to = a->period_days[1];
     }
     if (report_range(a->from, a->to, &f->from_ms, &f->to_ms, err, errlen) != 0)
         return HL_EXIT_USAGE;
@@ -134,6 +147,70 @@ int report_args_check(report_args *a, db_filter *f, char *err, size_t errlen)
     f->kiosk = a->kiosk;
     if (!a->by || !*a->by)
         a->by = "kiosk";
+    return 0;
+}
+
+static int days_in(int year, int month)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : d[month - 1];
+}
+
+/* Exactly n digits at s, as a number (no sign, no space). */
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int report_period(const char *period, char first[11], char last[11], char *err, size_t errlen)
+{
+    const char *p = period;
+    int nd09 = strncmp(p, "nd09-", 5) == 0;
+    if (nd09)
+        p += 5;
+    int year, n = 0, y1, m1, d1, y2, m2, d2;
+    size_t len = strlen(p);
+    char kind = 0; /* 'y' year, 'm' month, 'q' quarter */
+    if (len == 4 && digits(p, 4, &year) == 0)
+        kind = 'y';
+    else if (len == 7 && digits(p, 4, &year) == 0 && p[4] == '-' && p[5] == 'Q' && p[6] >= '1' &&
+             p[6] <= '4')
+        kind = 'q', n = p[6] - '0';
+    else if (len == 7 && digits(p, 4, &year) == 0 && p[4] == '-' && digits(p + 5, 2, &n) == 0 &&
+             n >= 1 && n <= 12)
+        kind = 'm';
+    if (!kind || year < 2020 || year > 2099) {
+        util_fmt(err, errlen,
+                 "period: \"%.40s\" is not a period; use YYYY, YYYY-MM, YYYY-Qn, or nd09-YYYY, "
+                 "nd09-YYYY-MM, nd09-YYYY-Qn (decree 09/2019: the 15th to the 14th), years "
+                 "2020 to 2099",
+                 period);
+        return HL_EXIT_USAGE;
+    }
+    /* The calendar period's first and last month. */
+    int mfirst = kind == 'y' ? 1 : kind == 'q' ? 3 * n - 2 : n;
+    int mlast = kind == 'y' ? 12 : kind == 'q' ? 3 * n : n;
+    if (!nd09) {
+        y1 = y2 = year, m1 = mfirst, d1 = 1, m2 = mlast, d2 = days_in(year, mlast);
+    } else {
+        /* From the 15th of the month before the first to the 14th of the last. */
+        y1 = mfirst == 1 ? year - 1 : year;
+        m1 = mfirst == 1 ? 12 : mfirst - 1;
+        d1 = 15;
+        y2 = year, m2 = mlast, d2 = 14;
+    }
+    snprintf(first, 11, "%04u-%02u-%02u", (unsigned)y1 % 10000u, (unsigned)m1 % 100u,
+             (unsigned)d1 % 100u);
+    snprintf(last, 11, "%04u-%02u-%02u", (unsigned)y2 % 10000u, (unsigned)m2 % 100u,
+             (unsigned)d2 % 100u);
     return 0;
 }
 

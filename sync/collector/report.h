@@ -22,9 +22,11 @@ typedef struct {
     int summary;      /* by is allowed */
     int unknown, dup; /* the parameter refused, named in name */
     char name[32];    /* cut to fit: it is only quoted in the message */
-    int seen_from, seen_to, seen_by, seen_unit, seen_kiosk;
-    /* The values (NULL when absent), pointing into the caller's. */
-    const char *from, *to, *by, *unit, *kiosk;
+    int seen_from, seen_to, seen_by, seen_unit, seen_kiosk, seen_period;
+    /* The values (NULL when absent), pointing into the caller's; from and to point into
+     * period_days once a period was given. */
+    const char *from, *to, *by, *unit, *kiosk, *period;
+    char period_days[2][11];
 } report_args;
 
 void report_args_init(report_args *a, int summary);
@@ -35,6 +37,13 @@ int report_args_add(report_args *a, const char *key, const char *value);
  * NULL when not given) and a->by "kiosk" when not given, or HL_EXIT_USAGE with err the 400's
  * message ("from: given twice", "kiosk: ... is not a kiosk id"). */
 int report_args_check(report_args *a, db_filter *f, char *err, size_t errlen);
+
+/* A named period as its first and last day (YYYY-MM-DD, inclusive): "2026" (a year), "2026-11" (a
+ * month), "2026-Q4" (a quarter), and the reporting periods of Nghị định 09/2019, which run from
+ * the 15th to the 14th: "nd09-2026-11" (15 October to 14 November), "nd09-2026-Q4" (15 September to
+ * 14 December), "nd09-2026" (15 December 2025 to 14 December 2026). 0, or HL_EXIT_USAGE with err
+ * naming the parameter. */
+int report_period(const char *period, char first[11], char last[11], char *err, size_t errlen);
 
 /* "YYYY-MM-DD HH:MM:SS" in Vietnam local time. */
 void report_local_time(int64_t utc_ms, char out[20]);
