@@ -2,6 +2,7 @@
  * bytes are fixed by this file alone (a resent batch is byte-identical); the decoder parses with
  * cJSON and checks every field strictly, because its input comes from the network. */
 #include "wire.h"
+#include "wire_int.h"
 
 #include "buf.h"
 #include "util.h"
@@ -17,13 +18,13 @@
  * JSON functions): 2^53 + 1 reads as 2^53. The protocol refuses them rather than round them
  * silently; the largest integer allowed is 2^53 - 1. */
 #define TWO_POW_53   9007199254740992.0
-#define MAX_SAFE_INT (TWO_POW_53 - 1)
+#define MAX_SAFE_INT WIRE_MAX_SAFE_INT
 
 /* ---------- JSON strings ---------- */
 
 /* A JSON string literal. Non-ASCII UTF-8 passes through unchanged; control characters, quote and
  * backslash are escaped, so any C string gives valid JSON. */
-static void buf_json_str(buf *b, const char *s)
+void wire_buf_str(buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     buf_add(b, "\"", 1);
@@ -166,7 +167,7 @@ static void enc_reasons(buf *b, const char *reasons)
     }
     cJSON *arr = cJSON_Parse(reasons);
     if (!arr) {
-        buf_json_str(b, reasons);
+        wire_buf_str(b, reasons);
         return;
     }
     int all_strings = cJSON_IsArray(arr);
@@ -177,7 +178,7 @@ static void enc_reasons(buf *b, const char *reasons)
         for (cJSON *e = arr->child; e; e = e->next) {
             if (e != arr->child)
                 buf_add(b, ",", 1);
-            buf_json_str(b, e->valuestring);
+            wire_buf_str(b, e->valuestring);
         }
         buf_add(b, "]", 1);
     } else {
@@ -195,22 +196,22 @@ int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen
         return -1;
     buf b = {0};
     buf_str(&b, "{\"v\":1,\"kiosk_id\":");
-    buf_json_str(&b, kiosk_id);
+    wire_buf_str(&b, kiosk_id);
     buf_str(&b, ",\"batch_id\":");
-    buf_json_str(&b, batch_id);
+    wire_buf_str(&b, batch_id);
     buf_str(&b, ",\"frozen_at\":");
     buf_i64(&b, frozen_at);
     buf_str(&b, ",\"votes\":[");
     for (size_t i = 0; i < n; i++) {
         const wire_vote *v = &votes[i];
         buf_str(&b, i ? ",{\"uuid\":" : "{\"uuid\":");
-        buf_json_str(&b, v->uuid);
+        wire_buf_str(&b, v->uuid);
         buf_str(&b, ",\"seq\":");
         buf_i64(&b, v->seq);
         buf_str(&b, ",\"boot_id\":");
-        buf_json_str(&b, v->boot_id);
+        wire_buf_str(&b, v->boot_id);
         buf_str(&b, ",\"officer\":");
-        buf_json_str(&b, v->officer_code);
+        wire_buf_str(&b, v->officer_code);
         buf_str(&b, ",\"rating\":");
         buf_i64(&b, v->rating);
         buf_str(&b, ",\"reasons\":");
@@ -259,17 +260,17 @@ int wire_encode_results(const char *batch_id, const wire_result *r, size_t n, ch
         return -1;
     buf b = {0};
     buf_str(&b, "{\"batch_id\":");
-    buf_json_str(&b, batch_id);
+    wire_buf_str(&b, batch_id);
     buf_str(&b, ",\"results\":[");
     for (size_t i = 0; i < n; i++) {
         buf_str(&b, i ? ",{\"uuid\":" : "{\"uuid\":");
-        buf_json_str(&b, r[i].uuid);
+        wire_buf_str(&b, r[i].uuid);
         buf_str(&b, ",\"status\":\"");
         buf_str(&b, wire_status_name(r[i].status));
         buf_str(&b, "\"");
         if (r[i].status == WIRE_REJECTED) {
             buf_str(&b, ",\"reason\":");
-            buf_json_str(&b, r[i].reason);
+            wire_buf_str(&b, r[i].reason);
         }
         buf_str(&b, "}");
     }
@@ -405,7 +406,7 @@ static void nul_field(const char *json, size_t len, size_t off, char *out, size_
         snprintf(out + used, used < outlen ? outlen - used : 0, "%sa key", used ? "." : "");
 }
 
-static cJSON *parse(const char *json, size_t len, char *err, size_t errlen)
+cJSON *wire_json_parse(const char *json, size_t len, char *err, size_t errlen)
 {
     if (count_values(json, len, WIRE_MAX_VALUES) > WIRE_MAX_VALUES) {
         util_fmt(err, errlen,
@@ -498,8 +499,8 @@ static const char *bad_key(const cJSON *obj, const char *const *allowed, int *du
 
 /* bad_key as a message: 0, or -1 with err naming the key. in: " in the vote" or "", for a key
  * given twice. */
-static int check_keys(const cJSON *obj, const char *const *allowed, const char *in, char *err,
-                      size_t errlen)
+int wire_json_keys(const cJSON *obj, const char *const *allowed, const char *in, char *err,
+                   size_t errlen)
 {
     int dup = 0;
     const char *k = bad_key(obj, allowed, &dup);
@@ -515,8 +516,8 @@ static int check_keys(const cJSON *obj, const char *const *allowed, const char *
 }
 
 /* An integral JSON number within [min, max]; 0 or -1 with a reason naming the field. */
-static int get_int(const cJSON *obj, const char *key, double min, double max, int64_t *out,
-                   char *why, size_t whylen)
+int wire_json_int(const cJSON *obj, const char *key, double min, double max, int64_t *out,
+                  char *why, size_t whylen)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsNumber(j)) {
@@ -540,7 +541,7 @@ static int get_int(const cJSON *obj, const char *key, double min, double max, in
     return 0;
 }
 
-static const char *get_str(const cJSON *obj, const char *key, char *why, size_t whylen)
+const char *wire_json_text(const cJSON *obj, const char *key, char *why, size_t whylen)
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsString(j)) {
@@ -560,7 +561,7 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
         util_fmt(why, whylen, "vote: is %s; must be an object", type_name(jv));
         return -1;
     }
-    const char *s = get_str(jv, "uuid", why, whylen);
+    const char *s = wire_json_text(jv, "uuid", why, whylen);
     if (!s)
         return -1;
     if (!wire_valid_uuid(s)) {
@@ -568,18 +569,18 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
         return -1;
     }
     util_strlcpy(v->uuid, s, sizeof v->uuid);
-    if (check_keys(jv, keys, " in the vote", why, whylen))
+    if (wire_json_keys(jv, keys, " in the vote", why, whylen))
         return -1;
-    if (get_int(jv, "seq", 1, MAX_SAFE_INT, &v->seq, why, whylen))
+    if (wire_json_int(jv, "seq", 1, MAX_SAFE_INT, &v->seq, why, whylen))
         return -1;
-    if (!(s = get_str(jv, "boot_id", why, whylen)))
+    if (!(s = wire_json_text(jv, "boot_id", why, whylen)))
         return -1;
     if (!wire_valid_uuid(s)) {
         util_fmt(why, whylen, "boot_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
         return -1;
     }
     util_strlcpy(v->boot_id, s, sizeof v->boot_id);
-    if (!(s = get_str(jv, "officer", why, whylen)))
+    if (!(s = wire_json_text(jv, "officer", why, whylen)))
         return -1;
     if (!wire_valid_code(s)) {
         util_fmt(why, whylen, "officer: not a code of 1 to 31 letters, digits, '-' or '_'");
@@ -587,7 +588,7 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     }
     util_strlcpy(v->officer_code, s, sizeof v->officer_code);
     int64_t rating;
-    if (get_int(jv, "rating", -MAX_SAFE_INT, MAX_SAFE_INT, &rating, why, whylen))
+    if (wire_json_int(jv, "rating", -MAX_SAFE_INT, MAX_SAFE_INT, &rating, why, whylen))
         return -1;
     if (rating < 1 || rating > 3) {
         util_fmt(why, whylen, "rating: must be 1, 2 or 3");
@@ -616,7 +617,7 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
         }
         if (count)
             buf_add(&rb, ",", 1);
-        buf_json_str(&rb, e->valuestring);
+        wire_buf_str(&rb, e->valuestring);
     }
     buf_add(&rb, "]", 1);
     /* 32 codes of 31 chars with quotes and commas fit: 32 * 34 + 2 < sizeof v->reasons. */
@@ -624,7 +625,7 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     buf_free(&rb);
     /* Any time the kiosk's clock showed is taken, 1970 and 2099 included: a vote is never lost
      * to a clock. The collector marks an implausible one clock_suspect (docs/PROTOCOL.md). */
-    if (get_int(jv, "created_at", 0, MAX_SAFE_INT, &v->created_at, why, whylen))
+    if (wire_json_int(jv, "created_at", 0, MAX_SAFE_INT, &v->created_at, why, whylen))
         return -1;
     const cJSON *jm = cJSON_GetObjectItemCaseSensitive(jv, "misuse");
     if (!cJSON_IsBool(jm)) {
@@ -648,28 +649,28 @@ int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, 
     memset(out, 0, sizeof *out);
     if (precheck(json, len, err, errlen))
         return -1;
-    cJSON *root = parse(json, len, err, errlen);
+    cJSON *root = wire_json_parse(json, len, err, errlen);
     if (!root)
         return -1;
     int64_t version;
     const char *s;
-    if (check_keys(root, keys, "", err, errlen))
+    if (wire_json_keys(root, keys, "", err, errlen))
         goto fail;
-    if (get_int(root, "v", -MAX_SAFE_INT, MAX_SAFE_INT, &version, err, errlen))
+    if (wire_json_int(root, "v", -MAX_SAFE_INT, MAX_SAFE_INT, &version, err, errlen))
         goto fail;
     if (version != WIRE_VERSION) {
         util_fmt(err, errlen, "v: version %" PRId64 " is not supported; this collector speaks %d",
                  version, WIRE_VERSION);
         goto fail;
     }
-    if (!(s = get_str(root, "kiosk_id", err, errlen)))
+    if (!(s = wire_json_text(root, "kiosk_id", err, errlen)))
         goto fail;
     if (!wire_valid_kiosk_id(s)) {
         util_fmt(err, errlen, "kiosk_id: not an id of 1 to 63 letters, digits, '-' or '_'");
         goto fail;
     }
     util_strlcpy(out->kiosk_id, s, sizeof out->kiosk_id);
-    if (!(s = get_str(root, "batch_id", err, errlen)))
+    if (!(s = wire_json_text(root, "batch_id", err, errlen)))
         goto fail;
     if (!wire_valid_uuid(s)) {
         util_fmt(err, errlen, "batch_id: not a lowercase UUID (8-4-4-4-12 hex digits)");
@@ -678,7 +679,7 @@ int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, 
     util_strlcpy(out->batch_id, s, sizeof out->batch_id);
     /* Any integral time: a kiosk whose clock is wrong must still be able to deliver its votes
      * (they are flagged per vote, not refused as a batch). */
-    if (get_int(root, "frozen_at", 0, MAX_SAFE_INT, &out->frozen_at, err, errlen))
+    if (wire_json_int(root, "frozen_at", 0, MAX_SAFE_INT, &out->frozen_at, err, errlen))
         goto fail;
     const cJSON *jvotes = cJSON_GetObjectItemCaseSensitive(root, "votes");
     if (!cJSON_IsArray(jvotes)) {
@@ -754,14 +755,14 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
     *n_out = 0;
     if (precheck(json, len, err, errlen))
         return -1;
-    cJSON *root = parse(json, len, err, errlen);
+    cJSON *root = wire_json_parse(json, len, err, errlen);
     if (!root)
         return -1;
     char why[160];
     wire_result *r = NULL;
-    if (check_keys(root, keys, "", err, errlen))
+    if (wire_json_keys(root, keys, "", err, errlen))
         goto fail;
-    const char *s = get_str(root, "batch_id", why, sizeof why);
+    const char *s = wire_json_text(root, "batch_id", why, sizeof why);
     if (!s || !wire_valid_uuid(s)) {
         util_fmt(err, errlen, "batch_id: %s", s ? "not a lowercase UUID" : why);
         goto fail;
@@ -786,13 +787,13 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
             util_fmt(err, errlen, "results[%d]: must be an object with uuid, status, reason", i);
             goto fail;
         }
-        const char *u = get_str(e, "uuid", why, sizeof why);
+        const char *u = wire_json_text(e, "uuid", why, sizeof why);
         if (!u || (u[0] && !wire_valid_uuid(u))) {
             util_fmt(err, errlen, "results[%d].uuid: not a lowercase UUID or \"\"", i);
             goto fail;
         }
         util_strlcpy(r[i].uuid, u, sizeof r[i].uuid);
-        const char *st = get_str(e, "status", why, sizeof why);
+        const char *st = wire_json_text(e, "status", why, sizeof why);
         if (st && strcmp(st, "accepted") == 0) {
             r[i].status = WIRE_ACCEPTED;
         } else if (st && strcmp(st, "duplicate") == 0) {

@@ -88,6 +88,37 @@ int wire_gunzip(const void *in, size_t len, size_t max_out, void **out, size_t *
 int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_t *out_len,
                    char *err, size_t errlen);
 
+/* ---- the kiosk's health report: POST /v1/kiosks/<id>/status (docs/PROTOCOL.md) ----
+ * {"v":1,"kiosk_id":"bombo-01","sent_at":<ms>,"version":"0.3.0","content_version":"<16 hex>",
+ *  "clock_suspect":false,"unsent":0,"officers":[{"code":"tp-hung","name":"Nguyễn Văn Hùng",
+ *  "title":"Trưởng phòng","counter":"Quầy 1"}, ...]}
+ * Sent after each sync round that delivered votes and as a heartbeat when there is nothing to
+ * send; the collector keeps the last one per kiosk, and the officers of the kiosk's unit. */
+#define WIRE_MAX_OFFICERS 500
+#define WIRE_HEALTH_MAX   (512u << 10) /* body cap (bytes), collector side */
+
+typedef struct {
+    char code[32];
+    char name[256], title[256], counter[64];
+} wire_officer;
+
+typedef struct {
+    char kiosk_id[64];
+    int64_t sent_at;          /* the kiosk's wall clock, UTC ms */
+    char version[32];         /* hailong-kiosk's version */
+    char content_version[17]; /* 16 hex digits: a hash of the officer list */
+    int clock_suspect;        /* the kiosk's clock is implausible now */
+    int64_t unsent;           /* votes waiting to be sent */
+    wire_officer *officers;
+    size_t n_officers;
+} wire_health;
+
+int wire_encode_health(const wire_health *h, char **json_out, size_t *len_out);
+/* Parses and validates a health report: 0, or -1 with err naming the field (400). Free with
+ * wire_health_free. */
+int wire_decode_health(const char *json, size_t len, wire_health *out, char *err, size_t errlen);
+void wire_health_free(wire_health *h);
+
 /* Validators shared with the collector's CLI and tests. */
 int wire_valid_uuid(const char *s);
 int wire_valid_code(const char *s);     /* [A-Za-z0-9_-]{1,31} */

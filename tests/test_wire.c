@@ -582,17 +582,89 @@ static void test_500_votes(void)
     free(votes);
 }
 
-static const test_case cases[] = {TEST(test_exact_bytes),
-                                  TEST(test_round_trip),
-                                  TEST(test_encode_odd_reasons),
-                                  TEST(test_vote_rules),
-                                  TEST(test_clock_times),
-                                  TEST(test_nul_in_strings),
-                                  TEST(test_good_vote_and_duplicates),
-                                  TEST(test_batch_rules),
-                                  TEST(test_utf8_and_validators),
-                                  TEST(test_results),
-                                  TEST(test_gzip),
+/* The kiosk's health report: exact bytes, a round trip with Vietnamese names, and each rule. */
+static void test_health(void)
+{
+    wire_officer off[2] = {{"tp-hung", "Nguyễn Văn Hùng", "Trưởng phòng \"Tư pháp\"", "Quầy 1"},
+                           {"vp-lan", "Trần Thị Lan", "", ""}};
+    wire_health h = {"bombo-01", 1793466000000LL, "0.3.0", "0123456789abcdef", 1, 12, off, 2};
+    char *json = NULL;
+    size_t len = 0;
+    REQUIRE(wire_encode_health(&h, &json, &len) == 0);
+    CHECK_STR(json, "{\"v\":1,\"kiosk_id\":\"bombo-01\",\"sent_at\":1793466000000,\"version\":"
+                    "\"0.3.0\",\"content_version\":\"0123456789abcdef\",\"clock_suspect\":true,"
+                    "\"unsent\":12,\"officers\":[{\"code\":\"tp-hung\",\"name\":\"Nguyễn Văn "
+                    "Hùng\",\"title\":\"Trưởng phòng \\\"Tư pháp\\\"\",\"counter\":\"Quầy 1\"},"
+                    "{\"code\":\"vp-lan\",\"name\":\"Trần Thị Lan\",\"title\":\"\",\"counter\":"
+                    "\"\"}]}");
+    wire_health back;
+    char err[HL_ERR_MAX] = "";
+    REQUIRE(wire_decode_health(json, len, &back, err, sizeof err) == 0);
+    CHECK_STR(back.kiosk_id, "bombo-01");
+    CHECK_INT(back.sent_at, 1793466000000LL);
+    CHECK_INT(back.clock_suspect, 1);
+    CHECK_INT(back.unsent, 12);
+    REQUIRE(back.n_officers == 2);
+    CHECK_STR(back.officers[0].title, "Trưởng phòng \"Tư pháp\"");
+    CHECK_STR(back.officers[1].name, "Trần Thị Lan");
+    wire_health_free(&back);
+    free(json);
+
+    static const char *const bad[][2] = {
+        {"{\"v\":2,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":false,\"unsent\":0,\"officers\":[]}",
+         "v: version 2 is not supported"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"xyz\","
+         "\"clock_suspect\":false,\"unsent\":0,\"officers\":[]}",
+         "content_version: must be hexadecimal digits"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":0,\"unsent\":0,\"officers\":[]}",
+         "clock_suspect: must be true or false"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":false,\"unsent\":-1,\"officers\":[]}",
+         "unsent: -1 is out of range"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":false,\"unsent\":0,\"officers\":[{\"code\":\"a b\",\"name\":\"x\","
+         "\"title\":\"\",\"counter\":\"\"}]}",
+         "officers[0].code: must be 1 to 31 letters"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":false,\"unsent\":0,\"officers\":[{\"code\":\"a\",\"name\":\"x\\ny\","
+         "\"title\":\"\",\"counter\":\"\"}]}",
+         "officers[0].name: holds a control character"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":false,\"unsent\":0,\"officers\":[{\"code\":\"a\",\"name\":\"\","
+         "\"title\":\"\",\"counter\":\"\"}]}",
+         "officers[0].name: must be 1 to 255 bytes at most"},
+        {"{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","
+         "\"clock_suspect\":false,\"unsent\":0,\"officers\":[],\"extra\":1}",
+         "extra: unknown field"},
+    };
+    for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
+        CHECK_INT(wire_decode_health(bad[i][0], strlen(bad[i][0]), &back, err, sizeof err), -1);
+        CHECK_CONTAINS(err, bad[i][1]);
+        CHECK(back.officers == NULL);
+    }
+    /* More officers than a commune has: refused whole. */
+    wire_officer *many = xcalloc(WIRE_MAX_OFFICERS + 1, sizeof *many);
+    for (int i = 0; i <= WIRE_MAX_OFFICERS; i++) {
+        snprintf(many[i].code, sizeof many[i].code, "o%d", i);
+        snprintf(many[i].name, sizeof many[i].name, "Cán bộ %d", i);
+    }
+    h.officers = many;
+    h.n_officers = WIRE_MAX_OFFICERS + 1;
+    REQUIRE(wire_encode_health(&h, &json, &len) == 0);
+    CHECK_INT(wire_decode_health(json, len, &back, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "officers: 501 of them; at most 500");
+    free(json);
+    free(many);
+}
+
+static const test_case cases[] = {TEST(test_health),         TEST(test_exact_bytes),
+                                  TEST(test_round_trip),     TEST(test_encode_odd_reasons),
+                                  TEST(test_vote_rules),     TEST(test_clock_times),
+                                  TEST(test_nul_in_strings), TEST(test_good_vote_and_duplicates),
+                                  TEST(test_batch_rules),    TEST(test_utf8_and_validators),
+                                  TEST(test_results),        TEST(test_gzip),
                                   TEST(test_500_votes)};
 
 int main(void)
