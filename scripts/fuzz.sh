@@ -31,7 +31,7 @@ max_len() {
   case $1 in
   fuzz_collector_query) echo 2048 ;;
   fuzz_config) echo 8192 ;;
-  fuzz_content | fuzz_proc_csv) echo 16384 ;;
+  fuzz_content | fuzz_proc_csv | fuzz_wire_health) echo 16384 ;;
   *) echo 32768 ;; # fuzz_proc_json, fuzz_wire_*
   esac
 }

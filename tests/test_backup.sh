@@ -337,7 +337,7 @@ make_c1() { # FILE: a database of the current schema taken back to schema 1 (eve
   cp "$tmp/cb1.db" "$1"
   q "$1" 'ALTER TABLE schema_version DROP COLUMN program; DELETE FROM schema_version
     WHERE version > 1; DROP INDEX votes_placed_at; ALTER TABLE votes DROP COLUMN placed_at;
-    ALTER TABLE tokens DROP COLUMN unit;
+    ALTER TABLE tokens DROP COLUMN unit; DROP TABLE kiosk_health; DROP TABLE officers;
     PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"

@@ -378,6 +378,33 @@ suite() {
   expect "$label: GET on the batch endpoint" 405
   same "$label: 405 says Allow: POST" "$(header Allow)" POST
 
+  # A kiosk's health report: its officers' names (kept under its unit), version, clock, backlog.
+  health() { # KIOSK TOKEN JSON: POST to /status; sets code, body in $tmp/resp
+    code=$(curl -sS --max-time 20 ${cacert:+--cacert "$cacert"} -o "$tmp/resp" -w '%{http_code}' \
+      -X POST "$base/v1/kiosks/$1/status" -H "Authorization: Bearer $2" \
+      -H 'Content-Type: application/json' --data-binary "$3" 2>"$tmp/curl.err") ||
+      code="curl-exit-$?"
+  }
+  local hjson
+  hjson='{"v":1,"kiosk_id":"bombo-01","sent_at":1793466000000,"version":"0.3.0","content_version":"00ff00ff00ff00ff","clock_suspect":false,"unsent":7,"officers":[{"code":"tp-hung","name":"Nguyễn Văn Hùng","title":"Trưởng phòng","counter":"Quầy 1"},{"code":"vp-lan","name":"<script>alert(1)</script>","title":"","counter":""}]}'
+  health bombo-01 "$t1" "$hjson"
+  expect "$label: a health report" 200 '{"status":"ok"}'
+  local bell='\u0007' # a JSON escape, as a hardware keyboard's stray key would give
+  health bombo-01 "$t1" "${hjson/Nguyễn Văn Hùng/Nguyễn${bell}Hùng}"
+  expect "$label: ... a control character in a name" 400 '"error":"officers[0].name: holds a control character"'
+  health bombo-01 "$t1" "${hjson/\"kiosk_id\":\"bombo-01\"/\"kiosk_id\":\"bombo-02\"}"
+  expect "$label: ... another kiosk's id in the body" 400 '"error":"kiosk_id: \"bombo-02\" in the body'
+  health bombo-02 "$t1" "$hjson"
+  expect "$label: ... with another kiosk's token" 403 'token belongs to another kiosk'
+  same "$label: ... the officers kept under the kiosk's unit" \
+    "$(sql "SELECT unit || '|' || code || '|' || name || '|' || counter FROM officers ORDER BY code")" \
+    "UBND xã Bom Bo, huyện Bù Đăng|tp-hung|Nguyễn Văn Hùng|Quầy 1
+UBND xã Bom Bo, huyện Bù Đăng|vp-lan|<script>alert(1)</script>|"
+  run "$label: kiosk health" 0 "$tmp/kh.out" kiosk health --db "$db"
+  check "$label: ... bombo-01 reported: version, content, clock ok, 7 unsent, 2 officers" \
+    grep -qE '^bombo-01 +[0-9-]+ [0-9:]+  0\.3\.0 +00ff00ff00ff00ff ok +7 +2  UBND xã Bom Bo, huyện Bù Đăng$' "$tmp/kh.out"
+  check "$label: ... bombo-02 never did" grep -qE '^bombo-02 +never +- +- +- +0 +0  $' "$tmp/kh.out"
+
   # The read side.
   get '/v1/summary?by=unit'
   expect "$label: summary without a token" 401
@@ -398,6 +425,8 @@ suite() {
     "$(sql "SELECT coalesce(k.unit, '') || '|' || v.officer_code || '|' || count(*) FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id GROUP BY coalesce(k.unit, ''), v.officer_code ORDER BY coalesce(k.unit, ''), v.officer_code")"
   check "$label: ... tp-hung of two communes is two groups" \
     test "$(grep -o '"key":"tp-hung"' "$tmp/resp" | wc -l)" = 2
+  check "$label: ... Bom Bo's tp-hung with the name its kiosk sent, the other's without" \
+    bash -c "grep -qF '\"key\":\"tp-hung\",\"unit\":\"UBND xã Bom Bo, huyện Bù Đăng\",\"name\":\"Nguyễn Văn Hùng\",' '$tmp/resp' && grep -qF '\"key\":\"tp-hung\",\"unit\":\"\",\"name\":\"\",' '$tmp/resp'"
   get '/v1/summary?by=officer&unit=UBND%20x%C3%A3%20Bom%20Bo%2C%20huy%E1%BB%87n%20B%C3%B9%20%C4%90%C4%83ng' "$top"
   expect "$label: summary by officer of one unit" 200 '"unit":"UBND xã Bom Bo, huyện Bù Đăng","groups":[{"key":"tp-hung","unit":"UBND xã Bom Bo, huyện Bù Đăng",'
   same "$label: ... only that unit's votes" \

@@ -519,7 +519,7 @@ static void db_suite(const char *url)
     CHECK_INT(s.n, 0);
     REQUIRE(report_summary(d, "officer", NULL, NULL, &by_kiosk, &json, &len, err, sizeof err) == 0);
     CHECK_CONTAINS(json, "\"by\":\"officer\",\"kiosk\":\"other\",\"groups\":[{\"key\":\"tp-hung\","
-                         "\"unit\":\"\",\"rating3\":");
+                         "\"unit\":\"\",\"name\":\"\",\"rating3\":");
     free(json);
     /* By month: November's days folded into one group. */
     REQUIRE(report_summary(d, "month", NULL, NULL, &all, &json, &len, err, sizeof err) == 0);

@@ -243,6 +243,89 @@ static void t_send_ok(void)
     CHECK_INT(db_int(f.db, "SELECT count(*) FROM sync_status WHERE state = 'stopped'"), 1);
 }
 
+/* Health reports answered ok, or 404 as an older collector does (ctx: the status for them). */
+static int h_health(srv *v, const srv_req *r, int idx, int *status, char *hdrs, size_t hcap,
+                    char **body)
+{
+    if (strstr(r->path, "/status")) {
+        *status = *(const int *)v->ctx;
+        *body =
+            xstrdup(*status == 200 ? "{\"status\":\"ok\"}" : "{\"error\":\"no such endpoint\"}");
+        return SRV_SEND;
+    }
+    return h_accept(v, r, idx, status, hdrs, hcap, body);
+}
+
+static int count_path(sfx *f, const char *part)
+{
+    int n = 0;
+    srv_lock(f->v);
+    for (int i = 0; i < f->v->n; i++)
+        n += strstr(f->v->reqs[i].path, part) != NULL;
+    srv_unlock(f->v);
+    return n;
+}
+
+/* After a round that delivered votes, the health report: the kiosk's version, content version,
+ * backlog and officers, under its token; not counted as a batch request. Again at the heartbeat.
+ * A collector that answers 404 is not asked again; the votes go on as before. */
+static void t_health_report(void)
+{
+    int answer = 200;
+    sfx f;
+    REQUIRE(sfx_open(&f, h_health, &answer, 2) == 0);
+    wire_officer off[1] = {{"tp-hung", "Nguyễn Văn Hùng", "Trưởng phòng", "Quầy 1"}};
+    f.c.health_every_ms = 300;
+    f.c.officers = off;
+    f.c.n_officers = 1;
+    f.c.content_version = "00ff";
+    REQUIRE(sfx_start(&f) == 0);
+    CHECK_WITHIN(all_sent(&f), 10000);
+    CHECK_WITHIN(count_path(&f, "/status") >= 1, 5000);
+    srv_lock(f.v);
+    const srv_req *r = NULL;
+    for (int i = 0; i < f.v->n && !r; i++)
+        if (strstr(f.v->reqs[i].path, "/status"))
+            r = &f.v->reqs[i];
+    REQUIRE(r);
+    CHECK_STR(r->path, "/v1/kiosks/" KIOSK "/status");
+    char val[256];
+    srv_header(r, "Authorization", val, sizeof val);
+    CHECK_STR(val, "Bearer " TOKEN);
+    wire_health h;
+    char err[HL_ERR_MAX];
+    REQUIRE(wire_decode_health((const char *)r->body, r->body_len, &h, err, sizeof err) == 0);
+    srv_unlock(f.v);
+    CHECK_STR(h.kiosk_id, KIOSK);
+    CHECK_STR(h.version, HL_VERSION);
+    CHECK_STR(h.content_version, "00ff");
+    CHECK_INT(h.unsent, 0);
+    CHECK_INT(h.clock_suspect, 0);
+    REQUIRE(h.n_officers == 1);
+    CHECK_STR(h.officers[0].name, "Nguyễn Văn Hùng");
+    wire_health_free(&h);
+    sync_status ss;
+    sync_get_status(f.snd, &ss);
+    CHECK_INT(ss.requests, 1); /* the batch alone */
+    /* The heartbeat: more reports while idle. */
+    CHECK_WITHIN(count_path(&f, "/status") >= 3, 5000);
+    sfx_close(&f);
+
+    /* An older collector: 404 once, then never asked again, and votes still go. */
+    answer = 404;
+    REQUIRE(sfx_open(&f, h_health, &answer, 1) == 0);
+    f.c.health_every_ms = 100;
+    REQUIRE(sfx_start(&f) == 0);
+    CHECK_WITHIN(all_sent(&f), 10000);
+    CHECK_WITHIN(count_path(&f, "/status") == 1, 5000);
+    REQUIRE(seed_add(f.s, KIOSK, 3, 0, NULL) == 0);
+    sync_poke(f.snd);
+    CHECK_WITHIN(all_sent(&f), 10000);
+    usleep(500 * 1000); /* five heartbeats' time: none may come */
+    CHECK_INT(count_path(&f, "/status"), 1);
+    sfx_close(&f);
+}
+
 /* 503 with Retry-After: the retry waits at least that long (the backoff alone would be
  * milliseconds), resends the same bytes under the same key, then the votes are sent. */
 static void t_retry_after_seconds(void)
@@ -706,6 +789,7 @@ static void t_ui_not_blocked(void)
 }
 
 static const test_case cases[] = {TEST(t_send_ok),
+                                  TEST(t_health_report),
                                   TEST(t_retry_after_seconds),
                                   TEST(t_retry_after_date),
                                   TEST(t_500_backoff),

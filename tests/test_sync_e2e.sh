@@ -208,10 +208,17 @@ suite() {
   faults='' coll_start "$label-main" "$db" 0 || return 0
   local port=$cport main=$cpid mainlog=$clog
   kiosk_ini "$ini" e2e-01 "$data" "http://127.0.0.1:$port" "$tok"
-  s=$(script_file "$label-plain" 0 8)
+  s=$(script_file "$label-plain" 0 8 $'sync-wait 30\nhealth-wait 30')
   kiosk_run "$label plain" "$ini" "$s" 0
   n=$((n + 8))
   exact "$label plain" e2e-01 "$data" "$n"
+  # After delivering, the kiosk reported its health and its officers (their names in the reports).
+  same "$label plain: the kiosk's health report: version, clock ok, nothing unsent" \
+    "$(csql "SELECT version || '|' || clock_suspect || '|' || unsent || '|' || length(content_version) FROM kiosk_health WHERE kiosk_id = 'e2e-01'")" \
+    "$("$kbin" --version | awk '{print $2}')|0|0|16"
+  same "$label plain: ... the demo's officers, under the kiosk's unit, with their names" \
+    "$(csql "SELECT count(*) || '|' || min(unit) || '|' || max(CASE WHEN code = 'tp-hung' THEN name END) FROM officers")" \
+    "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["officers"]; print("%d|UBND xã Bom Bo|%s" % (len(o), [x["name"] for x in o if x["code"] == "tp-hung"][0]))' "$HAILONG_ASSETS/content/officers.json")"
   check "$label plain: the kiosk's status says idle" \
     bash -c "'$kbin' status --config '$ini' | grep -q 'last error: none'"
   coll_stop "$main" "$mainlog"

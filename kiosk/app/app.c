@@ -136,6 +136,28 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
         util_fmt(err, errlen, "cannot register an SDL event for sync");
         return HL_EXIT_RUNTIME;
     }
+    /* The officers as the collector learns them (names for its reports), and a version of that
+     * list: FNV-1a over every field, so the collector sees when the content changed. */
+    size_t n =
+        a->content->n_officers < WIRE_MAX_OFFICERS ? a->content->n_officers : WIRE_MAX_OFFICERS;
+    wire_officer *off = xcalloc(n ? n : 1, sizeof *off);
+    uint64_t hash = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        const content_officer *c = &a->content->officers[i];
+        util_strlcpy(off[i].code, c->code, sizeof off[i].code);
+        util_strlcpy(off[i].name, c->name, sizeof off[i].name);
+        util_strlcpy(off[i].title, c->title, sizeof off[i].title);
+        util_strlcpy(off[i].counter, c->counter, sizeof off[i].counter);
+        const char *fields[] = {c->code, c->name, c->title, c->counter};
+        for (size_t f = 0; f < HL_ARRAY_LEN(fields); f++)
+            for (const char *p = fields[f];; p++) {
+                hash = (hash ^ (unsigned char)*p) * 1099511628211ULL;
+                if (!*p)
+                    break;
+            }
+    }
+    char version[17];
+    snprintf(version, sizeof version, "%016llx", (unsigned long long)hash);
     /* The sender has its own clock: the app's may be a fake one that this thread advances. */
     sync_config sc = {.data_dir = a->cfg.data_dir,
                       .kiosk_id = a->cfg.kiosk_id,
@@ -147,8 +169,13 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
                       .start_delay_max_ms = (int64_t)a->cfg.sync_start_delay_max_s * 1000,
                       .base_ms = a->cfg.sync_backoff_base_ms,
                       .cap_ms = a->cfg.sync_backoff_cap_ms,
-                      .timeout_ms = a->cfg.sync_request_timeout_ms};
+                      .timeout_ms = a->cfg.sync_request_timeout_ms,
+                      .health_every_ms = (int64_t)a->cfg.sync_heartbeat_s * 1000,
+                      .officers = off,
+                      .n_officers = n,
+                      .content_version = version};
     rc = sync_start(&a->sync, &sc, sync_notify, a, err, errlen);
+    free(off);
     memset(token, 0, sizeof token);
     return rc;
 }

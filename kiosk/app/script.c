@@ -64,6 +64,29 @@ static int sync_wait(app *a, long seconds, char *why, size_t whylen)
     return -1;
 }
 
+/* Waits in real time until the collector has taken a health report from this run (sent after a
+ * round that delivered votes, or at the heartbeat), or the time is up. 0 or -1 (why). */
+static int health_wait(app *a, long seconds, char *why, size_t whylen)
+{
+    if (!a->sync) {
+        util_fmt(why, whylen, "sync is not running; pass --sync with --script");
+        return -1;
+    }
+    uint64_t end = SDL_GetTicks64() + (uint64_t)seconds * 1000;
+    sync_status st;
+    for (;;) {
+        sync_get_status(a->sync, &st);
+        if (st.health_sent > 0)
+            return 0;
+        if (SDL_GetTicks64() >= end)
+            break;
+        SDL_Delay(20);
+    }
+    util_fmt(why, whylen, "no health report taken after %ld s (sender: %s%s%s)", seconds, st.state,
+             st.last_error[0] ? "; last error: " : "", st.last_error);
+    return -1;
+}
+
 int script_run(app *a, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -138,12 +161,21 @@ int script_run(app *a, const char *path, char *err, size_t errlen)
                 util_fmt(err, errlen, "%s:%d: sync-wait: %s", path, lineno, why);
                 rc = HL_EXIT_RUNTIME;
             }
+        } else if (strcmp(cmd, "health-wait") == 0 && n == 2 &&
+                   util_parse_int(arg1, 0, 3600, &v1) == 0) {
+            char why[HL_ERR_MAX];
+            if (health_wait(a, v1, why, sizeof why) != 0) {
+                util_fmt(err, errlen, "%s:%d: health-wait: %s", path, lineno, why);
+                rc = HL_EXIT_RUNTIME;
+            }
         } else if (strcmp(cmd, "quit") == 0 && n == 1) {
             break;
         } else {
             util_fmt(err, errlen,
                      "%s:%d: cannot understand \"%s\"; use tap ID, tapxy X Y, swipe ID, wait MS, "
-                     "set-clock TIME, expect SCREEN, screenshot FILE, sync-wait SECONDS or quit",
+                     "set-clock TIME, expect SCREEN, screenshot FILE, sync-wait SECONDS, "
+                     "health-wait SECONDS "
+                     "or quit",
                      path, lineno, p);
             rc = HL_EXIT_USAGE;
         }

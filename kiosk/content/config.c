@@ -81,6 +81,7 @@ static const key_def keys[] = {
     {"sync", "backoff_cap_ms", K_INT, FIELD(sync_backoff_cap_ms), 1, 3600000, "milliseconds"},
     {"sync", "request_timeout_ms", K_INT, FIELD(sync_request_timeout_ms), 100, 600000,
      "milliseconds"},
+    {"sync", "heartbeat", K_INT, FIELD(sync_heartbeat_s), 0, 86400, "seconds"},
 };
 #define N_KEYS HL_ARRAY_LEN(keys)
 
@@ -160,6 +161,7 @@ void cfg_defaults(cfg *c)
     c->sync_backoff_base_ms = 5000;
     c->sync_backoff_cap_ms = 300000;
     c->sync_request_timeout_ms = 120000;
+    c->sync_heartbeat_s = 300;
 }
 
 /* ---- small checks ---- */

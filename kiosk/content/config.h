@@ -45,6 +45,7 @@ typedef struct {
      * 300000 (the retry wait's first ceiling and its cap) and request_timeout_ms = 120000 (a
      * whole request), so fault tests need not wait minutes. */
     int sync_backoff_base_ms, sync_backoff_cap_ms, sync_request_timeout_ms;
+    int sync_heartbeat_s; /* heartbeat = 300: a health report at least this often; 0 = never */
     /* Not a key: the file cfg_load last read ("" for pure defaults), so later checks such as
      * content_check_config can name it in their messages. */
     char source[PATH_MAX];

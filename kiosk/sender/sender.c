@@ -49,6 +49,13 @@ struct sync_sender {
     int64_t state_until;
     int failures;              /* consecutive failed attempts, for the backoff */
     int sent_since_checkpoint; /* a batch was delivered since the last checkpoint */
+    char *batch_url, *health_url;
+    int64_t health_every_ms, health_next; /* health_next: monotonic ms */
+    int sent_since_health;                /* a batch was delivered since the last report */
+    int health_off;                       /* the collector does not take reports */
+    wire_officer *officers;
+    size_t n_officers;
+    char content_version[17];
 };
 
 static int64_t mono_ms(void)
@@ -219,6 +226,10 @@ static int setup_curl(sync_sender *s, char *err, size_t errlen)
         util_fmt(err, errlen, "sync: [sync] url too long");
         return HL_EXIT_USAGE;
     }
+    s->batch_url = xstrdup(url);
+    char hurl[2048];
+    util_fmt(hurl, sizeof hurl, "%.*s/v1/kiosks/%s/status", (int)ulen, s->url, s->kiosk_id);
+    s->health_url = xstrdup(hurl);
     util_fmt(ua, sizeof ua, "hailong-kiosk/%s", HL_VERSION);
     CURL *e = s->easy;
     int bad = 0;
@@ -422,6 +433,84 @@ oom:
 }
 
 /* One round: the next batch, sent and settled. Returns 1 if there was nothing to send. */
+/* Posts the health report (wire_health) on the batches' connection. Never touches the votes or
+ * the backoff: a report that fails is only logged, and the next one goes at its time. */
+static void send_health(sync_sender *s)
+{
+    wire_health h;
+    memset(&h, 0, sizeof h);
+    util_strlcpy(h.kiosk_id, s->kiosk_id, sizeof h.kiosk_id);
+    h.sent_at = wall_ms(s);
+    util_strlcpy(h.version, HL_VERSION, sizeof h.version);
+    util_strlcpy(h.content_version, s->content_version, sizeof h.content_version);
+    h.clock_suspect = !clk_plausible(h.sent_at);
+    store_sync_status st;
+    if (store_sync_status_get(s->store, s->kiosk_id, &st) == STORE_OK)
+        h.unsent = st.waiting;
+    h.officers = s->officers;
+    h.n_officers = s->n_officers;
+    char *json = NULL;
+    size_t len = 0;
+    wire_encode_health(&h, &json, &len);
+    struct curl_slist *hdr = NULL, *tmp;
+    size_t alen = strlen(s->token) + 32;
+    char *auth = xmalloc(alen);
+    util_fmt(auth, alen, "Authorization: Bearer %s", s->token);
+    const char *const lines[] = {"Content-Type: application/json", "Accept: application/json",
+                                 "Expect:", auth};
+    for (size_t i = 0; i < HL_ARRAY_LEN(lines); i++) {
+        tmp = curl_slist_append(hdr, lines[i]);
+        if (!tmp)
+            break;
+        hdr = tmp;
+    }
+    free(auth);
+    curl_easy_setopt(s->easy, CURLOPT_URL, s->health_url);
+    curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, hdr);
+    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(s->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    free(s->resp);
+    s->resp = NULL;
+    s->resp_len = 0;
+    s->resp_over = 0;
+    s->curl_err[0] = '\0';
+    CURLcode res = perform(s);
+    curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(s->easy, CURLOPT_URL, s->batch_url);
+    curl_slist_free_all(hdr);
+    free(json);
+    long code = 0;
+    if (res == CURLE_OK)
+        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (code == 200) {
+        pthread_mutex_lock(&s->mu);
+        s->status.health_sent++;
+        pthread_mutex_unlock(&s->mu);
+        log_msg(LOG_DEBUG, "sync: health report delivered (%lld unsent)", (long long)h.unsent);
+    } else if (code == 404) {
+        s->health_off = 1;
+        log_info("sync: the collector takes no health reports (an older version); votes are "
+                 "sent as before");
+    } else {
+        log_info("sync: health report not delivered (%s); the next one in %lld s",
+                 res != CURLE_OK ? (s->curl_err[0] ? s->curl_err : curl_easy_strerror(res))
+                                 : "an HTTP error",
+                 (long long)(s->health_every_ms / 1000));
+    }
+}
+
+/* With nothing to send: the report, when a round delivered votes or the interval has passed. */
+static void maybe_health(sync_sender *s)
+{
+    if (s->health_every_ms <= 0 || s->health_off || stopping(s))
+        return;
+    if (!s->sent_since_health && mono_ms() < s->health_next)
+        return;
+    send_health(s);
+    s->sent_since_health = 0;
+    s->health_next = mono_ms() + s->health_every_ms;
+}
+
 static int round_once(sync_sender *s)
 {
     store_batch b;
@@ -459,6 +548,7 @@ static int round_once(sync_sender *s)
     case R_OK:
         s->failures = 0;
         s->sent_since_checkpoint = 1;
+        s->sent_since_health = 1;
         notify(s);
         break;
     case R_SPLIT: {
@@ -512,8 +602,13 @@ static void *run(void *arg)
     while (!stopping(s)) {
         if (ensure_store(s) != 0)
             continue;
-        if (round_once(s))
-            wait_until(s, mono_ms() + s->idle_poll_ms, 1);
+        if (round_once(s)) {
+            maybe_health(s);
+            int64_t next = mono_ms() + s->idle_poll_ms;
+            if (s->health_every_ms > 0 && !s->health_off && s->health_next < next)
+                next = s->health_next;
+            wait_until(s, next, 1);
+        }
     }
 out:
     if (s->store) {
@@ -567,6 +662,9 @@ static void free_sender(sync_sender *s)
     free(s->token);
     free(s->ca_file);
     free(s->store_vfs);
+    free(s->batch_url);
+    free(s->health_url);
+    free(s->officers);
     free(s);
 }
 
@@ -611,6 +709,15 @@ int sync_start(sync_sender **out, const sync_config *c, sync_notify_fn notify_fn
     s->timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 120000;
     s->low_speed_limit = c->low_speed_limit > 0 ? c->low_speed_limit : 100;
     s->low_speed_time_s = c->low_speed_time_s > 0 ? c->low_speed_time_s : 30;
+    s->health_every_ms = c->health_every_ms > 0 ? c->health_every_ms : 0;
+    if (c->n_officers > 0 && c->officers) {
+        s->n_officers = c->n_officers < WIRE_MAX_OFFICERS ? c->n_officers : WIRE_MAX_OFFICERS;
+        s->officers = xcalloc(s->n_officers, sizeof *s->officers);
+        memcpy(s->officers, c->officers, s->n_officers * sizeof *s->officers);
+    }
+    util_strlcpy(s->content_version,
+                 c->content_version && *c->content_version ? c->content_version : "0",
+                 sizeof s->content_version);
     s->real_clock = clk_real();
     s->clock = c->clock ? c->clock : &s->real_clock;
     s->notify = notify_fn;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "wire.h"
 
 #define SYNC_DEFAULT_BASE_MS        5000
 #define SYNC_DEFAULT_CAP_MS         300000
@@ -32,6 +33,14 @@ typedef struct {
     long connect_timeout_ms, timeout_ms, low_speed_limit, low_speed_time_s;
     /* With nothing to send, look again this often even without a poke (0 = 60 s). */
     int64_t idle_poll_ms;
+    /* The health report (wire_health): sent after each round that delivered votes and at least
+     * every health_every_ms while there is nothing to send; 0 = never (tests of the batches
+     * alone). The officers are copied; content_version is up to 16 hex digits. A collector that
+     * answers 404 (older than the report) is not asked again until the next start. */
+    int64_t health_every_ms;
+    const wire_officer *officers;
+    size_t n_officers;
+    const char *content_version;
     /* Wall time for the records (frozen_at, last success); NULL = the real clock. The sender
      * reads it from its own thread: never pass a fake clock another thread advances. */
     const hl_clock *clock;
@@ -44,7 +53,8 @@ typedef struct {
     char last_error[256];
     int64_t votes_sent;  /* since start: accepted or duplicate */
     int64_t quarantined; /* since start */
-    int64_t requests;    /* POSTs made since start */
+    int64_t requests;    /* batch POSTs made since start */
+    int64_t health_sent; /* health reports the collector took since start */
 } sync_status;
 
 /* Called from the sender thread after every change of its status; must be cheap and

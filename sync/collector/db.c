@@ -80,6 +80,29 @@ static const char *const migrations[] = {
      * did. */
     "ALTER TABLE tokens ADD COLUMN unit TEXT NOT NULL DEFAULT '';\n",
 
+    /* 5: each kiosk's latest health report (POST /v1/kiosks/ID/status), and the officers the
+     * kiosks of each unit sent: officer codes are unique only inside a unit. An officer no longer
+     * sent keeps its row, so old votes keep a name. */
+    "CREATE TABLE IF NOT EXISTS kiosk_health (\n"
+    "    kiosk_id        TEXT PRIMARY KEY NOT NULL,\n"
+    "    last_contact    BIGINT NOT NULL,\n"
+    "    sent_at         BIGINT NOT NULL,\n"
+    "    version         TEXT NOT NULL,\n"
+    "    content_version TEXT NOT NULL,\n"
+    "    clock_suspect   INTEGER NOT NULL CHECK (clock_suspect IN (0, 1)),\n"
+    "    unsent          BIGINT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS officers (\n"
+    "    unit        TEXT NOT NULL,\n"
+    "    code        TEXT NOT NULL,\n"
+    "    name        TEXT NOT NULL,\n"
+    "    title       TEXT NOT NULL,\n"
+    "    counter     TEXT NOT NULL,\n"
+    "    kiosk_id    TEXT NOT NULL,\n"
+    "    updated_at  BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (unit, code)\n"
+    ");\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and
@@ -94,14 +117,15 @@ static const char *const migrations[] = {
     " WHERE v.placed_at >= $1 AND v.placed_at < $2"                                                \
     " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR v.kiosk_id = $4)"
 
-/* key, key2 (the unit by officer, else ''), the counts; grouped by `group`. */
-#define SUMMARY(key, key2, group)                                                                  \
-    "SELECT " key ", " key2 ","                                                                    \
+/* key, key2 (the unit by officer, else ''), key3 (the officer's name by officer, else ''), the
+ * counts; `join` adds a table, `group` groups. */
+#define SUMMARY(key, key2, key3, join, group)                                                      \
+    "SELECT " key ", " key2 ", " key3 ","                                                          \
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 3 THEN 1 ELSE 0 END),"                             \
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 2 THEN 1 ELSE 0 END),"                             \
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 1 THEN 1 ELSE 0 END),"                             \
     " sum(v.misuse), sum(v.clock_suspect), count(*)"                                               \
-    " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" FILTER " GROUP BY " group              \
+    " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" join FILTER " GROUP BY " group         \
     " ORDER BY " group
 
 static const char *const sql[Q_COUNT] = {
@@ -116,6 +140,22 @@ static const char *const sql[Q_COUNT] = {
                        " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
     [Q_TOKEN_INSERT] = "INSERT INTO tokens (token_hash, kind, name, created_at, unit)"
                        " VALUES ($1, $2, $3, $4, $5)",
+    [Q_KIOSK_UNIT_OF] = "SELECT unit FROM kiosks WHERE id = $1",
+    [Q_HEALTH_PUT] = "INSERT INTO kiosk_health (kiosk_id, last_contact, sent_at, version,"
+                     " content_version, clock_suspect, unsent) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                     " ON CONFLICT (kiosk_id) DO UPDATE SET last_contact = excluded.last_contact,"
+                     " sent_at = excluded.sent_at, version = excluded.version,"
+                     " content_version = excluded.content_version,"
+                     " clock_suspect = excluded.clock_suspect, unsent = excluded.unsent",
+    [Q_OFFICER_PUT] = "INSERT INTO officers (unit, code, name, title, counter, kiosk_id,"
+                      " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                      " ON CONFLICT (unit, code) DO UPDATE SET name = excluded.name,"
+                      " title = excluded.title, counter = excluded.counter,"
+                      " kiosk_id = excluded.kiosk_id, updated_at = excluded.updated_at",
+    [Q_HEALTH_LIST] = "SELECT k.id, k.unit, h.last_contact, h.version, h.content_version,"
+                      " h.clock_suspect, h.unsent, h.sent_at,"
+                      " (SELECT count(*) FROM officers o WHERE o.kiosk_id = k.id)"
+                      " FROM kiosks k LEFT JOIN kiosk_health h ON h.kiosk_id = k.id ORDER BY k.id",
     [Q_OPERATOR_LIST] = "SELECT name, unit, created_at, revoked_at FROM tokens"
                         " WHERE kind = 'operator' ORDER BY name, created_at",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked_at = $3"
@@ -131,12 +171,15 @@ static const char *const sql[Q_COUNT] = {
                      "  WHERE v.kiosk_id = k.id)"
                      " FROM kiosks k ORDER BY k.id",
     [Q_VOTE_OWNER] = "SELECT kiosk_id FROM votes WHERE uuid = $1",
-    [Q_SUM_UNIT] = SUMMARY("coalesce(k.unit, '')", "''", "1"),
-    [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id", "''", "1"),
+    [Q_SUM_UNIT] = SUMMARY("coalesce(k.unit, '')", "''", "''", "", "1"),
+    [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id", "''", "''", "", "1"),
     /* Officer codes are unique only inside one commune: tp-hung of two communes are two people. */
-    [Q_SUM_OFFICER] = SUMMARY("v.officer_code", "coalesce(k.unit, '')", "2, 1"),
+    [Q_SUM_OFFICER] = SUMMARY("v.officer_code", "coalesce(k.unit, '')", "coalesce(max(o.name), '')",
+                              " LEFT JOIN officers o ON o.unit = coalesce(k.unit, '')"
+                              " AND o.code = v.officer_code",
+                              "2, 1"),
     /* The Vietnam-local day number (UTC+7, no DST): integer division on both backends. */
-    [Q_SUM_DAY] = SUMMARY("(v.placed_at + 25200000) / 86400000", "''", "1"),
+    [Q_SUM_DAY] = SUMMARY("(v.placed_at + 25200000) / 86400000", "''", "''", "", "1"),
     [Q_VOTES] = "SELECT v.uuid, v.kiosk_id, coalesce(k.unit, ''), v.seq, v.boot_id,"
                 " v.officer_code, v.rating, v.reasons, v.created_at, v.received_at, v.misuse,"
                 " v.clock_suspect, v.placed_at"

@@ -94,6 +94,22 @@ typedef struct {
 int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx, char *err,
                   size_t errlen);
 
+/* ---- kiosk health ---- */
+
+/* Stores h, a kiosk's health report received at received_at: its latest report replaces the one
+ * before, and its officers are kept under its unit (added or updated, none removed). 0, or 1 on a
+ * database error (nothing stored). */
+int db_store_health(db *d, const wire_health *h, int64_t received_at, char *err, size_t errlen);
+
+typedef struct {
+    const char *id, *unit, *version, *content_version; /* version "": never reported */
+    int64_t last_contact, sent_at, unsent, officers;   /* last_contact 0: never */
+    int clock_suspect;
+} db_health_row;
+/* Every kiosk with its latest report, in id order; fn returns nonzero to stop. */
+int db_health_list(db *d, int (*fn)(const db_health_row *r, void *ctx), void *ctx, char *err,
+                   size_t errlen);
+
 /* ---- votes ---- */
 
 /* The clock rule (docs/COLLECTOR.md). A batch's own clock reading, sent_at, is the kiosk's wall
@@ -134,6 +150,7 @@ typedef struct {
 typedef struct {
     const char *key;  /* unit, kiosk id, officer code, or day number as text (by "day") */
     const char *unit; /* by "officer": the unit the officer's votes came from; else "" */
+    const char *name; /* by "officer": the name the unit's kiosks last sent ("" if none) */
     int64_t rating3, rating2, rating1; /* counted: misuse excluded */
     int64_t misuse, clock_suspect, total;
 } db_summary_row;

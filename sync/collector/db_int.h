@@ -26,6 +26,10 @@ enum {
     Q_KIOSK_LIST,
     Q_VOTE_OWNER,
     Q_OPERATOR_LIST,
+    Q_KIOSK_UNIT_OF,
+    Q_HEALTH_PUT,
+    Q_OFFICER_PUT,
+    Q_HEALTH_LIST,
     Q_SUM_UNIT,
     Q_SUM_KIOSK,
     Q_SUM_OFFICER,
@@ -107,6 +111,7 @@ typedef struct {
         int (*kiosk)(const db_kiosk_row *r, void *ctx);
         int (*summary)(const db_summary_row *r, void *ctx);
         int (*op)(const db_operator_row *r, void *ctx);
+        int (*health)(const db_health_row *r, void *ctx);
         int (*vote)(const db_vote_row *r, void *ctx);
     } fn;
     void *ctx;

@@ -9,8 +9,9 @@
 static int summary_cb(const db_row *r, void *ctx)
 {
     const db_sink *c = ctx;
-    db_summary_row s = {db_col_text(r, 0), db_col_text(r, 1), db_col_int(r, 2), db_col_int(r, 3),
-                        db_col_int(r, 4),  db_col_int(r, 5),  db_col_int(r, 6), db_col_int(r, 7)};
+    db_summary_row s = {db_col_text(r, 0), db_col_text(r, 1), db_col_text(r, 2),
+                        db_col_int(r, 3),  db_col_int(r, 4),  db_col_int(r, 5),
+                        db_col_int(r, 6),  db_col_int(r, 7),  db_col_int(r, 8)};
     return c->fn.summary(&s, c->ctx);
 }
 

@@ -1,5 +1,6 @@
-/* db_tokens: kiosk and operator tokens (only their SHA-256 is stored) and the kiosk list. Part of
- * the db module (db.h); the runner is in db.c. */
+/* db_tokens: what the collector knows of its kiosks and operators: their tokens (only the SHA-256
+ * is stored), the kiosk list, and the kiosks' health reports with the officers they send (schema
+ * 5). Part of the db module (db.h); the runner is in db.c. */
 #include "db_int.h"
 
 #include "util.h"
@@ -116,4 +117,59 @@ int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx,
 {
     db_sink c = {.fn.kiosk = fn, .ctx = ctx};
     return db_run(d, Q_KIOSK_LIST, NULL, 0, kiosk_cb, &c, NULL, err, errlen);
+}
+
+/* ---- health reports ---- */
+
+static int text_cb(const db_row *r, void *ctx)
+{
+    util_strlcpy(ctx, db_col_text(r, 0), 256);
+    return 1;
+}
+
+int db_store_health(db *d, const wire_health *h, int64_t received_at, char *err, size_t errlen)
+{
+    if (db_tx_begin(d, err, errlen))
+        return 1;
+    /* The officers belong to the kiosk's unit: the same code under another unit is someone else. */
+    char unit[256] = "";
+    db_val pk[] = {db_vs(h->kiosk_id)};
+    int failed = db_run(d, Q_KIOSK_UNIT_OF, pk, 1, text_cb, unit, NULL, err, errlen);
+    db_val ph[] = {db_vs(h->kiosk_id), db_vi(received_at),        db_vi(h->sent_at),
+                   db_vs(h->version),  db_vs(h->content_version), db_vi(h->clock_suspect),
+                   db_vi(h->unsent)};
+    if (!failed)
+        failed = db_run(d, Q_HEALTH_PUT, ph, 7, NULL, NULL, NULL, err, errlen);
+    for (size_t i = 0; i < h->n_officers && !failed; i++) {
+        const wire_officer *o = &h->officers[i];
+        db_val po[] = {db_vs(unit),       db_vs(o->code),     db_vs(o->name),    db_vs(o->title),
+                       db_vs(o->counter), db_vs(h->kiosk_id), db_vi(received_at)};
+        failed = db_run(d, Q_OFFICER_PUT, po, 7, NULL, NULL, NULL, err, errlen);
+    }
+    return db_tx_end(d, failed, err, errlen);
+}
+
+static int health_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    int never = db_col_null(r, 2);
+    db_health_row h = {
+        .id = db_col_text(r, 0),
+        .unit = db_col_text(r, 1),
+        .version = never ? "" : db_col_text(r, 3),
+        .content_version = never ? "" : db_col_text(r, 4),
+        .last_contact = never ? 0 : db_col_int(r, 2),
+        .sent_at = never ? 0 : db_col_int(r, 7),
+        .unsent = never ? 0 : db_col_int(r, 6),
+        .officers = db_col_int(r, 8),
+        .clock_suspect = never ? 0 : (int)db_col_int(r, 5),
+    };
+    return c->fn.health(&h, c->ctx);
+}
+
+int db_health_list(db *d, int (*fn)(const db_health_row *r, void *ctx), void *ctx, char *err,
+                   size_t errlen)
+{
+    db_sink c = {.fn.health = fn, .ctx = ctx};
+    return db_run(d, Q_HEALTH_LIST, NULL, 0, health_cb, &c, NULL, err, errlen);
 }

@@ -49,6 +49,7 @@ static const char usage_main[] =
     "  kiosk add ID          enrol a kiosk and print its token (shown only once)\n"
     "  kiosk revoke ID       revoke the kiosk's token (it gets 403 from then on)\n"
     "  kiosk list            list enrolled kiosks, their votes and last delivery\n"
+    "  kiosk health          each kiosk's last report: contact, version, clock, backlog\n"
     "  operator add NAME     make a token for the read side (summary, votes.csv)\n"
     "  operator revoke NAME  revoke an operator's token\n"
     "  operator list         list operators, what each may read, and their status\n"
@@ -100,6 +101,7 @@ static const char usage_kiosk[] =
     "Usage: " PROG " kiosk add ID [--unit NAME] [--db URL]\n"
     "       " PROG " kiosk revoke ID [--db URL]\n"
     "       " PROG " kiosk list [--db URL]\n"
+    "       " PROG " kiosk health [--db URL]\n"
     "\n"
     "add     enrols kiosk ID (1-63 letters, digits, '-' or '_': the kiosk's [kiosk] id) and\n"
     "        prints its token on standard output. Only a hash is stored: copy the token into\n"
@@ -107,6 +109,9 @@ static const char usage_kiosk[] =
     "        to replace it, revoke it and add the kiosk again.\n"
     "revoke  revokes the kiosk's token; its requests get 403 from then on.\n"
     "list    shows every kiosk: status, votes stored, last delivery (Vietnam time).\n"
+    "health  shows every kiosk's last report (sent after each delivery and every few minutes):\n"
+    "        when (Vietnam time), its version and content version, whether its clock is in\n"
+    "        doubt, the votes it has not sent yet, and the officers its unit has sent.\n"
     "\n"
     "  --unit NAME  the commune or office the kiosk belongs to (summaries group by it)\n" DB_HELP;
 
@@ -550,6 +555,21 @@ static int print_kiosk(const db_kiosk_row *k, void *ctx)
     return 0;
 }
 
+static int print_health(const db_health_row *h, void *ctx)
+{
+    (void)ctx;
+    char last[20] = "never";
+    if (h->last_contact > 0)
+        report_local_time(h->last_contact, last);
+    printf("%-24s %-19s  %-10s %-16s %-6s %7lld %8lld  %s\n", h->id, last,
+           h->version[0] ? h->version : "-", h->content_version[0] ? h->content_version : "-",
+           h->last_contact == 0 ? "-"
+           : h->clock_suspect   ? "wrong"
+                                : "ok",
+           (long long)h->unsent, (long long)h->officers, h->unit);
+    return 0;
+}
+
 static int print_operator(const db_operator_row *o, void *ctx)
 {
     (void)ctx;
@@ -573,15 +593,17 @@ static int cmd_tokens(int kind, int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     if (n_pos == 0) {
-        log_plain(LOG_ERROR, "%s %s: say what to do: add, revoke or list; see %s %s --help\n", PROG,
-                  cmd, PROG, cmd);
+        log_plain(LOG_ERROR, "%s %s: say what to do: %s; see %s %s --help\n", PROG, cmd,
+                  kind == DB_TOKEN_KIOSK ? "add, revoke, list or health" : "add, revoke or list",
+                  PROG, cmd);
         return HL_EXIT_USAGE;
     }
     const char *action = pos[0];
-    int is_list = strcmp(action, "list") == 0;
+    int is_health = kind == DB_TOKEN_KIOSK && strcmp(action, "health") == 0;
+    int is_list = strcmp(action, "list") == 0 || is_health;
     if (!is_list && strcmp(action, "add") != 0 && strcmp(action, "revoke") != 0) {
-        log_plain(LOG_ERROR, "%s %s: \"%s\" is not a command; use add, revoke or list\n", PROG, cmd,
-                  action);
+        log_plain(LOG_ERROR, "%s %s: \"%s\" is not a command; use %s\n", PROG, cmd, action,
+                  kind == DB_TOKEN_KIOSK ? "add, revoke, list or health" : "add, revoke or list");
         return HL_EXIT_USAGE;
     }
     if (is_list ? n_pos != 1 : n_pos != 2) {
@@ -617,7 +639,11 @@ static int cmd_tokens(int kind, int argc, char **argv)
     char err[HL_ERR_MAX];
     hl_clock clk = clk_real();
     int64_t now = clk_wall_ms(&clk);
-    if (is_list && kind == DB_TOKEN_KIOSK) {
+    if (is_health) {
+        printf("%-24s %-19s  %-10s %-16s %-6s %7s %8s  %s\n", "KIOSK", "LAST CONTACT", "VERSION",
+               "CONTENT", "CLOCK", "UNSENT", "OFFICERS", "UNIT");
+        rc = db_health_list(d, print_health, NULL, err, sizeof err);
+    } else if (is_list && kind == DB_TOKEN_KIOSK) {
         printf("%-24s %-8s %9s  %-19s  %s\n", "KIOSK", "STATUS", "VOTES", "LAST DELIVERY", "UNIT");
         rc = db_kiosk_list(d, print_kiosk, NULL, err, sizeof err);
     } else if (is_list) {

@@ -305,8 +305,10 @@ static int summary_row(const db_summary_row *r, void *ctx)
     }
     cJSON *g = cJSON_CreateObject();
     cJSON_AddStringToObject(g, "key", r->key);
-    if (strcmp(c->by, "officer") == 0)
+    if (strcmp(c->by, "officer") == 0) {
         cJSON_AddStringToObject(g, "unit", r->unit);
+        cJSON_AddStringToObject(g, "name", r->name);
+    }
     add_counts(g, r);
     cJSON_AddItemToArray(c->groups, g);
     return 0;

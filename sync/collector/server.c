@@ -41,7 +41,7 @@
  * transaction per interval. */
 #define HEALTH_PROBE_MS 5000
 
-enum { R_NONE, R_BATCH, R_SUMMARY, R_CSV, R_HEALTH };
+enum { R_NONE, R_BATCH, R_STATUS, R_SUMMARY, R_CSV, R_HEALTH };
 
 typedef struct {
     db_pool *pool;
@@ -76,35 +76,6 @@ typedef struct {
     const char *note;
 } req;
 
-void server_default_opts(server_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->listen = "127.0.0.1:8080";
-    o->db_url = NULL; /* no default: the caller names the database (--db or collector.conf) */
-    /* 100 batches a second: a kiosk draining a backlog in 500-vote batches may send 50 000
-     * votes/s, while one stuck in a loop still costs at most 100 transactions a second. */
-    o->rate = 100;
-    o->burst = 200;
-    /* Slow or idle clients hold a connection (a thread) each: a client address may hold only
-     * max_per_ip of them, so one attacker (slowloris) cannot take the slots the kiosks and health
-     * checks need; docs/COLLECTOR.md says what a reverse proxy adds. */
-    o->max_connections = 256;
-    o->max_per_ip = 16;
-    o->db_connections = 8;
-    o->timeout_s = 30;
-    /* A kiosk sends its headers in one packet: 10 s is generous. The body is at most 1 MiB: 120 s
-     * lets it through a 10 KB/s mobile link. */
-    o->header_timeout_s = 10;
-    o->request_timeout_s = 120;
-}
-
-int server_max_unfinished(int max_connections)
-{
-    /* A quarter of the slots (at least one) is kept for requests that have arrived. */
-    int reserve = max_connections / 4 > 0 ? max_connections / 4 : 1;
-    return max_connections - reserve > 0 ? max_connections - reserve : 1;
-}
-
 /* ---- responses ---- */
 
 static void add_header(struct MHD_Response *resp, const char *name, const char *value)
@@ -128,7 +99,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, req *r, int status,
     if (status == MHD_HTTP_UNAUTHORIZED)
         add_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        add_header(resp, MHD_HTTP_HEADER_ALLOW, r->route == R_BATCH ? "POST" : "GET, HEAD");
+        add_header(resp, MHD_HTTP_HEADER_ALLOW,
+                   r->route == R_BATCH || r->route == R_STATUS ? "POST" : "GET, HEAD");
     enum MHD_Result rc = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     r->responded = 1;
@@ -173,7 +145,7 @@ static enum MHD_Result send_error(struct MHD_Connection *c, req *r, int status, 
 
 static int route(const char *url, char kiosk_id[64])
 {
-    static const char pre[] = "/v1/kiosks/", suf[] = "/vote-batches";
+    static const char pre[] = "/v1/kiosks/", suf[] = "/vote-batches", suf2[] = "/status";
     if (strcmp(url, "/healthz") == 0)
         return R_HEALTH;
     if (strcmp(url, "/v1/summary") == 0)
@@ -182,11 +154,15 @@ static int route(const char *url, char kiosk_id[64])
         return R_CSV;
     if (strncmp(url, pre, sizeof pre - 1) == 0) {
         const char *id = url + sizeof pre - 1, *slash = strchr(id, '/');
-        if (slash && strcmp(slash, suf) == 0 && (size_t)(slash - id) < 64) {
+        int which = !slash                     ? R_NONE
+                    : strcmp(slash, suf) == 0  ? R_BATCH
+                    : strcmp(slash, suf2) == 0 ? R_STATUS
+                                               : R_NONE;
+        if (which != R_NONE && (size_t)(slash - id) < 64) {
             memcpy(kiosk_id, id, (size_t)(slash - id));
             kiosk_id[slash - id] = '\0';
             if (wire_valid_kiosk_id(kiosk_id))
-                return R_BATCH;
+                return which;
         }
     }
     return R_NONE;
@@ -271,7 +247,7 @@ static enum MHD_Result batch_begin(srv *s, struct MHD_Connection *c, req *r)
     if (cl && util_parse_int(cl, 0, 1L << 40, &n) == 0 && n > (long)WIRE_MAX_GZIP)
         return send_error(c, r, 413, -1, "body of %ld bytes; at most %u", n,
                           (unsigned)WIRE_MAX_GZIP);
-    if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"))
+    if (r->route == R_BATCH && !MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Idempotency-Key"))
         return send_error(c, r, 400, -1, "Idempotency-Key header missing; set it to the batch_id");
     return MHD_YES;
 }
@@ -378,6 +354,48 @@ out:
     db_pool_put(s->pool, d);
     wire_batch_free(&b);
     free(plain);
+    return ret;
+}
+
+/* A kiosk's health report (wire_health): stored, answered {"status":"ok"}. */
+static enum MHD_Result status_finish(srv *s, struct MHD_Connection *c, req *r)
+{
+    if (r->too_big || r->body.len > WIRE_HEALTH_MAX)
+        return send_error(c, r, 413, -1, "body larger than %u bytes", (unsigned)WIRE_HEALTH_MAX);
+    char err[HL_ERR_MAX];
+    void *plain = NULL;
+    const char *json = r->body.p;
+    size_t len = r->body.len;
+    if (r->gzip) {
+        int g =
+            wire_gunzip_ex(r->body.p, r->body.len, WIRE_HEALTH_MAX, &plain, &len, err, sizeof err);
+        if (g != 0)
+            return send_error(c, r, g == -2 ? 413 : 400, -1, "%s", err);
+        json = plain;
+    }
+    wire_health h;
+    int bad = wire_decode_health(json, len, &h, err, sizeof err) != 0;
+    free(plain);
+    if (bad)
+        return send_error(c, r, 400, -1, "%s", err);
+    enum MHD_Result ret;
+    if (strcmp(h.kiosk_id, r->kiosk_id) != 0) {
+        ret = send_error(c, r, 400, -1, "kiosk_id: \"%s\" in the body, but the URL names \"%s\"",
+                         h.kiosk_id, r->kiosk_id);
+        goto out;
+    }
+    db *d = db_pool_get(s->pool, err, sizeof err);
+    if (!d || db_store_health(d, &h, clk_wall_ms(&s->clk), err, sizeof err) != 0) {
+        db_pool_put(s->pool, d);
+        log_error("status from %s: %s", r->kiosk_id, err);
+        ret = send_error(c, r, 503, DB_RETRY_AFTER_S, "database unavailable; retry later");
+        goto out;
+    }
+    db_pool_put(s->pool, d);
+    static const char ok[] = "{\"status\":\"ok\"}";
+    ret = send_body(c, r, 200, "application/json", ok, sizeof ok - 1, -1);
+out:
+    wire_health_free(&h);
     return ret;
 }
 
@@ -502,9 +520,10 @@ static enum MHD_Result first_call(srv *s, struct MHD_Connection *c, req *r, cons
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (r->route == R_NONE)
         return send_error(c, r, 404, -1, "no such endpoint; see docs/PROTOCOL.md");
-    if (r->route == R_BATCH && strcmp(method, "POST") != 0)
+    int post = r->route == R_BATCH || r->route == R_STATUS;
+    if (post && strcmp(method, "POST") != 0)
         return send_error(c, r, 405, -1, "use POST");
-    if (r->route == R_BATCH)
+    if (post)
         return batch_begin(s, c, r);
     if (!is_get)
         return send_error(c, r, 405, -1, "use GET");
@@ -563,7 +582,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     rl_conn_phase(s->guard, r->conn, RL_ANSWERING);
     if (r->responded)
         return MHD_YES;
-    return batch_finish(s, c, r);
+    return r->route == R_STATUS ? status_finish(s, c, r) : batch_finish(s, c, r);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -637,51 +656,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* ---- setup ---- */
-
-int server_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *err,
-                        size_t errlen)
-{
-    char host[256], port[16];
-    const char *colon;
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
-            goto bad;
-        memcpy(host, s + 1, (size_t)(close - s - 1));
-        host[close - s - 1] = '\0';
-        colon = close + 1;
-    } else {
-        colon = strrchr(s, ':');
-        if (!colon || (size_t)(colon - s) >= sizeof host || memchr(s, ':', (size_t)(colon - s)))
-            goto bad;
-        memcpy(host, s, (size_t)(colon - s));
-        host[colon - s] = '\0';
-    }
-    long p;
-    if (!host[0] || util_parse_int(colon + 1, 0, 65535, &p) != 0)
-        goto bad;
-    snprintf(port, sizeof port, "%ld", p);
-    struct addrinfo hints, *ai = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    int rc = getaddrinfo(host, port, &hints, &ai);
-    if (rc != 0 || !ai) {
-        util_fmt(err, errlen, "--listen: cannot resolve \"%s\": %s", host, gai_strerror(rc));
-        return HL_EXIT_USAGE;
-    }
-    memset(ss, 0, sizeof *ss);
-    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-    *len = ai->ai_addrlen;
-    freeaddrinfo(ai);
-    return 0;
-bad:
-    util_fmt(err, errlen,
-             "--listen: \"%s\" is not HOST:PORT; e.g. 127.0.0.1:8080, [::1]:8080 or 0.0.0.0:8080",
-             s);
-    return HL_EXIT_USAGE;
-}
 
 static char *read_pem(const char *flag, const char *path, char *err, size_t errlen)
 {

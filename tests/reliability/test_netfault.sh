@@ -9,6 +9,10 @@
 # the next run), until HL_NETFAULT_VOTES; then the network heals and the kiosk must deliver
 # everything. The collector must then hold exactly the kiosk's votes (every column), none twice;
 # every vote marked sent at the kiosk, none quarantined; every fault kind must have happened.
+# A second kiosk then runs ONE process throughout (restarts would hide a sender that a fault left
+# stuck): it votes HL_NETFAULT_STEADY_VOTES votes under the faults, the network heals under it
+# once every kind of fault has hit it, and it must deliver the rest by itself; `status` must then
+# show nothing waiting or quarantined for either kiosk.
 # On SQLite, and on PostgreSQL when HL_TEST_PG_URL is set (scripts/test.sh sets it).
 # HL_NETFAULT_SEED repeats the proxy's choices (the moments still vary with the machine).
 set -euo pipefail
@@ -26,6 +30,10 @@ need_bins test_netfault "$kbin" "$cbin"
 
 total=${HL_NETFAULT_VOTES:-200}
 round=${HL_NETFAULT_ROUND:-40}
+steady_votes=${HL_NETFAULT_STEADY_VOTES:-$((total * 2 / 5))}
+# Faults the steady kiosk meets before the network heals under it: 19 in a row hold every kind
+# (the proxy's shuffled deck of 10); more in the long form.
+steady_faults=$((steady_votes / 4 > 20 ? steady_votes / 4 : 20))
 seed=${HL_NETFAULT_SEED:-$((($$ + $(date +%s)) % 32768))}
 echo "test_netfault: $total votes in rounds of $round, seed $seed (HL_NETFAULT_SEED=$seed repeats" \
   "the proxy's choices)" >&2
@@ -50,6 +58,69 @@ csql() {
   fi
 }
 ksql() { sqlite3 -batch -noheader -separator '|' "$data/votes.db" "$1"; }
+k2sql() { sqlite3 -batch -noheader -separator '|' "$sdata/votes.db" "$1"; } # the steady kiosk's
+
+# faults_so_far STATS: how many exchanges the proxy has broken until now (its live counts).
+faults_so_far() {
+  python3 -c '
+import json, sys
+try:
+    f = json.load(open(sys.argv[1]))["faults"]
+except (OSError, ValueError):
+    print(0)
+else:
+    print(sum(v for k, v in f.items() if k != "pass"))' "$1"
+}
+# fault_counts STATS: the counts, one "kind n" a line.
+fault_counts() {
+  python3 -c '
+import json, sys
+for k, v in json.load(open(sys.argv[1]))["faults"].items():
+    print(k, v)' "$1"
+}
+
+# steady LABEL DIR: the second kiosk, nf-02, in one process throughout, while the proxy still
+# breaks exchanges: it votes $steady_votes votes (batches of 2) and waits for them; once the
+# proxy has broken $steady_faults of its exchanges (every kind: see above) the network heals under
+# the running kiosk, which must deliver every vote still waiting by itself, within 90 s. Sets
+# steady_waiting (votes waiting when the network healed).
+steady() {
+  local label=$1 d=$2 rc=0 f0 f
+  "$cbin" kiosk add nf-02 --unit "UBND xã Bom Bo" --db "$db" >"$d/token2" 2>"$d/enrol2.err" || {
+    bad "$label: enrol the steady kiosk"
+    sed 's/^/    /' "$d/enrol2.err" >&2
+    return 0
+  }
+  kiosk_ini "$d/kiosk2.ini" nf-02 "$sdata" "http://127.0.0.1:$(cat "$d/pport")" "$d/token2" \
+    "batch_max = 2"
+  { votes_script 1000 "$steady_votes"; printf 'sync-wait 90\nquit\n'; } >"$d/steady.script"
+  cp "$d/stats.json" "$d/stats-steady-start.json"
+  f0=$(faults_so_far "$d/stats.json")
+  timeout 150 "$kbin" --config "$d/kiosk2.ini" --script "$d/steady.script" --sync \
+    >"$d/steady.log" 2>&1 &
+  local kp=$!
+  # Until the kiosk has met its faults (bounded: 120 s), or it ended (it should not have).
+  for _ in $(seq 1 600); do
+    f=$(faults_so_far "$d/stats.json")
+    [ $((f - f0)) -ge "$steady_faults" ] && break
+    kill -0 "$kp" 2>/dev/null || break
+    sleep 0.2
+  done
+  steady_waiting=$(sqlite3 -readonly -batch "$sdata/votes.db" \
+    "SELECT count(*) FROM votes WHERE sync_state <> 'sent'" 2>/dev/null || echo '?')
+  cp "$d/stats.json" "$d/stats-steady-heal.json"
+  # The network heals (for good: the first part's last run comes after this).
+  kill -USR1 "$ppid_"
+  wait "$kp" || rc=$?
+  same "$label: steady kiosk: every kind of fault met while it ran" \
+    "$(join -a1 -a2 -e0 -o 0,1.2,2.2 <(fault_counts "$d/stats-steady-start.json" | sort) \
+      <(fault_counts "$d/stats-steady-heal.json" | sort) | awk '$1 != "pass" && $3 - $2 < 1 { printf "%s ", $1 }')" ""
+  check "$label: steady kiosk: votes still waiting when the network healed under it ($steady_waiting)" \
+    test "$steady_waiting" -gt 0
+  same "$label: steady kiosk: the same run delivered them all once the network healed" "$rc" 0
+  [ "$rc" = 0 ] || tail -5 "$d/steady.log" | sed 's/^/    /' >&2
+  no_sanitizer "$label: steady kiosk" "$d/steady.log"
+}
 
 # run LABEL DB: one whole run against the collector on DB.
 run() {
@@ -104,7 +175,12 @@ run() {
   local waiting
   waiting=$(ksql "SELECT count(*) FROM votes WHERE sync_state <> 'sent'")
 
-  # The network heals: everything must now arrive.
+  # The second kiosk: one process through the faults and the healing (which it brings).
+  sdata=$d/kiosk2 steady_waiting='?'
+  steady "$label" "$d"
+
+  # The network has healed (already, unless the steady part could not start): everything must
+  # now arrive.
   kill -USR1 "$ppid_"
   printf 'sync-wait 60\nquit\n' >"$d/heal.script"
   rc=0
@@ -134,6 +210,25 @@ run() {
   same "$label: every vote marked sent at the kiosk, none quarantined" \
     "$(ksql "SELECT group_concat(sync_state || ':' || n, ' ') FROM (SELECT sync_state, count(*) AS n FROM votes GROUP BY sync_state)")" \
     "sent:$total"
+  # The same for the steady kiosk (its own votes.db).
+  same "$label: steady kiosk: it recorded every vote tapped" \
+    "$(k2sql 'SELECT count(*) FROM votes')" "$steady_votes"
+  same "$label: steady kiosk: the collector holds exactly its votes" \
+    "$(csql "SELECT $cols FROM votes WHERE kiosk_id = 'nf-02' ORDER BY seq")" \
+    "$(k2sql "SELECT $cols FROM votes ORDER BY seq")"
+  same "$label: steady kiosk: every vote marked sent, none quarantined" \
+    "$(k2sql "SELECT group_concat(sync_state || ':' || n, ' ') FROM (SELECT sync_state, count(*) AS n FROM votes GROUP BY sync_state)")" \
+    "sent:$steady_votes"
+  same "$label: the collector holds no vote of any other kiosk" \
+    "$(csql "SELECT count(*) FROM votes WHERE kiosk_id NOT IN ('nf-01', 'nf-02')")" 0
+  # What an operator would read: `hailong-kiosk status` on each kiosk's files.
+  local ini
+  for ini in "$d/kiosk.ini" "$d/kiosk2.ini"; do
+    "$kbin" status --config "$ini" >"$ini.status" 2>&1 || true
+    same "$label: status of $(basename "$ini" .ini): nothing waiting, nothing quarantined" \
+      "$(grep -E '^(votes waiting|quarantined):' "$ini.status")" \
+      "$(printf 'votes waiting: 0\nquarantined: 0')"
+  done
   # Every kind of fault happened, so that a proxy that stopped breaking things is noticed.
   local missing
   missing=$(python3 -c '
@@ -141,8 +236,8 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 print(" ".join(k for k, v in s["faults"].items() if v == 0))' "$d/stats.json")
   same "$label: the proxy broke exchanges in every way it knows" "$missing" ""
-  local got dup summary
-  got=$(csql "SELECT count(*) FROM votes WHERE kiosk_id = 'nf-01'")
+  local got dup summary want=$((total + steady_votes))
+  got=$(csql "SELECT count(*) FROM votes WHERE kiosk_id IN ('nf-01', 'nf-02')")
   dup=$(csql "SELECT count(*) - count(DISTINCT uuid) FROM votes")
   summary=$(python3 -c '
 import json, sys
@@ -150,8 +245,9 @@ s = json.load(open(sys.argv[1]))
 f = s["faults"]
 print("%d connections, %d exchanges (%s)" % (s["connections"], s["exchanges"],
       " ".join("%s=%d" % (k, v) for k, v in f.items())))' "$d/stats.json")
-  echo "netfault: $label: $summary; $total votes in $runs kiosk runs ($waiting still waiting when" \
-    "the network healed), collector $got, $((total - got)) lost, $dup duplicated" >&2
+  echo "netfault: $label: $summary; $want votes: $total in $runs kiosk runs ($waiting still" \
+    "waiting when the network healed), $steady_votes in one steady run ($steady_waiting waiting" \
+    "when the network healed under it); collector $got, $((want - got)) lost, $dup duplicated" >&2
 }
 
 kind=sqlite

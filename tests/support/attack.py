@@ -5,16 +5,23 @@ its health and memory. Until SIGTERM (or --seconds):
   slowloris  --loris-addrs addresses (127.0.0.2, 127.0.0.3, ...) each hold --loris-per connections
              that send a partial request and then one header line every 2 s, never finishing it;
              a connection the collector closes is opened again at once
+  stuffing   --stuff-addrs addresses (127.0.0.100, ...) each hold --loris-per connections that
+             send --stuff-kib KiB of header lines at once (under the collector's per-connection
+             limit: it must keep them) and then trickle like slowloris
+  params     --params threads post, back to back from 127.0.0.80, ..., a complete GET with 5 000
+             query parameters and no token (each costs the collector a record from the
+             connection's memory pool), counted by status
   bombs      --bombs threads post, back to back, 4 KB of gzip that holds a JSON array of 2 million
              elements (4 MB, under the decompressed cap) to a kiosk's URL, half of them with the
              token given (--token, a real kiosk's: the parser is reached) and half with none;
              from their own addresses (127.0.0.50, ...)
   health     GET /healthz from 127.0.0.1 every second (2 s timeout, one retry after 0.5 s, as a
              load balancer would), counted ok or failed
-  memory     the collector's VmRSS (--pid) sampled every 0.2 s: the largest seen
+  memory     the collector's VmRSS (--pid) sampled every 0.2 s: the largest seen; and its VmHWM
+             (the kernel's own peak, which no sampling misses) at the end
 
-At the end it writes JSON to --stats: slowloris connections opened, bomb answers by status,
-health checks ok/total, largest VmRSS in KiB, and VmRSS at the start.
+At the end it writes JSON to --stats: slowloris and stuffed connections opened, bomb and params
+answers by status, health checks ok/total, largest VmRSS and the VmHWM in KiB, VmRSS at the start.
 """
 import argparse
 import gzip
@@ -29,8 +36,9 @@ import time
 
 stop = threading.Event()
 lock = threading.Lock()
-stats = {"loris_opened": 0, "loris_held_max": 0, "bomb_status": {}, "health_ok": 0,
-         "health_total": 0, "health_failed_at": [], "rss_start_kib": 0, "rss_max_kib": 0}
+stats = {"loris_opened": 0, "loris_held_max": 0, "stuff_opened": 0, "bomb_status": {},
+         "params_status": {}, "health_ok": 0, "health_total": 0, "health_failed_at": [],
+         "rss_start_kib": 0, "rss_max_kib": 0, "hwm_kib": 0}
 held = [0]
 
 
@@ -39,18 +47,18 @@ def bump(key, by=1):
         stats[key] += by
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS:"):
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
 
 
-def loris(src, port):
+def loris(src, port, stuff=b"", counter="loris_opened"):
     s = None
     while not stop.is_set():
         if s is None:
@@ -59,8 +67,8 @@ def loris(src, port):
                 s.bind((src, 0))
                 s.settimeout(5)
                 s.connect(("127.0.0.1", port))
-                s.sendall(b"POST /v1/kiosks/k-01/vote-batches HTTP/1.1\r\nHost: x\r\n")
-                bump("loris_opened")
+                s.sendall(b"POST /v1/kiosks/k-01/vote-batches HTTP/1.1\r\nHost: x\r\n" + stuff)
+                bump(counter)
                 with lock:
                     held[0] += 1
                     stats["loris_held_max"] = max(stats["loris_held_max"], held[0])
@@ -107,6 +115,31 @@ def bomber(i, port, token, body):
         with lock:
             stats["bomb_status"][status] = stats["bomb_status"].get(status, 0) + 1
         if status == "error" or status == "429":
+            stop.wait(0.1)
+
+
+def stuffing(kib):
+    """kib KiB of header lines of 1 000 bytes, each with a name of its own."""
+    return b"".join(b"X-%05d: " % i + b"a" * 990 + b"\r\n" for i in range(kib * 1024 // 1000))
+
+
+def params(i, port):
+    src = "127.0.0.%d" % (80 + i)
+    target = "/v1/summary?" + "&".join("a%d=1" % n for n in range(5000))
+    while not stop.is_set():
+        status = "error"
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(src, 0))
+            c.request("GET", target)
+            r = c.getresponse()
+            r.read()
+            status = str(r.status)
+            c.close()
+        except (OSError, http.client.HTTPException):
+            pass
+        with lock:
+            stats["params_status"][status] = stats["params_status"].get(status, 0) + 1
+        if status == "error":
             stop.wait(0.1)
 
 
@@ -158,8 +191,15 @@ def main():
     ap.add_argument("--loris-addrs", type=int, default=8)
     ap.add_argument("--loris-per", type=int, default=16)
     ap.add_argument("--bombs", type=int, default=8)
+    ap.add_argument("--stuff-addrs", type=int, default=0)
+    ap.add_argument("--stuff-kib", type=int, default=256)
+    ap.add_argument("--params", type=int, default=0)
     ap.add_argument("--seconds", type=float, default=3600)
     a = ap.parse_args()
+    # Each kind has addresses of its own: slowloris .2-.49, bombs .50-.79, params .80-.99,
+    # stuffing .100-.
+    if a.loris_addrs > 48 or a.bombs > 30 or a.params > 20 or a.stuff_addrs > 150:
+        ap.error("at most 48 --loris-addrs, 30 --bombs, 20 --params, 150 --stuff-addrs")
     KIOSK = a.kiosk
     stats["rss_start_kib"] = rss_kib(a.pid)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -170,8 +210,15 @@ def main():
     for n in range(a.loris_addrs):
         for _ in range(a.loris_per):
             threads.append(threading.Thread(target=loris, args=("127.0.0.%d" % (n + 2), a.port)))
+    stuff = stuffing(a.stuff_kib)
+    for n in range(a.stuff_addrs):
+        for _ in range(a.loris_per):
+            threads.append(threading.Thread(target=loris, args=(
+                "127.0.0.%d" % (n + 100), a.port, stuff, "stuff_opened")))
     for i in range(a.bombs):
         threads.append(threading.Thread(target=bomber, args=(i, a.port, a.token, body)))
+    for i in range(a.params):
+        threads.append(threading.Thread(target=params, args=(i, a.port)))
     for t in threads:
         t.daemon = True
         t.start()
@@ -180,6 +227,7 @@ def main():
     stop.set()
     for t in threads:
         t.join(15)
+    stats["hwm_kib"] = rss_kib(a.pid, "VmHWM:")
     stats["bomb_bytes"] = len(body)
     stats["seconds"] = round(time.time() - t0, 1)
     with open(a.stats + ".tmp", "w") as f:

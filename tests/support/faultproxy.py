@@ -22,9 +22,11 @@ carry many. Every exchange goes to the collector on a fresh upstream connection.
   hang          nothing forwarded or answered until the client gives up (its request timeout)
 
 Usage: faultproxy.py --upstream PORT --port-file FILE --stats FILE [--seed N] [--pass-share F]
-Faults come from a shuffled deck of the kinds (each once in any ten faults), the rest of the
-exchanges (--pass-share) pass. SIGUSR1 turns every fault off (pass-through from then on); SIGTERM writes the counts of each
-fault, and of exchanges and connections, as JSON to --stats and exits.
+Faults come from a shuffled deck of the kinds (each once in any ten faults, so any 19 faults in a
+row hold every kind), the rest of the exchanges (--pass-share) pass. SIGUSR1 turns every fault
+off (pass-through from then on). --stats holds the counts of each fault, and of exchanges and
+connections, as JSON: rewritten (atomically, by rename) as each exchange's fault is chosen, so a
+test can follow them live, and once more on SIGTERM, which ends the proxy.
 """
 import argparse
 import json
@@ -42,8 +44,9 @@ FAULTS = ["refuse", "delay", "reset_req", "trunc_req", "lost_answer", "trunc_ans
 
 
 class Proxy:
-    def __init__(self, upstream, seed, pass_share):
+    def __init__(self, upstream, seed, pass_share, stats_path):
         self.upstream = upstream
+        self.stats_path = stats_path
         self.rng = random.Random(seed)
         self.pass_share = pass_share
         self.faulty = True
@@ -66,12 +69,20 @@ class Proxy:
                     self.rng.shuffle(self.deck)
                 kind = self.deck.pop()
             self.counts[kind] += 1
+            self._write_stats()
             return kind, self.rng.random()
 
-    def stats(self):
+    def _write_stats(self, suffix=".tmp"):
+        """Writes the counts to the stats file (the caller holds the lock, or is the end)."""
+        tmp = self.stats_path + suffix
+        with open(tmp, "w") as f:
+            json.dump({"connections": self.connections, "exchanges": self.exchanges,
+                       "faults": dict(self.counts)}, f)
+        os.rename(tmp, self.stats_path)
+
+    def write_stats(self):
         with self.lock:
-            return {"connections": self.connections, "exchanges": self.exchanges,
-                    "faults": dict(self.counts)}
+            self._write_stats()
 
 
 def reset(sock):
@@ -215,15 +226,17 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pass-share", type=float, default=0.3)
     a = ap.parse_args()
-    proxy = Proxy(a.upstream, a.seed, a.pass_share)
+    proxy = Proxy(a.upstream, a.seed, a.pass_share, a.stats)
+    proxy.write_stats()
 
     def calm(signum, frame):
-        with proxy.lock:
-            proxy.faulty = False
+        proxy.faulty = False  # one store, no lock: the main thread may be holding it
 
     def stop(signum, frame):
-        with open(a.stats, "w") as f:
-            json.dump(proxy.stats(), f)
+        # Not under the lock: the handler runs in the main thread, which may have been holding
+        # it. A file of its own, so that a thread writing its .tmp at this moment cannot mix in;
+        # os._exit below stops the threads, so these counts are final.
+        proxy._write_stats(".final")
         sys.stdout.flush()
         os._exit(0)
 
