@@ -39,7 +39,7 @@ stuff_kib=256
 # threads of the slow connections (one each, 192 at most). A stuffed connection may keep its
 # headers up to libmicrohttpd's pool of 512 KiB: 1/2 each (--max-connections x 512 KiB, 128 MiB,
 # is the collector's worst case for this; docs/TESTING.md). Measured with the defaults (bound
-# 80): +27 to +35 MiB at the peak, +3 after; before the collector fixed glibc's mmap threshold,
+# 80): +35 MiB at the peak (VmHWM), +4 after; before the collector fixed glibc's mmap threshold,
 # 8 bombs alone cost +90 and +82 MiB after.
 rss_bound=$((24 + 5 * bombs + stuff_addrs * 16 / 2))
 rss_after_mib=16
@@ -145,19 +145,23 @@ same "no vote twice at the collector" "$(csql 'SELECT count(*) - count(DISTINCT 
 same "nothing stored from the attacker's bombs" \
   "$(csql "SELECT count(*) FROM votes WHERE kiosk_id = 'atk-01'")" 0
 
-read -r opened held_max stuffed bombs refused other params params_ok params_other health_ok \
-  health_total rss_max hwm bomb_bytes secs < <(
+# Answers by kind: a bomb must be refused (400/401/413/429/503), a request with 5 000 parameters
+# answered 400 or 401; "unanswered" are those whose connection the collector closed or refused.
+read -r opened held_max stuffed bombs bombs_bad bombs_lost other params params_ok params_bad \
+  params_lost params_other health_ok health_total health_retried rss_max hwm bomb_bytes secs < <(
   python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-b, p = s["bomb_status"], s["params_status"]
-def counts(d):
-    return ",".join("%s=%d" % kv for kv in sorted(d.items())) or "-"
-refused = sum(v for k, v in b.items() if k in ("400", "401", "413", "429", "503"))
-print(s["loris_opened"], s["loris_held_max"], s["stuff_opened"], sum(b.values()), refused,
-      counts(b), sum(p.values()), p.get("401", 0) + p.get("400", 0), counts(p), s["health_ok"],
-      s["health_total"], s["rss_max_kib"], s["hwm_kib"], s["bomb_bytes"], s["seconds"])' \
-    "$tmp/attack.json")
+def tally(d, good):
+    lost = sum(v for k, v in d.items() if k.startswith("error"))
+    ok = sum(v for k, v in d.items() if k in good)
+    return [sum(d.values()), sum(d.values()) - ok - lost, lost,
+            ",".join("%s=%d" % kv for kv in sorted(d.items())) or "-"]
+b = tally(s["bomb_status"], ("400", "401", "413", "429", "503"))
+p = tally(s["params_status"], ("400", "401"))
+print(*([s["loris_opened"], s["loris_held_max"], s["stuff_opened"]] + b + [p[0], p[0] - p[1] - p[2]]
+        + p[1:] + [s["health_ok"], s["health_total"], s["health_retried"], s["rss_max_kib"],
+        s["hwm_kib"], s["bomb_bytes"], s["seconds"]]))' "$tmp/attack.json")
 # The collector's own count of unfinished connections it closed to admit new ones: more than it
 # may hold were tried, so it must have (else the reserve for whole requests was never tested).
 evicted=$(sed -n 's/.* \([0-9]*\) of the oldest unfinished for new ones.*/\1/p' "$tmp/coll.log" |
@@ -168,16 +172,30 @@ if [ $(((loris_addrs + stuff_addrs) * 16)) -gt 192 ]; then
   check "more slow connections than the collector holds: it closed the oldest for new ones" \
     test "$evicted" -gt 0
 fi
-same "every bomb refused (400/401/413/429/503), none answered 200 or left unanswered" \
-  "$refused" "$bombs"
-check "requests with 5 000 query parameters answered 400/401, never 2xx ($params_other)" \
-  test "$params_ok" -gt 0 -a -z "$(printf '%s\n' "$params_other" | grep -o '2[0-9][0-9]=')"
+same "every bomb answered was refused (400/401/413/429/503): none stored ($other)" "$bombs_bad" 0
+same "requests with 5 000 query parameters answered 400 or 401, never 2xx ($params_other)" \
+  "$params_bad" 0
+check "... and answered" test "$params_ok" -gt 0
+# Unanswered attackers' requests: with the default attack none (the reserve keeps a quarter of
+# the connections, and new ones are never refused). A far larger one (HL_LOAD_LORIS_ADDRS=40 on
+# 2 cores) outruns the threads that tear down the closed connections: libmicrohttpd then turns
+# new ones away at --max-connections whoever they come from (a kiosk retries, /healthz has its
+# retry). Allowed only then, and counted in the figures.
+at_limit=$(grep -c 'reached connection limit' "$tmp/coll.log" || true)
+if [ "$at_limit" = 0 ]; then
+  same "no bomb and no 5 000-parameter request left unanswered" $((bombs_lost + params_lost)) 0
+else
+  echo "test_load: $((bombs_lost + params_lost)) attackers' requests unanswered; the collector" \
+    "turned $at_limit connections away at --max-connections (an attack beyond its reserve)" >&2
+fi
 same "/healthz answered every second of the attack (a retry allowed)" "$health_ok" "$health_total"
 grep -q '"health_failed_at": \[\]' "$tmp/attack.json" ||
   echo "    /healthz failed at (s): $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["health_failed_at"])' "$tmp/attack.json")" >&2
 # VmHWM is the kernel's own peak: a spike between two samples counts too.
 peak=$((hwm > rss_max ? hwm : rss_max))
+bound_text="bound +$rss_bound"
 if ldd "$cbin" | grep -q libasan; then
+  bound_text="not checked: sanitizer build"
   echo "test_load: the memory bound is not checked in the sanitizer build (ASan keeps freed" \
     "memory in quarantine): peak $((peak / 1024)) MiB, start $((rss0 / 1024)) MiB" >&2
 else
@@ -197,6 +215,7 @@ echo "load: $kiosks kiosks, $total votes delivered in ${kiosk_s} s, $((kiosks * 
   "lost; attack ${secs} s: $opened slowloris conns from $loris_addrs addresses + $stuffed with" \
   "$stuff_kib KiB of headers (at most $held_max open at once, $evicted closed by the collector for" \
   "new ones), $bombs bombs of $bomb_bytes bytes ($other), $params requests of 5000 parameters" \
-  "($params_other); healthz ok $health_ok/$health_total; peak RSS $((peak / 1024)) MiB (baseline" \
-  "$((rss0 / 1024)) MiB, bound +$rss_bound), $((rss_after / 1024)) MiB after" >&2
+  "($params_other); $at_limit connections refused at the limit; healthz ok" \
+  "$health_ok/$health_total ($health_retried after a retry); peak RSS $((peak / 1024)) MiB (baseline" \
+  "$((rss0 / 1024)) MiB, $bound_text), $((rss_after / 1024)) MiB after" >&2
 finish

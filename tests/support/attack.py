@@ -8,7 +8,7 @@ its health and memory. Until SIGTERM (or --seconds):
   stuffing   --stuff-addrs addresses (127.0.0.100, ...) each hold --loris-per connections that
              send --stuff-kib KiB of header lines at once (under the collector's per-connection
              limit: it must keep them) and then trickle like slowloris
-  params     --params threads post, back to back from 127.0.0.80, ..., a complete GET with 5 000
+  params     --params threads send, back to back from 127.0.0.80, ..., a complete GET with 5 000
              query parameters and no token (each costs the collector a record from the
              connection's memory pool), counted by status
   bombs      --bombs threads post, back to back, 4 KB of gzip that holds a JSON array of 2 million
@@ -16,7 +16,7 @@ its health and memory. Until SIGTERM (or --seconds):
              token given (--token, a real kiosk's: the parser is reached) and half with none;
              from their own addresses (127.0.0.50, ...)
   health     GET /healthz from 127.0.0.1 every second (2 s timeout, one retry after 0.5 s, as a
-             load balancer would), counted ok or failed
+             load balancer would), counted ok or failed, and how often the retry was needed
   memory     the collector's VmRSS (--pid) sampled every 0.2 s: the largest seen; and its VmHWM
              (the kernel's own peak, which no sampling misses) at the end
 
@@ -37,7 +37,8 @@ import time
 stop = threading.Event()
 lock = threading.Lock()
 stats = {"loris_opened": 0, "loris_held_max": 0, "stuff_opened": 0, "bomb_status": {},
-         "params_status": {}, "health_ok": 0, "health_total": 0, "health_failed_at": [],
+         "params_status": {}, "health_ok": 0, "health_total": 0, "health_retried": 0,
+         "health_failed_at": [],
          "rss_start_kib": 0, "rss_max_kib": 0, "hwm_kib": 0}
 held = [0]
 
@@ -110,11 +111,11 @@ def bomber(i, port, token, body):
             r.read()
             status = str(r.status)
             c.close()
-        except (OSError, http.client.HTTPException):
-            pass
+        except (OSError, http.client.HTTPException) as e:
+            status = "error-" + type(e).__name__  # unanswered: how
         with lock:
             stats["bomb_status"][status] = stats["bomb_status"].get(status, 0) + 1
-        if status == "error" or status == "429":
+        if status.startswith("error") or status == "429":
             stop.wait(0.1)
 
 
@@ -135,11 +136,11 @@ def params(i, port):
             r.read()
             status = str(r.status)
             c.close()
-        except (OSError, http.client.HTTPException):
-            pass
+        except (OSError, http.client.HTTPException) as e:
+            status = "error-" + type(e).__name__  # unanswered: how
         with lock:
             stats["params_status"][status] = stats["params_status"].get(status, 0) + 1
-        if status == "error":
+        if status.startswith("error"):
             stop.wait(0.1)
 
 
@@ -158,6 +159,8 @@ def health(port, t0):
                     break
             except (OSError, http.client.HTTPException):
                 pass
+            if attempt == 0:
+                bump("health_retried")
             if stop.wait(0.5):
                 break
         with lock:
@@ -182,7 +185,8 @@ KIOSK = "k-01"
 
 def main():
     global KIOSK
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--pid", type=int, required=True)
     ap.add_argument("--stats", required=True)
