@@ -16,14 +16,17 @@ carry many. Every exchange goes to the collector on a fresh upstream connection.
   trunc_answer  half the answer given, then the client's connection closed
   replay        the request delivered twice to the collector, the client given the second
                 answer (a duplicate in the network)
+  replay_race   the request sent on two upstream connections at once (the two copies race in
+                the collector: on PostgreSQL one transaction waits on the other's rows), the
+                client given the first connection's answer
   double_answer the answer given twice on the keep-alive connection (the stale copy arrives
                 where the client expects its next answer)
   trickle       the answer given 16 bytes at a time, 20 ms apart
   hang          nothing forwarded or answered until the client gives up (its request timeout)
 
 Usage: faultproxy.py --upstream PORT --port-file FILE --stats FILE [--seed N] [--pass-share F]
-Faults come from a shuffled deck of the kinds (each once in any ten faults, so any 19 faults in a
-row hold every kind), the rest of the exchanges (--pass-share) pass. SIGUSR1 turns every fault
+Faults come from a shuffled deck of the kinds (each once in any eleven faults, so any 21 faults
+in a row hold every kind), the rest of the exchanges (--pass-share) pass. SIGUSR1 turns every fault
 off (pass-through from then on). --stats holds the counts of each fault, and of exchanges and
 connections, as JSON: rewritten (atomically, by rename) as each exchange's fault is chosen, so a
 test can follow them live, and once more on SIGTERM, which ends the proxy.
@@ -40,7 +43,7 @@ import threading
 import time
 
 FAULTS = ["refuse", "delay", "reset_req", "trunc_req", "lost_answer", "trunc_answer", "replay",
-          "double_answer", "trickle", "hang"]
+          "replay_race", "double_answer", "trickle", "hang"]
 
 
 class Proxy:
@@ -63,7 +66,7 @@ class Proxy:
                 kind = "pass"
             else:
                 # A shuffled deck rather than independent draws: every kind comes once in any
-                # ten faults, so a short run still meets them all.
+                # len(FAULTS) faults, so a short run still meets them all.
                 if not self.deck:
                     self.deck = FAULTS[:]
                     self.rng.shuffle(self.deck)
@@ -152,6 +155,20 @@ def exchange_upstream(port, request):
         up.close()
 
 
+def exchange_upstream_twice_at_once(port, request):
+    """Sends request on two new connections to the collector, both before reading either answer,
+    so that the collector handles the two copies at the same time. The first one's answer."""
+    ups = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(2)]
+    try:
+        for up in ups:
+            up.sendall(request)
+        answers = [Reader(up).message(True)[0] for up in ups]
+        return answers[0]
+    finally:
+        for up in ups:
+            up.close()
+
+
 def serve_client(proxy, client):
     reader = Reader(client)
     try:
@@ -193,7 +210,10 @@ def serve_client(proxy, client):
             if kind == "delay":
                 time.sleep(0.2 + 1.8 * r)
             try:
-                answer = exchange_upstream(proxy.upstream, request)
+                if kind == "replay_race":
+                    answer = exchange_upstream_twice_at_once(proxy.upstream, request)
+                else:
+                    answer = exchange_upstream(proxy.upstream, request)
                 if kind == "replay":
                     answer = exchange_upstream(proxy.upstream, request)
             except (EOFError, OSError, ValueError):
