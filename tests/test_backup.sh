@@ -330,7 +330,8 @@ run "collector backup: no such database" 2 "$tmp/ce4.out" "$cbin" backup \
 check "collector backup: creates no database" test ! -e "$tmp/none.db"
 
 # ---- the collector's copy before a migration ----
-# A real schema-1 database: schema 2 only added schema_version.program, schema 3 votes.placed_at.
+# A real schema-1 database: schema 2 only added schema_version.program, schema 3 votes.placed_at,
+# 4 tokens.unit, 5 and 6 tables.
 # cl: the schema this collector migrates to.
 cl=$(q "$tmp/cb1.db" 'SELECT max(version) FROM schema_version')
 make_c1() { # FILE: a database of the current schema taken back to schema 1 (every later migration undone)
@@ -338,7 +339,8 @@ make_c1() { # FILE: a database of the current schema taken back to schema 1 (eve
   q "$1" 'ALTER TABLE schema_version DROP COLUMN program; DELETE FROM schema_version
     WHERE version > 1; DROP INDEX votes_placed_at; ALTER TABLE votes DROP COLUMN placed_at;
     ALTER TABLE tokens DROP COLUMN unit; DROP TABLE kiosk_health; DROP TABLE officers;
-    PRAGMA journal_mode = WAL' >/dev/null
+    DROP TABLE tot_day; DROP TABLE tot_hour; DROP TABLE tot_reason; DROP TABLE users;
+    DROP TABLE sessions; PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"
 c1rows=$(q "$tmp/c1.db" 'SELECT * FROM votes ORDER BY seq')
@@ -371,6 +373,9 @@ check "collector upgrade with the copy failing: says so" contains "$tmp/cfull.ou
   "cfull.db: not upgraded from schema 1 to $cl, because the copy made before an upgrade could not be written"
 same "collector upgrade with the copy failing: the database unchanged, nothing left beside it" \
   "$(sha256sum <"$tmp/cfull.db") $(cd "$tmp" && ls | grep -c '^cfull\.db\.')" "$csum 0"
+same "collector upgrade: the totals filled from the votes (migration 6)" \
+  "$(q "$tmp/c1.db" 'SELECT sum(total) FROM tot_day') $(q "$tmp/c1.db" 'SELECT sum(n) FROM tot_hour')" \
+  "$(q "$tmp/c1.db" 'SELECT count(*) FROM votes') $(q "$tmp/c1.db" 'SELECT count(*) FROM votes WHERE misuse = 0')"
 
 # ---- the collector refuses a newer version's database, exit 2 ----
 cp "$tmp/cb1.db" "$tmp/cnew.db"

@@ -299,7 +299,16 @@ suite() {
   send bombo-02 "$t2" "$(batch bombo-02 7 "$(vote 13 | sed 's/}$/,"clock_suspect":1}/')")" 7
   expect "$label: clock_suspect must be a boolean" 200 '"reason":"clock_suspect: is a number; must be true or false"'
   # The summaries below count the votes stored before these clock cases.
+  # The totals the summaries read were kept at ingest: they still count the two votes deleted
+  # by hand, until `totals rebuild`.
+  local before_del
+  before_del=$(sql "SELECT sum(total) FROM tot_day")
+  same "$label: the totals kept at ingest count every vote" "$before_del" \
+    "$(sql "SELECT count(*) FROM votes")"
   sql "DELETE FROM votes WHERE kiosk_id = 'bombo-02' AND seq IN (11, 12)" >/dev/null
+  run "$label: totals rebuild" 0 "$out" totals rebuild --db "$db"
+  same "$label: ... the totals without the votes deleted by hand" \
+    "$(sql "SELECT sum(total) FROM tot_day")" "$((before_del - 2))"
 
   # Bad requests: 400 with a reason, nothing stored, the server goes on.
   local rows

@@ -1,5 +1,6 @@
 /* auth: bearer tokens for kiosks ("hlk_...") and operators ("hlo_..."): making them, hashing them
- * for storage, reading them from the Authorization header. Prefix: auth_. Thread-safe. */
+ * for storage, reading them from the Authorization header; dashboard passwords (argon2id). Prefix:
+ * auth_. Thread-safe. */
 #ifndef HL_AUTH_H
 #define HL_AUTH_H
 
@@ -22,5 +23,13 @@ int auth_hash_equal(const char *a, const char *b);
 /* Extracts the token from "Bearer <token>" (scheme case-insensitive). 0, or -1 when the header
  * is missing, of another scheme, or the token has characters or a length no token of ours has. */
 int auth_parse_bearer(const char *header, char out[AUTH_TOKEN_MAX]);
+
+/* Dashboard passwords: libsodium's argon2id string ("$argon2id$v=19$m=65536,t=2,p=1$...").
+ * hash: 0, or -1 when out of memory. check: 1 if password matches hash. */
+#define AUTH_PW_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+int auth_password_hash(const char *password, char out[AUTH_PW_HASH_MAX]);
+int auth_password_check(const char *hash, const char *password);
+/* bytes (at most 64) random bytes as lowercase hex in out (2 * bytes + 1 chars). */
+void auth_random_hex(char *out, size_t bytes);
 
 #endif

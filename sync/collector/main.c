@@ -1,9 +1,10 @@
-/* hailong-collector: arguments → init | serve | kiosk add|revoke|list | operator add|revoke |
- * backup.
+/* hailong-collector: arguments → init | serve | kiosk add|revoke|list|health | operator
+ * add|revoke|list | backup; user and totals are in cmd_users.c.
  * Exit codes: 0 ok, 1 runtime failure, 2 bad usage (the message names the flag or value and the
  * fix). The database comes from --db or from the config file's `db =`; there is no default, and
  * only init creates a database. */
 #include "auth.h"
+#include "cmds.h"
 #include "clock.h"
 #include "db.h"
 #include "faults.h"
@@ -20,14 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROG         "hailong-collector"
-#define DEFAULT_CONF "/etc/hailong/collector.conf"
-#define CONF_ENV     "HAILONG_COLLECTOR_CONF"
-#define DB_HELP                                                                                    \
-    "  --db URL           sqlite:PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE;\n"     \
-    "                     without it, `db = URL` from the config file\n"                           \
-    "  --config FILE      the config file (default " DEFAULT_CONF ",\n"                            \
-    "                     or $" CONF_ENV ")\n"
+#define PROG    CMD_PROG
+#define DB_HELP DB_HELP_TEXT
 
 /* A test build (cmake -DHL_TEST_FAULTS=ON) says so in --version: the fault tests look for it, to
  * fail clearly rather than test nothing against a release binary. */
@@ -54,6 +49,10 @@ static const char usage_main[] =
     "  operator revoke NAME  revoke an operator's token\n"
     "  operator list         list operators, what each may read, and their status\n"
     "  backup --out FILE     a consistent copy of the SQLite database, also while serving\n"
+    "  user add NAME --role R  a dashboard account (province, commune or officer)\n"
+    "  user list             list dashboard accounts, their roles and status\n"
+    "  user disable NAME     close an account and end its sessions\n"
+    "  totals rebuild        recompute the dashboard's totals from the votes\n"
     "\n"
     "Every command takes --db URL (or reads `db = URL` from " DEFAULT_CONF ",\n"
     "or --config FILE) and --help. A database that does not exist is an error (exit 2)\n"
@@ -144,15 +143,8 @@ static const char usage_backup[] =
     "2 bad usage (FILE exists without --force, its folder is missing or not writable), a\n"
     "PostgreSQL --db, a database that does not exist or that a newer " PROG " upgraded.\n";
 
-typedef struct {
-    const char *name; /* "--db" */
-    const char **value;
-} opt;
-
-/* Parses argv[0..argc) into positionals and --flag VALUE / --flag=VALUE options. Returns 0, 2
- * after printing what is wrong, or -1 when --help was asked (usage printed). */
-static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, const char **pos,
-                      int max_pos, int *n_pos, const char *usage)
+int cmd_parse_args(const char *cmd, int argc, char **argv, const cmd_opt *opts, const char **pos,
+                   int max_pos, int *n_pos, const char *usage)
 {
     *n_pos = 0;
     for (int i = 0; i < argc; i++) {
@@ -172,8 +164,8 @@ static int parse_args(const char *cmd, int argc, char **argv, const opt *opts, c
         }
         const char *eq = strchr(a, '=');
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
-        const opt *o = NULL;
-        for (const opt *p = opts; p->name; p++)
+        const cmd_opt *o = NULL;
+        for (const cmd_opt *p = opts; p->name; p++)
             if (strlen(p->name) == nlen && strncmp(p->name, a, nlen) == 0)
                 o = p;
         if (!o) {
@@ -286,7 +278,7 @@ static const char *conf_path; /* the file the_conf was read from, NULL when none
  * command with --db alone, as in the tests, never picks up an installed file's settings). 0, or
  * 2 after saying what is wrong. A missing default file is no error by itself: only no database
  * at all is. */
-static int resolve_db(const char *cmd, const char *db_flag, const char *conf_flag, const char **url)
+int cmd_resolve_db(const char *cmd, const char *db_flag, const char *conf_flag, const char **url)
 {
     conf *cp = &the_conf;
     conf_path = NULL;
@@ -348,7 +340,7 @@ static int resolve_db(const char *cmd, const char *db_flag, const char *conf_fla
     return 0;
 }
 
-static int open_db(const char *cmd, const char *url, db **d)
+int cmd_open_db(const char *cmd, const char *url, db **d)
 {
     char err[HL_ERR_MAX];
     int rc = db_open(url, d, err, sizeof err);
@@ -366,12 +358,12 @@ static const char *db_label(const char *url)
 static int cmd_init(int argc, char **argv)
 {
     const char *url = NULL, *config = NULL;
-    opt opts[] = {{"--db", &url}, {"--config", &config}, {NULL, NULL}};
+    cmd_opt opts[] = {{"--db", &url}, {"--config", &config}, {NULL, NULL}};
     const char *pos[1];
-    int n_pos, rc = parse_args("init", argc, argv, opts, pos, 0, &n_pos, usage_init);
+    int n_pos, rc = cmd_parse_args("init", argc, argv, opts, pos, 0, &n_pos, usage_init);
     if (rc)
         return rc < 0 ? 0 : rc;
-    if ((rc = resolve_db("init", url, config, &url)) != 0)
+    if ((rc = cmd_resolve_db("init", url, config, &url)) != 0)
         return rc;
     char err[HL_ERR_MAX];
     db *d = NULL;
@@ -417,28 +409,28 @@ static int cmd_serve(int argc, char **argv)
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
     const char *perip = NULL, *htimeout = NULL, *rtimeout = NULL;
     const char *config = NULL, *listen = NULL; /* listen: o.listen's default unless set */
-    opt opts[] = {{"--listen", &listen},
-                  {"--db", &o.db_url},
-                  {"--config", &config},
-                  {"--tls-cert", &o.tls_cert},
-                  {"--tls-key", &o.tls_key},
-                  {"--port-file", &o.port_file},
-                  {"--rate", &rate},
-                  {"--burst", &burst},
-                  {"--max-connections", &maxc},
-                  {"--db-connections", &dbc},
-                  {"--timeout", &timeout},
-                  {"--max-per-ip", &perip},
-                  {"--header-timeout", &htimeout},
-                  {"--request-timeout", &rtimeout},
-                  {NULL, NULL}};
+    cmd_opt opts[] = {{"--listen", &listen},
+                      {"--db", &o.db_url},
+                      {"--config", &config},
+                      {"--tls-cert", &o.tls_cert},
+                      {"--tls-key", &o.tls_key},
+                      {"--port-file", &o.port_file},
+                      {"--rate", &rate},
+                      {"--burst", &burst},
+                      {"--max-connections", &maxc},
+                      {"--db-connections", &dbc},
+                      {"--timeout", &timeout},
+                      {"--max-per-ip", &perip},
+                      {"--header-timeout", &htimeout},
+                      {"--request-timeout", &rtimeout},
+                      {NULL, NULL}};
     const char *pos[1];
-    int n_pos, rc = parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
+    int n_pos, rc = cmd_parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (listen && check_listen(listen, NULL)) /* a bad flag is said before a missing database */
         return HL_EXIT_USAGE;
-    if ((rc = resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
+    if ((rc = cmd_resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
         return rc;
     /* Settings the command line leaves out come from the file's keys of the same names. */
     const char **from_file[CONF_N] = {NULL,  &listen, &o.tls_cert, &o.tls_key,
@@ -477,7 +469,7 @@ static int cmd_serve(int argc, char **argv)
     /* Open it once here, so that a missing database (exit 2) or a newer schema is said before
      * the server starts; the server's own connections use the same db_open, never creating. */
     db *d = NULL;
-    if ((rc = open_db("serve", o.db_url, &d)) != 0)
+    if ((rc = cmd_open_db("serve", o.db_url, &d)) != 0)
         return rc;
     db_close(d);
     rc = server_run(&o, err, sizeof err);
@@ -489,7 +481,7 @@ static int cmd_serve(int argc, char **argv)
 static int cmd_backup(int argc, char **argv)
 {
     const char *url = NULL, *config = NULL, *out = NULL, *force = NULL;
-    opt opts[] = {{"--db", &url}, {"--config", &config}, {"--out", &out}, {NULL, NULL}};
+    cmd_opt opts[] = {{"--db", &url}, {"--config", &config}, {"--out", &out}, {NULL, NULL}};
     /* --force takes no value: taken out before parse_args, which reads --flag VALUE. */
     char *rest[64];
     int n_rest = 0;
@@ -506,7 +498,7 @@ static int cmd_backup(int argc, char **argv)
         rest[n_rest++] = argv[i];
     }
     const char *pos[1];
-    int n_pos, rc = parse_args("backup", n_rest, rest, opts, pos, 0, &n_pos, usage_backup);
+    int n_pos, rc = cmd_parse_args("backup", n_rest, rest, opts, pos, 0, &n_pos, usage_backup);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (!out) {
@@ -516,7 +508,7 @@ static int cmd_backup(int argc, char **argv)
                   PROG, PROG);
         return HL_EXIT_USAGE;
     }
-    if ((rc = resolve_db("backup", url, config, &url)) != 0)
+    if ((rc = cmd_resolve_db("backup", url, config, &url)) != 0)
         return rc;
     char err[HL_ERR_MAX];
     db_backup_info info;
@@ -533,7 +525,7 @@ static int cmd_backup(int argc, char **argv)
     return 0;
 }
 
-static int valid_unit(const char *s)
+int cmd_valid_unit(const char *s)
 {
     size_t bad;
     if (strlen(s) > 200 || !util_utf8_is_nfc(s, &bad))
@@ -586,10 +578,10 @@ static int cmd_tokens(int kind, int argc, char **argv)
     const char *cmd = kind == DB_TOKEN_KIOSK ? "kiosk" : "operator";
     const char *usage = kind == DB_TOKEN_KIOSK ? usage_kiosk : usage_operator;
     const char *url = NULL, *config = NULL, *unit = NULL;
-    opt opts[] = {{"--db", &url}, {"--config", &config}, {"--unit", &unit}, {NULL, NULL}};
+    cmd_opt opts[] = {{"--db", &url}, {"--config", &config}, {"--unit", &unit}, {NULL, NULL}};
     const char *pos[2];
     int n_pos;
-    int rc = parse_args(cmd, argc, argv, opts, pos, 2, &n_pos, usage);
+    int rc = cmd_parse_args(cmd, argc, argv, opts, pos, 2, &n_pos, usage);
     if (rc)
         return rc < 0 ? 0 : rc;
     if (n_pos == 0) {
@@ -619,7 +611,7 @@ static int cmd_tokens(int kind, int argc, char **argv)
                   PROG, cmd, action, name, kind == DB_TOKEN_KIOSK ? "kiosk id" : "name");
         return HL_EXIT_USAGE;
     }
-    if (unit && (strcmp(action, "add") != 0 || !valid_unit(unit))) {
+    if (unit && (strcmp(action, "add") != 0 || !cmd_valid_unit(unit))) {
         log_plain(
             LOG_ERROR, "%s %s %s: --unit %s\n", PROG, cmd, action,
             strcmp(action, "add") != 0
@@ -627,14 +619,14 @@ static int cmd_tokens(int kind, int argc, char **argv)
                 : "must be UTF-8 text in NFC, without control characters, up to 200 bytes");
         return HL_EXIT_USAGE;
     }
-    if ((rc = resolve_db(cmd, url, config, &url)) != 0)
+    if ((rc = cmd_resolve_db(cmd, url, config, &url)) != 0)
         return rc;
     if (auth_init() != 0) {
         log_plain(LOG_ERROR, "%s: libsodium: cannot initialise\n", PROG);
         return HL_EXIT_RUNTIME;
     }
     db *d = NULL;
-    if ((rc = open_db(cmd, url, &d)) != 0)
+    if ((rc = cmd_open_db(cmd, url, &d)) != 0)
         return rc;
     char err[HL_ERR_MAX];
     hl_clock clk = clk_real();
@@ -701,6 +693,10 @@ int main(int argc, char **argv)
         return cmd_tokens(DB_TOKEN_OPERATOR, argc - 2, argv + 2);
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(argc - 2, argv + 2);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(argc - 2, argv + 2);
+    if (strcmp(cmd, "totals") == 0)
+        return cmd_totals(argc - 2, argv + 2);
     log_plain(LOG_ERROR, "%s: \"%s\" is not a command; see %s --help\n", PROG, cmd, PROG);
     return HL_EXIT_USAGE;
 }

@@ -94,6 +94,56 @@ typedef struct {
 int db_kiosk_list(db *d, int (*fn)(const db_kiosk_row *r, void *ctx), void *ctx, char *err,
                   size_t errlen);
 
+/* ---- dashboard users and sessions (db_users.c) ---- */
+
+enum { DB_ROLE_PROVINCE, DB_ROLE_COMMUNE, DB_ROLE_OFFICER };
+
+typedef struct {
+    int found;
+    char name[64];
+    int role;                        /* DB_ROLE_* */
+    char unit[256];                  /* commune, officer: their unit */
+    char officer_code[32];           /* officer: their code in that unit */
+    char pw_hash[160];               /* libsodium's argon2id string (crypto_pwhash_str) */
+    int64_t failed;                  /* failed logins in a row */
+    int64_t locked_until;            /* UTC ms; 0: not locked */
+    int64_t created_at, disabled_at; /* disabled_at 0: active */
+} db_user;
+
+/* "province", "commune", "officer" and back (-1: none of them). */
+const char *db_role_name(int role);
+int db_role_parse(const char *s);
+
+/* Creates or replaces user u->name (its failures and lock cleared, enabled again). 0 or 1. */
+int db_user_put(db *d, const db_user *u, int64_t now_ms, char *err, size_t errlen);
+/* 0 with out->found set or not, or 1. */
+int db_user_get(db *d, const char *name, db_user *out, char *err, size_t errlen);
+/* Every user by name (pw_hash left empty); fn returns nonzero to stop. */
+int db_user_list(db *d, int (*fn)(const db_user *u, void *ctx), void *ctx, char *err,
+                 size_t errlen);
+/* A failed login of name at now_ms: counted; at max_failed in a row the account is locked for
+ * lock_ms. A successful one clears the count. 0 or 1. */
+int db_user_failed(db *d, const char *name, int64_t now_ms, int64_t lock_ms, int max_failed,
+                   char *err, size_t errlen);
+int db_user_logged_in(db *d, const char *name, char *err, size_t errlen);
+/* Disables name and deletes its sessions: 0, 2 when there is no such active user, 1. */
+int db_user_disable(db *d, const char *name, int64_t now_ms, char *err, size_t errlen);
+
+typedef struct {
+    int found;
+    char user[64];
+    char csrf[48];
+    int64_t expires_at;
+} db_session;
+
+/* A session: stored by the hash of its cookie value (like tokens), with its CSRF token. */
+int db_session_put(db *d, const char *id_hash, const char *user, const char *csrf, int64_t now_ms,
+                   int64_t expires_at, char *err, size_t errlen);
+int db_session_get(db *d, const char *id_hash, db_session *out, char *err, size_t errlen);
+int db_session_drop(db *d, const char *id_hash, char *err, size_t errlen);
+/* Deletes the sessions that expired before now_ms. 0 or 1. */
+int db_session_purge(db *d, int64_t now_ms, char *err, size_t errlen);
+
 /* ---- kiosk health ---- */
 
 /* Stores h, a kiosk's health report received at received_at: its latest report replaces the one
@@ -156,7 +206,8 @@ typedef struct {
 } db_summary_row;
 
 /* by: "unit", "kiosk", "officer" or "day". An officer code is unique only inside one commune, so
- * by "officer" groups by (unit, officer), in unit then officer order. */
+ * by "officer" groups by (unit, officer), in unit then officer order. Read from the totals kept at
+ * ingest when f is whole local days (every range report_range makes), else from the votes. */
 int db_summary(db *d, const char *by, const db_filter *f,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen);
 
@@ -169,6 +220,24 @@ typedef struct {
 /* The votes f selects in (placed_at, kiosk_id, seq) order, streamed. */
 int db_votes(db *d, const db_filter *f, int (*fn)(const db_vote_row *r, void *ctx), void *ctx,
              char *err, size_t errlen);
+
+/* Recomputes the totals (tot_*) from the votes, in one transaction: after votes were changed by
+ * hand in SQL, which the totals kept at ingest cannot see. 0 or 1. */
+int db_totals_rebuild(db *d, char *err, size_t errlen);
+
+/* The Vietnam-local day number (UTC+7) of a UTC time: days since 1 January 1970 there. */
+int64_t db_local_day(int64_t utc_ms);
+
+/* From the totals kept at ingest, for f (whole local days; HL_EXIT_USAGE otherwise): the counted
+ * votes (misuse excluded) per weekday (0 Sunday .. 6 Saturday) and local hour, only the cells
+ * that have votes. 0, 1 (database) or 2. */
+int db_hour_map(db *d, const db_filter *f, int (*fn)(int weekday, int hour, int64_t n, void *ctx),
+                void *ctx, char *err, size_t errlen);
+/* The reasons given (codes, most given first) in f, of one officer when officer is not NULL or
+ * "" (meaningful with f->unit set: codes are unique per unit). 0, 1 or 2 as db_hour_map. */
+int db_reasons(db *d, const db_filter *f, const char *officer,
+               int (*fn)(const char *reason, int64_t n, void *ctx), void *ctx, char *err,
+               size_t errlen);
 
 /* A cheap round trip (SELECT 1): 0 or 1. */
 int db_ping(db *d, char *err, size_t errlen);

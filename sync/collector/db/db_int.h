@@ -35,6 +35,26 @@ enum {
     Q_SUM_OFFICER,
     Q_SUM_DAY,
     Q_VOTES,
+    Q_TOT_DAY_ADD,
+    Q_TOT_HOUR_ADD,
+    Q_TOT_REASON_ADD,
+    Q_TSUM_UNIT,
+    Q_TSUM_KIOSK,
+    Q_TSUM_OFFICER,
+    Q_TSUM_DAY,
+    Q_TOT_HOURS,
+    Q_TOT_REASONS,
+    Q_USER_PUT,
+    Q_USER_GET,
+    Q_USER_LIST,
+    Q_USER_FAILED,
+    Q_USER_LOGGED_IN,
+    Q_USER_DISABLE,
+    Q_SESSION_PUT,
+    Q_SESSION_GET,
+    Q_SESSION_DROP,
+    Q_SESSION_DROP_USER,
+    Q_SESSION_PURGE,
     Q_PING,
     Q_PROBE_IN,
     Q_PROBE_OUT,
@@ -113,6 +133,7 @@ typedef struct {
         int (*op)(const db_operator_row *r, void *ctx);
         int (*health)(const db_health_row *r, void *ctx);
         int (*vote)(const db_vote_row *r, void *ctx);
+        int (*user)(const db_user *u, void *ctx);
     } fn;
     void *ctx;
 } db_sink;
@@ -150,6 +171,20 @@ void db_newer_message(db *d, int64_t v, int latest, char *err, size_t errlen);
  * to `to`: SQLite copies the file to <path>.pre-v<to>-<UTC time>.bak and logs its name;
  * PostgreSQL only logs that pg_dump is its backup. 0, or 1 with err (nothing is migrated). */
 int db_backup_before_migration(db *d, int64_t from, int to, char *err, size_t errlen);
+
+/* ---- db_totals.c ---- */
+
+/* Adds the votes[i] with added[i] set (stored by this batch, not duplicates) to the totals, inside
+ * the caller's transaction; placed_at[i] and suspect[i] as db_clock_judge gave them. 0 or 1. */
+int db_totals_add(db *d, const char *kiosk_id, const wire_vote *votes, const int64_t *placed_at,
+                  const int *suspect, const int *added, size_t n, char *err, size_t errlen);
+/* f's range as local day numbers [from, to): 0, or -1 when a bound is not at a local midnight (the
+ * totals cannot answer it; the votes can). */
+int db_filter_days(const db_filter *f, int64_t *from_day, int64_t *to_day);
+/* Runs a Q_TSUM_* statement over the totals for f: db_run's result, or -1 (nothing run) when f
+ * is not whole days. */
+int db_totals_summary(db *d, int q, const db_filter *f, db_row_fn fn, void *ctx, char *err,
+                      size_t errlen);
 
 /* Transactions. Begin takes SQLite's write lock up front; rollback never fails loudly. */
 int db_tx_begin(db *d, char *err, size_t errlen);

@@ -96,6 +96,10 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
         n += results[i].status != WIRE_REJECTED;
     db_val *p = xmalloc((n ? n : 1) * VOTE_COLS * sizeof *p);
     uuid_list got = {xmalloc((n ? n : 1) * sizeof *got.uuid), 0, n};
+    /* Per vote of b, for the totals: its judged time and mark, and whether this batch stored it. */
+    size_t nb = b->n ? b->n : 1;
+    int64_t *placed = xcalloc(nb, sizeof *placed);
+    int *suspect = xcalloc(nb, sizeof *suspect), *added = xcalloc(nb, sizeof *added);
     db_val *w = p;
     for (size_t i = 0; i < b->n; i++) {
         if (results[i].status == WIRE_REJECTED)
@@ -115,6 +119,8 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
         *w++ = db_vi(cv.clock_suspect);
         *w++ = db_vs(b->batch_id);
         *w++ = db_vi(cv.placed_at);
+        placed[i] = cv.placed_at;
+        suspect[i] = cv.clock_suspect;
     }
     if (db_tx_begin(d, err, errlen))
         goto fail_early;
@@ -137,6 +143,7 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
         const wire_vote *v = &b->votes[i];
         if (bsearch(v->uuid, got.uuid, got.n, sizeof got.uuid[0], uuid_cmp)) {
             results[i].status = WIRE_ACCEPTED;
+            added[i] = 1;
             continue;
         }
         char owner[64] = "";
@@ -151,10 +158,14 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
                          sizeof results[i].reason);
         }
     }
-    if (db_tx_commit(d, err, errlen))
+    if (db_totals_add(d, kiosk_id, b->votes, placed, suspect, added, b->n, err, errlen) ||
+        db_tx_commit(d, err, errlen))
         goto fail;
     free(p);
     free(got.uuid);
+    free(placed);
+    free(suspect);
+    free(added);
     return 0;
 fail:
     db_tx_rollback(d);
@@ -163,5 +174,8 @@ fail_early:
         results[i] = b->results[i];
     free(p);
     free(got.uuid);
+    free(placed);
+    free(suspect);
+    free(added);
     return 1;
 }

@@ -23,6 +23,18 @@
  * several collectors start at once (CREATE TABLE IF NOT EXISTS alone can race there). */
 #define PG_SCHEMA_LOCK 7244823
 
+/* tot_day and tot_hour from the votes (migration 6, and `totals rebuild`); tot_reason's filling
+ * differs between the backends: reason_backfill. */
+#define TOT_FILL                                                                                   \
+    "INSERT INTO tot_day SELECT (placed_at + 25200000) / 86400000, kiosk_id, officer_code,\n"      \
+    "    sum(CASE WHEN misuse = 0 AND rating = 3 THEN 1 ELSE 0 END),\n"                            \
+    "    sum(CASE WHEN misuse = 0 AND rating = 2 THEN 1 ELSE 0 END),\n"                            \
+    "    sum(CASE WHEN misuse = 0 AND rating = 1 THEN 1 ELSE 0 END),\n"                            \
+    "    sum(misuse), sum(clock_suspect), count(*) FROM votes GROUP BY 1, 2, 3;\n"                 \
+    "INSERT INTO tot_hour SELECT (placed_at + 25200000) / 86400000, kiosk_id,\n"                   \
+    "    ((placed_at + 25200000) % 86400000) / 3600000, count(*) FROM votes WHERE misuse = 0\n"    \
+    "    GROUP BY 1, 2, 3;\n"
+
 /* The schema. migrations[i] takes schema_version i to i + 1; append, never edit shipped ones.
  * Types are chosen to mean the same on both backends: BIGINT for milliseconds (PostgreSQL's
  * INTEGER is 32 bits), INTEGER 0/1 for flags (SQLite has no BOOLEAN). */
@@ -103,6 +115,58 @@ static const char *const migrations[] = {
     "    PRIMARY KEY (unit, code)\n"
     ");\n",
 
+    /* 6: totals kept up to date at ingest (db_totals.c), so that pages at province scale read
+     * thousands of rows, not millions of votes: per Vietnam-local day number, kiosk and officer
+     * (the unit is the kiosk's, joined when read, as for votes); counted votes per day, kiosk
+     * and local hour (the hour x weekday map); reasons given per day, kiosk and officer. Filled
+     * here from the votes already stored (tot_reason by a backend's own JSON function, after
+     * this script: db.c's reason_backfill). And the dashboard's users and their sessions. */
+    "CREATE TABLE IF NOT EXISTS tot_day (\n"
+    "    day          BIGINT NOT NULL,\n"
+    "    kiosk_id     TEXT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n"
+    "    r3           BIGINT NOT NULL,\n"
+    "    r2           BIGINT NOT NULL,\n"
+    "    r1           BIGINT NOT NULL,\n"
+    "    misuse       BIGINT NOT NULL,\n"
+    "    suspect      BIGINT NOT NULL,\n"
+    "    total        BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (day, kiosk_id, officer_code)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS tot_hour (\n"
+    "    day          BIGINT NOT NULL,\n"
+    "    kiosk_id     TEXT NOT NULL,\n"
+    "    hour         INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),\n"
+    "    n            BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (day, kiosk_id, hour)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS tot_reason (\n"
+    "    day          BIGINT NOT NULL,\n"
+    "    kiosk_id     TEXT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n"
+    "    reason       TEXT NOT NULL,\n"
+    "    n            BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (day, kiosk_id, officer_code, reason)\n"
+    ");\n" TOT_FILL "CREATE TABLE IF NOT EXISTS users (\n"
+    "    name         TEXT PRIMARY KEY NOT NULL,\n"
+    "    role         TEXT NOT NULL CHECK (role IN ('province', 'commune', 'officer')),\n"
+    "    unit         TEXT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n"
+    "    pw_hash      TEXT NOT NULL,\n"
+    "    failed       INTEGER NOT NULL DEFAULT 0,\n"
+    "    locked_until BIGINT NOT NULL DEFAULT 0,\n"
+    "    created_at   BIGINT NOT NULL,\n"
+    "    disabled_at  BIGINT\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS sessions (\n"
+    "    id_hash      TEXT PRIMARY KEY NOT NULL CHECK (length(id_hash) = 64),\n"
+    "    user_name    TEXT NOT NULL,\n"
+    "    csrf         TEXT NOT NULL,\n"
+    "    created_at   BIGINT NOT NULL,\n"
+    "    expires_at   BIGINT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_name);\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and
@@ -110,6 +174,18 @@ static const char *const migrations[] = {
      * vote kept, and the normal build then refusing the upgraded database). */
     "CREATE TABLE IF NOT EXISTS upgrade_test_marker (x INTEGER);\n",
 #endif
+};
+
+/* Fills tot_reason from the votes stored before schema 6: SQLite's json_each, PostgreSQL's
+ * json_array_elements_text (the column holds a JSON array of codes, checked at ingest). */
+static const char *const reason_backfill[2] = {
+    "INSERT INTO tot_reason SELECT (v.placed_at + 25200000) / 86400000, v.kiosk_id,"
+    " v.officer_code, j.value, count(*) FROM votes v,"
+    " json_each(CASE WHEN json_valid(v.reasons) THEN v.reasons ELSE '[]' END) j"
+    " WHERE v.misuse = 0 GROUP BY 1, 2, 3, 4",
+    "INSERT INTO tot_reason SELECT (v.placed_at + 25200000) / 86400000, v.kiosk_id,"
+    " v.officer_code, j.value, count(*) FROM votes v,"
+    " json_array_elements_text(v.reasons::json) j(value) WHERE v.misuse = 0 GROUP BY 1, 2, 3, 4",
 };
 
 /* The selection of db_filter: the range by placed_at, then a unit and a kiosk ('' for any). */
@@ -126,6 +202,16 @@ static const char *const migrations[] = {
     " sum(CASE WHEN v.misuse = 0 AND v.rating = 1 THEN 1 ELSE 0 END),"                             \
     " sum(v.misuse), sum(v.clock_suspect), count(*)"                                               \
     " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" join FILTER " GROUP BY " group         \
+    " ORDER BY " group
+
+/* The same over tot_day: $1 and $2 are day numbers, the range [$1, $2). */
+#define TFILTER                                                                                    \
+    " WHERE t.day >= $1 AND t.day < $2"                                                            \
+    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR t.kiosk_id = $4)"
+#define TSUM(key, key2, key3, join, group)                                                         \
+    "SELECT " key ", " key2 ", " key3 ", sum(t.r3), sum(t.r2), sum(t.r1), sum(t.misuse),"          \
+    " sum(t.suspect), sum(t.total)"                                                                \
+    " FROM tot_day t LEFT JOIN kiosks k ON k.id = t.kiosk_id" join TFILTER " GROUP BY " group      \
     " ORDER BY " group
 
 static const char *const sql[Q_COUNT] = {
@@ -185,6 +271,57 @@ static const char *const sql[Q_COUNT] = {
                 " v.clock_suspect, v.placed_at"
                 " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" FILTER
                 " ORDER BY v.placed_at, v.kiosk_id, v.seq",
+    /* Totals are added to at ingest (db_totals.c): one upsert per distinct key of a batch. */
+    [Q_TOT_DAY_ADD] = "INSERT INTO tot_day (day, kiosk_id, officer_code, r3, r2, r1, misuse,"
+                      " suspect, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                      " ON CONFLICT (day, kiosk_id, officer_code) DO UPDATE SET"
+                      " r3 = tot_day.r3 + excluded.r3, r2 = tot_day.r2 + excluded.r2,"
+                      " r1 = tot_day.r1 + excluded.r1, misuse = tot_day.misuse + excluded.misuse,"
+                      " suspect = tot_day.suspect + excluded.suspect,"
+                      " total = tot_day.total + excluded.total",
+    [Q_TOT_HOUR_ADD] =
+        "INSERT INTO tot_hour (day, kiosk_id, hour, n) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (day, kiosk_id, hour) DO UPDATE SET n = tot_hour.n + excluded.n",
+    [Q_TOT_REASON_ADD] = "INSERT INTO tot_reason (day, kiosk_id, officer_code, reason, n)"
+                         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day, kiosk_id, officer_code,"
+                         " reason) DO UPDATE SET n = tot_reason.n + excluded.n",
+    [Q_TSUM_UNIT] = TSUM("coalesce(k.unit, '')", "''", "''", "", "1"),
+    [Q_TSUM_KIOSK] = TSUM("t.kiosk_id", "''", "''", "", "1"),
+    [Q_TSUM_OFFICER] = TSUM("t.officer_code", "coalesce(k.unit, '')", "coalesce(max(o.name), '')",
+                            " LEFT JOIN officers o ON o.unit = coalesce(k.unit, '')"
+                            " AND o.code = t.officer_code",
+                            "2, 1"),
+    [Q_TSUM_DAY] = TSUM("t.day", "''", "''", "", "1"),
+    /* The hour x weekday map: day 0 (1 January 1970) was a Thursday, so (day + 4) % 7 is 0 on a
+     * Sunday. */
+    [Q_TOT_HOURS] =
+        "SELECT (t.day + 4) % 7, t.hour, sum(t.n) FROM tot_hour t"
+        " LEFT JOIN kiosks k ON k.id = t.kiosk_id" TFILTER " GROUP BY 1, 2 ORDER BY 1, 2",
+    [Q_TOT_REASONS] = "SELECT t.reason, sum(t.n) FROM tot_reason t"
+                      " LEFT JOIN kiosks k ON k.id = t.kiosk_id" TFILTER
+                      " AND ($5 = '' OR t.officer_code = $5) GROUP BY 1 ORDER BY 2 DESC, 1",
+    [Q_USER_PUT] = "INSERT INTO users (name, role, unit, officer_code, pw_hash, created_at)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET"
+                   " role = excluded.role, unit = excluded.unit,"
+                   " officer_code = excluded.officer_code, pw_hash = excluded.pw_hash, failed = 0,"
+                   " locked_until = 0, disabled_at = NULL",
+    [Q_USER_GET] = "SELECT name, role, unit, officer_code, pw_hash, failed, locked_until,"
+                   " created_at, coalesce(disabled_at, 0) FROM users WHERE name = $1",
+    [Q_USER_LIST] = "SELECT name, role, unit, officer_code, '', failed, locked_until, created_at,"
+                    " coalesce(disabled_at, 0) FROM users ORDER BY name",
+    /* A failed login: counted, and the account locked for $3 ms from $2 once $4 failures in a
+     * row are reached. */
+    [Q_USER_FAILED] = "UPDATE users SET failed = failed + 1, locked_until = CASE WHEN failed + 1"
+                      " >= $4 THEN $2 + $3 ELSE locked_until END WHERE name = $1",
+    [Q_USER_LOGGED_IN] = "UPDATE users SET failed = 0, locked_until = 0 WHERE name = $1",
+    [Q_USER_DISABLE] = "UPDATE users SET disabled_at = $2 WHERE name = $1 AND disabled_at IS NULL",
+    [Q_SESSION_PUT] = "INSERT INTO sessions (id_hash, user_name, csrf, created_at, expires_at)"
+                      " VALUES ($1, $2, $3, $4, $5)",
+    [Q_SESSION_GET] = "SELECT s.user_name, s.csrf, s.expires_at FROM sessions s"
+                      " WHERE s.id_hash = $1",
+    [Q_SESSION_DROP] = "DELETE FROM sessions WHERE id_hash = $1",
+    [Q_SESSION_DROP_USER] = "DELETE FROM sessions WHERE user_name = $1",
+    [Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= $1",
     [Q_PING] = "SELECT 1",
     /* The write probe's row: version -1, below every real one (they are counted by max). */
     [Q_PROBE_IN] = "INSERT INTO schema_version (version) VALUES (-1)",
@@ -465,6 +602,17 @@ int db_get_int_cb(const db_row *r, void *ctx)
 
 /* ---- connections and the schema ---- */
 
+int db_totals_rebuild(db *d, char *err, size_t errlen)
+{
+    if (db_tx_begin(d, err, errlen))
+        return 1;
+    int failed = exec_plain(d, "DELETE FROM tot_day; DELETE FROM tot_hour; DELETE FROM tot_reason;",
+                            err, errlen) ||
+                 exec_plain(d, TOT_FILL, err, errlen) ||
+                 exec_plain(d, reason_backfill[d->kind == DB_POSTGRES], err, errlen);
+    return db_tx_end(d, failed, err, errlen);
+}
+
 int db_schema_version(void)
 {
     return (int)HL_ARRAY_LEN(migrations);
@@ -501,6 +649,9 @@ static int migrate(db *d, char *err, size_t errlen)
         failed = exec_plain(d, migrations[i], err, errlen) ||
                  db_run(d, Q_SCHEMA_SET, p, 1, NULL, NULL, NULL, err, errlen);
     }
+    /* Migration 6's reasons: the one step whose SQL differs between the backends (JSON). */
+    if (!failed && v < 6 && latest >= 6)
+        failed = exec_plain(d, reason_backfill[d->kind == DB_POSTGRES], err, errlen);
     if (!failed && v < latest) {
         db_val p[] = {db_vs(DB_PROGRAM " " HL_VERSION), db_vi(latest)};
         failed = db_run(d, Q_SCHEMA_NOTE_PROGRAM, p, 2, NULL, NULL, NULL, err, errlen);
