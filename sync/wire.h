@@ -102,6 +102,14 @@ typedef struct {
     char name[256], title[256], counter[64];
 } wire_officer;
 
+/* A reason a citizen may give after "Chưa hài lòng", as the kiosk's content names it: the
+ * collector shows its label instead of the code. */
+#define WIRE_MAX_REASONS 64
+typedef struct {
+    char code[32];
+    char label[256];
+} wire_reason;
+
 typedef struct {
     char kiosk_id[64];
     int64_t sent_at;          /* the kiosk's wall clock, UTC ms */
@@ -111,6 +119,8 @@ typedef struct {
     int64_t unsent;           /* votes waiting to be sent */
     wire_officer *officers;
     size_t n_officers;
+    wire_reason *reasons; /* optional on the wire ("reasons": kiosks before 0.2 omit it) */
+    size_t n_reasons;
 } wire_health;
 
 int wire_encode_health(const wire_health *h, char **json_out, size_t *len_out);

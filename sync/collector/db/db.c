@@ -165,7 +165,14 @@ static const char *const migrations[] = {
     "    created_at   BIGINT NOT NULL,\n"
     "    expires_at   BIGINT NOT NULL\n"
     ");\n"
-    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_name);\n",
+    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_name);\n"
+    "CREATE TABLE IF NOT EXISTS reasons (\n"
+    "    unit        TEXT NOT NULL,\n"
+    "    code        TEXT NOT NULL,\n"
+    "    label       TEXT NOT NULL,\n"
+    "    updated_at  BIGINT NOT NULL,\n"
+    "    PRIMARY KEY (unit, code)\n"
+    ");\n",
 
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
@@ -238,6 +245,13 @@ static const char *const sql[Q_COUNT] = {
                       " ON CONFLICT (unit, code) DO UPDATE SET name = excluded.name,"
                       " title = excluded.title, counter = excluded.counter,"
                       " kiosk_id = excluded.kiosk_id, updated_at = excluded.updated_at",
+    [Q_REASON_PUT] = "INSERT INTO reasons (unit, code, label, updated_at) VALUES ($1, $2, $3, $4)"
+                     " ON CONFLICT (unit, code) DO UPDATE SET label = excluded.label,"
+                     " updated_at = excluded.updated_at",
+    [Q_REASON_LABELS] = "SELECT unit, code, label FROM reasons WHERE $1 = '' OR unit = $1"
+                        " ORDER BY unit, code",
+    [Q_OFFICERS_OF] = "SELECT unit, code, name, title, counter FROM officers"
+                      " WHERE $1 = '' OR unit = $1 ORDER BY unit, code",
     [Q_HEALTH_LIST] = "SELECT k.id, k.unit, h.last_contact, h.version, h.content_version,"
                       " h.clock_suspect, h.unsent, h.sent_at,"
                       " (SELECT count(*) FROM officers o WHERE o.kiosk_id = k.id)"

@@ -160,6 +160,17 @@ typedef struct {
 int db_health_list(db *d, int (*fn)(const db_health_row *r, void *ctx), void *ctx, char *err,
                    size_t errlen);
 
+typedef struct {
+    const char *unit, *code, *name, *title, *counter;
+} db_officer_row;
+/* The officers the kiosks of unit (every unit when NULL or "") sent, by unit then code. */
+int db_officers(db *d, const char *unit, int (*fn)(const db_officer_row *r, void *ctx), void *ctx,
+                char *err, size_t errlen);
+/* The reasons' labels the kiosks of unit (every unit when NULL or "") sent, by unit then code. */
+int db_reason_labels(db *d, const char *unit,
+                     int (*fn)(const char *unit, const char *code, const char *label, void *ctx),
+                     void *ctx, char *err, size_t errlen);
+
 /* ---- votes ---- */
 
 /* The clock rule (docs/COLLECTOR.md). A batch's own clock reading, sent_at, is the kiosk's wall

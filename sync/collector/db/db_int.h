@@ -30,6 +30,9 @@ enum {
     Q_HEALTH_PUT,
     Q_OFFICER_PUT,
     Q_HEALTH_LIST,
+    Q_REASON_PUT,
+    Q_REASON_LABELS,
+    Q_OFFICERS_OF,
     Q_SUM_UNIT,
     Q_SUM_KIOSK,
     Q_SUM_OFFICER,
@@ -134,6 +137,8 @@ typedef struct {
         int (*health)(const db_health_row *r, void *ctx);
         int (*vote)(const db_vote_row *r, void *ctx);
         int (*user)(const db_user *u, void *ctx);
+        int (*officer)(const db_officer_row *r, void *ctx);
+        int (*label)(const char *unit, const char *code, const char *label, void *ctx);
     } fn;
     void *ctx;
 } db_sink;

@@ -78,6 +78,37 @@ int db_votes(db *d, const db_filter *f, int (*fn)(const db_vote_row *r, void *ct
     return db_run(d, Q_VOTES, p, 4, votes_cb, &c, NULL, err, errlen);
 }
 
+static int officers_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    db_officer_row o = {db_col_text(r, 0), db_col_text(r, 1), db_col_text(r, 2), db_col_text(r, 3),
+                        db_col_text(r, 4)};
+    return c->fn.officer(&o, c->ctx);
+}
+
+int db_officers(db *d, const char *unit, int (*fn)(const db_officer_row *r, void *ctx), void *ctx,
+                char *err, size_t errlen)
+{
+    db_sink c = {.fn.officer = fn, .ctx = ctx};
+    db_val p[] = {db_vs(unit ? unit : "")};
+    return db_run(d, Q_OFFICERS_OF, p, 1, officers_cb, &c, NULL, err, errlen) ? 1 : 0;
+}
+
+static int labels_cb(const db_row *r, void *ctx)
+{
+    const db_sink *c = ctx;
+    return c->fn.label(db_col_text(r, 0), db_col_text(r, 1), db_col_text(r, 2), c->ctx);
+}
+
+int db_reason_labels(db *d, const char *unit,
+                     int (*fn)(const char *unit, const char *code, const char *label, void *ctx),
+                     void *ctx, char *err, size_t errlen)
+{
+    db_sink c = {.fn.label = fn, .ctx = ctx};
+    db_val p[] = {db_vs(unit ? unit : "")};
+    return db_run(d, Q_REASON_LABELS, p, 1, labels_cb, &c, NULL, err, errlen) ? 1 : 0;
+}
+
 int db_probe_write(db *d, char *err, size_t errlen)
 {
     if (db_tx_begin(d, err, errlen))

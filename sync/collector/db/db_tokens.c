@@ -146,6 +146,11 @@ int db_store_health(db *d, const wire_health *h, int64_t received_at, char *err,
                        db_vs(o->counter), db_vs(h->kiosk_id), db_vi(received_at)};
         failed = db_run(d, Q_OFFICER_PUT, po, 7, NULL, NULL, NULL, err, errlen);
     }
+    for (size_t i = 0; i < h->n_reasons && !failed; i++) {
+        const wire_reason *rs = &h->reasons[i];
+        db_val pr[] = {db_vs(unit), db_vs(rs->code), db_vs(rs->label), db_vi(received_at)};
+        failed = db_run(d, Q_REASON_PUT, pr, 4, NULL, NULL, NULL, err, errlen);
+    }
     return db_tx_end(d, failed, err, errlen);
 }
 
