@@ -421,8 +421,8 @@ static void db_suite(const char *url)
 
     /* Summaries: misuse is counted apart; satisfaction counts only the rest. */
     sums s;
-    db_filter all = {0, INT64_MAX / 2, NULL, NULL},
-              since_received = {received, INT64_MAX / 2, NULL, NULL};
+    db_filter all = {0, INT64_MAX / 2, NULL, NULL, NULL},
+              since_received = {received, INT64_MAX / 2, NULL, NULL, NULL};
     memset(&s, 0, sizeof s);
     REQUIRE(db_summary(d, "kiosk", &all, sum_cb, &s, err, sizeof err) == 0);
     REQUIRE(s.n == 1);
@@ -452,7 +452,8 @@ static void db_suite(const char *url)
     /* The JSON and the CSV. */
     char *json = NULL;
     size_t len = 0;
-    db_filter since_now = {now, INT64_MAX / 2, NULL, NULL}, nothing = {0, 1, NULL, NULL};
+    db_filter since_now = {now, INT64_MAX / 2, NULL, NULL, NULL},
+              nothing = {0, 1, NULL, NULL, NULL};
     REQUIRE(report_summary(d, "kiosk", "2026-11-01", NULL, &since_now, &json, &len, err,
                            sizeof err) == 0);
     CHECK_CONTAINS(json, "\"from\":\"2026-11-01\",\"to\":null,\"by\":\"kiosk\"");
@@ -501,9 +502,9 @@ static void db_suite(const char *url)
         CHECK_STR(s.units[i], i < 2 ? "" : unit1);
         CHECK_INT(s.rows[i].total, want_totals[i]);
     }
-    db_filter by_unit = {0, INT64_MAX / 2, unit1, NULL},
-              by_kiosk = {0, INT64_MAX / 2, NULL, "other"},
-              neither = {0, INT64_MAX / 2, unit1, "other"};
+    db_filter by_unit = {0, INT64_MAX / 2, unit1, NULL, NULL},
+              by_kiosk = {0, INT64_MAX / 2, NULL, "other", NULL},
+              neither = {0, INT64_MAX / 2, unit1, "other", NULL};
     memset(&s, 0, sizeof s);
     REQUIRE(db_summary(d, "officer", &by_unit, sum_cb, &s, err, sizeof err) == 0);
     CHECK_INT(s.n, 2);

@@ -13,6 +13,7 @@
 #include "ratelimit.h"
 #include "report.h"
 #include "util.h"
+#include "web.h"
 #include "wire.h"
 
 #include <cjson/cJSON.h>
@@ -41,7 +42,7 @@
  * transaction per interval. */
 #define HEALTH_PROBE_MS 5000
 
-enum { R_NONE, R_BATCH, R_STATUS, R_SUMMARY, R_CSV, R_HEALTH };
+enum { R_NONE, R_BATCH, R_STATUS, R_SUMMARY, R_CSV, R_HEALTH, R_WEB };
 
 typedef struct {
     db_pool *pool;
@@ -55,6 +56,7 @@ typedef struct {
     pthread_mutex_t probe_mu;
     int64_t probe_at;
     int probe_failed;
+    web *web; /* the dashboard (web/) */
 } srv;
 
 /* Per request, from the first call of the access handler to the completion callback. */
@@ -152,6 +154,8 @@ static int route(const char *url, char kiosk_id[64])
         return R_SUMMARY;
     if (strcmp(url, "/v1/votes.csv") == 0)
         return R_CSV;
+    if (web_owns(url))
+        return R_WEB;
     if (strncmp(url, pre, sizeof pre - 1) == 0) {
         const char *id = url + sizeof pre - 1, *slash = strchr(id, '/');
         int which = !slash                     ? R_NONE
@@ -515,11 +519,28 @@ static enum MHD_Result handle_read(srv *s, struct MHD_Connection *c, req *r)
 
 /* ---- libmicrohttpd callbacks ---- */
 
+static enum MHD_Result web_answer(srv *s, struct MHD_Connection *c, req *r, const char *form,
+                                  size_t len)
+{
+    enum MHD_Result rc =
+        (enum MHD_Result)server_web(c, s->web, r->method, r->path, form, len, &r->status, &r->note);
+    r->responded = 1;
+    return rc;
+}
+
 static enum MHD_Result first_call(srv *s, struct MHD_Connection *c, req *r, const char *method)
 {
     int is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     if (r->route == R_NONE)
         return send_error(c, r, 404, -1, "no such endpoint; see docs/PROTOCOL.md");
+    if (r->route == R_WEB) {
+        /* A form's body (login, logout) is small: it is read whole, then answered. */
+        if (strcmp(method, "POST") == 0) {
+            r->body.max = WEB_FORM_MAX;
+            return MHD_YES;
+        }
+        return web_answer(s, c, r, NULL, 0);
+    }
     int post = r->route == R_BATCH || r->route == R_STATUS;
     if (post && strcmp(method, "POST") != 0)
         return send_error(c, r, 405, -1, "use POST");
@@ -582,6 +603,9 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     rl_conn_phase(s->guard, r->conn, RL_ANSWERING);
     if (r->responded)
         return MHD_YES;
+    if (r->route == R_WEB)
+        return r->too_big ? send_error(c, r, 413, -1, "form too large")
+                          : web_answer(s, c, r, buf_cstr(&r->body), r->body.len);
     return r->route == R_STATUS ? status_finish(s, c, r) : batch_finish(s, c, r);
 }
 
@@ -714,6 +738,12 @@ static int wait_for_stop(const sigset_t *set)
     }
 }
 
+static int64_t wall_now_ms(void)
+{
+    hl_clock clk = clk_real();
+    return clk_wall_ms(&clk);
+}
+
 int server_run(const server_opts *o, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
@@ -763,6 +793,8 @@ int server_run(const server_opts *o, char *err, size_t errlen)
         goto done;
     }
     db_pool_put(s.pool, d);
+    s.web =
+        web_new(&(web_opts){.pool = s.pool, .secure_cookies = cert != NULL, .now_ms = wall_now_ms});
 
     /* The signals that stop us are taken by sigwait in this thread only; every thread started
      * from here on inherits the blocked mask. */
@@ -836,6 +868,7 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     MHD_stop_daemon(daemon);
     rc = 0;
 done:
+    web_free(s.web);
     rl_guard_free(s.guard);
     pthread_mutex_destroy(&s.probe_mu);
     db_pool_free(s.pool);

@@ -31,6 +31,13 @@ int server_max_unfinished(int max_connections);
 int server_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *err,
                         size_t errlen);
 
+/* The dashboard's requests (server_web.c), from server.c's handler: answers the request with
+ * web_handle's page and gives its status and log note. */
+struct MHD_Connection;
+struct web;
+int server_web(struct MHD_Connection *c, struct web *w, const char *method, const char *url,
+               const char *form, size_t form_len, int *status, const char **note);
+
 /* Serves until SIGINT or SIGTERM. Returns the exit code (0 after a clean stop; 1 when the
  * database or the socket cannot be opened; 2 for bad options) with err set on failure. */
 int server_run(const server_opts *o, char *err, size_t errlen);

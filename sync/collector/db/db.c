@@ -198,7 +198,8 @@ static const char *const reason_backfill[2] = {
 /* The selection of db_filter: the range by placed_at, then a unit and a kiosk ('' for any). */
 #define FILTER                                                                                     \
     " WHERE v.placed_at >= $1 AND v.placed_at < $2"                                                \
-    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR v.kiosk_id = $4)"
+    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR v.kiosk_id = $4)"                 \
+    " AND ($5 = '' OR v.officer_code = $5)"
 
 /* key, key2 (the unit by officer, else ''), key3 (the officer's name by officer, else ''), the
  * counts; `join` adds a table, `group` groups. */
@@ -214,7 +215,8 @@ static const char *const reason_backfill[2] = {
 /* The same over tot_day: $1 and $2 are day numbers, the range [$1, $2). */
 #define TFILTER                                                                                    \
     " WHERE t.day >= $1 AND t.day < $2"                                                            \
-    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR t.kiosk_id = $4)"
+    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR t.kiosk_id = $4)"                 \
+    " AND ($5 = '' OR t.officer_code = $5)"
 #define TSUM(key, key2, key3, join, group)                                                         \
     "SELECT " key ", " key2 ", " key3 ", sum(t.r3), sum(t.r2), sum(t.r1), sum(t.misuse),"          \
     " sum(t.suspect), sum(t.total)"                                                                \
@@ -308,12 +310,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_TSUM_DAY] = TSUM("t.day", "''", "''", "", "1"),
     /* The hour x weekday map: day 0 (1 January 1970) was a Thursday, so (day + 4) % 7 is 0 on a
      * Sunday. */
-    [Q_TOT_HOURS] =
-        "SELECT (t.day + 4) % 7, t.hour, sum(t.n) FROM tot_hour t"
-        " LEFT JOIN kiosks k ON k.id = t.kiosk_id" TFILTER " GROUP BY 1, 2 ORDER BY 1, 2",
-    [Q_TOT_REASONS] = "SELECT t.reason, sum(t.n) FROM tot_reason t"
-                      " LEFT JOIN kiosks k ON k.id = t.kiosk_id" TFILTER
-                      " AND ($5 = '' OR t.officer_code = $5) GROUP BY 1 ORDER BY 2 DESC, 1",
+    /* tot_hour has no officer: $5 is not used here (and not passed). */
+    [Q_TOT_HOURS] = "SELECT (t.day + 4) % 7, t.hour, sum(t.n) FROM tot_hour t"
+                    " LEFT JOIN kiosks k ON k.id = t.kiosk_id WHERE t.day >= $1 AND t.day < $2"
+                    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR t.kiosk_id = $4)"
+                    " GROUP BY 1, 2 ORDER BY 1, 2",
+    [Q_TOT_REASONS] =
+        "SELECT t.reason, sum(t.n) FROM tot_reason t"
+        " LEFT JOIN kiosks k ON k.id = t.kiosk_id" TFILTER " GROUP BY 1 ORDER BY 2 DESC, 1",
     [Q_USER_PUT] = "INSERT INTO users (name, role, unit, officer_code, pw_hash, created_at)"
                    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET"
                    " role = excluded.role, unit = excluded.unit,"

@@ -206,6 +206,7 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
 typedef struct {
     int64_t from_ms, to_ms;
     const char *unit, *kiosk;
+    const char *officer; /* one officer's code (meaningful with unit set) */
 } db_filter;
 
 typedef struct {
@@ -241,14 +242,12 @@ int64_t db_local_day(int64_t utc_ms);
 
 /* From the totals kept at ingest, for f (whole local days; HL_EXIT_USAGE otherwise): the counted
  * votes (misuse excluded) per weekday (0 Sunday .. 6 Saturday) and local hour, only the cells
- * that have votes. 0, 1 (database) or 2. */
+ * that have votes; f->officer is ignored (hours are kept per kiosk). 0, 1 (database) or 2. */
 int db_hour_map(db *d, const db_filter *f, int (*fn)(int weekday, int hour, int64_t n, void *ctx),
                 void *ctx, char *err, size_t errlen);
-/* The reasons given (codes, most given first) in f, of one officer when officer is not NULL or
- * "" (meaningful with f->unit set: codes are unique per unit). 0, 1 or 2 as db_hour_map. */
-int db_reasons(db *d, const db_filter *f, const char *officer,
-               int (*fn)(const char *reason, int64_t n, void *ctx), void *ctx, char *err,
-               size_t errlen);
+/* The reasons given (codes, most given first) in f. 0, 1 or 2 as db_hour_map. */
+int db_reasons(db *d, const db_filter *f, int (*fn)(const char *reason, int64_t n, void *ctx),
+               void *ctx, char *err, size_t errlen);
 
 /* A cheap round trip (SELECT 1): 0 or 1. */
 int db_ping(db *d, char *err, size_t errlen);

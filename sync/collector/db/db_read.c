@@ -15,13 +15,14 @@ static int summary_cb(const db_row *r, void *ctx)
     return c->fn.summary(&s, c->ctx);
 }
 
-/* f's values as the statements' $1..$4. */
-static void filter_params(const db_filter *f, db_val p[4])
+/* f's values as the statements' $1..$5. */
+static void filter_params(const db_filter *f, db_val p[5])
 {
     p[0] = db_vi(f->from_ms);
     p[1] = db_vi(f->to_ms);
     p[2] = db_vs(f->unit ? f->unit : "");
     p[3] = db_vs(f->kiosk ? f->kiosk : "");
+    p[4] = db_vs(f->officer ? f->officer : "");
 }
 
 int db_summary(db *d, const char *by, const db_filter *f,
@@ -44,9 +45,9 @@ int db_summary(db *d, const char *by, const db_filter *f,
     int rc = db_totals_summary(d, tq, f, summary_cb, &c, err, errlen);
     if (rc >= 0)
         return rc;
-    db_val p[4];
+    db_val p[5];
     filter_params(f, p);
-    return db_run(d, q, p, 4, summary_cb, &c, NULL, err, errlen);
+    return db_run(d, q, p, 5, summary_cb, &c, NULL, err, errlen);
 }
 
 static int votes_cb(const db_row *r, void *ctx)
@@ -73,9 +74,9 @@ int db_votes(db *d, const db_filter *f, int (*fn)(const db_vote_row *r, void *ct
              char *err, size_t errlen)
 {
     db_sink c = {.fn.vote = fn, .ctx = ctx};
-    db_val p[4];
+    db_val p[5];
     filter_params(f, p);
-    return db_run(d, Q_VOTES, p, 4, votes_cb, &c, NULL, err, errlen);
+    return db_run(d, Q_VOTES, p, 5, votes_cb, &c, NULL, err, errlen);
 }
 
 static int officers_cb(const db_row *r, void *ctx)

@@ -137,8 +137,8 @@ int db_filter_days(const db_filter *f, int64_t *from_day, int64_t *to_day)
     return 0;
 }
 
-/* f as the totals' $1..$4. */
-static int tfilter_params(const db_filter *f, db_val p[4])
+/* f as the totals' $1..$5. */
+static int tfilter_params(const db_filter *f, db_val p[5])
 {
     int64_t a, b;
     if (db_filter_days(f, &a, &b))
@@ -147,16 +147,17 @@ static int tfilter_params(const db_filter *f, db_val p[4])
     p[1] = db_vi(b);
     p[2] = db_vs(f->unit ? f->unit : "");
     p[3] = db_vs(f->kiosk ? f->kiosk : "");
+    p[4] = db_vs(f->officer ? f->officer : "");
     return 0;
 }
 
 int db_totals_summary(db *d, int q, const db_filter *f, db_row_fn fn, void *ctx, char *err,
                       size_t errlen)
 {
-    db_val p[4];
+    db_val p[5];
     if (tfilter_params(f, p))
         return -1;
-    return db_run(d, q, p, 4, fn, ctx, NULL, err, errlen);
+    return db_run(d, q, p, 5, fn, ctx, NULL, err, errlen);
 }
 
 typedef struct {
@@ -173,7 +174,7 @@ static int hours_cb(const db_row *r, void *ctx)
 int db_hour_map(db *d, const db_filter *f, int (*fn)(int weekday, int hour, int64_t n, void *ctx),
                 void *ctx, char *err, size_t errlen)
 {
-    db_val p[4];
+    db_val p[5];
     if (tfilter_params(f, p)) {
         db_set_err(err, errlen, "the range is not whole days");
         return HL_EXIT_USAGE;
@@ -193,16 +194,14 @@ static int reasons_cb(const db_row *r, void *ctx)
     return s->fn(db_col_text(r, 0), db_col_int(r, 1), s->ctx);
 }
 
-int db_reasons(db *d, const db_filter *f, const char *officer,
-               int (*fn)(const char *reason, int64_t n, void *ctx), void *ctx, char *err,
-               size_t errlen)
+int db_reasons(db *d, const db_filter *f, int (*fn)(const char *reason, int64_t n, void *ctx),
+               void *ctx, char *err, size_t errlen)
 {
     db_val p[5];
     if (tfilter_params(f, p)) {
         db_set_err(err, errlen, "the range is not whole days");
         return HL_EXIT_USAGE;
     }
-    p[4] = db_vs(officer ? officer : "");
     reasons_sink s = {fn, ctx};
     return db_run(d, Q_TOT_REASONS, p, 5, reasons_cb, &s, NULL, err, errlen);
 }
