@@ -339,7 +339,8 @@ make_c1() { # FILE: a database of the current schema taken back to schema 1 (eve
   q "$1" 'ALTER TABLE schema_version DROP COLUMN program; DELETE FROM schema_version
     WHERE version > 1; DROP INDEX votes_placed_at; ALTER TABLE votes DROP COLUMN placed_at;
     ALTER TABLE tokens DROP COLUMN unit; DROP TABLE kiosk_health; DROP TABLE officers;
-    DROP TABLE tot_day; DROP TABLE tot_hour; DROP TABLE tot_reason; DROP TABLE users;
+    DROP TABLE tot_day; DROP TABLE tot_kday; DROP TABLE tot_kmonth; DROP TABLE tot_hour;
+    DROP TABLE tot_reason; DROP TABLE users;
     DROP TABLE sessions; DROP TABLE reasons; PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"
@@ -374,8 +375,8 @@ check "collector upgrade with the copy failing: says so" contains "$tmp/cfull.ou
 same "collector upgrade with the copy failing: the database unchanged, nothing left beside it" \
   "$(sha256sum <"$tmp/cfull.db") $(cd "$tmp" && ls | grep -c '^cfull\.db\.')" "$csum 0"
 same "collector upgrade: the totals filled from the votes (migration 6)" \
-  "$(q "$tmp/c1.db" 'SELECT sum(total) FROM tot_day') $(q "$tmp/c1.db" 'SELECT sum(n) FROM tot_hour')" \
-  "$(q "$tmp/c1.db" 'SELECT count(*) FROM votes') $(q "$tmp/c1.db" 'SELECT count(*) FROM votes WHERE misuse = 0')"
+  "$(q "$tmp/c1.db" 'SELECT sum(total) FROM tot_day') $(q "$tmp/c1.db" 'SELECT sum(total) FROM tot_kday') $(q "$tmp/c1.db" 'SELECT sum(total) FROM tot_kmonth') $(q "$tmp/c1.db" 'SELECT sum(n) FROM tot_hour')" \
+  "$(q "$tmp/c1.db" 'SELECT count(*) FROM votes') $(q "$tmp/c1.db" 'SELECT count(*) FROM votes') $(q "$tmp/c1.db" 'SELECT count(*) FROM votes') $(q "$tmp/c1.db" 'SELECT count(*) FROM votes WHERE misuse = 0')"
 
 # ---- the collector refuses a newer version's database, exit 2 ----
 cp "$tmp/cb1.db" "$tmp/cnew.db"

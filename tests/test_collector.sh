@@ -303,12 +303,14 @@ suite() {
   # by hand, until `totals rebuild`.
   local before_del
   before_del=$(sql "SELECT sum(total) FROM tot_day")
-  same "$label: the totals kept at ingest count every vote" "$before_del" \
-    "$(sql "SELECT count(*) FROM votes")"
+  same "$label: the totals kept at ingest count every vote" \
+    "$before_del $(sql "SELECT sum(total) FROM tot_kday") $(sql "SELECT sum(total) FROM tot_kmonth")" \
+    "$(sql "SELECT count(*) FROM votes") $(sql "SELECT count(*) FROM votes") $(sql "SELECT count(*) FROM votes")"
   sql "DELETE FROM votes WHERE kiosk_id = 'bombo-02' AND seq IN (11, 12)" >/dev/null
   run "$label: totals rebuild" 0 "$out" totals rebuild --db "$db"
   same "$label: ... the totals without the votes deleted by hand" \
-    "$(sql "SELECT sum(total) FROM tot_day")" "$((before_del - 2))"
+    "$(sql "SELECT sum(total) FROM tot_day") $(sql "SELECT sum(total) FROM tot_kday") $(sql "SELECT sum(total) FROM tot_kmonth")" \
+    "$((before_del - 2)) $((before_del - 2)) $((before_del - 2))"
 
   # Bad requests: 400 with a reason, nothing stored, the server goes on.
   local rows

@@ -23,17 +23,27 @@
  * several collectors start at once (CREATE TABLE IF NOT EXISTS alone can race there). */
 #define PG_SCHEMA_LOCK 7244823
 
-/* tot_day and tot_hour from the votes (migration 6, and `totals rebuild`); tot_reason's filling
- * differs between the backends: reason_backfill. */
-#define TOT_FILL                                                                                   \
-    "INSERT INTO tot_day SELECT (placed_at + 25200000) / 86400000, kiosk_id, officer_code,\n"      \
+/* tot_day, tot_kday and tot_hour from the votes (migration 6, and `totals rebuild`); tot_reason's
+ * filling differs between the backends (reason_backfill), tot_kmonth's needs the calendar
+ * (db_totals_months, in C). */
+#define TOT_COUNTS                                                                                 \
     "    sum(CASE WHEN misuse = 0 AND rating = 3 THEN 1 ELSE 0 END),\n"                            \
     "    sum(CASE WHEN misuse = 0 AND rating = 2 THEN 1 ELSE 0 END),\n"                            \
     "    sum(CASE WHEN misuse = 0 AND rating = 1 THEN 1 ELSE 0 END),\n"                            \
-    "    sum(misuse), sum(clock_suspect), count(*) FROM votes GROUP BY 1, 2, 3;\n"                 \
-    "INSERT INTO tot_hour SELECT (placed_at + 25200000) / 86400000, kiosk_id,\n"                   \
+    "    sum(misuse), sum(clock_suspect), count(*) FROM votes"
+#define TOT_FILL                                                                                   \
+    "INSERT INTO tot_day SELECT kiosk_id, (placed_at + 25200000) / 86400000, "                     \
+    "officer_code,\n" TOT_COUNTS " GROUP BY 1, 2, 3;\n"                                            \
+    "INSERT INTO tot_kday SELECT (placed_at + 25200000) / 86400000, kiosk_id,\n" TOT_COUNTS        \
+    " GROUP BY 1, 2;\n"                                                                            \
+    "INSERT INTO tot_hour SELECT kiosk_id, (placed_at + 25200000) / 86400000,\n"                   \
     "    ((placed_at + 25200000) % 86400000) / 3600000, count(*) FROM votes WHERE misuse = 0\n"    \
     "    GROUP BY 1, 2, 3;\n"
+
+/* The counts every totals table keeps. */
+#define TOT_COLS                                                                                   \
+    "    r3 BIGINT NOT NULL, r2 BIGINT NOT NULL, r1 BIGINT NOT NULL,\n"                            \
+    "    misuse BIGINT NOT NULL, suspect BIGINT NOT NULL, total BIGINT NOT NULL,\n"
 
 /* The schema. migrations[i] takes schema_version i to i + 1; append, never edit shipped ones.
  * Types are chosen to mean the same on both backends: BIGINT for milliseconds (PostgreSQL's
@@ -116,37 +126,41 @@ static const char *const migrations[] = {
     ");\n",
 
     /* 6: totals kept up to date at ingest (db_totals.c), so that pages at province scale read
-     * thousands of rows, not millions of votes: per Vietnam-local day number, kiosk and officer
-     * (the unit is the kiosk's, joined when read, as for votes); counted votes per day, kiosk
-     * and local hour (the hour x weekday map); reasons given per day, kiosk and officer. Filled
-     * here from the votes already stored (tot_reason by a backend's own JSON function, after
-     * this script: db.c's reason_backfill). And the dashboard's users and their sessions. */
+     * thousands of rows, not millions of votes. Keyed by kiosk (its unit is joined when read, as
+     * for votes): per kiosk, Vietnam-local day number and officer (a commune's page: its kiosks'
+     * rows); per day and kiosk, and per local month (year * 12 + month - 1) and kiosk (the
+     * province's overview: a year is 12 months x kiosks, not 365 days x kiosks x officers);
+     * counted votes per kiosk, day and local hour (the hour x weekday map); reasons given per
+     * kiosk, day and officer. Filled here from the votes already stored (tot_reason and
+     * tot_kmonth after this script: reason_backfill, db_totals_months). And the dashboard's
+     * users, their sessions, and each unit's reasons' labels. */
     "CREATE TABLE IF NOT EXISTS tot_day (\n"
-    "    day          BIGINT NOT NULL,\n"
     "    kiosk_id     TEXT NOT NULL,\n"
-    "    officer_code TEXT NOT NULL,\n"
-    "    r3           BIGINT NOT NULL,\n"
-    "    r2           BIGINT NOT NULL,\n"
-    "    r1           BIGINT NOT NULL,\n"
-    "    misuse       BIGINT NOT NULL,\n"
-    "    suspect      BIGINT NOT NULL,\n"
-    "    total        BIGINT NOT NULL,\n"
-    "    PRIMARY KEY (day, kiosk_id, officer_code)\n"
+    "    day          BIGINT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n" TOT_COLS "    PRIMARY KEY (kiosk_id, day, officer_code)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS tot_kday (\n"
+    "    day          BIGINT NOT NULL,\n"
+    "    kiosk_id     TEXT NOT NULL,\n" TOT_COLS "    PRIMARY KEY (day, kiosk_id)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS tot_kmonth (\n"
+    "    month        BIGINT NOT NULL,\n"
+    "    kiosk_id     TEXT NOT NULL,\n" TOT_COLS "    PRIMARY KEY (month, kiosk_id)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS tot_hour (\n"
-    "    day          BIGINT NOT NULL,\n"
     "    kiosk_id     TEXT NOT NULL,\n"
+    "    day          BIGINT NOT NULL,\n"
     "    hour         INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),\n"
     "    n            BIGINT NOT NULL,\n"
-    "    PRIMARY KEY (day, kiosk_id, hour)\n"
+    "    PRIMARY KEY (kiosk_id, day, hour)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS tot_reason (\n"
-    "    day          BIGINT NOT NULL,\n"
     "    kiosk_id     TEXT NOT NULL,\n"
+    "    day          BIGINT NOT NULL,\n"
     "    officer_code TEXT NOT NULL,\n"
     "    reason       TEXT NOT NULL,\n"
     "    n            BIGINT NOT NULL,\n"
-    "    PRIMARY KEY (day, kiosk_id, officer_code, reason)\n"
+    "    PRIMARY KEY (kiosk_id, day, officer_code, reason)\n"
     ");\n" TOT_FILL "CREATE TABLE IF NOT EXISTS users (\n"
     "    name         TEXT PRIMARY KEY NOT NULL,\n"
     "    role         TEXT NOT NULL CHECK (role IN ('province', 'commune', 'officer')),\n"
@@ -186,11 +200,11 @@ static const char *const migrations[] = {
 /* Fills tot_reason from the votes stored before schema 6: SQLite's json_each, PostgreSQL's
  * json_array_elements_text (the column holds a JSON array of codes, checked at ingest). */
 static const char *const reason_backfill[2] = {
-    "INSERT INTO tot_reason SELECT (v.placed_at + 25200000) / 86400000, v.kiosk_id,"
+    "INSERT INTO tot_reason SELECT v.kiosk_id, (v.placed_at + 25200000) / 86400000,"
     " v.officer_code, j.value, count(*) FROM votes v,"
     " json_each(CASE WHEN json_valid(v.reasons) THEN v.reasons ELSE '[]' END) j"
     " WHERE v.misuse = 0 GROUP BY 1, 2, 3, 4",
-    "INSERT INTO tot_reason SELECT (v.placed_at + 25200000) / 86400000, v.kiosk_id,"
+    "INSERT INTO tot_reason SELECT v.kiosk_id, (v.placed_at + 25200000) / 86400000,"
     " v.officer_code, j.value, count(*) FROM votes v,"
     " json_array_elements_text(v.reasons::json) j(value) WHERE v.misuse = 0 GROUP BY 1, 2, 3, 4",
 };
@@ -212,16 +226,29 @@ static const char *const reason_backfill[2] = {
     " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" join FILTER " GROUP BY " group         \
     " ORDER BY " group
 
-/* The same over tot_day: $1 and $2 are day numbers, the range [$1, $2). */
-#define TFILTER                                                                                    \
-    " WHERE t.day >= $1 AND t.day < $2"                                                            \
-    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR t.kiosk_id = $4)"                 \
-    " AND ($5 = '' OR t.officer_code = $5)"
-#define TSUM(key, key2, key3, join, group)                                                         \
-    "SELECT " key ", " key2 ", " key3 ", sum(t.r3), sum(t.r2), sum(t.r1), sum(t.misuse),"          \
-    " sum(t.suspect), sum(t.total)"                                                                \
-    " FROM tot_day t LEFT JOIN kiosks k ON k.id = t.kiosk_id" join TFILTER " GROUP BY " group      \
-    " ORDER BY " group
+/* Summaries over the totals. Every one gives (key, key2, key3, r3, r2, r1, misuse, suspect,
+ * total) like SUMMARY. A unit's: tot_day rows of the unit's kiosks ($1 <= day < $2, $3 the unit,
+ * $4 a kiosk or '', $5 an officer or ''): a range scan per kiosk on its primary key. */
+#define TCOUNTS " sum(t.r3), sum(t.r2), sum(t.r1), sum(t.misuse), sum(t.suspect), sum(t.total)"
+#define TUNIT(key, key2, key3, join, group)                                                        \
+    "SELECT " key ", " key2 ", " key3 "," TCOUNTS                                                  \
+    " FROM tot_day t LEFT JOIN kiosks k ON k.id = t.kiosk_id" join                                 \
+    " WHERE t.kiosk_id IN (SELECT id FROM kiosks WHERE unit = $3)"                                 \
+    " AND t.day >= $1 AND t.day < $2 AND ($4 = '' OR t.kiosk_id = $4)"                             \
+    " AND ($5 = '' OR t.officer_code = $5) GROUP BY " group " ORDER BY " group
+/* Every unit's, per kiosk: per day from tot_kday ($1 <= day < $2) or per month from tot_kmonth
+ * ($1 <= month < $2); $3 a kiosk or ''. */
+#define TKIOSK(table, col, key, group)                                                             \
+    "SELECT " key ", '', ''," TCOUNTS " FROM " table " t LEFT JOIN kiosks k ON k.id = t.kiosk_id"  \
+    " WHERE t." col " >= $1 AND t." col " < $2 AND ($3 = '' OR t.kiosk_id = $3)"                   \
+    " GROUP BY " group " ORDER BY " group
+#define OFFICER_NAME                                                                               \
+    " LEFT JOIN officers o ON o.unit = coalesce(k.unit, '') AND o.code = t.officer_code"
+#define TOT_ADD(table, keys, n)                                                                    \
+    "INSERT INTO " table " VALUES (" n ") ON CONFLICT (" keys ") DO UPDATE SET"                    \
+    " r3 = " table ".r3 + excluded.r3, r2 = " table ".r2 + excluded.r2,"                           \
+    " r1 = " table ".r1 + excluded.r1, misuse = " table ".misuse + excluded.misuse,"               \
+    " suspect = " table ".suspect + excluded.suspect, total = " table ".total + excluded.total"
 
 static const char *const sql[Q_COUNT] = {
     [Q_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_version",
@@ -288,36 +315,44 @@ static const char *const sql[Q_COUNT] = {
                 " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" FILTER
                 " ORDER BY v.placed_at, v.kiosk_id, v.seq",
     /* Totals are added to at ingest (db_totals.c): one upsert per distinct key of a batch. */
-    [Q_TOT_DAY_ADD] = "INSERT INTO tot_day (day, kiosk_id, officer_code, r3, r2, r1, misuse,"
-                      " suspect, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                      " ON CONFLICT (day, kiosk_id, officer_code) DO UPDATE SET"
-                      " r3 = tot_day.r3 + excluded.r3, r2 = tot_day.r2 + excluded.r2,"
-                      " r1 = tot_day.r1 + excluded.r1, misuse = tot_day.misuse + excluded.misuse,"
-                      " suspect = tot_day.suspect + excluded.suspect,"
-                      " total = tot_day.total + excluded.total",
-    [Q_TOT_HOUR_ADD] =
-        "INSERT INTO tot_hour (day, kiosk_id, hour, n) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (day, kiosk_id, hour) DO UPDATE SET n = tot_hour.n + excluded.n",
-    [Q_TOT_REASON_ADD] = "INSERT INTO tot_reason (day, kiosk_id, officer_code, reason, n)"
-                         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day, kiosk_id, officer_code,"
-                         " reason) DO UPDATE SET n = tot_reason.n + excluded.n",
-    [Q_TSUM_UNIT] = TSUM("coalesce(k.unit, '')", "''", "''", "", "1"),
-    [Q_TSUM_KIOSK] = TSUM("t.kiosk_id", "''", "''", "", "1"),
-    [Q_TSUM_OFFICER] = TSUM("t.officer_code", "coalesce(k.unit, '')", "coalesce(max(o.name), '')",
-                            " LEFT JOIN officers o ON o.unit = coalesce(k.unit, '')"
-                            " AND o.code = t.officer_code",
-                            "2, 1"),
-    [Q_TSUM_DAY] = TSUM("t.day", "''", "''", "", "1"),
-    /* The hour x weekday map: day 0 (1 January 1970) was a Thursday, so (day + 4) % 7 is 0 on a
-     * Sunday. */
-    /* tot_hour has no officer: $5 is not used here (and not passed). */
+    [Q_TOT_DAY_ADD] =
+        TOT_ADD("tot_day", "kiosk_id, day, officer_code", "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
+    [Q_TOT_KDAY_ADD] = TOT_ADD("tot_kday", "day, kiosk_id", "$1, $2, $3, $4, $5, $6, $7, $8"),
+    [Q_TOT_KMONTH_ADD] = TOT_ADD("tot_kmonth", "month, kiosk_id", "$1, $2, $3, $4, $5, $6, $7, $8"),
+    [Q_TOT_HOUR_ADD] = "INSERT INTO tot_hour VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id, day,"
+                       " hour) DO UPDATE SET n = tot_hour.n + excluded.n",
+    [Q_TOT_REASON_ADD] = "INSERT INTO tot_reason VALUES ($1, $2, $3, $4, $5) ON CONFLICT"
+                         " (kiosk_id, day, officer_code, reason) DO UPDATE SET"
+                         " n = tot_reason.n + excluded.n",
+    [Q_TOT_KDAYS] = "SELECT day, kiosk_id, r3, r2, r1, misuse, suspect, total FROM tot_kday",
+    [Q_TU_UNIT] = TUNIT("coalesce(k.unit, '')", "''", "''", "", "1"),
+    [Q_TU_KIOSK] = TUNIT("t.kiosk_id", "''", "''", "", "1"),
+    /* Officer codes are unique only inside one commune: tp-hung of two communes are two people. */
+    [Q_TU_OFFICER] = TUNIT("t.officer_code", "coalesce(k.unit, '')", "coalesce(max(o.name), '')",
+                           OFFICER_NAME, "2, 1"),
+    [Q_TU_DAY] = TUNIT("t.day", "''", "''", "", "1"),
+    /* By officer across every unit (the API's by=officer without unit=): every row in range. */
+    [Q_TA_OFFICER] =
+        "SELECT t.officer_code, coalesce(k.unit, ''), coalesce(max(o.name), '')," TCOUNTS
+        " FROM tot_day t LEFT JOIN kiosks k ON k.id = t.kiosk_id" OFFICER_NAME
+        " WHERE t.day >= $1 AND t.day < $2 AND ($3 = '' OR t.kiosk_id = $3)"
+        " AND ($4 = '' OR t.officer_code = $4) GROUP BY 2, 1 ORDER BY 2, 1",
+    [Q_TK_UNIT] = TKIOSK("tot_kday", "day", "coalesce(k.unit, '')", "1"),
+    [Q_TK_KIOSK] = TKIOSK("tot_kday", "day", "t.kiosk_id", "1"),
+    [Q_TK_DAY] = TKIOSK("tot_kday", "day", "t.day", "1"),
+    [Q_TM_UNIT] = TKIOSK("tot_kmonth", "month", "coalesce(k.unit, '')", "1"),
+    [Q_TM_KIOSK] = TKIOSK("tot_kmonth", "month", "t.kiosk_id", "1"),
+    [Q_TM_MONTH] = TKIOSK("tot_kmonth", "month", "t.month", "1"),
+    /* The hour x weekday map of a unit: day 0 (1 January 1970) was a Thursday, so (day + 4) % 7
+     * is 0 on a Sunday. */
     [Q_TOT_HOURS] = "SELECT (t.day + 4) % 7, t.hour, sum(t.n) FROM tot_hour t"
-                    " LEFT JOIN kiosks k ON k.id = t.kiosk_id WHERE t.day >= $1 AND t.day < $2"
-                    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR t.kiosk_id = $4)"
+                    " WHERE t.kiosk_id IN (SELECT id FROM kiosks WHERE unit = $3)"
+                    " AND t.day >= $1 AND t.day < $2 AND ($4 = '' OR t.kiosk_id = $4)"
                     " GROUP BY 1, 2 ORDER BY 1, 2",
-    [Q_TOT_REASONS] =
-        "SELECT t.reason, sum(t.n) FROM tot_reason t"
-        " LEFT JOIN kiosks k ON k.id = t.kiosk_id" TFILTER " GROUP BY 1 ORDER BY 2 DESC, 1",
+    [Q_TOT_REASONS] = "SELECT t.reason, sum(t.n) FROM tot_reason t"
+                      " WHERE t.kiosk_id IN (SELECT id FROM kiosks WHERE unit = $3)"
+                      " AND t.day >= $1 AND t.day < $2 AND ($4 = '' OR t.kiosk_id = $4)"
+                      " AND ($5 = '' OR t.officer_code = $5) GROUP BY 1 ORDER BY 2 DESC, 1",
     [Q_USER_PUT] = "INSERT INTO users (name, role, unit, officer_code, pw_hash, created_at)"
                    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET"
                    " role = excluded.role, unit = excluded.unit,"
@@ -624,10 +659,13 @@ int db_totals_rebuild(db *d, char *err, size_t errlen)
 {
     if (db_tx_begin(d, err, errlen))
         return 1;
-    int failed = exec_plain(d, "DELETE FROM tot_day; DELETE FROM tot_hour; DELETE FROM tot_reason;",
+    int failed = exec_plain(d,
+                            "DELETE FROM tot_day; DELETE FROM tot_kday; DELETE FROM tot_kmonth;"
+                            " DELETE FROM tot_hour; DELETE FROM tot_reason;",
                             err, errlen) ||
                  exec_plain(d, TOT_FILL, err, errlen) ||
-                 exec_plain(d, reason_backfill[d->kind == DB_POSTGRES], err, errlen);
+                 exec_plain(d, reason_backfill[d->kind == DB_POSTGRES], err, errlen) ||
+                 db_totals_months(d, err, errlen);
     return db_tx_end(d, failed, err, errlen);
 }
 
@@ -669,7 +707,8 @@ static int migrate(db *d, char *err, size_t errlen)
     }
     /* Migration 6's reasons: the one step whose SQL differs between the backends (JSON). */
     if (!failed && v < 6 && latest >= 6)
-        failed = exec_plain(d, reason_backfill[d->kind == DB_POSTGRES], err, errlen);
+        failed = exec_plain(d, reason_backfill[d->kind == DB_POSTGRES], err, errlen) ||
+                 db_totals_months(d, err, errlen);
     if (!failed && v < latest) {
         db_val p[] = {db_vs(DB_PROGRAM " " HL_VERSION), db_vi(latest)};
         failed = db_run(d, Q_SCHEMA_NOTE_PROGRAM, p, 2, NULL, NULL, NULL, err, errlen);

@@ -217,9 +217,10 @@ typedef struct {
     int64_t misuse, clock_suspect, total;
 } db_summary_row;
 
-/* by: "unit", "kiosk", "officer" or "day". An officer code is unique only inside one commune, so
- * by "officer" groups by (unit, officer), in unit then officer order. Read from the totals kept at
- * ingest when f is whole local days (every range report_range makes), else from the votes. */
+/* by: "unit", "kiosk", "officer", "day" (key: the local day number) or "month" (key: year * 12 +
+ * month - 1; whole days only). An officer code is unique only inside one commune, so by "officer"
+ * groups by (unit, officer), in unit then officer order. Read from the totals kept at ingest when
+ * f is whole local days (every range report_range makes), else from the votes. */
 int db_summary(db *d, const char *by, const db_filter *f,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen);
 
@@ -239,13 +240,17 @@ int db_totals_rebuild(db *d, char *err, size_t errlen);
 
 /* The Vietnam-local day number (UTC+7) of a UTC time: days since 1 January 1970 there. */
 int64_t db_local_day(int64_t utc_ms);
+/* The local month number (year * 12 + month - 1) of a local day number, and its first day. */
+int64_t db_local_month(int64_t day);
+int64_t db_month_start(int64_t month);
 
-/* From the totals kept at ingest, for f (whole local days; HL_EXIT_USAGE otherwise): the counted
- * votes (misuse excluded) per weekday (0 Sunday .. 6 Saturday) and local hour, only the cells
- * that have votes; f->officer is ignored (hours are kept per kiosk). 0, 1 (database) or 2. */
+/* From the totals kept at ingest, for f (whole local days and a unit; HL_EXIT_USAGE otherwise):
+ * the counted votes (misuse excluded) per weekday (0 Sunday .. 6 Saturday) and local hour, only
+ * the cells that have votes; f->officer is ignored (hours are kept per kiosk). 0, 1 or 2. */
 int db_hour_map(db *d, const db_filter *f, int (*fn)(int weekday, int hour, int64_t n, void *ctx),
                 void *ctx, char *err, size_t errlen);
-/* The reasons given (codes, most given first) in f. 0, 1 or 2 as db_hour_map. */
+/* The reasons given (codes, most given first) in f (whole days, a unit). 0, 1 or 2 as
+ * db_hour_map. */
 int db_reasons(db *d, const db_filter *f, int (*fn)(const char *reason, int64_t n, void *ctx),
                void *ctx, char *err, size_t errlen);
 

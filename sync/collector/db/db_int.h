@@ -39,12 +39,22 @@ enum {
     Q_SUM_DAY,
     Q_VOTES,
     Q_TOT_DAY_ADD,
+    Q_TOT_KDAY_ADD,
+    Q_TOT_KMONTH_ADD,
     Q_TOT_HOUR_ADD,
     Q_TOT_REASON_ADD,
-    Q_TSUM_UNIT,
-    Q_TSUM_KIOSK,
-    Q_TSUM_OFFICER,
-    Q_TSUM_DAY,
+    Q_TOT_KDAYS,
+    Q_TU_UNIT,
+    Q_TU_KIOSK,
+    Q_TU_OFFICER,
+    Q_TU_DAY,
+    Q_TA_OFFICER,
+    Q_TK_UNIT,
+    Q_TK_KIOSK,
+    Q_TK_DAY,
+    Q_TM_UNIT,
+    Q_TM_KIOSK,
+    Q_TM_MONTH,
     Q_TOT_HOURS,
     Q_TOT_REASONS,
     Q_USER_PUT,
@@ -186,10 +196,13 @@ int db_totals_add(db *d, const char *kiosk_id, const wire_vote *votes, const int
 /* f's range as local day numbers [from, to): 0, or -1 when a bound is not at a local midnight (the
  * totals cannot answer it; the votes can). */
 int db_filter_days(const db_filter *f, int64_t *from_day, int64_t *to_day);
-/* Runs a Q_TSUM_* statement over the totals for f: db_run's result, or -1 (nothing run) when f
- * is not whole days. */
-int db_totals_summary(db *d, int q, const db_filter *f, db_row_fn fn, void *ctx, char *err,
+/* db_summary from the totals: 0 or 1 as db_run, or -1 (nothing run) when the totals cannot answer
+ * (f not whole days, or an officer without a unit): the votes must. */
+int db_totals_summary(db *d, const char *by, const db_filter *f,
+                      int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err,
                       size_t errlen);
+/* Fills tot_kmonth from tot_kday (the calendar is C's): at migration 6 and `totals rebuild`. */
+int db_totals_months(db *d, char *err, size_t errlen);
 
 /* Transactions. Begin takes SQLite's write lock up front; rollback never fails loudly. */
 int db_tx_begin(db *d, char *err, size_t errlen);

@@ -28,23 +28,27 @@ static void filter_params(const db_filter *f, db_val p[5])
 int db_summary(db *d, const char *by, const db_filter *f,
                int (*fn)(const db_summary_row *r, void *ctx), void *ctx, char *err, size_t errlen)
 {
-    int q, tq;
+    int q;
     if (strcmp(by, "unit") == 0)
-        q = Q_SUM_UNIT, tq = Q_TSUM_UNIT;
+        q = Q_SUM_UNIT;
     else if (strcmp(by, "kiosk") == 0)
-        q = Q_SUM_KIOSK, tq = Q_TSUM_KIOSK;
+        q = Q_SUM_KIOSK;
     else if (strcmp(by, "officer") == 0)
-        q = Q_SUM_OFFICER, tq = Q_TSUM_OFFICER;
-    else if (strcmp(by, "day") == 0)
-        q = Q_SUM_DAY, tq = Q_TSUM_DAY;
+        q = Q_SUM_OFFICER;
+    else if (strcmp(by, "day") == 0 || strcmp(by, "month") == 0)
+        q = Q_SUM_DAY;
     else {
         db_set_err(err, errlen, "by: \"%s\" is not unit, kiosk, officer or day", by);
         return HL_EXIT_USAGE;
     }
-    db_sink c = {.fn.summary = fn, .ctx = ctx};
-    int rc = db_totals_summary(d, tq, f, summary_cb, &c, err, errlen);
+    int rc = db_totals_summary(d, by, f, fn, ctx, err, errlen);
     if (rc >= 0)
         return rc;
+    if (q == Q_SUM_DAY && by[0] == 'm') {
+        db_set_err(err, errlen, "by: month needs whole days");
+        return HL_EXIT_USAGE;
+    }
+    db_sink c = {.fn.summary = fn, .ctx = ctx};
     db_val p[5];
     filter_params(f, p);
     return db_run(d, q, p, 5, summary_cb, &c, NULL, err, errlen);

@@ -172,18 +172,18 @@ static const char count_heads[] =
 /* The trend: the day rows of f folded into buckets, every bucket of the range present. */
 static void trend(buf *b, db *d, const web_view *v, web_resp *resp, int *failed)
 {
-    rows days = {0};
-    if (load(d, "day", &v->f, &days, resp)) {
+    int64_t first = db_local_day(v->f.from_ms), last = db_local_day(v->f.to_ms) - 1;
+    char group = v->group;
+    /* More bars than that say nothing more: coarser buckets then. */
+    if (group == 'd' && last - first > 62)
+        group = 'w';
+    if (group == 'w' && last - first > 190)
+        group = 'm';
+    rows got = {0};
+    if (load(d, group == 'm' ? "month" : "day", &v->f, &got, resp)) {
         *failed = 1;
         return;
     }
-    int64_t first = db_local_day(v->f.from_ms), last = db_local_day(v->f.to_ms) - 1;
-    char group = v->group;
-    /* More than about a year of bars says nothing more: coarser buckets then. */
-    if (group == 'd' && last - first > 120)
-        group = 'w';
-    if (group == 'w' && last - first > 400)
-        group = 'm';
     size_t cap = 0, n = 0;
     web_point *p = NULL;
     for (int64_t day = first; day <= last; day++) {
@@ -196,15 +196,16 @@ static void trend(buf *b, db *d, const web_view *v, web_resp *resp, int *failed)
             p[n++] = (web_point){bk, {0}};
         }
     }
-    for (size_t i = 0; i < days.n; i++) {
-        int64_t day = strtoll(days.r[i].key, NULL, 10), bk = web_bucket(day, group);
+    for (size_t i = 0; i < got.n; i++) {
+        int64_t k = strtoll(got.r[i].key, NULL, 10);
+        int64_t bk = group == 'm' ? db_month_start(k) : web_bucket(k, group);
         for (size_t j = 0; j < n; j++)
             if (p[j].first_day == bk) {
                 web_counts *c = &p[j].c;
-                c->r3 += days.r[i].c.r3;
-                c->r2 += days.r[i].c.r2;
-                c->r1 += days.r[i].c.r1;
-                c->total += days.r[i].c.total;
+                c->r3 += got.r[i].c.r3;
+                c->r2 += got.r[i].c.r2;
+                c->r1 += got.r[i].c.r1;
+                c->total += got.r[i].c.total;
                 break;
             }
     }
@@ -214,7 +215,7 @@ static void trend(buf *b, db *d, const web_view *v, web_resp *resp, int *failed)
                               : "tháng");
     web_svg_trend(b, p, n, group);
     free(p);
-    rows_free(&days);
+    rows_free(&got);
 }
 
 static void downloads(buf *b, const web_view *v)
