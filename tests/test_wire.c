@@ -587,7 +587,8 @@ static void test_health(void)
 {
     wire_officer off[2] = {{"tp-hung", "Nguyễn Văn Hùng", "Trưởng phòng \"Tư pháp\"", "Quầy 1"},
                            {"vp-lan", "Trần Thị Lan", "", ""}};
-    wire_health h = {"bombo-01", 1793466000000LL, "0.3.0", "0123456789abcdef", 1, 12, off, 2, NULL, 0};
+    wire_health h = {"bombo-01", 1793466000000LL, "0.3.0", "0123456789abcdef", 1, 12, off, 2, NULL,
+                     0};
     char *json = NULL;
     size_t len = 0;
     REQUIRE(wire_encode_health(&h, &json, &len) == 0);
