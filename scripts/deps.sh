@@ -18,6 +18,7 @@ if [ "${1:-}" = "--test" ]; then
   pkgs+=(clang) # libFuzzer: the fuzz targets' short runs (fuzz/CMakeLists.txt)
   pkgs+=(dbus-daemon python3-dbus python3-gi) # a private bus and a fake udisks2: test_udisks
   pkgs+=(postgresql-15 postgresql-client-15) # a throwaway server for the tests: scripts/pg-test.sh
+  pkgs+=(chromium) # the dashboard in a real browser, headless (tests/test_dashboard_ui.sh)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
