@@ -45,7 +45,20 @@ int wire_encode_health(const wire_health *h, char **json_out, size_t *len_out)
         add_pair(&b, "counter", o->counter);
         buf_add(&b, "}", 1);
     }
-    buf_add(&b, "]}", 2);
+    buf_add(&b, "]", 1);
+    /* Only when there are some: a report without them is what kiosks before 0.3 sent. */
+    if (h->n_reasons > 0) {
+        buf_str(&b, ",\"reasons\":[");
+        for (size_t i = 0; i < h->n_reasons; i++) {
+            buf_add(&b, i ? ",{" : "{", i ? 2 : 1);
+            add_pair(&b, "code", h->reasons[i].code);
+            buf_add(&b, ",", 1);
+            add_pair(&b, "label", h->reasons[i].label);
+            buf_add(&b, "}", 1);
+        }
+        buf_add(&b, "]", 1);
+    }
+    buf_add(&b, "}", 1);
     *len_out = b.len;
     *json_out = buf_take(&b);
     return 0;
@@ -103,11 +116,34 @@ static int decode_officer(const cJSON *jo, size_t i, wire_officer *o, char *err,
     return 0;
 }
 
+static int decode_reason(const cJSON *jr, size_t i, wire_reason *r, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"code", "label", NULL};
+    char where[48], why[160];
+    snprintf(where, sizeof where, "reasons[%zu].", i);
+    if (!cJSON_IsObject(jr)) {
+        util_fmt(err, errlen, "reasons[%zu]: must be an object", i);
+        return -1;
+    }
+    if (wire_json_keys(jr, keys, " in the reason", why, sizeof why)) {
+        util_fmt(err, errlen, "%s%s", where, why);
+        return -1;
+    }
+    if (get_text(jr, "code", where, r->code, sizeof r->code, 0, err, errlen) ||
+        get_text(jr, "label", where, r->label, sizeof r->label, 0, err, errlen))
+        return -1;
+    if (!wire_valid_code(r->code)) {
+        util_fmt(err, errlen, "%scode: must be 1 to 31 letters, digits, '-' or '_'", where);
+        return -1;
+    }
+    return 0;
+}
+
 int wire_decode_health(const char *json, size_t len, wire_health *out, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"v",       "kiosk_id",        "sent_at",
-                                       "version", "content_version", "clock_suspect",
-                                       "unsent",  "officers",        NULL};
+    static const char *const keys[] = {
+        "v",      "kiosk_id", "sent_at", "version", "content_version", "clock_suspect",
+        "unsent", "officers", "reasons", NULL};
     memset(out, 0, sizeof *out);
     cJSON *root = wire_json_parse(json, len, err, errlen);
     if (!root)
@@ -159,6 +195,25 @@ int wire_decode_health(const char *json, size_t len, wire_health *out, char *err
         if (decode_officer(e, i, &out->officers[i], err, errlen))
             goto out;
     out->n_officers = i;
+    /* The reasons' labels: optional (kiosks before 0.3 do not send them). */
+    const cJSON *rl = cJSON_GetObjectItemCaseSensitive(root, "reasons");
+    if (rl) {
+        if (!cJSON_IsArray(rl)) {
+            util_fmt(err, errlen, "reasons: must be an array");
+            goto out;
+        }
+        int nr = cJSON_GetArraySize(rl);
+        if (nr > WIRE_MAX_REASONS) {
+            util_fmt(err, errlen, "reasons: %d of them; at most %d", nr, WIRE_MAX_REASONS);
+            goto out;
+        }
+        out->reasons = xcalloc(nr > 0 ? (size_t)nr : 1, sizeof *out->reasons);
+        size_t k = 0;
+        for (const cJSON *e = rl->child; e; e = e->next, k++)
+            if (decode_reason(e, k, &out->reasons[k], err, errlen))
+                goto out;
+        out->n_reasons = k;
+    }
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -172,4 +227,7 @@ void wire_health_free(wire_health *h)
     free(h->officers);
     h->officers = NULL;
     h->n_officers = 0;
+    free(h->reasons);
+    h->reasons = NULL;
+    h->n_reasons = 0;
 }

@@ -275,9 +275,12 @@ static void t_health_report(void)
     sfx f;
     REQUIRE(sfx_open(&f, h_health, &answer, 2) == 0);
     wire_officer off[1] = {{"tp-hung", "Nguyễn Văn Hùng", "Trưởng phòng", "Quầy 1"}};
+    wire_reason rs[2] = {{"cham-tre", "Chậm trễ"}, {"thai-do", "Thái độ"}};
     f.c.health_every_ms = 300;
     f.c.officers = off;
     f.c.n_officers = 1;
+    f.c.reasons = rs;
+    f.c.n_reasons = 2;
     f.c.content_version = "00ff";
     REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
@@ -303,6 +306,9 @@ static void t_health_report(void)
     CHECK_INT(h.clock_suspect, 0);
     REQUIRE(h.n_officers == 1);
     CHECK_STR(h.officers[0].name, "Nguyễn Văn Hùng");
+    REQUIRE(h.n_reasons == 2);
+    CHECK_STR(h.reasons[0].label, "Chậm trễ");
+    CHECK_STR(h.reasons[1].code, "thai-do");
     wire_health_free(&h);
     sync_status ss;
     sync_get_status(f.snd, &ss);

@@ -219,6 +219,9 @@ suite() {
   same "$label plain: ... the demo's officers, under the kiosk's unit, with their names" \
     "$(csql "SELECT count(*) || '|' || min(unit) || '|' || max(CASE WHEN code = 'tp-hung' THEN name END) FROM officers")" \
     "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["officers"]; print("%d|UBND xã Bom Bo|%s" % (len(o), [x["name"] for x in o if x["code"] == "tp-hung"][0]))' "$HAILONG_ASSETS/content/officers.json")"
+  same "$label plain: ... and the reasons' labels, under the kiosk's unit" \
+    "$(csql "SELECT count(*) || '|' || min(unit) || '|' || max(CASE WHEN code = 'cham-tre' THEN label END) FROM reasons")" \
+    "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reasons"]; print("%d|UBND xã Bom Bo|%s" % (len(r), [x["label"] for x in r if x["code"] == "cham-tre"][0]))' "$HAILONG_ASSETS/content/reasons.json")"
   check "$label plain: the kiosk's status says idle" \
     bash -c "'$kbin' status --config '$ini' | grep -q 'last error: none'"
   coll_stop "$main" "$mainlog"

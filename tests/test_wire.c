@@ -660,12 +660,80 @@ static void test_health(void)
     free(many);
 }
 
-static const test_case cases[] = {TEST(test_health),         TEST(test_exact_bytes),
-                                  TEST(test_round_trip),     TEST(test_encode_odd_reasons),
-                                  TEST(test_vote_rules),     TEST(test_clock_times),
-                                  TEST(test_nul_in_strings), TEST(test_good_vote_and_duplicates),
-                                  TEST(test_batch_rules),    TEST(test_utf8_and_validators),
-                                  TEST(test_results),        TEST(test_gzip),
+/* The reasons' labels in the health report: sent when the content has some, optional when read
+ * (a report from a kiosk before 0.3 has none), each checked. */
+static void test_health_reasons(void)
+{
+    wire_reason rs[2] = {{"cham-tre", "Chậm trễ"}, {"thai-do", "Thái độ \"chưa\" đúng mực"}};
+    wire_health h = {"bombo-01", 1793466000000LL, "0.3.0", "ab", 0, 0, NULL, 0, rs, 2};
+    char *json = NULL;
+    size_t len = 0;
+    REQUIRE(wire_encode_health(&h, &json, &len) == 0);
+    CHECK_STR(json, "{\"v\":1,\"kiosk_id\":\"bombo-01\",\"sent_at\":1793466000000,\"version\":"
+                    "\"0.3.0\",\"content_version\":\"ab\",\"clock_suspect\":false,\"unsent\":0,"
+                    "\"officers\":[],\"reasons\":[{\"code\":\"cham-tre\",\"label\":\"Chậm trễ\"},"
+                    "{\"code\":\"thai-do\",\"label\":\"Thái độ \\\"chưa\\\" đúng mực\"}]}");
+    wire_health back;
+    char err[HL_ERR_MAX] = "";
+    REQUIRE(wire_decode_health(json, len, &back, err, sizeof err) == 0);
+    REQUIRE(back.n_reasons == 2);
+    CHECK_STR(back.reasons[0].code, "cham-tre");
+    CHECK_STR(back.reasons[1].label, "Thái độ \"chưa\" đúng mực");
+    wire_health_free(&back);
+    CHECK(back.reasons == NULL);
+    free(json);
+    static const char old_kiosk[] =
+        "{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"0.2\",\"content_version\":"
+        "\"ab\",\"clock_suspect\":false,\"unsent\":0,\"officers\":[]}";
+    REQUIRE(wire_decode_health(old_kiosk, strlen(old_kiosk), &back, err, sizeof err) == 0);
+    CHECK_INT(back.n_reasons, 0);
+    wire_health_free(&back);
+#define REASONS_HEAD                                                                               \
+    "{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","      \
+    "\"clock_suspect\":false,\"unsent\":0,\"officers\":[],\"reasons\":"
+    static const char *const bad[][2] = {
+        {REASONS_HEAD "{}}", "reasons: must be an array"},
+        {REASONS_HEAD "[1]}", "reasons[0]: must be an object"},
+        {REASONS_HEAD "[{\"code\":\"a b\",\"label\":\"x\"}]}", "reasons[0].code: must be 1 to 31"},
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"\"}]}", "reasons[0].label: must be 1 to 255"},
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"x\\ty\"}]}",
+         "reasons[0].label: holds a control"},
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"x\",\"more\":1}]}", "reasons[0].more: unknown"},
+        {REASONS_HEAD "[{\"code\":\"a\"}]}", "reasons[0].label"},
+    };
+#undef REASONS_HEAD
+    for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
+        CHECK_INT(wire_decode_health(bad[i][0], strlen(bad[i][0]), &back, err, sizeof err), -1);
+        CHECK_CONTAINS(err, bad[i][1]);
+        CHECK(back.reasons == NULL);
+    }
+    wire_reason *many = xcalloc(WIRE_MAX_REASONS + 1, sizeof *many);
+    for (int i = 0; i <= WIRE_MAX_REASONS; i++) {
+        snprintf(many[i].code, sizeof many[i].code, "r%d", i);
+        snprintf(many[i].label, sizeof many[i].label, "Lý do %d", i);
+    }
+    h.reasons = many;
+    h.n_reasons = WIRE_MAX_REASONS + 1;
+    REQUIRE(wire_encode_health(&h, &json, &len) == 0);
+    CHECK_INT(wire_decode_health(json, len, &back, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "reasons: 65 of them; at most 64");
+    free(json);
+    free(many);
+}
+
+static const test_case cases[] = {TEST(test_health),
+                                  TEST(test_health_reasons),
+                                  TEST(test_exact_bytes),
+                                  TEST(test_round_trip),
+                                  TEST(test_encode_odd_reasons),
+                                  TEST(test_vote_rules),
+                                  TEST(test_clock_times),
+                                  TEST(test_nul_in_strings),
+                                  TEST(test_good_vote_and_duplicates),
+                                  TEST(test_batch_rules),
+                                  TEST(test_utf8_and_validators),
+                                  TEST(test_results),
+                                  TEST(test_gzip),
                                   TEST(test_500_votes)};
 
 int main(void)

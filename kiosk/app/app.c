@@ -137,7 +137,8 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
         return HL_EXIT_RUNTIME;
     }
     /* The officers as the collector learns them (names for its reports), and a version of that
-     * list: FNV-1a over every field, so the collector sees when the content changed. */
+     * list and of the reasons: FNV-1a over every field, so the collector sees when the content
+     * changed. */
     size_t n =
         a->content->n_officers < WIRE_MAX_OFFICERS ? a->content->n_officers : WIRE_MAX_OFFICERS;
     wire_officer *off = xcalloc(n ? n : 1, sizeof *off);
@@ -149,6 +150,21 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
         util_strlcpy(off[i].title, c->title, sizeof off[i].title);
         util_strlcpy(off[i].counter, c->counter, sizeof off[i].counter);
         const char *fields[] = {c->code, c->name, c->title, c->counter};
+        for (size_t f = 0; f < HL_ARRAY_LEN(fields); f++)
+            for (const char *p = fields[f];; p++) {
+                hash = (hash ^ (unsigned char)*p) * 1099511628211ULL;
+                if (!*p)
+                    break;
+            }
+    }
+    /* The reasons' labels too (the collector shows them instead of codes), in the version. */
+    size_t nr = a->content->n_reasons < WIRE_MAX_REASONS ? a->content->n_reasons : WIRE_MAX_REASONS;
+    wire_reason *rs = xcalloc(nr ? nr : 1, sizeof *rs);
+    for (size_t i = 0; i < nr; i++) {
+        const content_reason *c = &a->content->reasons[i];
+        util_strlcpy(rs[i].code, c->code, sizeof rs[i].code);
+        util_strlcpy(rs[i].label, c->label, sizeof rs[i].label);
+        const char *fields[] = {c->code, c->label};
         for (size_t f = 0; f < HL_ARRAY_LEN(fields); f++)
             for (const char *p = fields[f];; p++) {
                 hash = (hash ^ (unsigned char)*p) * 1099511628211ULL;
@@ -173,9 +189,12 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
                       .health_every_ms = (int64_t)a->cfg.sync_heartbeat_s * 1000,
                       .officers = off,
                       .n_officers = n,
+                      .reasons = rs,
+                      .n_reasons = nr,
                       .content_version = version};
     rc = sync_start(&a->sync, &sc, sync_notify, a, err, errlen);
     free(off);
+    free(rs);
     memset(token, 0, sizeof token);
     return rc;
 }

@@ -55,6 +55,8 @@ struct sync_sender {
     int health_off;                       /* the collector does not take reports */
     wire_officer *officers;
     size_t n_officers;
+    wire_reason *reasons;
+    size_t n_reasons;
     char content_version[17];
 };
 
@@ -449,6 +451,8 @@ static void send_health(sync_sender *s)
         h.unsent = st.waiting;
     h.officers = s->officers;
     h.n_officers = s->n_officers;
+    h.reasons = s->reasons;
+    h.n_reasons = s->n_reasons;
     char *json = NULL;
     size_t len = 0;
     wire_encode_health(&h, &json, &len);
@@ -665,6 +669,7 @@ static void free_sender(sync_sender *s)
     free(s->batch_url);
     free(s->health_url);
     free(s->officers);
+    free(s->reasons);
     free(s);
 }
 
@@ -714,6 +719,11 @@ int sync_start(sync_sender **out, const sync_config *c, sync_notify_fn notify_fn
         s->n_officers = c->n_officers < WIRE_MAX_OFFICERS ? c->n_officers : WIRE_MAX_OFFICERS;
         s->officers = xcalloc(s->n_officers, sizeof *s->officers);
         memcpy(s->officers, c->officers, s->n_officers * sizeof *s->officers);
+    }
+    if (c->n_reasons > 0 && c->reasons) {
+        s->n_reasons = c->n_reasons < WIRE_MAX_REASONS ? c->n_reasons : WIRE_MAX_REASONS;
+        s->reasons = xcalloc(s->n_reasons, sizeof *s->reasons);
+        memcpy(s->reasons, c->reasons, s->n_reasons * sizeof *s->reasons);
     }
     util_strlcpy(s->content_version,
                  c->content_version && *c->content_version ? c->content_version : "0",

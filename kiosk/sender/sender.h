@@ -35,11 +35,14 @@ typedef struct {
     int64_t idle_poll_ms;
     /* The health report (wire_health): sent after each round that delivered votes and at least
      * every health_every_ms while there is nothing to send; 0 = never (tests of the batches
-     * alone). The officers are copied; content_version is up to 16 hex digits. A collector that
-     * answers 404 (older than the report) is not asked again until the next start. */
+     * alone). The officers and reasons are copied; content_version is up to 16 hex digits. A
+     * collector that answers 404 (older than the report) is not asked again until the next
+     * start. */
     int64_t health_every_ms;
     const wire_officer *officers;
     size_t n_officers;
+    const wire_reason *reasons; /* the reasons' labels, so the collector shows them */
+    size_t n_reasons;
     const char *content_version;
     /* Wall time for the records (frozen_at, last success); NULL = the real clock. The sender
      * reads it from its own thread: never pass a fake clock another thread advances. */

@@ -7,7 +7,8 @@ the dashboard's tests and screenshots see the same figures every run.
     seed_collector.py --url http://127.0.0.1:PORT --kiosk ID:TOKEN:UNIT [--kiosk ...]
                       [--votes N] [--days D] [--end YYYY-MM-DD] [--seed S] [--hostile]
 
---old-kiosk leaves the reasons' labels out of the health reports. --hostile gives one officer a name and a title full of HTML (the escaping test).
+--old-kiosk leaves the reasons' labels out of the health reports. --hostile gives one officer of
+the first kiosk's unit a name and a title full of HTML (the escaping test).
 Prints one line per kiosk: "ID votes=N".
 """
 import argparse
@@ -72,12 +73,13 @@ def main():
     a = ap.parse_args()
     end = (datetime.date.fromisoformat(a.end) if a.end
            else datetime.datetime.now(VN).date())
+    first_unit = a.kiosk[0].split(":", 2)[2]
     for ki, spec in enumerate(a.kiosk):
         kid, token, unit = spec.split(":", 2)
         rng = random.Random(a.seed * 1000 + ki)
         # A commune's kiosks share its officers: the same list for the same unit.
         offs = officers_for(random.Random(a.seed * 7919 + zlib.crc32(unit.encode())), a.officers,
-                            a.hostile and ki == 0)
+                            a.hostile and unit == first_unit)
         now_ms = int(datetime.datetime.now(datetime.timezone.utc).timestamp() * 1000)
         health = {"v": 1, "kiosk_id": kid, "sent_at": now_ms, "version": "0.3.0",
                   "content_version": "%016x" % rng.getrandbits(64), "clock_suspect": False,
@@ -100,6 +102,9 @@ def main():
             hour = rng.choice([7, 8, 8, 9, 9, 9, 10, 10, 10, 11, 13, 14, 14, 15, 15, 16])
             t = datetime.datetime(day.year, day.month, day.day, hour, rng.randrange(60),
                                   rng.randrange(60), tzinfo=VN)
+            # Never after the kiosk's own clock (it would be a wrong clock, rightly flagged).
+            if int(t.timestamp() * 1000) > now_ms - 60000:
+                t -= datetime.timedelta(days=1)
             o = rng.choices(range(len(offs)), weight)[0]
             r = rng.random()
             rating = 3 if r < skill[o] * 0.7 else 2 if r < skill[o] else 1

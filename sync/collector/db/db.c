@@ -362,10 +362,10 @@ static const char *const sql[Q_COUNT] = {
                    " created_at, coalesce(disabled_at, 0) FROM users WHERE name = $1",
     [Q_USER_LIST] = "SELECT name, role, unit, officer_code, '', failed, locked_until, created_at,"
                     " coalesce(disabled_at, 0) FROM users ORDER BY name",
-    /* A failed login: counted, and the account locked for $3 ms from $2 once $4 failures in a
-     * row are reached. */
+    /* A failed login: counted, and the account locked until $2 once $3 failures in a row are
+     * reached. */
     [Q_USER_FAILED] = "UPDATE users SET failed = failed + 1, locked_until = CASE WHEN failed + 1"
-                      " >= $4 THEN $2 + $3 ELSE locked_until END WHERE name = $1",
+                      " >= $3 THEN $2 ELSE locked_until END WHERE name = $1",
     [Q_USER_LOGGED_IN] = "UPDATE users SET failed = 0, locked_until = 0 WHERE name = $1",
     [Q_USER_DISABLE] = "UPDATE users SET disabled_at = $2 WHERE name = $1 AND disabled_at IS NULL",
     [Q_SESSION_PUT] = "INSERT INTO sessions (id_hash, user_name, csrf, created_at, expires_at)"

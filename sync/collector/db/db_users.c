@@ -74,8 +74,8 @@ int db_user_list(db *d, int (*fn)(const db_user *u, void *ctx), void *ctx, char 
 int db_user_failed(db *d, const char *name, int64_t now_ms, int64_t lock_ms, int max_failed,
                    char *err, size_t errlen)
 {
-    db_val p[] = {db_vs(name), db_vi(now_ms), db_vi(lock_ms), db_vi(max_failed)};
-    return db_run(d, Q_USER_FAILED, p, 4, NULL, NULL, NULL, err, errlen) ? 1 : 0;
+    db_val p[] = {db_vs(name), db_vi(now_ms + lock_ms), db_vi(max_failed)};
+    return db_run(d, Q_USER_FAILED, p, 3, NULL, NULL, NULL, err, errlen) ? 1 : 0;
 }
 
 int db_user_logged_in(db *d, const char *name, char *err, size_t errlen)

@@ -110,7 +110,7 @@ static void cards(buf *b, const web_counts *t, int64_t groups, const char *group
         buf_str(b, "–");
     buf_str(b, "</b><span>tỷ lệ hài lòng (máy đánh giá)");
     if (any) {
-        buf_str(b, "; khoảng tin cậy 95 %: ");
+        buf_str(b, "; khoảng tin cậy 95\xc2\xa0%: "); /* a no-break space: "95 %" stays whole */
         web_pct(b, lo);
         buf_str(b, " – ");
         web_pct(b, hi);

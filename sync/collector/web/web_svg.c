@@ -24,7 +24,7 @@ static void share_text(buf *b, const web_counts *c)
 
 void web_svg_trend(buf *b, const web_point *p, size_t n, char group)
 {
-    const int W = 640, H = 240, L = 44, R = 40, T = 12, B = 28;
+    const int W = 480, H = 250, L = 44, R = 42, T = 12, B = 28;
     int64_t max = 0;
     for (size_t i = 0; i < n; i++)
         if (web_counted(&p[i].c) > max)
@@ -66,15 +66,15 @@ void web_svg_trend(buf *b, const web_point *p, size_t n, char group)
         buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>", L, y,
                    W - R, y);
         buf_printf(b,
-                   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+                   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"12\" "
                    "fill=\"#444\">",
                    L - 4, y + 4);
         web_int(b, top * g / 4);
-        buf_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#444\">%d%%</text>",
+        buf_printf(b, "</text><text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#444\">%d%%</text>",
                    W - R + 4, y + 4, g * 25);
     }
     double bw = (double)pw / (double)n;
-    size_t every = n <= 8 ? 1 : (n + 7) / 8;
+    size_t every = n <= 7 ? 1 : (n + 6) / 7;
     buf_str(b, "<g>");
     for (size_t i = 0; i < n; i++) {
         const web_counts *c = &p[i].c;
@@ -102,7 +102,7 @@ void web_svg_trend(buf *b, const web_point *p, size_t n, char group)
         buf_str(b, "</g>");
         if (i % every == 0)
             buf_printf(b,
-                       "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
+                       "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" "
                        "fill=\"#444\">%s</text>",
                        L + bw * ((double)i + 0.5), H - 10, label);
     }
