@@ -341,7 +341,8 @@ make_c1() { # FILE: a database of the current schema taken back to schema 1 (eve
     ALTER TABLE tokens DROP COLUMN unit; DROP TABLE kiosk_health; DROP TABLE officers;
     DROP TABLE tot_day; DROP TABLE tot_kday; DROP TABLE tot_kmonth; DROP TABLE tot_hour;
     DROP TABLE tot_reason; DROP TABLE users;
-    DROP TABLE sessions; DROP TABLE reasons; PRAGMA journal_mode = WAL' >/dev/null
+    DROP TABLE sessions; DROP TABLE reasons; DROP TABLE alert_rules; DROP TABLE alerts;
+    DROP TABLE alert_cursor; DROP INDEX votes_received_at; PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"
 c1rows=$(q "$tmp/c1.db" 'SELECT * FROM votes ORDER BY seq')

@@ -2,6 +2,7 @@
  * hashes, the connection guard, the fault switch's parser, date ranges, and the database layer
  * (enrolment, batches, duplicates, summaries, CSV) on SQLite, and on PostgreSQL too when
  * HL_TEST_PG_URL is set. */
+#include "alerts.h"
 #include "auth.h"
 #include "db.h"
 #include "faults.h"
@@ -734,9 +735,29 @@ static void test_guard(void)
     }
 }
 
+/* When a silent kiosk is an alert, and how long a failed delivery waits. */
+static void test_alert_rules(void)
+{
+    /* 2026-11-18 is a Wednesday; Vietnam is UTC+7. */
+    const int64_t wed0900 = 1794967200000LL, hour = 3600000LL;
+    CHECK_INT(alerts_office_hours(wed0900), 1);
+    CHECK_INT(alerts_office_hours(wed0900 - 2 * hour), 1);      /* 07:00 */
+    CHECK_INT(alerts_office_hours(wed0900 - 2 * hour - 1), 0);  /* 06:59:59.999 */
+    CHECK_INT(alerts_office_hours(wed0900 + 8 * hour - 1), 1);  /* 16:59:59.999 */
+    CHECK_INT(alerts_office_hours(wed0900 + 8 * hour), 0);      /* 17:00 */
+    CHECK_INT(alerts_office_hours(wed0900 + 3 * 24 * hour), 0); /* Saturday */
+    CHECK_INT(alerts_office_hours(wed0900 + 4 * 24 * hour), 0); /* Sunday */
+    CHECK_INT(alerts_office_hours(wed0900 + 5 * 24 * hour), 1); /* Monday */
+    CHECK_INT(alerts_retry_delay(30000, 1), 30000);
+    CHECK_INT(alerts_retry_delay(30000, 2), 60000);
+    CHECK_INT(alerts_retry_delay(30000, 4), 240000);
+    CHECK_INT(alerts_retry_delay(30000, 9), 3600000); /* capped at an hour */
+}
+
 static const test_case cases[] = {
-    TEST(test_guard),  TEST(test_ratelimit),  TEST(test_auth),      TEST(test_faults),
-    TEST(test_ranges), TEST(test_clock_rule), TEST(test_db_sqlite), TEST(test_db_postgres)};
+    TEST(test_alert_rules), TEST(test_guard),     TEST(test_ratelimit),
+    TEST(test_auth),        TEST(test_faults),    TEST(test_ranges),
+    TEST(test_clock_rule),  TEST(test_db_sqlite), TEST(test_db_postgres)};
 
 int main(void)
 {

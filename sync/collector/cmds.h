@@ -36,5 +36,7 @@ int cmd_valid_unit(const char *s);
 /* `user add|list|disable` and `totals rebuild` (cmd_users.c). */
 int cmd_user(int argc, char **argv);
 int cmd_totals(int argc, char **argv);
+/* `alert add|list|remove|log` (cmd_alerts.c). */
+int cmd_alert(int argc, char **argv);
 
 #endif

@@ -53,6 +53,7 @@ static const char usage_main[] =
     "  user list             list dashboard accounts, their roles and status\n"
     "  user disable NAME     close an account and end its sessions\n"
     "  totals rebuild        recompute the dashboard's totals from the votes\n"
+    "  alert add NAME --kind K  an alert rule (e-mail, webhook); alert list|remove|log\n"
     "\n"
     "Every command takes --db URL (or reads `db = URL` from " DEFAULT_CONF ",\n"
     "or --config FILE) and --help. A database that does not exist is an error (exit 2)\n"
@@ -89,9 +90,16 @@ static const char usage_serve[] =
     "                       whole has only --timeout. Unfinished connections may hold at\n"
     "                       most 3/4 of --max-connections: beyond, the oldest is closed\n"
     "  --port-file FILE     write the port once listening (for scripts and tests)\n"
+    "  --alert-interval SECONDS  look for alerts and deliver them this often (default 30;\n"
+    "                       0: no alerts); rules: `hailong-collector alert add`\n"
+    "  --smtp-url URL       alerts by e-mail through this server: smtp://HOST:PORT (STARTTLS\n"
+    "                       when offered) or smtps://HOST:PORT\n"
+    "  --smtp-from ADDRESS  the alerts' sender address\n"
+    "  --smtp-user NAME     --smtp-password-file FILE: SMTP login, the password in a file\n"
     "Each option but --port-file may be set in the config file instead, as key = value with\n"
     "the flag's name (listen, tls_cert, tls_key, rate, burst, max_connections,\n"
-    "max_per_ip, db_connections, timeout, header_timeout, request_timeout); a flag on the\n"
+    "max_per_ip, db_connections, timeout, header_timeout, request_timeout, alert_interval,\n"
+    "smtp_url, smtp_from, smtp_user, smtp_password_file); a flag on the\n"
     "command line wins.\n"
     "\n"
     "Environment: HAILONG_LOG=debug|info|warn|error" FAULTS_ENV_HELP ".\n";
@@ -227,13 +235,18 @@ static const char *const conf_names[] = {"db",
                                          "db_connections",
                                          "max_per_ip",
                                          "header_timeout",
-                                         "request_timeout"};
+                                         "request_timeout",
+                                         "alert_interval",
+                                         "smtp_url",
+                                         "smtp_from",
+                                         "smtp_user",
+                                         "smtp_password_file"};
 enum { CONF_DB, CONF_LISTEN, CONF_N = (int)(sizeof conf_names / sizeof conf_names[0]) };
 
 typedef struct {
     char val[CONF_N][2048];
     int have[CONF_N];
-    char bad[200]; /* the first problem, without its line number */
+    char bad[400]; /* the first problem, without its line number */
 } conf;
 
 /* inih calls this for each key; returning 0 makes ini_parse_file report that line. */
@@ -265,7 +278,8 @@ static int conf_key(void *user, const char *section, const char *name, const cha
     snprintf(c->bad, sizeof c->bad,
              "key \"%s\" is not known; the file takes db, listen, tls_cert, tls_key, rate, "
              "burst, timeout, max_connections, max_per_ip, db_connections, header_timeout, "
-             "request_timeout",
+             "request_timeout, alert_interval, smtp_url, smtp_from, smtp_user, "
+             "smtp_password_file",
              name);
     return 0;
 }
@@ -407,7 +421,8 @@ static int cmd_serve(int argc, char **argv)
     server_opts o;
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
-    const char *perip = NULL, *htimeout = NULL, *rtimeout = NULL;
+    const char *perip = NULL, *htimeout = NULL, *rtimeout = NULL, *alerti = NULL;
+    const char *smtp_pw_file = NULL;
     const char *config = NULL, *listen = NULL; /* listen: o.listen's default unless set */
     cmd_opt opts[] = {{"--listen", &listen},
                       {"--db", &o.db_url},
@@ -423,6 +438,11 @@ static int cmd_serve(int argc, char **argv)
                       {"--max-per-ip", &perip},
                       {"--header-timeout", &htimeout},
                       {"--request-timeout", &rtimeout},
+                      {"--alert-interval", &alerti},
+                      {"--smtp-url", &o.smtp_url},
+                      {"--smtp-from", &o.smtp_from},
+                      {"--smtp-user", &o.smtp_user},
+                      {"--smtp-password-file", &smtp_pw_file},
                       {NULL, NULL}};
     const char *pos[1];
     int n_pos, rc = cmd_parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
@@ -433,9 +453,10 @@ static int cmd_serve(int argc, char **argv)
     if ((rc = cmd_resolve_db("serve", o.db_url, config, &o.db_url)) != 0)
         return rc;
     /* Settings the command line leaves out come from the file's keys of the same names. */
-    const char **from_file[CONF_N] = {NULL,  &listen, &o.tls_cert, &o.tls_key,
-                                      &rate, &burst,  &timeout,    &maxc,
-                                      &dbc,  &perip,  &htimeout,   &rtimeout};
+    const char **from_file[CONF_N] = {
+        NULL,     &listen,     &o.tls_cert,  &o.tls_key,   &rate,        &burst,
+        &timeout, &maxc,       &dbc,         &perip,       &htimeout,    &rtimeout,
+        &alerti,  &o.smtp_url, &o.smtp_from, &o.smtp_user, &smtp_pw_file};
     int listen_from_file = !listen && the_conf.have[CONF_LISTEN];
     for (int i = 1; i < CONF_N; i++)
         if (!*from_file[i] && the_conf.have[i])
@@ -452,13 +473,30 @@ static int cmd_serve(int argc, char **argv)
         (htimeout &&
          parse_count("serve", "--header-timeout", htimeout, 1, 3600, &o.header_timeout_s)) ||
         (rtimeout &&
-         parse_count("serve", "--request-timeout", rtimeout, 1, 86400, &o.request_timeout_s))) {
+         parse_count("serve", "--request-timeout", rtimeout, 1, 86400, &o.request_timeout_s)) ||
+        (alerti &&
+         parse_count("serve", "--alert-interval", alerti, 0, 3600, &o.alert_interval_s))) {
         if (conf_path)
             log_plain(LOG_ERROR, "%s serve: (flags not on the command line are read from %s)\n",
                       PROG, conf_path);
         return HL_EXIT_USAGE;
     }
     o.burst = b;
+    /* The SMTP password is never an argument (ps and the shell's history show those). */
+    char smtp_pw[256] = "";
+    if (smtp_pw_file) {
+        FILE *f = fopen(smtp_pw_file, "r");
+        if (!f || !fgets(smtp_pw, sizeof smtp_pw, f)) {
+            log_plain(LOG_ERROR, "%s serve: --smtp-password-file %s: cannot read it%s%s\n", PROG,
+                      smtp_pw_file, f ? "" : ": ", f ? "" : strerror(errno));
+            if (f)
+                fclose(f);
+            return HL_EXIT_USAGE;
+        }
+        fclose(f);
+        smtp_pw[strcspn(smtp_pw, "\r\n")] = '\0';
+        o.smtp_password = smtp_pw;
+    }
     if (listen_from_file && check_listen(o.listen, conf_path))
         return HL_EXIT_USAGE;
     char err[HL_ERR_MAX];
@@ -697,6 +735,8 @@ int main(int argc, char **argv)
         return cmd_user(argc - 2, argv + 2);
     if (strcmp(cmd, "totals") == 0)
         return cmd_totals(argc - 2, argv + 2);
+    if (strcmp(cmd, "alert") == 0)
+        return cmd_alert(argc - 2, argv + 2);
     log_plain(LOG_ERROR, "%s: \"%s\" is not a command; see %s --help\n", PROG, cmd, PROG);
     return HL_EXIT_USAGE;
 }

@@ -3,6 +3,7 @@
  * and rate limit before the body is read, then size caps, then JSON, then one transaction. */
 #include "server.h"
 
+#include "alerts.h"
 #include "auth.h"
 #include "buf.h"
 #include "clock.h"
@@ -56,7 +57,8 @@ typedef struct {
     pthread_mutex_t probe_mu;
     int64_t probe_at;
     int probe_failed;
-    web *web; /* the dashboard (web/) */
+    web *web;       /* the dashboard (web/) */
+    alerts *alerts; /* the alerts' thread (alerts/; NULL: none) */
 } srv;
 
 /* Per request, from the first call of the access handler to the completion callback. */
@@ -861,6 +863,13 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     util_fmt(status, sizeof status, "listening on %s (port %u, %s)", o->listen, port,
              cert ? "https" : "http");
     notify_ready(status);
+    s.alerts = alerts_start(&(alerts_opts){.pool = s.pool,
+                                           .interval_ms = (int64_t)o->alert_interval_s * 1000,
+                                           .smtp_url = o->smtp_url,
+                                           .smtp_from = o->smtp_from,
+                                           .smtp_user = o->smtp_user,
+                                           .smtp_password = o->smtp_password,
+                                           .now_ms = wall_now_ms});
     int sig = wait_for_stop(&set);
     notify_stopping();
     log_info("collector: signal %d, stopping", sig);
@@ -868,6 +877,7 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     MHD_stop_daemon(daemon);
     rc = 0;
 done:
+    alerts_stop(s.alerts); /* before the pool it uses */
     web_free(s.web);
     rl_guard_free(s.guard);
     pthread_mutex_destroy(&s.probe_mu);

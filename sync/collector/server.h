@@ -19,6 +19,8 @@ typedef struct {
     int timeout_s;         /* idle connection timeout */
     int header_timeout_s;  /* a request's headers must be complete this long after it began */
     int request_timeout_s; /* ... and its body this long after it began */
+    int alert_interval_s;  /* alerts: look and deliver this often; 0 = no alerts */
+    const char *smtp_url, *smtp_from, *smtp_user, *smtp_password; /* alerts by e-mail */
 } server_opts;
 
 void server_default_opts(server_opts *o);

@@ -29,6 +29,9 @@ void server_default_opts(server_opts *o)
      * lets it through a 10 KB/s mobile link. */
     o->header_timeout_s = 10;
     o->request_timeout_s = 120;
+    /* Alerts a leader reads within a minute; a failed delivery is retried after 30 s, 1 min, 2,
+     * 4 ... up to an hour. */
+    o->alert_interval_s = 30;
 }
 
 int server_max_unfinished(int max_connections)

@@ -1,8 +1,7 @@
 /* db: the core of the collector's database layer: connections to either backend, the schema and
- * its migrations, every fixed statement's SQL, and one small runner (prepared statements, typed
- * parameters, rows streamed to a callback) over both. Every statement is written once with $1, $2
- * ... placeholders: PostgreSQL takes them as positional parameters, SQLite as named parameters
- * that we bind by name. The operations themselves are in db_tokens.c, db_votes.c and db_read.c. */
+ * its migrations, and one small runner (prepared statements, typed parameters, rows streamed to a
+ * callback) over both. Every fixed statement's SQL is in db_sql.c; the operations themselves are
+ * in db_tokens.c, db_votes.c, db_read.c, db_totals.c, db_users.c and db_alerts.c. */
 #include "db_int.h"
 
 #include "util.h"
@@ -132,8 +131,7 @@ static const char *const migrations[] = {
      * province's overview: a year is 12 months x kiosks, not 365 days x kiosks x officers);
      * counted votes per kiosk, day and local hour (the hour x weekday map); reasons given per
      * kiosk, day and officer. Filled here from the votes already stored (tot_reason and
-     * tot_kmonth after this script: reason_backfill, db_totals_months). And the dashboard's
-     * users, their sessions, and each unit's reasons' labels. */
+     * tot_kmonth after this script: reason_backfill, db_totals_months). */
     "CREATE TABLE IF NOT EXISTS tot_day (\n"
     "    kiosk_id     TEXT NOT NULL,\n"
     "    day          BIGINT NOT NULL,\n"
@@ -161,7 +159,12 @@ static const char *const migrations[] = {
     "    reason       TEXT NOT NULL,\n"
     "    n            BIGINT NOT NULL,\n"
     "    PRIMARY KEY (kiosk_id, day, officer_code, reason)\n"
-    ");\n" TOT_FILL "CREATE TABLE IF NOT EXISTS users (\n"
+    ");\n" TOT_FILL,
+
+    /* 7: the dashboard's users and their sessions, each unit's reasons' labels (from the kiosks'
+     * health reports), and alerts: the operator's rules, the alerts they raised (one row per
+     * alert and channel, with its deliveries), the cursor of the votes already looked at. */
+    "CREATE TABLE IF NOT EXISTS users (\n"
     "    name         TEXT PRIMARY KEY NOT NULL,\n"
     "    role         TEXT NOT NULL CHECK (role IN ('province', 'commune', 'officer')),\n"
     "    unit         TEXT NOT NULL,\n"
@@ -180,6 +183,42 @@ static const char *const migrations[] = {
     "    expires_at   BIGINT NOT NULL\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_name);\n"
+    "CREATE TABLE IF NOT EXISTS alert_rules (\n"
+    "    name         TEXT PRIMARY KEY NOT NULL,\n"
+    "    kind         TEXT NOT NULL CHECK (kind IN ('chua-hai-long', 'nhieu-chua-hai-long',\n"
+    "                 'may-im-lang')),\n"
+    "    unit         TEXT NOT NULL,\n"
+    "    threshold    INTEGER NOT NULL,\n"
+    "    window_min   INTEGER NOT NULL,\n"
+    "    email        TEXT NOT NULL,\n"
+    "    webhook      TEXT NOT NULL,\n"
+    "    created_at   BIGINT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS alerts (\n"
+    "    id           TEXT PRIMARY KEY NOT NULL,\n"
+    "    rule         TEXT NOT NULL,\n"
+    "    kind         TEXT NOT NULL,\n"
+    "    unit         TEXT NOT NULL,\n"
+    "    kiosk_id     TEXT NOT NULL,\n"
+    "    officer_code TEXT NOT NULL,\n"
+    "    subject      TEXT NOT NULL,\n"
+    "    body         TEXT NOT NULL,\n"
+    "    channel      TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),\n"
+    "    target       TEXT NOT NULL,\n"
+    "    created_at   BIGINT NOT NULL,\n"
+    "    attempts     INTEGER NOT NULL DEFAULT 0,\n"
+    "    next_at      BIGINT NOT NULL,\n"
+    "    sent_at      BIGINT NOT NULL DEFAULT 0,\n"
+    "    gave_up      INTEGER NOT NULL DEFAULT 0,\n"
+    "    last_error   TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS alerts_due ON alerts (sent_at, gave_up, next_at);\n"
+    "CREATE INDEX IF NOT EXISTS alerts_created ON alerts (created_at);\n"
+    "CREATE TABLE IF NOT EXISTS alert_cursor (\n"
+    "    name         TEXT PRIMARY KEY NOT NULL,\n"
+    "    value        BIGINT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS votes_received_at ON votes (received_at);\n"
     "CREATE TABLE IF NOT EXISTS reasons (\n"
     "    unit        TEXT NOT NULL,\n"
     "    code        TEXT NOT NULL,\n"
@@ -207,178 +246,6 @@ static const char *const reason_backfill[2] = {
     "INSERT INTO tot_reason SELECT v.kiosk_id, (v.placed_at + 25200000) / 86400000,"
     " v.officer_code, j.value, count(*) FROM votes v,"
     " json_array_elements_text(v.reasons::json) j(value) WHERE v.misuse = 0 GROUP BY 1, 2, 3, 4",
-};
-
-/* The selection of db_filter: the range by placed_at, then a unit and a kiosk ('' for any). */
-#define FILTER                                                                                     \
-    " WHERE v.placed_at >= $1 AND v.placed_at < $2"                                                \
-    " AND ($3 = '' OR coalesce(k.unit, '') = $3) AND ($4 = '' OR v.kiosk_id = $4)"                 \
-    " AND ($5 = '' OR v.officer_code = $5)"
-
-/* key, key2 (the unit by officer, else ''), key3 (the officer's name by officer, else ''), the
- * counts; `join` adds a table, `group` groups. */
-#define SUMMARY(key, key2, key3, join, group)                                                      \
-    "SELECT " key ", " key2 ", " key3 ","                                                          \
-    " sum(CASE WHEN v.misuse = 0 AND v.rating = 3 THEN 1 ELSE 0 END),"                             \
-    " sum(CASE WHEN v.misuse = 0 AND v.rating = 2 THEN 1 ELSE 0 END),"                             \
-    " sum(CASE WHEN v.misuse = 0 AND v.rating = 1 THEN 1 ELSE 0 END),"                             \
-    " sum(v.misuse), sum(v.clock_suspect), count(*)"                                               \
-    " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" join FILTER " GROUP BY " group         \
-    " ORDER BY " group
-
-/* Summaries over the totals. Every one gives (key, key2, key3, r3, r2, r1, misuse, suspect,
- * total) like SUMMARY. A unit's: tot_day rows of the unit's kiosks ($1 <= day < $2, $3 the unit,
- * $4 a kiosk or '', $5 an officer or ''): a range scan per kiosk on its primary key. */
-#define TCOUNTS " sum(t.r3), sum(t.r2), sum(t.r1), sum(t.misuse), sum(t.suspect), sum(t.total)"
-#define TUNIT(key, key2, key3, join, group)                                                        \
-    "SELECT " key ", " key2 ", " key3 "," TCOUNTS                                                  \
-    " FROM tot_day t LEFT JOIN kiosks k ON k.id = t.kiosk_id" join                                 \
-    " WHERE t.kiosk_id IN (SELECT id FROM kiosks WHERE unit = $3)"                                 \
-    " AND t.day >= $1 AND t.day < $2 AND ($4 = '' OR t.kiosk_id = $4)"                             \
-    " AND ($5 = '' OR t.officer_code = $5) GROUP BY " group " ORDER BY " group
-/* Every unit's, per kiosk: per day from tot_kday ($1 <= day < $2) or per month from tot_kmonth
- * ($1 <= month < $2); $3 a kiosk or ''. */
-#define TKIOSK(table, col, key, group)                                                             \
-    "SELECT " key ", '', ''," TCOUNTS " FROM " table " t LEFT JOIN kiosks k ON k.id = t.kiosk_id"  \
-    " WHERE t." col " >= $1 AND t." col " < $2 AND ($3 = '' OR t.kiosk_id = $3)"                   \
-    " GROUP BY " group " ORDER BY " group
-#define OFFICER_NAME                                                                               \
-    " LEFT JOIN officers o ON o.unit = coalesce(k.unit, '') AND o.code = t.officer_code"
-#define TOT_ADD(table, keys, n)                                                                    \
-    "INSERT INTO " table " VALUES (" n ") ON CONFLICT (" keys ") DO UPDATE SET"                    \
-    " r3 = " table ".r3 + excluded.r3, r2 = " table ".r2 + excluded.r2,"                           \
-    " r1 = " table ".r1 + excluded.r1, misuse = " table ".misuse + excluded.misuse,"               \
-    " suspect = " table ".suspect + excluded.suspect, total = " table ".total + excluded.total"
-
-static const char *const sql[Q_COUNT] = {
-    [Q_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_version",
-    [Q_SCHEMA_SET] = "INSERT INTO schema_version (version) VALUES ($1)",
-    /* Both only on a database at schema 2 or later (the column is migration 2's). */
-    [Q_SCHEMA_NOTE_PROGRAM] = "UPDATE schema_version SET program = $1 WHERE version = $2",
-    [Q_SCHEMA_PROGRAM] = "SELECT coalesce(max(program), '') FROM schema_version WHERE version = $1",
-    [Q_TOKEN_LOOKUP] = "SELECT kind, name, revoked_at, token_hash, unit FROM tokens"
-                       " WHERE token_hash = $1",
-    [Q_TOKEN_ACTIVE] = "SELECT count(*) FROM tokens"
-                       " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
-    [Q_TOKEN_INSERT] = "INSERT INTO tokens (token_hash, kind, name, created_at, unit)"
-                       " VALUES ($1, $2, $3, $4, $5)",
-    [Q_KIOSK_UNIT_OF] = "SELECT unit FROM kiosks WHERE id = $1",
-    [Q_HEALTH_PUT] = "INSERT INTO kiosk_health (kiosk_id, last_contact, sent_at, version,"
-                     " content_version, clock_suspect, unsent) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                     " ON CONFLICT (kiosk_id) DO UPDATE SET last_contact = excluded.last_contact,"
-                     " sent_at = excluded.sent_at, version = excluded.version,"
-                     " content_version = excluded.content_version,"
-                     " clock_suspect = excluded.clock_suspect, unsent = excluded.unsent",
-    [Q_OFFICER_PUT] = "INSERT INTO officers (unit, code, name, title, counter, kiosk_id,"
-                      " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                      " ON CONFLICT (unit, code) DO UPDATE SET name = excluded.name,"
-                      " title = excluded.title, counter = excluded.counter,"
-                      " kiosk_id = excluded.kiosk_id, updated_at = excluded.updated_at",
-    [Q_REASON_PUT] = "INSERT INTO reasons (unit, code, label, updated_at) VALUES ($1, $2, $3, $4)"
-                     " ON CONFLICT (unit, code) DO UPDATE SET label = excluded.label,"
-                     " updated_at = excluded.updated_at",
-    [Q_REASON_LABELS] = "SELECT unit, code, label FROM reasons WHERE $1 = '' OR unit = $1"
-                        " ORDER BY unit, code",
-    [Q_OFFICERS_OF] = "SELECT unit, code, name, title, counter FROM officers"
-                      " WHERE $1 = '' OR unit = $1 ORDER BY unit, code",
-    [Q_HEALTH_LIST] = "SELECT k.id, k.unit, h.last_contact, h.version, h.content_version,"
-                      " h.clock_suspect, h.unsent, h.sent_at,"
-                      " (SELECT count(*) FROM officers o WHERE o.kiosk_id = k.id)"
-                      " FROM kiosks k LEFT JOIN kiosk_health h ON h.kiosk_id = k.id ORDER BY k.id",
-    [Q_OPERATOR_LIST] = "SELECT name, unit, created_at, revoked_at FROM tokens"
-                        " WHERE kind = 'operator' ORDER BY name, created_at",
-    [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked_at = $3"
-                       " WHERE kind = $1 AND name = $2 AND revoked_at IS NULL",
-    [Q_KIOSK_INSERT] = "INSERT INTO kiosks (id, unit, created_at) VALUES ($1, $2, $3)"
-                       " ON CONFLICT (id) DO NOTHING",
-    [Q_KIOSK_UNIT] = "UPDATE kiosks SET unit = $2 WHERE id = $1",
-    [Q_KIOSK_LIST] = "SELECT k.id, k.unit, k.created_at,"
-                     " (SELECT count(*) FROM tokens t WHERE t.kind = 'kiosk' AND t.name = k.id"
-                     "  AND t.revoked_at IS NULL),"
-                     " (SELECT count(*) FROM votes v WHERE v.kiosk_id = k.id),"
-                     " (SELECT coalesce(max(v.received_at), 0) FROM votes v"
-                     "  WHERE v.kiosk_id = k.id)"
-                     " FROM kiosks k ORDER BY k.id",
-    [Q_VOTE_OWNER] = "SELECT kiosk_id FROM votes WHERE uuid = $1",
-    [Q_SUM_UNIT] = SUMMARY("coalesce(k.unit, '')", "''", "''", "", "1"),
-    [Q_SUM_KIOSK] = SUMMARY("v.kiosk_id", "''", "''", "", "1"),
-    /* Officer codes are unique only inside one commune: tp-hung of two communes are two people. */
-    [Q_SUM_OFFICER] = SUMMARY("v.officer_code", "coalesce(k.unit, '')", "coalesce(max(o.name), '')",
-                              " LEFT JOIN officers o ON o.unit = coalesce(k.unit, '')"
-                              " AND o.code = v.officer_code",
-                              "2, 1"),
-    /* The Vietnam-local day number (UTC+7, no DST): integer division on both backends. */
-    [Q_SUM_DAY] = SUMMARY("(v.placed_at + 25200000) / 86400000", "''", "''", "", "1"),
-    [Q_VOTES] = "SELECT v.uuid, v.kiosk_id, coalesce(k.unit, ''), v.seq, v.boot_id,"
-                " v.officer_code, v.rating, v.reasons, v.created_at, v.received_at, v.misuse,"
-                " v.clock_suspect, v.placed_at"
-                " FROM votes v LEFT JOIN kiosks k ON k.id = v.kiosk_id" FILTER
-                " ORDER BY v.placed_at, v.kiosk_id, v.seq",
-    /* Totals are added to at ingest (db_totals.c): one upsert per distinct key of a batch. */
-    [Q_TOT_DAY_ADD] =
-        TOT_ADD("tot_day", "kiosk_id, day, officer_code", "$1, $2, $3, $4, $5, $6, $7, $8, $9"),
-    [Q_TOT_KDAY_ADD] = TOT_ADD("tot_kday", "day, kiosk_id", "$1, $2, $3, $4, $5, $6, $7, $8"),
-    [Q_TOT_KMONTH_ADD] = TOT_ADD("tot_kmonth", "month, kiosk_id", "$1, $2, $3, $4, $5, $6, $7, $8"),
-    [Q_TOT_HOUR_ADD] = "INSERT INTO tot_hour VALUES ($1, $2, $3, $4) ON CONFLICT (kiosk_id, day,"
-                       " hour) DO UPDATE SET n = tot_hour.n + excluded.n",
-    [Q_TOT_REASON_ADD] = "INSERT INTO tot_reason VALUES ($1, $2, $3, $4, $5) ON CONFLICT"
-                         " (kiosk_id, day, officer_code, reason) DO UPDATE SET"
-                         " n = tot_reason.n + excluded.n",
-    [Q_TOT_KDAYS] = "SELECT day, kiosk_id, r3, r2, r1, misuse, suspect, total FROM tot_kday",
-    [Q_TU_UNIT] = TUNIT("coalesce(k.unit, '')", "''", "''", "", "1"),
-    [Q_TU_KIOSK] = TUNIT("t.kiosk_id", "''", "''", "", "1"),
-    /* Officer codes are unique only inside one commune: tp-hung of two communes are two people. */
-    [Q_TU_OFFICER] = TUNIT("t.officer_code", "coalesce(k.unit, '')", "coalesce(max(o.name), '')",
-                           OFFICER_NAME, "2, 1"),
-    [Q_TU_DAY] = TUNIT("t.day", "''", "''", "", "1"),
-    /* By officer across every unit (the API's by=officer without unit=): every row in range. */
-    [Q_TA_OFFICER] =
-        "SELECT t.officer_code, coalesce(k.unit, ''), coalesce(max(o.name), '')," TCOUNTS
-        " FROM tot_day t LEFT JOIN kiosks k ON k.id = t.kiosk_id" OFFICER_NAME
-        " WHERE t.day >= $1 AND t.day < $2 AND ($3 = '' OR t.kiosk_id = $3)"
-        " AND ($4 = '' OR t.officer_code = $4) GROUP BY 2, 1 ORDER BY 2, 1",
-    [Q_TK_UNIT] = TKIOSK("tot_kday", "day", "coalesce(k.unit, '')", "1"),
-    [Q_TK_KIOSK] = TKIOSK("tot_kday", "day", "t.kiosk_id", "1"),
-    [Q_TK_DAY] = TKIOSK("tot_kday", "day", "t.day", "1"),
-    [Q_TM_UNIT] = TKIOSK("tot_kmonth", "month", "coalesce(k.unit, '')", "1"),
-    [Q_TM_KIOSK] = TKIOSK("tot_kmonth", "month", "t.kiosk_id", "1"),
-    [Q_TM_MONTH] = TKIOSK("tot_kmonth", "month", "t.month", "1"),
-    /* The hour x weekday map of a unit: day 0 (1 January 1970) was a Thursday, so (day + 4) % 7
-     * is 0 on a Sunday. */
-    [Q_TOT_HOURS] = "SELECT (t.day + 4) % 7, t.hour, sum(t.n) FROM tot_hour t"
-                    " WHERE t.kiosk_id IN (SELECT id FROM kiosks WHERE unit = $3)"
-                    " AND t.day >= $1 AND t.day < $2 AND ($4 = '' OR t.kiosk_id = $4)"
-                    " GROUP BY 1, 2 ORDER BY 1, 2",
-    [Q_TOT_REASONS] = "SELECT t.reason, sum(t.n) FROM tot_reason t"
-                      " WHERE t.kiosk_id IN (SELECT id FROM kiosks WHERE unit = $3)"
-                      " AND t.day >= $1 AND t.day < $2 AND ($4 = '' OR t.kiosk_id = $4)"
-                      " AND ($5 = '' OR t.officer_code = $5) GROUP BY 1 ORDER BY 2 DESC, 1",
-    [Q_USER_PUT] = "INSERT INTO users (name, role, unit, officer_code, pw_hash, created_at)"
-                   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET"
-                   " role = excluded.role, unit = excluded.unit,"
-                   " officer_code = excluded.officer_code, pw_hash = excluded.pw_hash, failed = 0,"
-                   " locked_until = 0, disabled_at = NULL",
-    [Q_USER_GET] = "SELECT name, role, unit, officer_code, pw_hash, failed, locked_until,"
-                   " created_at, coalesce(disabled_at, 0) FROM users WHERE name = $1",
-    [Q_USER_LIST] = "SELECT name, role, unit, officer_code, '', failed, locked_until, created_at,"
-                    " coalesce(disabled_at, 0) FROM users ORDER BY name",
-    /* A failed login: counted, and the account locked until $2 once $3 failures in a row are
-     * reached. */
-    [Q_USER_FAILED] = "UPDATE users SET failed = failed + 1, locked_until = CASE WHEN failed + 1"
-                      " >= $3 THEN $2 ELSE locked_until END WHERE name = $1",
-    [Q_USER_LOGGED_IN] = "UPDATE users SET failed = 0, locked_until = 0 WHERE name = $1",
-    [Q_USER_DISABLE] = "UPDATE users SET disabled_at = $2 WHERE name = $1 AND disabled_at IS NULL",
-    [Q_SESSION_PUT] = "INSERT INTO sessions (id_hash, user_name, csrf, created_at, expires_at)"
-                      " VALUES ($1, $2, $3, $4, $5)",
-    [Q_SESSION_GET] = "SELECT s.user_name, s.csrf, s.expires_at FROM sessions s"
-                      " WHERE s.id_hash = $1",
-    [Q_SESSION_DROP] = "DELETE FROM sessions WHERE id_hash = $1",
-    [Q_SESSION_DROP_USER] = "DELETE FROM sessions WHERE user_name = $1",
-    [Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= $1",
-    [Q_PING] = "SELECT 1",
-    /* The write probe's row: version -1, below every real one (they are counted by max). */
-    [Q_PROBE_IN] = "INSERT INTO schema_version (version) VALUES (-1)",
-    [Q_PROBE_OUT] = "DELETE FROM schema_version WHERE version = -1",
 };
 
 /* ---- the runner ---- */
@@ -584,7 +451,7 @@ int db_run(db *d, int q, const db_val *p, int np, db_row_fn fn, void *ctx, int64
 {
     char name[16];
     snprintf(name, sizeof name, "q%d", q);
-    if (db_stmt_prepare(d, &d->q[q], name, sql[q], err, errlen))
+    if (db_stmt_prepare(d, &d->q[q], name, db_sql[q], err, errlen))
         return 1;
     return db_run_stmt(d, &d->q[q], p, np, fn, ctx, changes, err, errlen);
 }

@@ -144,6 +144,68 @@ int db_session_drop(db *d, const char *id_hash, char *err, size_t errlen);
 /* Deletes the sessions that expired before now_ms. 0 or 1. */
 int db_session_purge(db *d, int64_t now_ms, char *err, size_t errlen);
 
+/* Transactions. Begin takes SQLite's write lock up front; rollback never fails loudly. */
+int db_tx_begin(db *d, char *err, size_t errlen);
+int db_tx_commit(db *d, char *err, size_t errlen);
+void db_tx_rollback(db *d);
+/* Ends a transaction: commits when failed is 0, else (and when the commit fails) rolls back.
+ * 0, or 1 (err set by whatever failed). */
+int db_tx_end(db *d, int failed, char *err, size_t errlen);
+
+/* ---- alerts (db_alerts.c) ---- */
+
+typedef struct {
+    const char *name, *kind, *unit; /* kind: chua-hai-long, nhieu-chua-hai-long, may-im-lang */
+    int64_t threshold, window_min;  /* N votes within window_min; or silent minutes */
+    const char *email, *webhook;    /* addresses separated by commas; a URL ("": none) */
+    int64_t created_at;
+} db_rule;
+
+int db_rule_put(db *d, const db_rule *r, char *err, size_t errlen);
+/* 0, 2 when there is no such rule, 1. */
+int db_rule_drop(db *d, const char *name, char *err, size_t errlen);
+int db_rule_list(db *d, int (*fn)(const db_rule *r, void *ctx), void *ctx, char *err,
+                 size_t errlen);
+
+typedef struct {
+    const char *id, *rule, *kind, *unit, *kiosk_id, *officer_code, *subject, *body, *channel,
+        *target, *last_error;
+    int64_t created_at, attempts, sent_at;
+    int gave_up;
+} db_alert;
+
+/* Raises an alert (one row per channel, id naming the event and the channel): nothing when that
+ * id exists already, so collectors sharing a database raise it once. 0 or 1. */
+int db_alert_put(db *d, const db_alert *a, char *err, size_t errlen);
+/* The alerts due for a delivery at now (at most 50), each claimed for claim_ms: fn gets those
+ * this caller claimed. 0 or 1. */
+int db_alert_due(db *d, int64_t now, int64_t claim_ms, int (*fn)(const db_alert *a, void *ctx),
+                 void *ctx, char *err, size_t errlen);
+int db_alert_done(db *d, const char *id, int64_t now, char *err, size_t errlen);
+/* A failed delivery: tried again at next_at, or never (gave_up). */
+int db_alert_failed(db *d, const char *id, int64_t next_at, int gave_up, const char *why, char *err,
+                    size_t errlen);
+/* The latest alerts (of unit, or all when ""), newest first. */
+int db_alert_list(db *d, const char *unit, int64_t limit, int (*fn)(const db_alert *a, void *ctx),
+                  void *ctx, char *err, size_t errlen);
+
+int db_cursor_get(db *d, const char *name, int64_t *value, char *err, size_t errlen);
+int db_cursor_put(db *d, const char *name, int64_t value, char *err, size_t errlen);
+
+typedef struct {
+    const char *uuid, *kiosk_id, *unit, *officer_code, *officer_name, *reasons;
+    int64_t placed_at, received_at;
+} db_unhappy;
+/* The "chưa hài lòng" votes (not misuse) received in (from, to], in receipt order. */
+int db_unhappy_since(db *d, int64_t from, int64_t to, int (*fn)(const db_unhappy *v, void *ctx),
+                     void *ctx, char *err, size_t errlen);
+/* How many "chưa hài lòng" of officer in unit were placed in [from, to]. */
+int db_unhappy_count(db *d, const char *unit, const char *officer, int64_t from, int64_t to,
+                     int64_t *n, char *err, size_t errlen);
+/* Every active kiosk with its unit and last contact (report or batch; 0: never). */
+int db_last_contact(db *d, int (*fn)(const char *kiosk, const char *unit, int64_t at, void *ctx),
+                    void *ctx, char *err, size_t errlen);
+
 /* ---- kiosk health ---- */
 
 /* Stores h, a kiosk's health report received at received_at: its latest report replaces the one

@@ -57,6 +57,20 @@ enum {
     Q_TM_MONTH,
     Q_TOT_HOURS,
     Q_TOT_REASONS,
+    Q_RULE_PUT,
+    Q_RULE_DROP,
+    Q_RULE_LIST,
+    Q_ALERT_PUT,
+    Q_ALERT_DUE,
+    Q_ALERT_CLAIM,
+    Q_ALERT_DONE,
+    Q_ALERT_FAILED,
+    Q_ALERT_LIST,
+    Q_CURSOR_GET,
+    Q_CURSOR_PUT,
+    Q_UNHAPPY_SINCE,
+    Q_UNHAPPY_COUNT,
+    Q_LAST_CONTACT,
     Q_USER_PUT,
     Q_USER_GET,
     Q_USER_LIST,
@@ -73,6 +87,9 @@ enum {
     Q_PROBE_OUT,
     Q_COUNT
 };
+
+/* The statements' text, by Q_* (db_sql.c). */
+extern const char *const db_sql[Q_COUNT];
 
 /* A batch's votes go in with INSERT ... VALUES (row 1), (row 2), ... ON CONFLICT (uuid) DO NOTHING
  * RETURNING uuid: on PostgreSQL one statement for the whole batch, one round trip instead of one
@@ -149,6 +166,10 @@ typedef struct {
         int (*user)(const db_user *u, void *ctx);
         int (*officer)(const db_officer_row *r, void *ctx);
         int (*label)(const char *unit, const char *code, const char *label, void *ctx);
+        int (*rule)(const db_rule *r, void *ctx);
+        int (*alert)(const db_alert *a, void *ctx);
+        int (*unhappy)(const db_unhappy *v, void *ctx);
+        int (*contact)(const char *kiosk, const char *unit, int64_t at, void *ctx);
     } fn;
     void *ctx;
 } db_sink;
@@ -203,13 +224,5 @@ int db_totals_summary(db *d, const char *by, const db_filter *f,
                       size_t errlen);
 /* Fills tot_kmonth from tot_kday (the calendar is C's): at migration 6 and `totals rebuild`. */
 int db_totals_months(db *d, char *err, size_t errlen);
-
-/* Transactions. Begin takes SQLite's write lock up front; rollback never fails loudly. */
-int db_tx_begin(db *d, char *err, size_t errlen);
-int db_tx_commit(db *d, char *err, size_t errlen);
-void db_tx_rollback(db *d);
-/* Ends a transaction: commits when failed is 0, else (and when the commit fails) rolls back.
- * 0, or 1 (err set by whatever failed). */
-int db_tx_end(db *d, int failed, char *err, size_t errlen);
 
 #endif

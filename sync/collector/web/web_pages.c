@@ -305,6 +305,44 @@ static void kiosks(buf *b, db *d, const char *unit, web *w, int *failed, web_res
     buf_str(b, "</tbody></table></div>");
 }
 
+/* ---- alerts ---- */
+
+static int alert_row(const db_alert *a, void *ctx)
+{
+    buf *b = ctx;
+    char t[20];
+    report_local_time(a->created_at, t);
+    buf_printf(b, "<tr><td>%.5s %.2s/%.2s</td><td class=\"name\">", t + 11, t + 8, t + 5);
+    web_esc(b, a->subject);
+    buf_str(b, "</td><td>");
+    buf_str(b, strcmp(a->channel, "email") == 0 ? "thư điện tử" : "webhook");
+    buf_str(b, "</td><td>");
+    if (a->sent_at)
+        buf_str(b, "đã gửi");
+    else if (a->gave_up)
+        buf_str(b, "<span class=\"silent\">không gửi được</span>");
+    else
+        buf_printf(b, "đang gửi (lần %lld)", (long long)a->attempts + 1);
+    buf_str(b, "</td></tr>");
+    return 0;
+}
+
+/* The latest alerts of unit (every unit: ""), as `alert log` shows them. */
+static void alert_list(buf *b, db *d, const char *unit, int *failed)
+{
+    buf_str(b, "<h2>Cảnh báo gần đây</h2><div class=\"scroll\"><table><thead><tr><th>Lúc</th>"
+               "<th>Cảnh báo</th><th>Gửi qua</th><th>Trạng thái</th></tr></thead><tbody>");
+    size_t before = b->len;
+    char err[HL_ERR_MAX];
+    if (db_alert_list(d, unit, 10, alert_row, b, err, sizeof err)) {
+        log_error("dashboard: alerts: %s", err);
+        *failed = 1;
+    }
+    if (b->len == before)
+        buf_str(b, "<tr><td colspan=\"4\">Chưa có cảnh báo nào.</td></tr>");
+    buf_str(b, "</tbody></table></div>");
+}
+
 /* ---- the pages ---- */
 
 static int begin(web *w, const web_req *req, const web_who *who, web_view *v, web_resp *resp)
@@ -369,6 +407,8 @@ void web_overview(web *w, db *d, const web_req *req, const web_who *who, web_res
             buf_str(b, "<tr><td colspan=\"9\">Chưa có phiếu nào trong kỳ này.</td></tr>");
         buf_str(b, "</tbody></table></div>");
         kiosks(b, d, "", w, &failed, resp);
+        if (!failed)
+            alert_list(b, d, "", &failed);
     }
     rows_free(&units);
     if (failed)
@@ -561,6 +601,8 @@ void web_commune(web *w, db *d, const web_req *req, const web_who *who, web_resp
         web_svg_heat(b, cells);
         buf_str(b, "</section></div>");
         kiosks(b, d, v.unit, w, &failed, resp);
+        if (!failed)
+            alert_list(b, d, v.unit, &failed);
     } else if (!failed) {
         buf_str(b, "</div>");
     }

@@ -1,0 +1,381 @@
+/* alerts: raising alerts from the operator's rules and delivering them (see alerts.h). Each
+ * alert has an id made of its rule, its event (a vote's uuid; an officer and a window; a kiosk and
+ * its last contact) and its channel, so that a round run twice, or by two collectors sharing a
+ * PostgreSQL database, raises it once; a delivery is claimed before it is tried. */
+#include "alerts.h"
+
+#include "clock.h"
+#include "log.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Votes received this recently are looked at in the next round: a batch committing while a
+ * round reads must not be skipped by the cursor. */
+#define SETTLE_MS 2000
+
+struct alerts {
+    alerts_opts o;
+    pthread_t thread;
+    int wake[2]; /* a pipe: alerts_stop writes a byte, the thread's poll() wakes */
+};
+
+int alerts_office_hours(int64_t utc_ms)
+{
+    clk_local l = clk_to_local(utc_ms);
+    return l.weekday >= 1 && l.weekday <= 5 && l.hour >= 7 && l.hour < 17;
+}
+
+int64_t alerts_retry_delay(int64_t interval_ms, int64_t attempts)
+{
+    int64_t d = interval_ms > 0 ? interval_ms : 30000;
+    for (int64_t i = 1; i < attempts && d < 3600000; i++)
+        d *= 2;
+    return d < 3600000 ? d : 3600000;
+}
+
+/* ---- raising ---- */
+
+typedef struct {
+    db_rule *r;
+    size_t n;
+    char **s; /* the copied strings */
+    size_t ns;
+} rules;
+
+static const char *keep(rules *l, const char *s)
+{
+    l->s = xrealloc(l->s, (l->ns + 1) * sizeof *l->s);
+    return l->s[l->ns++] = xstrdup(s);
+}
+
+static int rule_cb(const db_rule *r, void *ctx)
+{
+    rules *l = ctx;
+    l->r = xrealloc(l->r, (l->n + 1) * sizeof *l->r);
+    db_rule *x = &l->r[l->n++];
+    *x = *r;
+    x->name = keep(l, r->name);
+    x->kind = keep(l, r->kind);
+    x->unit = keep(l, r->unit);
+    x->email = keep(l, r->email);
+    x->webhook = keep(l, r->webhook);
+    return 0;
+}
+
+static void rules_free(rules *l)
+{
+    for (size_t i = 0; i < l->ns; i++)
+        free(l->s[i]);
+    free(l->s);
+    free(l->r);
+}
+
+/* Raises the alert of rule r for event on each of r's channels. */
+static int raise_alert(db *d, const db_rule *r, const char *event, db_alert *a, int64_t now,
+                       char *err, size_t errlen)
+{
+    const char *channel[2] = {"email", "webhook"}, *target[2] = {r->email, r->webhook};
+    for (int k = 0; k < 2; k++) {
+        if (!target[k][0])
+            continue;
+        unsigned char h[32];
+        char hex[65], basis[600];
+        util_fmt(basis, sizeof basis, "%s\x1f%s\x1f%s", r->name, event, channel[k]);
+        crypto_hash_sha256(h, (const unsigned char *)basis, strlen(basis));
+        for (int i = 0; i < 16; i++)
+            util_fmt(hex + 2 * i, 3, "%02x", h[i]);
+        a->id = hex;
+        a->rule = r->name;
+        a->kind = r->kind;
+        a->channel = channel[k];
+        a->target = target[k];
+        a->created_at = now;
+        if (db_alert_put(d, a, err, errlen))
+            return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    db *d;
+    rules *rl;
+    int64_t now;
+    int failed;
+    char *err;
+    size_t errlen;
+} round_ctx;
+
+static void when(int64_t ms, char out[32])
+{
+    clk_local l = clk_to_local(ms);
+    util_fmt(out, 32, "%02d:%02d ngày %02d/%02d/%04d", l.hour % 100, l.minute % 100, l.day % 100,
+             l.month % 100, l.year % 10000);
+}
+
+/* The rows a round reads are copied out first and acted on after: on SQLite a connection still
+ * reading cannot start to write while another holds the write lock (it would fail at once, not
+ * wait). */
+typedef struct {
+    db_unhappy *v;
+    char **s;
+    size_t n, ns;
+} unhappy_list;
+
+static const char *ukeep(unhappy_list *l, const char *s)
+{
+    l->s = xrealloc(l->s, (l->ns + 1) * sizeof *l->s);
+    return l->s[l->ns++] = xstrdup(s);
+}
+
+static int collect_unhappy(const db_unhappy *v, void *ctx)
+{
+    unhappy_list *l = ctx;
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    db_unhappy *x = &l->v[l->n++];
+    *x = *v;
+    x->uuid = ukeep(l, v->uuid);
+    x->kiosk_id = ukeep(l, v->kiosk_id);
+    x->unit = ukeep(l, v->unit);
+    x->officer_code = ukeep(l, v->officer_code);
+    x->officer_name = ukeep(l, v->officer_name);
+    x->reasons = ukeep(l, v->reasons);
+    return 0;
+}
+
+static int collect_contact(const char *kiosk, const char *unit, int64_t at, void *ctx)
+{
+    unhappy_list *l = ctx;
+    db_unhappy v = {.uuid = "",
+                    .kiosk_id = kiosk,
+                    .unit = unit,
+                    .officer_code = "",
+                    .officer_name = "",
+                    .reasons = "",
+                    .placed_at = at,
+                    .received_at = at};
+    return collect_unhappy(&v, l);
+}
+
+static void unhappy_free(unhappy_list *l)
+{
+    for (size_t i = 0; i < l->ns; i++)
+        free(l->s[i]);
+    free(l->s);
+    free(l->v);
+}
+
+static int unhappy_cb(const db_unhappy *v, void *ctx)
+{
+    round_ctx *c = ctx;
+    const char *who = v->officer_name[0] ? v->officer_name : v->officer_code;
+    char t[32], subject[400], text[1200], event[200];
+    when(v->placed_at, t);
+    for (size_t i = 0; i < c->rl->n && !c->failed; i++) {
+        const db_rule *r = &c->rl->r[i];
+        if (r->unit[0] && strcmp(r->unit, v->unit) != 0)
+            continue;
+        db_alert a = {.unit = v->unit, .kiosk_id = v->kiosk_id, .officer_code = v->officer_code};
+        if (strcmp(r->kind, ALERT_UNHAPPY) == 0) {
+            util_fmt(subject, sizeof subject, "Chưa hài lòng: %s (%s)", who, v->unit);
+            util_fmt(text, sizeof text,
+                     "Một người dân vừa đánh giá \"Chưa hài lòng\" đối với cán bộ %s (mã %s) tại "
+                     "%s, máy %s, lúc %s.\nLý do đã chọn (mã): %s\n",
+                     who, v->officer_code, v->unit, v->kiosk_id, t,
+                     strcmp(v->reasons, "[]") == 0 ? "không chọn" : v->reasons);
+            a.subject = subject;
+            a.body = text;
+            c->failed = raise_alert(c->d, r, v->uuid, &a, c->now, c->err, c->errlen);
+        } else if (strcmp(r->kind, ALERT_MANY) == 0) {
+            int64_t win = r->window_min * 60000, n = 0;
+            if (db_unhappy_count(c->d, v->unit, v->officer_code, v->placed_at - win, v->placed_at,
+                                 &n, c->err, c->errlen)) {
+                c->failed = 1;
+                break;
+            }
+            if (n < r->threshold)
+                continue;
+            /* One alert per officer and window: the window the vote reaching N falls in. */
+            util_fmt(event, sizeof event, "%s\x1f%s\x1f%lld", v->unit, v->officer_code,
+                     (long long)(v->placed_at / (win > 0 ? win : 1)));
+            util_fmt(subject, sizeof subject, "%lld phiếu chưa hài lòng trong %lld phút: %s (%s)",
+                     (long long)n, (long long)r->window_min, who, v->unit);
+            util_fmt(text, sizeof text,
+                     "Cán bộ %s (mã %s) tại %s đã nhận %lld phiếu \"Chưa hài lòng\" trong %lld "
+                     "phút, phiếu gần nhất lúc %s (máy %s). Đề nghị lãnh đạo xem xét.\n",
+                     who, v->officer_code, v->unit, (long long)n, (long long)r->window_min, t,
+                     v->kiosk_id);
+            a.subject = subject;
+            a.body = text;
+            c->failed = raise_alert(c->d, r, event, &a, c->now, c->err, c->errlen);
+        }
+    }
+    return c->failed;
+}
+
+static int contact_cb(const char *kiosk, const char *unit, int64_t at, void *ctx)
+{
+    round_ctx *c = ctx;
+    for (size_t i = 0; i < c->rl->n && !c->failed; i++) {
+        const db_rule *r = &c->rl->r[i];
+        if (strcmp(r->kind, ALERT_SILENT) != 0 || (r->unit[0] && strcmp(r->unit, unit) != 0))
+            continue;
+        /* A kiosk never heard from is not installed yet: nothing to miss. */
+        if (at <= 0 || c->now - at <= r->threshold * 60000)
+            continue;
+        char t[32], subject[400], text[1000], event[200];
+        when(at, t);
+        util_fmt(event, sizeof event, "%s\x1f%lld", kiosk, (long long)at);
+        util_fmt(subject, sizeof subject, "Máy đánh giá không liên lạc: %s (%s)", kiosk, unit);
+        util_fmt(text, sizeof text,
+                 "Máy đánh giá %s tại %s không liên lạc với máy chủ từ %s (%lld phút), trong giờ "
+                 "làm việc. Có thể máy bị tắt, mất điện hoặc mất mạng; đề nghị cán bộ phụ trách "
+                 "kiểm tra.\n",
+                 kiosk, unit, t, (long long)((c->now - at) / 60000));
+        db_alert a = {
+            .unit = unit, .kiosk_id = kiosk, .officer_code = "", .subject = subject, .body = text};
+        c->failed = raise_alert(c->d, r, event, &a, c->now, c->err, c->errlen);
+    }
+    return c->failed;
+}
+
+/* ---- delivering ---- */
+
+typedef struct {
+    db *d;
+    const alerts_opts *o;
+    int64_t now;
+    int failed;
+    char *err;
+    size_t errlen;
+} send_ctx;
+
+static int due_cb(const db_alert *a, void *ctx)
+{
+    send_ctx *c = ctx;
+    alert_msg m = {a->id,           a->kind,    a->rule, a->unit,      a->kiosk_id,
+                   a->officer_code, a->subject, a->body, a->created_at};
+    char why[512] = "";
+    int rc = strcmp(a->channel, "email") == 0
+                 ? alerts_send_mail(c->o, a->target, &m, why, sizeof why)
+                 : alerts_send_webhook(a->target, &m, why, sizeof why);
+    int64_t attempts = a->attempts + 1;
+    if (rc == 0) {
+        log_info("alert %s (%s) delivered by %s to %s, attempt %lld", a->id, a->kind, a->channel,
+                 a->target, (long long)attempts);
+        if (db_alert_done(c->d, a->id, c->now, c->err, c->errlen))
+            c->failed = 1;
+        return 0;
+    }
+    int give_up = attempts >= ALERT_MAX_ATTEMPTS;
+    int64_t next = c->now + alerts_retry_delay(c->o->interval_ms, attempts);
+    log_warn("alert %s (%s) by %s, attempt %lld failed: %s; %s", a->id, a->kind, a->channel,
+             (long long)attempts, why, give_up ? "given up" : "will retry");
+    if (db_alert_failed(c->d, a->id, next, give_up, why, c->err, c->errlen))
+        c->failed = 1;
+    return 0;
+}
+
+int alerts_round(const alerts_opts *o, char *err, size_t errlen)
+{
+    db *d = db_pool_get(o->pool, err, errlen);
+    if (!d)
+        return 1;
+    int64_t now = o->now_ms(), cursor = 0, settled = now - SETTLE_MS;
+    rules rl = {0};
+    unhappy_list votes = {0}, kiosks = {0};
+    round_ctx rc = {d, &rl, now, 0, err, errlen};
+    int failed = db_rule_list(d, rule_cb, &rl, err, errlen) ||
+                 db_cursor_get(d, "votes", &cursor, err, errlen);
+    /* The first round starts from now: rules look forward, not at years of old votes. */
+    int fresh = !failed && cursor == 0;
+    if (fresh)
+        cursor = settled;
+    if (!failed && rl.n > 0) {
+        failed = db_unhappy_since(d, cursor, settled, collect_unhappy, &votes, err, errlen);
+        if (!failed && alerts_office_hours(now))
+            failed = db_last_contact(d, collect_contact, &kiosks, err, errlen);
+    }
+    /* Raised and the cursor moved in one transaction: a failure raises nothing and the next
+     * round looks at the same votes again. */
+    if (!failed && !(failed = db_tx_begin(d, err, errlen))) {
+        for (size_t i = 0; i < votes.n && !rc.failed; i++)
+            unhappy_cb(&votes.v[i], &rc);
+        for (size_t i = 0; i < kiosks.n && !rc.failed; i++)
+            contact_cb(kiosks.v[i].kiosk_id, kiosks.v[i].unit, kiosks.v[i].placed_at, &rc);
+        failed = rc.failed ||
+                 ((fresh || settled > cursor) && db_cursor_put(d, "votes", settled, err, errlen));
+        failed = db_tx_end(d, failed, err, errlen);
+    }
+    unhappy_free(&votes);
+    unhappy_free(&kiosks);
+    rules_free(&rl);
+    if (!failed) {
+        send_ctx sc = {d, o, now, 0, err, errlen};
+        failed = db_alert_due(d, now, 5 * 60000, due_cb, &sc, err, errlen) || sc.failed;
+    }
+    db_pool_put(o->pool, d);
+    return failed ? 1 : 0;
+}
+
+/* Rounds until stopped, waiting interval_ms between them in poll(): a relative timeout, so a
+ * wall clock set back (NTP, an operator) does not stop the alerts for as long. */
+static void *thread_main(void *arg)
+{
+    alerts *a = arg;
+    for (;;) {
+        char err[HL_ERR_MAX];
+        if (alerts_round(&a->o, err, sizeof err))
+            log_error("alerts: %s", err);
+        struct pollfd p = {a->wake[0], POLLIN, 0};
+        int64_t ms = a->o.interval_ms < INT32_MAX ? a->o.interval_ms : INT32_MAX;
+        int r = poll(&p, 1, (int)ms);
+        if (r > 0 || (r < 0 && errno != EINTR))
+            break;
+    }
+    return NULL;
+}
+
+alerts *alerts_start(const alerts_opts *o)
+{
+    if (o->interval_ms <= 0)
+        return NULL;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    alerts *a = xcalloc(1, sizeof *a);
+    a->o = *o;
+    if (pipe(a->wake) != 0) {
+        log_error("alerts: cannot make a pipe: %s; no alerts will be sent", strerror(errno));
+        free(a);
+        return NULL;
+    }
+    if (pthread_create(&a->thread, NULL, thread_main, a) != 0) {
+        log_error("alerts: cannot start the thread; no alerts will be sent");
+        close(a->wake[0]);
+        close(a->wake[1]);
+        free(a);
+        return NULL;
+    }
+    log_info("alerts: checking the rules every %lld s%s", (long long)(o->interval_ms / 1000),
+             o->smtp_url && *o->smtp_url ? "" : "; no SMTP server: e-mail alerts cannot be sent");
+    return a;
+}
+
+void alerts_stop(alerts *a)
+{
+    if (!a)
+        return;
+    if (write(a->wake[1], "x", 1) != 1)
+        log_warn("alerts: cannot wake the thread: %s", strerror(errno));
+    pthread_join(a->thread, NULL);
+    close(a->wake[0]);
+    close(a->wake[1]);
+    free(a);
+}
