@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     wire_health h;
     char err[HL_ERR_MAX] = "";
     if (wire_decode_health((const char *)data, size, &h, err, sizeof err) != 0) {
-        if (!err[0] || h.officers)
+        if (!err[0] || h.officers || h.reasons)
             abort(); /* a refusal says why and leaves nothing to free */
         return 0;
     }
@@ -23,6 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     for (size_t i = 0; i < h.n_officers; i++)
         if (!wire_valid_code(h.officers[i].code) || !h.officers[i].name[0])
+            abort();
+    if (h.n_reasons > WIRE_MAX_REASONS)
+        abort();
+    for (size_t i = 0; i < h.n_reasons; i++)
+        if (!wire_valid_code(h.reasons[i].code) || !h.reasons[i].label[0] ||
+            !util_utf8_is_nfc(h.reasons[i].label, NULL))
             abort();
     char *json = NULL;
     size_t len = 0;
@@ -33,10 +39,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (strcmp(back.kiosk_id, h.kiosk_id) != 0 || back.sent_at != h.sent_at ||
         back.unsent != h.unsent || back.clock_suspect != h.clock_suspect ||
         strcmp(back.version, h.version) != 0 ||
-        strcmp(back.content_version, h.content_version) != 0 || back.n_officers != h.n_officers)
+        strcmp(back.content_version, h.content_version) != 0 || back.n_officers != h.n_officers ||
+        back.n_reasons != h.n_reasons)
         abort();
     for (size_t i = 0; i < h.n_officers; i++)
         if (memcmp(&back.officers[i], &h.officers[i], sizeof h.officers[i]) != 0)
+            abort();
+    for (size_t i = 0; i < h.n_reasons; i++)
+        if (memcmp(&back.reasons[i], &h.reasons[i], sizeof h.reasons[i]) != 0)
             abort();
     wire_health_free(&back);
     wire_health_free(&h);

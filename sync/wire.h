@@ -91,9 +91,11 @@ int wire_gunzip_ex(const void *in, size_t len, size_t max_out, void **out, size_
 /* ---- the kiosk's health report: POST /v1/kiosks/<id>/status (docs/PROTOCOL.md) ----
  * {"v":1,"kiosk_id":"bombo-01","sent_at":<ms>,"version":"0.3.0","content_version":"<16 hex>",
  *  "clock_suspect":false,"unsent":0,"officers":[{"code":"tp-hung","name":"Nguyễn Văn Hùng",
- *  "title":"Trưởng phòng","counter":"Quầy 1"}, ...]}
+ *  "title":"Trưởng phòng","counter":"Quầy 1"}, ...],"reasons":[{"code":"cham-tre",
+ *  "label":"Chậm trễ"}, ...]}
  * Sent after each sync round that delivered votes and as a heartbeat when there is nothing to
- * send; the collector keeps the last one per kiosk, and the officers of the kiosk's unit. */
+ * send; the collector keeps the last one per kiosk, and the officers and reasons' labels of the
+ * kiosk's unit. */
 #define WIRE_MAX_OFFICERS 500
 #define WIRE_HEALTH_MAX   (512u << 10) /* body cap (bytes), collector side */
 
@@ -114,12 +116,12 @@ typedef struct {
     char kiosk_id[64];
     int64_t sent_at;          /* the kiosk's wall clock, UTC ms */
     char version[32];         /* hailong-kiosk's version */
-    char content_version[17]; /* 16 hex digits: a hash of the officer list */
+    char content_version[17]; /* 16 hex digits: a hash of the officers and the reasons */
     int clock_suspect;        /* the kiosk's clock is implausible now */
     int64_t unsent;           /* votes waiting to be sent */
     wire_officer *officers;
     size_t n_officers;
-    wire_reason *reasons; /* optional on the wire ("reasons": kiosks before 0.2 omit it) */
+    wire_reason *reasons; /* optional when read ("reasons": kiosks before 0.3 omit it) */
     size_t n_reasons;
 } wire_health;
 

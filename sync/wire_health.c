@@ -45,20 +45,18 @@ int wire_encode_health(const wire_health *h, char **json_out, size_t *len_out)
         add_pair(&b, "counter", o->counter);
         buf_add(&b, "}", 1);
     }
-    buf_add(&b, "]", 1);
-    /* Only when there are some: a report without them is what kiosks before 0.3 sent. */
-    if (h->n_reasons > 0) {
-        buf_str(&b, ",\"reasons\":[");
-        for (size_t i = 0; i < h->n_reasons; i++) {
-            buf_add(&b, i ? ",{" : "{", i ? 2 : 1);
-            add_pair(&b, "code", h->reasons[i].code);
-            buf_add(&b, ",", 1);
-            add_pair(&b, "label", h->reasons[i].label);
-            buf_add(&b, "}", 1);
-        }
-        buf_add(&b, "]", 1);
+    /* Always, possibly empty (a kiosk says so when its content has none); the decoder also takes
+     * a report without the key, as kiosks before 0.3 send it. */
+    buf_str(&b, "],\"reasons\":[");
+    for (size_t i = 0; i < h->n_reasons; i++) {
+        const wire_reason *r = &h->reasons[i];
+        buf_add(&b, i ? ",{" : "{", i ? 2 : 1);
+        add_pair(&b, "code", r->code);
+        buf_add(&b, ",", 1);
+        add_pair(&b, "label", r->label);
+        buf_add(&b, "}", 1);
     }
-    buf_add(&b, "}", 1);
+    buf_add(&b, "]}", 2);
     *len_out = b.len;
     *json_out = buf_take(&b);
     return 0;
@@ -134,6 +132,14 @@ static int decode_reason(const cJSON *jr, size_t i, wire_reason *r, char *err, s
         return -1;
     if (!wire_valid_code(r->code)) {
         util_fmt(err, errlen, "%scode: must be 1 to 31 letters, digits, '-' or '_'", where);
+        return -1;
+    }
+    /* The label is shown as sent (dashboard, downloads): decomposed accents, which no kiosk's
+     * content has (content_load checks NFC), are refused rather than stored. */
+    size_t bad = 0;
+    if (!util_utf8_is_nfc(r->label, &bad)) {
+        util_fmt(err, errlen, "%slabel: is not NFC Unicode (at byte %zu); send it composed (NFC)",
+                 where, bad);
         return -1;
     }
     return 0;

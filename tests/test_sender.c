@@ -266,8 +266,28 @@ static int count_path(sfx *f, const char *part)
     return n;
 }
 
+/* The latest health report the collector got: decoded into h (0), and whether its bytes end with
+ * tail. -1 when there is none or it does not decode. */
+static int latest_health(sfx *f, wire_health *h, const char *tail, int *tail_ok)
+{
+    char err[HL_ERR_MAX];
+    int rc = -1;
+    srv_lock(f->v);
+    for (int i = f->v->n - 1; i >= 0 && rc; i--) {
+        const srv_req *r = &f->v->reqs[i];
+        if (!strstr(r->path, "/status"))
+            continue;
+        size_t n = strlen(tail);
+        *tail_ok = r->body_len >= n && memcmp(r->body + r->body_len - n, tail, n) == 0;
+        rc = wire_decode_health((const char *)r->body, r->body_len, h, err, sizeof err) ? -2 : 0;
+    }
+    srv_unlock(f->v);
+    return rc;
+}
+
 /* After a round that delivered votes, the health report: the kiosk's version, content version,
- * backlog and officers, under its token; not counted as a batch request. Again at the heartbeat.
+ * backlog, officers and reasons' labels, under its token; not counted as a batch request. Again at
+ * the heartbeat, each with the reasons as they were at the start (copied: the caller's may go).
  * A collector that answers 404 is not asked again; the votes go on as before. */
 static void t_health_report(void)
 {
@@ -283,6 +303,7 @@ static void t_health_report(void)
     f.c.n_reasons = 2;
     f.c.content_version = "00ff";
     REQUIRE(sfx_start(&f) == 0);
+    util_strlcpy(rs[0].label, "đổi sau khi bắt đầu", sizeof rs[0].label);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_WITHIN(count_path(&f, "/status") >= 1, 5000);
     srv_lock(f.v);
@@ -313,8 +334,16 @@ static void t_health_report(void)
     sync_status ss;
     sync_get_status(f.snd, &ss);
     CHECK_INT(ss.requests, 1); /* the batch alone */
-    /* The heartbeat: more reports while idle. */
+    /* The heartbeat: more reports while idle, each with the reasons. */
     CHECK_WITHIN(count_path(&f, "/status") >= 3, 5000);
+    int tail_ok = 0;
+    REQUIRE(latest_health(&f, &h,
+                          ",\"reasons\":[{\"code\":\"cham-tre\",\"label\":\"Chậm trễ\"},"
+                          "{\"code\":\"thai-do\",\"label\":\"Thái độ\"}]}",
+                          &tail_ok) == 0);
+    CHECK(tail_ok);
+    CHECK_INT(h.n_reasons, 2);
+    wire_health_free(&h);
     sfx_close(&f);
 
     /* An older collector: 404 once, then never asked again, and votes still go. */
@@ -324,6 +353,11 @@ static void t_health_report(void)
     REQUIRE(sfx_start(&f) == 0);
     CHECK_WITHIN(all_sent(&f), 10000);
     CHECK_WITHIN(count_path(&f, "/status") == 1, 5000);
+    /* No reasons given: the list is sent empty. */
+    REQUIRE(latest_health(&f, &h, ",\"reasons\":[]}", &tail_ok) == 0);
+    CHECK(tail_ok);
+    CHECK_INT(h.n_reasons, 0);
+    wire_health_free(&h);
     REQUIRE(seed_add(f.s, KIOSK, 3, 0, NULL) == 0);
     sync_poke(f.snd);
     CHECK_WITHIN(all_sent(&f), 10000);

@@ -2,7 +2,8 @@
 # test_sync_e2e: the real hailong-kiosk (headless, scripted taps, --sync) sends its votes to the
 # real hailong-collector on 127.0.0.1, on SQLite and on PostgreSQL. After every scenario the
 # collector must hold exactly the kiosk's votes (uuid, seq, boot, officer, rating, reasons, time,
-# misuse), none twice, and the kiosk must have marked every vote sent. Scenarios: a plain run; the
+# misuse), none twice, and the kiosk must have marked every vote sent. Scenarios: a plain run (then
+# its health report: the officers and the reasons' labels; a reason renamed in the content); the
 # collector not started yet; killed mid-request; answering 500, 503 with Retry-After, 429; hanging
 # (the kiosk's request timeout fires); dropping the connection after committing (the resend comes
 # back duplicate); the kiosk killed with -9 while sending; TLS with a CA made here (trusted with
@@ -219,11 +220,31 @@ suite() {
   same "$label plain: ... the demo's officers, under the kiosk's unit, with their names" \
     "$(csql "SELECT count(*) || '|' || min(unit) || '|' || max(CASE WHEN code = 'tp-hung' THEN name END) FROM officers")" \
     "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1]))["officers"]; print("%d|UBND xã Bom Bo|%s" % (len(o), [x["name"] for x in o if x["code"] == "tp-hung"][0]))' "$HAILONG_ASSETS/content/officers.json")"
-  same "$label plain: ... and the reasons' labels, under the kiosk's unit" \
-    "$(csql "SELECT count(*) || '|' || min(unit) || '|' || max(CASE WHEN code = 'cham-tre' THEN label END) FROM reasons")" \
-    "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reasons"]; print("%d|UBND xã Bom Bo|%s" % (len(r), [x["label"] for x in r if x["code"] == "cham-tre"][0]))' "$HAILONG_ASSETS/content/reasons.json")"
+  same "$label plain: ... and the demo's reasons with their labels, under the kiosk's unit" \
+    "$(csql "SELECT unit || '|' || code || '|' || label FROM reasons" | LC_ALL=C sort)" \
+    "$(python3 -c 'import json,sys; [print("UBND xã Bom Bo|%s|%s" % (x["code"], x["label"])) for x in json.load(open(sys.argv[1]))["reasons"]]' "$HAILONG_ASSETS/content/reasons.json" | LC_ALL=C sort)"
+  same "$label plain: ... \"cham-tre\" shown as \"Chậm trễ\"" \
+    "$(csql "SELECT label FROM reasons WHERE code = 'cham-tre'")" "Chậm trễ"
   check "$label plain: the kiosk's status says idle" \
     bash -c "'$kbin' status --config '$ini' | grep -q 'last error: none'"
+  # 1b. The commune renames a reason: the next report carries the new label, which replaces the
+  # old one, and the content version changes with it. The label is longer than the report's 255
+  # bytes: the kiosk cuts it between two characters (289 bytes: the cut falls inside "ễ").
+  local v_before
+  v_before=$(csql "SELECT content_version FROM kiosk_health WHERE kiosk_id = 'e2e-01'")
+  rm -rf "$d/content" && cp -r "$HAILONG_ASSETS/content" "$d/content"
+  python3 -c 'import json,sys; f=sys.argv[1]; c=json.load(open(f)); [x.update(label="Chậm trễ hẹn " + "ễ" * 90) for x in c["reasons"] if x["code"] == "cham-tre"]; json.dump(c, open(f, "w"), ensure_ascii=False)' "$d/content/reasons.json"
+  kiosk_ini "$d/k1-relabel.ini" e2e-01 "$data" "http://127.0.0.1:$port" "$tok"
+  sed -i "/^data_dir = /a content_dir = $d/content" "$d/k1-relabel.ini"
+  s=$(script_file "$label-relabel" 8 1 $'sync-wait 30\nhealth-wait 30')
+  kiosk_run "$label relabel" "$d/k1-relabel.ini" "$s" 0
+  n=$((n + 1))
+  exact "$label relabel" e2e-01 "$data" "$n"
+  same "$label relabel: the collector shows the new label" \
+    "$(csql "SELECT count(*) || '|' || max(CASE WHEN code = 'cham-tre' THEN label END) FROM reasons")" \
+    "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["reasons"]; print("%d|%s" % (len(r), [x["label"] for x in r if x["code"] == "cham-tre"][0].encode()[:255].decode(errors="ignore")))' "$d/content/reasons.json")"
+  check "$label relabel: the content version changed with the label" \
+    test "$(csql "SELECT content_version FROM kiosk_health WHERE kiosk_id = 'e2e-01'")" != "$v_before"
   coll_stop "$main" "$mainlog"
 
   # 2. The collector is not started yet when the kiosk votes: it comes up 1.5 s later.

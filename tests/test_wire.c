@@ -597,7 +597,7 @@ static void test_health(void)
                     "\"unsent\":12,\"officers\":[{\"code\":\"tp-hung\",\"name\":\"Nguyễn Văn "
                     "Hùng\",\"title\":\"Trưởng phòng \\\"Tư pháp\\\"\",\"counter\":\"Quầy 1\"},"
                     "{\"code\":\"vp-lan\",\"name\":\"Trần Thị Lan\",\"title\":\"\",\"counter\":"
-                    "\"\"}]}");
+                    "\"\"}],\"reasons\":[]}");
     wire_health back;
     char err[HL_ERR_MAX] = "";
     REQUIRE(wire_decode_health(json, len, &back, err, sizeof err) == 0);
@@ -660,8 +660,8 @@ static void test_health(void)
     free(many);
 }
 
-/* The reasons' labels in the health report: sent when the content has some, optional when read
- * (a report from a kiosk before 0.3 has none), each checked. */
+/* The reasons' labels in the health report: always sent (an empty list when the content has
+ * none), optional when read (a report from a kiosk before 0.3 has none), each checked. */
 static void test_health_reasons(void)
 {
     wire_reason rs[2] = {{"cham-tre", "Chậm trễ"}, {"thai-do", "Thái độ \"chưa\" đúng mực"}};
@@ -687,7 +687,26 @@ static void test_health_reasons(void)
         "\"ab\",\"clock_suspect\":false,\"unsent\":0,\"officers\":[]}";
     REQUIRE(wire_decode_health(old_kiosk, strlen(old_kiosk), &back, err, sizeof err) == 0);
     CHECK_INT(back.n_reasons, 0);
+    CHECK(back.reasons == NULL);
     wire_health_free(&back);
+    /* The longest label a reason may have (255 bytes, here 85 letters of 3 bytes) is taken. */
+    char longest[256] = "";
+    for (int i = 0; i < 85; i++)
+        memcpy(longest + 3 * i, "ễ", 3);
+    util_strlcpy(h.reasons[0].label, longest, sizeof h.reasons[0].label);
+    REQUIRE(wire_encode_health(&h, &json, &len) == 0);
+    REQUIRE(wire_decode_health(json, len, &back, err, sizeof err) == 0);
+    REQUIRE(back.n_reasons == 2);
+    CHECK_STR(back.reasons[0].label, longest);
+    wire_health_free(&back);
+    free(json);
+
+/* 256 bytes: one more than a label may have. */
+#define LONG_LABEL_16 "0123456789abcdef"
+#define LONG_LABEL                                                                                 \
+    LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16            \
+        LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16        \
+            LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16 LONG_LABEL_16
 #define REASONS_HEAD                                                                               \
     "{\"v\":1,\"kiosk_id\":\"k\",\"sent_at\":1,\"version\":\"1\",\"content_version\":\"ab\","      \
     "\"clock_suspect\":false,\"unsent\":0,\"officers\":[],\"reasons\":"
@@ -700,8 +719,25 @@ static void test_health_reasons(void)
          "reasons[0].label: holds a control"},
         {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"x\",\"more\":1}]}", "reasons[0].more: unknown"},
         {REASONS_HEAD "[{\"code\":\"a\"}]}", "reasons[0].label"},
+        {REASONS_HEAD "null}", "reasons: must be an array"},
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"" LONG_LABEL "\"}]}",
+         "reasons[0].label: must be 1 to 255 bytes"},
+        /* The fourth names its index; the ones before it were good. */
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"A\"},{\"code\":\"b\",\"label\":\"B\"},"
+                      "{\"code\":\"c\",\"label\":\"C\"},{\"code\":\"d\",\"label\":\"D\\u001b\"}]}",
+         "reasons[3].label: holds a control character"},
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"Khác\\u007f\"}]}",
+         "reasons[0].label: holds a control character"},
+        /* "Hoà" with its grave accent as a combining mark (U+0300), raw and escaped: not NFC. */
+        {REASONS_HEAD "[{\"code\":\"a\",\"label\":\"Hoa\xcc\x80\"}]}",
+         "reasons[0].label: is not NFC Unicode (at byte 2); send it composed (NFC)"},
+        {REASONS_HEAD
+         "[{\"code\":\"a\",\"label\":\"x\"},{\"code\":\"b\",\"label\":\"Hoa\\u0300\"}]}",
+         "reasons[1].label: is not NFC Unicode"},
     };
 #undef REASONS_HEAD
+#undef LONG_LABEL
+#undef LONG_LABEL_16
     for (size_t i = 0; i < HL_ARRAY_LEN(bad); i++) {
         CHECK_INT(wire_decode_health(bad[i][0], strlen(bad[i][0]), &back, err, sizeof err), -1);
         CHECK_CONTAINS(err, bad[i][1]);
@@ -713,10 +749,18 @@ static void test_health_reasons(void)
         snprintf(many[i].label, sizeof many[i].label, "Lý do %d", i);
     }
     h.reasons = many;
+    h.n_reasons = WIRE_MAX_REASONS;
+    REQUIRE(wire_encode_health(&h, &json, &len) == 0);
+    REQUIRE(wire_decode_health(json, len, &back, err, sizeof err) == 0);
+    CHECK_INT(back.n_reasons, WIRE_MAX_REASONS);
+    CHECK_STR(back.reasons[63].label, "Lý do 63");
+    wire_health_free(&back);
+    free(json);
     h.n_reasons = WIRE_MAX_REASONS + 1;
     REQUIRE(wire_encode_health(&h, &json, &len) == 0);
     CHECK_INT(wire_decode_health(json, len, &back, err, sizeof err), -1);
     CHECK_CONTAINS(err, "reasons: 65 of them; at most 64");
+    CHECK(back.reasons == NULL);
     free(json);
     free(many);
 }

@@ -125,6 +125,22 @@ static void sync_notify(void *ctx)
     }
 }
 
+/* src into dst (cap bytes) cut on a UTF-8 boundary: a content text longer than its wire field must
+ * not end in half a character, for which the collector would refuse the whole health report. */
+static void copy_wire_text(char *dst, const char *src, size_t cap)
+{
+    util_strlcpy(dst, src, cap);
+    size_t n = strlen(dst), i = n;
+    if (src[n] == '\0')
+        return;
+    while (i > 0 && ((unsigned char)dst[i - 1] & 0xc0) == 0x80)
+        i--;
+    unsigned char lead = i > 0 ? (unsigned char)dst[i - 1] : 0;
+    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (i > 0 && n - (i - 1) < need)
+        dst[i - 1] = '\0';
+}
+
 static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
 {
     char token[sizeof a->cfg.sync_token];
@@ -137,18 +153,18 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
         return HL_EXIT_RUNTIME;
     }
     /* The officers as the collector learns them (names for its reports), and a version of that
-     * list and of the reasons: FNV-1a over every field, so the collector sees when the content
-     * changed. */
+     * list and of the reasons: FNV-1a over every field (each with its NUL), so the collector sees
+     * when the content changed. */
     size_t n =
         a->content->n_officers < WIRE_MAX_OFFICERS ? a->content->n_officers : WIRE_MAX_OFFICERS;
     wire_officer *off = xcalloc(n ? n : 1, sizeof *off);
     uint64_t hash = 1469598103934665603ULL;
     for (size_t i = 0; i < n; i++) {
         const content_officer *c = &a->content->officers[i];
-        util_strlcpy(off[i].code, c->code, sizeof off[i].code);
-        util_strlcpy(off[i].name, c->name, sizeof off[i].name);
-        util_strlcpy(off[i].title, c->title, sizeof off[i].title);
-        util_strlcpy(off[i].counter, c->counter, sizeof off[i].counter);
+        copy_wire_text(off[i].code, c->code, sizeof off[i].code);
+        copy_wire_text(off[i].name, c->name, sizeof off[i].name);
+        copy_wire_text(off[i].title, c->title, sizeof off[i].title);
+        copy_wire_text(off[i].counter, c->counter, sizeof off[i].counter);
         const char *fields[] = {c->code, c->name, c->title, c->counter};
         for (size_t f = 0; f < HL_ARRAY_LEN(fields); f++)
             for (const char *p = fields[f];; p++) {
@@ -157,13 +173,15 @@ static int start_sync(app *a, const app_opts *o, char *err, size_t errlen)
                     break;
             }
     }
-    /* The reasons' labels too (the collector shows them instead of codes), in the version. */
+    /* The reasons' labels too (the collector shows them instead of codes), in the version after
+     * a byte no UTF-8 text holds: an officer's fields can never hash like a reason's. */
+    hash = (hash ^ 0xffu) * 1099511628211ULL;
     size_t nr = a->content->n_reasons < WIRE_MAX_REASONS ? a->content->n_reasons : WIRE_MAX_REASONS;
     wire_reason *rs = xcalloc(nr ? nr : 1, sizeof *rs);
     for (size_t i = 0; i < nr; i++) {
         const content_reason *c = &a->content->reasons[i];
-        util_strlcpy(rs[i].code, c->code, sizeof rs[i].code);
-        util_strlcpy(rs[i].label, c->label, sizeof rs[i].label);
+        copy_wire_text(rs[i].code, c->code, sizeof rs[i].code);
+        copy_wire_text(rs[i].label, c->label, sizeof rs[i].label);
         const char *fields[] = {c->code, c->label};
         for (size_t f = 0; f < HL_ARRAY_LEN(fields); f++)
             for (const char *p = fields[f];; p++) {

@@ -434,7 +434,6 @@ oom:
     return R_RETRY;
 }
 
-/* One round: the next batch, sent and settled. Returns 1 if there was nothing to send. */
 /* Posts the health report (wire_health) on the batches' connection. Never touches the votes or
  * the backoff: a report that fails is only logged, and the next one goes at its time. */
 static void send_health(sync_sender *s)
@@ -515,6 +514,7 @@ static void maybe_health(sync_sender *s)
     s->health_next = mono_ms() + s->health_every_ms;
 }
 
+/* One round: the next batch, sent and settled. Returns 1 if there was nothing to send. */
 static int round_once(sync_sender *s)
 {
     store_batch b;
