@@ -138,7 +138,8 @@ int db_totals_add(db *d, const char *kiosk_id, const wire_vote *votes, const int
     }
     tot_list *all[] = {&days, &kdays, &months, &hours, &reasons};
     for (size_t k = 0; k < HL_ARRAY_LEN(all); k++)
-        qsort(all[k]->d, all[k]->n, sizeof *all[k]->d, tot_cmp);
+        if (all[k]->n > 1) /* qsort of NULL (no rows) is undefined */
+            qsort(all[k]->d, all[k]->n, sizeof *all[k]->d, tot_cmp);
     int rc = 0;
     for (size_t i = 0; !rc && i < days.n; i++) {
         const tot_delta *t = &days.d[i];
@@ -322,7 +323,8 @@ int db_totals_summary(db *d, const char *by, const db_filter *f,
             rc = db_run(d, tk, p2, 3, sum_cb, &s, NULL, err, errlen);
         }
     }
-    qsort(s.r, s.n, sizeof *s.r, sum_cmp);
+    if (s.n > 1)
+        qsort(s.r, s.n, sizeof *s.r, sum_cmp);
     for (size_t i = 0; !rc && i < s.n; i++) {
         const sum_row *x = &s.r[i];
         db_summary_row r = {x->key,  x->unit, x->name, x->c[0], x->c[1],

@@ -121,6 +121,8 @@ static const char *names_find(const names *l, const char *unit, const char *code
     char k[320];
     util_fmt(k, sizeof k, "%s\x1f%s", unit, code);
     named key = {k, NULL};
+    if (l->n == 0)
+        return NULL;
     const named *f = bsearch(&key, l->e, l->n, sizeof *l->e, named_cmp);
     return f ? f->text : NULL;
 }
@@ -374,8 +376,10 @@ void web_download(web *w, db *d, const web_req *req, const web_who *who, web_res
     names officers = {0}, labels = {0};
     int rc = db_officers(d, v.unit, officer_name_cb, &officers, err, sizeof err) ||
              db_reason_labels(d, v.unit, label_cb, &labels, err, sizeof err);
-    qsort(officers.e, officers.n, sizeof *officers.e, named_cmp);
-    qsort(labels.e, labels.n, sizeof *labels.e, named_cmp);
+    if (officers.n > 1) /* qsort of NULL (nothing) is undefined */
+        qsort(officers.e, officers.n, sizeof *officers.e, named_cmp);
+    if (labels.n > 1)
+        qsort(labels.e, labels.n, sizeof *labels.e, named_cmp);
     out o = {0};
     char path[512];
     if (!rc && open_out(&o, xlsx, path, sizeof path)) {

@@ -372,7 +372,8 @@ void web_overview(web *w, db *d, const web_req *req, const web_who *who, web_res
     int failed = 0;
     trend(b, d, &v, resp, &failed);
     if (!failed) {
-        qsort(units.r, units.n, sizeof *units.r, rank_cmp);
+        if (units.n > 1) /* qsort of NULL (no rows) is undefined */
+            qsort(units.r, units.n, sizeof *units.r, rank_cmp);
         buf_printf(b,
                    "<h2>Các xã, phường</h2><p class=\"note\">Xếp theo tỷ lệ hài lòng chỉ khi "
                    "có từ %d phiếu được tính; đơn vị ít phiếu hơn đứng sau, theo tên, không "
@@ -490,7 +491,8 @@ static int heat_cb(int weekday, int hour, int64_t n, void *ctx)
 static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *failed,
                            web_resp *resp)
 {
-    qsort(offs->r, offs->n, sizeof *offs->r, rank_cmp);
+    if (offs->n > 1)
+        qsort(offs->r, offs->n, sizeof *offs->r, rank_cmp);
     officer_info oi = {offs, xcalloc(offs->n + 1, sizeof(char *)),
                        xcalloc(offs->n + 1, sizeof(char *))};
     char err[HL_ERR_MAX];
