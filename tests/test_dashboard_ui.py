@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """test_dashboard_ui: the dashboard in a real browser (Debian's chromium, headless, through
-tests/support/browser.py), as a leader uses it: the login page, signing in, the province's
+tests/support/cdp.py), as a leader uses it: the login page, signing in, the province's
 overview, choosing another period, a commune's page, downloading its votes as CSV; at a desk
 screen (1366x768) and a phone (390x844, touch): no horizontal scrolling on the phone, and a
 screenshot of each page compared with its golden (tests/golden/dashboard/; HL_UPDATE_GOLDENS=1
@@ -19,7 +19,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "support"))
-from browser import Browser  # noqa: E402
+from cdp import Browser  # noqa: E402
 from png_probe import decode  # noqa: E402
 
 GOLDEN = os.path.join(HERE, "golden", "dashboard")
@@ -147,7 +147,7 @@ def main():
                 shot(b, "login-" + tag, work)
                 b.fill("input[name=user]", "tinh")
                 b.fill("input[name=password]", "matkhau-tinh-123")
-                b.submit("form button[type=submit]")
+                b.submit_and_wait("form button[type=submit]")
                 check(tag + ": signed in, on the overview", b.eval("location.pathname") == "/" and
                       "các xã, phường" in b.eval("document.querySelector('h1').textContent"))
                 cookie = [c for c in b.cookies() if c["name"] == "hl_session"]
@@ -160,7 +160,7 @@ def main():
                 shot(b, "overview-" + tag, work)
                 # Another period: October, from the list.
                 b.fill("form.period select[name=period]", "2026-10")
-                b.submit("form.period button[type=submit]")
+                b.submit_and_wait("form.period button[type=submit]")
                 text = b.eval("document.body.innerText")
                 check(tag + ": October chosen", "Từ 01/10/2026 đến 31/10/2026" in text and
                       "period=2026-10" in b.eval("location.search"))
@@ -176,7 +176,8 @@ def main():
                       "scrollWidth %s" % b.eval("document.documentElement.scrollWidth"))
                 shot(b, "commune-" + tag, work)
                 if not mobile:
-                    path, name = b.click_download("a[href^='/tai/phieu.csv']")
+                    path = b.download("a[href^='/tai/phieu.csv']")
+                    name = os.path.basename(path)
                     data = open(path, "rb").read()
                     lines = data.decode("utf-8-sig").splitlines()
                     check("the votes' CSV downloaded, named for its period",
@@ -186,8 +187,7 @@ def main():
                     rows = [line for line in lines[1:] if ",Xã Bom Bo," in line]
                     check("... Bom Bo's votes of November only", len(rows) == len(lines) - 1 > 50,
                           "%d rows, %d of Bom Bo" % (len(lines) - 1, len(rows)))
-                b.eval("document.querySelector('form.out button').click()")
-                b.wait_event("Page.loadEventFired")
+                b.submit_and_wait("form.out button")
                 check(tag + ": signed out", b.eval("location.pathname") == "/dang-nhap")
     finally:
         if server:
