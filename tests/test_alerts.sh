@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_alerts: the collector's alerts end to end, with an SMTP server and a webhook receiver of
-# the test's own on 127.0.0.1 (tests/support/alert_rx.py), each refusing its first delivery. The
+# the test's own on 127.0.0.1 (tests/support/alert_sink.py), each refusing its first delivery. The
 # real hailong-collector runs under libfaketime on a Wednesday: at 07:00 a kiosk of Lộc Ninh
 # reports once and falls silent; at 09:00 the rules are checked against votes posted through the
 # real protocol. Exactly the alerts the rules call for must arrive, each once, the refused ones
@@ -120,7 +120,7 @@ suite() {
   echo "--- $label" >&2
   rm -rf "$tmp/rx"
   mkdir -p "$tmp/rx"
-  python3 "$src/tests/support/alert_rx.py" "$tmp/rx" --fail-mail 1 --fail-hook 1 &
+  python3 "$src/tests/support/alert_sink.py" "$tmp/rx" --fail-mail 1 --fail-hook 1 &
   pids+=($!)
   disown $! # killed at the end without a word from the shell
   for _ in $(seq 1 100); do [ -s "$tmp/rx/ports" ] && break; sleep 0.05; done

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""alert_rx: what the collector's alerts are delivered to, on 127.0.0.1, for tests: a small SMTP
+"""alert_sink: what the collector's alerts are delivered to, on 127.0.0.1, for tests: a small SMTP
 server (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) that keeps each message it accepts as a
 file, and a webhook receiver that keeps each POST's body and headers. Either can refuse its first
 N deliveries (451 / HTTP 500) to test the retries.
 
-    alert_rx.py DIR [--fail-mail N] [--fail-hook N]
+    alert_sink.py DIR [--fail-mail N] [--fail-hook N]
 
 Writes "SMTP_PORT HTTP_PORT" to DIR/ports once both listen; mail-1.eml, mail-2.eml ... and
 hook-1.json (the body; hook-1.hdr the headers) ... as they arrive; refused attempts are counted in
@@ -41,7 +41,7 @@ class Smtp(socketserver.StreamRequestHandler):
         self.wfile.flush()
 
     def handle(self):
-        self.say("220 alert_rx ESMTP")
+        self.say("220 alert_sink ESMTP")
         rcpt = []
         while True:
             line = self.rfile.readline()
@@ -50,9 +50,9 @@ class Smtp(socketserver.StreamRequestHandler):
             cmd = line.decode("utf-8", "replace").strip()
             up = cmd.upper()
             if up.startswith("EHLO"):
-                self.wfile.write(b"250-alert_rx\r\n250 8BITMIME\r\n")
+                self.wfile.write(b"250-alert_sink\r\n250 8BITMIME\r\n")
             elif up.startswith("HELO"):
-                self.say("250 alert_rx")
+                self.say("250 alert_sink")
             elif up.startswith("MAIL FROM:"):
                 rcpt = []
                 self.say("250 ok")
