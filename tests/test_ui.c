@@ -12,6 +12,7 @@
 #include "app.h"
 #include "faultvfs.h"
 #include "kfx.h"
+#include "scr_common.h"
 #include "seed.h"
 #include "test.h"
 #include "util.h"
@@ -49,6 +50,22 @@ static void key(app *a, SDL_Keycode sym)
 }
 
 /* --- tests --- */
+
+/* Issue 13: the docs let a counter be written "Quầy 1"; the screens said "Quầy Quầy 1". */
+static void test_counter_label(void)
+{
+    char b[64];
+    scr_counter_label("2", b, sizeof b);
+    CHECK_STR(b, "Quầy 2");
+    scr_counter_label("A1", b, sizeof b);
+    CHECK_STR(b, "Quầy A1");
+    scr_counter_label("Quầy 1", b, sizeof b);
+    CHECK_STR(b, "Quầy 1");
+    scr_counter_label("quầy 3", b, sizeof b);
+    CHECK_STR(b, "quầy 3");
+    scr_counter_label("Phòng Tư pháp", b, sizeof b);
+    CHECK_STR(b, "Phòng Tư pháp");
+}
 
 static void test_lobby_flow(void)
 {
@@ -553,12 +570,22 @@ static void test_pick_paging(void)
     kfx_close(&f);
 }
 
-static const test_case cases[] = {
-    TEST(test_lobby_flow),       TEST(test_desk_flow),           TEST(test_unhappy_reasons),
-    TEST(test_reasons_skip),     TEST(test_reasons_timeout),     TEST(test_idle_lobby),
-    TEST(test_idle_desk),        TEST(test_response_interval),   TEST(test_gestures),
-    TEST(test_could_not_record), TEST(test_reasons_write_fault), TEST(test_start_on_failing_disk),
-    TEST(test_idle_upkeep),      TEST(test_no_idle_redraw),      TEST(test_pick_paging)};
+static const test_case cases[] = {TEST(test_counter_label),
+                                  TEST(test_lobby_flow),
+                                  TEST(test_desk_flow),
+                                  TEST(test_unhappy_reasons),
+                                  TEST(test_reasons_skip),
+                                  TEST(test_reasons_timeout),
+                                  TEST(test_idle_lobby),
+                                  TEST(test_idle_desk),
+                                  TEST(test_response_interval),
+                                  TEST(test_gestures),
+                                  TEST(test_could_not_record),
+                                  TEST(test_reasons_write_fault),
+                                  TEST(test_start_on_failing_disk),
+                                  TEST(test_idle_upkeep),
+                                  TEST(test_no_idle_redraw),
+                                  TEST(test_pick_paging)};
 
 int main(void)
 {

@@ -90,7 +90,7 @@ static void counter_draw(app *a)
                                o->title, 1);
         if (o->counter[0] && tb.y + nh + th + m->u * 3 <= tb.y + tb.h) {
             char q[64];
-            snprintf(q, sizeof q, "Quầy %s", o->counter);
+            scr_counter_label(o->counter, q, sizeof q);
             gfx_text(a->gfx, GFX_BOLD, tpx, UI_PRIMARY, tb.x, tb.y + tb.h - m->u * 3, GFX_LEFT, q);
         }
         if (on)

@@ -70,9 +70,22 @@ void scr_officer_card(app *a, SDL_Rect r, const content_officer *o)
     y += used + m->u / 2;
     if (o->counter[0] && y + gfx_line_height(a->gfx, GFX_BOLD, small) <= text.y + text.h) {
         char line[64];
-        snprintf(line, sizeof line, "Quầy %s", o->counter);
+        scr_counter_label(o->counter, line, sizeof line);
         gfx_text(a->gfx, GFX_BOLD, small, UI_PRIMARY, text.x, y, GFX_LEFT, line);
     }
+}
+
+void scr_counter_label(const char *counter, char *out, size_t cap)
+{
+    /* A counter written as words ("Quầy 2", "Phòng Tư pháp") names itself; a number or a code
+     * ("2", "A1") gets "Quầy". */
+    unsigned char c0 = (unsigned char)counter[0];
+    int letter = (c0 >= 'A' && c0 <= 'Z') || (c0 >= 'a' && c0 <= 'z') || c0 >= 0x80;
+    int named = letter && strchr(counter, ' ') != NULL;
+    if (named)
+        snprintf(out, cap, "%s", counter);
+    else
+        snprintf(out, cap, "Quầy %s", counter);
 }
 
 void scr_rating_buttons(app *a, SDL_Rect r)

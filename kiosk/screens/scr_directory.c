@@ -38,7 +38,7 @@ static int officer(app *a, const content_officer *o, SDL_Rect view, int y, int d
     SDL_Rect t = {view.x + pad * 2 + photo, y + pad, view.w - photo - pad * 3, 1 << 20};
     char phone[96], counter[64];
     snprintf(phone, sizeof phone, "Điện thoại: %s", o->phone[0] ? o->phone : "(chưa công bố)");
-    snprintf(counter, sizeof counter, "Quầy %s", o->counter);
+    scr_counter_label(o->counter, counter, sizeof counter);
     const char *lines[] = {o->name, o->title, o->counter[0] ? counter : "", o->duties, phone};
     const gfx_weight wt[] = {GFX_BOLD, GFX_REGULAR, GFX_BOLD, GFX_REGULAR, GFX_BOLD};
     const SDL_Color col[] = {UI_TEXT, UI_TEXT_MUTED, UI_PRIMARY, UI_TEXT, UI_TEXT};
