@@ -65,6 +65,13 @@ static void test_counter_label(void)
     CHECK_STR(b, "quầy 3");
     scr_counter_label("Phòng Tư pháp", b, sizeof b);
     CHECK_STR(b, "Phòng Tư pháp");
+    /* Issue 13: the hotline broke as "0900 / 000 000". */
+    scr_phone_nowrap("0900 000 000", b, sizeof b);
+    CHECK_STR(b, "0900\xc2\xa0"
+                 "000\xc2\xa0"
+                 "000");
+    scr_phone_nowrap("0900 000 000", b, 8); /* cut whole, never half a no-break space */
+    CHECK_STR(b, "0900\xc2\xa0");
 }
 
 static void test_lobby_flow(void)

@@ -88,6 +88,21 @@ void scr_counter_label(const char *counter, char *out, size_t cap)
         snprintf(out, cap, "Quầy %s", counter);
 }
 
+void scr_phone_nowrap(const char *phone, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (const char *p = phone; *p && o + 3 < cap; p++) {
+        if (*p == ' ') {
+            out[o++] = (char)0xc2;
+            out[o++] = (char)0xa0;
+        } else {
+            out[o++] = *p;
+        }
+    }
+    if (cap)
+        out[o < cap ? o : cap - 1] = '\0';
+}
+
 void scr_rating_buttons(app *a, SDL_Rect r)
 {
     const ui_metrics *m = &a->m;

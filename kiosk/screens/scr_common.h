@@ -15,6 +15,9 @@ void scr_officer_card(app *a, SDL_Rect r, const content_officer *o);
 /* An officer's counter as shown: "Quầy 2" for "2" or "A1", and a counter the content already
  * writes as words ("Quầy 2", "Phòng Tư pháp") as it is, never "Quầy Quầy 2". */
 void scr_counter_label(const char *counter, char *out, size_t cap);
+/* A phone number that never breaks across lines: its spaces become no-break spaces (U+00A0),
+ * which the text wrapper does not break at ("0900 000 000", never "0900 / 000 000"). */
+void scr_phone_nowrap(const char *phone, char *out, size_t cap);
 /* Three large buttons "rate-3", "rate-2", "rate-1": face, colour and label. */
 void scr_rating_buttons(app *a, SDL_Rect r);
 

@@ -12,8 +12,9 @@ static int contact(app *a, SDL_Rect box, int draw)
     const content *c = a->content;
     int pad = m->u * 2, px = m->u * 3, y = box.y + pad;
     SDL_Rect in = {box.x + pad, 0, box.w - 2 * pad, 1 << 20};
-    char line[768];
-    const char *parts[3][2] = {{"Đường dây nóng: ", c->hotline},
+    char line[768], hotline[160];
+    scr_phone_nowrap(c->hotline, hotline, sizeof hotline);
+    const char *parts[3][2] = {{"Đường dây nóng: ", hotline},
                                {"Địa chỉ: ", c->address},
                                {"", c->feedback}}; /* the feedback text names itself */
     if (draw)
@@ -36,8 +37,9 @@ static int officer(app *a, const content_officer *o, SDL_Rect view, int y, int d
     const ui_metrics *m = &a->m;
     int pad = m->u * 2, photo = m->u * 16, px = m->u * 3;
     SDL_Rect t = {view.x + pad * 2 + photo, y + pad, view.w - photo - pad * 3, 1 << 20};
-    char phone[96], counter[64];
-    snprintf(phone, sizeof phone, "Điện thoại: %s", o->phone[0] ? o->phone : "(chưa công bố)");
+    char phone[160], number[128], counter[64];
+    scr_phone_nowrap(o->phone, number, sizeof number);
+    snprintf(phone, sizeof phone, "Điện thoại: %s", o->phone[0] ? number : "(chưa công bố)");
     scr_counter_label(o->counter, counter, sizeof counter);
     const char *lines[] = {o->name, o->title, o->counter[0] ? counter : "", o->duties, phone};
     const gfx_weight wt[] = {GFX_BOLD, GFX_REGULAR, GFX_BOLD, GFX_REGULAR, GFX_BOLD};
