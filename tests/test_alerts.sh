@@ -109,7 +109,8 @@ out = []
 for p in sorted(glob.glob(sys.argv[1] + "/mail-*.eml")):
     m = email.message_from_bytes(open(p, "rb").read())
     subj = str(email.header.make_header(email.header.decode_header(m["Subject"])))
-    out.append("%s | %s | %s" % (m["To"], subj, m.get_payload(decode=True).decode("utf-8").strip()))
+    to = " ".join(str(m["To"]).split())  # a long To: is folded across lines
+    out.append("%s | %s | %s" % (to, subj, m.get_payload(decode=True).decode("utf-8").strip()))
 print("\n".join(sorted(out)))
 EOF
 }
@@ -182,11 +183,11 @@ suite() {
 import glob, json, sys
 for p in sorted(glob.glob(sys.argv[1] + "/hook-*.json")):
     j = json.load(open(p))
-    print("%s|%s|%s|%s|%s" % (j["rule"], j["kind"], j["unit"], j["officer_code"], j["subject"]))
+    print("%s|%s|%s|%s" % (j["kind"], j["unit"], j["officer_code"] or "", j["subject"]))
 EOF
   check "$label: ... three unhappy votes in an hour for Tân Phú's cb-02 (not Bom Bo's two)" \
-    grep -qx 'ba-phieu|nhieu-chua-hai-long|Phường Tân Phú|cb-02|3 phiếu chưa hài lòng trong 60 phút: Trần Thị Lan (Phường Tân Phú)' "$tmp/hooks.txt"
-  check "$label: ... the silent kiosk" grep -q '^im-lang|may-im-lang|Xã Lộc Ninh||' "$tmp/hooks.txt"
+    grep -qx 'nhieu-chua-hai-long|Phường Tân Phú|cb-02|3 phiếu chưa hài lòng trong 60 phút: Trần Thị Lan (Phường Tân Phú)' "$tmp/hooks.txt"
+  check "$label: ... the silent kiosk" grep -q '^may-im-lang|Xã Lộc Ninh||' "$tmp/hooks.txt"
   check "$label: ... with the alert's id in a header" grep -qi '^X-Hailong-Alert-Id: [0-9a-f]\{32\}' "$tmp"/rx/hook-1.hdr
   run "$label: alert log" 0 alert log --db "$db"
   same "$label: ... 5 alerts, all sent" "$(grep -c ' sent ' "$tmp/run.out")" 5

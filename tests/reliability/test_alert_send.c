@@ -4,7 +4,6 @@
  * receiver that never answers, and the retry schedule's numbers. */
 #include "test.h"
 
-#include "alert_retry.h"
 #include "alert_send.h"
 #include "util.h"
 
@@ -592,34 +591,13 @@ static void test_silent_receiver_times_out(void)
 
 /* ---- the retry schedule ---- */
 
-static void test_retry_schedule(void)
-{
-    const int64_t t = AT_MS, min = 60000;
-    /* Nothing tried yet: due now. */
-    CHECK_INT(alert_next_attempt(0, t), t);
-    static const int64_t waits[] = {1, 2, 4, 8, 16, 32, 60, 60, 60}; /* minutes, after 1..9 */
-    int64_t total = 0;
-    for (int i = 0; i < 9; i++) {
-        CHECK_INT(alert_next_attempt(i + 1, t), t + waits[i] * min);
-        CHECK_INT(alert_gave_up(i + 1), 0);
-        total += waits[i];
-    }
-    CHECK_INT(total, 243); /* the 10th attempt about 4 h after the first */
-    CHECK_INT(ALERT_RETRY_MAX_ATTEMPTS, 10);
-    CHECK_INT(alert_gave_up(10), 1);
-    CHECK_INT(alert_gave_up(11), 1);
-    CHECK_INT(alert_next_attempt(10, t), ALERT_RETRY_NEVER);
-    /* No wrap into the past near the end of time. */
-    CHECK_INT(alert_next_attempt(1, INT64_MAX - 10), ALERT_RETRY_NEVER);
-}
-
 static const test_case cases[] = {
     TEST(test_mail_vietnamese_arrives),   TEST(test_mail_long_subject_folds),
     TEST(test_mail_451_is_an_error),      TEST(test_mail_crlf_in_header_refused),
     TEST(test_mail_starttls_required),    TEST(test_webhook_fields_and_hmac),
     TEST(test_webhook_null_fields),       TEST(test_webhook_500_is_an_error),
     TEST(test_webhook_any_2xx_delivers),  TEST(test_webhook_redirect_not_followed),
-    TEST(test_silent_receiver_times_out), TEST(test_retry_schedule),
+    TEST(test_silent_receiver_times_out),
 };
 
 int main(void)

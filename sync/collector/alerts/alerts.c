@@ -4,11 +4,12 @@
  * PostgreSQL database, raises it once; a delivery is claimed before it is tried. */
 #include "alerts.h"
 
+#include "alert_send.h"
+
 #include "clock.h"
 #include "log.h"
 #include "util.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -258,25 +259,83 @@ typedef struct {
     size_t errlen;
 } send_ctx;
 
+/* The alert's e-mail recipients ("a@b.vn, c@d.vn") as the array alert_send_mail takes. */
+static int split_addresses(const char *list, char (*one)[256], const char **to, int max)
+{
+    int n = 0;
+    for (const char *p = list; *p && n < max;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t k = strcspn(p, ", ");
+        if (k && k < sizeof one[0]) {
+            memcpy(one[n], p, k);
+            one[n][k] = '\0';
+            to[n] = one[n];
+            n++;
+        }
+        p += k;
+    }
+    return n;
+}
+
+/* A webhook's URL without its path and query (they often hold a token), for the log. */
+static void url_host(const char *url, char *out, size_t cap)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    size_t k = strcspn(h, "/?#");
+    util_fmt(out, cap, "%.*s%.*s", (int)(h - url), url, (int)k, h);
+}
+
 static int due_cb(const db_alert *a, void *ctx)
 {
     send_ctx *c = ctx;
-    alert_msg m = {a->id,           a->kind,    a->rule, a->unit,      a->kiosk_id,
-                   a->officer_code, a->subject, a->body, a->created_at};
-    char why[512] = "";
-    int rc = strcmp(a->channel, "email") == 0
-                 ? alerts_send_mail(c->o, a->target, &m, why, sizeof why)
-                 : alerts_send_webhook(a->target, &m, why, sizeof why);
+    const alerts_opts *o = c->o;
+    alert_channel_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    util_strlcpy(cfg.smtp_url, o->smtp_url ? o->smtp_url : "", sizeof cfg.smtp_url);
+    util_strlcpy(cfg.smtp_user, o->smtp_user ? o->smtp_user : "", sizeof cfg.smtp_user);
+    util_strlcpy(cfg.smtp_pass, o->smtp_password ? o->smtp_password : "", sizeof cfg.smtp_pass);
+    util_strlcpy(cfg.from, o->smtp_from ? o->smtp_from : "", sizeof cfg.from);
+    /* A login never crosses the network in clear: with a user, STARTTLS is required. */
+    cfg.starttls = cfg.smtp_user[0] != '\0' && strncmp(cfg.smtp_url, "smtps://", 8) != 0;
+    util_strlcpy(cfg.webhook_url, a->target, sizeof cfg.webhook_url);
+    alert_msg m = {.kind = a->kind,
+                   .unit = a->unit,
+                   .officer_code = a->officer_code[0] ? a->officer_code : NULL,
+                   .officer_name = NULL,
+                   .kiosk_id = a->kiosk_id,
+                   .subject = a->subject,
+                   .text = a->body,
+                   .at_ms = a->created_at,
+                   .id = a->id};
+    char why[512] = "", where[256];
+    int rc;
+    if (strcmp(a->channel, "email") == 0) {
+        char one[16][256];
+        const char *to[16];
+        int n = split_addresses(a->target, one, to, 16);
+        if (!cfg.smtp_url[0] || !cfg.from[0]) {
+            util_fmt(why, sizeof why, "no SMTP server configured (serve --smtp-url, --smtp-from)");
+            rc = 1;
+        } else {
+            rc = alert_send_mail(&cfg, to, n, &m, why, sizeof why);
+        }
+        util_strlcpy(where, a->target, sizeof where);
+    } else {
+        rc = alert_send_webhook(&cfg, &m, why, sizeof why);
+        url_host(a->target, where, sizeof where);
+    }
     int64_t attempts = a->attempts + 1;
     if (rc == 0) {
         log_info("alert %s (%s) delivered by %s to %s, attempt %lld", a->id, a->kind, a->channel,
-                 a->target, (long long)attempts);
+                 where, (long long)attempts);
         if (db_alert_done(c->d, a->id, c->now, c->err, c->errlen))
             c->failed = 1;
         return 0;
     }
     int give_up = attempts >= ALERT_MAX_ATTEMPTS;
-    int64_t next = c->now + alerts_retry_delay(c->o->interval_ms, attempts);
+    int64_t next = c->now + alerts_retry_delay(o->interval_ms, attempts);
     log_warn("alert %s (%s) by %s, attempt %lld failed: %s; %s", a->id, a->kind, a->channel,
              (long long)attempts, why, give_up ? "given up" : "will retry");
     if (db_alert_failed(c->d, a->id, next, give_up, why, c->err, c->errlen))
@@ -348,7 +407,11 @@ alerts *alerts_start(const alerts_opts *o)
 {
     if (o->interval_ms <= 0)
         return NULL;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    char err[HL_ERR_MAX];
+    if (alert_send_init(err, sizeof err) != 0) {
+        log_error("alerts: %s; no alerts will be sent", err);
+        return NULL;
+    }
     alerts *a = xcalloc(1, sizeof *a);
     a->o = *o;
     if (pipe(a->wake) != 0) {

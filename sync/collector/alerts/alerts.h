@@ -16,7 +16,8 @@
 #define ALERT_MANY    "nhieu-chua-hai-long" /* N of them for one officer within a window */
 #define ALERT_SILENT  "may-im-lang"         /* a kiosk silent for N minutes in office hours */
 
-/* Deliveries tried at most this many times, interval x 2^attempt apart (at most an hour). */
+/* Deliveries tried at most this many times, interval x 2^attempt apart (at most an hour): the
+ * round's interval sets the pace, so a test with a 1 s interval sees its retries at once. */
 #define ALERT_MAX_ATTEMPTS 10
 
 typedef struct {
@@ -42,16 +43,6 @@ int alerts_office_hours(int64_t utc_ms);
 /* The delay before delivery attempt attempts + 1 (attempts already made >= 1). */
 int64_t alerts_retry_delay(int64_t interval_ms, int64_t attempts);
 
-/* ---- delivery (alerts_send.c) ---- */
-typedef struct {
-    const char *id, *kind, *rule, *unit, *kiosk_id, *officer_code, *subject, *text;
-    int64_t created_at;
-} alert_msg;
-
-/* E-mail to the comma-separated addresses in to. 0, or 1 with err (curl's or the server's). */
-int alerts_send_mail(const alerts_opts *o, const char *to, const alert_msg *m, char *err,
-                     size_t errlen);
-/* A JSON POST to url; 2xx is delivered. 0, or 1 with err. */
-int alerts_send_webhook(const char *url, const alert_msg *m, char *err, size_t errlen);
+/* Delivery itself (one attempt, no state): alert_send.h. */
 
 #endif

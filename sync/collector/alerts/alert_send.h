@@ -1,6 +1,6 @@
 /* alert_send: delivering one alert, by e-mail (SMTP through libcurl) and to a webhook (a JSON POST,
  * HMAC-signed when a secret is set). One attempt per call, no state and no database: the caller's
- * thread keeps what was tried, alert_retry.h says when to try again. Prefix: alert_. */
+ * thread keeps what was tried and says when to try again (alerts.c). Prefix: alert_. */
 #ifndef HL_ALERT_SEND_H
 #define HL_ALERT_SEND_H
 
