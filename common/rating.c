@@ -1,6 +1,8 @@
 /* rating: the labels of the three levels (see rating.h). */
 #include "rating.h"
 
+#include <string.h>
+
 const char *rating_label(int rating)
 {
     switch (rating) {
@@ -13,4 +15,11 @@ const char *rating_label(int rating)
     default:
         return "";
     }
+}
+
+const char *rating_officer_name(const char *code, const char *name)
+{
+    if (code && strcmp(code, RATING_DESK_CODE) == 0)
+        return RATING_DESK_LABEL;
+    return name && *name ? name : code ? code : "";
 }
