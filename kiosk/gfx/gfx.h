@@ -24,6 +24,11 @@ void gfx_fill_rrect(gfx *g, SDL_Rect r, int radius, SDL_Color c);
 void gfx_stroke_rrect(gfx *g, SDL_Rect r, int radius, int thickness, SDL_Color c);
 void gfx_fill_circle(gfx *g, int cx, int cy, int radius, SDL_Color c);
 
+/* Tests: hook(arg, text, len) is called with every line of text drawn (a wrapped paragraph line
+ * by line), so that what a screen says can be checked; NULL turns it off. */
+typedef void (*gfx_text_hook)(void *arg, const char *text, size_t len);
+void gfx_set_text_hook(gfx *g, gfx_text_hook hook, void *arg);
+
 /* One line of text, top edge at y; x is the left edge, centre or right edge per align.
  * px is the font size in pixels. Returns the width drawn. Text textures are cached. */
 int gfx_text(gfx *g, gfx_weight w, int px, SDL_Color c, int x, int y, gfx_align align,

@@ -207,6 +207,8 @@ static centry *text_get(gfx *g, gfx_weight w, int px, SDL_Color c, const char *s
 static int text_draw(gfx *g, gfx_weight w, int px, SDL_Color c, int x, int y, gfx_align align,
                      const char *s, size_t len)
 {
+    if (g->text_hook)
+        g->text_hook(g->text_hook_arg, s, len);
     centry *e = text_get(g, w, px, c, s, len);
     if (!e)
         return 0;
@@ -510,4 +512,10 @@ size_t gfx_initials(const char *name, char out[40])
         n += initial_of(name, last, len, out + n);
     out[n] = '\0';
     return n;
+}
+
+void gfx_set_text_hook(gfx *g, gfx_text_hook hook, void *arg)
+{
+    g->text_hook = hook;
+    g->text_hook_arg = arg;
 }

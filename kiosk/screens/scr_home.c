@@ -6,7 +6,7 @@
 
 static int64_t home_update(app *a, int64_t now)
 {
-    return scr_slogan_tick(a, now); /* the header clock is the app's (app_update) */
+    return scr_slogan_tick(a, now, 0); /* the header clock is the app's (app_update) */
 }
 
 static void draw_desk(app *a, SDL_Rect main)
