@@ -728,6 +728,13 @@ static void test_demo_file(void)
     proc_index *ix = NULL;
     CHECK_INT(proc_index_build(&ix, s, err, sizeof err), 0);
     CHECK(proc_search(ix, "khai sinh", NULL, 0) >= 1);
+    /* Issue 13: a whole word ranks above a word it begins ("tu" in "tuổi"): "khai tu" finds
+     * "Đăng ký khai tử" first, not the birth procedure for children under 6 (dưới 6 tuổi). */
+    size_t first[2];
+    CHECK(proc_search(ix, "khai tu", first, 2) >= 2);
+    CHECK_STR(s->items[first[0]].id, "dang-ky-khai-tu");
+    CHECK(proc_search(ix, "khai tuo", first, 1) >= 1); /* still typing: the prefix finds it */
+    CHECK_STR(s->items[first[0]].id, "lien-thong-khai-sinh");
     proc_index_free(ix);
     proc_free(s);
 }
