@@ -784,7 +784,30 @@ static void t_udisks_fallback(void)
     stop_all();
 }
 
-static const test_case cases[] = {TEST(t_format),
+/* Issue 13: every word on the admin screen is Vietnamese; the sender's and the store's technical
+ * English stays in the log and in `hailong-kiosk status`. */
+static void t_vietnamese_errors(void)
+{
+    kfx f;
+    REQUIRE(fx_open(&f) == 0);
+    CHECK_INT(store_sync_note_failure(f.a->store, NULL, 0,
+                                      "network: Could not resolve host: thu-thap.tinh.gov.vn", t0,
+                                      STORE_SYNC_STATE_BACKOFF, t0 + 60000),
+              0);
+    open_admin(&f);
+    CHECK(kfx_says(f.a, "Không kết nối được máy chủ tổng hợp"));
+    CHECK(!kfx_says(f.a, "network") && !kfx_says(f.a, "Could not"));
+    CHECK_INT(store_sync_note_failure(f.a->store, NULL, 500, "the collector answered HTTP 500",
+                                      t0 + 1000, STORE_SYNC_STATE_BACKOFF, t0 + 60000),
+              0);
+    admin_refresh_status(f.a->admin);
+    CHECK(kfx_says(f.a, "Máy chủ tổng hợp đang bận hoặc gặp sự cố (mã 500)"));
+    CHECK(!kfx_says(f.a, "the collector"));
+    kfx_close(&f);
+}
+
+static const test_case cases[] = {TEST(t_vietnamese_errors),
+                                  TEST(t_format),
                                   TEST(t_usb_find),
                                   TEST(t_gesture),
                                   TEST(t_no_pin),

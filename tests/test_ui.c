@@ -529,19 +529,6 @@ static void test_no_idle_redraw(void)
 
 /* More officers than a page holds: the pick grid pages with "next"/"prev", and a vote for an
  * officer on the second page is recorded for that officer. */
-/* Whether the current screen draws phrase (its lines joined by spaces: a wrapped sentence is
- * found whole). */
-static int screen_says(app *a, const char *phrase)
-{
-    char *t = xstrdup(kfx_screen_text(a));
-    for (char *p = t; *p; p++)
-        if (*p == '\n')
-            *p = ' ';
-    int found = strstr(t, phrase) != NULL;
-    free(t);
-    return found;
-}
-
 /* A content folder under test_root named name: the demo content's files, commune.json with
  * every `from` replaced by `to` (a literal text edit). */
 static void content_with(char *dir, size_t cap, const char *name, const char *from, const char *to)
@@ -574,20 +561,20 @@ static void test_sample_mark(void)
 {
     kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
-    CHECK(screen_says(f.a, "DỮ LIỆU MẪU"));
+    CHECK(kfx_says(f.a, "DỮ LIỆU MẪU"));
     kfx_tap_to(f.a, "procs", "procs");
-    CHECK(screen_says(f.a, "DỮ LIỆU MẪU"));
+    CHECK(kfx_says(f.a, "DỮ LIỆU MẪU"));
     app_go(f.a, SCR_ATTRACT);
-    CHECK(screen_says(f.a, "DỮ LIỆU MẪU"));
+    CHECK(kfx_says(f.a, "DỮ LIỆU MẪU"));
     kfx_close(&f);
     /* A commune's own content (no "sample": true) carries no mark. */
     char dir[PATH_MAX];
     content_with(dir, sizeof dir, "own-content", "\"sample\": true,", "");
     REQUIRE(kfx_open(&f, CFG_MODE_LOBBY, 1280, 800, dir, NULL) == 0);
-    CHECK(screen_says(f.a, "UBND xã Bom Bo"));
-    CHECK(!screen_says(f.a, "DỮ LIỆU MẪU"));
+    CHECK(kfx_says(f.a, "UBND xã Bom Bo"));
+    CHECK(!kfx_says(f.a, "DỮ LIỆU MẪU"));
     app_go(f.a, SCR_ATTRACT);
-    CHECK(!screen_says(f.a, "DỮ LIỆU MẪU"));
+    CHECK(!kfx_says(f.a, "DỮ LIỆU MẪU"));
     kfx_close(&f);
 }
 
@@ -598,12 +585,12 @@ static void test_desk_choice(void)
     kfx f;
     REQUIRE(fx_open(&f, CFG_MODE_LOBBY) == 0);
     kfx_tap_to(f.a, "rate", "pick");
-    CHECK(screen_says(f.a, "Quầy 1"));
-    CHECK(screen_says(f.a, "Quầy 4"));
-    CHECK(screen_says(f.a, RATING_DESK_LABEL));
+    CHECK(kfx_says(f.a, "Quầy 1"));
+    CHECK(kfx_says(f.a, "Quầy 4"));
+    CHECK(kfx_says(f.a, RATING_DESK_LABEL));
     kfx_tap_to(f.a, "officer-" RATING_DESK_CODE, "rate");
-    CHECK(screen_says(f.a, RATING_DESK_LABEL));
-    CHECK(screen_says(f.a, "Đánh giá chung cho cả Bộ phận Một cửa"));
+    CHECK(kfx_says(f.a, RATING_DESK_LABEL));
+    CHECK(kfx_says(f.a, "Đánh giá chung cho cả Bộ phận Một cửa"));
     kfx_tap_to(f.a, "rate-2", "thanks");
     CHECK_STR(last(&f, "officer_code"), RATING_DESK_CODE);
     CHECK_STR(last(&f, "rating"), "2");
@@ -630,18 +617,18 @@ static void test_slogans(void)
     util_strlcpy(f.c.slogans[1], "ba-the-hien", sizeof f.c.slogans[1]);
     REQUIRE(kfx_start(&f) == 0);
     const char *phuong_cham = "Trọng dân, gần dân, hiểu dân, học dân và có trách nhiệm với dân";
-    CHECK(screen_says(f.a, phuong_cham));
+    CHECK(kfx_says(f.a, phuong_cham));
     app_advance(f.a, 10000); /* the base time, then Home shows "Ba thể hiện" whole */
-    CHECK(screen_says(f.a, "xa cách"));
+    CHECK(kfx_says(f.a, "xa cách"));
     app_advance(f.a, ba_ms - 1000); /* still there long after the base time */
-    CHECK(screen_says(f.a, "xa cách"));
+    CHECK(kfx_says(f.a, "xa cách"));
     app_advance(f.a, 1000);
-    CHECK(screen_says(f.a, phuong_cham));
+    CHECK(kfx_says(f.a, phuong_cham));
     app_advance(f.a, 10000);
     app_go(f.a, SCR_ATTRACT); /* full screen: the headline, and the short form */
-    CHECK(screen_says(f.a, "Chính quyền thân thiện, vì Nhân dân phục vụ"));
-    CHECK(screen_says(f.a, "Tôn trọng, văn minh, gần gũi"));
-    CHECK(!screen_says(f.a, "xa cách"));
+    CHECK(kfx_says(f.a, "Chính quyền thân thiện, vì Nhân dân phục vụ"));
+    CHECK(kfx_says(f.a, "Tôn trọng, văn minh, gần gũi"));
+    CHECK(!kfx_says(f.a, "xa cách"));
     kfx_close(&f);
 }
 

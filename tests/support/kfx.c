@@ -207,6 +207,17 @@ const char *kfx_screen_text(app *a)
     return buf_cstr(&b);
 }
 
+int kfx_says(app *a, const char *phrase)
+{
+    char *t = xstrdup(kfx_screen_text(a));
+    for (char *p = t; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    int found = strstr(t, phrase) != NULL;
+    free(t);
+    return found;
+}
+
 void kfx_hold(app *a, int x, int y, int64_t ms)
 {
     kfx_mouse(a, SDL_MOUSEBUTTONDOWN, x, y);
