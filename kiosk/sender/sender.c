@@ -150,13 +150,13 @@ static void record_failure(sync_sender *s, const char *batch_id, int http_status
 }
 
 /* The beginnings of the sender's own messages, which sync_error_vi reads back. */
-#define E_NETWORK "network: "
+#define E_NETWORK        "network: "
 #define E_TOO_BIG_ANSWER "the collector's answer is larger"
-#define E_BAD_ANSWER "the collector answered 200"
-#define E_AUTH "the collector refused this kiosk's token"
-#define E_SPLIT "the collector refused a batch of "
-#define E_HTTP "the collector answered HTTP "
-#define E_OOM "out of memory"
+#define E_BAD_ANSWER     "the collector answered 200"
+#define E_AUTH           "the collector refused this kiosk's token"
+#define E_SPLIT          "the collector refused a batch of "
+#define E_HTTP           "the collector answered HTTP "
+#define E_OOM            "out of memory"
 
 /* Full jitter (a uniform draw in [0, ceiling]) so that kiosks that failed together do not retry
  * together; the ceiling doubles per consecutive failure up to the cap. */
@@ -368,8 +368,7 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
     curl_slist_free_all(hdr);
     if (res != CURLE_OK) {
         if (s->resp_over)
-            util_fmt(msg, msglen, E_TOO_BIG_ANSWER " than %u bytes",
-                     SYNC_MAX_RESPONSE);
+            util_fmt(msg, msglen, E_TOO_BIG_ANSWER " than %u bytes", SYNC_MAX_RESPONSE);
         else
             util_fmt(msg, msglen, E_NETWORK "%s",
                      s->curl_err[0] ? s->curl_err : curl_easy_strerror(res));
@@ -390,8 +389,7 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
         }
         if (strcmp(bid, b->batch_id) != 0) {
             free(r);
-            util_fmt(msg, msglen, E_BAD_ANSWER " for batch %s, not %s", bid,
-                     b->batch_id);
+            util_fmt(msg, msglen, E_BAD_ANSWER " for batch %s, not %s", bid, b->batch_id);
             return R_RETRY;
         }
         /* A rejection's reason is the collector's text, kept with the vote and shown later. */
@@ -420,13 +418,12 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
     if (code == 401 || code == 403) {
         util_fmt(msg, msglen,
                  E_AUTH " (HTTP %ld); check [sync] token_file "
-                 "and that kiosk %s is enrolled, then restart the kiosk",
+                        "and that kiosk %s is enrolled, then restart the kiosk",
                  code, s->kiosk_id);
         return R_AUTH;
     }
     if (code == 413) {
-        util_fmt(msg, msglen, E_SPLIT "%d votes as too large (HTTP 413)",
-                 b->n_votes);
+        util_fmt(msg, msglen, E_SPLIT "%d votes as too large (HTTP 413)", b->n_votes);
         return b->n_votes > 1 ? R_SPLIT : R_OTHER;
     }
     if (code == 408 || code == 429 || (code >= 500 && code <= 599)) {
