@@ -161,8 +161,8 @@ static void draw_votes(app *a, SDL_Rect card)
     int px = m->u * 2 + m->u / 2;
     if (!ad->stats_ok) {
         const char *t = ad->stats_loading ? "Đang đếm phiếu…"
-                                           : "Không đếm được phiếu: lỗi đọc tệp dữ liệu phiếu "
-                                             "(votes.db). Chi tiết trong nhật ký.";
+                                          : "Không đếm được phiếu: lỗi đọc tệp dữ liệu phiếu "
+                                            "(votes.db). Chi tiết trong nhật ký.";
         gfx_text_wrap(a->gfx, GFX_REGULAR, px, ad->stats_loading ? UI_TEXT_MUTED : RED, rows,
                       GFX_LEFT, t, 1);
         return;
