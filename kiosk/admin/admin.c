@@ -327,6 +327,7 @@ void admin_refresh_status(admin *ad)
 {
     ad->clock_sync = clock_probe ? clock_probe() : clk_sync_state();
     ad->sync_ok = store_sync_status_get(ad->env.st, ad->env.cfg->kiosk_id, &ad->sync) == STORE_OK;
+    sync_error_vi(ad->sync_ok ? ad->sync.last_error : "", ad->sync_error, sizeof ad->sync_error);
     ad->live_ok = 0;
     if (ad->env.sync) {
         sync_get_status(ad->env.sync, &ad->live);

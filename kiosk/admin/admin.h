@@ -77,6 +77,7 @@ typedef struct admin {
     export_summary today, month;
     char stats_error[HL_ERR_MAX];
     store_sync_status sync;
+    char sync_error[320]; /* sync.last_error in Vietnamese (sync_error_vi) */
     int sync_ok;
     sync_status live; /* the running sender's own view */
     int live_ok;

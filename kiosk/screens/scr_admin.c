@@ -279,9 +279,8 @@ static void draw_status(app *a, SDL_Rect card)
         put(a, &box, GFX_REGULAR, px, UI_TEXT, line);
         if (s->last_error_at && s->last_error[0]) {
             fmt_when(a, t1, sizeof t1, s->last_error_at);
-            char vi[320];
-            sync_error_vi(s->last_error, vi, sizeof vi); /* the detail is in the log */
-            snprintf(line, sizeof line, "Lỗi gần nhất (%s): %s", t1, vi);
+            /* In Vietnamese; the technical detail is in the log. */
+            snprintf(line, sizeof line, "Lỗi gần nhất (%s): %s", t1, ad->sync_error);
             put2(a, &box, GFX_REGULAR, px, UI_TEXT_MUTED, line);
         }
         if (s->quarantined) {
