@@ -684,6 +684,33 @@ static void test_procedure_text(void)
     kfx_close(&f);
 }
 
+/* Issue 13: "Chữ to" enlarges the citizen's screens for this visit only: the thank-you ends it,
+ * and so does the attract screen; the admin screens keep their size. */
+static void test_large_text(void)
+{
+    kfx f;
+    REQUIRE(fx_open(&f, CFG_MODE_DESK) == 0);
+    app *a = f.a;
+    CHECK(kfx_says(a, "Chữ to"));
+    kfx_tap_to(a, "large-text", "home");
+    CHECK_INT(a->large_text, 1);
+    CHECK(kfx_says(a, "Chữ thường")); /* the switch says what a tap now does */
+    CHECK_INT(gfx_text_scale(a->gfx), APP_LARGE_TEXT);
+    kfx_tap_to(a, "directory", "directory");
+    CHECK_INT(gfx_text_scale(a->gfx), APP_LARGE_TEXT);
+    kfx_tap_to(a, "back rate-3", "thanks");
+    app_advance(a, (int64_t)f.c.thanks_s * 1000);
+    CHECK_STR(app_screen_name(a), "home");
+    CHECK_INT(a->large_text, 0); /* the next citizen starts at the normal size */
+    kfx_settle(a);
+    CHECK_INT(gfx_text_scale(a->gfx), 100);
+    kfx_tap_to(a, "large-text", "home");
+    app_advance(a, (int64_t)f.c.idle_timeout_s * 1000);
+    CHECK_STR(app_screen_name(a), "attract");
+    CHECK_INT(a->large_text, 0);
+    kfx_close(&f);
+}
+
 static void test_pick_paging(void)
 {
     char cdir[PATH_MAX], path[PATH_MAX + 32], from[PATH_MAX];
@@ -754,7 +781,8 @@ static const test_case cases[] = {TEST(test_counter_label),
                                   TEST(test_sample_mark),
                                   TEST(test_desk_choice),
                                   TEST(test_slogans),
-                                  TEST(test_procedure_text)};
+                                  TEST(test_procedure_text),
+                                  TEST(test_large_text)};
 
 int main(void)
 {

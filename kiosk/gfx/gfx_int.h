@@ -90,6 +90,7 @@ struct gfx {
     evict_rec *ev;
     size_t evcap;
 
+    int text_scale;          /* percent; 0 = 100 (gfx_set_text_scale) */
     gfx_text_hook text_hook; /* tests: every text drawn (gfx_set_text_hook) */
     void *text_hook_arg;
 };

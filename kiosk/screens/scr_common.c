@@ -12,6 +12,10 @@
 SDL_Rect scr_header(app *a)
 {
     const ui_metrics *m = &a->m;
+    /* The header (commune, desk, clock) keeps its size under "Chữ to": it is the frame, not what
+     * the citizen reads to get something done, and its fixed bar has no room to grow. */
+    int scale = gfx_text_scale(a->gfx);
+    gfx_set_text_scale(a->gfx, 100);
     int hh = m->u * 13;
     SDL_Rect bar = {0, 0, m->w, hh};
     gfx_fill_rect(a->gfx, bar, UI_PRIMARY);
@@ -43,6 +47,7 @@ SDL_Rect scr_header(app *a)
     /* The hidden way into the admin screens: hold the top-left corner still for 5 s. Nothing is
      * drawn, and it is no tap target, so normal taps are untouched. */
     ui_hold_target_add(&a->ui, ADMIN_HOLD_ID, ui_rect(0, 0, m->u * 10, m->u * 10), ADMIN_HOLD_MS);
+    gfx_set_text_scale(a->gfx, scale);
     int top = hh + m->u;
     return ui_rect(0, top, m->w, m->h - top);
 }
