@@ -177,7 +177,7 @@ suite() {
   run "$label: kiosk revoke bombo-03" 0 "$out" kiosk revoke bombo-03 --db "$db"
   run "$label: kiosk revoke bombo-03 again" 2 "$out" kiosk revoke bombo-03 --db "$db"
   check "$label: ... says there is no active token" contains "$out.err" "has no active token"
-  run "$label: operator add" 0 "$out" operator add it-huyen --db "$db"
+  run "$label: operator add" 0 "$out" operator add it-tinh --db "$db"
   local top
   top=$(cat "$out")
   check "$label: the operator token starts with hlo_" grep -qE '^hlo_[A-Za-z0-9_-]{43}$' "$out"
@@ -191,7 +191,7 @@ suite() {
   check "$label: ... --unit belongs to operator add" contains "$out.err" "belongs to \`operator add\`"
   run "$label: operator list" 0 "$out" operator list --db "$db"
   check "$label: ... the province's token reads every unit" \
-    grep -qE '^it-huyen +active +[0-9-]+ [0-9:]+  \(every unit\)$' "$out"
+    grep -qE '^it-tinh +active +[0-9-]+ [0-9:]+  \(every unit\)$' "$out"
   check "$label: ... the leader's reads Bom Bo" \
     grep -qE '^lanh-dao-bombo +active +[0-9-]+ [0-9:]+  UBND xã Bom Bo, tỉnh Đồng Nai$' "$out"
   run "$label: kiosk list" 0 "$out" kiosk list --db "$db"
@@ -438,7 +438,7 @@ UBND xã Bom Bo, tỉnh Đồng Nai|vp-lan|<script>alert(1)</script>|"
     test "$(grep -o '"key":"tp-hung"' "$tmp/resp" | wc -l)" = 2
   check "$label: ... Bom Bo's tp-hung with the name its kiosk sent, the other's without" \
     bash -c "grep -qF '\"key\":\"tp-hung\",\"unit\":\"UBND xã Bom Bo, tỉnh Đồng Nai\",\"name\":\"Nguyễn Văn Hùng\",' '$tmp/resp' && grep -qF '\"key\":\"tp-hung\",\"unit\":\"\",\"name\":\"\",' '$tmp/resp'"
-  get '/v1/summary?by=officer&unit=UBND%20x%C3%A3%20Bom%20Bo%2C%20huy%E1%BB%87n%20B%C3%B9%20%C4%90%C4%83ng' "$top"
+  get '/v1/summary?by=officer&unit=UBND%20x%C3%A3%20Bom%20Bo%2C%20t%E1%BB%89nh%20%C4%90%E1%BB%93ng%20Nai' "$top"
   expect "$label: summary by officer of one unit" 200 '"unit":"UBND xã Bom Bo, tỉnh Đồng Nai","groups":[{"key":"tp-hung","unit":"UBND xã Bom Bo, tỉnh Đồng Nai",'
   same "$label: ... only that unit's votes" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["total"])' "$tmp/resp")" \
