@@ -362,6 +362,18 @@ static void t_export_csv(void)
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11-24_2026-11-26.xlsx");
+
+    /* The reporting period of Nghị định 09/2019 that ends on the 14th of this month, in the
+     * workbook's summary title. */
+    CHECK_INT(app_tap(a, "range-nd09"), 0);
+    CHECK_INT(a->admin->range, ADMIN_RANGE_ND09);
+    CHECK(a->admin->from.year == 2026 && a->admin->from.month == 10 && a->admin->from.day == 15);
+    CHECK(a->admin->to.year == 2026 && a->admin->to.month == 11 && a->admin->to.day == 14);
+    CHECK_STR(a->admin->period_name, "Kỳ báo cáo tháng 11/2026");
+    kfx_tap_all(a, "export");
+    CHECK(app_wait_jobs(a, 30000));
+    CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
+    CHECK_STR(a->admin->xfile, "hailong-demo-01-nd09-2026-11.xlsx");
     unsetenv("HAILONG_USB_DIR");
     kfx_close(&f);
 }
