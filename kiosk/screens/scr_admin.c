@@ -152,7 +152,7 @@ static void draw_votes(app *a, SDL_Rect card)
     legend(a, ui_rect(in.x, y, in.w, m->u * 3));
     int small = m->u * 2 + m->u / 4;
     gfx_text(a->gfx, GFX_REGULAR, small, UI_TEXT_MUTED, in.x + in.w, y, GFX_RIGHT,
-             "Tỷ lệ hài lòng");
+             "Tỷ lệ hài lòng (máy đánh giá)");
     y += m->u * 4;
     gfx_fill_rect(a->gfx, ui_rect(in.x, y, in.w, 1), UI_BORDER);
     y += m->u;
