@@ -159,8 +159,8 @@ static void check_vote_rec(const csv_rec *r, const xfx_vote *mv, const char *nam
     const char *label = mv->v.rating == 3   ? "Rất hài lòng"
                         : mv->v.rating == 2 ? "Hài lòng"
                                             : "Chưa hài lòng";
-    const char *want[] = {mv->v.uuid, "test-01", seq,  mv->v.officer_code,       name,    rating,
-                          label,      reasons,   when, mv->v.misuse ? "1" : "0", "unsent"};
+    const char *want[] = {mv->v.uuid, "test-01", seq,  mv->v.officer_code,       name,      rating,
+                          label,      reasons,   when, mv->v.misuse ? "1" : "0", "Chưa gửi"};
     csv_check_rec(r, want, HL_ARRAY_LEN(want), line);
 }
 
@@ -178,7 +178,7 @@ static void test_csv(void)
     CHECK_CONTAINS(raw, ",\"Nguyễn Văn \"\"Tư\"\", Jr\",");
     CHECK_CONTAINS(raw, ",\"Lê Văn\nCường\",");
     CHECK_CONTAINS(raw, ",\"Chậm, \"\"rất\"\" chậm; Khác\r\nnữa\",");
-    CHECK_CONTAINS(raw, ",unsent\r\n");
+    CHECK_CONTAINS(raw, ",Chưa gửi\r\n"); /* issue 13: in words, not "unsent" */
     free(raw);
 
     csv_doc d;
@@ -330,7 +330,7 @@ static void test_xlsx(void)
         CHECK_STR(fmt, "dd/mm/yyyy hh:mm:ss");
         free(dc.text);
         CHECK_XNUM(&x, 0, REF('J'), v->misuse);
-        CHECK_XSTR(&x, 0, REF('K'), "unsent");
+        CHECK_XSTR(&x, 0, REF('K'), "Chưa gửi");
 #undef REF
     }
     CHECK(!xlsx_has_cell(&x, 0, "A9"));
@@ -419,8 +419,8 @@ static void test_xlsx_libreoffice(void)
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)xfx.first.v.seq);
     const char *first[] = {
-        xfx.first.v.uuid,      "test-01", seq,     "a", XFX_NAME_A, "3", "Rất hài lòng", "",
-        "01/11/2026 00:00:00", "0",       "unsent"};
+        xfx.first.v.uuid,      "test-01", seq,       "a", XFX_NAME_A, "3", "Rất hài lòng", "",
+        "01/11/2026 00:00:00", "0",       "Chưa gửi"};
     csv_check_rec(&d.recs[2], first, HL_ARRAY_LEN(first), __LINE__);
     CHECK_STR(d.recs[4].cells[4], XFX_NAME_C);
     CHECK_STR(d.recs[7].cells[8], "30/11/2026 23:59:59"); /* the date as Excel shows it */

@@ -592,3 +592,15 @@ void export_names_free(export_names *x)
     buf_free(&x->reasons);
     buf_free(&x->last_json);
 }
+
+const char *export_sync_label(const char *state)
+{
+    static const char *const map[][2] = {{"sent", "Đã gửi"},
+                                         {"unsent", "Chưa gửi"},
+                                         {"pending", "Chờ hoàn tất"},
+                                         {"quarantined", "Máy chủ từ chối"}};
+    for (size_t i = 0; i < HL_ARRAY_LEN(map); i++)
+        if (strcmp(state, map[i][0]) == 0)
+            return map[i][1];
+    return state;
+}

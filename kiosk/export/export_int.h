@@ -124,6 +124,9 @@ typedef struct {
 
 /* The officer's name, or "<code> (không còn trong danh sách)". Valid until the next call. */
 const char *export_officer_name(export_names *x, const char *code);
+/* A vote's sync state as IT staff read it in a spreadsheet: "Đã gửi", "Chưa gửi", "Chờ hoàn tất"
+ * (reasons still being chosen), "Máy chủ từ chối" (quarantined); an unknown state as stored. */
+const char *export_sync_label(const char *state);
 /* The reasons' labels joined with "; " (see export_data.c). Valid until the next call. */
 const char *export_reasons_text(export_names *x, const char *json);
 void export_names_free(export_names *x);

@@ -343,7 +343,7 @@ static int xl_vote(void *ctx, const store_read_vote *v)
             worksheet_write_string(ws, r, V_REASONS, reasons, NULL);
         worksheet_write_number(ws, r, V_TIME, export_excel_serial(v->created_at), s->x->date);
         worksheet_write_number(ws, r, V_MISUSE, v->misuse, NULL);
-        worksheet_write_string(ws, r, V_SYNC, v->sync_state, NULL);
+        worksheet_write_string(ws, r, V_SYNC, export_sync_label(v->sync_state), NULL);
         s->r++;
         j->res.rows++;
     }
