@@ -140,7 +140,7 @@ suite() {
     { bad "$label: seeding"; cat "$tmp/seed.out" >&2; }
   # Lộc Ninh: a few votes only (the minimum-count rule), from a kiosk before reason labels.
   python3 "$src/tests/support/seed_collector.py" --url "$base" --votes 12 --days 10 --end "$today" \
-    --seed 5 --old-kiosk --desk 4 --kiosk "locninh-01:$(cat "$tmp/tok.locninh-01"):Xã Lộc Ninh" \
+    --seed 5 --old-kiosk --desk 4 --unhappy 3 --kiosk "locninh-01:$(cat "$tmp/tok.locninh-01"):Xã Lộc Ninh" \
     >>"$tmp/seed.out" 2>&1 || { bad "$label: seeding Lộc Ninh"; cat "$tmp/seed.out" >&2; }
 
   # ---- signing in ----

@@ -66,6 +66,9 @@ def main():
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument("--end", default=None, help="the last day (Vietnam), default today")
     ap.add_argument("--officers", type=int, default=6)
+    ap.add_argument("--unhappy", type=int, default=0,
+                    help="every Nth vote 'chưa hài lòng' with reasons, whatever the draw (a few "
+                         "votes then always hold some, on any day the test runs)")
     ap.add_argument("--desk", type=int, default=0,
                     help="every Nth vote for the desk as a whole (officer '_desk', the kiosk's "
                          "'Không nhớ tên cán bộ')")
@@ -112,6 +115,8 @@ def main():
             r = rng.random()
             rating = 3 if r < skill[o] * 0.7 else 2 if r < skill[o] else 1
             reasons = sorted(rng.sample([c for c, _ in REASONS], rng.choice([1, 1, 2])))
+            if a.unhappy and seq % a.unhappy == 0:
+                rating = 1
             votes.append({"uuid": str(uuid.UUID(int=rng.getrandbits(128))), "seq": seq,
                           "boot_id": boot,
                           "officer": "_desk" if a.desk and seq % a.desk == 0 else offs[o]["code"],
