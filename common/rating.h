@@ -11,7 +11,7 @@ const char *rating_label(int rating);
 /* The officer code of a vote for the desk as a whole, when the citizen did not remember who served
  * them ("Không nhớ tên cán bộ"). Content officers' codes may not start with '_', so it can never
  * name a person; collectors of any version accept it (a valid code on the wire). */
-#define RATING_DESK_CODE "_desk"
+#define RATING_DESK_CODE  "_desk"
 #define RATING_DESK_LABEL "Không nhớ tên cán bộ"
 
 /* The name shown for officer code `code`: RATING_DESK_LABEL for RATING_DESK_CODE, else `name`
