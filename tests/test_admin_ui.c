@@ -362,6 +362,18 @@ static void t_export_csv(void)
     CHECK(app_wait_jobs(a, 30000));
     CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
     CHECK_STR(a->admin->xfile, "hailong-demo-01-2026-11-24_2026-11-26.xlsx");
+
+    /* The reporting period of Nghị định 09/2019 that ends on the 14th of this month, in the
+     * workbook's summary title. */
+    CHECK_INT(app_tap(a, "range-nd09"), 0);
+    CHECK_INT(a->admin->range, ADMIN_RANGE_ND09);
+    CHECK(a->admin->from.year == 2026 && a->admin->from.month == 10 && a->admin->from.day == 15);
+    CHECK(a->admin->to.year == 2026 && a->admin->to.month == 11 && a->admin->to.day == 14);
+    CHECK_STR(a->admin->period_name, "Kỳ báo cáo tháng 11/2026");
+    kfx_tap_all(a, "export");
+    CHECK(app_wait_jobs(a, 30000));
+    CHECK_INT(a->admin->xstate, ADMIN_X_DONE);
+    CHECK_STR(a->admin->xfile, "hailong-demo-01-nd09-2026-11.xlsx");
     unsetenv("HAILONG_USB_DIR");
     kfx_close(&f);
 }
@@ -784,7 +796,30 @@ static void t_udisks_fallback(void)
     stop_all();
 }
 
-static const test_case cases[] = {TEST(t_format),
+/* Issue 13: every word on the admin screen is Vietnamese; the sender's and the store's technical
+ * English stays in the log and in `hailong-kiosk status`. */
+static void t_vietnamese_errors(void)
+{
+    kfx f;
+    REQUIRE(fx_open(&f) == 0);
+    CHECK_INT(store_sync_note_failure(f.a->store, NULL, 0,
+                                      "network: Could not resolve host: thu-thap.tinh.gov.vn", t0,
+                                      STORE_SYNC_STATE_BACKOFF, t0 + 60000),
+              0);
+    open_admin(&f);
+    CHECK(kfx_says(f.a, "Không kết nối được máy chủ tổng hợp"));
+    CHECK(!kfx_says(f.a, "network") && !kfx_says(f.a, "Could not"));
+    CHECK_INT(store_sync_note_failure(f.a->store, NULL, 500, "the collector answered HTTP 500",
+                                      t0 + 1000, STORE_SYNC_STATE_BACKOFF, t0 + 60000),
+              0);
+    admin_refresh_status(f.a->admin);
+    CHECK(kfx_says(f.a, "Máy chủ tổng hợp đang bận hoặc gặp sự cố (mã 500)"));
+    CHECK(!kfx_says(f.a, "the collector"));
+    kfx_close(&f);
+}
+
+static const test_case cases[] = {TEST(t_vietnamese_errors),
+                                  TEST(t_format),
                                   TEST(t_usb_find),
                                   TEST(t_gesture),
                                   TEST(t_no_pin),

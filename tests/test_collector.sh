@@ -149,7 +149,7 @@ suite() {
   check "$label: ... says it already exists" contains "$out.err" "collector database already exists"
 
   # Enrolment: the token is printed once; only its SHA-256 is stored.
-  run "$label: kiosk add" 0 "$out" kiosk add bombo-01 --unit 'UBND xã Bom Bo, huyện Bù Đăng' \
+  run "$label: kiosk add" 0 "$out" kiosk add bombo-01 --unit 'UBND xã Bom Bo, tỉnh Đồng Nai' \
     --db "$db"
   local t1
   t1=$(cat "$out")
@@ -177,13 +177,13 @@ suite() {
   run "$label: kiosk revoke bombo-03" 0 "$out" kiosk revoke bombo-03 --db "$db"
   run "$label: kiosk revoke bombo-03 again" 2 "$out" kiosk revoke bombo-03 --db "$db"
   check "$label: ... says there is no active token" contains "$out.err" "has no active token"
-  run "$label: operator add" 0 "$out" operator add it-huyen --db "$db"
+  run "$label: operator add" 0 "$out" operator add it-tinh --db "$db"
   local top
   top=$(cat "$out")
   check "$label: the operator token starts with hlo_" grep -qE '^hlo_[A-Za-z0-9_-]{43}$' "$out"
   # A commune leader's token: it reads Bom Bo's votes only (issue 11, roles at the API).
   run "$label: operator add --unit" 0 "$out" operator add lanh-dao-bombo \
-    --unit 'UBND xã Bom Bo, huyện Bù Đăng' --db "$db"
+    --unit 'UBND xã Bom Bo, tỉnh Đồng Nai' --db "$db"
   local tlead
   tlead=$(cat "$out")
   run "$label: operator add --unit not NFC" 2 "$out" operator add x --unit $'Bom Bo\xcc\x81' --db "$db"
@@ -191,12 +191,12 @@ suite() {
   check "$label: ... --unit belongs to operator add" contains "$out.err" "belongs to \`operator add\`"
   run "$label: operator list" 0 "$out" operator list --db "$db"
   check "$label: ... the province's token reads every unit" \
-    grep -qE '^it-huyen +active +[0-9-]+ [0-9:]+  \(every unit\)$' "$out"
+    grep -qE '^it-tinh +active +[0-9-]+ [0-9:]+  \(every unit\)$' "$out"
   check "$label: ... the leader's reads Bom Bo" \
-    grep -qE '^lanh-dao-bombo +active +[0-9-]+ [0-9:]+  UBND xã Bom Bo, huyện Bù Đăng$' "$out"
+    grep -qE '^lanh-dao-bombo +active +[0-9-]+ [0-9:]+  UBND xã Bom Bo, tỉnh Đồng Nai$' "$out"
   run "$label: kiosk list" 0 "$out" kiosk list --db "$db"
   check "$label: list shows bombo-01 active with its unit" \
-    grep -qE '^bombo-01 +active +0 +- +UBND xã Bom Bo, huyện Bù Đăng$' "$out"
+    grep -qE '^bombo-01 +active +0 +- +UBND xã Bom Bo, tỉnh Đồng Nai$' "$out"
   check "$label: list shows bombo-03 revoked" grep -qE '^bombo-03 +revoked ' "$out"
 
   start "$tmp/server-$label.log" --db "$db" || return 0
@@ -409,11 +409,11 @@ suite() {
   expect "$label: ... with another kiosk's token" 403 'token belongs to another kiosk'
   same "$label: ... the officers kept under the kiosk's unit" \
     "$(sql "SELECT unit || '|' || code || '|' || name || '|' || counter FROM officers ORDER BY code")" \
-    "UBND xã Bom Bo, huyện Bù Đăng|tp-hung|Nguyễn Văn Hùng|Quầy 1
-UBND xã Bom Bo, huyện Bù Đăng|vp-lan|<script>alert(1)</script>|"
+    "UBND xã Bom Bo, tỉnh Đồng Nai|tp-hung|Nguyễn Văn Hùng|Quầy 1
+UBND xã Bom Bo, tỉnh Đồng Nai|vp-lan|<script>alert(1)</script>|"
   run "$label: kiosk health" 0 "$tmp/kh.out" kiosk health --db "$db"
   check "$label: ... bombo-01 reported: version, content, clock ok, 7 unsent, 2 officers" \
-    grep -qE '^bombo-01 +[0-9-]+ [0-9:]+  0\.3\.0 +00ff00ff00ff00ff ok +7 +2  UBND xã Bom Bo, huyện Bù Đăng$' "$tmp/kh.out"
+    grep -qE '^bombo-01 +[0-9-]+ [0-9:]+  0\.3\.0 +00ff00ff00ff00ff ok +7 +2  UBND xã Bom Bo, tỉnh Đồng Nai$' "$tmp/kh.out"
   check "$label: ... bombo-02 never did" grep -qE '^bombo-02 +never +- +- +- +0 +0  $' "$tmp/kh.out"
 
   # The read side.
@@ -423,7 +423,7 @@ UBND xã Bom Bo, huyện Bù Đăng|vp-lan|<script>alert(1)</script>|"
   expect "$label: summary with a kiosk token" 403 'not an operator token'
   get '/v1/summary?by=unit' "$top"
   expect "$label: summary by unit" 200 \
-    '{"key":"UBND xã Bom Bo, huyện Bù Đăng","rating3":2,"rating2":2,"rating1":1,"counted":5,"satisfaction":0.8,"misuse":0,"clock_suspect":0,"total":5}'
+    '{"key":"UBND xã Bom Bo, tỉnh Đồng Nai","rating3":2,"rating2":2,"rating1":1,"counted":5,"satisfaction":0.8,"misuse":0,"clock_suspect":0,"total":5}'
   get '/v1/summary?by=kiosk' "$top"
   expect "$label: summary by kiosk" 200 '{"key":"bombo-02","rating3":4,'
   get '/v1/summary?by=officer' "$top"
@@ -437,9 +437,9 @@ UBND xã Bom Bo, huyện Bù Đăng|vp-lan|<script>alert(1)</script>|"
   check "$label: ... tp-hung of two communes is two groups" \
     test "$(grep -o '"key":"tp-hung"' "$tmp/resp" | wc -l)" = 2
   check "$label: ... Bom Bo's tp-hung with the name its kiosk sent, the other's without" \
-    bash -c "grep -qF '\"key\":\"tp-hung\",\"unit\":\"UBND xã Bom Bo, huyện Bù Đăng\",\"name\":\"Nguyễn Văn Hùng\",' '$tmp/resp' && grep -qF '\"key\":\"tp-hung\",\"unit\":\"\",\"name\":\"\",' '$tmp/resp'"
-  get '/v1/summary?by=officer&unit=UBND%20x%C3%A3%20Bom%20Bo%2C%20huy%E1%BB%87n%20B%C3%B9%20%C4%90%C4%83ng' "$top"
-  expect "$label: summary by officer of one unit" 200 '"unit":"UBND xã Bom Bo, huyện Bù Đăng","groups":[{"key":"tp-hung","unit":"UBND xã Bom Bo, huyện Bù Đăng",'
+    bash -c "grep -qF '\"key\":\"tp-hung\",\"unit\":\"UBND xã Bom Bo, tỉnh Đồng Nai\",\"name\":\"Nguyễn Văn Hùng\",' '$tmp/resp' && grep -qF '\"key\":\"tp-hung\",\"unit\":\"\",\"name\":\"\",' '$tmp/resp'"
+  get '/v1/summary?by=officer&unit=UBND%20x%C3%A3%20Bom%20Bo%2C%20t%E1%BB%89nh%20%C4%90%E1%BB%93ng%20Nai' "$top"
+  expect "$label: summary by officer of one unit" 200 '"unit":"UBND xã Bom Bo, tỉnh Đồng Nai","groups":[{"key":"tp-hung","unit":"UBND xã Bom Bo, tỉnh Đồng Nai",'
   same "$label: ... only that unit's votes" \
     "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"]["total"])' "$tmp/resp")" \
     "$(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-01'")"
@@ -450,7 +450,7 @@ UBND xã Bom Bo, huyện Bù Đăng|vp-lan|<script>alert(1)</script>|"
     "$(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-02'")"
   # The leader's token: whatever it asks, Bom Bo's votes only; another unit is 403.
   get '/v1/summary?by=kiosk' "$tlead"
-  expect "$label: a leader's summary" 200 '"unit":"UBND xã Bom Bo, huyện Bù Đăng","groups":[{"key":"bombo-01",'
+  expect "$label: a leader's summary" 200 '"unit":"UBND xã Bom Bo, tỉnh Đồng Nai","groups":[{"key":"bombo-01",'
   same "$label: ... holds only its unit's votes" \
     "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["groups"]), r["total"]["total"])' "$tmp/resp")" \
     "1 $(sql "SELECT count(*) FROM votes WHERE kiosk_id = 'bombo-01'")"
@@ -499,7 +499,7 @@ UBND xã Bom Bo, huyện Bù Đăng|vp-lan|<script>alert(1)</script>|"
     "uuid,kiosk_id,unit,seq,boot_id,officer_code,rating,rating_label,reasons,created_at_local,received_at_local,misuse,clock_suspect,placed_at_local"
   check "$label: ... CRLF line ends" crlf "$tmp/resp"
   check "$label: ... the unit quoted (it has a comma)" contains "$tmp/resp" \
-    "$(uuid 3),bombo-01,\"UBND xã Bom Bo, huyện Bù Đăng\",3,$boot,tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\","
+    "$(uuid 3),bombo-01,\"UBND xã Bom Bo, tỉnh Đồng Nai\",3,$boot,tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\","
   same "$label: ... one line per vote" "$(($(wc -l <"$tmp/resp") - 1))" \
     "$(sql 'SELECT count(*) FROM votes')"
   get '/v1/votes.csv?kiosk=bombo-02' "$top"

@@ -362,7 +362,7 @@ static void db_suite(const char *url)
     int64_t now = 1793466000000LL; /* 2026-11-01 00:00 Vietnam */
 
     /* Enrolment: one active token per kiosk; revoke, then a new one. */
-    CHECK_INT(db_kiosk_add(d, K1, "UBND xã Bom Bo, huyện \"Bù Đăng\"", h1, now, err, sizeof err),
+    CHECK_INT(db_kiosk_add(d, K1, "UBND xã Bom Bo, tỉnh \"Đồng Nai\"", h1, now, err, sizeof err),
               0);
     CHECK_INT(db_kiosk_add(d, K1, NULL, h2, now, err, sizeof err), HL_EXIT_USAGE);
     CHECK_CONTAINS(err, "already has an active token");
@@ -447,7 +447,7 @@ static void db_suite(const char *url)
     REQUIRE(db_summary(d, "unit", &since_received, sum_cb, &s, err, sizeof err) == 0);
     CHECK_INT(s.n, 1); /* only the future vote */
     CHECK_INT(s.rows[0].total, 1);
-    CHECK_STR(s.keys[0], "UBND xã Bom Bo, huyện \"Bù Đăng\"");
+    CHECK_STR(s.keys[0], "UBND xã Bom Bo, tỉnh \"Đồng Nai\"");
     CHECK_INT(db_summary(d, "year", &all, sum_cb, &s, err, sizeof err), HL_EXIT_USAGE);
 
     /* The JSON and the CSV. */
@@ -478,7 +478,7 @@ static void db_suite(const char *url)
     CHECK_CONTAINS(
         csv,
         "misuse,clock_suspect,placed_at_local\r\naaaaaaaa-0000-4000-8000-000000000001,bombo-01,"
-        "\"UBND xã Bom Bo, huyện \"\"Bù Đăng\"\"\",1,"
+        "\"UBND xã Bom Bo, tỉnh \"\"Đồng Nai\"\"\",1,"
         "bbbbbbbb-0000-4000-8000-000000000001,vp-lan,3,Rất hài lòng,[],"
         "2026-11-01 08:59:00,2026-11-01 09:00:00,0,0,2026-11-01 08:59:00\r\n");
     CHECK_CONTAINS(csv, ",tp-hung,1,Chưa hài lòng,\"[\"\"cham-tre\"\",\"\"thai-do\"\"]\",");
@@ -495,7 +495,7 @@ static void db_suite(const char *url)
     memset(&s, 0, sizeof s);
     REQUIRE(db_summary(d, "officer", &all, sum_cb, &s, err, sizeof err) == 0);
     REQUIRE(s.n == 4);
-    const char *unit1 = "UBND xã Bom Bo, huyện \"Bù Đăng\"";
+    const char *unit1 = "UBND xã Bom Bo, tỉnh \"Đồng Nai\"";
     static const char *const want_keys[] = {"tp-hung", "vp-lan", "tp-hung", "vp-lan"};
     static const int64_t want_totals[] = {2, 2, 2, 3};
     for (int i = 0; i < 4; i++) {

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "content.h"
 #include "log.h"
+#include "rating.h"
 #include "test.h"
 #include "util.h"
 
@@ -110,6 +111,13 @@ static void test_demo_loads(void)
 
     CHECK_STR(c->commune_name, "UBND xã Bom Bo");
     CHECK_STR(c->desk_name, "Bộ phận Một cửa");
+    CHECK_INT(c->sample, 1); /* the screens mark it "Dữ liệu mẫu" */
+    CHECK_STR(c->headline, "Chính quyền thân thiện, vì Nhân dân phục vụ");
+    /* The desk's own entry: a vote for the whole desk, never one of the officers. */
+    CHECK(content_find_voted(c, RATING_DESK_CODE) == &c->desk);
+    CHECK(content_find_officer(c, RATING_DESK_CODE) == NULL);
+    CHECK_STR(c->desk.name, "Không nhớ tên cán bộ");
+    CHECK_STR(c->desk.title, "Đánh giá chung cho cả Bộ phận Một cửa");
     CHECK_STR(c->msg.thanks_title, "Cảm ơn ông/bà!");
     CHECK_STR(c->msg.apology_title, "Chúng tôi xin lỗi ông/bà");
     CHECK_CONTAINS(c->msg.apology_text, "Chủ tịch UBND xã");
@@ -129,9 +137,15 @@ static void test_demo_loads(void)
     REQUIRE(s);
     CHECK_STR(s->title, "Bốn luôn");
     CHECK_STR(s->text, "Luôn mỉm cười, luôn nhẹ nhàng, luôn thấu hiểu và luôn giúp đỡ");
+    s = content_find_slogan(c, "trong-dan");
+    REQUIRE(s);
+    CHECK_STR(s->title, "Phương châm");
+    CHECK_STR(s->text, "Trọng dân, gần dân, hiểu dân, học dân và có trách nhiệm với dân");
+    CHECK_STR(s->short_text, "");
     s = content_find_slogan(c, "ba-the-hien");
     REQUIRE(s);
     CHECK_STR(s->title, "Ba thể hiện");
+    CHECK_STR(s->short_text, "Tôn trọng, văn minh, gần gũi");
     CHECK_STR(s->text, "Tôn trọng (trong quan hệ giao tiếp), văn minh (lịch sự, văn hóa trong "
                        "giao tiếp, giải quyết công việc), gần gũi (trong quan hệ, giải quyết "
                        "công việc nhanh chóng, không quan cách, trịnh thượng, xa cách)");
@@ -153,9 +167,14 @@ static void test_demo_loads(void)
         CHECK(content_find_officer(c, o->code) == o);
     }
 
-    static const char *const codes[] = {"cham-tre", "huong-dan", "thai-do", "di-lai", "khac"};
-    static const char *const labels[] = {"Chậm trễ", "Hướng dẫn chưa rõ", "Thái độ chưa tốt",
-                                         "Phải đi lại nhiều lần", "Khác"};
+    /* Issue 13: "Chậm trễ" split into waiting and late results; papers not required, bother. */
+    static const char *const codes[] = {"cham-tre", "tre-hen",  "huong-dan", "giay-to",
+                                        "thai-do",  "phien-ha", "di-lai",    "khac"};
+    static const char *const labels[] = {
+        "Phải chờ lâu",          "Trả kết quả trễ hẹn",
+        "Hướng dẫn chưa rõ",     "Bị yêu cầu thêm giấy tờ không đúng quy định",
+        "Thái độ chưa tốt",      "Gây phiền hà",
+        "Phải đi lại nhiều lần", "Khác"};
     REQUIRE(c->n_reasons == HL_ARRAY_LEN(codes));
     for (size_t i = 0; i < HL_ARRAY_LEN(codes); i++) {
         CHECK_STR(c->reasons[i].code, codes[i]);
@@ -276,6 +295,10 @@ static void test_bad_fields(void)
     }
     EXPECT_BAD("commune.json", text, "commune.json: messages.thanks_titel: unknown field");
     free(text);
+    EXPECT_BAD("commune.json",
+               "{\"format\": 1, \"sample\": \"yes\", \"commune_name\": \"UBND xã\", "
+               "\"desk_name\": \"Một cửa\"}",
+               "commune.json: sample: is text; write true");
 
     EXPECT_BAD("reasons.json", NULL, "reasons.json: cannot open: No such file or directory");
 }
@@ -295,6 +318,15 @@ static void test_codes(void)
                OFFICERS_HEAD OFFICER_A
                "    {\"code\": \"a\", \"name\": \"Bình\", \"title\": \"CC\"}\n" OFFICERS_TAIL,
                "officers.json: officers[1].code: \"a\" is already used by officers[0]");
+    /* '_' starts the kiosk's own codes: "_desk" is the vote for the whole desk. */
+    EXPECT_BAD("officers.json",
+               OFFICERS_HEAD
+               "    {\"code\": \"_desk\", \"name\": \"H\", \"title\": \"CC\"}\n" OFFICERS_TAIL,
+               "officers.json: officers[0].code: \"_desk\" starts with '_'");
+    EXPECT_BAD("slogans.json",
+               "{\"format\": 1, \"slogans\": [{\"id\": \"x\", \"title\": \"T\", \"short\": 3, "
+               "\"text\": \"A\"}]}",
+               "slogans.json: slogans[0].short: is a number");
     EXPECT_BAD("slogans.json",
                "{\"format\": 1, \"slogans\": [{\"id\": \"x\", \"title\": \"T\", \"text\": \"A\"},"
                " {\"id\": \"x\", \"title\": \"T\", \"text\": \"B\"}]}",
@@ -383,7 +415,7 @@ static void test_nul_escape(void)
     char *bad = xmalloc(len + 8);
     util_fmt(bad, len + 8, "%.*s\\u0000%s", (int)head, text, text + head);
     CHECK_INT(load_with("commune.json", bad, err), HL_EXIT_USAGE);
-    CHECK_CONTAINS(err, "commune.json:4:");
+    CHECK_CONTAINS(err, "commune.json:5:");
     CHECK_CONTAINS(err, ": commune_name: holds \\u0000");
     at = strstr(text, "\"rate_prompt\": \"");
     REQUIRE(at != NULL);

@@ -140,7 +140,7 @@ suite() {
     { bad "$label: seeding"; cat "$tmp/seed.out" >&2; }
   # Lộc Ninh: a few votes only (the minimum-count rule), from a kiosk before reason labels.
   python3 "$src/tests/support/seed_collector.py" --url "$base" --votes 12 --days 10 --end "$today" \
-    --seed 5 --old-kiosk --kiosk "locninh-01:$(cat "$tmp/tok.locninh-01"):Xã Lộc Ninh" \
+    --seed 5 --old-kiosk --desk 4 --kiosk "locninh-01:$(cat "$tmp/tok.locninh-01"):Xã Lộc Ninh" \
     >>"$tmp/seed.out" 2>&1 || { bad "$label: seeding Lộc Ninh"; cat "$tmp/seed.out" >&2; }
 
   # ---- signing in ----
@@ -207,6 +207,11 @@ suite() {
   web tinh GET "/xa?unit=X%C3%A3%20L%E1%BB%99c%20Ninh&$range"
   expect "$label: Lộc Ninh's page" 200
   check "$label: ... reasons without labels show their codes" contains "$tmp/resp" "(mã do máy gửi)"
+  # Issue 13: a vote for the desk as a whole (the kiosk's "Không nhớ tên cán bộ", officer _desk).
+  check "$label: ... the desk's votes named as the kiosk names them" \
+    contains "$tmp/resp" 'Không nhớ tên cán bộ <span class="note">_desk</span>'
+  same "$label: ... which are there" \
+    "$(sql "SELECT count(*) > 0 FROM votes WHERE officer_code = '_desk'" | sed 's/^t$/1/')" 1
   web tinh GET "/xa?unit=$bombo_q&period=nd09-$(date -d "$today" +%Y)-Q1"
   expect "$label: a report period of Nghị định 09" 200 "Từ 15/12/"
   web tinh GET "/xa?unit=$bombo_q&from=2026-13-01&to=2026-12-01"

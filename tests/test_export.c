@@ -159,8 +159,8 @@ static void check_vote_rec(const csv_rec *r, const xfx_vote *mv, const char *nam
     const char *label = mv->v.rating == 3   ? "Rất hài lòng"
                         : mv->v.rating == 2 ? "Hài lòng"
                                             : "Chưa hài lòng";
-    const char *want[] = {mv->v.uuid, "test-01", seq,  mv->v.officer_code,       name,    rating,
-                          label,      reasons,   when, mv->v.misuse ? "1" : "0", "unsent"};
+    const char *want[] = {mv->v.uuid, "test-01", seq,  mv->v.officer_code,       name,      rating,
+                          label,      reasons,   when, mv->v.misuse ? "1" : "0", "Chưa gửi"};
     csv_check_rec(r, want, HL_ARRAY_LEN(want), line);
 }
 
@@ -178,7 +178,7 @@ static void test_csv(void)
     CHECK_CONTAINS(raw, ",\"Nguyễn Văn \"\"Tư\"\", Jr\",");
     CHECK_CONTAINS(raw, ",\"Lê Văn\nCường\",");
     CHECK_CONTAINS(raw, ",\"Chậm, \"\"rất\"\" chậm; Khác\r\nnữa\",");
-    CHECK_CONTAINS(raw, ",unsent\r\n");
+    CHECK_CONTAINS(raw, ",Chưa gửi\r\n"); /* issue 13: in words, not "unsent" */
     free(raw);
 
     csv_doc d;
@@ -330,49 +330,59 @@ static void test_xlsx(void)
         CHECK_STR(fmt, "dd/mm/yyyy hh:mm:ss");
         free(dc.text);
         CHECK_XNUM(&x, 0, REF('J'), v->misuse);
-        CHECK_XSTR(&x, 0, REF('K'), "unsent");
+        CHECK_XSTR(&x, 0, REF('K'), "Chưa gửi");
 #undef REF
     }
     CHECK(!xlsx_has_cell(&x, 0, "A9"));
 
     /* Summary: officers in content order, the unknown code last, then the total. */
-    CHECK_CONTAINS(x.sheet[1], "<pane ySplit=\"5\" topLeftCell=\"A6\"");
-    CHECK_XSTR(&x, 1, "A1", "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG");
-    CHECK_XSTR(&x, 1, "A2", "UBND xã Bom Bo — Bộ phận Một cửa");
-    CHECK_XSTR(&x, 1, "A3", "Thời gian: từ 01/11/2026 đến 30/11/2026 (giờ Việt Nam)");
-    CHECK_XSTR(&x, 1, "B4", "Họ và tên");
-    CHECK_XSTR(&x, 1, "E4", "Rất hài lòng");
-    CHECK_XSTR(&x, 1, "I4", "Chưa hài lòng");
-    CHECK_XSTR(&x, 1, "K4", "Tỷ lệ hài lòng");
-    CHECK_XSTR(&x, 1, "E5", "SL");
-    CHECK_XSTR(&x, 1, "F5", "%");
-    CHECK_XNUM(&x, 1, "A6", 1);
-    CHECK_XSTR(&x, 1, "C6", XFX_TITLE_A);
-    check_summary_row(&x, 6, XFX_NAME_A, 1, 0, 0, __LINE__); /* the misuse press is not counted */
-    xcell pc = xlsx_cell(&x, 1, "F6");
+    /* Laid out as an administrative document (test_report checks the rest). */
+    CHECK_XSTR(&x, 1, "A1", "UBND XÃ BOM BO");
+    CHECK_XSTR(&x, 1, "F1", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    CHECK_XSTR(&x, 1, "A4",
+               "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG — từ 01/11/2026 đến 30/11/2026");
+    CHECK_XSTR(&x, 1, "A5", "Thời gian: từ 01/11/2026 đến 30/11/2026 (giờ Việt Nam)");
+    CHECK_XSTR(&x, 1, "B7", "Họ và tên");
+    CHECK_XSTR(&x, 1, "E7", "Rất hài lòng");
+    CHECK_XSTR(&x, 1, "I7", "Chưa hài lòng");
+    CHECK_XSTR(&x, 1, "K7", "Tỷ lệ hài lòng (máy đánh giá)");
+    CHECK_XSTR(&x, 1, "E8", "SL");
+    CHECK_XSTR(&x, 1, "F8", "%");
+    CHECK_XNUM(&x, 1, "A9", 1);
+    CHECK_XSTR(&x, 1, "C9", XFX_TITLE_A);
+    check_summary_row(&x, 9, XFX_NAME_A, 1, 0, 0, __LINE__); /* the misuse press is not counted */
+    xcell pc = xlsx_cell(&x, 1, "F9");
     char fmt[64];
     xlsx_style_format(&x, pc.style, fmt, sizeof fmt);
     CHECK_STR(fmt, "0.0%");
     free(pc.text);
-    check_summary_row(&x, 7, "Trần Thị Bình", 1, 1, 0, __LINE__);
-    check_summary_row(&x, 8, XFX_NAME_C, 0, 0, 1, __LINE__);
-    check_summary_row(&x, 9, "Đỗ Thị Dung", 0, 0, 0, __LINE__); /* counts 0, shares empty */
-    check_summary_row(&x, 10, XFX_GONE, 0, 1, 0, __LINE__);
-    check_summary_row(&x, 11, "Tổng cộng", 2, 2, 1, __LINE__);
-    CHECK_XSTR(&x, 1, "A13",
+    check_summary_row(&x, 10, "Trần Thị Bình", 1, 1, 0, __LINE__);
+    check_summary_row(&x, 11, XFX_NAME_C, 0, 0, 1, __LINE__);
+    check_summary_row(&x, 12, "Đỗ Thị Dung", 0, 0, 0, __LINE__); /* counts 0, shares empty */
+    check_summary_row(&x, 13, XFX_GONE, 0, 1, 0, __LINE__);
+    check_summary_row(&x, 14, "Tổng cộng", 2, 2, 1, __LINE__);
+    xcell note = xlsx_cell(&x, 1, "A15");
+    CHECK_CONTAINS(note.text, "không phải chỉ số hài lòng chính thức theo Quyết định 766/QĐ-TTg");
+    free(note.text);
+    CHECK_XSTR(&x, 1, "A17",
                "Số lượt bấm bị đánh dấu bất thường (bấm lặp trong thời gian ngắn), "
                "không tính: 1");
-    xcell note = xlsx_cell(&x, 1, "A15");
-    CHECK_CONTAINS(note.text, "không phải chỉ số chính thức");
-    free(note.text);
+    /* The reasons, tallied while the votes were written: vote c gave both. */
+    CHECK_XSTR(&x, 1, "A19", "LÝ DO CHƯA HÀI LÒNG");
+    CHECK_XSTR(&x, 1, "B22", XFX_REASON_CHAM);
+    CHECK_XNUM(&x, 1, "D22", 1);
+    CHECK_XNUM(&x, 1, "E22", 1);
+    CHECK_XSTR(&x, 1, "B23", XFX_REASON_KHAC);
+    CHECK_XSTR(&x, 1, "B24", "Không nêu lý do");
+    CHECK_XNUM(&x, 1, "D24", 0);
     xlsx_close(&x);
 
     char *chart = xlsx_part(out, "xl/charts/chart1.xml");
     REQUIRE(chart);
     CHECK_CONTAINS(chart, "<c:barChart>");
     CHECK_CONTAINS(chart, "<c:grouping val=\"percentStacked\"/>");
-    CHECK_CONTAINS(chart, "'Tổng hợp'!$B$6:$B$10");
-    CHECK_CONTAINS(chart, "'Tổng hợp'!$E$6:$E$10");
+    CHECK_CONTAINS(chart, "'Tổng hợp'!$B$9:$B$13");
+    CHECK_CONTAINS(chart, "'Tổng hợp'!$E$9:$E$13");
     free(chart);
 }
 
@@ -409,8 +419,8 @@ static void test_xlsx_libreoffice(void)
     char seq[24];
     snprintf(seq, sizeof seq, "%lld", (long long)xfx.first.v.seq);
     const char *first[] = {
-        xfx.first.v.uuid,      "test-01", seq,     "a", XFX_NAME_A, "3", "Rất hài lòng", "",
-        "01/11/2026 00:00:00", "0",       "unsent"};
+        xfx.first.v.uuid,      "test-01", seq,       "a", XFX_NAME_A, "3", "Rất hài lòng", "",
+        "01/11/2026 00:00:00", "0",       "Chưa gửi"};
     csv_check_rec(&d.recs[2], first, HL_ARRAY_LEN(first), __LINE__);
     CHECK_STR(d.recs[4].cells[4], XFX_NAME_C);
     CHECK_STR(d.recs[7].cells[8], "30/11/2026 23:59:59"); /* the date as Excel shows it */
@@ -420,10 +430,10 @@ static void test_xlsx_libreoffice(void)
     REQUIRE(s);
     REQUIRE(csv_parse_ex(s, n, &d, 1) == 0);
     free(s);
-    REQUIRE(d.n >= 11);
-    CHECK_STR(d.recs[5].cells[1], XFX_NAME_A);
-    CHECK_STR(d.recs[10].cells[1], "Tổng cộng");
-    CHECK_STR(d.recs[10].cells[3], "5");
+    REQUIRE(d.n >= 14);
+    CHECK_STR(d.recs[8].cells[1], XFX_NAME_A);
+    CHECK_STR(d.recs[13].cells[1], "Tổng cộng");
+    CHECK_STR(d.recs[13].cells[3], "5");
     csv_free(&d);
 }
 
@@ -437,7 +447,7 @@ static void test_xlsx_empty_period(void)
     REQUIRE(xlsx_open(&x, out, 2) == 0);
     CHECK_XSTR(&x, 0, "A2", "Mã phiếu");
     CHECK(!xlsx_has_cell(&x, 0, "A3"));
-    check_summary_row(&x, 10, "Tổng cộng", 0, 0, 0, __LINE__); /* four officers, no unknown code */
+    check_summary_row(&x, 13, "Tổng cộng", 0, 0, 0, __LINE__); /* four officers, no unknown code */
     xlsx_close(&x);
 }
 
@@ -470,7 +480,7 @@ static void test_xlsx_more_sheets(void)
     CHECK_XNUM(&x, 2, "C2002", 10000);
     CHECK(!xlsx_has_cell(&x, 2, "A2003"));
     CHECK_CONTAINS(x.sheet[2], "<pane ySplit=\"2\"");
-    CHECK_XNUM(&x, 3, "D6", 10000);
+    CHECK_XNUM(&x, 3, "D9", 10000);
     xlsx_close(&x);
 }
 
@@ -646,7 +656,8 @@ static void test_cli(void)
     CHECK_CONTAINS(s, "Usage: hailong-kiosk export --from YYYY-MM-DD");
     free(s);
     CHECK_INT(run_cli(&s, "report --help"), 0);
-    CHECK_CONTAINS(s, "Usage: hailong-kiosk report --month YYYY-MM");
+    CHECK_CONTAINS(s, "Usage: hailong-kiosk report (--month YYYY-MM | --period nd09:YYYY-MM |");
+    CHECK_CONTAINS(s, "nd09:2026-11 = 15/10/2026 to 14/11/2026");
     free(s);
 
     test_path(out, sizeof out, test_root, "cli.csv");
@@ -662,6 +673,27 @@ static void test_cli(void)
     free(s);
     CHECK_INT(run_cli(&s, "report --config '%s' --month 2026-13", cfgp), 2);
     CHECK_CONTAINS(s, "--month 2026-13: not a month");
+    free(s);
+    /* The period: exactly one option, each refused with an example. */
+    CHECK_INT(run_cli(&s, "report --config '%s'", cfgp), 2);
+    CHECK_CONTAINS(s, "which period? Add one of --month YYYY-MM, --period nd09:YYYY-MM");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --month 2026-11 --year 2026", cfgp), 2);
+    CHECK_CONTAINS(s, "give only one period");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --period 2026-11", cfgp), 2);
+    CHECK_CONTAINS(s, "--period 2026-11: not a reporting period; use nd09:YYYY-MM");
+    CHECK_CONTAINS(s, "e.g. --period nd09:2026-11");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --period nd09:2026-13", cfgp), 2);
+    CHECK_CONTAINS(s, "--period nd09:2026-13: not a reporting period");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --quarter 2026-Q5", cfgp), 2);
+    CHECK_CONTAINS(s, "--quarter 2026-Q5: not a quarter; use YYYY-QN with N 1 to 4, e.g. "
+                      "--quarter 2026-Q4");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --year 26", cfgp), 2);
+    CHECK_CONTAINS(s, "--year 26: not a year; use YYYY, e.g. --year 2026");
     free(s);
     CHECK_INT(run_cli(&s,
                       "export --config '%s' --from 2026-11-01 --to 2026-11-30 --out "
@@ -715,14 +747,25 @@ static void test_cli(void)
     CHECK_INT(run_cli(&s, "report --config '%s' --month 2026-11", cfgp), 0);
     CHECK_CONTAINS(s, "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG — Tháng 11/2026");
     CHECK_CONTAINS(s, "không tính: 1");
-    CHECK_CONTAINS(s, "Ngày lập: ");
+    CHECK_CONTAINS(s, "NGƯỜI LẬP BIỂU");
+    CHECK_CONTAINS(s, "Ngày "); /* the date above the signatures: today's */
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --period nd09:2026-11", cfgp), 0);
+    CHECK_CONTAINS(s, "— Kỳ báo cáo tháng 11/2026");
+    CHECK_CONTAINS(s, "Thời gian: từ 15/10/2026 đến 14/11/2026");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --quarter 2026-q4 --format csv", cfgp), 0);
+    CHECK_CONTAINS(s, "— Quý IV/2026");
+    free(s);
+    CHECK_INT(run_cli(&s, "report --config '%s' --year 2026", cfgp), 0);
+    CHECK_CONTAINS(s, "Thời gian: từ 01/01/2026 đến 31/12/2026");
     free(s);
     test_path(out, sizeof out, test_root, "cli-report.xlsx");
     CHECK_INT(run_cli(&s, "report --config '%s' --month 2026-11 --out '%s'", cfgp, out), 0);
     free(s);
     xlsx_doc x;
     REQUIRE(xlsx_open(&x, out, 1) == 0);
-    CHECK_XSTR(&x, 0, "B6", XFX_NAME_A);
+    CHECK_XSTR(&x, 0, "B9", XFX_NAME_A);
     xlsx_close(&x);
     CHECK_INT(run_cli(&s, "report --config '%s' --month 2026-11 --format xlsx", cfgp), 2);
     CHECK_CONTAINS(s, "needs --out");

@@ -59,6 +59,16 @@ static const kfx_shot shots[] = {
     {"test_apology", "thanks-apology", thanks_apology, NULL, "thanks", CFG_MODE_DESK, NULL},
     {"test_error", "thanks-error", thanks_error, NULL, "thanks", CFG_MODE_DESK, FAULTVFS_NAME},
     {"test_attract", "attract", idle, NULL, "attract", CFG_MODE_LOBBY, NULL},
+    /* "Chữ to" (issue 13): the same screens with every citizen text at 150 %. */
+    {"test_large_home", "large-home-lobby", NULL, "large-text", "home", CFG_MODE_LOBBY, NULL},
+    {"test_large_desk", "large-home-desk", NULL, "large-text", "home", CFG_MODE_DESK, NULL},
+    {"test_large_pick", "large-pick", NULL, "large-text rate", "pick", CFG_MODE_LOBBY, NULL},
+    {"test_large_rate", "large-rate", NULL, "large-text rate officer-tp-hung", "rate",
+     CFG_MODE_LOBBY, NULL},
+    {"test_large_reasons", "large-reasons", NULL, "large-text rate-1 reason-huong-dan", "reasons",
+     CFG_MODE_DESK, NULL},
+    {"test_large_apology", "large-apology", NULL, "large-text rate-1 send", "thanks", CFG_MODE_DESK,
+     NULL},
 };
 
 int main(void)

@@ -75,10 +75,13 @@ static void seed(app *a)
 {
     seed_spec spec = {.n = 340, .vote = month_vote, .synced_at = t0 - 7200000};
     CHECK_INT(seed_votes(a->cfg.data_dir, &spec), 0);
-    CHECK_INT(store_sync_note_failure(a->store, NULL, 401,
-                                      "HTTP 401: the token is not valid for this kiosk",
-                                      t0 - 300000, STORE_SYNC_STATE_AUTH, 0),
-              0);
+    CHECK_INT(
+        store_sync_note_failure(a->store, NULL, 401,
+                                "the collector refused this kiosk's token (HTTP 401); check [sync] "
+                                "token_file and that kiosk demo-01 is enrolled, then "
+                                "restart the kiosk",
+                                t0 - 300000, STORE_SYNC_STATE_AUTH, 0),
+        0);
 }
 
 /* Vote i of an export: officer vp-lan, one a second from 2026-11-18, all sent. */

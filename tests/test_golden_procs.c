@@ -48,6 +48,13 @@ static const kfx_shot shots[] = {
     {"test_search_none", "search-none", search_nothing, NULL, "search", CFG_MODE_LOBBY, NULL},
     {"test_fees", "fees", NULL, "fees", "fees", CFG_MODE_LOBBY, NULL},
     {"test_directory", "directory", NULL, "directory", "directory", CFG_MODE_LOBBY, NULL},
+    /* "Chữ to" (issue 13). */
+    {"test_large_procs", "large-procs", NULL, "large-text procs", "procs", CFG_MODE_LOBBY, NULL},
+    {"test_large_proc", "large-proc", NULL, "large-text procs field-0 proc-0", "proc",
+     CFG_MODE_LOBBY, NULL},
+    {"test_large_fees", "large-fees", NULL, "large-text fees", "fees", CFG_MODE_LOBBY, NULL},
+    {"test_large_directory", "large-directory", NULL, "large-text directory", "directory",
+     CFG_MODE_LOBBY, NULL},
 };
 
 int main(void)

@@ -118,6 +118,77 @@ static void test_json_good(void)
     CHECK_INT(b->online, PROC_ONLINE_PARTIAL);
     CHECK_INT(s->items[0].online, PROC_ONLINE_FULL);
     CHECK_STR(b->time_limit, "Trong ngày\nhoặc 5 ngày");
+    CHECK_STR(b->channels, ""); /* optional: left out */
+    proc_free(s);
+}
+
+/* s with its first `from` replaced by `to` (which must be there). */
+static char *replace1(const char *s, const char *from, const char *to)
+{
+    const char *at = strstr(s, from);
+    CHECK(at);
+    if (!at)
+        return xstrdup(s);
+    size_t n = strlen(s) - strlen(from) + strlen(to) + 1;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+    return out;
+}
+
+/* Issue 13: how a procedure may be submitted is data ("channels", optional), and its QR code opens
+ * its own page: its url, else the national portal's page of its code, else (said so on screen)
+ * the portal's home page. */
+static void test_channels_and_qr(void)
+{
+    const char *text = "{\"format\": 1, \"fields\": [{\"id\": \"ho-tich\", \"name\": \"Hộ tịch\"}],"
+                       "\"procedures\": [" PFX_PROC("a", "Chứng thực chữ ký") "]}";
+    char *with = replace1(text, "\"where\": ", "\"channels\": \"Trực tiếp\", \"where\": ");
+    char err[HL_ERR_MAX] = "";
+    proc_set *s = NULL;
+    int rc = proc_parse_json(&s, with, strlen(with), "procs.json", err, sizeof err);
+    if (rc)
+        fprintf(stderr, "%s\n", err);
+    REQUIRE(rc == 0 && s);
+    proc_item *it = &s->items[0];
+    CHECK_STR(it->channels, "Trực tiếp");
+    char url[512];
+    free(it->url);
+    it->url = xstrdup("https://dichvucong.gov.vn/");
+    free(it->code);
+    it->code = xstrdup("2.000884");
+    CHECK_INT(proc_qr_target(it, url, sizeof url), PROC_QR_BY_CODE);
+    CHECK_STR(url, "https://dichvucong.gov.vn/p/home/"
+                   "dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=2.000884");
+    free(it->url);
+    it->url = xstrdup("https://dichvucong.tinh.gov.vn/thu-tuc/42");
+    CHECK_INT(proc_qr_target(it, url, sizeof url), PROC_QR_OWN_URL);
+    CHECK_STR(url, "https://dichvucong.tinh.gov.vn/thu-tuc/42");
+    free(it->url);
+    it->url = xstrdup("");
+    free(it->code);
+    it->code = xstrdup("");
+    CHECK_INT(proc_qr_target(it, url, sizeof url), PROC_QR_HOME_PAGE);
+    CHECK_STR(url, "https://dichvucong.gov.vn");
+    /* The JSON written back keeps it. */
+    char *out = proc_to_json(s);
+    CHECK_CONTAINS(out, "\"channels\":\t\"Trực tiếp\"");
+    free(out);
+    proc_free(s);
+    free(with);
+    /* A code that could not be one (it would also make a broken address). */
+    char *bad = replace1(text, "\"code\": \"\"", "\"code\": \"1.001 193&x\"");
+    JSON_BAD(bad, "procs.json: procedures[0] (a).code: \"1.001 193&x\" is not a procedure code");
+    free(bad);
+    /* In a spreadsheet, an optional "channels" column. */
+    const char *csv = "id,code,name,field_id,field_name,level,time_limit,fees,documents,steps,"
+                      "where,legal_basis,online,url,channels\n"
+                      "a,,Khai sinh,ho-tich,Hộ tịch,Cấp xã,Trong ngày,Miễn phí,Tờ khai,Nộp,Một "
+                      "cửa,,full,,Trực tiếp hoặc qua bưu chính\n";
+    rc = proc_parse_csv(&s, csv, strlen(csv), "t.csv", err, sizeof err);
+    if (rc)
+        fprintf(stderr, "%s\n", err);
+    REQUIRE(rc == 0 && s);
+    CHECK_STR(s->items[0].channels, "Trực tiếp hoặc qua bưu chính");
     proc_free(s);
 }
 
@@ -358,6 +429,7 @@ static void test_csv_sample(void)
     CHECK_INT(c->online, PROC_ONLINE_NONE);
     CHECK_CONTAINS(c->steps[1], "\"Chứng thực bản sao đúng với bản chính\"");
     CHECK_INT(proc_find(s, "dang-ky-ket-hon")->online, PROC_ONLINE_PARTIAL);
+    CHECK_STR(k->channels, ""); /* the sample has no "channels" column: it may be left out */
     proc_free(s);
 }
 
@@ -656,6 +728,13 @@ static void test_demo_file(void)
     proc_index *ix = NULL;
     CHECK_INT(proc_index_build(&ix, s, err, sizeof err), 0);
     CHECK(proc_search(ix, "khai sinh", NULL, 0) >= 1);
+    /* Issue 13: a whole word ranks above a word it begins ("tu" in "tuổi"): "khai tu" finds
+     * "Đăng ký khai tử" first, not the birth procedure for children under 6 (dưới 6 tuổi). */
+    size_t first[2];
+    CHECK(proc_search(ix, "khai tu", first, 2) >= 2);
+    CHECK_STR(s->items[first[0]].id, "dang-ky-khai-tu");
+    CHECK(proc_search(ix, "khai tuo", first, 1) >= 1); /* still typing: the prefix finds it */
+    CHECK_STR(s->items[first[0]].id, "lien-thong-khai-sinh");
     proc_index_free(ix);
     proc_free(s);
 }
@@ -706,9 +785,11 @@ static void test_too_big(void)
 }
 
 static const test_case cases[] = {
-    TEST(test_fold),       TEST(test_json_good),  TEST(test_json_errors), TEST(test_csv_quoting),
-    TEST(test_csv_sample), TEST(test_csv_errors), TEST(test_search),      TEST(test_ranking),
-    TEST(test_spans),      TEST(test_demo_file),  TEST(test_json_nul),    TEST(test_too_big)};
+    TEST(test_fold),           TEST(test_json_good),  TEST(test_json_errors),
+    TEST(test_csv_quoting),    TEST(test_csv_sample), TEST(test_csv_errors),
+    TEST(test_search),         TEST(test_ranking),    TEST(test_spans),
+    TEST(test_demo_file),      TEST(test_json_nul),   TEST(test_too_big),
+    TEST(test_channels_and_qr)};
 
 int main(void)
 {

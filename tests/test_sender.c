@@ -379,6 +379,9 @@ static void t_retry_after_seconds(void)
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strcmp(ss.state, "backoff") == 0), 5000);
     CHECK(ss.backoff_until > 0);
     CHECK_CONTAINS(ss.last_error, "503");
+    char vi[320]; /* issue 13: the admin screen says it in Vietnamese */
+    sync_error_vi(ss.last_error, vi, sizeof vi);
+    CHECK_STR(vi, "Máy chủ tổng hợp đang bận hoặc gặp sự cố (mã 503). Máy sẽ tự gửi lại.");
     CHECK_WITHIN(all_sent(&f), 10000);
     REQUIRE(srv_count(f.v) == 2);
     CHECK(f.v->reqs[1].at_ms - f.v->reqs[0].at_ms >= 990);
@@ -439,6 +442,9 @@ static void t_401_stops(void)
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strcmp(ss.state, "stopped-auth") == 0), 5000);
     CHECK_CONTAINS(ss.last_error, "401");
     CHECK_CONTAINS(ss.last_error, "token");
+    char vi[320];
+    sync_error_vi(ss.last_error, vi, sizeof vi);
+    CHECK_CONTAINS(vi, "Máy chủ từ chối mã đăng ký của máy");
     REQUIRE(seed_add(f.s, KIOSK, 3, 0, NULL) == 0);
     sync_poke(f.snd);
     test_nap_ms(300); /* with a 20 ms base, a retry would have come by now */
@@ -519,6 +525,13 @@ static void t_connection_refused(void)
     sync_status ss;
     CHECK_WITHIN((sync_get_status(f.snd, &ss), strstr(ss.last_error, "network") != NULL), 5000);
     CHECK_INT(count_state(&f, "unsent"), 2);
+    char vi[320];
+    sync_error_vi(ss.last_error, vi, sizeof vi);
+    CHECK_CONTAINS(vi, "Không kết nối được máy chủ tổng hợp");
+    sync_error_vi("votes.db: disk I/O error", vi, sizeof vi); /* not the sender's: the store's */
+    CHECK_CONTAINS(vi, "Lỗi đọc hoặc ghi dữ liệu phiếu trên máy");
+    sync_error_vi("", vi, sizeof vi);
+    CHECK_STR(vi, "");
     sfx_close(&f);
 }
 

@@ -223,8 +223,8 @@ suite() {
   same "$label plain: ... and the demo's reasons with their labels, under the kiosk's unit" \
     "$(csql "SELECT unit || '|' || code || '|' || label FROM reasons" | LC_ALL=C sort)" \
     "$(python3 -c 'import json,sys; [print("UBND xã Bom Bo|%s|%s" % (x["code"], x["label"])) for x in json.load(open(sys.argv[1]))["reasons"]]' "$HAILONG_ASSETS/content/reasons.json" | LC_ALL=C sort)"
-  same "$label plain: ... \"cham-tre\" shown as \"Chậm trễ\"" \
-    "$(csql "SELECT label FROM reasons WHERE code = 'cham-tre'")" "Chậm trễ"
+  same "$label plain: ... \"cham-tre\" shown as \"Phải chờ lâu\"" \
+    "$(csql "SELECT label FROM reasons WHERE code = 'cham-tre'")" "Phải chờ lâu"
   check "$label plain: the kiosk's status says idle" \
     bash -c "'$kbin' status --config '$ini' | grep -q 'last error: none'"
   # 1b. The commune renames a reason: the next report carries the new label, which replaces the

@@ -37,7 +37,7 @@ struct stats_work {
 struct export_work {
     job *j;
     export_votes_opts o;
-    char db[PATH_MAX], out[PATH_MAX];
+    char db[PATH_MAX], out[PATH_MAX], period_name[64];
     dev_t dir_dev;
     ino_t dir_ino;
     char dir[PATH_MAX];
@@ -327,6 +327,7 @@ void admin_refresh_status(admin *ad)
 {
     ad->clock_sync = clock_probe ? clock_probe() : clk_sync_state();
     ad->sync_ok = store_sync_status_get(ad->env.st, ad->env.cfg->kiosk_id, &ad->sync) == STORE_OK;
+    sync_error_vi(ad->sync_ok ? ad->sync.last_error : "", ad->sync_error, sizeof ad->sync_error);
     ad->live_ok = 0;
     if (ad->env.sync) {
         sync_get_status(ad->env.sync, &ad->live);
@@ -382,13 +383,19 @@ void admin_set_range(admin *ad, admin_range r)
 {
     export_date t = today_local(ad);
     ad->range = r;
-    if (r == ADMIN_RANGE_THIS_MONTH) {
-        ad->from = (export_date){t.year, t.month, 1};
-        ad->to = (export_date){t.year, t.month, export_days_in_month(t.year, t.month)};
-    } else if (r == ADMIN_RANGE_LAST_MONTH) {
-        int y = t.month == 1 ? t.year - 1 : t.year, m = t.month == 1 ? 12 : t.month - 1;
-        ad->from = (export_date){y, m, 1};
-        ad->to = (export_date){y, m, export_days_in_month(y, m)};
+    ad->period_name[0] = '\0';
+    if (r != ADMIN_RANGE_DAYS) {
+        export_period p = {EXPORT_PERIOD_MONTH, t.year, t.month};
+        if (r == ADMIN_RANGE_LAST_MONTH) {
+            p.year = t.month == 1 ? t.year - 1 : t.year;
+            p.n = t.month == 1 ? 12 : t.month - 1;
+        } else if (r == ADMIN_RANGE_ND09) {
+            /* The period that ends on the 14th of this month: after the 14th the one just
+             * closed, to be filed; before it the one running. */
+            p.kind = EXPORT_PERIOD_ND09_MONTH;
+        }
+        export_period_days(p, &ad->from, &ad->to);
+        export_period_name(p, ad->period_name, sizeof ad->period_name);
     } else if (export_date_cmp(ad->to, t) > 0 || ad->from.year == 0) {
         /* Days: start from the last seven days up to today. */
         ad->to = t;
@@ -411,6 +418,7 @@ void admin_shift_day(admin *ad, int which, int delta)
         return;
     *d = n;
     ad->range = ADMIN_RANGE_DAYS;
+    ad->period_name[0] = '\0';
     if (ad->xstate != ADMIN_X_RUNNING)
         ad->xstate = ADMIN_X_IDLE;
 }
@@ -498,12 +506,16 @@ void admin_export_start(admin *ad)
         bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d-%02d_%04d-%02d-%02d.%s",
                        ad->env.cfg->kiosk_id, ad->from.year, ad->from.month, ad->from.day,
                        ad->to.year, ad->to.month, ad->to.day, ext);
+    else if (ad->range == ADMIN_RANGE_ND09) /* named by the month its period ends in */
+        bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-nd09-%04d-%02d.%s",
+                       ad->env.cfg->kiosk_id, ad->to.year, ad->to.month, ext);
     else
         bad = util_fmt(ad->xfile, sizeof ad->xfile, "hailong-%s-%04d-%02d.%s",
                        ad->env.cfg->kiosk_id, ad->from.year, ad->from.month, ext);
     w->via_udisks = d->via_udisks;
     w->ud = d->ud;
     util_strlcpy(w->xfile, ad->xfile, sizeof w->xfile);
+    util_strlcpy(w->period_name, ad->period_name, sizeof w->period_name);
     /* A udisks2 stick not mounted yet is mounted by the job, which then knows where to write. */
     int mount_later = d->via_udisks && !d->path[0];
     if (!bad && !mount_later)
@@ -531,6 +543,7 @@ void admin_export_start(admin *ad)
                                .format = ad->format,
                                .out = w->out,
                                .include_misuse = 1,
+                               .period_name = w->period_name[0] ? w->period_name : NULL,
                                .progress = progress,
                                .progress_ctx = w};
     ad->xstate = ADMIN_X_RUNNING;

@@ -27,7 +27,14 @@
 /* The long-press target's id (scr_header registers it). */
 #define ADMIN_HOLD_ID "admin-corner"
 
-typedef enum { ADMIN_RANGE_THIS_MONTH, ADMIN_RANGE_LAST_MONTH, ADMIN_RANGE_DAYS } admin_range;
+/* The export's period: a calendar month, the reporting period of Nghị định 09/2019 that ends on
+ * the 14th of this month (15th of last month to the 14th), or days chosen. */
+typedef enum {
+    ADMIN_RANGE_THIS_MONTH,
+    ADMIN_RANGE_LAST_MONTH,
+    ADMIN_RANGE_ND09,
+    ADMIN_RANGE_DAYS
+} admin_range;
 typedef enum { ADMIN_X_IDLE, ADMIN_X_RUNNING, ADMIN_X_DONE, ADMIN_X_FAILED } admin_xstate;
 /* What a running export is doing (admin_export_phase): a udisks2 stick is mounted first and
  * released (unmounted, powered off) after. */
@@ -77,6 +84,7 @@ typedef struct admin {
     export_summary today, month;
     char stats_error[HL_ERR_MAX];
     store_sync_status sync;
+    char sync_error[320]; /* sync.last_error in Vietnamese (sync_error_vi) */
     int sync_ok;
     sync_status live; /* the running sender's own view */
     int live_ok;
@@ -98,6 +106,7 @@ typedef struct admin {
     int64_t scanned_at; /* monotonic ms of the last look for USB sticks */
     admin_range range;
     export_date from, to; /* the days exported (ADMIN_RANGE_DAYS: chosen with +/-) */
+    char period_name[64]; /* "Tháng 11/2026", "Kỳ báo cáo tháng 11/2026"; "" for days */
     export_format format;
     admin_xstate xstate;
     char xfile[160];          /* the file written (its name in the drive) */

@@ -314,6 +314,8 @@ void app_go(app *a, scr_id next)
 {
     if (a->screens[a->cur]->leave)
         a->screens[a->cur]->leave(a, next);
+    if (next == SCR_ATTRACT || a->cur == SCR_THANKS)
+        a->large_text = 0; /* the visit is over: the next citizen starts at the normal size */
     a->cur = next;
     a->entered_mono = now_mono(a);
     a->screen_deadline = CLK_NEVER;
@@ -623,6 +625,8 @@ static void draw(app *a)
 {
     gfx_clear(a->gfx, UI_BG);
     ui_targets_clear(&a->ui);
+    int large = a->large_text && a->screens[a->cur]->group == SCR_GROUP_CITIZEN;
+    gfx_set_text_scale(a->gfx, large ? APP_LARGE_TEXT : 100);
     a->screens[a->cur]->draw(a);
 }
 

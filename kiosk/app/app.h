@@ -24,6 +24,8 @@ typedef enum { THANKS_POSITIVE, THANKS_APOLOGY, THANKS_ERROR } thanks_kind;
 #define APP_MAX_REASONS 32
 #define APP_MAX_RESULTS 200
 
+#define APP_LARGE_TEXT 150
+
 struct app {
     cfg cfg;
     content *content;
@@ -51,6 +53,9 @@ struct app {
     char boot_id[37];
     const content_officer *desk_officer; /* desk mode: the counter's officer */
     const content_officer *officer;      /* being rated now */
+    /* "Chữ to" on Home: every citizen screen's text at APP_LARGE_TEXT % for this visit (until the
+     * thank-you or the attract screen: the next citizen starts at the normal size). */
+    int large_text;
 
     /* The vote just made, for the reasons and thanks screens. */
     store_vote vote;

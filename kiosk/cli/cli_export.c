@@ -14,7 +14,7 @@
 
 /* The options of export and report besides the common ones (cli_ctx). */
 typedef struct {
-    const char *out, *format, *from, *to, *month;
+    const char *out, *format, *from, *to, *month, *period, *quarter, *year;
     int include_misuse;
 } cli_args;
 
@@ -50,27 +50,45 @@ static void export_usage(FILE *out)
 
 static void report_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: hailong-kiosk report --month YYYY-MM [--format text|csv|xlsx] [--out FILE]\n"
-            "                            [--config FILE] [--data-dir DIR]\n"
-            "The month's report per officer, in the layout one-stop offices use: votes, and the\n"
-            "number and share of \"Rất hài lòng\", \"Hài lòng\", \"Chưa hài lòng\", the tỷ lệ\n"
-            "hài lòng ((rất hài lòng + hài lòng) / votes counted), a total row, and how many\n"
-            "presses were flagged as misuse and left out. An internal figure of the kiosk,\n"
-            "not an official index.\n"
-            "\n"
-            "Options:\n"
-            "  --month YYYY-MM          the month, e.g. 2026-11\n"
-            "  --format text|csv|xlsx   default: from FILE's extension, else text\n"
-            "  --out FILE               write FILE (only when complete); without it text and\n"
-            "                           csv go to standard output\n"
-            "  --config FILE            the kiosk's configuration (data_dir, content_dir)\n"
-            "  --data-dir DIR           read DIR/votes.db instead\n"
-            "  --help                   show this help\n"
-            "\n"
-            "Exit status: 0 written, 1 could not read the votes or write FILE,\n"
-            "2 bad usage (month, a missing or unwritable folder), configuration or content,\n"
-            "or a votes.db upgraded by a newer hailong-kiosk.\n");
+    fprintf(
+        out,
+        "Usage: hailong-kiosk report (--month YYYY-MM | --period nd09:YYYY-MM |\n"
+        "                             --quarter YYYY-QN | --year YYYY)\n"
+        "                            [--format text|csv|xlsx] [--out FILE]\n"
+        "                            [--config FILE] [--data-dir DIR]\n"
+        "The report of one period per officer, laid out as an administrative document (the\n"
+        "commune and desk, Quốc hiệu and tiêu ngữ, the title; signatures in text and xlsx):\n"
+        "votes, the number and share of \"Rất hài lòng\", \"Hài lòng\", \"Chưa hài lòng\", the\n"
+        "\"Tỷ lệ hài lòng (máy đánh giá)\" ((rất hài lòng + hài lòng) / votes counted), a\n"
+        "total row, the votes for the desk as a whole (\"Không nhớ tên cán bộ\") on a row of\n"
+        "their own, how many presses were flagged as misuse and left out, and the reasons\n"
+        "given after \"Chưa hài lòng\" with their counts. An internal figure of the kiosk, not\n"
+        "the official indicator of Quyết định 766/QĐ-TTg.\n"
+        "\n"
+        "The period (exactly one; days in Vietnam time, both ends included):\n"
+        "  --month YYYY-MM          a calendar month, e.g. --month 2026-11\n"
+        "  --period nd09:YYYY-MM    a reporting period of Nghị định 09/2019/NĐ-CP: the 15th\n"
+        "                           of the previous month to the 14th of the month, e.g.\n"
+        "                           nd09:2026-11 = 15/10/2026 to 14/11/2026\n"
+        "  --period nd09:YYYY-QN    its quarter: the 15th of the month before the quarter to\n"
+        "                           the 14th of its last month, e.g. nd09:2026-Q4 =\n"
+        "                           15/09/2026 to 14/12/2026\n"
+        "  --period nd09:YYYY       its year: 15/12 of the year before to 14/12, e.g.\n"
+        "                           nd09:2026 = 15/12/2025 to 14/12/2026\n"
+        "  --quarter YYYY-QN        a calendar quarter, e.g. --quarter 2026-Q4\n"
+        "  --year YYYY              a calendar year, e.g. --year 2026\n"
+        "\n"
+        "Options:\n"
+        "  --format text|csv|xlsx   default: from FILE's extension, else text\n"
+        "  --out FILE               write FILE (only when complete); without it text and\n"
+        "                           csv go to standard output\n"
+        "  --config FILE            the kiosk's configuration (data_dir, content_dir)\n"
+        "  --data-dir DIR           read DIR/votes.db instead\n"
+        "  --help                   show this help\n"
+        "\n"
+        "Exit status: 0 written, 1 could not read the votes or write FILE,\n"
+        "2 bad usage (the period, a missing or unwritable folder), configuration or content,\n"
+        "or a votes.db upgraded by a newer hailong-kiosk.\n");
 }
 
 /* Reads the arguments of export or report. Returns -1 when they went through, else the exit
@@ -93,6 +111,9 @@ static int parse_args(int argc, char **argv, int is_report, cli_ctx *x, cli_args
         {"--out", &a->out, NULL, NULL, NULL},
         {"--format", &a->format, NULL, NULL, NULL},
         {"--month", &a->month, NULL, NULL, NULL},
+        {"--period", &a->period, NULL, NULL, NULL},
+        {"--quarter", &a->quarter, NULL, NULL, NULL},
+        {"--year", &a->year, NULL, NULL, NULL},
         {NULL, NULL, NULL, NULL, NULL},
     };
     return cli_common_opts(argc, argv, is_report ? report_opts : export_opts, x);
@@ -207,6 +228,44 @@ int cli_export(int argc, char **argv)
     return HL_EXIT_OK;
 }
 
+/* The report's period from exactly one of --month, --period, --quarter, --year. -1 when it went
+ * through, else the exit code. */
+static int pick_period(const cli_ctx *x, const cli_args *a, export_period *p)
+{
+    int given = !!a->month + !!a->period + !!a->quarter + !!a->year;
+    if (given == 0)
+        return cli_bad_usage(x, "which period? Add one of --month YYYY-MM, --period nd09:YYYY-MM, "
+                                "--quarter YYYY-QN or --year YYYY, e.g. --month 2026-11");
+    if (given > 1)
+        return cli_bad_usage(x, "give only one period: --month, --period, --quarter or --year "
+                                "(e.g. --period nd09:2026-11 alone)");
+    memset(p, 0, sizeof *p);
+    if (a->month) {
+        p->kind = EXPORT_PERIOD_MONTH;
+        if (export_parse_month(a->month, &p->year, &p->n) != 0)
+            return cli_bad_usage(x, "--month %s: not a month; use YYYY-MM, e.g. 2026-11", a->month);
+    } else if (a->period) {
+        if (export_parse_nd09(a->period, p) != 0)
+            return cli_bad_usage(x,
+                                 "--period %s: not a reporting period; use nd09:YYYY-MM (the "
+                                 "15th of the previous month to the 14th), nd09:YYYY-QN or "
+                                 "nd09:YYYY, e.g. --period nd09:2026-11",
+                                 a->period);
+    } else if (a->quarter) {
+        p->kind = EXPORT_PERIOD_QUARTER;
+        if (export_parse_quarter(a->quarter, &p->year, &p->n) != 0)
+            return cli_bad_usage(x,
+                                 "--quarter %s: not a quarter; use YYYY-QN with N 1 to 4, "
+                                 "e.g. --quarter 2026-Q4",
+                                 a->quarter);
+    } else {
+        p->kind = EXPORT_PERIOD_YEAR;
+        if (export_parse_year(a->year, &p->year) != 0)
+            return cli_bad_usage(x, "--year %s: not a year; use YYYY, e.g. --year 2026", a->year);
+    }
+    return -1;
+}
+
 int cli_report(int argc, char **argv)
 {
     cli_ctx x;
@@ -215,11 +274,9 @@ int cli_report(int argc, char **argv)
     if (rc >= 0)
         return rc;
     char err[HL_ERR_MAX];
-    int year, month;
-    if (!a.month)
-        return cli_bad_usage(&x, "which month? Add --month YYYY-MM, e.g. --month 2026-11");
-    if (export_parse_month(a.month, &year, &month) != 0)
-        return cli_bad_usage(&x, "--month %s: not a month; use YYYY-MM, e.g. 2026-11", a.month);
+    export_period p;
+    if ((rc = pick_period(&x, &a, &p)) >= 0)
+        return rc;
     export_format f;
     if ((rc = pick_format(&x, &a, 1, &f)) >= 0)
         return rc;
@@ -237,8 +294,7 @@ int cli_report(int argc, char **argv)
     hl_clock clock = clk_real();
     export_report_opts o = {.db = c.data_dir,
                             .content = ct,
-                            .year = year,
-                            .month = month,
+                            .period = p,
                             .format = f,
                             .out = a.out,
                             .stream = stdout,
@@ -253,9 +309,13 @@ int cli_report(int argc, char **argv)
             log_plain(LOG_ERROR, "hailong-kiosk: report: %s\n", err);
         return rc;
     }
-    if (a.out)
-        printf("Wrote the report for %02d/%04d to %s (%lld votes counted, %lld presses flagged "
-               "as misuse left out)\n",
-               month, year, a.out, (long long)res.counted, (long long)res.misuse);
+    if (a.out) {
+        export_date from, to;
+        export_period_days(p, &from, &to);
+        printf("Wrote the report for %02d/%02d/%04d to %02d/%02d/%04d to %s (%lld votes counted, "
+               "%lld presses flagged as misuse left out)\n",
+               from.day, from.month, from.year, to.day, to.month, to.year, a.out,
+               (long long)res.counted, (long long)res.misuse);
+    }
     return HL_EXIT_OK;
 }

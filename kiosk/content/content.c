@@ -15,6 +15,7 @@
 
 #include "jsonv.h"
 #include "log.h"
+#include "rating.h"
 #include "util.h"
 
 #define CONTENT_FILE_MAX (4u * 1024 * 1024)
@@ -107,8 +108,9 @@ static int load_commune(jv_ctx *x, const char *dir, const content_text *mem, con
 {
     cJSON *root;
     int rc = load_json(x, dir, "commune.json", mem, &root);
-    static const char *const top[] = {"format",  "commune_name", "desk_name", "address",
-                                      "hotline", "feedback",     "messages",  NULL};
+    static const char *const top[] = {
+        "format",   "commune_name", "desk_name", "address",  "hotline",
+        "feedback", "messages",     "sample",    "headline", NULL};
     static const char *const msg_keys[] = {
         "rate_prompt",   "pick_prompt",  "reasons_prompt", "thanks_title", "thanks_text",
         "apology_title", "apology_text", "error_title",    "error_text",   NULL};
@@ -126,8 +128,20 @@ static int load_commune(jv_ctx *x, const char *dir, const content_text *mem, con
     if (!rc)
         rc = get_str(x, root, "", "hotline", 0, "a public phone number", &c->hotline);
     if (!rc)
+        rc = get_str(x, root, "", "headline", 0,
+                     "the motto over the full-screen slogans, e.g. \"Chính quyền thân thiện, vì "
+                     "Nhân dân phục vụ\", or leave it out",
+                     &c->headline);
+    if (!rc)
         rc = get_str(x, root, "", "feedback", F_MULTILINE,
                      "where citizens send feedback and complaints", &c->feedback);
+    const cJSON *sample = rc ? NULL : cJSON_GetObjectItemCaseSensitive(root, "sample");
+    if (sample && !cJSON_IsBool(sample))
+        rc = jv_fail(x,
+                     "sample: is %s; write true while the content is the bundled sample (the "
+                     "screens then say \"Dữ liệu mẫu\"), or remove the line",
+                     jv_type_name(sample));
+    c->sample = cJSON_IsTrue(sample);
     const cJSON *m = NULL;
     if (!rc) {
         m = cJSON_GetObjectItemCaseSensitive(root, "messages");
@@ -214,12 +228,15 @@ static int read_slogan(jv_ctx *x, const char *dir, const cJSON *e, const char *w
     if (!rc)
         rc = get_str(x, e, where, "text", F_REQUIRED | F_MULTILINE, "every slogan needs its text",
                      &s->text);
+    if (!rc)
+        rc = get_str(x, e, where, "short", F_MULTILINE,
+                     "a shorter form for the full-screen slogans, or leave it out", &s->short_text);
     return rc;
 }
 
 static int load_slogans(jv_ctx *x, const char *dir, const content_text *mem, content *c)
 {
-    static const char *const fields[] = {"id", "title", "text", NULL};
+    static const char *const fields[] = {"id", "title", "text", "short", NULL};
     static const list_spec spec = {"slogans.json",
                                    "slogans",
                                    1,
@@ -260,6 +277,11 @@ static int read_officer(jv_ctx *x, const char *dir, const cJSON *e, const char *
     char *photo = NULL;
     int rc = get_str(x, e, where, "code", F_REQUIRED | F_CODE,
                      "every officer needs a unique code, e.g. \"tp-hung\"", &o->code);
+    if (!rc && o->code[0] == '_') /* RATING_DESK_CODE and the like are the kiosk's own */
+        rc = jv_fail(x,
+                     "%s.code: \"%s\" starts with '_', which the kiosk keeps for itself (\"%s\" "
+                     "is a vote for the whole desk); start the code with a letter or digit",
+                     where, o->code, RATING_DESK_CODE);
     if (!rc)
         rc = get_str(x, e, where, "name", F_REQUIRED, "every officer needs a name", &o->name);
     if (!rc)
@@ -355,6 +377,14 @@ static int load_all(content **out, const char *dir, const content_text *files, c
         content_free(c);
         return rc;
     }
+    c->desk = (content_officer){.code = xstrdup(RATING_DESK_CODE),
+                                .name = xstrdup(RATING_DESK_LABEL),
+                                .counter = xstrdup(""),
+                                .phone = xstrdup(""),
+                                .duties = xstrdup("")};
+    char title[512];
+    util_fmt(title, sizeof title, "Đánh giá chung cho cả %s", c->desk_name);
+    c->desk.title = xstrdup(title);
     *out = c;
     return 0;
 }
@@ -390,13 +420,14 @@ void content_free(content *c)
     free(c->address);
     free(c->hotline);
     free(c->feedback);
+    free(c->headline);
     char *msgs[] = {c->msg.rate_prompt,  c->msg.pick_prompt, c->msg.reasons_prompt,
                     c->msg.thanks_title, c->msg.thanks_text, c->msg.apology_title,
                     c->msg.apology_text, c->msg.error_title, c->msg.error_text};
     for (size_t i = 0; i < HL_ARRAY_LEN(msgs); i++)
         free(msgs[i]);
-    for (size_t i = 0; i < c->n_officers; i++) {
-        content_officer *o = &c->officers[i];
+    for (size_t i = 0; i <= c->n_officers; i++) { /* the last round frees the desk's entry */
+        content_officer *o = i < c->n_officers ? &c->officers[i] : &c->desk;
         free(o->code);
         free(o->name);
         free(o->title);
@@ -410,6 +441,7 @@ void content_free(content *c)
         free(c->slogans[i].id);
         free(c->slogans[i].title);
         free(c->slogans[i].text);
+        free(c->slogans[i].short_text);
     }
     free(c->slogans);
     for (size_t i = 0; i < c->n_reasons; i++) {
@@ -426,6 +458,13 @@ const content_officer *content_find_officer(const content *c, const char *code)
         if (strcmp(c->officers[i].code, code) == 0)
             return &c->officers[i];
     return NULL;
+}
+
+const content_officer *content_find_voted(const content *c, const char *code)
+{
+    if (c && code && strcmp(code, RATING_DESK_CODE) == 0)
+        return &c->desk;
+    return content_find_officer(c, code);
 }
 
 const content_slogan *content_find_slogan(const content *c, const char *id)

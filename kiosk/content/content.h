@@ -26,9 +26,10 @@ typedef struct {
 } content_officer;
 
 typedef struct {
-    char *id;    /* "nam-biet" */
-    char *title; /* "Năm biết" */
-    char *text;  /* "Biết nghe dân nói, ..." */
+    char *id;         /* "nam-biet" */
+    char *title;      /* "Năm biết" */
+    char *text;       /* "Biết nghe dân nói, ..." */
+    char *short_text; /* "short": the form for the full-screen slogans, "" for the whole text */
 } content_slogan;
 
 typedef struct {
@@ -55,9 +56,16 @@ typedef struct {
     char *address;
     char *hotline;
     char *feedback; /* where to send feedback and complaints */
+    char *headline; /* "Chính quyền thân thiện, vì Nhân dân phục vụ" over the slogans, or "" */
+    /* commune.json "sample": true: the bundled demo content, which every citizen screen marks
+     * "Dữ liệu mẫu" so that nobody takes its names, phones and fees for real ones. */
+    int sample;
     content_messages msg;
     content_officer *officers;
     size_t n_officers;
+    /* The choice "Không nhớ tên cán bộ": a vote for the whole desk (code RATING_DESK_CODE), offered
+     * after the officers; not in officers[], so that officer lists and checks never see it. */
+    content_officer desk;
     content_slogan *slogans;
     size_t n_slogans;
     content_reason *reasons;
@@ -92,6 +100,8 @@ int content_check_config(const content *c, const cfg *conf, char *err, size_t er
 const content_officer *content_desk_officer(const content *c, const cfg *conf);
 
 const content_officer *content_find_officer(const content *c, const char *code);
+/* The officer code's entry, or the desk's for RATING_DESK_CODE; NULL when neither. */
+const content_officer *content_find_voted(const content *c, const char *code);
 const content_slogan *content_find_slogan(const content *c, const char *id);
 const content_reason *content_find_reason(const content *c, const char *code);
 

@@ -40,6 +40,7 @@ static void free_item(proc_item *it)
     free(it->where);
     proc_free_strs(it->legal, it->n_legal);
     free(it->url);
+    free(it->channels);
 }
 
 void proc_free(proc_set *s)
@@ -154,6 +155,8 @@ const proc_text_field proc_item_text[PROC_N_TEXT] = {
      "the fees as posted; write \"Miễn phí\" where it is free"},
     {"where", offsetof(proc_item, where), JV_REQUIRED | JV_MULTILINE,
      "where to submit it, e.g. \"Bộ phận Một cửa UBND xã\""},
+    {"channels", offsetof(proc_item, channels), JV_MULTILINE | PROC_KEY_OPTIONAL,
+     "how it may be submitted as published (cách thức thực hiện), or leave it out"},
     {"url", offsetof(proc_item, url), 0,
      "the procedure's page on the public service portal (https://...), or empty"},
 };
@@ -183,6 +186,17 @@ int proc_check_item(proc_ctx *p, proc_item *it)
         return jv_fail(&p->x,
                        "%s: \"%s\" is not a web address; write it in full starting with "
                        "https:// (as the browser shows it), or leave it empty",
+                       path, q);
+    }
+    if (strspn(it->code, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
+        strlen(it->code)) {
+        char q[64];
+        jv_shorten(q, sizeof q, it->code);
+        rec_path(p, path, sizeof path, "code", -1, NULL);
+        return jv_fail(&p->x,
+                       "%s: \"%s\" is not a procedure code; write it as the national database "
+                       "shows it, e.g. \"1.001193\" (digits, letters, '.' and '-'), or leave it "
+                       "empty",
                        path, q);
     }
     if (strpbrk(it->url, " \n")) {
@@ -417,9 +431,9 @@ static int json_fields(proc_ctx *p, const cJSON *root, proc_set *s)
 
 static int json_item(proc_ctx *p, const cJSON *e, proc_set *s, proc_item *it)
 {
-    static const char *const keys[] = {"id",          "code",   "name",      "field", "level",
-                                       "time_limit",  "fees",   "documents", "steps", "where",
-                                       "legal_basis", "online", "url",       NULL};
+    static const char *const keys[] = {"id",          "code",   "name",      "field",    "level",
+                                       "time_limit",  "fees",   "documents", "steps",    "where",
+                                       "legal_basis", "online", "url",       "channels", NULL};
     char path[JV_PATH_MAX];
     util_fmt(path, sizeof path, "procedures[%zu]", p->index);
     if (!cJSON_IsObject(e))
@@ -433,8 +447,12 @@ static int json_item(proc_ctx *p, const cJSON *e, proc_set *s, proc_item *it)
              p->id ? p->id : "", p->id ? ")" : "");
     int rc = jv_check_keys(&p->x, e, path, keys);
     for (size_t i = 0; !rc && i < HL_ARRAY_LEN(proc_item_text); i++) {
-        rec_path(p, path, sizeof path, proc_item_text[i].key, -1, NULL);
-        rc = jget(p, e, path, proc_item_text[i].key, proc_item_str(it, &proc_item_text[i]));
+        const proc_text_field *f = &proc_item_text[i];
+        rec_path(p, path, sizeof path, f->key, -1, NULL);
+        if ((f->flags & PROC_KEY_OPTIONAL) && !cJSON_GetObjectItemCaseSensitive(e, f->key))
+            *proc_item_str(it, f) = xstrdup("");
+        else
+            rc = jget(p, e, path, f->key, proc_item_str(it, f));
     }
     char *field = NULL, *online = NULL;
     rec_path(p, path, sizeof path, "field", -1, NULL);
@@ -551,4 +569,27 @@ int proc_load(proc_set **out, const char *path, char *err, size_t errlen)
     int rc = proc_parse_json_z(out, buf, len, path, err, errlen);
     free(buf);
     return rc;
+}
+
+/* A web address with nothing after its host: a site's home page, not a procedure's. */
+static int is_home_page(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    p = strchr(p, '/');
+    return !p || p[1] == '\0';
+}
+
+proc_qr_kind proc_qr_target(const proc_item *it, char *buf, size_t n)
+{
+    if (*it->url && !is_home_page(it->url)) {
+        util_strlcpy(buf, it->url, n);
+        return PROC_QR_OWN_URL;
+    }
+    if (*it->code) {
+        util_fmt(buf, n, PROC_PORTAL_BY_CODE, it->code);
+        return PROC_QR_BY_CODE;
+    }
+    util_strlcpy(buf, PROC_PORTAL_HOME, n);
+    return PROC_QR_HOME_PAGE;
 }

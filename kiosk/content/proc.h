@@ -22,11 +22,16 @@
  *       "documents": [ { "name": "Tờ khai ...", "copies": "01 bản chính" }, ... ],
  *       "steps": [ "Bước 1: ...", ... ],
  *       "where": "Bộ phận Một cửa UBND xã",
+ *       "channels": "Trực tiếp hoặc qua dịch vụ bưu chính",  how it may be submitted (cách thức
+ *                                          thực hiện) as published; optional, "" or absent: not
+ *                                          shown (the kiosk never guesses, e.g. a certification
+ *                                          needs the person present, so never "by post")
  *       "legal_basis": [ "Luật Hộ tịch năm 2014", ... ],
  *       "online": "full" | "partial" | "none", (dịch vụ công trực tuyến toàn trình / một phần /
  * không) "url": "https://..."               the procedure's online page, for the QR code; may be ""
  *   } ] }
- * All strings NFC UTF-8; every listed key required (arrays may be empty except documents/steps). */
+ * All strings NFC UTF-8; every listed key required except "channels" (arrays may be empty except
+ * documents/steps). */
 
 /* The largest procedures file read (procedures.json, or a CSV/JSON to import): the bundled
  * 31 procedures are ~100 KiB, a whole province's list a few MiB. */
@@ -52,6 +57,7 @@ typedef struct {
     char **steps;
     size_t n_steps;
     char *where;
+    char *channels; /* "" when not given */
     char **legal;
     size_t n_legal;
     proc_online online;
@@ -96,6 +102,23 @@ int proc_write_json(const proc_set *s, const char *path, char *err, size_t errle
 int proc_import(const char *src, const char *dest, size_t *n_imported, char *err, size_t errlen);
 
 const proc_item *proc_find(const proc_set *s, const char *id);
+
+/* What a procedure's QR code opens, and so what its caption may promise. */
+typedef enum {
+    PROC_QR_OWN_URL,   /* the procedure's own "url" */
+    PROC_QR_BY_CODE,   /* its page on the national portal, found by its code (mã TTHC) */
+    PROC_QR_HOME_PAGE, /* no code and no page of its own: the portal's home page */
+} proc_qr_kind;
+
+/* The national portal's page of a procedure code; "%s" is the code. */
+#define PROC_PORTAL_HOME "https://dichvucong.gov.vn"
+#define PROC_PORTAL_BY_CODE                                                                        \
+    PROC_PORTAL_HOME "/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=%s"
+
+/* The address for it's QR code into buf (n bytes) and what that address is. A "url" that is only
+ * a site's home page ("https://dichvucong.gov.vn/") counts as no url: it is not the procedure's
+ * page, whatever a caption would say. */
+proc_qr_kind proc_qr_target(const proc_item *it, char *buf, size_t n);
 
 /* Folding for search: lower case, diacritics removed, đ -> d, anything not a letter or digit
  * becomes one space. "Đăng ký KHAI-SINH" -> "dang ky khai sinh". Caller frees. */

@@ -34,6 +34,7 @@ enum {
     C_LEGAL,
     C_ONLINE,
     C_URL,
+    C_CHANNELS, /* optional: the only column that may be missing */
     C_COUNT
 };
 
@@ -53,6 +54,7 @@ static const char *const csv_cols[C_COUNT] = {
     [C_LEGAL] = "legal_basis",
     [C_ONLINE] = "online",
     [C_URL] = "url",
+    [C_CHANNELS] = "channels",
 };
 
 typedef struct {
@@ -304,7 +306,8 @@ static int csv_header(proc_ctx *p, cellv *cells, size_t col[C_COUNT], char ***na
     char list[256] = "";
     for (size_t c = 0; c < C_COUNT; c++) {
         size_t used = strlen(list);
-        util_fmt(list + used, sizeof list - used, "%s%s", c ? ", " : "", csv_cols[c]);
+        util_fmt(list + used, sizeof list - used, "%s%s%s", c ? ", " : "", csv_cols[c],
+                 c == C_CHANNELS ? " (may be left out)" : "");
     }
     for (size_t c = 0; c < C_COUNT; c++)
         col[c] = SIZE_MAX;
@@ -342,7 +345,7 @@ static int csv_header(proc_ctx *p, cellv *cells, size_t col[C_COUNT], char ***na
         (*names)[i] = xstrdup(csv_cols[c]);
     }
     for (size_t c = 0; c < C_COUNT; c++)
-        if (col[c] == SIZE_MAX)
+        if (col[c] == SIZE_MAX && c != C_CHANNELS)
             return jv_fail(&p->x,
                            "header: column \"%s\" is missing; the first row must name these "
                            "columns, in any order: %s",
@@ -372,12 +375,13 @@ static int csv_row(proc_ctx *p, proc_set *s, cellv *cells, const size_t col[C_CO
         }
     }
     char **v = cells->v;
-    static const size_t plain[] = {C_ID,         C_CODE, C_NAME,  C_LEVEL,
-                                   C_TIME_LIMIT, C_FEES, C_WHERE, C_URL};
+    static const size_t plain[] = {C_ID,   C_CODE,  C_NAME, C_LEVEL,   C_TIME_LIMIT,
+                                   C_FEES, C_WHERE, C_URL,  C_CHANNELS};
     for (size_t i = 0; i < HL_ARRAY_LEN(plain); i++)
         for (size_t k = 0; k < HL_ARRAY_LEN(proc_item_text); k++)
             if (strcmp(proc_item_text[k].key, csv_cols[plain[i]]) == 0)
-                *proc_item_str(it, &proc_item_text[k]) = xstrdup(v[col[plain[i]]]);
+                *proc_item_str(it, &proc_item_text[k]) =
+                    xstrdup(col[plain[i]] == SIZE_MAX ? "" : v[col[plain[i]]]);
     int rc = csv_field(p, s, field_lines, fcap, v[col[C_FIELD_ID]], v[col[C_FIELD_NAME]], line,
                        &it->field);
     if (rc)
@@ -555,6 +559,8 @@ char *proc_to_json(const proc_set *s)
         }
         cJSON_AddItemToObject(o, "steps", str_array(it->steps, it->n_steps));
         cJSON_AddStringToObject(o, "where", it->where);
+        if (*it->channels)
+            cJSON_AddStringToObject(o, "channels", it->channels);
         cJSON_AddItemToObject(o, "legal_basis", str_array(it->legal, it->n_legal));
         cJSON_AddStringToObject(o, "online", proc_online_names[it->online]);
         cJSON_AddStringToObject(o, "url", it->url);

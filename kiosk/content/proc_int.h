@@ -26,11 +26,14 @@ typedef struct {
 typedef struct {
     const char *key; /* JSON key and CSV column */
     size_t off;      /* the char * in proc_item */
-    int flags;       /* JV_REQUIRED, JV_MULTILINE */
+    int flags;       /* JV_REQUIRED, JV_MULTILINE, PROC_KEY_OPTIONAL */
     const char *hint;
 } proc_text_field;
 
-#define PROC_N_TEXT 8
+/* A key that may be absent (JSON) or a column that may be missing (CSV): then "". */
+#define PROC_KEY_OPTIONAL 0x100
+
+#define PROC_N_TEXT 9
 extern const proc_text_field proc_item_text[PROC_N_TEXT];
 /* The names of proc_online values in procedures.json, indexed by the value. */
 extern const char *const proc_online_names[3];

@@ -311,10 +311,14 @@ int proc_search(proc_index *ix, const char *query, size_t *out, size_t max)
         return 0;
     }
     /* Folded words hold only letters and digits, and each is quoted, so nothing the user types
-     * can become FTS5 syntax (", *, NEAR, AND, ^, column filters). */
+     * can become FTS5 syntax (", *, NEAR, AND, ^, column filters). The last word may still be
+     * being typed, so it matches as a prefix too; written ("w" OR "w"*), a row holding it as a
+     * whole word matches both phrases and hl_rank counts it twice: "khai tu" puts "khai tử"
+     * above "... tuổi". */
     buf_reset(&ix->expr);
-    for (size_t i = 0; i < n; i++)
-        buf_printf(&ix->expr, "%s\"%s\"%s", i ? " " : "", words[i], i + 1 == n ? "*" : "");
+    for (size_t i = 0; i + 1 < n; i++)
+        buf_printf(&ix->expr, "\"%s\" AND ", words[i]);
+    buf_printf(&ix->expr, "(\"%s\" OR \"%s\"*)", words[n - 1], words[n - 1]);
     free(words);
     free(f);
     sqlite3_stmt *st = ix->search;

@@ -1,5 +1,5 @@
-/* export: the entry points: votes to CSV/XLSX and the monthly per-officer report, read through a
- * read-only view of votes.db (store_read.h) row by row and written to a temp file that is renamed
+/* export: the entry points: votes to CSV/XLSX and the per-officer report of a period, read through
+ * a read-only view of votes.db (store_read.h) row by row and written to a temp file that is renamed
  * into place only when complete (atomic_file.h). docs/EXPORT.md describes every column and sheet.
  */
 #include "export_int.h"
@@ -91,19 +91,25 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
     int rc = check_content(o->content, err, errlen);
     if (rc)
         return rc;
-    if (o->year < 1970 || o->year > 9999 || o->month < 1 || o->month > 12)
+    export_period per = o->period;
+    if (per.year == 0)
+        per = (export_period){EXPORT_PERIOD_MONTH, o->year, o->month};
+    export_date from, to;
+    if (export_period_days(per, &from, &to) != 0)
         return util_fail(err, errlen, HL_EXIT_USAGE,
-                         "report: the month must be 1..12 of a year "
-                         "from 1970");
+                         "report: not a valid period (a month 1..12, a quarter 1..4, of a year "
+                         "from 1970)");
     if (o->format == EXPORT_FMT_XLSX && !o->out)
         return util_fail(err, errlen, HL_EXIT_USAGE,
                          "report: an XLSX report needs an output file, e.g. --out bao-cao.xlsx");
-    export_date from = {o->year, o->month, 1},
-                to = {o->year, o->month, export_days_in_month(o->year, o->month)};
     int64_t from_ms = export_date_start_ms(from), to_ms = export_date_start_ms(to) + 86400000LL;
-    char title[160], period[128];
-    util_fmt(title, sizeof title, EXPORT_REPORT_TITLE " — Tháng %02d/%04d", o->month, o->year);
+    char title[200], period[200], name[64];
+    export_period_name(per, name, sizeof name);
+    util_fmt(title, sizeof title, EXPORT_REPORT_TITLE " — %s", name);
     export_period_text(from, to, period, sizeof period);
+    if (export_period_is_nd09(per))
+        util_fmt(period + strlen(period), sizeof period - strlen(period),
+                 "; kỳ báo cáo theo Nghị định 09/2019/NĐ-CP");
 
     atomic_file af = {.fd = -1, .dirfd = -1};
     if (o->out && (rc = af_begin(&af, o->out, EXPORT_REDO, err, errlen)) != 0)
@@ -119,10 +125,15 @@ int export_report(const export_report_opts *o, export_result *res, char *err, si
     }
     if (!rc)
         rc = export_summary_read(db, o->content, from_ms, to_ms, &s, err, errlen);
+    if (!rc)
+        rc = export_reasons_read(db, o->content, &s, err, errlen);
     store_reader_close(db);
     if (!rc && o->format == EXPORT_FMT_XLSX) {
-        char sheet[32];
-        util_fmt(sheet, sizeof sheet, "Tháng %02d-%04d", o->month, o->year);
+        char sheet[64]; /* Excel refuses '/' in a sheet's name */
+        util_strlcpy(sheet, name, sizeof sheet);
+        for (char *p = sheet; *p; p++)
+            if (*p == '/')
+                *p = '-';
         rc = export_xlsx_report(&af, sheet, title, o->content, period, &s, o->made_at_ms, err,
                                 errlen);
     } else if (!rc) {

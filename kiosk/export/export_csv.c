@@ -33,7 +33,7 @@ static int csv_vote(void *ctx, const store_read_vote *v)
                                       export_reasons_text(&j->rx, v->reasons),
                                       when,
                                       misuse,
-                                      v->sync_state};
+                                      export_sync_label(v->sync_state)};
         export_csv_row(&x->w, cells, V_NCOLS);
         j->res.rows++;
     }

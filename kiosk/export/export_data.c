@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "clock.h"
+#include "rating.h"
 #include "util.h"
 
 #define UNKNOWN_OFFICER " (không còn trong danh sách)"
@@ -310,7 +311,8 @@ static char *own(export_summary *s, char *str)
 
 typedef struct {
     export_summary *s;
-    size_t cap; /* rows allocated */
+    size_t cap;              /* rows allocated */
+    export_officer_row desk; /* the votes for the desk as a whole, a row of its own at the end */
 } summary_fill;
 
 /* Adds one (officer, rating, misuse) group to its officer's row, adding a row for a code the
@@ -321,7 +323,7 @@ static int summary_add(void *ctx, const store_read_group *g)
     export_summary *s = f->s;
     const char *code = g->officer_code;
     int64_t n = g->n;
-    export_officer_row *r = NULL;
+    export_officer_row *r = strcmp(code, RATING_DESK_CODE) == 0 ? &f->desk : NULL;
     for (size_t i = 0; i < s->n_rows && !r; i++)
         if (strcmp(s->rows[i].code, code) == 0)
             r = &s->rows[i];
@@ -373,12 +375,12 @@ int export_summary_read(store_reader *db, const content *c, int64_t from_ms, int
     s->from_ms = from_ms;
     s->to_ms = to_ms;
     size_t n_known = c ? c->n_officers : 0;
-    summary_fill f = {s, n_known + 8};
+    summary_fill f = {.s = s, .cap = n_known + 8};
     s->rows = xcalloc(f.cap, sizeof *s->rows);
     for (size_t i = 0; i < n_known; i++) {
         export_officer_row *r = &s->rows[i];
         r->code = c->officers[i].code;
-        r->name = c->officers[i].name;
+        r->name = rating_officer_name(r->code, c->officers[i].name);
         r->title = c->officers[i].title ? c->officers[i].title : "";
         r->in_content = 1;
     }
@@ -387,11 +389,20 @@ int export_summary_read(store_reader *db, const content *c, int64_t from_ms, int
     s->total.name = "Tổng cộng";
     s->total.title = "";
 
+    f.desk.code = RATING_DESK_CODE;
+    f.desk.name = rating_officer_name(RATING_DESK_CODE, NULL);
+    f.desk.title = "";
+    f.desk.is_desk = 1;
     if (store_reader_counts(db, (store_range){from_ms, to_ms}, summary_add, &f, err, errlen) !=
         STORE_OK)
         return HL_EXIT_RUNTIME;
     if (s->n_rows > n_known)
         qsort(s->rows + n_known, s->n_rows - n_known, sizeof *s->rows, cmp_row_code);
+    if (f.desk.counted || f.desk.misuse) { /* after the officers, never merged into one */
+        if (s->n_rows == f.cap)
+            s->rows = xrealloc(s->rows, ++f.cap * sizeof *s->rows);
+        s->rows[s->n_rows++] = f.desk;
+    }
     return 0;
 }
 
@@ -403,6 +414,7 @@ void export_summary_free(export_summary *s)
         free(s->owned[i]);
     free(s->owned);
     free(s->rows);
+    free(s->reasons);
     memset(s, 0, sizeof *s);
 }
 
@@ -419,6 +431,90 @@ int export_summary_get(const char *db, const content *c, int64_t from_ms, int64_
     if (rc)
         export_summary_free(out);
     return rc;
+}
+
+/* ---- the reasons given after "chưa hài lòng" ---- */
+
+void export_reasons_begin(export_summary *s, const content *c)
+{
+    free(s->reasons);
+    s->n_reasons = c ? c->n_reasons : 0;
+    s->reasons = xcalloc(s->n_reasons + 1, sizeof *s->reasons);
+    for (size_t i = 0; i < s->n_reasons; i++) {
+        s->reasons[i].code = c->reasons[i].code;
+        s->reasons[i].label = c->reasons[i].label;
+        s->reasons[i].in_content = 1;
+    }
+    s->no_reason = 0;
+}
+
+/* The row of reason code, added (with the label of a code the content no longer has) if new. */
+static export_reason_row *reason_row(export_summary *s, const char *code)
+{
+    for (size_t i = 0; i < s->n_reasons; i++)
+        if (strcmp(s->reasons[i].code, code) == 0)
+            return &s->reasons[i];
+    s->reasons = xrealloc(s->reasons, (s->n_reasons + 1) * sizeof *s->reasons);
+    export_reason_row *r = &s->reasons[s->n_reasons++];
+    memset(r, 0, sizeof *r);
+    r->code = own(s, xstrdup(code));
+    buf d = {0};
+    buf_str(&d, code);
+    buf_str(&d, UNKNOWN_OFFICER);
+    r->label = own(s, buf_take(&d));
+    return r;
+}
+
+void export_reasons_add(export_summary *s, const store_read_vote *v)
+{
+    if (v->misuse || v->rating != RATING_UNHAPPY)
+        return;
+    cJSON *arr = v->reasons && v->reasons[0] ? cJSON_Parse(v->reasons) : NULL;
+    int given = 0;
+    for (const cJSON *it = cJSON_IsArray(arr) ? arr->child : NULL; it; it = it->next) {
+        if (!cJSON_IsString(it) || !it->valuestring[0])
+            continue;
+        int seen = 0; /* a code twice in one vote counts once */
+        for (const cJSON *p = arr->child; p != it && !seen; p = p->next)
+            seen = cJSON_IsString(p) && strcmp(p->valuestring, it->valuestring) == 0;
+        if (!seen)
+            reason_row(s, it->valuestring)->n++;
+        given = 1;
+    }
+    cJSON_Delete(arr);
+    if (!given)
+        s->no_reason++;
+}
+
+static int cmp_reason_code(const void *a, const void *b)
+{
+    return strcmp(((const export_reason_row *)a)->code, ((const export_reason_row *)b)->code);
+}
+
+void export_reasons_end(export_summary *s)
+{
+    size_t k = 0;
+    while (k < s->n_reasons && s->reasons[k].in_content)
+        k++;
+    if (s->n_reasons > k)
+        qsort(s->reasons + k, s->n_reasons - k, sizeof *s->reasons, cmp_reason_code);
+}
+
+static int reasons_vote(void *ctx, const store_read_vote *v)
+{
+    export_reasons_add(ctx, v);
+    return 0;
+}
+
+int export_reasons_read(store_reader *r, const content *c, export_summary *s, char *err,
+                        size_t errlen)
+{
+    export_reasons_begin(s, c);
+    if (store_reader_votes(r, (store_range){s->from_ms, s->to_ms}, reasons_vote, s, err, errlen) !=
+        STORE_OK)
+        return HL_EXIT_RUNTIME;
+    export_reasons_end(s);
+    return 0;
 }
 
 /* ---- one vote row, as text ---- */
@@ -443,8 +539,8 @@ const char *export_officer_name(export_names *x, const char *code)
         return x->last_name;
     const content_officer *o = content_find_officer(x->c, code);
     const char *name;
-    if (o) {
-        name = o->name;
+    if (o || strcmp(code, RATING_DESK_CODE) == 0) {
+        name = rating_officer_name(code, o ? o->name : NULL);
     } else {
         buf_reset(&x->unknown);
         buf_str(&x->unknown, code);
@@ -495,4 +591,16 @@ void export_names_free(export_names *x)
     buf_free(&x->unknown);
     buf_free(&x->reasons);
     buf_free(&x->last_json);
+}
+
+const char *export_sync_label(const char *state)
+{
+    static const char *const map[][2] = {{"sent", "Đã gửi"},
+                                         {"unsent", "Chưa gửi"},
+                                         {"pending", "Chờ hoàn tất"},
+                                         {"quarantined", "Máy chủ từ chối"}};
+    for (size_t i = 0; i < HL_ARRAY_LEN(map); i++)
+        if (strcmp(state, map[i][0]) == 0)
+            return map[i][1];
+    return state;
 }

@@ -15,10 +15,22 @@
 
 #define EXPORT_MISUSE_LINE                                                                         \
     "Số lượt bấm bị đánh dấu bất thường (bấm lặp trong thời gian ngắn), không tính: "
-#define EXPORT_NOTE_FORMULA                                                                                               \
-    "Ghi chú: Tỷ lệ hài lòng = (Rất hài lòng + Hài lòng) / Tổng số phiếu được tính (không kể " \
-    "lượt bấm bất thường)."
-#define EXPORT_REPORT_TITLE "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG"
+/* The share's column, named so that no one takes it for the official indicator of Quyết định
+ * 766/QĐ-TTg. */
+#define EXPORT_SHARE_HEAD "Tỷ lệ hài lòng (máy đánh giá)"
+#define EXPORT_NOTE_FORMULA                                                                                           \
+    EXPORT_SHARE_HEAD " = (Rất hài lòng + Hài lòng) / Tổng số phiếu được tính (không kể lượt " \
+                      "bấm bất thường)."
+#define EXPORT_REPORT_TITLE  "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG"
+#define EXPORT_REASONS_TITLE "LÝ DO CHƯA HÀI LÒNG"
+#define EXPORT_NO_REASON     "Không nêu lý do"
+/* Quốc hiệu and tiêu ngữ, the signers and what they write under their title. */
+#define EXPORT_QUOC_HIEU   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+#define EXPORT_TIEU_NGU    "Độc lập - Tự do - Hạnh phúc"
+#define EXPORT_SIGN_MAKER  "NGƯỜI LẬP BIỂU"
+#define EXPORT_SIGN_HEAD   "THỦ TRƯỞNG CƠ QUAN"
+#define EXPORT_SIGN_NOTE   "(Ký, ghi rõ họ tên)"
+#define EXPORT_REASON_HEAD "Tỷ lệ trên số phiếu chưa hài lòng"
 /* Rows between progress calls (and checks that the output folder is still there). */
 #define EXPORT_PROGRESS_EVERY 4096
 /* The end of the atomic file's failure messages ("... plug it in again and repeat the export"). */
@@ -37,6 +49,30 @@ void export_period_text(export_date from, export_date to, char *out, size_t cap)
 void export_fmt_i64(char *out, size_t cap, int64_t v);
 /* Display width of UTF-8 text in a terminal (Vietnamese letters are one column each). */
 size_t export_text_width(const char *s);
+
+/* ---- periods and the document's header (export_period.c) ---- */
+
+int export_period_is_nd09(export_period p);
+/* s in upper case ("UBND xã Bom Bo" -> "UBND XÃ BOM BO"), malloc'ed. */
+char *export_upper(const char *s);
+
+/* The header of an administrative document: on the left the body (content's commune_name and
+ * desk_name, upper-case), on the right the Quốc hiệu and tiêu ngữ; and the date written above the
+ * signatures. */
+typedef struct {
+    char *left[2];
+    const char *right[2];
+    char date[48]; /* "Ngày 02 tháng 12 năm 2026", or dots to fill in by hand */
+} export_head;
+void export_head_init(export_head *h, const content *c, int64_t made_at_ms);
+void export_head_free(export_head *h);
+
+/* The lines under the officers' table: the share is not the official indicator, its formula,
+ * the misuse count. Free each. */
+enum { EXPORT_N_NOTES = 3 };
+void export_note_lines(const content *c, const export_summary *s, char *lines[EXPORT_N_NOTES]);
+/* The line above the reasons' table: how many "chưa hài lòng" votes the shares are of. */
+void export_reasons_intro(const export_summary *s, char *out, size_t cap);
 
 /* ---- buffered output to a descriptor or a FILE, remembering the first error ---- */
 
@@ -88,6 +124,9 @@ typedef struct {
 
 /* The officer's name, or "<code> (không còn trong danh sách)". Valid until the next call. */
 const char *export_officer_name(export_names *x, const char *code);
+/* A vote's sync state as IT staff read it in a spreadsheet: "Đã gửi", "Chưa gửi", "Chờ hoàn tất"
+ * (reasons still being chosen), "Máy chủ từ chối" (quarantined); an unknown state as stored. */
+const char *export_sync_label(const char *state);
 /* The reasons' labels joined with "; " (see export_data.c). Valid until the next call. */
 const char *export_reasons_text(export_names *x, const char *json);
 void export_names_free(export_names *x);
@@ -107,6 +146,16 @@ int export_db_open(store_reader **out, const char *db, int64_t from_ms, int64_t 
  * HL_EXIT_RUNTIME; s is to be freed (export_summary_free) either way. */
 int export_summary_read(store_reader *r, const content *c, int64_t from_ms, int64_t to_ms,
                         export_summary *s, char *err, size_t errlen);
+
+/* Starts the reasons tally of s (content's reasons, zero) and adds one vote to it (counted
+ * "chưa hài lòng" votes only; other votes are ignored). */
+void export_reasons_begin(export_summary *s, const content *c);
+void export_reasons_add(export_summary *s, const store_read_vote *v);
+/* Sorts the codes no longer in the content, after the walk. */
+void export_reasons_end(export_summary *s);
+/* The tally of the votes of [s->from_ms, s->to_ms) read through r. 0 or HL_EXIT_RUNTIME. */
+int export_reasons_read(store_reader *r, const content *c, export_summary *s, char *err,
+                        size_t errlen);
 
 /* ---- one vote export (export.c) ---- */
 

@@ -18,6 +18,8 @@ typedef struct {
     lxw_workbook *wb;
     lxw_format *title, *subtitle, *header, *date, *text, *num, *pct, *tot_text, *tot_num, *tot_pct,
         *note, *vheader;
+    /* The document's header and signatures: centred, bold, italic; the centred title. */
+    lxw_format *centre, *centre_bold, *centre_italic, *centre_title;
 } xl_book;
 
 static lxw_format *xl_fmt(lxw_workbook *wb, int bold, int border, const char *num_format)
@@ -59,6 +61,17 @@ static void xl_formats(xl_book *x)
     x->tot_pct = xl_fmt(wb, 1, 1, "0.0%");
     x->note = workbook_add_format(wb);
     format_set_italic(x->note);
+    x->centre = xl_fmt(wb, 0, 0, NULL);
+    x->centre_bold = xl_fmt(wb, 1, 0, NULL);
+    x->centre_italic = xl_fmt(wb, 0, 0, NULL);
+    format_set_italic(x->centre_italic);
+    x->centre_title = xl_fmt(wb, 1, 0, NULL);
+    format_set_font_size(x->centre_title, 14);
+    lxw_format *cf[4] = {x->centre, x->centre_bold, x->centre_italic, x->centre_title};
+    for (int i = 0; i < 4; i++) {
+        format_set_align(cf[i], LXW_ALIGN_CENTER);
+        format_set_text_wrap(cf[i]);
+    }
 }
 
 static int xl_open(xl_book *x, const atomic_file *af, int constant_memory, char *err, size_t errlen)
@@ -107,8 +120,51 @@ static void xl_discard(xl_book *x)
     x->wb = NULL;
 }
 
-/* The summary sheet in the layout one-stop offices use: per officer the counted votes, the count
- * and share of each level, the tỷ lệ hài lòng; a total row; the misuse count; a note; a chart. */
+/* The columns of the header's and the signatures' two blocks: A..C on the left, F..K on the
+ * right. */
+enum { XL_LEFT0 = 0, XL_LEFT1 = 2, XL_RIGHT0 = 5, XL_RIGHT1 = 10, XL_TABLE_ROW = 6 };
+
+static void xl_left_right(lxw_worksheet *ws, lxw_row_t r, const char *l, lxw_format *lf,
+                          const char *rt, lxw_format *rf)
+{
+    worksheet_merge_range(ws, r, XL_LEFT0, r, XL_LEFT1, l, lf);
+    worksheet_merge_range(ws, r, XL_RIGHT0, r, XL_RIGHT1, rt, rf);
+}
+
+/* The reasons given after "chưa hài lòng", from row r; returns the row below. */
+static lxw_row_t xl_reasons(xl_book *x, lxw_worksheet *ws, lxw_row_t r, const export_summary *s)
+{
+    char line[256];
+    worksheet_write_string(ws, r++, 0, EXPORT_REASONS_TITLE, x->subtitle);
+    export_reasons_intro(s, line, sizeof line);
+    worksheet_write_string(ws, r++, 0, line, NULL);
+    worksheet_set_row(ws, r, 30, NULL);
+    worksheet_write_string(ws, r, 0, "STT", x->header);
+    worksheet_merge_range(ws, r, 1, r, 2, "Lý do chưa hài lòng", x->header);
+    worksheet_write_string(ws, r, 3, "Số phiếu", x->header);
+    worksheet_merge_range(ws, r, 4, r, 6, EXPORT_REASON_HEAD, x->header);
+    r++;
+    for (size_t k = 0; k <= s->n_reasons; k++, r++) {
+        int last = k == s->n_reasons;
+        int64_t n = last ? s->no_reason : s->reasons[k].n;
+        if (last)
+            worksheet_write_blank(ws, r, 0, x->num);
+        else
+            worksheet_write_number(ws, r, 0, (double)(k + 1), x->num);
+        worksheet_merge_range(ws, r, 1, r, 2, last ? EXPORT_NO_REASON : s->reasons[k].label,
+                              x->text);
+        worksheet_write_number(ws, r, 3, (double)n, x->num);
+        worksheet_merge_range(ws, r, 4, r, 6, "", x->pct);
+        if (s->total.n[1])
+            worksheet_write_number(ws, r, 4, (double)n / (double)s->total.n[1], x->pct);
+    }
+    return r;
+}
+
+/* The summary sheet as an administrative document: the body and the Quốc hiệu on top, the title
+ * and the period; per officer the counted votes, the count and share of each level, the share
+ * (máy đánh giá); a total row and the notes; the reasons given after "chưa hài lòng"; the
+ * signatures; a chart. */
 static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *title,
                              const content *c, const char *period, const export_summary *s,
                              int64_t made_at_ms)
@@ -116,7 +172,7 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, sheet_name);
     if (!ws)
         return;
-    double widths[11] = {5, 24, 24, 10, 8, 8, 8, 8, 8, 8, 12};
+    double widths[11] = {5, 24, 24, 10, 8, 8, 8, 8, 8, 8, 16};
     for (size_t k = 0; k < s->n_rows; k++) { /* names and titles fit, within reason */
         double wn = (double)export_text_width(s->rows[k].name) + 2,
                wt = (double)export_text_width(s->rows[k].title) + 2;
@@ -125,31 +181,35 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
     }
     for (int i = 0; i < 11; i++)
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
-    char line[512];
-    worksheet_write_string(ws, 0, 0, title, x->title);
-    util_fmt(line, sizeof line, "%s — %s", c && c->commune_name ? c->commune_name : "",
-             c && c->desk_name ? c->desk_name : "");
-    worksheet_write_string(ws, 1, 0, line, x->subtitle);
-    worksheet_write_string(ws, 2, 0, period, NULL);
+    export_head h;
+    export_head_init(&h, c, made_at_ms);
+    xl_left_right(ws, 0, h.left[0], x->centre, h.right[0], x->centre_bold);
+    xl_left_right(ws, 1, h.left[1], x->centre_bold, h.right[1], x->centre_bold);
+    worksheet_set_row(ws, 3, 22, NULL);
+    worksheet_merge_range(ws, 3, 0, 3, 10, title, x->centre_title);
+    worksheet_merge_range(ws, 4, 0, 4, 10, period, x->centre_italic);
 
     /* Two header rows: the level names over their SL and % columns. */
     static const char *const head[11] = {
-        "STT", "Họ và tên",     "Chức danh", "Tổng số phiếu", "Rất hài lòng", NULL, "Hài lòng",
-        NULL,  "Chưa hài lòng", NULL,        "Tỷ lệ hài lòng"};
-    worksheet_set_row(ws, 3, 30, NULL);
+        "STT", "Họ và tên",     "Chức danh", "Tổng số phiếu",  "Rất hài lòng", NULL, "Hài lòng",
+        NULL,  "Chưa hài lòng", NULL,        EXPORT_SHARE_HEAD};
+    lxw_row_t r = XL_TABLE_ROW;
+    worksheet_set_row(ws, r, 45, NULL);
     for (int i = 0; i < 11; i++) {
         if (i >= 4 && i <= 8 && i % 2 == 0)
-            worksheet_merge_range(ws, 3, (lxw_col_t)i, 3, (lxw_col_t)(i + 1), head[i], x->header);
+            worksheet_merge_range(ws, r, (lxw_col_t)i, r, (lxw_col_t)(i + 1), head[i], x->header);
         else if (head[i])
-            worksheet_write_string(ws, 3, (lxw_col_t)i, head[i], x->header);
+            worksheet_write_string(ws, r, (lxw_col_t)i, head[i], x->header);
     }
     for (int i = 0; i < 11; i++) {
         if (i >= 4 && i <= 9)
-            worksheet_write_string(ws, 4, (lxw_col_t)i, i % 2 ? "%" : "SL", x->header);
+            worksheet_write_string(ws, r + 1, (lxw_col_t)i, i % 2 ? "%" : "SL", x->header);
         else
-            worksheet_write_blank(ws, 4, (lxw_col_t)i, x->header);
+            worksheet_write_blank(ws, r + 1, (lxw_col_t)i, x->header);
     }
-    lxw_row_t r = 5;
+    worksheet_repeat_rows(ws, r, r + 1); /* on every printed page */
+    r += 2;
+    lxw_row_t first = r;
     for (size_t k = 0; k <= s->n_rows; k++, r++) {
         int is_total = k == s->n_rows;
         const export_officer_row *o = is_total ? &s->total : &s->rows[k];
@@ -175,21 +235,22 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
         else
             worksheet_write_blank(ws, r, 10, fp);
     }
-    r++;
-    util_fmt(line, sizeof line, EXPORT_MISUSE_LINE "%lld", (long long)s->total.misuse);
-    worksheet_write_string(ws, r++, 0, line, NULL);
-    worksheet_write_string(ws, r++, 0, EXPORT_NOTE_FORMULA, x->note);
-    util_fmt(line, sizeof line,
-             "Số liệu nội bộ từ máy đánh giá tại %s; không phải chỉ số chính thức.",
-             c && c->desk_name ? c->desk_name : "Bộ phận Một cửa");
-    worksheet_write_string(ws, r++, 0, line, x->note);
-    if (made_at_ms) {
-        char d[11];
-        clk_format_date(made_at_ms, d);
-        util_fmt(line, sizeof line, "Ngày lập: %s", d);
-        worksheet_write_string(ws, r++, 0, line, NULL);
+    char *notes[EXPORT_N_NOTES];
+    export_note_lines(c, s, notes);
+    for (int i = 0; i < EXPORT_N_NOTES; i++) {
+        worksheet_write_string(ws, r++, 0, notes[i], i < 2 ? x->note : NULL);
+        free(notes[i]);
     }
-    worksheet_freeze_panes(ws, 5, 0);
+    r = xl_reasons(x, ws, r + 1, s);
+
+    /* The signatures. */
+    r++;
+    worksheet_merge_range(ws, r, XL_RIGHT0, r, XL_RIGHT1, h.date, x->centre_italic);
+    r++;
+    xl_left_right(ws, r++, EXPORT_SIGN_MAKER, x->centre_bold, EXPORT_SIGN_HEAD, x->centre_bold);
+    xl_left_right(ws, r++, EXPORT_SIGN_NOTE, x->centre_italic, EXPORT_SIGN_NOTE, x->centre_italic);
+    r += 4; /* room to sign */
+    export_head_free(&h);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
 
@@ -200,7 +261,7 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
     if (!ch)
         return;
     static const lxw_color_t colors[3] = {0x2E7D32, 0x9CCC65, 0xEF6C00};
-    lxw_row_t first = 5, last = (lxw_row_t)(5 + s->n_rows - 1);
+    lxw_row_t last = (lxw_row_t)(first + s->n_rows - 1);
     for (int i = 0; i < 3; i++) { /* levels 3, 2, 1: the SL columns 4, 6, 8 */
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(se, sheet_name, first, 1, last, 1);
@@ -220,7 +281,7 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
                             .y_offset = 10,
                             .x_scale = 1.9,
                             .y_scale = 0.6 + 0.1 * (double)(s->n_rows > 20 ? 20 : s->n_rows)};
-    worksheet_insert_chart_opt(ws, r + 1, 1, ch, &co);
+    worksheet_insert_chart_opt(ws, r, 1, ch, &co);
 }
 
 static lxw_worksheet *xl_votes_sheet(xl_book *x, int part, const char *title)
@@ -252,12 +313,14 @@ typedef struct {
     lxw_row_t r, per_sheet;
     int part;
     const char *title;
+    export_summary *sum; /* its reasons tallied as the votes go by */
 } xl_votes;
 
 static int xl_vote(void *ctx, const store_read_vote *v)
 {
     xl_votes *s = ctx;
     export_job *j = s->walk.j;
+    export_reasons_add(s->sum, v);
     if (export_job_take(j, v)) {
         if (s->r - 2 >= s->per_sheet) {
             worksheet_autofilter(s->ws, 1, 0, s->r - 1, V_NCOLS - 1);
@@ -280,7 +343,7 @@ static int xl_vote(void *ctx, const store_read_vote *v)
             worksheet_write_string(ws, r, V_REASONS, reasons, NULL);
         worksheet_write_number(ws, r, V_TIME, export_excel_serial(v->created_at), s->x->date);
         worksheet_write_number(ws, r, V_MISUSE, v->misuse, NULL);
-        worksheet_write_string(ws, r, V_SYNC, v->sync_state, NULL);
+        worksheet_write_string(ws, r, V_SYNC, export_sync_label(v->sync_state), NULL);
         s->r++;
         j->res.rows++;
     }
@@ -316,7 +379,9 @@ int export_xlsx_votes(export_job *j, char *err, size_t errlen)
                    .r = 2,
                    .per_sheet = LXW_ROW_MAX - 2, /* Excel's rows less the title and header */
                    .part = 1,
-                   .title = title};
+                   .title = title,
+                   .sum = &s};
+    export_reasons_begin(&s, c);
     if (o->xlsx_rows_per_sheet > 0 && o->xlsx_rows_per_sheet < (int64_t)vs.per_sheet)
         vs.per_sheet = (lxw_row_t)o->xlsx_rows_per_sheet;
     vs.ws = xl_votes_sheet(&x, vs.part, title);
@@ -331,7 +396,13 @@ int export_xlsx_votes(export_job *j, char *err, size_t errlen)
                        j->af.out);
     if (!rc) {
         worksheet_autofilter(vs.ws, 1, 0, vs.r > 2 ? vs.r - 1 : 2, V_NCOLS - 1);
-        xl_summary_sheet(&x, "Tổng hợp", EXPORT_REPORT_TITLE, c, period, &s, 0);
+        char sum_title[256];
+        if (o->period_name)
+            util_fmt(sum_title, sizeof sum_title, EXPORT_REPORT_TITLE " — %s", o->period_name);
+        else
+            util_fmt(sum_title, sizeof sum_title, EXPORT_REPORT_TITLE " — từ %s đến %s", a, b);
+        export_reasons_end(&s);
+        xl_summary_sheet(&x, "Tổng hợp", sum_title, c, period, &s, 0);
         rc = xl_close(&x, &j->af, err, errlen);
     }
     xl_discard(&x);

@@ -31,6 +31,18 @@ void gfx_fill_rrect(gfx *g, SDL_Rect r, int radius, SDL_Color c);
 void gfx_stroke_rrect(gfx *g, SDL_Rect r, int radius, int thickness, SDL_Color c);
 void gfx_fill_circle(gfx *g, int cx, int cy, int radius, SDL_Color c);
 
+/* Every text from now on at percent % of the size asked for ("Chữ to": 150; 100 = as asked);
+ * gfx_fit_px may still shrink a text down to its min_px to fit its box. Sizes from gfx_fit_px
+ * are in the caller's terms, so passing them back scales them once. gfx_text_scale: the
+ * current percent. */
+void gfx_set_text_scale(gfx *g, int percent);
+int gfx_text_scale(const gfx *g);
+
+/* Tests: hook(arg, text, len) is called with every line of text drawn (a wrapped paragraph line
+ * by line), so that what a screen says can be checked; NULL turns it off. */
+typedef void (*gfx_text_hook)(void *arg, const char *text, size_t len);
+void gfx_set_text_hook(gfx *g, gfx_text_hook hook, void *arg);
+
 /* One line of text, top edge at y; x is the left edge, centre or right edge per align.
  * px is the font size in pixels. Returns the width drawn. Text textures are cached. */
 int gfx_text(gfx *g, gfx_weight w, int px, SDL_Color c, int x, int y, gfx_align align,

@@ -89,6 +89,10 @@ struct gfx {
     size_t bcap;
     evict_rec *ev;
     size_t evcap;
+
+    int text_scale;          /* percent; 0 = 100 (gfx_set_text_scale) */
+    gfx_text_hook text_hook; /* tests: every text drawn (gfx_set_text_hook) */
+    void *text_hook_arg;
 };
 
 /* p grown (doubling) to hold need elements of elem bytes; *cap updated. */

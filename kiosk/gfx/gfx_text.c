@@ -19,6 +19,21 @@ static int clamp_px(int px)
     return px < GFX_MIN_PX ? GFX_MIN_PX : px > GFX_MAX_PX ? GFX_MAX_PX : px;
 }
 
+/* What a layout passes to get px after scaling: gfx_fit_px answers in the layout's sizes. */
+static int unscale_px(const gfx *g, int px)
+{
+    int s = g->text_scale ? g->text_scale : 100;
+    return px * 100 / s;
+}
+
+/* The public functions take the size a layout asks for and scale it here, once, by the text
+ * scale (gfx_set_text_scale; 0 means 100 %); the static functions below take scaled sizes. */
+static int scale_px(const gfx *g, int px)
+{
+    int s = g->text_scale ? g->text_scale : 100;
+    return clamp_px(px * s / 100);
+}
+
 static uint32_t pack_color(SDL_Color c)
 {
     return (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
@@ -207,6 +222,8 @@ static centry *text_get(gfx *g, gfx_weight w, int px, SDL_Color c, const char *s
 static int text_draw(gfx *g, gfx_weight w, int px, SDL_Color c, int x, int y, gfx_align align,
                      const char *s, size_t len)
 {
+    if (g->text_hook)
+        g->text_hook(g->text_hook_arg, s, len);
     centry *e = text_get(g, w, px, c, s, len);
     if (!e)
         return 0;
@@ -224,14 +241,14 @@ int gfx_text(gfx *g, gfx_weight w, int px, SDL_Color c, int x, int y, gfx_align 
 {
     if (!utf8)
         return 0;
-    return text_draw(g, w, clamp_px(px), c, x, y, align, utf8, strlen(utf8));
+    return text_draw(g, w, scale_px(g, px), c, x, y, align, utf8, strlen(utf8));
 }
 
 int gfx_text_width(gfx *g, gfx_weight w, int px, const char *utf8)
 {
     if (!utf8 || !*utf8)
         return 0;
-    px = clamp_px(px);
+    px = scale_px(g, px);
     size_t len = strlen(utf8);
     uint64_t hash;
     size_t klen = gfx_key_build(g, CK_WIDTH, w, px, 0, 0, 0, utf8, len);
@@ -247,10 +264,15 @@ int gfx_text_width(gfx *g, gfx_weight w, int px, const char *utf8)
     return tw;
 }
 
+static int line_height(gfx *g, gfx_weight w, int px)
+{
+    TTF_Font *f = font_get(g, w, px);
+    return f ? TTF_FontLineSkip(f) : 0;
+}
+
 int gfx_line_height(gfx *g, gfx_weight w, int px)
 {
-    TTF_Font *f = font_get(g, w, clamp_px(px));
-    return f ? TTF_FontLineSkip(f) : 0;
+    return line_height(g, w, scale_px(g, px));
 }
 
 static void line_push(gfx *g, size_t *n, size_t off, size_t len, int w)
@@ -386,8 +408,8 @@ int gfx_text_wrap(gfx *g, gfx_weight w, int px, SDL_Color c, SDL_Rect box, gfx_a
 {
     if (!utf8 || !*utf8)
         return 0;
-    px = clamp_px(px);
-    int lh = gfx_line_height(g, w, px);
+    px = scale_px(g, px);
+    int lh = line_height(g, w, px);
     if (lh <= 0)
         return 0;
     int maxw = box.w > 1 ? box.w : 1;
@@ -437,25 +459,27 @@ int gfx_text_wrap(gfx *g, gfx_weight w, int px, SDL_Color c, SDL_Rect box, gfx_a
 
 static int fits_at(gfx *g, gfx_weight w, int px, SDL_Rect box, const char *s, size_t len)
 {
-    int lh = gfx_line_height(g, w, px);
+    int lh = line_height(g, w, px);
     centry *e = wrap_get(g, w, px, box.w > 1 ? box.w : 1, s, len);
     return lh > 0 && e && e->nlines * lh <= box.h && e->w <= box.w;
 }
 
 int gfx_fit_px(gfx *g, gfx_weight w, int min_px, int max_px, SDL_Rect box, const char *utf8)
 {
+    /* Only the largest size grows with the scale: a text that must fit its box (a key's label,
+     * a button's) may still come back down to the smallest size asked for, never vanish. */
     min_px = clamp_px(min_px);
-    max_px = clamp_px(max_px);
+    max_px = scale_px(g, max_px);
     if (max_px < min_px)
         max_px = min_px;
     if (!utf8 || !*utf8)
-        return max_px;
+        return unscale_px(g, max_px);
     size_t len = strlen(utf8);
     uint64_t hash;
     size_t klen = gfx_key_build(g, CK_FIT, w, min_px, (uint32_t)max_px, box.w, box.h, utf8, len);
     centry *e = gfx_cache_get(g, klen, &hash);
     if (e)
-        return e->w;
+        return unscale_px(g, e->w);
     int lo = min_px, hi = max_px;
     if (!fits_at(g, w, lo, box, utf8, len)) {
         hi = lo;
@@ -472,7 +496,7 @@ int gfx_fit_px(gfx *g, gfx_weight w, int min_px, int max_px, SDL_Rect box, const
     klen = gfx_key_build(g, CK_FIT, w, min_px, (uint32_t)max_px, box.w, box.h, utf8, len);
     e = gfx_cache_insert(g, klen, gfx_key_hash(g, klen), 0, 0);
     e->w = lo;
-    return lo;
+    return unscale_px(g, lo);
 }
 
 /* ---- avatar initials ---- */
@@ -510,4 +534,20 @@ size_t gfx_initials(const char *name, char out[40])
         n += initial_of(name, last, len, out + n);
     out[n] = '\0';
     return n;
+}
+
+void gfx_set_text_scale(gfx *g, int percent)
+{
+    g->text_scale = percent;
+}
+
+int gfx_text_scale(const gfx *g)
+{
+    return g->text_scale ? g->text_scale : 100;
+}
+
+void gfx_set_text_hook(gfx *g, gfx_text_hook hook, void *arg)
+{
+    g->text_hook = hook;
+    g->text_hook_arg = arg;
 }

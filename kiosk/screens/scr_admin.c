@@ -152,7 +152,7 @@ static void draw_votes(app *a, SDL_Rect card)
     legend(a, ui_rect(in.x, y, in.w, m->u * 3));
     int small = m->u * 2 + m->u / 4;
     gfx_text(a->gfx, GFX_REGULAR, small, UI_TEXT_MUTED, in.x + in.w, y, GFX_RIGHT,
-             "Tỷ lệ hài lòng");
+             "Tỷ lệ hài lòng (máy đánh giá)");
     y += m->u * 4;
     gfx_fill_rect(a->gfx, ui_rect(in.x, y, in.w, 1), UI_BORDER);
     y += m->u;
@@ -160,7 +160,9 @@ static void draw_votes(app *a, SDL_Rect card)
     SDL_Rect rows = {in.x, y, in.w, in.y + in.h - y - foot_h};
     int px = m->u * 2 + m->u / 2;
     if (!ad->stats_ok) {
-        const char *t = ad->stats_loading ? "Đang đếm phiếu…" : ad->stats_error;
+        const char *t = ad->stats_loading ? "Đang đếm phiếu…"
+                                          : "Không đếm được phiếu: lỗi đọc tệp dữ liệu phiếu "
+                                            "(votes.db). Chi tiết trong nhật ký.";
         gfx_text_wrap(a->gfx, GFX_REGULAR, px, ad->stats_loading ? UI_TEXT_MUTED : RED, rows,
                       GFX_LEFT, t, 1);
         return;
@@ -277,7 +279,8 @@ static void draw_status(app *a, SDL_Rect card)
         put(a, &box, GFX_REGULAR, px, UI_TEXT, line);
         if (s->last_error_at && s->last_error[0]) {
             fmt_when(a, t1, sizeof t1, s->last_error_at);
-            snprintf(line, sizeof line, "Lỗi gần nhất (%s): %s", t1, s->last_error);
+            /* In Vietnamese; the technical detail is in the log. */
+            snprintf(line, sizeof line, "Lỗi gần nhất (%s): %s", t1, ad->sync_error);
             put2(a, &box, GFX_REGULAR, px, UI_TEXT_MUTED, line);
         }
         if (s->quarantined) {
@@ -302,7 +305,10 @@ static void draw_status(app *a, SDL_Rect card)
     put(a, &box, GFX_BOLD, hpx, UI_TEXT, "Máy");
     gap(&box, m->u / 2);
     if (ad->store_error[0]) {
-        snprintf(line, sizeof line, "Lỗi ghi phiếu: %s", ad->store_error);
+        /* The store's message is technical English (it is in the log, with the file). */
+        snprintf(line, sizeof line,
+                 "Lỗi ghi phiếu: máy không ghi được vào tệp dữ liệu phiếu (votes.db). Báo cán "
+                 "bộ CNTT xem nhật ký; kiểm tra ổ đĩa.");
         put2(a, &box, GFX_BOLD, px, RED, line);
     }
     /* Votes carry this PC's time: a clock nobody sets drifts, and the figures per day with it. */

@@ -1,5 +1,6 @@
-/* scr_admin_export: votes to a USB stick: which stick, which period (this month, last month, or
- * days chosen with - / +), CSV or Excel; a progress bar while the export runs on its own thread,
+/* scr_admin_export: votes to a USB stick: which stick, which period (this month, last month, the
+ * reporting period of Nghị định 09/2019 ending on the 14th of this month, or days chosen with
+ * - / +), CSV or Excel; a progress bar while the export runs on its own thread,
  * then the file's name, or an honest message when the stick was pulled. */
 #include <stdio.h>
 #include <string.h>
@@ -100,9 +101,10 @@ static int draw_period(app *a, SDL_Rect col, int busy)
     const admin *ad = a->admin;
     int y = label(a, col.x, col.y, "Khoảng thời gian");
     int ch = m->u * 8;
-    static const char *const ids[3] = {"range-this", "range-last", "range-days"};
-    static const char *const labels[3] = {"Tháng này", "Tháng trước", "Chọn ngày"};
-    chips(a, ui_rect(col.x, y, col.w, ch), 3, ids, labels, (int)ad->range, !busy);
+    /* In the order of admin_range. */
+    static const char *const ids[4] = {"range-this", "range-last", "range-nd09", "range-days"};
+    static const char *const labels[4] = {"Tháng này", "Tháng trước", "Kỳ báo cáo", "Chọn ngày"};
+    chips(a, ui_rect(col.x, y, col.w, ch), 4, ids, labels, (int)ad->range, !busy);
     y += ch + m->u * 2;
     char from[16], to[16], line[64];
     fmt_date(from, sizeof from, ad->from);
@@ -111,7 +113,18 @@ static int draw_period(app *a, SDL_Rect col, int busy)
     if (ad->range != ADMIN_RANGE_DAYS) {
         snprintf(line, sizeof line, "Từ %s đến %s", from, to);
         gfx_text(a->gfx, GFX_REGULAR, px, UI_TEXT, col.x, y, GFX_LEFT, line);
-        return y + gfx_line_height(a->gfx, GFX_REGULAR, px);
+        y += gfx_line_height(a->gfx, GFX_REGULAR, px);
+        if (ad->range == ADMIN_RANGE_ND09) { /* which period, and by which rule */
+            char what[128];
+            int small = m->u * 2 + m->u / 2;
+            snprintf(what, sizeof what, "%s theo Nghị định 09/2019/NĐ-CP", ad->period_name);
+            y += m->u / 2;
+            y += gfx_text_wrap(
+                a->gfx, GFX_REGULAR, small, UI_TEXT_MUTED,
+                ui_rect(col.x, y, col.w, gfx_line_height(a->gfx, GFX_REGULAR, small) * 2), GFX_LEFT,
+                what, 1);
+        }
+        return y;
     }
     /* Two day pickers: [-] date [+], for the first and the last day. */
     int bw = m->u * 9, rowh = m->u * 8;
@@ -271,6 +284,8 @@ static void stick_tap(app *a, const char *id)
         admin_set_range(ad, ADMIN_RANGE_THIS_MONTH);
     } else if (strcmp(id, "range-last") == 0) {
         admin_set_range(ad, ADMIN_RANGE_LAST_MONTH);
+    } else if (strcmp(id, "range-nd09") == 0) {
+        admin_set_range(ad, ADMIN_RANGE_ND09);
     } else if (strcmp(id, "range-days") == 0) {
         admin_set_range(ad, ADMIN_RANGE_DAYS);
     } else if (strcmp(id, "from-dec") == 0 || strcmp(id, "from-inc") == 0 ||

@@ -9,7 +9,7 @@ static const signed char shift_y[] = {0, 1, -2, 2, -1, 2, -2, 0};
 
 static int64_t attract_update(app *a, int64_t now)
 {
-    int64_t next = scr_slogan_tick(a, now);
+    int64_t next = scr_slogan_tick(a, now, 1);
     int64_t shift = a->entered_mono;
     int64_t period = (int64_t)a->cfg.attract_shift_s * 1000;
     shift += ((now - a->entered_mono) / period + 1) * period;
@@ -28,8 +28,17 @@ static void attract_draw(app *a)
     /* The slogan and the two lines under it, centred as one block. */
     int foot = m->u * 6 + gfx_line_height(a->gfx, GFX_BOLD, m->u * 4) +
                gfx_line_height(a->gfx, GFX_REGULAR, m->u * 3);
-    int ph = m->h * 62 / 100;
-    SDL_Rect r = {m->w / 10 + dx, (m->h - ph - foot) / 2 + dy, m->w * 8 / 10, ph};
+    /* The plan's headline ("Chính quyền thân thiện, vì Nhân dân phục vụ") above the slogans. */
+    const char *headline = a->content->headline;
+    int head_px = m->u * 4, head_h = 0;
+    if (*headline)
+        head_h = gfx_line_height(a->gfx, GFX_BOLD, head_px) + m->u * 3;
+    int ph = m->h * (*headline ? 56 : 62) / 100;
+    int top = (m->h - head_h - ph - foot) / 2 + dy;
+    if (*headline)
+        gfx_text(a->gfx, GFX_BOLD, head_px, (SDL_Color){0xF9, 0xC7, 0x4F, 0xFF}, m->w / 2 + dx, top,
+                 GFX_CENTER, headline);
+    SDL_Rect r = {m->w / 10 + dx, top + head_h, m->w * 8 / 10, ph};
     scr_slogan_panel(a, r, 1);
     SDL_Color soft = {0xDC, 0xE6, 0xF7, 0xFF};
     int y = r.y + r.h + m->u * 4;
@@ -42,6 +51,7 @@ static void attract_draw(app *a)
     snprintf(line, sizeof line, "%s · %s · %s", a->content->commune_name, a->content->desk_name,
              hm);
     gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, m->w / 2 + dx, y, GFX_CENTER, line);
+    scr_sample_mark(a, m->u * 3 + dx, m->u * 3 + dy);
 }
 
 const screen scr_attract = {"attract",    SCR_IDLE_OWN,      NULL, NULL, NULL, attract_update,

@@ -12,6 +12,10 @@
 SDL_Rect scr_header(app *a)
 {
     const ui_metrics *m = &a->m;
+    /* The header (commune, desk, clock) keeps its size under "Chữ to": it is the frame, not what
+     * the citizen reads to get something done, and its fixed bar has no room to grow. */
+    int scale = gfx_text_scale(a->gfx);
+    gfx_set_text_scale(a->gfx, 100);
     int hh = m->u * 13;
     SDL_Rect bar = {0, 0, m->w, hh};
     gfx_fill_rect(a->gfx, bar, UI_PRIMARY);
@@ -37,12 +41,44 @@ SDL_Rect scr_header(app *a)
     gfx_text_wrap(a->gfx, GFX_BOLD, name_px, UI_ON_PRIMARY, name_box, GFX_LEFT,
                   a->content->commune_name, 1);
     SDL_Color soft = {0xDC, 0xE6, 0xF7, 0xFF};
-    gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, pad, m->u * 8, GFX_LEFT, a->content->desk_name);
+    int desk_w = gfx_text(a->gfx, GFX_REGULAR, m->u * 3, soft, pad, m->u * 8, GFX_LEFT,
+                          a->content->desk_name);
+    scr_sample_mark(a, pad + desk_w + m->u * 2, m->u * 8);
     /* The hidden way into the admin screens: hold the top-left corner still for 5 s. Nothing is
      * drawn, and it is no tap target, so normal taps are untouched. */
     ui_hold_target_add(&a->ui, ADMIN_HOLD_ID, ui_rect(0, 0, m->u * 10, m->u * 10), ADMIN_HOLD_MS);
+    gfx_set_text_scale(a->gfx, scale);
     int top = hh + m->u;
     return ui_rect(0, top, m->w, m->h - top);
+}
+
+int scr_sample_mark(app *a, int x, int y)
+{
+    if (!a->content->sample)
+        return 0;
+    const ui_metrics *m = &a->m;
+    static const char text[] = "DỮ LIỆU MẪU";
+    int px = m->u * 2 + m->u / 2, pad = m->u;
+    int w = gfx_text_width(a->gfx, GFX_BOLD, px, text) + 2 * pad;
+    int h = gfx_line_height(a->gfx, GFX_BOLD, px) + m->u / 2;
+    SDL_Color gold = {0xF9, 0xC7, 0x4F, 0xFF}, ink = {0x3A, 0x2A, 0x00, 0xFF};
+    gfx_fill_rrect(a->gfx, ui_rect(x, y, w, h), h / 2, gold);
+    gfx_text(a->gfx, GFX_BOLD, px, ink, x + pad, y + m->u / 4, GFX_LEFT, text);
+    return w;
+}
+
+void scr_officer_photo(app *a, SDL_Rect r, const content_officer *o)
+{
+    if (o == &a->content->desk) { /* nobody's face: a question mark for "not remembered" */
+        int d = r.w < r.h ? r.w : r.h;
+        gfx_fill_circle(a->gfx, r.x + r.w / 2, r.y + r.h / 2, d / 2, UI_BORDER);
+        int px = d / 2;
+        gfx_text(a->gfx, GFX_BOLD, px, UI_PRIMARY, r.x + r.w / 2,
+                 r.y + (r.h - gfx_line_height(a->gfx, GFX_BOLD, px)) / 2, GFX_CENTER, "?");
+        return;
+    }
+    if (!o->photo || gfx_image(a->gfx, o->photo, r) != 0)
+        gfx_placeholder_avatar(a->gfx, r, o->name);
 }
 
 void scr_officer_card(app *a, SDL_Rect r, const content_officer *o)
@@ -54,8 +90,7 @@ void scr_officer_card(app *a, SDL_Rect r, const content_officer *o)
     if (ph > r.w / 3)
         ph = r.w / 3;
     SDL_Rect photo = {r.x + pad, r.y + (r.h - ph) / 2, ph, ph};
-    if (!o->photo || gfx_image(a->gfx, o->photo, photo) != 0)
-        gfx_placeholder_avatar(a->gfx, photo, o->name);
+    scr_officer_photo(a, photo, o);
     int tx = photo.x + photo.w + pad;
     SDL_Rect text = {tx, r.y + pad, r.x + r.w - pad - tx, r.h - 2 * pad};
     int name_px = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 3, m->u * 5,
@@ -139,10 +174,33 @@ void scr_rating_buttons(app *a, SDL_Rect r)
     }
 }
 
+/* The text a panel shows: the short form on the full-screen (dark) panel, where it is read from
+ * afar and must fit its time; the whole text elsewhere. */
+static const char *slogan_text(const content_slogan *s, int on_dark)
+{
+    return on_dark && s->short_text && *s->short_text ? s->short_text : s->text;
+}
+
+int64_t scr_slogan_duration_ms(const char *title, const char *text, int base_s)
+{
+    /* An unhurried reader takes in about 10 characters a second: the base time covers 80, each
+     * further 10 add a second. Characters, not bytes: Vietnamese letters take 2-3 bytes. */
+    int64_t chars = 0;
+    for (const char *t = title; t && *t; t++)
+        chars += ((unsigned char)*t & 0xC0) != 0x80;
+    for (const char *t = text; t && *t; t++)
+        chars += ((unsigned char)*t & 0xC0) != 0x80;
+    int64_t ms = (int64_t)base_s * 1000;
+    if (chars > 80)
+        ms += (chars - 80) * 100;
+    return ms;
+}
+
 void scr_slogan_panel(app *a, SDL_Rect r, int on_dark)
 {
     const ui_metrics *m = &a->m;
     const content_slogan *s = app_slogan(a);
+    const char *text = slogan_text(s, on_dark);
     SDL_Color title_c = on_dark ? (SDL_Color){0xF9, 0xC7, 0x4F, 0xFF} : UI_PRIMARY;
     SDL_Color text_c = on_dark ? UI_ON_PRIMARY : UI_TEXT;
     if (!on_dark)
@@ -154,11 +212,11 @@ void scr_slogan_panel(app *a, SDL_Rect r, int on_dark)
     int dots_h = m->u * 3;
     SDL_Rect body = {in.x, in.y + th + m->u * 2, in.w, in.h - th - m->u * 2 - dots_h};
     int px = gfx_fit_px(a->gfx, GFX_REGULAR, m->u * 3, on_dark ? m->u * 7 : m->u * 4 + m->u / 2,
-                        body, s->text);
-    int h = gfx_text_wrap(a->gfx, GFX_REGULAR, px, text_c, body, GFX_CENTER, s->text, 0);
+                        body, text);
+    int h = gfx_text_wrap(a->gfx, GFX_REGULAR, px, text_c, body, GFX_CENTER, text, 0);
     if (h < body.h)
         body.y += (body.h - h) / 2;
-    gfx_text_wrap(a->gfx, GFX_REGULAR, px, text_c, body, GFX_CENTER, s->text, 1);
+    gfx_text_wrap(a->gfx, GFX_REGULAR, px, text_c, body, GFX_CENTER, text, 1);
     int n = a->cfg.n_slogans > 0 ? a->cfg.n_slogans : (int)a->content->n_slogans;
     if (n > 1) {
         int d = m->u, gapd = m->u * 2;
@@ -170,11 +228,13 @@ void scr_slogan_panel(app *a, SDL_Rect r, int on_dark)
     }
 }
 
-int64_t scr_slogan_tick(app *a, int64_t now_mono)
+int64_t scr_slogan_tick(app *a, int64_t now_mono, int on_dark)
 {
     if (now_mono >= a->slogan_next) {
         a->slogan_pos++;
-        a->slogan_next = now_mono + (int64_t)a->cfg.slogan_rotate_s * 1000;
+        const content_slogan *s = app_slogan(a);
+        a->slogan_next = now_mono + scr_slogan_duration_ms(s->title, slogan_text(s, on_dark),
+                                                           a->cfg.slogan_rotate_s);
         a->dirty = 1;
     }
     return a->slogan_next;

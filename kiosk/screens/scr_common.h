@@ -9,9 +9,15 @@
 
 /* Header band across the top; returns the rectangle left below it for the screen's body. */
 SDL_Rect scr_header(app *a);
+/* While the bundled sample content is in use (content.sample), a "DỮ LIỆU MẪU" badge with its
+ * top-left at (x, y); returns its width (0 when not drawn). */
+int scr_sample_mark(app *a, int x, int y);
 
 /* Photo (or placeholder) with name, title and counter. big = 1 lays it out for one officer. */
 void scr_officer_card(app *a, SDL_Rect r, const content_officer *o);
+/* The officer's photo (or a placeholder with initials) in r; for the desk's entry
+ * (content.desk, "Không nhớ tên cán bộ") a question mark. */
+void scr_officer_photo(app *a, SDL_Rect r, const content_officer *o);
 /* An officer's counter as shown: "Quầy 2" for "2" or "A1", and a counter the content already
  * writes as words ("Quầy 2", "Phòng Tư pháp") as it is, never "Quầy Quầy 2". */
 void scr_counter_label(const char *counter, char *out, size_t cap);
@@ -21,10 +27,15 @@ void scr_phone_nowrap(const char *phone, char *out, size_t cap);
 /* Three large buttons "rate-3", "rate-2", "rate-1": face, colour and label. */
 void scr_rating_buttons(app *a, SDL_Rect r);
 
-/* The current slogan, its title and text, with position dots. */
+/* The current slogan, its title and text, with position dots; on_dark (the full-screen attract
+ * panel) shows the slogan's short form when it has one. */
 void scr_slogan_panel(app *a, SDL_Rect r, int on_dark);
-/* Advances the rotation when due (marks dirty); returns the next rotation deadline. */
-int64_t scr_slogan_tick(app *a, int64_t now_mono);
+/* Advances the rotation when due (marks dirty); returns the next rotation deadline. The next
+ * slogan stays for scr_slogan_duration_ms of the text that panel (on_dark or not) shows. */
+int64_t scr_slogan_tick(app *a, int64_t now_mono, int on_dark);
+/* How long a slogan stays: slogan_rotate (base_s) for up to 80 characters, a second more for
+ * each further 10, so that a long one can be read to its end. */
+int64_t scr_slogan_duration_ms(const char *title, const char *text, int base_s);
 
 /* "Trang 2/3" with "prev" / "next" buttons (shown only where there is a page to go to), along
  * row; page counts from 0. */

@@ -6,7 +6,7 @@
 
 static int64_t home_update(app *a, int64_t now)
 {
-    return scr_slogan_tick(a, now); /* the header clock is the app's (app_update) */
+    return scr_slogan_tick(a, now, 0); /* the header clock is the app's (app_update) */
 }
 
 static void draw_desk(app *a, SDL_Rect main)
@@ -37,7 +37,11 @@ static void draw_lobby(app *a, SDL_Rect main)
     int face = in.w / 3 - m->u * 4;
     if (face > in.h / 2 - lh)
         face = in.h / 2 - lh;
-    int total = face + m->u * 4 + lh + m->u * 2 + gfx_line_height(a->gfx, GFX_REGULAR, m->u * 3);
+    const char *sub = "Chạm vào đây để cho biết ông/bà có hài lòng không";
+    SDL_Rect sub_box = {in.x, 0, in.w, in.h};
+    int sub_h = gfx_text_wrap(a->gfx, GFX_REGULAR, m->u * 3, UI_ON_PRIMARY, sub_box, GFX_CENTER,
+                              sub, 0); /* one line, or two under "Chữ to" */
+    int total = face + m->u * 4 + lh + m->u * 2 + sub_h;
     int y = in.y + (in.h - total) / 2;
     int gap = m->u * 3;
     int x0 = in.x + (in.w - 3 * face - 2 * gap) / 2;
@@ -50,25 +54,30 @@ static void draw_lobby(app *a, SDL_Rect main)
     gfx_text(a->gfx, GFX_BOLD, title_px, UI_ON_PRIMARY, in.x + in.w / 2, y, GFX_CENTER,
              "Đánh giá cán bộ");
     y += lh + m->u * 2;
-    gfx_text(a->gfx, GFX_REGULAR, m->u * 3, (SDL_Color){0xDC, 0xE6, 0xF7, 0xFF}, in.x + in.w / 2, y,
-             GFX_CENTER, "Chạm vào đây để cho biết ông/bà có hài lòng không");
+    sub_box.y = y;
+    sub_box.h = sub_h;
+    gfx_text_wrap(a->gfx, GFX_REGULAR, m->u * 3, (SDL_Color){0xDC, 0xE6, 0xF7, 0xFF}, sub_box,
+                  GFX_CENTER, sub, 1);
     ui_target_add(&a->ui, id, main);
 }
 
 static void tiles(app *a, SDL_Rect row)
 {
     const ui_metrics *m = &a->m;
-    const char *ids[3], *labels[3];
+    const char *ids[4], *labels[4];
     int n = 0;
     if (a->procs) { /* no procedures published: no dead entry for them */
         ids[n] = "procs", labels[n++] = "Thủ tục hành chính";
         ids[n] = "fees", labels[n++] = "Phí, lệ phí";
     }
     ids[n] = "directory", labels[n++] = "Danh bạ cán bộ";
+    /* The switch says what a tap does: larger text, or back to the normal size. */
+    ids[n] = "large-text", labels[n++] = a->large_text ? "Chữ thường" : "Chữ to";
     int gap = m->u * 2, w = (row.w - (n - 1) * gap) / n;
     for (int i = 0; i < n; i++)
-        ui_button(&a->ui, a->gfx, m, ids[i], ui_rect(row.x + i * (w + gap), row.y, w, row.h),
-                  labels[i], UI_BTN_SECONDARY);
+        ui_button(
+            &a->ui, a->gfx, m, ids[i], ui_rect(row.x + i * (w + gap), row.y, w, row.h), labels[i],
+            strcmp(ids[i], "large-text") == 0 && a->large_text ? UI_BTN_PRIMARY : UI_BTN_SECONDARY);
 }
 
 static void home_draw(app *a)
@@ -113,6 +122,9 @@ static void home_tap(app *a, const char *id)
         app_go(a, SCR_FEES);
     } else if (strcmp(id, "directory") == 0) {
         app_go(a, SCR_DIRECTORY);
+    } else if (strcmp(id, "large-text") == 0) {
+        a->large_text = !a->large_text;
+        a->dirty = 1;
     } else if (strncmp(id, "rate-", 5) == 0 && a->officer) {
         app_vote(a, id[5] - '0');
     }

@@ -1,4 +1,5 @@
-/* scr_pick: lobby mode: the citizen picks the officer who served them from photos and names. */
+/* scr_pick: lobby mode: the citizen picks the officer who served them from photos, names and
+ * counters, or "Không nhớ tên cán bộ" (the last card: the vote goes to the desk as a whole). */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +11,7 @@ static void grid_shape(const app *a, SDL_Rect body, int *cols, int *rows)
     const ui_metrics *m = &a->m;
     int max_cols = m->landscape ? 4 : 2;
     int max_rows = m->landscape ? 2 : 5;
-    int n = (int)a->content->n_officers;
+    int n = (int)a->content->n_officers + 1; /* + the desk's card */
     *cols = n < max_cols ? (n > 0 ? n : 1) : max_cols;
     *rows = (n + *cols - 1) / *cols;
     if (*rows > max_rows)
@@ -39,34 +40,42 @@ static void pick_draw(app *a)
     int cols, rows;
     grid_shape(a, area, &cols, &rows);
     scr_grid g =
-        scr_grid_begin(a, area, cols, rows, (int)a->content->n_officers, &a->pick_page, bar_h);
+        scr_grid_begin(a, area, cols, rows, (int)a->content->n_officers + 1, &a->pick_page, bar_h);
     for (int k = 0; k < g.count; k++) {
-        const content_officer *o = &a->content->officers[g.first + k];
+        size_t i = (size_t)(g.first + k);
+        const content_officer *o =
+            i < a->content->n_officers ? &a->content->officers[i] : &a->content->desk;
         SDL_Rect c = scr_grid_cell(&g, k);
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "officer-%s", o->code);
         int pressed = ui_is_pressed(&a->ui, id);
         gfx_fill_rrect(a->gfx, c, m->u * 2, pressed ? UI_PRIMARY : UI_BORDER);
         gfx_fill_rrect(a->gfx, ui_inset(c, m->u / 3 + 1), m->u * 2, UI_SURFACE);
-        int name_px = m->u * 3, title_px = m->u * 2 + m->u / 3;
-        int text_h = gfx_line_height(a->gfx, GFX_BOLD, name_px) * 2 +
-                     gfx_line_height(a->gfx, GFX_REGULAR, title_px) * 2 + m->u;
+        /* Name (two lines at most), counter, title: the counter is what a citizen remembers
+         * best after the face ("the lady at counter 2"). */
+        int name_px = m->u * 3, small_px = m->u * 2 + m->u / 2;
+        int lhn = gfx_line_height(a->gfx, GFX_BOLD, name_px);
+        int lhs = gfx_line_height(a->gfx, GFX_REGULAR, small_px);
+        int text_h = lhn * 2 + lhs * 2 + m->u;
         int ph = c.h - text_h - m->u * 3;
         if (ph > c.w - m->u * 4)
             ph = c.w - m->u * 4;
         SDL_Rect photo = {c.x + (c.w - ph) / 2, c.y + m->u * 2, ph, ph};
-        if (!o->photo || gfx_image(a->gfx, o->photo, photo) != 0)
-            gfx_placeholder_avatar(a->gfx, photo, o->name);
+        scr_officer_photo(a, photo, o);
         int y = photo.y + photo.h + m->u;
         SDL_Rect tb = {c.x + m->u, y, c.w - 2 * m->u, c.y + c.h - y - m->u};
-        int used =
-            gfx_text_wrap(a->gfx, GFX_BOLD, name_px, UI_TEXT,
-                          ui_rect(tb.x, tb.y, tb.w, gfx_line_height(a->gfx, GFX_BOLD, name_px) * 2),
-                          GFX_CENTER, o->name, 1);
-        int lhn = gfx_line_height(a->gfx, GFX_BOLD, name_px);
+        int used = gfx_text_wrap(a->gfx, GFX_BOLD, name_px, UI_TEXT,
+                                 ui_rect(tb.x, tb.y, tb.w, lhn * 2), GFX_CENTER, o->name, 1);
         if (used > lhn * 2)
             used = lhn * 2;
-        gfx_text_wrap(a->gfx, GFX_REGULAR, title_px, UI_TEXT_MUTED,
+        if (o->counter[0]) {
+            char line[64];
+            scr_counter_label(o->counter, line, sizeof line);
+            gfx_text(a->gfx, GFX_BOLD, small_px, UI_PRIMARY, tb.x + tb.w / 2, tb.y + used,
+                     GFX_CENTER, line);
+            used += lhs;
+        }
+        gfx_text_wrap(a->gfx, GFX_REGULAR, small_px, UI_TEXT_MUTED,
                       ui_rect(tb.x, tb.y + used, tb.w, tb.h - used), GFX_CENTER, o->title, 1);
         ui_target_add(&a->ui, id, c);
     }
@@ -84,7 +93,7 @@ static void pick_tap(app *a, const char *id)
         a->pick_page++;
         a->dirty = 1;
     } else if (strncmp(id, "officer-", 8) == 0) {
-        a->officer = content_find_officer(a->content, id + 8);
+        a->officer = content_find_voted(a->content, id + 8);
         if (a->officer)
             app_go(a, SCR_RATE);
     }

@@ -46,15 +46,20 @@ static void para(doc *d, const char *marker, const char *text)
     d->y += h + m->u;
 }
 
-static const char *online_text(proc_online o)
+/* Only what the flag itself says: how else a procedure may be submitted (by post, or only in
+ * person) differs between procedures and comes from its "channels", never from here. */
+static void online_text(const app *a, proc_online o, char *out, size_t n)
 {
     switch (o) {
     case PROC_ONLINE_FULL:
-        return "Có: dịch vụ công trực tuyến toàn trình (nộp và nhận kết quả qua mạng).";
+        snprintf(out, n, "Có: dịch vụ công trực tuyến toàn trình (nộp và nhận kết quả qua mạng).");
+        break;
     case PROC_ONLINE_PARTIAL:
-        return "Có một phần: nộp hồ sơ trực tuyến, nhận kết quả tại Bộ phận Một cửa.";
+        snprintf(out, n, "Có một phần: nộp hồ sơ trực tuyến, nhận kết quả tại %s.",
+                 a->content->desk_name);
+        break;
     default:
-        return "Không: nộp hồ sơ trực tiếp tại Bộ phận Một cửa hoặc qua bưu chính.";
+        snprintf(out, n, "Chưa có dịch vụ công trực tuyến cho thủ tục này.");
     }
 }
 
@@ -87,13 +92,18 @@ static int document(doc *d, const proc_item *p)
     }
     heading(d, "Nơi nộp hồ sơ");
     para(d, NULL, p->where);
+    if (*p->channels) {
+        heading(d, "Cách thức thực hiện");
+        para(d, NULL, p->channels);
+    }
     if (p->n_legal) {
         heading(d, "Căn cứ pháp lý");
         for (size_t i = 0; i < p->n_legal; i++)
             para(d, "•", p->legal[i]);
     }
     heading(d, "Dịch vụ công trực tuyến");
-    para(d, NULL, online_text(p->online));
+    online_text(d->a, p->online, line, sizeof line);
+    para(d, NULL, line);
     return d->y - top + d->a->m.u * 4; /* margins above and below */
 }
 
@@ -103,10 +113,24 @@ static void qr_block(app *a, const proc_item *p, SDL_Rect r)
     gfx_fill_rrect(a->gfx, r, m->u * 2, UI_SURFACE);
     SDL_Rect in = ui_inset(r, m->u * 2);
     int side = in.w < in.h * 6 / 10 ? in.w : in.h * 6 / 10;
-    const char *cap = "Quét mã bằng điện thoại để xem thủ tục này trên Cổng Dịch vụ công quốc gia";
+    char url[1024], cap[256];
+    switch (proc_qr_target(p, url, sizeof url)) {
+    case PROC_QR_OWN_URL:
+        snprintf(cap, sizeof cap, "Quét mã bằng điện thoại để xem thủ tục này trên mạng");
+        break;
+    case PROC_QR_BY_CODE:
+        snprintf(cap, sizeof cap,
+                 "Quét mã bằng điện thoại để xem thủ tục này (mã %s) trên Cổng Dịch vụ công "
+                 "quốc gia",
+                 p->code);
+        break;
+    default: /* say what it opens: a promise of "this procedure" would be false */
+        snprintf(cap, sizeof cap,
+                 "Mã này mở trang chủ Cổng Dịch vụ công quốc gia; tìm thủ tục theo tên của nó");
+    }
     if (!m->landscape) { /* code on the left, the caption beside it, centred on it */
         side = in.h;
-        qr_view_draw(a->qr, p->url, ui_rect(in.x, in.y, side, side));
+        qr_view_draw(a->qr, url, ui_rect(in.x, in.y, side, side));
         SDL_Rect t = {in.x + side + m->u * 3, in.y, in.w - side - m->u * 3, in.h};
         int h = gfx_text_wrap(a->gfx, GFX_REGULAR, m->u * 3, UI_TEXT, t, GFX_LEFT, cap, 0);
         if (h < t.h)
@@ -121,7 +145,7 @@ static void qr_block(app *a, const proc_item *p, SDL_Rect r)
     if (cap_h > t.h)
         cap_h = t.h;
     int top = in.y + (in.h - side - m->u * 2 - cap_h) / 2;
-    qr_view_draw(a->qr, p->url, ui_rect(in.x + (in.w - side) / 2, top, side, side));
+    qr_view_draw(a->qr, url, ui_rect(in.x + (in.w - side) / 2, top, side, side));
     t.y = top + side + m->u * 2;
     gfx_text_wrap(a->gfx, GFX_REGULAR, cap_px, UI_TEXT, t, GFX_CENTER, cap, 1);
 }
@@ -131,13 +155,13 @@ static void detail_draw(app *a)
     const ui_metrics *m = &a->m;
     const proc_item *p = &a->procs->items[a->proc_item];
     SDL_Rect body = scr_title_bar(a, p->name);
-    int has_qr = p->url[0] != '\0';
     SDL_Rect doc_area = body;
-    if (has_qr && m->landscape) {
+    /* A QR code always: at worst the portal's home page, and its caption says so. */
+    if (m->landscape) {
         int qw = body.w * 26 / 100;
         qr_block(a, p, ui_rect(body.x + body.w - qw, body.y, qw, body.h));
         doc_area.w -= qw + m->u * 2;
-    } else if (has_qr) {
+    } else {
         int qh = m->u * 26;
         qr_block(a, p, ui_rect(body.x, body.y, body.w, qh));
         doc_area.y += qh + m->u * 2;

@@ -146,7 +146,11 @@ static void results(app *a, SDL_Rect area)
         return;
     }
     int shown = a->n_results < APP_MAX_RESULTS ? a->n_results : APP_MAX_RESULTS;
-    int row_h = m->u * 10, gap = m->u;
+    /* Landscape rows are one line, the field at the right, so that at least four results show
+     * above the keyboard on a 1280x800 screen; portrait has room for the field under the name. */
+    int px = m->u * 3, small = m->u * 2 + m->u / 2;
+    int name_h = gfx_line_height(a->gfx, GFX_BOLD, px);
+    int row_h = m->landscape ? name_h + m->u * 2 : m->u * 10, gap = m->u;
     SDL_Rect view = scr_scroll_area(a, area, shown * (row_h + gap) - gap);
     scr_clip(a, &view);
     int y0 = view.y - scroll_pos(&a->scroll);
@@ -158,16 +162,24 @@ static void results(app *a, SDL_Rect area)
         char id[UI_ID_MAX];
         snprintf(id, sizeof id, "proc-%zu", a->results[k]);
         gfx_fill_rrect(a->gfx, r, m->u * 2, ui_is_pressed(&a->ui, id) ? UI_BORDER : UI_SURFACE);
-        int px = m->u * 3;
-        SDL_Rect in = ui_inset(r, m->u + m->u / 2);
-        SDL_Rect one = {in.x, in.y, in.w, gfx_line_height(a->gfx, GFX_BOLD, px)};
+        const char *field = ps->fields[p->field].name;
+        SDL_Rect in = ui_inset(r, m->landscape ? m->u : m->u + m->u / 2);
+        int name_right = in.x + in.w;
+        if (m->landscape) { /* the field at the row's right, the name cut before it */
+            int fw = gfx_text_width(a->gfx, GFX_REGULAR, small, field);
+            gfx_text(a->gfx, GFX_REGULAR, small, UI_TEXT_MUTED, in.x + in.w,
+                     in.y + (in.h - gfx_line_height(a->gfx, GFX_REGULAR, small)) / 2, GFX_RIGHT,
+                     field);
+            name_right -= fw + m->u * 3;
+        }
         /* Long names are cut at the row's edge (the clip), not wrapped: rows stay one size. */
-        SDL_Rect clip, inner = {in.x, r.y, in.w, r.h};
+        SDL_Rect clip, inner = {in.x, r.y, name_right - in.x, r.h};
         SDL_IntersectRect(&inner, &view, &clip);
         scr_clip(a, &clip);
-        highlighted(a, px, in.x, in.y, in.x + in.w, p->name);
-        gfx_text(a->gfx, GFX_REGULAR, m->u * 2 + m->u / 2, UI_TEXT_MUTED, in.x, one.y + one.h,
-                 GFX_LEFT, ps->fields[p->field].name);
+        highlighted(a, px, in.x, in.y, name_right, p->name);
+        if (!m->landscape)
+            gfx_text(a->gfx, GFX_REGULAR, small, UI_TEXT_MUTED, in.x, in.y + name_h, GFX_LEFT,
+                     field);
         scr_clip(a, &view);
         SDL_Rect vis;
         if (SDL_IntersectRect(&r, &view, &vis))
@@ -179,26 +191,29 @@ static void results(app *a, SDL_Rect area)
 static void search_draw(app *a)
 {
     const ui_metrics *m = &a->m;
-    SDL_Rect body = scr_title_bar(a, "Tìm thủ tục hành chính");
-    int box_h = m->u * 9;
-    SDL_Rect box = {body.x, body.y, body.w, box_h};
+    /* No title bar: the way back sits beside the search box, and the room goes to results. */
+    SDL_Rect body = ui_inset(scr_header(a), m->u * 3);
+    int box_h = m->u * 9, back_w = m->u * 26;
+    scr_back_button(a, ui_rect(body.x, body.y, back_w, box_h));
+    SDL_Rect box = {body.x + back_w + m->u * 2, body.y, body.w - back_w - m->u * 2, box_h};
     gfx_fill_rrect(a->gfx, box, m->u * 2, UI_PRIMARY);
     gfx_fill_rrect(a->gfx, ui_inset(box, m->u / 2), m->u * 2, UI_SURFACE);
     char line[128];
     int px = m->u * 4;
-    if (a->query[0])
-        snprintf(line, sizeof line, "%s|", a->query);
-    else
-        snprintf(line, sizeof line, "|");
+    snprintf(line, sizeof line, "%s|", a->query);
     int ty = box.y + (box_h - gfx_line_height(a->gfx, GFX_REGULAR, px)) / 2;
-    gfx_text(a->gfx, GFX_REGULAR, px, UI_TEXT, box.x + m->u * 3, ty, GFX_LEFT, line);
+    int tw = gfx_text(a->gfx, GFX_REGULAR, px, UI_TEXT, box.x + m->u * 3, ty, GFX_LEFT, line);
+    if (!a->query[0]) /* the screen's title, where the text will go */
+        gfx_text(a->gfx, GFX_REGULAR, m->u * 3, UI_TEXT_MUTED, box.x + m->u * 3 + tw + m->u,
+                 box.y + (box_h - gfx_line_height(a->gfx, GFX_REGULAR, m->u * 3)) / 2, GFX_LEFT,
+                 "Tìm thủ tục hành chính");
     if (a->query[0]) {
         snprintf(line, sizeof line, "%d kết quả", a->n_results);
         gfx_text(a->gfx, GFX_BOLD, m->u * 3, UI_PRIMARY, box.x + box.w - m->u * 3,
                  box.y + (box_h - gfx_line_height(a->gfx, GFX_BOLD, m->u * 3)) / 2, GFX_RIGHT,
                  line);
     }
-    int kb_h = m->landscape ? body.h * 52 / 100 : body.h * 34 / 100;
+    int kb_h = m->landscape ? body.h * 44 / 100 : body.h * 34 / 100;
     SDL_Rect kb = {body.x, body.y + body.h - kb_h, body.w, kb_h};
     SDL_Rect res = {body.x, box.y + box_h + m->u * 2, body.w,
                     kb.y - m->u * 2 - (box.y + box_h + m->u * 2)};

@@ -149,6 +149,15 @@ static void record_failure(sync_sender *s, const char *batch_id, int http_status
     notify(s);
 }
 
+/* The beginnings of the sender's own messages, which sync_error_vi reads back. */
+#define E_NETWORK        "network: "
+#define E_TOO_BIG_ANSWER "the collector's answer is larger"
+#define E_BAD_ANSWER     "the collector answered 200"
+#define E_AUTH           "the collector refused this kiosk's token"
+#define E_SPLIT          "the collector refused a batch of "
+#define E_HTTP           "the collector answered HTTP "
+#define E_OOM            "out of memory"
+
 /* Full jitter (a uniform draw in [0, ceiling]) so that kiosks that failed together do not retry
  * together; the ceiling doubles per consecutive failure up to the cap. */
 static int64_t backoff_ms(sync_sender *s)
@@ -359,10 +368,9 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
     curl_slist_free_all(hdr);
     if (res != CURLE_OK) {
         if (s->resp_over)
-            util_fmt(msg, msglen, "the collector's answer is larger than %u bytes",
-                     SYNC_MAX_RESPONSE);
+            util_fmt(msg, msglen, E_TOO_BIG_ANSWER " than %u bytes", SYNC_MAX_RESPONSE);
         else
-            util_fmt(msg, msglen, "network: %s",
+            util_fmt(msg, msglen, E_NETWORK "%s",
                      s->curl_err[0] ? s->curl_err : curl_easy_strerror(res));
         return R_RETRY;
     }
@@ -376,13 +384,12 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
         size_t n = 0;
         if (wire_decode_results(s->resp ? s->resp : "", s->resp_len, bid, &r, &n, err,
                                 sizeof err) != 0) {
-            util_fmt(msg, msglen, "the collector answered 200 with unreadable results: %s", err);
+            util_fmt(msg, msglen, E_BAD_ANSWER " with unreadable results: %s", err);
             return R_RETRY;
         }
         if (strcmp(bid, b->batch_id) != 0) {
             free(r);
-            util_fmt(msg, msglen, "the collector answered 200 for batch %s, not %s", bid,
-                     b->batch_id);
+            util_fmt(msg, msglen, E_BAD_ANSWER " for batch %s, not %s", bid, b->batch_id);
             return R_RETRY;
         }
         /* A rejection's reason is the collector's text, kept with the vote and shown later. */
@@ -392,7 +399,7 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
         store_rc rc = store_sync_apply(s->store, b->batch_id, r, n, wall_ms(s), &applied);
         free(r);
         if (rc == STORE_NONE) {
-            util_fmt(msg, msglen, "the collector answered 200 without listing the batch's votes");
+            util_fmt(msg, msglen, E_BAD_ANSWER " without listing the batch's votes");
             return R_RETRY;
         }
         if (rc != STORE_OK) {
@@ -410,27 +417,26 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
     }
     if (code == 401 || code == 403) {
         util_fmt(msg, msglen,
-                 "the collector refused this kiosk's token (HTTP %ld); check [sync] token_file "
-                 "and that kiosk %s is enrolled, then restart the kiosk",
+                 E_AUTH " (HTTP %ld); check [sync] token_file "
+                        "and that kiosk %s is enrolled, then restart the kiosk",
                  code, s->kiosk_id);
         return R_AUTH;
     }
     if (code == 413) {
-        util_fmt(msg, msglen, "the collector refused a batch of %d votes as too large (HTTP 413)",
-                 b->n_votes);
+        util_fmt(msg, msglen, E_SPLIT "%d votes as too large (HTTP 413)", b->n_votes);
         return b->n_votes > 1 ? R_SPLIT : R_OTHER;
     }
     if (code == 408 || code == 429 || (code >= 500 && code <= 599)) {
-        util_fmt(msg, msglen, "the collector answered HTTP %ld", code);
+        util_fmt(msg, msglen, E_HTTP "%ld", code);
         return R_RETRY;
     }
     /* 2xx other than 200, 3xx, other 4xx: not something a quick retry fixes. The votes stay. */
-    util_fmt(msg, msglen, "the collector answered HTTP %ld%s%.*s", code, s->resp_len ? ": " : "",
+    util_fmt(msg, msglen, E_HTTP "%ld%s%.*s", code, s->resp_len ? ": " : "",
              s->resp_len > 160 ? 160 : (int)s->resp_len, s->resp ? s->resp : "");
     return R_OTHER;
 oom:
     curl_slist_free_all(hdr);
-    util_fmt(msg, msglen, "out of memory building the request");
+    util_fmt(msg, msglen, E_OOM " building the request");
     return R_RETRY;
 }
 
@@ -796,4 +802,48 @@ void sync_get_status(sync_sender *s, sync_status *out)
     pthread_mutex_lock(&s->mu);
     *out = s->status;
     pthread_mutex_unlock(&s->mu);
+}
+
+void sync_error_vi(const char *detail, char *out, size_t n)
+{
+#define STARTS(p) (strncmp(detail, p, sizeof p - 1) == 0)
+    if (!detail || !*detail) {
+        util_strlcpy(out, "", n);
+        return;
+    }
+    long http = STARTS(E_HTTP) ? strtol(detail + sizeof E_HTTP - 1, NULL, 10) : 0;
+    if (STARTS(E_NETWORK))
+        util_strlcpy(out,
+                     "Không kết nối được máy chủ tổng hợp (lỗi mạng hoặc máy chủ tắt). Máy sẽ tự "
+                     "gửi lại; nếu kéo dài, kiểm tra dây mạng và địa chỉ máy chủ.",
+                     n);
+    else if (STARTS(E_AUTH))
+        util_strlcpy(out,
+                     "Máy chủ từ chối mã đăng ký của máy. Cán bộ CNTT cần kiểm tra tệp mã "
+                     "(token_file) hoặc đăng ký lại máy, rồi khởi động lại chương trình.",
+                     n);
+    else if (STARTS(E_SPLIT))
+        util_strlcpy(out, "Máy chủ từ chối một gói phiếu vì quá lớn; máy đã chia nhỏ gói để gửi.",
+                     n);
+    else if (STARTS(E_HTTP) && (http == 408 || http == 429 || (http >= 500 && http <= 599)))
+        util_fmt(out, n, "Máy chủ tổng hợp đang bận hoặc gặp sự cố (mã %ld). Máy sẽ tự gửi lại.",
+                 http);
+    else if (STARTS(E_HTTP))
+        util_fmt(out, n,
+                 "Máy chủ tổng hợp không nhận gói phiếu (mã %ld). Phiếu vẫn giữ trên máy; "
+                 "báo cán bộ CNTT xem nhật ký.",
+                 http);
+    else if (STARTS(E_BAD_ANSWER) || STARTS(E_TOO_BIG_ANSWER))
+        util_strlcpy(out,
+                     "Máy chủ trả lời không đúng cách (có thể là máy chủ khác hoặc phiên bản cũ). "
+                     "Máy sẽ gửi lại; báo cán bộ CNTT nếu kéo dài.",
+                     n);
+    else if (STARTS(E_OOM))
+        util_strlcpy(out, "Máy thiếu bộ nhớ khi chuẩn bị gửi; sẽ thử lại.", n);
+    else
+        util_strlcpy(out,
+                     "Lỗi đọc hoặc ghi dữ liệu phiếu trên máy (votes.db). Báo cán bộ CNTT xem "
+                     "nhật ký.",
+                     n);
+#undef STARTS
 }

@@ -79,4 +79,10 @@ void sync_poke(sync_sender *s);
 /* Copies the sender's status (a short lock, never held across I/O). */
 void sync_get_status(sync_sender *s, sync_status *out);
 
+/* The sender's error messages (status.last_error, sync_status in votes.db) are technical English
+ * for the log and `hailong-kiosk status`, e.g. "network: Could not resolve host: ...". This is
+ * the sentence for the admin screen: what happened, in Vietnamese, and what to do, into out. A
+ * message this sender did not write (the store's) reads as a fault of the kiosk's own data. */
+void sync_error_vi(const char *detail, char *out, size_t n);
+
 #endif

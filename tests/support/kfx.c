@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "admin.h"
+#include "buf.h"
 #include "golden.h"
 #include "pin.h"
 #include "screens.h"
@@ -187,6 +188,34 @@ void kfx_settle(app *a)
 {
     app_update(a);
     app_render(a);
+}
+
+static void text_collect(void *arg, const char *text, size_t len)
+{
+    buf_add(arg, text, len);
+    buf_add(arg, "\n", 1);
+}
+
+const char *kfx_screen_text(app *a)
+{
+    static buf b;
+    buf_free(&b);
+    gfx_set_text_hook(a->gfx, text_collect, &b);
+    a->dirty = 1;
+    kfx_settle(a);
+    gfx_set_text_hook(a->gfx, NULL, NULL);
+    return buf_cstr(&b);
+}
+
+int kfx_says(app *a, const char *phrase)
+{
+    char *t = xstrdup(kfx_screen_text(a));
+    for (char *p = t; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    int found = strstr(t, phrase) != NULL;
+    free(t);
+    return found;
 }
 
 void kfx_hold(app *a, int x, int y, int64_t ms)

@@ -50,6 +50,12 @@ void kfx_mouse(app *a, Uint32 type, int x, int y);
 void kfx_finger(app *a, Uint32 type, SDL_FingerID id, int x, int y);
 /* Runs what is due and draws. */
 void kfx_settle(app *a);
+/* Every line of text the current screen draws, each followed by '\n' (a fresh frame is drawn for
+ * it); valid until the next call. */
+const char *kfx_screen_text(app *a);
+/* Whether the current screen draws phrase, its lines joined by spaces (a wrapped sentence is
+ * found whole). */
+int kfx_says(app *a, const char *phrase);
 /* Presses at x, y, holds ms (the fake clock moves on), releases, settles. */
 void kfx_hold(app *a, int x, int y, int64_t ms);
 /* Taps the targets in ids, separated by spaces, in order; a target not there fails the test. */

@@ -66,6 +66,9 @@ def main():
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument("--end", default=None, help="the last day (Vietnam), default today")
     ap.add_argument("--officers", type=int, default=6)
+    ap.add_argument("--desk", type=int, default=0,
+                    help="every Nth vote for the desk as a whole (officer '_desk', the kiosk's "
+                         "'Không nhớ tên cán bộ')")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--hostile", action="store_true")
     ap.add_argument("--old-kiosk", action="store_true",
@@ -110,7 +113,9 @@ def main():
             rating = 3 if r < skill[o] * 0.7 else 2 if r < skill[o] else 1
             reasons = sorted(rng.sample([c for c, _ in REASONS], rng.choice([1, 1, 2])))
             votes.append({"uuid": str(uuid.UUID(int=rng.getrandbits(128))), "seq": seq,
-                          "boot_id": boot, "officer": offs[o]["code"], "rating": rating,
+                          "boot_id": boot,
+                          "officer": "_desk" if a.desk and seq % a.desk == 0 else offs[o]["code"],
+                          "rating": rating,
                           "reasons": reasons if rating == 1 else [],
                           "created_at": int(t.timestamp() * 1000), "misuse": False})
         for i in range(0, len(votes), 500):

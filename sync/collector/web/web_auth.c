@@ -113,7 +113,7 @@ void web_login_page(web *w, const web_req *req, web_resp *resp, const char *msg)
     buf *b = &resp->body;
     web_page_begin(b, "Đăng nhập", NULL);
     buf_str(b, "<section class=\"login\"><h1>Đăng nhập</h1><p>Trang theo dõi mức độ hài lòng "
-               "của người dân tại Bộ phận Một cửa.</p>");
+               "của người dân tại nơi tiếp nhận hồ sơ của các xã, phường.</p>");
     if (msg) {
         buf_str(b, "<p class=\"msg\" role=\"alert\">");
         web_esc(b, msg);

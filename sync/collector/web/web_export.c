@@ -203,6 +203,8 @@ static int vote_cb(const db_vote_row *v, void *ctx)
     cell_n(o, (double)v->seq, 0);
     cell_s(o, v->officer_code);
     const char *name = names_find(c->officers, v->unit, v->officer_code);
+    if (!name && strcmp(v->officer_code, RATING_DESK_CODE) == 0)
+        name = RATING_DESK_LABEL; /* the kiosk's "Không nhớ tên cán bộ" */
     cell_s(o, name ? name : "");
     cell_n(o, v->rating, 0);
     cell_s(o, rating_label(v->rating));
@@ -262,7 +264,7 @@ static int table_cb(const db_summary_row *r, void *ctx)
     c->total.misuse += w.misuse;
     cell_n(o, ++c->n, 0);
     if (c->by_officer) {
-        cell_s(o, r->name[0] ? r->name : r->key);
+        cell_s(o, rating_officer_name(r->key, r->name));
         cell_s(o, r->key);
     } else {
         cell_s(o, r->key[0] ? r->key : "(máy chưa gán xã)");

@@ -107,8 +107,10 @@ void web_page_begin(buf *b, const char *title, const web_who *who)
 
 void web_page_end(buf *b)
 {
-    buf_str(b, "</main>\n<footer>Số liệu từ máy đánh giá mức độ hài lòng tại Bộ phận Một cửa; "
-               "số liệu nội bộ, không phải chỉ số chính thức.</footer></body></html>\n");
+    buf_str(b,
+            "</main>\n<footer>Số liệu từ máy đánh giá mức độ hài lòng đặt tại nơi tiếp nhận hồ sơ "
+            "của các xã, phường; "
+            "số liệu nội bộ, không phải chỉ số chính thức.</footer></body></html>\n");
 }
 
 /* ---- the view: which days, which commune ---- */

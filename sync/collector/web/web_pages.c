@@ -5,6 +5,7 @@
 #include "web_int.h"
 
 #include "log.h"
+#include "rating.h"
 #include "report.h"
 #include "util.h"
 
@@ -523,7 +524,7 @@ static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *fa
             else
                 buf_str(b, "–");
             buf_str(b, "</td><td class=\"name\">");
-            web_esc(b, r->name[0] ? r->name : r->key);
+            web_esc(b, rating_officer_name(r->key, r->name));
             buf_str(b, " <span class=\"note\">");
             web_esc(b, r->key);
             buf_str(b, "</span></td><td class=\"name\">");
