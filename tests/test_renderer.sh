@@ -46,7 +46,8 @@ run() {
   no_sanitizer "$name" "$tmp/$name.log"
 }
 # loaded_gl NAME: the run loaded a Mesa DRI driver (swrast_dri.so and friends: OpenGL itself).
-loaded_gl() { cat "$tmp/$1".ld.* 2>/dev/null | grep -q 'file=.*_dri\.so'; }
+# grep reads the files itself: "cat | grep -q" under pipefail fails whenever grep stops early.
+loaded_gl() { grep -qs 'file=.*_dri\.so' "$tmp/$1".ld.*; }
 ini() { printf '[display]\nfullscreen = false\nwidth = 640\nheight = 400\nrenderer = %s\n' "$2" >"$tmp/$1.ini"; }
 
 ini auto auto
