@@ -27,9 +27,9 @@
 
 /* design.md §5 */
 #define TARGET_TAP_P99_MS     16.0
-#define TARGET_FIRST_FRAME_MS 150.0
+#define TARGET_FIRST_FRAME_MS 100.0
 #define TARGET_IDLE_CPU_PCT   0.3
-#define TARGET_PSS_MB         40.0
+#define TARGET_PSS_MB         30.0
 
 typedef struct {
     const char *kiosk; /* the real binary */
@@ -597,7 +597,7 @@ static void print_set(const bench_opts *bo, const run_set *s)
     if (s->starts_ran) {
         util_fmt(m, sizeof m, "p50 %.1f / max %.1f ms (n=%d)", s->starts.p50, s->starts.max,
                  s->starts.n);
-        printf("  start->first frame %-25s %-10s %-42s %s\n", "(max)", "<=150ms", m,
+        printf("  start->first frame %-25s %-10s %-42s %s\n", "(max)", "<=100ms", m,
                verdict(bo, s->starts.max, TARGET_FIRST_FRAME_MS));
     }
     if (s->idle.ran) {
@@ -606,7 +606,7 @@ static void print_set(const bench_opts *bo, const run_set *s)
         printf("  idle CPU %-35s %-10s %-42s %s\n", bo->smoke ? "(home, smoke)" : "(attract)",
                "<=0.3%", m, verdict(bo, s->idle.cpu_pct, TARGET_IDLE_CPU_PCT));
         util_fmt(m, sizeof m, "%.1f MB (RSS %.1f MB)", s->idle.pss_mb, s->idle.rss_mb);
-        printf("  memory PSS %-33s %-10s %-42s %s\n", "(idle process)", "<=40MB", m,
+        printf("  memory PSS %-33s %-10s %-42s %s\n", "(idle process)", "<=30MB", m,
                verdict(bo, s->idle.pss_mb, TARGET_PSS_MB));
     }
 }

@@ -6,7 +6,8 @@ pkgs=(build-essential cmake pkg-config
   libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev
   libcurl4-openssl-dev zlib1g-dev
   libmicrohttpd-dev libpq-dev libsodium-dev libsystemd-dev
-  libxlsxwriter-dev)
+  libxlsxwriter-dev
+  libx11-dev libxtst-dev) # bench_tap: XGetImage and XTest clicks on the real kiosk window
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(xvfb xauth zbar-tools curl openssl unzip git clang-format)
   # packages and the kiosk session: cpack's dpkg-shlibdeps, lintian, a throw-away Debian root,

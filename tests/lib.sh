@@ -75,6 +75,21 @@ wait_port() {
   return 1
 }
 
+# start_xvfb DIR: an X server for the real, windowed kiosk (Xvfb, 1280x800x24, its own display
+# number), its log in DIR/xvfb.log. Sets $display and adds the server's pid to the caller's $pids
+# array (the caller's cleanup ends it). 1, after failing "Xvfb did not start", if it never does.
+start_xvfb() {
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$1/display" 2>"$1/xvfb.log" &
+  pids+=($!)
+  for _ in $(seq 1 400); do [ -s "$1/display" ] && break; sleep 0.025; done
+  if ! [ -s "$1/display" ]; then
+    bad "Xvfb did not start"
+    sed 's/^/    /' "$1/xvfb.log" >&2
+    return 1
+  fi
+  display=:$(head -n1 "$1/display")
+}
+
 # pg_schema_url URL SCHEMA: URL with SCHEMA as the search path, so that a run has tables of its
 # own on a shared server.
 pg_schema_url() {

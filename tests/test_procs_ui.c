@@ -428,7 +428,7 @@ static void test_document_pages(void)
 static long search_first(app *a, const char *q)
 {
     size_t out[APP_MAX_RESULTS];
-    int n = proc_search(a->proc_ix, q, out, APP_MAX_RESULTS);
+    int n = proc_search(app_search_index(a), q, out, APP_MAX_RESULTS);
     return n > 0 ? (long)out[0] : -1;
 }
 
@@ -436,8 +436,8 @@ static long search_first(app *a, const char *q)
 static int results_subset(app *a, const char *sub, const char *super)
 {
     size_t x[APP_MAX_RESULTS], y[APP_MAX_RESULTS];
-    int nx = proc_search(a->proc_ix, sub, x, APP_MAX_RESULTS);
-    int ny = proc_search(a->proc_ix, super, y, APP_MAX_RESULTS);
+    int nx = proc_search(app_search_index(a), sub, x, APP_MAX_RESULTS);
+    int ny = proc_search(app_search_index(a), super, y, APP_MAX_RESULTS);
     for (int i = 0; i < nx; i++) {
         int found = 0;
         for (int j = 0; j < ny; j++)
@@ -503,8 +503,8 @@ static void test_search(void)
         found |= a->results[i] == (size_t)cs;
     CHECK(found);
     size_t tmp[APP_MAX_RESULTS];
-    CHECK(n_both < proc_search(a->proc_ix, "chung", tmp, APP_MAX_RESULTS));
-    CHECK(n_both < proc_search(a->proc_ix, "thuc", tmp, APP_MAX_RESULTS));
+    CHECK(n_both < proc_search(app_search_index(a), "chung", tmp, APP_MAX_RESULTS));
+    CHECK(n_both < proc_search(app_search_index(a), "thuc", tmp, APP_MAX_RESULTS));
     CHECK(results_subset(a, "chung thuc", "chung"));
     CHECK(results_subset(a, "chung thuc", "thuc"));
 
@@ -514,7 +514,7 @@ static void test_search(void)
     for (int i = 0; i < 4; i++)
         CHECK_INT(app_tap(a, "key-back"), 0);
     CHECK_STR(a->query, "chung");
-    CHECK_INT(a->n_results, proc_search(a->proc_ix, "chung", tmp, APP_MAX_RESULTS));
+    CHECK_INT(a->n_results, proc_search(app_search_index(a), "chung", tmp, APP_MAX_RESULTS));
     CHECK_INT(app_tap(a, "key-space"), 0);
     CHECK_INT(app_tap(a, "key-space"), 0); /* a second space is not added */
     CHECK_STR(a->query, "chung ");

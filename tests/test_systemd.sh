@@ -70,11 +70,7 @@ stop_wait() {
 
 # ---------------------------------------------------------------------------------------------
 # An X server for the real, windowed kiosk (the kiosk refuses SDL's dummy and offscreen drivers).
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
-pids+=($!)
-for _ in $(seq 1 400); do [ -s "$tmp/display" ] && break; sleep 0.025; done
-[ -s "$tmp/display" ] || { bad "Xvfb did not start"; cat "$tmp/xvfb.log" >&2; finish; exit 1; }
-display=:$(head -n1 "$tmp/display")
+start_xvfb "$tmp" || { finish; exit 1; }
 # In the sanitizer build: the X11, Mesa and D-Bus libraries SDL loads for a real window leave
 # allocations behind at exit that LeakSanitizer reports (not ours: every headless test checks our
 # leaks). Only the windowed runs below go without leak checking; address and UB checks stay on.

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "app_int.h"
 #include "desk.h"
 #include "log.h"
 #include "notify.h"
@@ -15,82 +16,6 @@
 static int64_t now_mono(const app *a)
 {
     return clk_mono_ms(a->clock);
-}
-
-static int create_window(app *a, const app_opts *o, char *err, size_t errlen)
-{
-    /* Touch and mouse are handled separately; without these SDL would report every touch twice
-     * (once as a synthetic mouse click). */
-    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
-    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
-    /* A kiosk must not close or minimise because a citizen pressed Alt+F4 or Alt+Tab; SIGTERM
-     * still arrives as SDL_QUIT. */
-    SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
-    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
-    /* Under cage (Wayland, no decorations wanted) Debian 12's SDL 2.26 swaps its xdg toplevel for
-     * libdecor, whose missing plugins leave the surface without a role: a black screen. The kiosk
-     * is fullscreen and needs no window frame, so libdecor is never used. */
-    SDL_SetHint(SDL_HINT_VIDEO_WAYLAND_ALLOW_LIBDECOR, "0");
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        util_fmt(err, errlen, "cannot start SDL video: %s", SDL_GetError());
-        return HL_EXIT_RUNTIME;
-    }
-    const char *driver = SDL_GetCurrentVideoDriver();
-    if (!driver)
-        driver = "?";
-    if (o->require_display && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0)) {
-        util_fmt(err, errlen,
-                 "no display: SDL picked the '%s' video driver (nothing would be shown); check "
-                 "that the kiosk runs inside its graphical session (cage/X/Wayland) and that "
-                 "SDL_VIDEODRIVER is not set to it - exiting so the service restarts",
-                 driver);
-        return HL_EXIT_RUNTIME;
-    }
-    Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
-    if (o->headless)
-        flags |= SDL_WINDOW_HIDDEN;
-    else if (a->cfg.fullscreen)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    /* Fullscreen starts at the screen's own size: a window made at the configured size and resized
-     * by the compositor afterwards (cage) would show its first frames stretched. */
-    int win_w = a->cfg.width, win_h = a->cfg.height;
-    SDL_DisplayMode dm;
-    if ((flags & SDL_WINDOW_FULLSCREEN_DESKTOP) && SDL_GetDesktopDisplayMode(0, &dm) == 0 &&
-        dm.w > 0 && dm.h > 0) {
-        win_w = dm.w;
-        win_h = dm.h;
-    }
-    a->win = SDL_CreateWindow("Hài lòng", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, win_w,
-                              win_h, flags);
-    if (!a->win) {
-        util_fmt(err, errlen, "cannot open a window: %s", SDL_GetError());
-        return HL_EXIT_RUNTIME;
-    }
-    if (!o->headless)
-        a->ren =
-            SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!a->ren) /* tests, bench, and PCs without a GPU driver */
-        a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!a->ren) {
-        util_fmt(err, errlen, "cannot create a renderer: %s", SDL_GetError());
-        return HL_EXIT_RUNTIME;
-    }
-    SDL_RendererInfo ri = {0};
-    SDL_GetRendererInfo(a->ren, &ri);
-    log_info("video: driver %s, renderer %s (%s%s)", driver, ri.name ? ri.name : "?",
-             ri.flags & SDL_RENDERER_ACCELERATED ? "accelerated" : "software",
-             ri.flags & SDL_RENDERER_PRESENTVSYNC ? ", vsync" : "");
-    /* SDL turns text input on at start; on Wayland that may open the compositor's on-screen
-     * keyboard over the kiosk. Only a screen that takes typed text turns it on (app_go). */
-    SDL_StopTextInput();
-    SDL_SetRenderDrawBlendMode(a->ren, SDL_BLENDMODE_BLEND);
-    if (a->cfg.fullscreen && !o->headless)
-        SDL_ShowCursor(SDL_DISABLE);
-    int w, h;
-    SDL_GetRendererOutputSize(a->ren, &w, &h);
-    a->m = ui_metrics_for(w, h);
-    return 0;
 }
 
 /* procedures.json is optional (a commune may publish no procedures on the kiosk: then Home shows
@@ -106,10 +31,35 @@ static int load_procedures(app *a, char *err, size_t errlen)
         log_info("%s not found: the kiosk shows no procedures", path);
         return 0;
     }
-    int rc = proc_load(&a->procs, path, err, errlen);
-    if (rc == 0 && proc_index_build(&a->proc_ix, a->procs, err, errlen) != 0)
-        rc = HL_EXIT_RUNTIME;
-    return rc;
+    /* Loaded and checked now (bad content stops the start); its search index is built after
+     * the first frame (app_search_index). */
+    return proc_load(&a->procs, path, err, errlen);
+}
+
+proc_index *app_search_index(app *a)
+{
+    if (a->proc_ix || !a->procs || a->proc_ix_failed)
+        return a->proc_ix;
+    char err[HL_ERR_MAX];
+    int64_t t0 = clk_mono_ms(a->clock);
+    if (proc_index_build(&a->proc_ix, a->procs, err, sizeof err) != 0) {
+        /* Only memory or SQLite itself can fail here: search then finds nothing. */
+        log_error("procedure search index: %s", err);
+        a->proc_ix_failed = 1;
+        return NULL;
+    }
+    log_msg(LOG_DEBUG, "procedure search index built in %lld ms",
+            (long long)(clk_mono_ms(a->clock) - t0));
+    return a->proc_ix;
+}
+
+/* Start-up work the first screen does not need, done after the first frame is on the screen, one
+ * piece per round of the loop so that a touch is never kept waiting for more than one. Returns 1
+ * while pieces remain. A screen that needs a piece earlier does it on demand (app_search_index). */
+static int deferred_step(app *a)
+{
+    app_search_index(a); /* the only piece so far */
+    return 0;
 }
 
 /* Runs on the sync thread: one SDL user event for the loop, never more than one queued. */
@@ -271,7 +221,7 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
             a->desk_officer = chosen;
     }
     if (rc == 0)
-        rc = create_window(a, o, err, errlen);
+        rc = app_create_window(a, o, err, errlen);
     if (rc == 0) {
         a->gfx = gfx_create(a->ren, c->assets_dir, err, errlen);
         if (!a->gfx)
@@ -713,7 +663,7 @@ static int64_t feed_watchdog(app *a, int64_t every_ms, int64_t *fed_at, int64_t 
 int app_run(app *a)
 {
     int64_t wd_ms = notify_watchdog_ms(), fed_at = now_mono(a);
-    int ready = 0;
+    int ready = 0, deferred = 1;
     if (wd_ms)
         log_info("systemd watchdog: %lld ms, fed every %lld to %lld ms", (long long)wd_ms,
                  (long long)(wd_ms / 4), (long long)(wd_ms / 2));
@@ -728,6 +678,8 @@ int app_run(app *a)
             notify_ready(status);
             ready = 1;
         }
+        if (ready && deferred && (deferred = deferred_step(a)) != 0)
+            next = now_mono(a); /* more to do: only look for events before the next piece */
         if (wd_ms)
             next = feed_watchdog(a, wd_ms, &fed_at, next);
         if (a->redraw_every_frame) {

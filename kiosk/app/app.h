@@ -78,7 +78,8 @@ struct app {
 
     /* Procedures, fees (NULL when the content has no procedures.json). */
     proc_set *procs;
-    proc_index *proc_ix;
+    proc_index *proc_ix; /* built after the first frame: use app_search_index */
+    int proc_ix_failed;
     qr_view *qr;
     size_t proc_field;  /* the field the list screen shows */
     size_t proc_item;   /* the procedure the detail screen shows */
@@ -166,6 +167,10 @@ const char *app_screen_name(const app *a);
 /* Reads the last presented frame into a new RGBA32 surface (caller frees). */
 SDL_Surface *app_snapshot(app *a);
 int app_save_png(app *a, const char *path);
+
+/* The procedure search index: built after the first frame (app_run, once the loop is idle) or
+ * here at first use, whichever comes first. NULL without procedures or when it cannot be built. */
+proc_index *app_search_index(app *a);
 
 /* Next slogan (per config order) for Home and attract. */
 const content_slogan *app_slogan(const app *a);

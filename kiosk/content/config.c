@@ -30,6 +30,7 @@
 typedef enum {
     K_ID,
     K_MODE,
+    K_RENDERER,
     K_COUNTER,
     K_CODE,
     K_PATH,
@@ -62,6 +63,7 @@ static const key_def keys[] = {
     {"display", "fullscreen", K_BOOL, FIELD(fullscreen), 0, 0, NULL},
     {"display", "width", K_INT, FIELD(width), 320, 7680, "pixels"},
     {"display", "height", K_INT, FIELD(height), 240, 4320, "pixels"},
+    {"display", "renderer", K_RENDERER, FIELD(renderer), 0, 0, NULL},
     {"timing", "idle_timeout", K_INT, FIELD(idle_timeout_s), 10, 3600, "seconds"},
     {"timing", "screen_timeout", K_INT, FIELD(screen_timeout_s), 10, 600, "seconds"},
     {"timing", "reading_timeout", K_INT, FIELD(reading_timeout_s), 10, 1800, "seconds"},
@@ -106,6 +108,13 @@ typedef struct {
 const char *cfg_mode_name(cfg_mode m)
 {
     return m == CFG_MODE_DESK ? "desk" : "lobby";
+}
+
+static const char *const renderer_names[] = {"auto", "software", "accelerated"};
+
+const char *cfg_renderer_name(cfg_renderer r)
+{
+    return (size_t)r < HL_ARRAY_LEN(renderer_names) ? renderer_names[r] : "?";
 }
 
 /* The installed assets: ../share/hailong next to the running binary (/usr/bin ->
@@ -377,6 +386,18 @@ static int handler(void *user, const char *section, const char *name, const char
         else
             return key_fail(p, section, name, "\"%s\" is not a mode; use desk or lobby", q);
         break;
+    case K_RENDERER: {
+        size_t i = 0;
+        while (i < HL_ARRAY_LEN(renderer_names) && strcasecmp(value, renderer_names[i]) != 0)
+            i++;
+        if (i == HL_ARRAY_LEN(renderer_names))
+            return key_fail(p, section, name,
+                            "\"%s\" is not a renderer; use auto (the default), software or "
+                            "accelerated",
+                            q);
+        p->c.renderer = (cfg_renderer)i;
+        break;
+    }
     case K_COUNTER:
         if (util_strlcpy(field, value, k->size) != 0)
             return key_fail(p, section, name,

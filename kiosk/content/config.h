@@ -7,6 +7,9 @@
 #include <stddef.h>
 
 typedef enum { CFG_MODE_DESK, CFG_MODE_LOBBY } cfg_mode;
+/* [display] renderer: auto picks SDL's software renderer when the only OpenGL is a software
+ * rasteriser (Mesa's llvmpipe, softpipe, swrast), else the accelerated one. */
+typedef enum { CFG_RENDERER_AUTO, CFG_RENDERER_SOFTWARE, CFG_RENDERER_ACCELERATED } cfg_renderer;
 
 #define CFG_MAX_SLOGANS 16
 
@@ -20,8 +23,9 @@ typedef struct {
     char content_dir[PATH_MAX]; /* content_dir = ... JSON content (default <assets>/content) */
     char assets_dir[PATH_MAX];  /* assets_dir = ... fonts/ and ui/ (default: bundled assets) */
     /* [display] */
-    int fullscreen;    /* fullscreen = true|false (default true) */
-    int width, height; /* width/height = window size when not fullscreen (1280x800) */
+    int fullscreen;        /* fullscreen = true|false (default true) */
+    int width, height;     /* width/height = window size when not fullscreen (1280x800) */
+    cfg_renderer renderer; /* renderer = auto | software | accelerated (default auto) */
     /* [timing], all in seconds */
     int idle_timeout_s;      /* idle_timeout = 90: Home -> attract screen */
     int screen_timeout_s;    /* screen_timeout = 45: any inner screen -> Home */
@@ -73,5 +77,7 @@ int cfg_sync_token(const cfg *c, char *out, size_t cap, char *err, size_t errlen
 
 /* "desk" or "lobby". */
 const char *cfg_mode_name(cfg_mode m);
+/* "auto", "software" or "accelerated". */
+const char *cfg_renderer_name(cfg_renderer r);
 
 #endif

@@ -99,6 +99,34 @@ SDL_Renderer *gfx_renderer(gfx *g)
     return g->ren;
 }
 
+/* ---- which OpenGL ---- */
+
+const char *gfx_gl_renderer(SDL_Renderer *ren)
+{
+    SDL_RendererInfo ri;
+    if (SDL_GetRendererInfo(ren, &ri) != 0 || !ri.name || strncmp(ri.name, "opengl", 6) != 0)
+        return NULL;
+    /* No GL headers or library of our own: SDL loaded the one it renders with. */
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    void *sym = SDL_GL_GetProcAddress("glGetString");
+    get_string_fn get_string; /* POSIX's dlsym idiom: ISO C has no object-to-function cast */
+    memcpy(&get_string, &sym, sizeof get_string);
+    if (!get_string)
+        return NULL;
+    return (const char *)get_string(0x1F01u); /* GL_RENDERER */
+}
+
+int gfx_gl_is_software(const char *gl_renderer)
+{
+    static const char *const soft[] = {"llvmpipe", "softpipe", "swrast", "software rasterizer"};
+    if (!gl_renderer)
+        return 0;
+    for (size_t i = 0; i < HL_ARRAY_LEN(soft); i++)
+        if (SDL_strcasestr(gl_renderer, soft[i]))
+            return 1;
+    return 0;
+}
+
 /* ---- shapes ----
  * Round parts come from cached coverage masks (white, alpha = how much of each pixel the disc or
  * ring covers) tinted with the colour; straight parts are plain rectangles. The software renderer

@@ -17,6 +17,13 @@ gfx *gfx_create(SDL_Renderer *ren, const char *assets_dir, char *err, size_t err
 void gfx_destroy(gfx *g);
 SDL_Renderer *gfx_renderer(gfx *g);
 
+/* The OpenGL implementation behind ren: its GL_RENDERER string (e.g. "llvmpipe (LLVM 15.0.6, 256
+ * bits)") when ren is one of SDL's OpenGL renderers (opengl, opengles2), else NULL. Needs ren's
+ * context current on this thread, as it is right after SDL_CreateRenderer. */
+const char *gfx_gl_renderer(SDL_Renderer *ren);
+/* 1 if that string names a software rasteriser (Mesa's llvmpipe, softpipe, swrast). */
+int gfx_gl_is_software(const char *gl_renderer);
+
 void gfx_clear(gfx *g, SDL_Color c);
 void gfx_fill_rect(gfx *g, SDL_Rect r, SDL_Color c);
 /* Anti-aliased enough for a kiosk: filled rounded rectangle (radius clamped to half the side). */

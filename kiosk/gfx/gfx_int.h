@@ -13,9 +13,11 @@
 
 #define GFX_MIN_PX 4
 #define GFX_MAX_PX 512
-/* Sizes differ per screen and resolution, but a screen uses a handful; 32 open faces cost a few
- * MB of FreeType state at most. */
-#define GFX_FONT_SLOTS 32
+/* Sizes differ per screen and resolution, but a screen uses a handful (and gfx_fit_px's probes a
+ * few more); "Chữ to" doubles them. 48 open faces cost a few MB of FreeType state at most; with
+ * 32 the storm of test_abuse closed and reopened faces all the time at both sizes, and the heap
+ * swung by 800 KiB. */
+#define GFX_FONT_SLOTS 48
 
 /* Cache entry kinds; part of the key so that one table holds everything. */
 enum { CK_TEXT = 1, CK_WIDTH, CK_WRAP, CK_FIT, CK_IMAGE, CK_ICON, CK_MASK, CK_FAIL };

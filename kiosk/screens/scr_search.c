@@ -11,7 +11,7 @@ static const SDL_Color HIGHLIGHT = {0xFF, 0xE0, 0x82, 0xFF};
 
 static void run_search(app *a)
 {
-    int n = proc_search(a->proc_ix, a->query, a->results, APP_MAX_RESULTS);
+    int n = proc_search(app_search_index(a), a->query, a->results, APP_MAX_RESULTS);
     a->n_results = n < 0 ? 0 : n;
     scroll_reset(&a->scroll);
 }
