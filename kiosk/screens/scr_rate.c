@@ -12,17 +12,19 @@ static void rate_draw(app *a)
     int y = body.y + bar_h + m->u * 3;
     int card_h = m->landscape ? body.h * 28 / 100 : body.h * 24 / 100;
     const char *prompt = a->content->msg.rate_prompt;
-    int ph = gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(0, 0, body.w, m->u * 12),
+    /* Two lines at most, whatever the text size ("Chữ to" needs the second one). */
+    int max_h = gfx_line_height(a->gfx, GFX_BOLD, m->u * 4) * 2;
+    int ph = gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(0, 0, body.w, max_h),
                            GFX_CENTER, prompt, 0);
-    if (ph > m->u * 12)
-        ph = m->u * 12;
+    if (ph > max_h)
+        ph = max_h;
     int bh = body.y + body.h - (y + card_h + ph + m->u * 6);
     if (!m->landscape && bh > body.w * 3 / 4)
         bh = body.w * 3 / 4;
     scr_officer_card(a, ui_rect(body.x, y, body.w, card_h), a->officer);
     /* Portrait leaves room over: the question and the faces go to the bottom, within reach. */
     y = body.y + body.h - bh - ph - m->u * 3;
-    gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(body.x, y, body.w, m->u * 12),
+    gfx_text_wrap(a->gfx, GFX_BOLD, m->u * 4, UI_TEXT, ui_rect(body.x, y, body.w, max_h),
                   GFX_CENTER, prompt, 1);
     y += ph + m->u * 3;
     scr_rating_buttons(a, ui_rect(body.x, y, body.w, bh));
