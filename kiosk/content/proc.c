@@ -188,17 +188,6 @@ int proc_check_item(proc_ctx *p, proc_item *it)
                        "https:// (as the browser shows it), or leave it empty",
                        path, q);
     }
-    if (strspn(it->code, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
-        strlen(it->code)) {
-        char q[64];
-        jv_shorten(q, sizeof q, it->code);
-        rec_path(p, path, sizeof path, "code", -1, NULL);
-        return jv_fail(&p->x,
-                       "%s: \"%s\" is not a procedure code; write it as the national database "
-                       "shows it, e.g. \"1.001193\" (digits, letters, '.' and '-'), or leave it "
-                       "empty",
-                       path, q);
-    }
     if (strpbrk(it->url, " \n")) {
         rec_path(p, path, sizeof path, "url", -1, NULL);
         return jv_fail(&p->x, "%s: contains a space; a web address has none", path);
@@ -586,7 +575,11 @@ proc_qr_kind proc_qr_target(const proc_item *it, char *buf, size_t n)
         util_strlcpy(buf, it->url, n);
         return PROC_QR_OWN_URL;
     }
-    if (*it->code) {
+    /* Only a code that looks like one makes an address: a file written before codes were
+     * checked for this still loads (the kiosk must start), and its QR says it opens the home
+     * page rather than a broken address. */
+    if (*it->code && strspn(it->code, "0123456789.-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "abcdefghijklmnopqrstuvwxyz") == strlen(it->code)) {
         util_fmt(buf, n, PROC_PORTAL_BY_CODE, it->code);
         return PROC_QR_BY_CODE;
     }

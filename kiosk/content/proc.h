@@ -115,9 +115,10 @@ typedef enum {
 #define PROC_PORTAL_BY_CODE                                                                        \
     PROC_PORTAL_HOME "/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=%s"
 
-/* The address for it's QR code into buf (n bytes) and what that address is. A "url" that is only
+/* The address for its QR code into buf (n bytes) and what that address is. A "url" that is only
  * a site's home page ("https://dichvucong.gov.vn/") counts as no url: it is not the procedure's
- * page, whatever a caption would say. */
+ * page, whatever a caption would say; a code with other characters than letters, digits, '.'
+ * and '-' makes no address. */
 proc_qr_kind proc_qr_target(const proc_item *it, char *buf, size_t n);
 
 /* Folding for search: lower case, diacritics removed, đ -> d, anything not a letter or digit
