@@ -115,7 +115,7 @@ static void fill(db *d, long n, double *first_rate, double *last_rate)
             }
             if (m == 0)
                 continue;
-            wire_batch b = {{0}, {0}, now, v, res, m};
+            wire_batch b = {{0}, {0}, now, v, res, m, NULL, NULL, 0};
             util_fmt(b.kiosk_id, sizeof b.kiosk_id, "kiosk-%03d", k + 1);
             util_fmt(b.batch_id, sizeof b.batch_id, "cccccccc-%04x-4000-8000-%012lx", (unsigned)k,
                      (unsigned long)i);

@@ -190,9 +190,10 @@ static void enc_reasons(buf *b, const char *reasons)
 }
 
 int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
-                      const wire_vote *votes, size_t n, char **json_out, size_t *len_out)
+                      const wire_vote *votes, size_t n, const wire_feedback *fb, size_t n_fb,
+                      char **json_out, size_t *len_out)
 {
-    if (!kiosk_id || !batch_id || (n && !votes) || !json_out)
+    if (!kiosk_id || !batch_id || (n && !votes) || (n_fb && !fb) || !json_out)
         return -1;
     buf b = {0};
     buf_str(&b, "{\"v\":1,\"kiosk_id\":");
@@ -222,7 +223,10 @@ int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen
         /* Only when set, so a batch without such a vote reads as before to an older collector. */
         buf_str(&b, v->clock_suspect ? ",\"clock_suspect\":true}" : "}");
     }
-    buf_str(&b, "]}");
+    buf_str(&b, "]");
+    /* Only when there is feedback, so a batch of votes reads as before to an older collector. */
+    wire_encode_feedback(&b, fb, n_fb);
+    buf_str(&b, "}");
     if (len_out)
         *len_out = b.len;
     *json_out = buf_take(&b);
@@ -446,7 +450,7 @@ cJSON *wire_json_parse(const char *json, size_t len, char *err, size_t errlen)
     return root;
 }
 
-static const char *type_name(const cJSON *j)
+const char *wire_type_name(const cJSON *j)
 {
     if (!j)
         return "missing";
@@ -521,7 +525,7 @@ int wire_json_int(const cJSON *obj, const char *key, double min, double max, int
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsNumber(j)) {
-        util_fmt(why, whylen, "%s: is %s; must be an integer", key, type_name(j));
+        util_fmt(why, whylen, "%s: is %s; must be an integer", key, wire_type_name(j));
         return -1;
     }
     double d = j->valuedouble;
@@ -545,7 +549,7 @@ const char *wire_json_text(const cJSON *obj, const char *key, char *why, size_t 
 {
     const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!cJSON_IsString(j)) {
-        util_fmt(why, whylen, "%s: is %s; must be a string", key, type_name(j));
+        util_fmt(why, whylen, "%s: is %s; must be a string", key, wire_type_name(j));
         return NULL;
     }
     return j->valuestring;
@@ -558,7 +562,7 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
                                        "rating",        "reasons", "created_at", "misuse",
                                        "clock_suspect", NULL};
     if (!cJSON_IsObject(jv)) {
-        util_fmt(why, whylen, "vote: is %s; must be an object", type_name(jv));
+        util_fmt(why, whylen, "vote: is %s; must be an object", wire_type_name(jv));
         return -1;
     }
     const char *s = wire_json_text(jv, "uuid", why, whylen);
@@ -597,7 +601,8 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
     v->rating = (int)rating;
     const cJSON *ja = cJSON_GetObjectItemCaseSensitive(jv, "reasons");
     if (!cJSON_IsArray(ja)) {
-        util_fmt(why, whylen, "reasons: is %s; must be an array of reason codes", type_name(ja));
+        util_fmt(why, whylen, "reasons: is %s; must be an array of reason codes",
+                 wire_type_name(ja));
         return -1;
     }
     buf rb = {0};
@@ -629,14 +634,14 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
         return -1;
     const cJSON *jm = cJSON_GetObjectItemCaseSensitive(jv, "misuse");
     if (!cJSON_IsBool(jm)) {
-        util_fmt(why, whylen, "misuse: is %s; must be true or false", type_name(jm));
+        util_fmt(why, whylen, "misuse: is %s; must be true or false", wire_type_name(jm));
         return -1;
     }
     v->misuse = cJSON_IsTrue(jm) ? 1 : 0;
     /* Optional: the kiosk's own mark (its clock was implausible or had jumped at the vote). */
     const cJSON *jc = cJSON_GetObjectItemCaseSensitive(jv, "clock_suspect");
     if (jc && !cJSON_IsBool(jc)) {
-        util_fmt(why, whylen, "clock_suspect: is %s; must be true or false", type_name(jc));
+        util_fmt(why, whylen, "clock_suspect: is %s; must be true or false", wire_type_name(jc));
         return -1;
     }
     v->clock_suspect = cJSON_IsTrue(jc) ? 1 : 0;
@@ -645,7 +650,8 @@ static int decode_vote(const cJSON *jv, wire_vote *v, char *why, size_t whylen)
 
 int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, size_t errlen)
 {
-    static const char *const keys[] = {"v", "kiosk_id", "batch_id", "frozen_at", "votes", NULL};
+    static const char *const keys[] = {"v",     "kiosk_id", "batch_id", "frozen_at",
+                                       "votes", "feedback", NULL};
     memset(out, 0, sizeof *out);
     if (precheck(json, len, err, errlen))
         return -1;
@@ -683,17 +689,30 @@ int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, 
         goto fail;
     const cJSON *jvotes = cJSON_GetObjectItemCaseSensitive(root, "votes");
     if (!cJSON_IsArray(jvotes)) {
-        util_fmt(err, errlen, "votes: is %s; must be an array of votes", type_name(jvotes));
+        util_fmt(err, errlen, "votes: is %s; must be an array of votes", wire_type_name(jvotes));
         goto fail;
     }
     int n = cJSON_GetArraySize(jvotes);
-    if (n < 1 || n > WIRE_MAX_VOTES) {
+    const cJSON *jfb = cJSON_GetObjectItemCaseSensitive(root, "feedback");
+    if (jfb && !cJSON_IsArray(jfb)) {
+        util_fmt(err, errlen, "feedback: is %s; must be an array of feedback items",
+                 wire_type_name(jfb));
+        goto fail;
+    }
+    int n_fb = jfb ? cJSON_GetArraySize(jfb) : 0;
+    if (n_fb > WIRE_MAX_FEEDBACK) {
+        util_fmt(err, errlen, "feedback: %d items; a batch holds at most %d", n_fb,
+                 WIRE_MAX_FEEDBACK);
+        goto fail;
+    }
+    /* A batch of feedback alone carries no vote. */
+    if (n < (n_fb ? 0 : 1) || n > WIRE_MAX_VOTES) {
         util_fmt(err, errlen, "votes: %d votes; a batch holds 1 to %d", n, WIRE_MAX_VOTES);
         goto fail;
     }
     out->n = (size_t)n;
-    out->votes = xcalloc(out->n, sizeof *out->votes);
-    out->results = xcalloc(out->n, sizeof *out->results);
+    out->votes = xcalloc(out->n ? out->n : 1, sizeof *out->votes);
+    out->results = xcalloc(out->n ? out->n : 1, sizeof *out->results);
     size_t i = 0;
     for (const cJSON *jv = jvotes->child; jv; jv = jv->next, i++) {
         wire_result *r = &out->results[i];
@@ -715,6 +734,26 @@ int wire_decode_batch(const char *json, size_t len, wire_batch *out, char *err, 
             }
         }
     }
+    out->n_feedback = (size_t)n_fb;
+    out->feedback = xcalloc(n_fb ? (size_t)n_fb : 1, sizeof *out->feedback);
+    out->fb_results = xcalloc(n_fb ? (size_t)n_fb : 1, sizeof *out->fb_results);
+    i = 0;
+    for (const cJSON *jf = jfb ? jfb->child : NULL; jf; jf = jf->next, i++) {
+        wire_result *r = &out->fb_results[i];
+        r->status = WIRE_ACCEPTED;
+        if (wire_decode_feedback(jf, &out->feedback[i], r->reason, sizeof r->reason) != 0)
+            r->status = WIRE_REJECTED;
+        if (wire_valid_uuid(out->feedback[i].uuid))
+            util_strlcpy(r->uuid, out->feedback[i].uuid, sizeof r->uuid);
+        /* A uuid is one item or one vote, never both (the kiosk matches results by it). */
+        for (size_t j = 0; r->status != WIRE_REJECTED && j < out->n + i; j++) {
+            const char *other = j < out->n ? out->votes[j].uuid : out->feedback[j - out->n].uuid;
+            if (strcmp(other, out->feedback[i].uuid) == 0) {
+                r->status = WIRE_REJECTED;
+                util_fmt(r->reason, sizeof r->reason, "uuid: appears twice in this batch");
+            }
+        }
+    }
     cJSON_Delete(root);
     return 0;
 fail:
@@ -729,6 +768,8 @@ void wire_batch_free(wire_batch *b)
         return;
     free(b->votes);
     free(b->results);
+    free(b->feedback);
+    free(b->fb_results);
     memset(b, 0, sizeof *b);
 }
 
@@ -771,12 +812,13 @@ int wire_decode_results(const char *json, size_t len, char *batch_id_out, wire_r
         util_strlcpy(batch_id_out, s, 37);
     const cJSON *ja = cJSON_GetObjectItemCaseSensitive(root, "results");
     if (!cJSON_IsArray(ja)) {
-        util_fmt(err, errlen, "results: is %s; must be an array", type_name(ja));
+        util_fmt(err, errlen, "results: is %s; must be an array", wire_type_name(ja));
         goto fail;
     }
     int n = cJSON_GetArraySize(ja);
-    if (n > WIRE_MAX_VOTES) {
-        util_fmt(err, errlen, "results: %d entries; at most %d", n, WIRE_MAX_VOTES);
+    if (n > WIRE_MAX_VOTES + WIRE_MAX_FEEDBACK) {
+        util_fmt(err, errlen, "results: %d entries; at most %d", n,
+                 WIRE_MAX_VOTES + WIRE_MAX_FEEDBACK);
         goto fail;
     }
     r = xcalloc((size_t)n, sizeof *r);

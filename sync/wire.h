@@ -29,14 +29,49 @@ typedef struct {
     int clock_suspect; /* the kiosk's mark: its clock was implausible or had jumped */
 } wire_vote;
 
+/* A feedback item (góp ý, phản ánh – kiến nghị, đề nghị biểu dương) typed on the kiosk, sent in
+ * the same batches as the votes ("feedback", optional; docs/PROTOCOL.md). Its result is listed in
+ * the same results array, by its uuid. */
+#define WIRE_MAX_FEEDBACK       20   /* per batch */
+#define WIRE_FEEDBACK_MAX_CHARS 1000 /* characters (code points) of the text */
+#define WIRE_CONTACT_NAME_MAX   100  /* characters */
+#define WIRE_CONTACT_ADDR_MAX   200  /* characters */
+#define WIRE_CONTACT_BYTES      (4 * WIRE_CONTACT_ADDR_MAX + 1)
+typedef struct {
+    char uuid[37];
+    int64_t seq; /* the kiosk's feedback sequence (its own, not the votes') */
+    char boot_id[37];
+    char kind[16];         /* "gop-y", "phan-anh", "bieu-duong" */
+    char officer_code[32]; /* "" none */
+    char vote_uuid[37];    /* the vote it follows, "" none */
+    char text[4 * WIRE_FEEDBACK_MAX_CHARS + 1];
+    int consent; /* the citizen agreed to leave contact data; without it the three are "" */
+    char contact_name[WIRE_CONTACT_BYTES], contact_phone[32], contact_address[WIRE_CONTACT_BYTES];
+    int64_t created_at; /* UTC ms, kiosk clock */
+    int clock_suspect;
+} wire_feedback;
+
+/* The checks both sides apply to an item (the kiosk before storing it, the collector on
+ * receipt): 0, or -1 with why naming the field ("text: is empty"). Text: valid UTF-8, no control
+ * character other than a line break, not blank, at most WIRE_FEEDBACK_MAX_CHARS characters.
+ * Contact: only with consent; a phone number of 6 to 15 digits (spaces, '+', '.', '-' allowed). */
+int wire_feedback_check(const wire_feedback *f, char *why, size_t whylen);
+/* 1 for "gop-y", "phan-anh", "bieu-duong". */
+int wire_feedback_kind_valid(const char *kind);
+
 /* Request body (before gzip):
  * {"v":1,"kiosk_id":"bombo-01","batch_id":"<uuid>","frozen_at":<ms>,"votes":[
  *   {"uuid":"...","seq":12,"boot_id":"...","officer":"tp-hung","rating":3,
  *    "reasons":["cham-tre"],"created_at":1764124200000,"misuse":false}, ...]}
  * A vote the kiosk marked adds "clock_suspect":true after "misuse".
- * The kiosk builds it once when it freezes the batch and resends the same bytes. */
+ * Feedback items, when there are any, follow as "feedback":[{"uuid":"...","seq":3,
+ *   "boot_id":"...","kind":"phan-anh","officer":"tp-hung","vote":"<uuid>","text":"...",
+ *   "consent":true,"contact":{"name":"...","phone":"...","address":"..."},"created_at":...}]
+ * ("officer", "vote" and "contact" only when set; "contact" only with consent). "votes" may then
+ * be empty. The kiosk builds the body once when it freezes the batch and resends the same bytes. */
 int wire_encode_batch(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
-                      const wire_vote *votes, size_t n, char **json_out, size_t *len_out);
+                      const wire_vote *votes, size_t n, const wire_feedback *fb, size_t n_fb,
+                      char **json_out, size_t *len_out);
 
 /* The request header in which the kiosk gives its wall clock (UTC ms) at each send, so the
  * collector judges the kiosk's clock by the moment of delivery, not by when the batch was frozen
@@ -60,6 +95,9 @@ typedef struct {
                        * == WIRE_REJECTED and must not be stored */
     wire_result *results;
     size_t n;
+    wire_feedback *feedback; /* n_feedback items, rejected ones marked in fb_results */
+    wire_result *fb_results;
+    size_t n_feedback;
 } wire_batch;
 
 /* Parses and validates a request body. Whole-body problems (not JSON, invalid UTF-8, wrong

@@ -4,6 +4,7 @@
 #define HL_WIRE_INT_H
 
 #include "buf.h"
+#include "wire.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -25,5 +26,12 @@ int wire_json_int(const cJSON *obj, const char *key, double min, double max, int
                   char *why, size_t whylen);
 /* A string member; NULL with why naming the field. */
 const char *wire_json_text(const cJSON *obj, const char *key, char *why, size_t whylen);
+
+/* The JSON type of j in words ("a string", "missing"), for messages. */
+const char *wire_type_name(const cJSON *j);
+/* wire_feedback.c: the "feedback" array of a batch, appended to b ("" when n is 0), and one item
+ * read (0, or -1 with why; f->uuid is filled whenever it was readable). */
+void wire_encode_feedback(buf *b, const wire_feedback *fb, size_t n);
+int wire_decode_feedback(const cJSON *j, wire_feedback *f, char *why, size_t whylen);
 
 #endif

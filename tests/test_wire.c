@@ -33,7 +33,7 @@ static void test_exact_bytes(void)
     wire_vote v = make_vote(3);
     char *json;
     size_t len;
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0 + 5000, &v, 1, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0 + 5000, &v, 1, NULL, 0, &json, &len) == 0);
     CHECK_STR(json, "{\"v\":1,\"kiosk_id\":\"bombo-01\",\"batch_id\":\"" BATCH "\","
                     "\"frozen_at\":1764124205000,\"votes\":[{\"uuid\":"
                     "\"aaaaaaaa-0000-4000-8000-000000000003\",\"seq\":3,\"boot_id\":\"" BOOT "\","
@@ -50,7 +50,7 @@ static void test_round_trip(void)
         votes[i] = make_vote(i + 1);
     char *json;
     size_t len;
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, 7, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, 7, NULL, 0, &json, &len) == 0);
     wire_batch b;
     char err[HL_ERR_MAX] = "";
     REQUIRE(wire_decode_batch(json, len, &b, err, sizeof err) == 0);
@@ -73,7 +73,7 @@ static void test_round_trip(void)
     /* What was decoded encodes to the very same bytes. */
     char *again;
     size_t len2;
-    REQUIRE(wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, &again, &len2) ==
+    REQUIRE(wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, NULL, 0, &again, &len2) ==
             0);
     CHECK_INT(len2, len);
     CHECK(memcmp(json, again, len) == 0);
@@ -89,7 +89,7 @@ static void check_sent_rejected(const wire_vote *v, const char *want_json, const
     size_t len;
     wire_batch b;
     char err[HL_ERR_MAX];
-    REQUIRE(wire_encode_batch("k", BATCH, T0, v, 1, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("k", BATCH, T0, v, 1, NULL, 0, &json, &len) == 0);
     CHECK_CONTAINS(json, want_json);
     int rc = wire_decode_batch(json, len, &b, err, sizeof err);
     free(json);
@@ -108,7 +108,7 @@ static void test_encode_odd_reasons(void)
     size_t len;
 
     v.reasons[0] = '\0'; /* empty column: [] */
-    REQUIRE(wire_encode_batch("k", BATCH, T0, &v, 1, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("k", BATCH, T0, &v, 1, NULL, 0, &json, &len) == 0);
     CHECK_CONTAINS(json, "\"reasons\":[],");
     free(json);
 
@@ -231,7 +231,7 @@ static void test_clock_times(void)
     v[1].clock_suspect = 1;
     char *json = NULL;
     size_t len = 0;
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, 5, v, 2, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, 5, v, 2, NULL, 0, &json, &len) == 0);
     CHECK_CONTAINS(json, "\"created_at\":1764124200000,\"misuse\":false},{");
     CHECK_CONTAINS(json, "\"created_at\":0,\"misuse\":false,\"clock_suspect\":true}]}");
     REQUIRE(wire_decode_batch(json, len, &b, err, sizeof err) == 0);
@@ -555,7 +555,7 @@ static void test_500_votes(void)
         votes[i] = make_vote(i + 1);
     char *json;
     size_t len;
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES, NULL, 0, &json, &len) == 0);
     void *gz, *plain;
     size_t gzlen, plen;
     REQUIRE(wire_gzip(json, len, &gz, &gzlen) == 0);
@@ -576,7 +576,7 @@ static void test_500_votes(void)
     free(gz);
     free(json);
     /* One more is a whole-batch error: the kiosk splits, nothing is half-taken. */
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES + 1, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES + 1, NULL, 0, &json, &len) == 0);
     check_batch_refused(json, len, "votes: 501 votes; a batch holds 1 to 500");
     free(json);
     free(votes);

@@ -424,7 +424,7 @@ static outcome send_batch(sync_sender *s, const store_batch *b, int *http_status
     }
     if (code == 413) {
         util_fmt(msg, msglen, E_SPLIT "%d votes as too large (HTTP 413)", b->n_votes);
-        return b->n_votes > 1 ? R_SPLIT : R_OTHER;
+        return b->n_votes + b->n_feedback > 1 ? R_SPLIT : R_OTHER;
     }
     if (code == 408 || code == 429 || (code >= 500 && code <= 599)) {
         util_fmt(msg, msglen, E_HTTP "%ld", code);
@@ -580,8 +580,9 @@ static int round_once(sync_sender *s)
         if (retry_after > delay)
             delay = retry_after < RETRY_AFTER_MAX_MS ? retry_after : RETRY_AFTER_MAX_MS;
         if (o == R_OTHER)
-            log_error("sync: batch %s: %s; keeping its %d votes, next try in %lld s", b.batch_id,
-                      msg, b.n_votes, (long long)(delay / 1000));
+            log_error("sync: batch %s: %s; keeping its %d votes and %d feedback items, next try "
+                      "in %lld s",
+                      b.batch_id, msg, b.n_votes, b.n_feedback, (long long)(delay / 1000));
         else
             log_warn("sync: batch %s (attempt %d): %s; next try in %lld ms", b.batch_id,
                      b.attempts + 1, msg, (long long)delay);

@@ -26,117 +26,6 @@
  * its own short transaction, instead of failing the citizen's vote at once with SQLITE_BUSY. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
-/* The schema, one entry per version: migrations[i] takes user_version i to i + 1 and runs in its
- * own transaction together with the user_version bump, so a crash or error leaves the file at a
- * whole version. Append new entries; never edit or reorder shipped ones (docs/SCHEMA.md).
- *
- * sync_state is checked by a CHECK constraint so that hand edits with the sqlite3 CLI (where
- * foreign_keys is off by default) cannot store a state the program does not know. SQLite cannot
- * alter a CHECK in place, so a migration that adds a state (e.g. 'quarantined') rebuilds the table:
- * CREATE TABLE votes_new (... new CHECK ...); INSERT INTO votes_new SELECT * FROM votes;
- * DROP TABLE votes; ALTER TABLE votes_new RENAME TO votes; then CREATE INDEX again. */
-static const char *const migrations[] = {
-    /* 1: the votes table. */
-    "CREATE TABLE votes (\n"
-    "    uuid         TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),\n"
-    "    kiosk_id     TEXT NOT NULL,\n"
-    "    seq          INTEGER NOT NULL CHECK (seq >= 1),\n"
-    "    boot_id      TEXT NOT NULL,\n"
-    "    officer_code TEXT NOT NULL,\n"
-    "    rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 3),\n"
-    "    reasons      TEXT NOT NULL DEFAULT '[]'\n"
-    "                 CHECK (json_valid(reasons) AND substr(reasons, 1, 1) = '['),\n"
-    "    created_at   INTEGER NOT NULL,\n"
-    "    misuse       INTEGER NOT NULL DEFAULT 0 CHECK (misuse IN (0, 1)),\n"
-    "    sync_state   TEXT NOT NULL DEFAULT 'unsent'\n"
-    "                 CHECK (sync_state IN ('pending', 'unsent', 'sent')),\n"
-    "    UNIQUE (kiosk_id, seq)\n"
-    ");\n"
-    "CREATE INDEX votes_sync ON votes (sync_state, seq);\n"
-    "CREATE INDEX votes_created_at ON votes (created_at);\n",
-
-    /* 2: sync. votes gain batch_id and sync_error and may be 'quarantined' (the CHECK changes, so
-     * the table is rebuilt; legacy_alter_table keeps a view an IT person made on votes from
-     * failing the RENAME); the frozen batches and the sender's status. */
-    "PRAGMA legacy_alter_table = ON;\n"
-    "CREATE TABLE votes_new (\n"
-    "    uuid         TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),\n"
-    "    kiosk_id     TEXT NOT NULL,\n"
-    "    seq          INTEGER NOT NULL CHECK (seq >= 1),\n"
-    "    boot_id      TEXT NOT NULL,\n"
-    "    officer_code TEXT NOT NULL,\n"
-    "    rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 3),\n"
-    "    reasons      TEXT NOT NULL DEFAULT '[]'\n"
-    "                 CHECK (json_valid(reasons) AND substr(reasons, 1, 1) = '['),\n"
-    "    created_at   INTEGER NOT NULL,\n"
-    "    misuse       INTEGER NOT NULL DEFAULT 0 CHECK (misuse IN (0, 1)),\n"
-    "    sync_state   TEXT NOT NULL DEFAULT 'unsent'\n"
-    "                 CHECK (sync_state IN ('pending', 'unsent', 'sent', 'quarantined')),\n"
-    "    batch_id     TEXT,\n"
-    "    sync_error   TEXT,\n"
-    "    UNIQUE (kiosk_id, seq)\n"
-    ");\n"
-    "INSERT INTO votes_new (uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons,\n"
-    "                       created_at, misuse, sync_state)\n"
-    "    SELECT uuid, kiosk_id, seq, boot_id, officer_code, rating, reasons, created_at, misuse,\n"
-    "           sync_state FROM votes;\n"
-    "DROP TABLE votes;\n"
-    "ALTER TABLE votes_new RENAME TO votes;\n"
-    "PRAGMA legacy_alter_table = OFF;\n"
-    "CREATE INDEX votes_sync ON votes (sync_state, seq);\n"
-    "CREATE INDEX votes_created_at ON votes (created_at);\n"
-    "CREATE INDEX votes_batch ON votes (batch_id) WHERE batch_id IS NOT NULL;\n"
-    "CREATE TABLE batches (\n"
-    "    batch_id    TEXT PRIMARY KEY NOT NULL CHECK (length(batch_id) = 36),\n"
-    "    kiosk_id    TEXT NOT NULL,\n"
-    "    frozen_at   INTEGER NOT NULL,\n"
-    "    body        BLOB NOT NULL,\n"
-    "    n_votes     INTEGER NOT NULL CHECK (n_votes >= 1),\n"
-    "    attempts    INTEGER NOT NULL DEFAULT 0,\n"
-    "    last_status INTEGER,\n"
-    "    last_error  TEXT\n"
-    ");\n"
-    "CREATE TABLE sync_status (\n"
-    "    id              INTEGER PRIMARY KEY CHECK (id = 1),\n"
-    "    state           TEXT NOT NULL DEFAULT 'off',\n"
-    "    updated_at      INTEGER,\n"
-    "    last_success_at INTEGER,\n"
-    "    last_error      TEXT,\n"
-    "    last_error_at   INTEGER,\n"
-    "    backoff_until   INTEGER,\n"
-    "    auth_failed     INTEGER NOT NULL DEFAULT 0 CHECK (auth_failed IN (0, 1)),\n"
-    "    batch_limit     INTEGER NOT NULL DEFAULT 500 CHECK (batch_limit BETWEEN 1 AND 500)\n"
-    ");\n"
-    "INSERT INTO sync_status (id) VALUES (1);\n",
-
-    /* 3: settings the kiosk keeps itself (admin PIN hash and lock-out, the desk officer chosen
-     * on the admin screen): one row per key. */
-    "CREATE TABLE settings (\n"
-    "    key        TEXT PRIMARY KEY NOT NULL CHECK (length(key) BETWEEN 1 AND 64),\n"
-    "    value      TEXT NOT NULL,\n"
-    "    updated_at INTEGER NOT NULL\n"
-    ");\n",
-
-    /* 4: clock_suspect, the kiosk's own mark on a vote cast while its clock was implausible or had
-     * jumped (store_vote.c). Votes recorded before it with an implausible time are marked; those
-     * the collector refused for their time (quarantined with "created_at: ... is not between")
-     * before collectors took any time are marked and sent again: no vote is lost to a clock. */
-    "ALTER TABLE votes ADD COLUMN clock_suspect INTEGER NOT NULL DEFAULT 0\n"
-    "    CHECK (clock_suspect IN (0, 1));\n"
-    "UPDATE votes SET clock_suspect = 1\n"
-    "    WHERE created_at < 1577836800000 OR created_at >= 4102444800000;\n"
-    "UPDATE votes SET clock_suspect = 1, sync_state = 'unsent', batch_id = NULL,\n"
-    "    sync_error = NULL WHERE sync_state = 'quarantined' AND sync_error LIKE 'created_at:%';\n"
-    "CREATE INDEX votes_clock_suspect ON votes (created_at) WHERE clock_suspect = 1;\n",
-
-#ifdef HL_TEST_SCHEMA_BUMP
-    /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
-     * migration, so that the upgrade test can build "the next version" from this very tree and
-     * upgrade a real votes.db of the normal build with it (the copy made before the migration,
-     * every vote kept, and the normal build then refusing the upgraded file). */
-    "CREATE TABLE upgrade_test_marker (x INTEGER);\n",
-#endif
-};
 
 /* The SQL of the statements each connection prepares once (ST_* in store_int.h). */
 static const char *const stmt_sql[ST_COUNT] = {
@@ -161,7 +50,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                   " coalesce(sum(misuse = 0 AND rating = 1), 0),"
                   " coalesce(sum(misuse = 0 AND rating = 2), 0),"
                   " coalesce(sum(misuse = 0 AND rating = 3), 0) FROM votes",
-    [ST_OLDEST_BATCH] = "SELECT batch_id, kiosk_id, frozen_at, body, n_votes, attempts FROM batches"
+    [ST_OLDEST_BATCH] = "SELECT batch_id, kiosk_id, frozen_at, body, n_votes, attempts, n_feedback"
+                        " FROM batches"
                         " ORDER BY frozen_at, rowid LIMIT 1",
     /* Pending votes (reasons screen open) are never frozen: their reasons may still change. */
     [ST_UNSENT_FOR_BATCH] =
@@ -170,8 +60,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         " AND batch_id IS NULL AND kiosk_id = ?1 ORDER BY seq LIMIT ?2",
     [ST_FREEZE_VOTE] = "UPDATE votes SET batch_id = ?1 WHERE uuid = ?2"
                        " AND sync_state = '" STORE_SYNC_UNSENT "' AND batch_id IS NULL",
-    [ST_INSERT_BATCH] = "INSERT INTO batches (batch_id, kiosk_id, frozen_at, body, n_votes)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_INSERT_BATCH] = "INSERT INTO batches (batch_id, kiosk_id, frozen_at, body, n_votes,"
+                        " n_feedback) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_UNFREEZE] = "UPDATE votes SET batch_id = NULL WHERE batch_id = ?1"
                     " AND sync_state = '" STORE_SYNC_UNSENT "'",
     [ST_DELETE_BATCH] = "DELETE FROM batches WHERE batch_id = ?1",
@@ -245,7 +135,7 @@ static int query_text(store *s, const char *sql, char *out, size_t outlen, const
 
 static int builtin_migrations(void)
 {
-    return (int)HL_ARRAY_LEN(migrations);
+    return (int)store_n_migrations;
 }
 
 int store_latest_schema_version(void)
@@ -296,7 +186,7 @@ static int migrate(store *s)
                 goto fail;
         }
         first = 0;
-        const char *sql = v < builtin_migrations() ? migrations[v]
+        const char *sql = v < builtin_migrations() ? store_migrations[v]
                                                    : s->extra_migrations[v - builtin_migrations()];
         char what[64];
         snprintf(what, sizeof what, "applying schema migration %ld", v + 1);

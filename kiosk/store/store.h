@@ -149,7 +149,8 @@ typedef struct {
     char kiosk_id[64];
     int64_t frozen_at; /* UTC ms */
     int n_votes;
-    int attempts; /* failed attempts so far */
+    int n_feedback; /* feedback items in the batch (none: a batch of votes only) */
+    int attempts;   /* failed attempts so far */
     void *body;   /* the gzipped JSON, exactly what is sent; malloc'ed, store_batch_free */
     size_t body_len;
 } store_batch;
@@ -168,6 +169,7 @@ typedef struct {
     int sent;        /* accepted or duplicate */
     int quarantined; /* rejected, with the collector's reason in votes.sync_error */
     int unlisted;    /* not in the results: unfrozen, sent again in a later batch */
+    int feedback;    /* of sent and quarantined: feedback items */
 } store_sync_applied;
 
 /* Applies the results of a 200 for batch_id in one transaction: accepted/duplicate -> 'sent',
@@ -201,6 +203,8 @@ typedef struct {
     int64_t other_kiosk;        /* unsent votes recorded under another kiosk id (not sent) */
     int64_t clock_suspect;      /* votes recorded while the clock was in doubt, sent or not */
     int64_t last_clock_suspect; /* created_at of the latest of them (as that clock said) */
+    int64_t feedback_waiting;     /* feedback items not at the collector yet */
+    int64_t feedback_quarantined; /* feedback items the collector rejected (kept) */
     char state[24];             /* STORE_SYNC_STATE_* */
     int64_t updated_at;         /* when the sender last wrote its state; 0 = never */
     int64_t last_success_at;    /* 0 = never */
@@ -214,6 +218,54 @@ typedef struct {
 /* Reads the sender's status and the vote counts; kiosk_id is this kiosk's (for other_kiosk).
  * STORE_OK or STORE_ERROR. */
 store_rc store_sync_status_get(store *s, const char *kiosk_id, store_sync_status *out);
+
+/* ---- feedback (migration 5): góp ý, phản ánh – kiến nghị, đề nghị biểu dương typed on the
+ * kiosk (store_feedback.c). Each item has its own uuid and seq, travels to the collector in the
+ * same batches as the votes (store_sync_freeze) and is idempotent there by its uuid. Contact data
+ * exists only with the citizen's consent: store_add_feedback refuses a contact field without it,
+ * and the table's CHECK refuses it too; once the collector has the item (sent), the kiosk erases
+ * the contact fields from votes.db (docs/PRIVACY.md). ---- */
+
+/* Kinds (column feedback.kind; the wire's "kind"). */
+#define STORE_FB_GOP_Y      "gop-y"      /* a suggestion */
+#define STORE_FB_PHAN_ANH   "phan-anh"   /* phản ánh – kiến nghị: something went wrong */
+#define STORE_FB_BIEU_DUONG "bieu-duong" /* đề nghị biểu dương: commend an officer */
+
+typedef struct {
+    const char *kind;         /* STORE_FB_* */
+    const char *officer_code; /* the officer it is about; NULL or "" for none */
+    const char *vote_uuid;    /* the vote it follows (offered after "Chưa hài lòng"); NULL none */
+    const char *text;         /* UTF-8 in NFC, 1 to WIRE_FEEDBACK_MAX_CHARS characters, not blank;
+                               * line breaks allowed, no other control character */
+    int consent;              /* 1: the citizen said yes on the consent screen */
+    /* Only with consent = 1 (else each must be NULL or ""): a name, a phone number, an address. */
+    const char *contact_name, *contact_phone, *contact_address;
+} store_feedback_in;
+
+/* Records one item in its own committed transaction (fresh uuid, next feedback seq for
+ * kiosk_id), before the kiosk thanks the citizen. Bad content (an empty or blank text, too long,
+ * invalid UTF-8, a control character, an unknown kind, a contact field without consent) is
+ * refused with err naming the field, nothing stored. STORE_OK with uuid_out (37 bytes, may be
+ * NULL) filled, or STORE_ERROR. */
+store_rc store_add_feedback(store *s, const char *kiosk_id, const char *boot_id, int64_t created_at_ms,
+                            const store_feedback_in *in, char *uuid_out, char *err, size_t errlen);
+
+typedef struct {
+    char uuid[37];
+    int64_t seq;
+    char kind[16];
+    char officer_code[32];
+    char vote_uuid[37];
+    char *text; /* malloc'ed; store_feedback_free */
+    int consent;
+    char contact_name[WIRE_CONTACT_BYTES], contact_phone[32], contact_address[WIRE_CONTACT_BYTES];
+    int64_t created_at;
+    char sync_state[16];
+    char sync_error[256];
+} store_feedback;
+/* Reads one item by uuid: STORE_OK, STORE_NONE, or STORE_ERROR. */
+store_rc store_get_feedback(store *s, const char *uuid, store_feedback *out);
+void store_feedback_free(store_feedback *f);
 
 /* ---- settings: small values the kiosk keeps itself (table settings, migration 3): the admin
  * PIN's hash and lock-out (kiosk/pin.c), the desk officer chosen on the admin screen. ---- */

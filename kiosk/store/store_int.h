@@ -78,6 +78,20 @@ struct store {
     char open_msg[HL_ERR_MAX];
 };
 
+/* store_schema.c: the migrations, migrations[i] taking user_version i to i + 1. */
+extern const char *const store_migrations[];
+extern const size_t store_n_migrations;
+
+/* store_feedback.c: the sync of feedback items, inside store_sync.c's transactions. Reads up to
+ * max items of kiosk_id waiting for a batch (*n, fb malloc'ed, free it), freezes them into
+ * batch_id, unfreezes a batch's items, marks one result (1 if the uuid was one of the batch's
+ * items: *quarantined set), and counts the waiting and quarantined ones. SQLite codes. */
+int store_fb_read_unsent(store *s, const char *kiosk_id, int max, wire_feedback **fb, int *n);
+int store_fb_freeze(store *s, const char *batch_id, const char *uuid, int *changed);
+int store_fb_unfreeze(store *s, const char *batch_id);
+int store_fb_mark(store *s, const char *batch_id, const wire_result *r, int *matched);
+int store_fb_counts(store *s, int64_t *waiting, int64_t *quarantined);
+
 /* SQLITE_CORRUPT or SQLITE_NOTADB, extended codes included. */
 int store_is_corrupt(int rc);
 

@@ -52,6 +52,8 @@ static int drop_batch(store *s, const char *batch_id, int *unfrozen)
     int rc = store_step_done(s->st[ST_UNFREEZE]);
     if (unfrozen)
         *unfrozen = rc == SQLITE_OK ? sqlite3_changes(s->db) : 0;
+    if (rc == SQLITE_OK)
+        rc = store_fb_unfreeze(s, batch_id);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(s->st[ST_DELETE_BATCH], 1, batch_id, -1, SQLITE_TRANSIENT);
         rc = store_step_done(s->st[ST_DELETE_BATCH]);
@@ -75,6 +77,7 @@ static int oldest_batch(store *s, store_batch *out, int *rc_out)
             memcpy(out->body, body, out->body_len);
         out->n_votes = sqlite3_column_int(st, 4);
         out->attempts = sqlite3_column_int(st, 5);
+        out->n_feedback = sqlite3_column_int(st, 6);
         found = 1;
         rc = SQLITE_OK;
     } else if (rc == SQLITE_DONE) {
@@ -128,12 +131,14 @@ static int read_unsent(store *s, const char *kiosk_id, int max, wire_vote *v, in
 /* Builds the gzipped body of the first *n votes, halving *n while it is over the wire's caps
  * (500 votes of the largest kind are far below them; this only guards the promise). */
 static int encode_body(const char *kiosk_id, const char *batch_id, int64_t frozen_at,
-                       const wire_vote *v, int *n, void **gz, size_t *gz_len)
+                       const wire_vote *v, int *n, const wire_feedback *fb, int *n_fb, void **gz,
+                       size_t *gz_len)
 {
     for (;;) {
         char *json = NULL;
         size_t len = 0;
-        if (wire_encode_batch(kiosk_id, batch_id, frozen_at, v, (size_t)*n, &json, &len) != 0)
+        if (wire_encode_batch(kiosk_id, batch_id, frozen_at, v, (size_t)*n, fb, (size_t)*n_fb,
+                              &json, &len) != 0)
             return -1;
         int rc = len <= WIRE_MAX_BODY ? wire_gzip(json, len, gz, gz_len) : 0;
         free(json);
@@ -144,9 +149,12 @@ static int encode_body(const char *kiosk_id, const char *batch_id, int64_t froze
         if (len <= WIRE_MAX_BODY)
             free(*gz);
         *gz = NULL;
-        if (*n == 1)
+        if (*n + *n_fb <= 1)
             return -1;
-        *n /= 2;
+        if (*n > 1 || *n_fb == 0)
+            *n /= 2;
+        else
+            *n_fb /= 2;
     }
 }
 
@@ -191,23 +199,33 @@ store_rc store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_
     /* Read and encode outside the write lock (the UI writes votes); then freeze in one short
      * transaction that checks each vote is still unsent and unbatched. */
     for (int tries = 0; tries < 4; tries++) {
-        int n = read_unsent(s, kiosk_id, limit, v, &rc);
-        if (n < 0) {
-            result = sync_fail(s, rc, "reading unsent votes");
+        int n = read_unsent(s, kiosk_id, limit, v, &rc), n_fb = 0;
+        wire_feedback *fb = NULL;
+        if (n >= 0) {
+            int fb_max = limit < WIRE_MAX_FEEDBACK ? limit : WIRE_MAX_FEEDBACK;
+            rc = store_fb_read_unsent(s, kiosk_id, fb_max, &fb, &n_fb);
+        }
+        if (n < 0 || rc != SQLITE_OK) {
+            free(fb);
+            result = sync_fail(s, rc, "reading unsent votes and feedback");
             break;
         }
-        if (n == 0) {
+        if (n == 0 && n_fb == 0) {
+            free(fb);
             result = STORE_NONE;
             break;
         }
         util_uuid_v4(out->batch_id);
         util_strlcpy(out->kiosk_id, kiosk_id, sizeof out->kiosk_id);
         out->frozen_at = now_ms;
-        if (encode_body(kiosk_id, out->batch_id, now_ms, v, &n, &out->body, &out->body_len) != 0) {
+        if (encode_body(kiosk_id, out->batch_id, now_ms, v, &n, fb, &n_fb, &out->body,
+                        &out->body_len) != 0) {
+            free(fb);
             store_fail(s, NULL, 0, "%s: sync: cannot encode a batch of %d votes", s->path, n);
             break;
         }
         out->n_votes = n;
+        out->n_feedback = n_fb;
         rc = store_begin(s);
         int raced = 0;
         for (int i = 0; rc == SQLITE_OK && i < n && !raced; i++) {
@@ -217,6 +235,11 @@ store_rc store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_
             rc = store_step_done(st);
             raced = rc == SQLITE_OK && sqlite3_changes(s->db) != 1;
         }
+        for (int i = 0, changed = 0; rc == SQLITE_OK && i < n_fb && !raced; i++) {
+            rc = store_fb_freeze(s, out->batch_id, fb[i].uuid, &changed);
+            raced = rc == SQLITE_OK && changed != 1;
+        }
+        free(fb);
         if (rc == SQLITE_OK && !raced) {
             sqlite3_stmt *st = s->st[ST_INSERT_BATCH];
             sqlite3_bind_text(st, 1, out->batch_id, -1, SQLITE_STATIC);
@@ -224,6 +247,7 @@ store_rc store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_
             sqlite3_bind_int64(st, 3, now_ms);
             sqlite3_bind_blob(st, 4, out->body, (int)out->body_len, SQLITE_STATIC);
             sqlite3_bind_int(st, 5, n);
+            sqlite3_bind_int(st, 6, n_fb);
             rc = store_step_done(st);
         }
         if (rc == SQLITE_OK && !raced)
@@ -238,8 +262,8 @@ store_rc store_sync_freeze(store *s, const char *kiosk_id, int batch_max, int64_
             result = sync_fail(s, rc, "freezing a batch");
             break;
         }
-        /* A vote changed between the read and the freeze (another program on the file): read
-         * again. */
+        /* A vote or item changed between the read and the freeze (another program on the
+         * file): read again. */
     }
     free(v);
     if (result != STORE_OK)
@@ -265,7 +289,16 @@ store_rc store_sync_apply(store *s, const char *batch_id, const wire_result *res
             sqlite3_bind_text(st, 3, r->reason[0] ? r->reason : "rejected by the collector", -1,
                               SQLITE_STATIC);
         rc = store_step_done(st);
-        if (rc == SQLITE_OK && sqlite3_changes(s->db) == 1) {
+        int is_fb = 0;
+        if (rc == SQLITE_OK && sqlite3_changes(s->db) == 0) {
+            /* Not one of the batch's votes: one of its feedback items, perhaps. */
+            rc = store_fb_mark(s, batch_id, r, &is_fb);
+            if (is_fb) {
+                matched++;
+                out->feedback++;
+                rejected ? out->quarantined++ : out->sent++;
+            }
+        } else if (rc == SQLITE_OK) {
             matched++;
             if (rejected) {
                 out->quarantined++;
@@ -413,6 +446,8 @@ store_rc store_sync_status_get(store *s, const char *kiosk_id, store_sync_status
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
     }
+    if (rc == SQLITE_OK)
+        rc = store_fb_counts(s, &out->feedback_waiting, &out->feedback_quarantined);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return rc == SQLITE_OK ? STORE_OK : sync_fail(s, rc, "reading the sync status");
 }

@@ -325,7 +325,8 @@ static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
                                              "(digits only)");
         goto out;
     }
-    wire_result *res = xcalloc(b.n, sizeof *res);
+    size_t n_res = b.n + b.n_feedback; /* the votes' results, then the feedback items' */
+    wire_result *res = xcalloc(n_res ? n_res : 1, sizeof *res);
     int64_t now = clk_wall_ms(&s->clk);
     int failed = fault_take_store_fail();
     if (failed)
@@ -338,7 +339,7 @@ static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
         goto out;
     }
     atomic_store(&s->store_failing, 0);
-    for (size_t i = 0; i < b.n; i++) {
+    for (size_t i = 0; i < n_res; i++) {
         r->n_acc += res[i].status == WIRE_ACCEPTED;
         r->n_dup += res[i].status == WIRE_DUPLICATE;
         r->n_rej += res[i].status == WIRE_REJECTED;
@@ -352,7 +353,7 @@ static enum MHD_Result batch_finish(srv *s, struct MHD_Connection *c, req *r)
     }
     char *out_json;
     size_t out_len;
-    wire_encode_results(b.batch_id, res, b.n, &out_json, &out_len);
+    wire_encode_results(b.batch_id, res, n_res, &out_json, &out_len);
     free(res);
     ret = send_body(c, r, 200, "application/json", out_json, out_len, -1);
     free(out_json);

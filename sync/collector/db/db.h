@@ -258,6 +258,7 @@ db_clock_verdict db_clock_judge(int64_t created_at, int kiosk_mark, int64_t sent
  * results (b->n entries) start as b->results; each stored-or-not vote becomes accepted, duplicate
  * (already stored for this kiosk) or rejected (the uuid belongs to another kiosk). 0, or 1 on a
  * database error, in which case nothing was stored. */
+/* results has b->n + b->n_feedback entries: the votes', then the feedback items'. */
 int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t received_at,
                    int64_t sent_at, wire_result *results, char *err, size_t errlen);
 
@@ -333,5 +334,98 @@ db *db_pool_get(db_pool *p, char *err, size_t errlen);
 /* Returns d; a broken connection is closed so that the next get opens a fresh one. */
 void db_pool_put(db_pool *p, db *d);
 void db_pool_free(db_pool *p);
+
+
+/* ---- the feedback inbox (db_feedback.c) ---- */
+
+/* States of an item, in the order an item moves through them. */
+#define DB_FB_NEW      "moi"
+#define DB_FB_WORKING  "dang-xu-ly"
+#define DB_FB_ANSWERED "da-tra-loi"
+#define DB_FB_CLOSED   "dong"
+/* A new item is due this long after its receipt (the handler may change it). */
+#define DB_FB_DUE_MS (10 * 86400000LL)
+/* 0..3 for the four states in order, -1 for anything else. */
+int db_fb_state_rank(const char *state);
+
+/* Stores the feedback items of b (results[i] for b->feedback[i], starting from b->fb_results;
+ * accepted, duplicate, or rejected for a uuid another kiosk used) inside the caller's
+ * transaction, each due due_ms after its receipt. 0, or 1 with err. */
+int db_feedback_store(db *d, const wire_batch *b, const char *kiosk_id, int64_t received_at,
+                      int64_t sent_at, int64_t due_ms, wire_result *results, char *err,
+                      size_t errlen);
+
+typedef struct {
+    const char *uuid, *kiosk_id, *unit, *kind, *officer_code, *officer_name, *vote_uuid, *text;
+    int64_t seq;
+    int consent;
+    const char *contact_name, *contact_phone, *contact_address; /* "" once erased */
+    int64_t contact_erased_at;                                  /* 0: not erased */
+    int64_t created_at, placed_at, received_at;
+    int clock_suspect;
+    const char *state, *handler;
+    int64_t due_at, updated_at;
+} db_feedback_row;
+
+typedef struct {
+    const char *unit;  /* "" every unit */
+    const char *state; /* "" every state */
+    const char *kind;  /* "" every kind */
+    int64_t limit;     /* 0: no limit */
+} db_fb_filter;
+/* Items newest first; fn returns nonzero to stop. 0 or 1. */
+int db_feedback_list(db *d, const db_fb_filter *f, int (*fn)(const db_feedback_row *r, void *ctx),
+                     void *ctx, char *err, size_t errlen);
+/* One item by its uuid or a unique prefix of it (at least 8 characters): 0 (fn called once), 2
+ * when there is none or the prefix is ambiguous (err says which), 1 on a database error. */
+int db_feedback_get(db *d, const char *id, int (*fn)(const db_feedback_row *r, void *ctx),
+                    void *ctx, char *err, size_t errlen);
+
+/* A change to an item by user: a new state (NULL keeps it; only forward, or from "dong" back to
+ * "dang-xu-ly"), handler (NULL keeps it), due date (< 0 keeps it) and a note (may be ""), with a
+ * log line. 0; 2 when the change is not allowed (err says why); 1 on a database error. */
+int db_feedback_update(db *d, const char *uuid, const char *state, const char *handler,
+                       int64_t due_at, const char *user, const char *note, int64_t now_ms,
+                       char *err, size_t errlen);
+/* The item's log, oldest first. */
+int db_feedback_log(db *d, const char *uuid,
+                    int (*fn)(int64_t at, const char *user, const char *action, const char *note,
+                              void *ctx),
+                    void *ctx, char *err, size_t errlen);
+/* Erases the contact data of items received before `before` (retention ended): *n gets how many.
+ * 0 or 1. */
+int db_feedback_erase_contacts(db *d, int64_t before, int64_t now_ms, int64_t *n, char *err,
+                               size_t errlen);
+/* Commendations (kind bieu-duong) per officer of a unit placed in [from, to). */
+int db_feedback_commendations(db *d, const char *unit, int64_t from, int64_t to,
+                              int (*fn)(const char *officer_code, int64_t n, void *ctx), void *ctx,
+                              char *err, size_t errlen);
+
+/* A unit's letterhead for the Chairman's letters. */
+typedef struct {
+    int found;
+    char unit[256];
+    char body[256];     /* "XÃ BOM BO" (the line under "ỦY BAN NHÂN DÂN") */
+    char place[128];    /* "Bom Bo" (the date line) */
+    char chairman[128]; /* the Chairman's name */
+    char symbol[32];    /* the ký hiệu's last part: "UBND" */
+} db_unit_profile;
+int db_unit_profile_put(db *d, const db_unit_profile *p, int64_t now_ms, char *err, size_t errlen);
+int db_unit_profile_get(db *d, const char *unit, db_unit_profile *out, char *err, size_t errlen);
+
+typedef struct {
+    char unit[256];
+    int year, number; /* number: assigned by db_letter_add (per unit and year, from 1) */
+    char symbol[64];  /* "TXL-UBND", "TCO-UBND" */
+    char kind[16];    /* "xin-loi", "cam-on" */
+    char feedback[37];
+    char recipient[256], signer[128], created_by[64];
+    int64_t issued_at;
+} db_letter;
+/* Registers a letter, giving it the unit's next number of the year. 0 or 1. */
+int db_letter_add(db *d, db_letter *l, char *err, size_t errlen);
+/* A unit's letters ("" every unit), oldest first. */
+int db_letter_list(db *d, const char *unit, int (*fn)(const db_letter *l, void *ctx), void *ctx,
+                   char *err, size_t errlen);
 
 #endif

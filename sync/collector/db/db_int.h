@@ -85,6 +85,20 @@ enum {
     Q_PING,
     Q_PROBE_IN,
     Q_PROBE_OUT,
+    Q_FB_INSERT,
+    Q_FB_OWNER,
+    Q_FB_LIST,
+    Q_FB_GET,
+    Q_FB_UPDATE,
+    Q_FB_LOG_ADD,
+    Q_FB_LOG,
+    Q_FB_ERASE,
+    Q_FB_COMMEND,
+    Q_UNIT_PUT,
+    Q_UNIT_GET,
+    Q_LETTER_NEXT,
+    Q_LETTER_ADD,
+    Q_LETTER_LIST,
     Q_COUNT
 };
 

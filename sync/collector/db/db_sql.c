@@ -44,6 +44,14 @@
     " r1 = " table ".r1 + excluded.r1, misuse = " table ".misuse + excluded.misuse,"               \
     " suspect = " table ".suspect + excluded.suspect, total = " table ".total + excluded.total"
 
+/* A feedback item with its officer's name (db_feedback.c reads the columns in this order). */
+#define FB_COLS                                                                                    \
+    "SELECT f.uuid, f.kiosk_id, f.unit, f.seq, f.kind, f.officer_code, coalesce(o.name, ''),"      \
+    " f.vote_uuid, f.body, f.consent, f.contact_name, f.contact_phone, f.contact_address,"         \
+    " f.contact_erased_at, f.created_at, f.placed_at, f.received_at, f.clock_suspect, f.state,"    \
+    " f.handler, f.due_at, f.updated_at FROM feedback f"                                           \
+    " LEFT JOIN officers o ON o.unit = f.unit AND o.code = f.officer_code"
+
 const char *const db_sql[Q_COUNT] = {
     [Q_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_version",
     [Q_SCHEMA_SET] = "INSERT INTO schema_version (version) VALUES ($1)",
@@ -217,4 +225,41 @@ const char *const db_sql[Q_COUNT] = {
     /* The write probe's row: version -1, below every real one (they are counted by max). */
     [Q_PROBE_IN] = "INSERT INTO schema_version (version) VALUES (-1)",
     [Q_PROBE_OUT] = "DELETE FROM schema_version WHERE version = -1",
+    [Q_FB_INSERT] = "INSERT INTO feedback (uuid, kiosk_id, unit, seq, kind, officer_code,"
+                    " vote_uuid, body, consent, contact_name, contact_phone, contact_address,"
+                    " created_at, placed_at, received_at, clock_suspect, due_at, updated_at)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+                    " $16, $17, $15) ON CONFLICT (uuid) DO NOTHING",
+    [Q_FB_OWNER] = "SELECT kiosk_id FROM feedback WHERE uuid = $1",
+    [Q_FB_LIST] = FB_COLS " WHERE ($1 = '' OR f.unit = $1) AND ($2 = '' OR f.state = $2)"
+                          " AND ($3 = '' OR f.kind = $3) ORDER BY f.received_at DESC, f.uuid"
+                          " LIMIT $4",
+    /* The id is checked to be hex digits and '-' before it gets here: no LIKE wildcard. */
+    [Q_FB_GET] = FB_COLS " WHERE f.uuid LIKE $1 || '%' ORDER BY f.uuid LIMIT 2",
+    [Q_FB_UPDATE] = "UPDATE feedback SET state = $2, handler = $3, due_at = $4, updated_at = $5"
+                    " WHERE uuid = $1",
+    [Q_FB_LOG_ADD] = "INSERT INTO feedback_log (uuid, at, user_name, action, note)"
+                     " VALUES ($1, $2, $3, $4, $5)",
+    [Q_FB_LOG] = "SELECT at, user_name, action, note FROM feedback_log WHERE uuid = $1"
+                 " ORDER BY at, action",
+    [Q_FB_ERASE] = "UPDATE feedback SET contact_name = '', contact_phone = '',"
+                   " contact_address = '', contact_erased_at = $2"
+                   " WHERE consent = 1 AND contact_erased_at = 0 AND received_at < $1",
+    [Q_FB_COMMEND] = "SELECT officer_code, count(*) FROM feedback WHERE unit = $1"
+                     " AND kind = 'bieu-duong' AND officer_code <> '' AND placed_at >= $2"
+                     " AND placed_at < $3 GROUP BY officer_code ORDER BY officer_code",
+    [Q_UNIT_PUT] = "INSERT INTO unit_profiles (unit, body, place, chairman, symbol, updated_at)"
+                   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unit) DO UPDATE SET"
+                   " body = excluded.body, place = excluded.place,"
+                   " chairman = excluded.chairman, symbol = excluded.symbol,"
+                   " updated_at = excluded.updated_at",
+    [Q_UNIT_GET] = "SELECT unit, body, place, chairman, symbol FROM unit_profiles WHERE unit = $1",
+    [Q_LETTER_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM letters WHERE unit = $1"
+                      " AND year = $2",
+    [Q_LETTER_ADD] = "INSERT INTO letters (unit, year, number, symbol, kind, feedback, recipient,"
+                     " signer, issued_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                     " $10)",
+    [Q_LETTER_LIST] = "SELECT unit, year, number, symbol, kind, feedback, recipient, signer,"
+                      " issued_at, created_by FROM letters WHERE $1 = '' OR unit = $1"
+                      " ORDER BY unit, year, number",
 };

@@ -159,6 +159,8 @@ int db_store_batch(db *d, const wire_batch *b, const char *kiosk_id, int64_t rec
         }
     }
     if (db_totals_add(d, kiosk_id, b->votes, placed, suspect, added, b->n, err, errlen) ||
+        db_feedback_store(d, b, kiosk_id, received_at, sent_at, DB_FB_DUE_MS, results + b->n, err,
+                          errlen) ||
         db_tx_commit(d, err, errlen))
         goto fail;
     free(p);
@@ -172,6 +174,8 @@ fail:
 fail_early:
     for (size_t i = 0; i < b->n; i++)
         results[i] = b->results[i];
+    for (size_t i = 0; i < b->n_feedback; i++)
+        results[b->n + i] = b->fb_results[i];
     free(p);
     free(got.uuid);
     free(placed);
