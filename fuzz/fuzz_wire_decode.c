@@ -40,7 +40,8 @@ static void decode_batch(const char *s, size_t n)
     free(back);
     free(res);
     if (all_ok) {
-        if (wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, NULL, 0, &once, &once_len) != 0)
+        if (wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, NULL, 0, &once,
+                              &once_len) != 0)
             abort();
         wire_batch c;
         if (wire_decode_batch(once, once_len, &c, err, sizeof err) != 0 || c.n != b.n)
@@ -48,7 +49,8 @@ static void decode_batch(const char *s, size_t n)
         for (size_t i = 0; i < c.n; i++)
             if (c.results[i].status != WIRE_ACCEPTED)
                 abort();
-        if (wire_encode_batch(c.kiosk_id, c.batch_id, c.frozen_at, c.votes, c.n, NULL, 0, &twice, &twice_len) != 0 ||
+        if (wire_encode_batch(c.kiosk_id, c.batch_id, c.frozen_at, c.votes, c.n, NULL, 0, &twice,
+                              &twice_len) != 0 ||
             twice_len != once_len || memcmp(once, twice, once_len) != 0)
             abort();
         wire_batch_free(&c);

@@ -73,8 +73,8 @@ static void test_round_trip(void)
     /* What was decoded encodes to the very same bytes. */
     char *again;
     size_t len2;
-    REQUIRE(wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, NULL, 0, &again, &len2) ==
-            0);
+    REQUIRE(wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, NULL, 0, &again,
+                              &len2) == 0);
     CHECK_INT(len2, len);
     CHECK(memcmp(json, again, len) == 0);
     free(again);
@@ -555,7 +555,8 @@ static void test_500_votes(void)
         votes[i] = make_vote(i + 1);
     char *json;
     size_t len;
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES, NULL, 0, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES, NULL, 0, &json, &len) ==
+            0);
     void *gz, *plain;
     size_t gzlen, plen;
     REQUIRE(wire_gzip(json, len, &gz, &gzlen) == 0);
@@ -576,7 +577,8 @@ static void test_500_votes(void)
     free(gz);
     free(json);
     /* One more is a whole-batch error: the kiosk splits, nothing is half-taken. */
-    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES + 1, NULL, 0, &json, &len) == 0);
+    REQUIRE(wire_encode_batch("bombo-01", BATCH, T0, votes, WIRE_MAX_VOTES + 1, NULL, 0, &json,
+                              &len) == 0);
     check_batch_refused(json, len, "votes: 501 votes; a batch holds 1 to 500");
     free(json);
     free(votes);

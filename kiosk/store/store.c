@@ -26,7 +26,6 @@
  * its own short transaction, instead of failing the citizen's vote at once with SQLITE_BUSY. */
 #define STORE_BUSY_TIMEOUT_MS 5000
 
-
 /* The SQL of the statements each connection prepares once (ST_* in store_int.h). */
 static const char *const stmt_sql[ST_COUNT] = {
     /* IMMEDIATE takes the write lock up front, so max(seq) and max(created_at) read inside the

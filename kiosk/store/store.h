@@ -151,7 +151,7 @@ typedef struct {
     int n_votes;
     int n_feedback; /* feedback items in the batch (none: a batch of votes only) */
     int attempts;   /* failed attempts so far */
-    void *body;   /* the gzipped JSON, exactly what is sent; malloc'ed, store_batch_free */
+    void *body;     /* the gzipped JSON, exactly what is sent; malloc'ed, store_batch_free */
     size_t body_len;
 } store_batch;
 void store_batch_free(store_batch *b);
@@ -198,18 +198,18 @@ typedef struct {
     int64_t waiting;        /* votes not at the collector yet: unsent + pending */
     int64_t oldest_waiting; /* created_at of the oldest of them (UTC ms), 0 if none */
     int64_t quarantined;
-    int64_t in_batch;           /* waiting votes frozen in a batch */
-    int64_t batches;            /* frozen batches */
-    int64_t other_kiosk;        /* unsent votes recorded under another kiosk id (not sent) */
-    int64_t clock_suspect;      /* votes recorded while the clock was in doubt, sent or not */
-    int64_t last_clock_suspect; /* created_at of the latest of them (as that clock said) */
+    int64_t in_batch;             /* waiting votes frozen in a batch */
+    int64_t batches;              /* frozen batches */
+    int64_t other_kiosk;          /* unsent votes recorded under another kiosk id (not sent) */
+    int64_t clock_suspect;        /* votes recorded while the clock was in doubt, sent or not */
+    int64_t last_clock_suspect;   /* created_at of the latest of them (as that clock said) */
     int64_t feedback_waiting;     /* feedback items not at the collector yet */
     int64_t feedback_quarantined; /* feedback items the collector rejected (kept) */
-    char state[24];             /* STORE_SYNC_STATE_* */
-    int64_t updated_at;         /* when the sender last wrote its state; 0 = never */
-    int64_t last_success_at;    /* 0 = never */
-    int64_t last_error_at;      /* 0 = never */
-    int64_t backoff_until;      /* 0 = none */
+    char state[24];               /* STORE_SYNC_STATE_* */
+    int64_t updated_at;           /* when the sender last wrote its state; 0 = never */
+    int64_t last_success_at;      /* 0 = never */
+    int64_t last_error_at;        /* 0 = never */
+    int64_t backoff_until;        /* 0 = none */
     char last_error[256];
     int auth_failed;
     int batch_limit;
@@ -234,10 +234,10 @@ store_rc store_sync_status_get(store *s, const char *kiosk_id, store_sync_status
 typedef struct {
     const char *kind;         /* STORE_FB_* */
     const char *officer_code; /* the officer it is about; NULL or "" for none */
-    const char *vote_uuid;    /* the vote it follows (offered after "Chưa hài lòng"); NULL none */
-    const char *text;         /* UTF-8 in NFC, 1 to WIRE_FEEDBACK_MAX_CHARS characters, not blank;
-                               * line breaks allowed, no other control character */
-    int consent;              /* 1: the citizen said yes on the consent screen */
+    const char *vote_uuid; /* the vote it follows (offered after "Chưa hài lòng"); NULL none */
+    const char *text;      /* UTF-8 in NFC, 1 to WIRE_FEEDBACK_MAX_CHARS characters, not blank;
+                            * line breaks allowed, no other control character */
+    int consent;           /* 1: the citizen said yes on the consent screen */
     /* Only with consent = 1 (else each must be NULL or ""): a name, a phone number, an address. */
     const char *contact_name, *contact_phone, *contact_address;
 } store_feedback_in;
@@ -247,8 +247,9 @@ typedef struct {
  * invalid UTF-8, a control character, an unknown kind, a contact field without consent) is
  * refused with err naming the field, nothing stored. STORE_OK with uuid_out (37 bytes, may be
  * NULL) filled, or STORE_ERROR. */
-store_rc store_add_feedback(store *s, const char *kiosk_id, const char *boot_id, int64_t created_at_ms,
-                            const store_feedback_in *in, char *uuid_out, char *err, size_t errlen);
+store_rc store_add_feedback(store *s, const char *kiosk_id, const char *boot_id,
+                            int64_t created_at_ms, const store_feedback_in *in, char *uuid_out,
+                            char *err, size_t errlen);
 
 typedef struct {
     char uuid[37];

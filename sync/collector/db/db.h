@@ -335,7 +335,6 @@ db *db_pool_get(db_pool *p, char *err, size_t errlen);
 void db_pool_put(db_pool *p, db *d);
 void db_pool_free(db_pool *p);
 
-
 /* ---- the feedback inbox (db_feedback.c) ---- */
 
 /* States of an item, in the order an item moves through them. */
