@@ -432,8 +432,8 @@ static void ingest(const opts *o, const char *dir, const char *db_url, const wir
         char *json;
         size_t jlen;
         util_uuid_v4(bid[b]);
-        if (wire_encode_batch(KIOSK_ID, bid[b], bench_wall_ms(), v + b * BATCH, k, NULL, 0, &json, &jlen) !=
-                0 ||
+        if (wire_encode_batch(KIOSK_ID, bid[b], bench_wall_ms(), v + b * BATCH, k, NULL, 0, &json,
+                              &jlen) != 0 ||
             wire_gzip(json, jlen, &body[b], &blen[b]) != 0)
             bench_die("cannot encode batch %ld", b);
         free(json);
@@ -492,7 +492,8 @@ static void *small_thread(void *arg)
         size_t jlen, glen;
         void *gz;
         util_uuid_v4(bid);
-        if (wire_encode_batch(c->kiosk, bid, bench_wall_ms(), &c->v[i], 1, NULL, 0, &json, &jlen) != 0 ||
+        if (wire_encode_batch(c->kiosk, bid, bench_wall_ms(), &c->v[i], 1, NULL, 0, &json, &jlen) !=
+                0 ||
             wire_gzip(json, jlen, &gz, &glen) != 0) {
             c->failed = 1;
             break;
