@@ -356,6 +356,7 @@ static void test_default_templates(void)
             CHECK_CONTAINS(out, "sức lực, trí tuệ");
             CHECK_CONTAINS(out, "tốt đẹp hơn, văn minh hơn");
         }
+        free(out);
         /* Without one documented placeholder, a template using it names it. */
         rc = letter_fill(tmpl, vars + 1, letter_n_placeholders - 1, &out, err, sizeof err);
         CHECK_INT(rc, -1);
