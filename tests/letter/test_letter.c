@@ -92,6 +92,11 @@ static void check_pdf_shape(const char *pdf)
     free(info);
     char *fonts = tool("pdffonts", pdf);
     REQUIRE(fonts);
+    /* the four faces: body, headings, the date line, "Nơi nhận:" */
+    CHECK_CONTAINS(fonts, "+NotoSerif-Regular ");
+    CHECK_CONTAINS(fonts, "+NotoSerif-Bold ");
+    CHECK_CONTAINS(fonts, "+NotoSerif-Italic ");
+    CHECK_CONTAINS(fonts, "+NotoSerif-BoldItalic ");
     /* name type encoding emb sub uni object ID: the two heading lines, then one per font */
     int n = 0;
     char *save = NULL;
@@ -99,18 +104,19 @@ static void check_pdf_shape(const char *pdf)
         if (strncmp(l, "name", 4) == 0 || strncmp(l, "----", 4) == 0)
             continue;
         n++;
-        char name[256], rest[256];
-        REQUIRE(sscanf(l, "%255s %255[^\n]", name, rest) == 2);
-        if (!strstr(name, "+NotoSerif-"))
-            fprintf(stderr, "a font that is not ours: %s\n", l);
-        CHECK(strstr(name, "+NotoSerif-") != NULL);
-        /* the emb column: "yes" before the sub and uni columns */
-        const char *emb = strstr(rest, " yes ");
-        if (!emb)
-            fprintf(stderr, "not embedded: %s\n", l);
-        CHECK(emb != NULL);
+        /* the columns from the end: emb sub uni object ID (the type has spaces in it) */
+        char *tok[16];
+        int k = 0;
+        char *save2 = NULL;
+        for (char *t = strtok_r(l, " ", &save2); t && k < 16; t = strtok_r(NULL, " ", &save2))
+            tok[k++] = t;
+        REQUIRE(k >= 7);
+        if (!strstr(tok[0], "+NotoSerif-") || strcmp(tok[k - 5], "yes") != 0)
+            fprintf(stderr, "a font not ours or not embedded: %s emb=%s\n", tok[0], tok[k - 5]);
+        CHECK(strstr(tok[0], "+NotoSerif-") != NULL);
+        CHECK_STR(tok[k - 5], "yes");
     }
-    CHECK(n >= 3); /* regular, bold, italic (and bold italic) */
+    CHECK(n >= 4);
     free(fonts);
 }
 

@@ -9,14 +9,17 @@
  *
  * Templates (assets/letters/xin-loi.txt, assets/letters/cam-on.txt) are UTF-8 text the commune
  * may edit: paragraphs separated by a blank line, {name} replaced by a value, {{ for a literal
- * "{". The placeholders the default templates use (letter_placeholders lists them):
- *   {danh_xung}         how the letter addresses the recipient in the body: "Ông", "Bà"
- *   {nguoi_nhan}        the recipient's full name: "Nguyễn Thị Hường"
- *   {ten_xa}            the commune's name without "xã": "Bom Bo"
- *   {ngay_phan_anh}     the date of the citizen's feedback: "20/11/2026"
- *   {noi_dung_tom_tat}  what the feedback was about, a noun phrase: "việc trả kết quả ... chậm"
- *   {can_bo}            the officer concerned, with their post: "bà Lê Thị Mai, công chức ..."
- *   {bien_phap}         (apology) what the commune has done about it, a clause after "như sau:"
+ * "{". The placeholders a caller provides for every letter (letter_placeholders lists them; a
+ * template may use any of them, the defaults use those marked):
+ *   {danh_xung}         how the body addresses the recipient: "Ông", "Bà"          (both)
+ *   {nguoi_nhan}        the recipient's full name: "Nguyễn Thị Hường"          (neither)
+ *   {ten_xa}            the commune's name without "xã": "Bom Bo"                  (both)
+ *   {ngay_phan_anh}     the date of the citizen's feedback: "20/11/2026"           (both)
+ *   {noi_dung_tom_tat}  what the feedback was about, a noun phrase after "về":
+ *                       "việc trả kết quả chứng thực chậm hai ngày so với giấy hẹn" (both)
+ *   {can_bo}            the officer concerned, with their post:
+ *                       "bà Lê Thị Mai, công chức Văn phòng - Thống kê"           (cam-on)
+ *   {bien_phap}         what the commune has done about it, after "như sau:"      (xin-loi)
  */
 #ifndef HL_LETTER_H
 #define HL_LETTER_H
@@ -55,6 +58,8 @@ typedef struct {
 } letter_doc;
 
 /* Writes d as a one-page A4 PDF at out_path (replaced atomically: a failure leaves no file).
+ * Each call loads the fonts into a font map of its own (some 20 ms), so calls share no pango
+ * object and nothing stays loaded between letters.
  * 0, or -1 with err in English naming what failed: a missing field, text that is not UTF-8
  * (naming the field), a font file, characters the font lacks, "the letter's body is too long
  * for one page: N lines over", the file. */
