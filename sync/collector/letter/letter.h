@@ -58,7 +58,7 @@ typedef struct {
 } letter_doc;
 
 /* Writes d as a one-page A4 PDF at out_path (replaced atomically: a failure leaves no file).
- * Each call loads the fonts into a font map of its own (some 20 ms), so calls share no pango
+ * Each call loads the fonts into a font map of its own (about 10 ms), so calls share no pango
  * object and nothing stays loaded between letters.
  * 0, or -1 with err in English naming what failed: a missing field, text that is not UTF-8
  * (naming the field), a font file, characters the font lacks, "the letter's body is too long
