@@ -6,10 +6,11 @@ pkgs=(build-essential cmake pkg-config
   libsqlite3-dev sqlite3 libcjson-dev libinih-dev libutf8proc-dev libqrencode-dev
   libcurl4-openssl-dev zlib1g-dev
   libmicrohttpd-dev libpq-dev libsodium-dev libsystemd-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libpango1.0-dev libcairo2-dev
   libx11-dev libxtst-dev) # bench_tap: XGetImage and XTest clicks on the real kiosk window
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(xvfb xauth zbar-tools curl openssl unzip git clang-format)
+  pkgs+=(poppler-utils) # the Chairman's letters checked with pdftotext, pdfinfo, pdffonts
   # packages and the kiosk session: cpack's dpkg-shlibdeps, lintian, a throw-away Debian root,
   # cage on its headless back-end and grim to screenshot it (tests/test_package.sh and friends)
   pkgs+=(dpkg-dev file lintian debootstrap cage xwayland grim)
