@@ -45,6 +45,10 @@ if(HL_BUILD_COLLECTOR)
     COMPONENT collector)
   install(FILES ${hl_pkg}/collector/collector.conf
     DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/hailong COMPONENT collector)
+  # the letters' serif fonts are bundled on purpose, as the kiosk's are
+  install(FILES ${hl_pkg}/collector/lintian-overrides
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME hailong-collector
+    COMPONENT collector)
 endif()
 foreach(c ${hl_components})
   # the IT officer's guides beside the copyright, readable offline on the PC (the units'

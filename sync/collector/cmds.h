@@ -39,4 +39,13 @@ int cmd_totals(int argc, char **argv);
 /* `alert add|list|remove|log` (cmd_alerts.c). */
 int cmd_alert(int argc, char **argv);
 
+/* `feedback list|show|set|purge` and `unit set|show` (cmd_feedback.c); `letter` and
+ * `letters export` (cmd_letter.c). */
+int cmd_feedback(int argc, char **argv);
+int cmd_unit(int argc, char **argv);
+int cmd_letter(int argc, char **argv);
+int cmd_letters(int argc, char **argv);
+/* "Góp ý", "Phản ánh – kiến nghị", "Đề nghị biểu dương". */
+const char *cmd_fb_kind_vi(const char *kind);
+
 #endif

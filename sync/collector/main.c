@@ -11,6 +11,7 @@
 #include "log.h"
 #include "report.h"
 #include "server.h"
+#include "retention.h"
 #include "util.h"
 #include "wire.h"
 
@@ -55,6 +56,10 @@ static const char usage_main[] =
     "  user disable NAME     close an account and end its sessions\n"
     "  totals rebuild        recompute the dashboard's totals from the votes\n"
     "  alert add NAME --kind K  an alert rule (e-mail, webhook); alert list|remove|log\n"
+    "  feedback list         the citizens' feedback from the kiosks; feedback show|set|purge\n"
+    "  unit set UNIT         a commune's letterhead for the Chairman's letters\n"
+    "  letter ID --kind K    the Chairman's letter (xin-loi, cam-on) answering an item, as PDF\n"
+    "  letters export        the register of letters sent, as XLSX\n"
     "\n"
     "Every command takes --db URL (or reads `db = URL` from " DEFAULT_CONF ",\n"
     "or --config FILE) and --help. A database that does not exist is an error (exit 2)\n"
@@ -97,10 +102,12 @@ static const char usage_serve[] =
     "                       when offered) or smtps://HOST:PORT\n"
     "  --smtp-from ADDRESS  the alerts' sender address\n"
     "  --smtp-user NAME     --smtp-password-file FILE: SMTP login, the password in a file\n"
+    "  --contact-retention-days N  erase the contact data citizens left with their feedback\n"
+    "                       N days after it arrived (default 365; checked every hour)\n"
     "Each option but --port-file may be set in the config file instead, as key = value with\n"
     "the flag's name (listen, tls_cert, tls_key, rate, burst, max_connections,\n"
     "max_per_ip, db_connections, timeout, header_timeout, request_timeout, alert_interval,\n"
-    "smtp_url, smtp_from, smtp_user, smtp_password_file); a flag on the\n"
+    "smtp_url, smtp_from, smtp_user, smtp_password_file, contact_retention_days); a flag on the\n"
     "command line wins.\n"
     "\n"
     "Environment: HAILONG_LOG=debug|info|warn|error" FAULTS_ENV_HELP ".\n";
@@ -241,7 +248,8 @@ static const char *const conf_names[] = {"db",
                                          "smtp_url",
                                          "smtp_from",
                                          "smtp_user",
-                                         "smtp_password_file"};
+                                         "smtp_password_file",
+                                         "contact_retention_days"};
 enum { CONF_DB, CONF_LISTEN, CONF_N = (int)(sizeof conf_names / sizeof conf_names[0]) };
 
 typedef struct {
@@ -429,7 +437,7 @@ static int cmd_serve(int argc, char **argv)
     server_default_opts(&o);
     const char *rate = NULL, *burst = NULL, *maxc = NULL, *dbc = NULL, *timeout = NULL;
     const char *perip = NULL, *htimeout = NULL, *rtimeout = NULL, *alerti = NULL;
-    const char *smtp_pw_file = NULL;
+    const char *smtp_pw_file = NULL, *retention_days = NULL;
     const char *config = NULL, *listen = NULL; /* listen: o.listen's default unless set */
     cmd_opt opts[] = {{"--listen", &listen},
                       {"--db", &o.db_url},
@@ -450,6 +458,7 @@ static int cmd_serve(int argc, char **argv)
                       {"--smtp-from", &o.smtp_from},
                       {"--smtp-user", &o.smtp_user},
                       {"--smtp-password-file", &smtp_pw_file},
+                      {"--contact-retention-days", &retention_days},
                       {NULL, NULL}};
     const char *pos[1];
     int n_pos, rc = cmd_parse_args("serve", argc, argv, opts, pos, 0, &n_pos, usage_serve);
@@ -461,9 +470,9 @@ static int cmd_serve(int argc, char **argv)
         return rc;
     /* Settings the command line leaves out come from the file's keys of the same names. */
     const char **from_file[CONF_N] = {
-        NULL,     &listen,     &o.tls_cert,  &o.tls_key,   &rate,        &burst,
-        &timeout, &maxc,       &dbc,         &perip,       &htimeout,    &rtimeout,
-        &alerti,  &o.smtp_url, &o.smtp_from, &o.smtp_user, &smtp_pw_file};
+        NULL,     &listen,     &o.tls_cert,  &o.tls_key,   &rate,         &burst,
+        &timeout, &maxc,       &dbc,         &perip,       &htimeout,     &rtimeout,
+        &alerti,  &o.smtp_url, &o.smtp_from, &o.smtp_user, &smtp_pw_file, &retention_days};
     int listen_from_file = !listen && the_conf.have[CONF_LISTEN];
     for (int i = 1; i < CONF_N; i++)
         if (!*from_file[i] && the_conf.have[i])
@@ -482,7 +491,9 @@ static int cmd_serve(int argc, char **argv)
         (rtimeout &&
          parse_count("serve", "--request-timeout", rtimeout, 1, 86400, &o.request_timeout_s)) ||
         (alerti &&
-         parse_count("serve", "--alert-interval", alerti, 0, 3600, &o.alert_interval_s))) {
+         parse_count("serve", "--alert-interval", alerti, 0, 3600, &o.alert_interval_s)) ||
+        (retention_days && parse_count("serve", "--contact-retention-days", retention_days, 1,
+                                       RETENTION_MAX_DAYS, &o.contact_retention_days))) {
         if (conf_path)
             log_plain(LOG_ERROR, "%s serve: (flags not on the command line are read from %s)\n",
                       PROG, conf_path);
@@ -744,6 +755,14 @@ int main(int argc, char **argv)
         return cmd_totals(argc - 2, argv + 2);
     if (strcmp(cmd, "alert") == 0)
         return cmd_alert(argc - 2, argv + 2);
+    if (strcmp(cmd, "feedback") == 0)
+        return cmd_feedback(argc - 2, argv + 2);
+    if (strcmp(cmd, "unit") == 0)
+        return cmd_unit(argc - 2, argv + 2);
+    if (strcmp(cmd, "letter") == 0)
+        return cmd_letter(argc - 2, argv + 2);
+    if (strcmp(cmd, "letters") == 0)
+        return cmd_letters(argc - 2, argv + 2);
     log_plain(LOG_ERROR, "%s: \"%s\" is not a command; see %s --help\n", PROG, cmd, PROG);
     return HL_EXIT_USAGE;
 }

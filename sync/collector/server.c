@@ -4,6 +4,7 @@
 #include "server.h"
 
 #include "alerts.h"
+#include "retention.h"
 #include "auth.h"
 #include "buf.h"
 #include "clock.h"
@@ -57,8 +58,9 @@ typedef struct {
     pthread_mutex_t probe_mu;
     int64_t probe_at;
     int probe_failed;
-    web *web;       /* the dashboard (web/) */
-    alerts *alerts; /* the alerts' thread (alerts/; NULL: none) */
+    web *web;             /* the dashboard (web/) */
+    alerts *alerts;       /* the alerts' thread (alerts/; NULL: none) */
+    retention *retention; /* erases feedback's contact data when its time ends */
 } srv;
 
 /* Per request, from the first call of the access handler to the completion callback. */
@@ -871,6 +873,7 @@ int server_run(const server_opts *o, char *err, size_t errlen)
                                            .smtp_user = o->smtp_user,
                                            .smtp_password = o->smtp_password,
                                            .now_ms = wall_now_ms});
+    s.retention = retention_start(s.pool, o->contact_retention_days, wall_now_ms);
     int sig = wait_for_stop(&set);
     notify_stopping();
     log_info("collector: signal %d, stopping", sig);
@@ -879,6 +882,7 @@ int server_run(const server_opts *o, char *err, size_t errlen)
     rc = 0;
 done:
     alerts_stop(s.alerts); /* before the pool it uses */
+    retention_stop(s.retention);
     web_free(s.web);
     rl_guard_free(s.guard);
     pthread_mutex_destroy(&s.probe_mu);

@@ -21,6 +21,7 @@ typedef struct {
     int request_timeout_s; /* ... and its body this long after it began */
     int alert_interval_s;  /* alerts: look and deliver this often; 0 = no alerts */
     const char *smtp_url, *smtp_from, *smtp_user, *smtp_password; /* alerts by e-mail */
+    int contact_retention_days; /* feedback's contact data erased after this (retention.h) */
 } server_opts;
 
 void server_default_opts(server_opts *o);

@@ -1,6 +1,7 @@
 /* server_opts: the collector server's settings and their parsing, apart from the server itself
  * (server.c). Part of the server module (server.h). */
 #include "server.h"
+#include "retention.h"
 
 #include "util.h"
 
@@ -32,6 +33,7 @@ void server_default_opts(server_opts *o)
     /* Alerts a leader reads within a minute; a failed delivery is retried after 30 s, 1 min, 2,
      * 4 ... up to an hour. */
     o->alert_interval_s = 30;
+    o->contact_retention_days = RETENTION_DEFAULT_DAYS;
 }
 
 int server_max_unfinished(int max_connections)

@@ -421,7 +421,9 @@ typedef struct {
     char recipient[256], signer[128], created_by[64];
     int64_t issued_at;
 } db_letter;
-/* Registers a letter, giving it the unit's next number of the year. 0 or 1. */
+/* The unit's next number of the year (l->unit, l->year) in l->number. 0 or 1. */
+int db_letter_next(db *d, db_letter *l, char *err, size_t errlen);
+/* Registers a letter under l->number: 0, or 1 (also when that number was taken meanwhile). */
 int db_letter_add(db *d, db_letter *l, char *err, size_t errlen);
 /* A unit's letters ("" every unit), oldest first. */
 int db_letter_list(db *d, const char *unit, int (*fn)(const db_letter *l, void *ctx), void *ctx,

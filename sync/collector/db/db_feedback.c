@@ -169,7 +169,7 @@ int db_feedback_get(db *d, const char *id, int (*fn)(const db_feedback_row *r, v
 }
 
 typedef struct {
-    char state[16], handler[128];
+    char uuid[37], state[16], handler[128];
     int64_t due_at;
     int found;
 } fb_now;
@@ -177,6 +177,7 @@ typedef struct {
 static int now_cb(const db_feedback_row *r, void *ctx)
 {
     fb_now *n = ctx;
+    util_strlcpy(n->uuid, r->uuid, sizeof n->uuid);
     util_strlcpy(n->state, r->state, sizeof n->state);
     util_strlcpy(n->handler, r->handler, sizeof n->handler);
     n->due_at = r->due_at;
@@ -213,16 +214,24 @@ int db_feedback_update(db *d, const char *uuid, const char *state, const char *h
     const char *new_state = fb_states[to];
     const char *new_handler = handler ? handler : cur.handler;
     int64_t new_due = due_at >= 0 ? due_at : cur.due_at;
-    db_val p[] = {db_vs(uuid), db_vs(new_state), db_vs(new_handler), db_vi(new_due), db_vi(now_ms)};
-    if ((rc = db_run(d, Q_FB_UPDATE, p, 5, NULL, NULL, NULL, err, errlen)))
+    db_val p[] = {db_vs(cur.uuid), db_vs(new_state), db_vs(new_handler), db_vi(new_due),
+                  db_vi(now_ms)};
+    int64_t changed = 0;
+    if ((rc = db_run(d, Q_FB_UPDATE, p, 5, NULL, NULL, &changed, err, errlen)))
         goto out;
+    if (changed != 1) {
+        db_set_err(err, errlen, "%s: the item changed %lld rows, not 1", cur.uuid,
+                   (long long)changed);
+        rc = 1;
+        goto out;
+    }
     char action[200];
     int n = snprintf(action, sizeof action, "%s", to != from ? new_state : "ghi-chu");
     if (handler && strcmp(handler, cur.handler) != 0)
         n += snprintf(action + n, sizeof action - (size_t)n, " giao:%s", handler);
     if (due_at >= 0 && due_at != cur.due_at)
         snprintf(action + n, sizeof action - (size_t)n, " han:%lld", (long long)due_at);
-    rc = log_add(d, uuid, now_ms, user, action, note ? note : "", err, errlen);
+    rc = log_add(d, cur.uuid, now_ms, user, action, note ? note : "", err, errlen);
 out:
     if (rc) {
         db_tx_rollback(d);
@@ -308,24 +317,30 @@ int db_unit_profile_get(db *d, const char *unit, db_unit_profile *out, char *err
     return db_run(d, Q_UNIT_GET, p, 1, profile_cb, out, NULL, err, errlen);
 }
 
+int db_letter_next(db *d, db_letter *l, char *err, size_t errlen)
+{
+    int64_t next = 1;
+    db_val p[] = {db_vs(l->unit), db_vi(l->year)};
+    int rc = db_run(d, Q_LETTER_NEXT, p, 2, db_get_int_cb, &next, NULL, err, errlen);
+    l->number = (int)next;
+    return rc;
+}
+
 int db_letter_add(db *d, db_letter *l, char *err, size_t errlen)
 {
-    if (db_tx_begin(d, err, errlen))
-        return 1;
-    int64_t next = 1;
-    db_val pn[] = {db_vs(l->unit), db_vi(l->year)};
-    int rc = db_run(d, Q_LETTER_NEXT, pn, 2, db_get_int_cb, &next, NULL, err, errlen);
-    l->number = (int)next;
     db_val p[] = {db_vs(l->unit),      db_vi(l->year),      db_vi(l->number),    db_vs(l->symbol),
                   db_vs(l->kind),      db_vs(l->feedback),  db_vs(l->recipient), db_vs(l->signer),
                   db_vi(l->issued_at), db_vs(l->created_by)};
-    if (!rc)
-        rc = db_run(d, Q_LETTER_ADD, p, 10, NULL, NULL, NULL, err, errlen);
+    int rc = db_run(d, Q_LETTER_ADD, p, 10, NULL, NULL, NULL, err, errlen);
     if (rc) {
-        db_tx_rollback(d);
-        return 1;
+        char why[300];
+        util_strlcpy(why, err ? err : "", sizeof why);
+        db_set_err(err, errlen,
+                   "letter number %d of %d could not be registered (another letter may have "
+                   "taken it meanwhile: run the command again): %s",
+                   l->number, l->year, why);
     }
-    return db_tx_commit(d, err, errlen);
+    return rc;
 }
 
 typedef struct {
