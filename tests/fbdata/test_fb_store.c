@@ -69,9 +69,9 @@ static void t_add_and_consent(void)
     CHECK_INT(add(s, STORE_FB_GOP_Y, "a\xff", 0, NULL, uuid, err), STORE_ERROR);
     CHECK_CONTAINS(err, "UTF-8");
     char *longer = malloc(1002 * 3 + 1);
-    longer[0] = '\0';
     for (int i = 0; i < 1001; i++)
-        strcat(longer, "ữ");
+        memcpy(longer + i * 3, "ữ", 3);
+    longer[1001 * 3] = '\0';
     CHECK_INT(add(s, STORE_FB_GOP_Y, longer, 0, NULL, uuid, err), STORE_ERROR);
     CHECK_CONTAINS(err, "1001 characters");
     longer[1000 * strlen("ữ")] = '\0';
