@@ -140,13 +140,13 @@ run "kiosk backup --help" 0 "$tmp/e6.out" "$kbin" backup --help
 check "kiosk backup --help: usage" contains "$tmp/e6.out" "Usage: hailong-kiosk backup --out FILE"
 
 # ---- the copy before a migration ----
-# A real schema-2 file: the kiosk's own file without what migrations 3 (settings) and 4
-# (votes.clock_suspect) added. kl: the schema this kiosk migrates to.
+# A real schema-2 file: the kiosk's own file without what migrations 3 (settings), 4
+# (votes.clock_suspect) and 5 (feedback) added. kl: the schema this kiosk migrates to.
 kl=$(q "$tmp/kb2.db" 'PRAGMA user_version')
 make_v2() { # DIR
   mkdir -p "$1"
   cp "$tmp/kb2.db" "$1/votes.db"
-  q "$1/votes.db" 'DROP TABLE settings; DROP INDEX votes_clock_suspect;
+  q "$1/votes.db" 'DROP TABLE feedback; DROP TABLE settings; DROP INDEX votes_clock_suspect;
     ALTER TABLE votes DROP COLUMN clock_suspect;
     PRAGMA user_version = 2; PRAGMA journal_mode = WAL' >/dev/null
 }
@@ -331,7 +331,7 @@ check "collector backup: creates no database" test ! -e "$tmp/none.db"
 
 # ---- the collector's copy before a migration ----
 # A real schema-1 database: schema 2 only added schema_version.program, schema 3 votes.placed_at,
-# 4 tokens.unit, 5 and 6 tables.
+# 4 tokens.unit, 5 to 8 tables.
 # cl: the schema this collector migrates to.
 cl=$(q "$tmp/cb1.db" 'SELECT max(version) FROM schema_version')
 make_c1() { # FILE: a database of the current schema taken back to schema 1 (every later migration undone)
@@ -342,7 +342,9 @@ make_c1() { # FILE: a database of the current schema taken back to schema 1 (eve
     DROP TABLE tot_day; DROP TABLE tot_kday; DROP TABLE tot_kmonth; DROP TABLE tot_hour;
     DROP TABLE tot_reason; DROP TABLE users;
     DROP TABLE sessions; DROP TABLE reasons; DROP TABLE alert_rules; DROP TABLE alerts;
-    DROP TABLE alert_cursor; DROP INDEX votes_received_at; PRAGMA journal_mode = WAL' >/dev/null
+    DROP TABLE alert_cursor; DROP INDEX votes_received_at; DROP TABLE feedback;
+    DROP TABLE feedback_log; DROP TABLE unit_profiles; DROP TABLE letters;
+    PRAGMA journal_mode = WAL' >/dev/null
 }
 make_c1 "$tmp/c1.db"
 c1rows=$(q "$tmp/c1.db" 'SELECT * FROM votes ORDER BY seq')
