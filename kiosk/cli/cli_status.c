@@ -122,6 +122,11 @@ int cli_status(int argc, char **argv)
     }
     printf("quarantined: %lld%s\n", (long long)st.quarantined,
            st.quarantined ? " (refused by the collector; reasons in votes.sync_error)" : "");
+    /* Citizens' feedback (table feedback) travels in the same batches as the votes. */
+    printf("feedback waiting: %lld\n", (long long)st.feedback_waiting);
+    printf("feedback quarantined: %lld%s\n", (long long)st.feedback_quarantined,
+           st.feedback_quarantined ? " (refused by the collector; reasons in feedback.sync_error)"
+                                   : "");
     if (st.last_success_at) {
         fmt_local(a, sizeof a, st.last_success_at);
         fmt_span(b, sizeof b, now - st.last_success_at);
