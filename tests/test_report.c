@@ -150,10 +150,11 @@ static void test_report_text(void)
     /* Officer b: 1 x Rất hài lòng, 1 x Hài lòng -> 50,0% / 50,0% / 0,0%, tỷ lệ 100,0%. */
     char sq[512];
     CHECK_STR(squeezed_row(s, "| Trần Thị Bình", sq, sizeof sq),
-              "|TrầnThịBình|Côngchức|2|1|50,0%|1|50,0%|0|0,0%|100,0%|");
+              "|TrầnThịBình|Côngchức|2|1|50,0%|1|50,0%|0|0,0%|100,0%|0|");
     CHECK_STR(squeezed_row(s, "| Tổng cộng", sq, sizeof sq),
-              "|Tổngcộng||5|2|40,0%|2|40,0%|1|20,0%|80,0%|");
-    CHECK_STR(squeezed_row(s, "| Đỗ Thị Dung", sq, sizeof sq), "|ĐỗThịDung|Côngchức|0|0||0||0|||");
+              "|Tổngcộng||5|2|40,0%|2|40,0%|1|20,0%|80,0%|0|");
+    CHECK_STR(squeezed_row(s, "| Đỗ Thị Dung", sq, sizeof sq),
+              "|ĐỗThịDung|Côngchức|0|0||0||0|||0|");
     /* The reasons: vote c (the one "chưa hài lòng") gave both. */
     CHECK_CONTAINS(s, "\nLÝ DO CHƯA HÀI LÒNG\nSố phiếu chưa hài lòng: 1.");
     CHECK_STR(squeezed_row(s, "|   1 | Chậm", sq, sizeof sq), "|1|Chậm,\"rất\"chậm|1|100,0%|");
@@ -192,19 +193,21 @@ static void test_report_csv(void)
     CHECK_REC(&d.recs[3], "Thời gian: từ 01/11/2026 đến 30/11/2026 (giờ Việt Nam)");
     CHECK_REC(&d.recs[4], "");
     CHECK_REC(&d.recs[5], "STT", "Họ và tên", "Chức danh", "Tổng số phiếu", "Rất hài lòng", "",
-              "Hài lòng", "", "Chưa hài lòng", "", "Tỷ lệ hài lòng (máy đánh giá)");
-    CHECK_REC(&d.recs[6], "", "", "", "", "SL", "%", "SL", "%", "SL", "%", "");
+              "Hài lòng", "", "Chưa hài lòng", "", "Tỷ lệ hài lòng (máy đánh giá)",
+              "Đề nghị biểu dương");
+    CHECK_REC(&d.recs[6], "", "", "", "", "SL", "%", "SL", "%", "SL", "%", "", "");
     CHECK_REC(&d.recs[7], "1", XFX_NAME_A, XFX_TITLE_A, "1", "1", "100,0%", "0", "0,0%", "0",
-              "0,0%", "100,0%");
+              "0,0%", "100,0%", "0");
     CHECK_REC(&d.recs[8], "2", "Trần Thị Bình", "Công chức", "2", "1", "50,0%", "1", "50,0%", "0",
-              "0,0%", "100,0%");
+              "0,0%", "100,0%", "0");
     CHECK_REC(&d.recs[9], "3", XFX_NAME_C, "Công chức", "1", "0", "0,0%", "0", "0,0%", "1",
-              "100,0%", "0,0%");
-    CHECK_REC(&d.recs[10], "4", "Đỗ Thị Dung", "Công chức", "0", "0", "", "0", "", "0", "", "");
+              "100,0%", "0,0%", "0");
+    CHECK_REC(&d.recs[10], "4", "Đỗ Thị Dung", "Công chức", "0", "0", "", "0", "", "0", "", "",
+              "0");
     CHECK_REC(&d.recs[11], "5", XFX_GONE, "", "1", "0", "0,0%", "1", "100,0%", "0", "0,0%",
-              "100,0%");
+              "100,0%", "0");
     CHECK_REC(&d.recs[12], "", "Tổng cộng", "", "5", "2", "40,0%", "2", "40,0%", "1", "20,0%",
-              "80,0%");
+              "80,0%", "0");
     CHECK(strstr(d.recs[13].cells[0], "không phải chỉ số hài lòng chính thức theo Quyết định "
                                       "766/QĐ-TTg") != NULL);
     CHECK_REC(&d.recs[15],
@@ -225,7 +228,7 @@ static void test_report_csv(void)
     REQUIRE(d.n == 22);
     CHECK_REC(&d.recs[2], "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG — Tháng 02/2025");
     CHECK_REC(&d.recs[3], "Thời gian: từ 01/02/2025 đến 28/02/2025 (giờ Việt Nam)");
-    CHECK_REC(&d.recs[11], "", "Tổng cộng", "", "0", "0", "", "0", "", "0", "", "");
+    CHECK_REC(&d.recs[11], "", "Tổng cộng", "", "0", "0", "", "0", "", "0", "", "", "0");
     CHECK_REC(&d.recs[14],
               "Số lượt bấm bị đánh dấu bất thường (bấm lặp trong thời gian ngắn), không tính: 0");
     CHECK_REC(&d.recs[19], "1", XFX_REASON_CHAM, "0", "");
@@ -256,7 +259,7 @@ static void test_report_xlsx(void)
     CHECK_XSTR(&x, 0, "F2", "Độc lập - Tự do - Hạnh phúc");
     CHECK_XSTR(&x, 0, "A4", "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ MỨC ĐỘ HÀI LÒNG — Tháng 11/2026");
     CHECK_XSTR(&x, 0, "A5", "Thời gian: từ 01/11/2026 đến 30/11/2026 (giờ Việt Nam)");
-    const char *merges[] = {"A1:C1",   "F1:K1",   "A2:C2",   "F2:K2",   "A4:K4",  "A5:K5",
+    const char *merges[] = {"A1:C1",   "F1:K1",   "A2:C2",   "F2:K2",   "A4:L4",  "A5:L5",
                             "F26:K26", "A27:C27", "F27:K27", "A28:C28", "F28:K28"};
     for (size_t i = 0; i < HL_ARRAY_LEN(merges); i++) {
         char m[64];
@@ -342,6 +345,21 @@ static void make_period_votes(void)
             n++;
         if (pending)
             REQUIRE(store_finish_vote(st, v.uuid, pvotes[i].reasons, n, err, sizeof err) == 0);
+    }
+    /* Commendations typed on the kiosk: two for b and one for a code since removed within
+     * nd09:2026-11, one for b after it; a suggestion naming a is no commendation. */
+    static const struct {
+        const char *when, *code, *kind;
+    } fb[] = {{"2026-11-05T09:00:00", "b", STORE_FB_BIEU_DUONG},
+              {"2026-11-06T09:00:00", "b", STORE_FB_BIEU_DUONG},
+              {"2026-11-07T09:00:00", "gone", STORE_FB_BIEU_DUONG},
+              {"2026-11-20T09:00:00", "b", STORE_FB_BIEU_DUONG},
+              {"2026-11-08T09:00:00", "a", STORE_FB_GOP_Y}};
+    for (size_t i = 0; i < HL_ARRAY_LEN(fb); i++) {
+        store_feedback_in in = {fb[i].kind, fb[i].code, NULL, "Cán bộ rất tận tình",
+                                0,          NULL,       NULL, NULL};
+        REQUIRE(store_add_feedback(st, "test-02", "cccccccc-0000-4000-8000-000000000001",
+                                   xfx_ms(fb[i].when), &in, NULL, err, sizeof err) == STORE_OK);
     }
     store_close(st);
 }
@@ -441,15 +459,16 @@ static void test_nd09_month(void)
                           "theo Nghị định 09/2019/NĐ-CP");
     /* a: only 14/11 23:59:59 (not 14/10 23:59:59 nor 15/11 00:00). */
     CHECK_REC(&d.recs[7], "1", XFX_NAME_A, XFX_TITLE_A, "1", "0", "0,0%", "1", "100,0%", "0",
-              "0,0%", "100,0%");
-    /* b: 15/10 00:00 and 03/11 (its misuse press left out). */
+              "0,0%", "100,0%", "0");
+    /* b: 15/10 00:00 and 03/11 (its misuse press left out); commended twice in the period. */
     CHECK_REC(&d.recs[8], "2", "Trần Thị Bình", "Công chức", "2", "0", "0,0%", "0", "0,0%", "2",
-              "100,0%", "0,0%");
+              "100,0%", "0,0%", "2");
     /* The desk, after the officers (d has none), never merged into one; 14/11 23:59 is in. */
     CHECK_REC(&d.recs[11], "5", "Không nhớ tên cán bộ", "", "2", "1", "50,0%", "0", "0,0%", "1",
-              "50,0%", "50,0%");
+              "50,0%", "50,0%", "0");
+    /* The total counts the commendation of the code no longer in the content too. */
     CHECK_REC(&d.recs[12], "", "Tổng cộng", "", "6", "1", "16,7%", "1", "16,7%", "4", "66,7%",
-              "33,3%");
+              "33,3%", "3");
     CHECK_REC(&d.recs[15],
               "Số lượt bấm bị đánh dấu bất thường (bấm lặp trong thời gian ngắn), không tính: 1");
     /* Reasons of the 4 "chưa hài lòng" votes: cham twice (once in the desk's vote that named it
@@ -468,7 +487,7 @@ static void test_nd09_month(void)
     REQUIRE(s);
     char sq[512];
     CHECK_STR(squeezed_row(s, "|   5 | Không nhớ tên cán bộ", sq, sizeof sq),
-              "|5|Khôngnhớtêncánbộ||2|1|50,0%|0|0,0%|1|50,0%|50,0%|");
+              "|5|Khôngnhớtêncánbộ||2|1|50,0%|0|0,0%|1|50,0%|50,0%|0|");
     CHECK(strstr(s, "Đỗ Thị Dung") < strstr(s, "Không nhớ tên cán bộ"));
     CHECK(strstr(s, RATING_DESK_CODE) == NULL);
     free(s);
@@ -532,7 +551,7 @@ static void test_quarter_year(void)
         CHECK_STR(d.recs[2].cells[0], want);
         CHECK_CONTAINS(d.recs[3].cells[0], cases[i].period);
         const csv_rec *t = find_rec(&d, 1, "Tổng cộng");
-        REQUIRE(t && t->n == 11);
+        REQUIRE(t && t->n == 12);
         CHECK_STR(t->cells[3], cases[i].counted);
         CHECK_STR(t->cells[4], cases[i].n3);
         CHECK_STR(t->cells[6], cases[i].n2);

@@ -108,6 +108,9 @@ typedef struct {
     int64_t counted; /* misuse = 0 */
     int64_t n[4];    /* counted votes per rating 1..3; [0] unused */
     int64_t misuse;  /* presses flagged as misuse (not in counted) */
+    /* Citizens' proposals to commend the officer (feedback "bieu-duong") in the period; the
+     * total row counts those of officers no longer in the content too. */
+    int64_t commended;
 } export_officer_row;
 
 /* One reason given after "chưa hài lòng". */

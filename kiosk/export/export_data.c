@@ -368,6 +368,17 @@ int export_db_open(store_reader **out, const char *db, int64_t from_ms, int64_t 
     return 0;
 }
 
+/* One officer's commendations onto their row (a code no longer in the content: the total only). */
+static int commend_add(void *ctx, const char *code, int64_t n)
+{
+    export_summary *s = ctx;
+    for (size_t i = 0; i < s->n_rows; i++)
+        if (strcmp(s->rows[i].code, code) == 0)
+            s->rows[i].commended += n;
+    s->total.commended += n;
+    return 0;
+}
+
 int export_summary_read(store_reader *db, const content *c, int64_t from_ms, int64_t to_ms,
                         export_summary *s, char *err, size_t errlen)
 {
@@ -403,6 +414,9 @@ int export_summary_read(store_reader *db, const content *c, int64_t from_ms, int
             s->rows = xrealloc(s->rows, ++f.cap * sizeof *s->rows);
         s->rows[s->n_rows++] = f.desk;
     }
+    if (store_reader_commendations(db, (store_range){from_ms, to_ms}, commend_add, s, err,
+                                   errlen) != STORE_OK)
+        return HL_EXIT_RUNTIME;
     return 0;
 }
 

@@ -18,6 +18,8 @@
 /* The share's column, named so that no one takes it for the official indicator of Quyết định
  * 766/QĐ-TTg. */
 #define EXPORT_SHARE_HEAD "Tỷ lệ hài lòng (máy đánh giá)"
+/* Citizens' proposals to commend the officer (feedback "bieu-duong" typed on the kiosk). */
+#define EXPORT_COMMEND_HEAD "Đề nghị biểu dương"
 #define EXPORT_NOTE_FORMULA                                                                                           \
     EXPORT_SHARE_HEAD " = (Rất hài lòng + Hài lòng) / Tổng số phiếu được tính (không kể lượt " \
                       "bấm bất thường)."

@@ -19,7 +19,21 @@ static char *one_line(const char *s)
     return t;
 }
 
-enum { R_STT, R_NAME, R_TITLE, R_TOTAL, R_N3, R_P3, R_N2, R_P2, R_N1, R_P1, R_SHARE, R_NCOLS };
+enum {
+    R_STT,
+    R_NAME,
+    R_TITLE,
+    R_TOTAL,
+    R_N3,
+    R_P3,
+    R_N2,
+    R_P2,
+    R_N1,
+    R_P1,
+    R_SHARE,
+    R_COMMEND,
+    R_NCOLS
+};
 
 /* The table as text cells: rows[k][col]; the last row is the total. */
 typedef struct {
@@ -51,6 +65,8 @@ static void table_build(const export_summary *s, int one_line_names, report_tabl
         }
         export_pct(o->n[3] + o->n[2], o->counted, num, sizeof num);
         c[R_SHARE] = xstrdup(num);
+        export_fmt_i64(num, sizeof num, o->commended);
+        c[R_COMMEND] = xstrdup(num);
     }
 }
 
@@ -63,8 +79,8 @@ static void table_free(report_table *t)
 }
 
 static const char *const report_head[R_NCOLS] = {
-    "STT", "Họ và tên",     "Chức danh", "Tổng số phiếu",  "Rất hài lòng", NULL, "Hài lòng",
-    NULL,  "Chưa hài lòng", NULL,        EXPORT_SHARE_HEAD};
+    "STT", "Họ và tên",     "Chức danh", "Tổng số phiếu",   "Rất hài lòng",     NULL, "Hài lòng",
+    NULL,  "Chưa hài lòng", NULL,        EXPORT_SHARE_HEAD, EXPORT_COMMEND_HEAD};
 
 enum { Q_STT, Q_LABEL, Q_N, Q_SHARE, Q_NCOLS };
 static const char *const reasons_head[Q_NCOLS] = {"STT", "Lý do chưa hài lòng", "Số phiếu",
@@ -198,7 +214,7 @@ void export_report_text(buf *d, const export_report_opts *o, const export_summar
     table_build(s, 1, &t);
     size_t w[R_NCOLS];
     for (int i = 0; i < R_NCOLS; i++) {
-        w[i] = report_head[i] && (i < R_N3 || i == R_SHARE) ? export_text_width(report_head[i]) : 0;
+        w[i] = report_head[i] && (i < R_N3 || i >= R_SHARE) ? export_text_width(report_head[i]) : 0;
         if (i >= R_N3 && i <= R_P1)
             w[i] = export_text_width(i % 2 == R_N3 % 2 ? "SL" : "%");
         for (size_t k = 0; k < t.n; k++) {
@@ -318,7 +334,8 @@ void export_report_csv(export_wbuf *w, const export_report_opts *o, const export
     }
     export_wb_put(w, "\r\n", 2);
     export_csv_row(w, report_head, R_NCOLS);
-    const char *sub[R_NCOLS] = {NULL, NULL, NULL, NULL, "SL", "%", "SL", "%", "SL", "%", NULL};
+    const char *sub[R_NCOLS] = {NULL, NULL, NULL, NULL, "SL", "%",
+                                "SL", "%",  "SL", "%",  NULL, NULL};
     export_csv_row(w, sub, R_NCOLS);
     for (size_t k = 0; k < t.n; k++)
         export_csv_row(w, (const char *const *)t.cells[k], R_NCOLS);

@@ -172,36 +172,37 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
     lxw_worksheet *ws = workbook_add_worksheet(x->wb, sheet_name);
     if (!ws)
         return;
-    double widths[11] = {5, 24, 24, 10, 8, 8, 8, 8, 8, 8, 16};
+    double widths[12] = {5, 24, 24, 10, 8, 8, 8, 8, 8, 8, 16, 11};
     for (size_t k = 0; k < s->n_rows; k++) { /* names and titles fit, within reason */
         double wn = (double)export_text_width(s->rows[k].name) + 2,
                wt = (double)export_text_width(s->rows[k].title) + 2;
         widths[1] = wn > widths[1] ? (wn < 50 ? wn : 50) : widths[1];
         widths[2] = wt > widths[2] ? (wt < 45 ? wt : 45) : widths[2];
     }
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < 12; i++)
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
     export_head h;
     export_head_init(&h, c, made_at_ms);
     xl_left_right(ws, 0, h.left[0], x->centre, h.right[0], x->centre_bold);
     xl_left_right(ws, 1, h.left[1], x->centre_bold, h.right[1], x->centre_bold);
     worksheet_set_row(ws, 3, 22, NULL);
-    worksheet_merge_range(ws, 3, 0, 3, 10, title, x->centre_title);
-    worksheet_merge_range(ws, 4, 0, 4, 10, period, x->centre_italic);
+    worksheet_merge_range(ws, 3, 0, 3, 11, title, x->centre_title);
+    worksheet_merge_range(ws, 4, 0, 4, 11, period, x->centre_italic);
 
     /* Two header rows: the level names over their SL and % columns. */
-    static const char *const head[11] = {
-        "STT", "Họ và tên",     "Chức danh", "Tổng số phiếu",  "Rất hài lòng", NULL, "Hài lòng",
-        NULL,  "Chưa hài lòng", NULL,        EXPORT_SHARE_HEAD};
+    static const char *const head[12] = {
+        "STT",           "Họ và tên", "Chức danh",       "Tổng số phiếu",
+        "Rất hài lòng",  NULL,        "Hài lòng",        NULL,
+        "Chưa hài lòng", NULL,        EXPORT_SHARE_HEAD, EXPORT_COMMEND_HEAD};
     lxw_row_t r = XL_TABLE_ROW;
     worksheet_set_row(ws, r, 45, NULL);
-    for (int i = 0; i < 11; i++) {
+    for (int i = 0; i < 12; i++) {
         if (i >= 4 && i <= 8 && i % 2 == 0)
             worksheet_merge_range(ws, r, (lxw_col_t)i, r, (lxw_col_t)(i + 1), head[i], x->header);
         else if (head[i])
             worksheet_write_string(ws, r, (lxw_col_t)i, head[i], x->header);
     }
-    for (int i = 0; i < 11; i++) {
+    for (int i = 0; i < 12; i++) {
         if (i >= 4 && i <= 9)
             worksheet_write_string(ws, r + 1, (lxw_col_t)i, i % 2 ? "%" : "SL", x->header);
         else
@@ -234,6 +235,7 @@ static void xl_summary_sheet(xl_book *x, const char *sheet_name, const char *tit
             worksheet_write_number(ws, r, 10, (double)(o->n[3] + o->n[2]) / (double)o->counted, fp);
         else
             worksheet_write_blank(ws, r, 10, fp);
+        worksheet_write_number(ws, r, 11, (double)o->commended, fn);
     }
     char *notes[EXPORT_N_NOTES];
     export_note_lines(c, s, notes);

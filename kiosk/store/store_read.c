@@ -203,3 +203,30 @@ store_rc store_reader_votes(store_reader *r, store_range range, store_read_vote_
     walk w = {.vote_fn = fn, .ctx = ctx};
     return walk_rows(r, votes_sql, range, &w, err, errlen);
 }
+
+store_rc store_reader_commendations(store_reader *r, store_range range,
+                                    int (*fn)(void *ctx, const char *officer_code, int64_t n),
+                                    void *ctx, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'feedback'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(r->db, err, errlen);
+    int have = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!have)
+        return STORE_OK;
+    if (prepare_range(r,
+                      "SELECT officer_code, count(*) FROM feedback WHERE kind = 'bieu-duong'"
+                      " AND officer_code <> '' AND created_at >= ?1 AND created_at < ?2"
+                      " GROUP BY officer_code",
+                      range, &st) != 0)
+        return db_error(r->db, err, errlen);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(ctx, col_text(st, 0), sqlite3_column_int64(st, 1));
+    store_rc result = stop || rc == SQLITE_DONE ? STORE_OK : db_error(r->db, err, errlen);
+    sqlite3_finalize(st);
+    return result;
+}

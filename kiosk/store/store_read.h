@@ -60,4 +60,11 @@ typedef int (*store_read_vote_fn)(void *ctx, const store_read_vote *v);
 store_rc store_reader_votes(store_reader *r, store_range range, store_read_vote_fn fn, void *ctx,
                             char *err, size_t errlen);
 
+/* The commendations (feedback of kind "bieu-duong", migration 5) per officer in range: fn(ctx,
+ * officer_code, n) per officer named (items naming none are left out). A file from before the
+ * feedback table has none: STORE_OK without a call. STORE_OK, or STORE_ERROR with err set. */
+store_rc store_reader_commendations(store_reader *r, store_range range,
+                                    int (*fn)(void *ctx, const char *officer_code, int64_t n),
+                                    void *ctx, char *err, size_t errlen);
+
 #endif
