@@ -106,6 +106,7 @@ const char web_css_inbox[] =
     ".st-dong{background:#eceff3;color:#444;border-color:#c9ced6}\n"
     ".late{color:#b00020;font-weight:700;white-space:nowrap}\n"
     "td.text{min-width:16em;max-width:32em}\n"
+    "table.inbox th,table.inbox td,table.log th,table.log td{text-align:left}\n"
     ".box{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 12px}\n"
     ".fb-text{white-space:pre-wrap;overflow-wrap:anywhere}\n"
     ".facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:0}\n"
