@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """test_dashboard_ui: the dashboard in a real browser (Debian's chromium, headless, through
 tests/support/cdp.py), as a leader uses it: the login page, signing in, the province's
-overview, choosing another period, a commune's page, downloading its votes as CSV; at a desk
+overview, choosing another period, a commune's page, downloading its votes as CSV, the feedback
+inbox and one item of it (issue 12: the whole page, its form, no contact data for the province);
+at a desk
 screen (1366x768) and a phone (390x844, touch): no horizontal scrolling on the phone, and a
 screenshot of each page compared with its golden (tests/golden/dashboard/; HL_UPDATE_GOLDENS=1
 writes them). The collector and the seeding run under libfaketime at 2026-11-20 10:00 (Vietnam),
@@ -11,6 +13,7 @@ so that the pages show the same days and figures on every run.
 """
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -74,9 +77,9 @@ def same_picture(got, want, tolerance=0.002):
     return share <= tolerance, "%.2f %% of pixels differ" % (share * 100)
 
 
-def shot(b, name, work):
+def shot(b, name, work, full_page=False):
     path = os.path.join(work, name + ".png")
-    b.screenshot(path)
+    b.screenshot(path, full_page=full_page)
     want = os.path.join(GOLDEN, name + ".png")
     if os.environ.get("HL_UPDATE_GOLDENS"):
         os.makedirs(GOLDEN, exist_ok=True)
@@ -126,14 +129,18 @@ def main():
         base = "http://127.0.0.1:" + open(port_file).read().strip()
         seed = [sys.executable, os.path.join(HERE, "support", "seed_collector.py"), "--url", base,
                 "--end", TODAY]
-        subprocess.run(seed + ["--votes", "900", "--days", "60"] +
+        subprocess.run(seed + ["--votes", "900", "--days", "60", "--feedback", "9"] +
                        sum((["--kiosk", "%s:%s:%s" % (k, tokens[k], u)]
                             for k, u in kiosks[:3]), []), env=env, check=True,
                        stdout=subprocess.DEVNULL)
         subprocess.run(seed + ["--votes", "12", "--days", "10", "--seed", "5", "--kiosk",
                                "locninh-01:%s:Xã Lộc Ninh" % tokens["locninh-01"]],
                        env=env, check=True, stdout=subprocess.DEVNULL)
-        ok("a collector with four kiosks' votes, at " + TODAY)
+        con = sqlite3.connect(os.path.join(work, "c.db"))
+        first_item = con.execute("SELECT uuid FROM feedback WHERE kiosk_id = 'bombo-01' AND "
+                                 "seq = 1 AND consent = 1 AND vote_uuid <> ''").fetchone()[0]
+        con.close()
+        ok("a collector with four kiosks' votes and feedback, at " + TODAY)
 
         with Browser(1366, 768) as b:
             for size, mobile in (((1366, 768), False), ((390, 844), True)):
@@ -187,6 +194,28 @@ def main():
                     rows = [line for line in lines[1:] if ",Xã Bom Bo," in line]
                     check("... Bom Bo's votes of November only", len(rows) == len(lines) - 1 > 50,
                           "%d rows, %d of Bom Bo" % (len(lines) - 1, len(rows)))
+                # The feedback inbox, through the navigation, and its newest item.
+                b.goto(base + b.eval("document.querySelector('header nav a[href=\"/hop-thu\"]')"
+                                     ".getAttribute('href')"))
+                check(tag + ": the inbox", b.eval("document.querySelector('h1').textContent") ==
+                      "Hộp thư góp ý" and b.eval("document.querySelectorAll("
+                                                 "'table.inbox tbody tr').length") == 27)
+                check(tag + ": ... no horizontal scrolling", b.no_horizontal_scroll(),
+                      "scrollWidth %s" % b.eval("document.documentElement.scrollWidth"))
+                shot(b, "inbox-" + tag, work)
+                # Bom Bo's first item: a contact (the province sees only that there is one) and
+                # the vote it follows.
+                b.goto(base + "/hop-thu/" + first_item)
+                text = b.eval("document.body.innerText")
+                check(tag + ": an item: its text, state, vote, form",
+                      "Nội dung" in text and "Mới" in text and "Sau lượt đánh giá" in text and
+                      "Có thông tin liên hệ (chỉ lãnh đạo xã xem được)" in text and
+                      b.eval("!!document.querySelector('form.fb-form input[name=csrf]')"))
+                check(tag + ": ... no contact data for the province",
+                      "0913" not in b.eval("document.documentElement.outerHTML"))
+                check(tag + ": ... no horizontal scrolling", b.no_horizontal_scroll(),
+                      "scrollWidth %s" % b.eval("document.documentElement.scrollWidth"))
+                shot(b, "item-" + tag, work, full_page=True)
                 b.submit_and_wait("form.out button")
                 check(tag + ": signed out", b.eval("location.pathname") == "/dang-nhap")
     finally:

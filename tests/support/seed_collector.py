@@ -6,10 +6,16 @@ the dashboard's tests and screenshots see the same figures every run.
 
     seed_collector.py --url http://127.0.0.1:PORT --kiosk ID:TOKEN:UNIT [--kiosk ...]
                       [--votes N] [--days D] [--end YYYY-MM-DD] [--seed S] [--hostile]
+                      [--feedback N]
 
 --old-kiosk leaves the reasons' labels out of the health reports. --hostile gives one officer of
-the first kiosk's unit a name and a title full of HTML (the escaping test).
-Prints one line per kiosk: "ID votes=N".
+the first kiosk's unit a name and a title full of HTML (the escaping test), and (with --feedback)
+its first feedback item a text full of HTML.
+--feedback N: then N feedback items per kiosk (issue 12), in batches of their own ("votes": []):
+the kinds in turn (góp ý, phản ánh – kiến nghị, đề nghị biểu dương), every even one (0, 2, ...)
+with consent and a contact whose phone is 0913KKIIII (KK the kiosk's index, IIII the item's), the
+first one following the kiosk's last vote; a separate random stream, so the votes stay the same.
+Prints one line per kiosk: "ID votes=N feedback=M".
 """
 import argparse
 import datetime
@@ -58,6 +64,53 @@ def officers_for(rng, n, hostile):
     return out
 
 
+FB_KINDS = ["gop-y", "phan-anh", "bieu-duong"]
+FB_TEXTS = {
+    "gop-y": ["Nên có thêm ghế chờ và nước uống cho người già.",
+              "Đề nghị niêm yết rõ lệ phí từng thủ tục ở bảng tin trước cửa.",
+              "Bãi giữ xe chật, buổi sáng thứ Hai rất đông, mong xã bố trí thêm chỗ."],
+    "phan-anh": ["Tôi nộp hồ sơ chứng thực từ thứ Ba nhưng đến nay vẫn chưa nhận được kết quả, "
+                 "cán bộ hẹn nhiều lần mà không rõ lý do chậm.",
+                 "Máy lấy số thứ tự bị hỏng cả buổi sáng, người dân phải chen nhau.",
+                 "Được yêu cầu nộp thêm bản sao giấy khai sinh dù đã có trên hệ thống."],
+    "bieu-duong": ["Cán bộ hướng dẫn tận tình, giải thích rõ ràng từng bước, rất đáng khen.",
+                   "Chị cán bộ ở quầy làm việc nhanh, vui vẻ, tôi xong thủ tục trong 15 phút.",
+                   "Cảm ơn anh cán bộ đã giúp mẹ tôi điền tờ khai khi mẹ không nhìn rõ chữ."],
+}
+
+
+def feedback_items(a, ki, kid, unit, offs, votes, end, now_ms, hostile):
+    rng = random.Random(a.seed * 65537 + ki)
+    boot = str(uuid.UUID(int=rng.getrandbits(128)))
+    out = []
+    for i in range(a.feedback):
+        kind = FB_KINDS[i % 3]
+        t = datetime.datetime(end.year, end.month, end.day, rng.choice([8, 9, 10, 14, 15]),
+                              rng.randrange(60), tzinfo=VN) - datetime.timedelta(
+                                  days=rng.randrange(min(a.days, 20)) if i else 0)
+        created = min(int(t.timestamp() * 1000), now_ms - 120000 - i * 1000)
+        item = {"uuid": str(uuid.UUID(int=rng.getrandbits(128))), "seq": i + 1, "boot_id": boot,
+                "kind": kind, "text": rng.choice(FB_TEXTS[kind]), "consent": i % 2 == 0,
+                "created_at": created}
+        if kind == "bieu-duong" or i % 2 == 0:
+            item["officer"] = offs[rng.randrange(len(offs))]["code"]
+        if i == 0 and votes:
+            # It follows the kiosk's latest vote, a minute later.
+            last = max(votes, key=lambda v: v["created_at"])
+            item["vote"] = last["uuid"]
+            item["created_at"] = min(last["created_at"] + 60000, now_ms - 1000)
+        if hostile and i == 0:
+            item["text"] = ("<script>alert('hộp thư')</script> & \"Lan\" <b>đậm</b>\n"
+                            "Dòng thứ hai của ý kiến.")
+        if i % 2 == 0:
+            item["contact"] = {"name": f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} "
+                                       f"{rng.choice(GIVEN)}",
+                               "phone": "0913%02d%04d" % (ki, i),
+                               "address": f"Thôn {rng.randrange(1, 12)}, {unit}"}
+        out.append(item)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
@@ -74,6 +127,7 @@ def main():
                          "'Không nhớ tên cán bộ')")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--hostile", action="store_true")
+    ap.add_argument("--feedback", type=int, default=0, help="feedback items per kiosk")
     ap.add_argument("--old-kiosk", action="store_true",
                     help="health reports without reason labels, as kiosks before 0.3 send them")
     a = ap.parse_args()
@@ -132,7 +186,18 @@ def main():
                                {"Idempotency-Key": bid, "X-Hailong-Sent-At": str(now_ms)})
             if status != 200:
                 sys.exit(f"{kid}: batch: HTTP {status} {ans}")
-        print(f"{kid} votes={len(votes)}")
+        items = feedback_items(a, ki, kid, unit, offs, votes, end, now_ms,
+                               a.hostile and ki == 0)
+        for i in range(0, len(items), 20):
+            bid = str(uuid.UUID(int=random.Random(a.seed * 104729 + ki * 1000 + i).getrandbits(128)))
+            body = {"v": 1, "kiosk_id": kid, "batch_id": bid, "frozen_at": now_ms, "votes": [],
+                    "feedback": items[i:i + 20]}
+            status, ans = post(f"{a.url}/v1/kiosks/{kid}/vote-batches", token, body,
+                               {"Idempotency-Key": bid, "X-Hailong-Sent-At": str(now_ms)})
+            bad = [r for r in ans.get("results", []) if r.get("status") == "rejected"]
+            if status != 200 or bad:
+                sys.exit(f"{kid}: feedback batch: HTTP {status} {ans}")
+        print(f"{kid} votes={len(votes)} feedback={len(items)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /* web: the dashboard's front door: which path is whose, who may see what (a commune's leader
  * only their commune, an officer only their own results), and the error pages. The pages
- * themselves are in web_pages.c and web_export.c, signing in in web_auth.c. */
+ * themselves are in web_pages.c, web_feedback.c (the inbox) and web_export.c, signing in in
+ * web_auth.c. */
 #include "web_int.h"
 
 #include "auth.h"
@@ -56,7 +57,8 @@ int web_owns(const char *path)
     for (int i = 0; exact[i]; i++)
         if (strcmp(path, exact[i]) == 0)
             return 1;
-    return strncmp(path, "/tai/", 5) == 0 || strncmp(path, "/static/", 8) == 0;
+    return strncmp(path, "/tai/", 5) == 0 || strncmp(path, "/static/", 8) == 0 ||
+           web_feedback_path(path) != 0;
 }
 
 void web_error(web_resp *resp, int status, const char *msg)
@@ -112,6 +114,7 @@ static void serve_static(const web_req *req, web_resp *resp)
     if (strcmp(req->path, "/static/app.css") == 0) {
         resp->ctype = "text/css; charset=utf-8";
         buf_str(&resp->body, web_css);
+        buf_str(&resp->body, web_css_inbox);
         return;
     }
     int bold = strcmp(req->path, "/static/noto-sans-bold.ttf") == 0;
@@ -142,7 +145,8 @@ void web_handle(web *w, const web_req *req, web_resp *resp)
     }
     int login = strcmp(req->path, "/dang-nhap") == 0;
     int logout = strcmp(req->path, "/dang-xuat") == 0;
-    if ((post && !login && !logout) || (get && logout)) {
+    int inbox = web_feedback_path(req->path);
+    if ((post && !login && !logout && inbox != 2) || (get && logout)) {
         web_error(resp, 405, "Phương thức không được hỗ trợ.");
         return;
     }
@@ -187,6 +191,8 @@ void web_handle(web *w, const web_req *req, web_resp *resp)
         }
     } else if (strcmp(req->path, "/xa") == 0) {
         web_commune(w, d, req, &who, resp);
+    } else if (inbox) {
+        web_feedback(w, d, req, &who, resp);
     } else if (strncmp(req->path, "/tai/", 5) == 0) {
         web_download(w, d, req, &who, resp);
     } else {

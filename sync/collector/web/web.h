@@ -14,8 +14,9 @@
 /* The session cookie's name; the pre-login CSRF cookie's. */
 #define WEB_COOKIE     "hl_session"
 #define WEB_PRE_COOKIE "hl_login"
-/* The largest form body accepted (the login form and the logout button are small). */
-#define WEB_FORM_MAX 4096
+/* The largest form body accepted: the inbox's form (a note of 500 characters, %-encoded: up to
+ * 6 kB, and a handler) is the largest. */
+#define WEB_FORM_MAX 16384
 
 typedef struct {
     db_pool *pool;
@@ -57,7 +58,8 @@ typedef struct {
     const char *note;      /* a word for the server's log line (e.g. "login failed") */
 } web_resp;
 
-/* 1 if path is the dashboard's: "/", "/dang-nhap", "/xa", "/static/...", "/tai/..." ... */
+/* 1 if path is the dashboard's: "/", "/dang-nhap", "/xa", "/hop-thu[/<id>]", "/static/...",
+ * "/tai/..." ... */
 int web_owns(const char *path);
 /* Answers req into resp (resp zeroed by the caller; free its body and file after sending). */
 void web_handle(web *w, const web_req *req, web_resp *resp);

@@ -74,6 +74,7 @@ void web_view_query(buf *b, const web_view *v);
  * -1 with msg (Vietnamese) for a bad value. */
 int web_view_parse(const web_req *req, int64_t now_ms, web_view *v, char *msg, size_t msglen);
 extern const char web_css[];
+extern const char web_css_inbox[]; /* served after web_css */
 /* The built-in font (web_static.c): Noto Sans, regular or bold. */
 const unsigned char *web_font(int bold, size_t *len);
 
@@ -105,6 +106,12 @@ void web_svg_heat(buf *b, int64_t cells[7][24]);
 /* ---- web_pages.c ---- */
 void web_overview(web *w, db *d, const web_req *req, const web_who *who, web_resp *resp);
 void web_commune(web *w, db *d, const web_req *req, const web_who *who, web_resp *resp);
+
+/* ---- web_feedback.c: the feedback inbox ---- */
+/* 1 for "/hop-thu", 2 for "/hop-thu/<id>" (8 to 36 of 0-9, a-f, '-'), else 0. */
+int web_feedback_path(const char *path);
+/* GET /hop-thu, GET and POST /hop-thu/<id>. */
+void web_feedback(web *w, db *d, const web_req *req, const web_who *who, web_resp *resp);
 
 /* ---- web_export.c ---- */
 /* /tai/<what>.<csv|xlsx>: what is "tong-hop" (the view's table) or "phieu" (the votes). */

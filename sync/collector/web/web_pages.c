@@ -489,6 +489,31 @@ static int heat_cb(int weekday, int hour, int64_t n, void *ctx)
     return 0;
 }
 
+/* Commendations (đề nghị biểu dương) per officer code, from the feedback inbox. */
+typedef struct {
+    char (*code)[32];
+    int64_t *n;
+    size_t len;
+} commend_ctx;
+
+static int commend_cb(const char *code, int64_t n, void *ctx)
+{
+    commend_ctx *c = ctx;
+    c->code = xrealloc(c->code, (c->len + 1) * sizeof *c->code);
+    c->n = xrealloc(c->n, (c->len + 1) * sizeof *c->n);
+    util_strlcpy(c->code[c->len], code, sizeof c->code[0]);
+    c->n[c->len++] = n;
+    return 0;
+}
+
+static int64_t commendations_of(const commend_ctx *c, const char *code)
+{
+    for (size_t i = 0; i < c->len; i++)
+        if (strcmp(c->code[i], code) == 0)
+            return c->n[i];
+    return 0;
+}
+
 static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *failed,
                            web_resp *resp)
 {
@@ -497,7 +522,10 @@ static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *fa
     officer_info oi = {offs, xcalloc(offs->n + 1, sizeof(char *)),
                        xcalloc(offs->n + 1, sizeof(char *))};
     char err[HL_ERR_MAX];
-    if (db_officers(d, v->unit, officer_cb, &oi, err, sizeof err)) {
+    commend_ctx cc = {0};
+    if (db_officers(d, v->unit, officer_cb, &oi, err, sizeof err) ||
+        db_feedback_commendations(d, v->unit, v->f.from_ms, v->f.to_ms, commend_cb, &cc, err,
+                                  sizeof err)) {
         log_error("dashboard: officers: %s", err);
         *failed = 1;
     }
@@ -513,7 +541,7 @@ static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *fa
         buf_str(b, "<div class=\"scroll\"><table><thead><tr><th>Hạng</th><th>Cán bộ</th>"
                    "<th>Chức danh</th><th>Quầy</th>");
         buf_str(b, count_heads);
-        buf_str(b, "</tr></thead><tbody>");
+        buf_str(b, "<th>Biểu dương</th></tr></thead><tbody>");
         int rank = 0;
         for (size_t i = 0; i < offs->n; i++) {
             const row *r = &offs->r[i];
@@ -533,11 +561,14 @@ static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *fa
             web_esc(b, oi.counter[i] ? oi.counter[i] : "");
             buf_str(b, "</td>");
             count_cells(b, &r->c);
-            buf_str(b, "</tr>");
+            buf_str(b, "<td class=\"praise\">");
+            web_int(b, commendations_of(&cc, r->key));
+            buf_str(b, "</td></tr>");
         }
         if (offs->n == 0)
-            buf_str(b, "<tr><td colspan=\"11\">Chưa có phiếu nào trong kỳ này.</td></tr>");
-        buf_str(b, "</tbody></table></div>");
+            buf_str(b, "<tr><td colspan=\"12\">Chưa có phiếu nào trong kỳ này.</td></tr>");
+        buf_str(b, "</tbody></table></div><p class=\"note\">Biểu dương: số đề nghị biểu dương "
+                   "người dân gửi về cán bộ trong kỳ (hộp thư góp ý).</p>");
     }
     for (size_t i = 0; i < offs->n; i++) {
         free(oi.title[i]);
@@ -545,6 +576,8 @@ static void officers_table(buf *b, db *d, const web_view *v, rows *offs, int *fa
     }
     free(oi.title);
     free(oi.counter);
+    free(cc.code);
+    free(cc.n);
 }
 
 void web_commune(web *w, db *d, const web_req *req, const web_who *who, web_resp *resp)

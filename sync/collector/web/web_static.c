@@ -92,3 +92,39 @@ const char web_css[] =
     ".login input{width:100%}\n"
     "footer{max-width:1200px;margin:0 auto;padding:8px 16px 24px;font-size:12px;color:#666}\n"
     "@media (min-width:900px){.two{display:grid;grid-template-columns:1fr 1fr;gap:16px}}\n";
+
+/* The navigation, and the feedback inbox (web_feedback.c): state badges, overdue marks, an
+ * item's facts; served after web_css (one string would be longer than C99 promises). */
+const char web_css_inbox[] =
+    "header nav{display:flex;flex-wrap:wrap;gap:4px 14px}\n"
+    "header nav a{color:#fff;font-size:15px}\n"
+    ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;"
+    "font-weight:700;white-space:nowrap;border:1px solid transparent}\n"
+    ".st-moi{background:#fde8e8;color:#9b1c1c;border-color:#f3b4b4}\n"
+    ".st-dang-xu-ly{background:#fff4e5;color:#8a4b00;border-color:#f5c58a}\n"
+    ".st-da-tra-loi{background:#e6f4ea;color:#1e6b34;border-color:#a8d5b5}\n"
+    ".st-dong{background:#eceff3;color:#444;border-color:#c9ced6}\n"
+    ".late{color:#b00020;font-weight:700;white-space:nowrap}\n"
+    "td.text{min-width:16em;max-width:32em}\n"
+    "table.inbox th,table.inbox td,table.log th,table.log td{text-align:left}\n"
+    ".box{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 12px}\n"
+    ".fb-text{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    ".facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:0}\n"
+    ".facts dt{color:#555;font-size:14px}\n"
+    ".facts dd{margin:0;overflow-wrap:anywhere}\n"
+    ".fb-form{display:flex;flex-wrap:wrap;align-items:flex-end;gap:10px 14px}\n"
+    ".fb-form label.wide{flex:1 1 100%}\n"
+    "textarea{font:inherit;font-size:15px;padding:6px 8px;border:1px solid #999;"
+    "border-radius:6px;width:100%}\n"
+    ".views form.filter{display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px 12px}\n"
+    /* On a phone a row of the inbox is a card: each cell on its own line under its heading. */
+    "@media (max-width:700px){.cards-sm{background:transparent;border:0}"
+    ".cards-sm thead{display:none}"
+    ".cards-sm table,.cards-sm tbody,.cards-sm tr,.cards-sm td{display:block;width:auto}"
+    ".cards-sm tr{background:#fff;border:1px solid #ddd;border-radius:8px;margin:0 0 10px;"
+    "padding:6px 10px}"
+    ".cards-sm td{border:0;padding:2px 0;text-align:left;white-space:normal;min-width:0;"
+    "max-width:none}"
+    ".cards-sm td[data-l]::before{content:attr(data-l);display:block;font-size:12px;"
+    "color:#666}"
+    ".facts{grid-template-columns:1fr}.facts dd{margin-bottom:6px}}\n";
