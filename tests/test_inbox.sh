@@ -12,7 +12,7 @@ set -euo pipefail
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$src/tests/lib.sh"
 bin=${HL_BIN_DIR:-$src/build/bin}/hailong-collector
-need_tools test_inbox curl sqlite3 python3
+need_tools test_inbox curl sqlite3 python3 pdftotext
 need_bins test_inbox "$bin"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hl-inbox.XXXXXX")
@@ -240,6 +240,43 @@ suite() {
   web bombo POST "/hop-thu/$id" --data "csrf=$token&han=2026-02-31"
   expect "$label: a bad due date" 400 "Hạn xử lý không hợp lệ"
 
+  # ---- the Chairman's letter from the item's page ----
+  web bombo GET "/hop-thu/$id"
+  has "$label: the leader gets the letter form" "Tạo thư (PDF)"
+  token=$(csrf_of)
+  web tinh GET "/hop-thu/$id"
+  hasnt "$label: ... the province does not" "Tạo thư (PDF)"
+  local ltr=(--data-urlencode "csrf=$token" --data-urlencode "loai=xin-loi" --data-urlencode "danh-xung=Bà"
+    --data-urlencode "tom-tat=việc hẹn trả kết quả nhiều lần")
+  web bombo POST "/hop-thu/$id/thu" "${ltr[@]}" --data-urlencode "bien-phap=trả kết quả ngay trong ngày"
+  expect "$label: ... no letterhead yet" 409 "Chưa có tiêu đề văn bản của xã"
+  run "$label: unit set" 0 unit set "$bombo" --body "XÃ BOM BO" --place "Bom Bo" --chairman "Điểu Văn Lợi" --db "$db"
+  web bombo POST "/hop-thu/$id/thu" "${ltr[@]}"
+  expect "$label: ... an apology needs its measures" 400 "biện pháp"
+  web bombo POST "/hop-thu/$id/thu" --data-urlencode "csrf=0000" --data-urlencode "loai=xin-loi"
+  expect "$label: ... refused without the CSRF token" 403
+  web tinh POST "/hop-thu/$id/thu" "${ltr[@]}" --data-urlencode "bien-phap=x"
+  expect "$label: ... refused to the province" 403
+  web bombo POST "/hop-thu/$id/thu" "${ltr[@]}" --data-urlencode "bien-phap=trả kết quả ngay trong ngày"
+  expect "$label: the letter" 200
+  same "$label: ... a PDF" "$(header Content-Type)" "application/pdf"
+  pdftotext -layout "$tmp/resp" "$tmp/letter.txt" 2>/dev/null || true
+  check "$label: ... the Quốc hiệu" contains "$tmp/letter.txt" "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+  check "$label: ... to the citizen by name" contains "$tmp/letter.txt" \
+    "Kính gửi: Bà $(sql "SELECT contact_name FROM feedback WHERE uuid = '$id'")"
+  check "$label: ... numbered in the register" contains "$tmp/letter.txt" "Số: 01/TXL-UBND"
+  check "$label: ... signed by the Chairman" contains "$tmp/letter.txt" "Điểu Văn Lợi"
+  same "$label: ... registered" "$(sql "SELECT number || ' ' || kind || ' ' || created_by FROM letters")" "1 xin-loi bombo"
+  web bombo GET "/hop-thu/$id"
+  has "$label: ... and in the item's log" "Thư xin lỗi số 01/TXL-UBND"
+  local anon
+  anon=$(sql "SELECT uuid FROM feedback WHERE unit = '$bombo' AND consent = 0 LIMIT 1")
+  web bombo GET "/hop-thu/$anon"
+  has "$label: an anonymous item: no letter" "Không gửi thư được"
+  web bombo POST "/hop-thu/$anon/thu" --data-urlencode "csrf=$token" --data-urlencode "loai=cam-on" \
+    --data-urlencode "danh-xung=Ông/Bà" --data-urlencode "tom-tat=x"
+  expect "$label: ... refused if asked" 409 "không để lại họ tên"
+
   # ---- contact data erased when its retention ended ----
   sql "UPDATE feedback SET contact_name = '', contact_phone = '', contact_address = '', contact_erased_at = $(($(date +%s) * 1000)) WHERE uuid = '$id'" >/dev/null
   web bombo GET "/hop-thu/$id"
@@ -263,7 +300,7 @@ suite() {
   read -r code n < <(sql "SELECT f.officer_code || ' ' || count(*) FROM feedback f WHERE f.unit = '$bombo' AND f.kind = 'bieu-duong' AND EXISTS (SELECT 1 FROM votes v WHERE v.officer_code = f.officer_code AND v.kiosk_id = 'bombo-01') GROUP BY f.officer_code ORDER BY count(*) DESC, f.officer_code LIMIT 1")
   check "$label: ... $code has $n" grep -qP "<span class=\"note\">$code</span>(?:(?!</tr>).)*<td class=\"praise\">$n</td></tr>" "$tmp/resp"
   same "$label: ... and the column adds up" \
-    "$(grep -oP '<td class="praise">\K[0-9]+' "$tmp/resp" | paste -sd+ | bc)" \
+    "$(grep -oP '<td class="praise">\K[0-9]+' "$tmp/resp" | awk '{ s += $1 } END { print s + 0 }')" \
     "$(sql "SELECT count(*) FROM feedback f WHERE f.unit = '$bombo' AND f.kind = 'bieu-duong' AND f.officer_code IN (SELECT DISTINCT officer_code FROM votes WHERE kiosk_id = 'bombo-01')")"
 
   kill -TERM "$server_pid" 2>/dev/null || true

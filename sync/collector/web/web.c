@@ -146,7 +146,7 @@ void web_handle(web *w, const web_req *req, web_resp *resp)
     int login = strcmp(req->path, "/dang-nhap") == 0;
     int logout = strcmp(req->path, "/dang-xuat") == 0;
     int inbox = web_feedback_path(req->path);
-    if ((post && !login && !logout && inbox != 2) || (get && logout)) {
+    if ((post && !login && !logout && inbox != 2 && inbox != 3) || (get && logout)) {
         web_error(resp, 405, "Phương thức không được hỗ trợ.");
         return;
     }

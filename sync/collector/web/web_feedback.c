@@ -589,6 +589,8 @@ static void item_page(web *w, db *d, const item *it, const web_who *who, web_res
     buf_str(b, "</div>");
     contact_block(b, it, who);
     buf_str(b, "</section></div>");
+    web_letter_form(b, who, it->uuid, it->unit, it->kind,
+                    it->consent && !it->erased_at && it->c_name[0]);
     /* The form: a new state (only the moves allowed), handler, due date, note. */
     char due[20] = "";
     if (it->due_at > 0)
@@ -721,8 +723,10 @@ int web_feedback_path(const char *path)
         return 1;
     if (strncmp(path, "/hop-thu/", 9) != 0)
         return 0;
-    size_t n = strlen(path + 9);
-    return n >= 8 && n <= 36 && strspn(path + 9, "0123456789abcdef-") == n ? 2 : 0;
+    size_t n = strlen(path + 9), id = strspn(path + 9, "0123456789abcdef-");
+    if (id >= 8 && id <= 36 && strcmp(path + 9 + id, "/thu") == 0)
+        return 3; /* the letter's POST */
+    return n >= 8 && n <= 36 && id == n ? 2 : 0;
 }
 
 void web_feedback(web *w, db *d, const web_req *req, const web_who *who, web_resp *resp)
@@ -737,8 +741,18 @@ void web_feedback(web *w, db *d, const web_req *req, const web_who *who, web_res
         web_error(resp, 405, "Phương thức không được hỗ trợ.");
         return;
     }
+    if (kind == 3 && !post) {
+        web_error(resp, 405, "Phương thức không được hỗ trợ.");
+        return;
+    }
     if (!inbox_allowed(who, resp))
         return;
+    if (kind == 3) {
+        char id[37];
+        util_fmt(id, sizeof id, "%.*s", (int)strcspn(req->path + 9, "/"), req->path + 9);
+        web_letter_post(w, d, req, who, id, resp);
+        return;
+    }
     if (kind == 1) {
         inbox_page(w, d, req, who, resp);
         return;

@@ -121,4 +121,11 @@ void web_download(web *w, db *d, const web_req *req, const web_who *who, web_res
  * checked against the one asked: 0, or -1 after a 403 page was written. */
 int web_scope(const web_who *who, web_view *v, web_resp *resp);
 
+/* web_letter.c: the letter form on an item's page (for the commune's own leader) and its POST
+ * /hop-thu/<id>/thu, answered with the PDF. */
+void web_letter_form(buf *b, const web_who *who, const char *uuid, const char *unit,
+                     const char *kind, int has_contact);
+void web_letter_post(web *w, db *d, const web_req *req, const web_who *who, const char *id,
+                     web_resp *resp);
+
 #endif
