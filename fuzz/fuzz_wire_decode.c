@@ -16,7 +16,7 @@ static void decode_batch(const char *s, size_t n)
     char err[HL_ERR_MAX];
     if (wire_decode_batch(s, n, &b, err, sizeof err) != 0)
         return;
-    if (b.n < 1 || b.n > WIRE_MAX_VOTES)
+    if (b.n + b.n_feedback < 1 || b.n > WIRE_MAX_VOTES || b.n_feedback > WIRE_MAX_FEEDBACK)
         abort();
     int all_ok = 1;
     for (size_t i = 0; i < b.n; i++) {
@@ -25,6 +25,18 @@ static void decode_batch(const char *s, size_t n)
         if (b.results[i].status == WIRE_REJECTED && !b.results[i].reason[0])
             abort();
         all_ok &= b.results[i].status == WIRE_ACCEPTED;
+    }
+    /* A feedback item accepted passed the very check the kiosk applies before storing one. */
+    for (size_t i = 0; i < b.n_feedback; i++) {
+        char why[200];
+        int accepted = b.fb_results[i].status == WIRE_ACCEPTED;
+        if (accepted && wire_feedback_check(&b.feedback[i], why, sizeof why) != 0)
+            abort();
+        if (accepted && !b.feedback[i].consent &&
+            (b.feedback[i].contact_name[0] || b.feedback[i].contact_phone[0] ||
+             b.feedback[i].contact_address[0]))
+            abort();
+        all_ok &= accepted;
     }
     char *once = NULL, *twice = NULL, *res = NULL;
     size_t once_len = 0, twice_len = 0, res_len = 0;
@@ -40,17 +52,21 @@ static void decode_batch(const char *s, size_t n)
     free(back);
     free(res);
     if (all_ok) {
-        if (wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, NULL, 0, &once,
-                              &once_len) != 0)
+        if (wire_encode_batch(b.kiosk_id, b.batch_id, b.frozen_at, b.votes, b.n, b.feedback,
+                              b.n_feedback, &once, &once_len) != 0)
             abort();
         wire_batch c;
-        if (wire_decode_batch(once, once_len, &c, err, sizeof err) != 0 || c.n != b.n)
+        if (wire_decode_batch(once, once_len, &c, err, sizeof err) != 0 || c.n != b.n ||
+            c.n_feedback != b.n_feedback)
             abort();
+        for (size_t i = 0; i < c.n_feedback; i++)
+            if (c.fb_results[i].status != WIRE_ACCEPTED)
+                abort();
         for (size_t i = 0; i < c.n; i++)
             if (c.results[i].status != WIRE_ACCEPTED)
                 abort();
-        if (wire_encode_batch(c.kiosk_id, c.batch_id, c.frozen_at, c.votes, c.n, NULL, 0, &twice,
-                              &twice_len) != 0 ||
+        if (wire_encode_batch(c.kiosk_id, c.batch_id, c.frozen_at, c.votes, c.n, c.feedback,
+                              c.n_feedback, &twice, &twice_len) != 0 ||
             twice_len != once_len || memcmp(once, twice, once_len) != 0)
             abort();
         wire_batch_free(&c);
