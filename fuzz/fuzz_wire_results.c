@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         return 0;
     }
-    if (!wire_valid_uuid(bid) || n > WIRE_MAX_VOTES || !r)
+    if (!wire_valid_uuid(bid) || n > WIRE_MAX_VOTES + WIRE_MAX_FEEDBACK || !r)
         abort();
     for (size_t i = 0; i < n; i++) {
         if ((r[i].uuid[0] && !wire_valid_uuid(r[i].uuid)) ||
