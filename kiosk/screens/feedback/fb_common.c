@@ -260,7 +260,13 @@ void fb_text_box(app *a, SDL_Rect r, const char *text, int px, int active)
     const ui_metrics *m = &a->m;
     gfx_fill_rrect(a->gfx, r, m->u * 2, active ? UI_PRIMARY : UI_BORDER);
     gfx_fill_rrect(a->gfx, ui_inset(r, m->u / 3 + 1), m->u * 2, UI_SURFACE);
-    SDL_Rect in = ui_inset(r, m->u * 2);
+    /* A one-line field is not much taller than its text: less room above and below it. */
+    int lh = gfx_line_height(a->gfx, GFX_REGULAR, px), pad_y = (r.h - lh) / 2;
+    if (pad_y > m->u * 2)
+        pad_y = m->u * 2;
+    if (pad_y < 1)
+        pad_y = 1;
+    SDL_Rect in = {r.x + m->u * 2, r.y + pad_y, r.w - m->u * 4, r.h - 2 * pad_y};
     static char s[sizeof((vk *)0)->text + 4];
     util_fmt(s, sizeof s, "%s%s", text, active ? "|" : "");
     /* Too long for the box: the smallest word start from which the rest fits (the height of the
