@@ -95,32 +95,37 @@ static void thanks_draw(app *a)
     int bar_h = m->u * 11;
     int apology = a->thanks == THANKS_APOLOGY;
     int face = m->landscape ? in.h / 3 : in.w * 2 / 5;
-    if (apology) /* more to read: a smaller face */
-        face = m->landscape ? in.h / 5 : in.w / 4;
+    if (apology) /* more to read: a smaller face, none under "Chữ to" on a landscape screen */
+        face = m->landscape ? (a->large_text ? 0 : in.h / 5) : in.w / 4;
     /* Measure icon, title, text and the apology's lines first, then centre them above the
      * buttons. */
     int avail = in.h - bar_h - m->u * 2;
-    SDL_Rect tr = {in.x, 0, in.w, m->u * 16};
+    SDL_Rect tr = {in.x, 0, in.w, apology ? m->u * 11 : m->u * 16};
     int tpx = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 4, m->u * 7, tr, title);
     int th = gfx_text_wrap(a->gfx, GFX_BOLD, tpx, tc, tr, GFX_CENTER, title, 0);
     if (th > tr.h)
         th = tr.h;
     SDL_Rect ir = {in.x + in.w / 10, 0, in.w * 8 / 10, 0};
     int ipx = m->u * 3, ih = 0;
-    if (info[0]) {
+    if (info[0]) { /* at most a quarter of the room: the apology itself must show */
+        ir.h = avail / 4;
+        ipx = gfx_fit_px(a->gfx, GFX_BOLD, m->u * 2, m->u * 3, ir, info);
         ih = gfx_text_wrap(a->gfx, GFX_BOLD, ipx, UI_TEXT, ir, GFX_CENTER, info, 0);
+        if (ih > ir.h)
+            ih = ir.h;
         ir.h = ih;
     }
     int info_room = info[0] ? ih + m->u * 5 : 0;
     SDL_Rect xr = {in.x + in.w / 10, 0, in.w * 8 / 10, avail - face - th - m->u * 5 - info_room};
-    int px = gfx_fit_px(a->gfx, GFX_REGULAR, m->u * 3, m->u * 4 + m->u / 2, xr, text);
+    int px = gfx_fit_px(a->gfx, GFX_REGULAR, apology ? m->u * 2 + m->u / 2 : m->u * 3,
+                        m->u * 4 + m->u / 2, xr, text);
     int xh = gfx_text_wrap(a->gfx, GFX_REGULAR, px, UI_TEXT, xr, GFX_CENTER, text, 0);
     if (xh > xr.h)
         xh = xr.h;
     int y = in.y + (avail - (face + th + xh + m->u * 5 + info_room)) / 2;
     if (y < in.y)
         y = in.y;
-    if (gfx_icon(a->gfx, icon, ui_rect(in.x + (in.w - face) / 2, y, face, face)) != 0 &&
+    if (face > 0 && gfx_icon(a->gfx, icon, ui_rect(in.x + (in.w - face) / 2, y, face, face)) != 0 &&
         (a->thanks == THANKS_ERROR || a->thanks == THANKS_FEEDBACK_ERROR))
         gfx_fill_circle(a->gfx, in.x + in.w / 2, y + face / 2, face / 2, tc);
     y += face + m->u * 3;

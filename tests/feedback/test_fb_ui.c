@@ -77,7 +77,8 @@ static void to_text(app *a, const char *kind, const char *officer)
 }
 
 /* (a) "Chưa hài lòng", the apology's "Ông/bà có muốn nói rõ hơn?", the text on the on-screen
- * keys, "Không, gửi ẩn danh": a phản ánh about the voted officer, linked to the vote, no contact. */
+ * keys, "Không, gửi ẩn danh": a phản ánh about the voted officer, linked to the vote, no contact.
+ */
 static void test_anonymous_complaint(void)
 {
     kfx f;
@@ -206,11 +207,11 @@ static void test_bad_input(void)
     /* Clear, then a hardware keyboard. */
     kfx_tap_all(a, "key-back key-back key-back");
     CHECK_STR(a->fb.text.text, "");
-    text_event(a, "\x01\x1b\x7f");   /* controls */
-    text_event(a, "ab\xff");         /* not UTF-8: all of it ignored */
-    text_event(a, "\xc3");           /* half a character */
-    text_event(a, "\xed\xa0\x80");   /* a surrogate, never valid UTF-8 */
-    text_event(a, "\xe2\x80\x8b");   /* U+200B, invisible */
+    text_event(a, "\x01\x1b\x7f"); /* controls */
+    text_event(a, "ab\xff");       /* not UTF-8: all of it ignored */
+    text_event(a, "\xc3");         /* half a character */
+    text_event(a, "\xed\xa0\x80"); /* a surrogate, never valid UTF-8 */
+    text_event(a, "\xe2\x80\x8b"); /* U+200B, invisible */
     CHECK_STR(a->fb.text.text, "");
     text_event(a, "b\tc ");
     CHECK_STR(a->fb.text.text, "bc ");
@@ -281,7 +282,9 @@ static void test_apology_screen(void)
     app *a = f.a;
     kfx_tap_to(a, "rate-1 send", "thanks");
     CHECK(kfx_says(a, a->content->msg.apology_title));
-    CHECK(kfx_says(a, "Đường dây nóng: 0900\xc2\xa0" "000\xc2\xa0" "000"));
+    CHECK(kfx_says(a, "Đường dây nóng: 0900\xc2\xa0"
+                      "000\xc2\xa0"
+                      "000"));
     CHECK(kfx_says(a, "Lịch tiếp công dân: Chủ tịch UBND xã tiếp công dân sáng thứ Năm hằng tuần "
                       "tại Trụ sở UBND xã"));
     CHECK(kfx_has(a, "more"));
@@ -328,10 +331,10 @@ static void test_store_fails(void)
     kfx_close(&f);
 }
 
-static const test_case cases[] = {
-    TEST(test_anonymous_complaint), TEST(test_consent_contact), TEST(test_consent_declined),
-    TEST(test_bad_input),           TEST(test_idle_discards),   TEST(test_apology_screen),
-    TEST(test_keys_checked),        TEST(test_store_fails)};
+static const test_case cases[] = {TEST(test_anonymous_complaint), TEST(test_consent_contact),
+                                  TEST(test_consent_declined),    TEST(test_bad_input),
+                                  TEST(test_idle_discards),       TEST(test_apology_screen),
+                                  TEST(test_keys_checked),        TEST(test_store_fails)};
 
 int main(void)
 {

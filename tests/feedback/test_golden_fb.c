@@ -18,9 +18,9 @@ static void typed(app *a)
 {
     char why[HL_ERR_MAX];
     kfx_tap_all(a, "feedback kind-phan-anh officer-vp-lan");
-    CHECK_INT(script_type_keys(a, "Chờ quá lâu, cán bộ hẹn ba lần. Đề nghị xã xem xét", why,
-                               sizeof why),
-              0);
+    CHECK_INT(
+        script_type_keys(a, "Chờ quá lâu, cán bộ hẹn ba lần. Đề nghị xã xem xét", why, sizeof why),
+        0);
 }
 
 static const kfx_shot shots[] = {

@@ -53,8 +53,11 @@ static void char_row(app *a, const char *chars, int x, int y, int kw, int kh, in
 
 void fb_keyboard(app *a, SDL_Rect kb, const vk *k, int can_send)
 {
+    /* Portrait is too narrow for vowels and tones in one row ("Huyền" would break): there the
+     * tones get a row of their own, under the vowels. */
+    int split = !a->m.landscape, rows = split ? 7 : 6;
     int gap = a->m.u;
-    int kh = (kb.h - 5 * gap) / 6, kw = (kb.w - 9 * gap) / 10;
+    int kh = (kb.h - (rows - 1) * gap) / rows, kw = (kb.w - 9 * gap) / 10;
     int unit = kw + gap; /* one key and its gap */
     char_row(a, "1234567890", kb.x, kb.y, kw, kh, gap);
     char_row(a, "qwertyuiop", kb.x, kb.y + (kh + gap), kw, kh, gap);
@@ -69,18 +72,21 @@ void fb_keyboard(app *a, SDL_Rect kb, const vk *k, int can_send)
      * typed, so they sit right under the letters. */
     y += kh + gap;
     int w12 = (kb.w - 12 * gap) / 12; /* one gap more: the groups stand apart */
+    int vw = split ? (kb.w - 6 * gap) / 7 : w12, tw = split ? (kb.w - 4 * gap) / 5 : w12;
     for (size_t i = 0; i < HL_ARRAY_LEN(vowels); i++) {
         char id[16];
         snprintf(id, sizeof id, "vow-%s", vowels[i].id);
         key(a, id, a->fb.shift ? vowels[i].upper : vowels[i].lower,
-            ui_rect(kb.x + (int)i * (w12 + gap), y, w12, kh), UI_BTN_CHIP);
+            ui_rect(kb.x + (int)i * (vw + gap), y, vw, kh), UI_BTN_CHIP);
     }
+    if (split)
+        y += kh + gap;
     vk_tone cur = vk_current_tone(k);
-    int tx = kb.x + kb.w - 5 * w12 - 4 * gap;
+    int tx = kb.x + kb.w - 5 * tw - 4 * gap;
     for (size_t i = 0; i < HL_ARRAY_LEN(tones); i++) {
         char id[16];
         snprintf(id, sizeof id, "tone-%c", tones[i].telex);
-        key(a, id, tones[i].label, ui_rect(tx + (int)i * (w12 + gap), y, w12, kh),
+        key(a, id, tones[i].label, ui_rect(tx + (int)i * (tw + gap), y, tw, kh),
             cur == tones[i].tone ? UI_BTN_CHIP_ON : UI_BTN_SECONDARY);
     }
     y += kh + gap;

@@ -10,7 +10,8 @@
 const char *fb_kind_label(const char *kind);
 
 /* The keyboard in kb, six rows: digits; q-p; a-l; "Hoa" (the next letter a capital), z-m, "Xóa";
- * the vowel keys â ă ê ô ơ ư đ and the five tone keys (the current syllable's tone lit); ",", ".",
+ * the vowel keys â ă ê ô ơ ư đ and the five tone keys (the current syllable's tone lit; in
+ * portrait a row of their own); ",", ".",
  * the space bar and a large "Gửi" (target "send"; drawn as primary only when can_send). Targets:
  * "key-<c>", "key-space", "key-back", "key-shift", "vow-aa" "vow-aw" "vow-ee" "vow-oo" "vow-ow"
  * "vow-uw" "vow-dd", "tone-s" "tone-f" "tone-r" "tone-x" "tone-j" (Telex's letters). */

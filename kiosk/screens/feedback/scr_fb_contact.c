@@ -45,7 +45,7 @@ static void contact_draw(app *a)
 {
     const ui_metrics *m = &a->m;
     SDL_Rect body = scr_title_bar(a, "Thông tin liên hệ");
-    int kb_h = m->landscape ? body.h * 52 / 100 : body.h * 42 / 100;
+    int kb_h = m->landscape ? body.h * 52 / 100 : body.h * 48 / 100;
     SDL_Rect kb = {body.x, body.y + body.h - kb_h, body.w, kb_h};
     int note_h = gfx_line_height(a->gfx, GFX_BOLD, m->u * 3) * (m->landscape ? 1 : 2);
     int area_h = kb.y - body.y - note_h - m->u * 3;

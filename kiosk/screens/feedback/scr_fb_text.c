@@ -16,7 +16,7 @@ static void text_draw(app *a)
     else
         util_fmt(title, sizeof title, "%s", fb_kind_label(a->fb.kind));
     SDL_Rect body = scr_title_bar(a, title);
-    int kb_h = m->landscape ? body.h * 56 / 100 : body.h * 42 / 100;
+    int kb_h = m->landscape ? body.h * 56 / 100 : body.h * 48 / 100;
     SDL_Rect kb = {body.x, body.y + body.h - kb_h, body.w, kb_h};
     int line_h = gfx_line_height(a->gfx, GFX_BOLD, m->u * 3) * (m->landscape ? 1 : 2);
     int box_h = kb.y - body.y - line_h - m->u * 3;
