@@ -130,6 +130,8 @@ tap reason-huong-dan
 wait 25000
 expect thanks
 wait 6000
+# the apology stays apology_duration (14 s; test_fb_ui times it): "Xong" ends it here
+tap done
 expect home
 # idle: Home -> attract 90 s after the last touch (t0+171 s + 90 s); a touch on the big "rate"
 # area wakes the kiosk and chooses nothing (stays on Home, no pick screen, no vote)
@@ -184,6 +186,8 @@ tap reason-huong-dan
 tap send
 expect thanks
 wait 6000
+# the apology stays apology_duration (14 s; test_fb_ui times it): "Xong" ends it here
+tap done
 expect home
 wait 7000
 # 4: unhappy, skipped, at t0+30 s

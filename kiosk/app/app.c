@@ -244,6 +244,7 @@ int app_create(app **out, const cfg *c, const app_opts *o, char *err, size_t err
         return rc;
     }
     util_uuid_v4(a->boot_id);
+    app_fb_clear(a);
     a->officer = a->desk_officer;
     a->last_input_mono = now_mono(a);
     a->slogan_next = now_mono(a) + (int64_t)c->slogan_rotate_s * 1000;
@@ -314,8 +315,14 @@ void app_go(app *a, scr_id next)
 {
     if (a->screens[a->cur]->leave)
         a->screens[a->cur]->leave(a, next);
-    if (next == SCR_ATTRACT || a->cur == SCR_THANKS)
-        a->large_text = 0; /* the visit is over: the next citizen starts at the normal size */
+    /* The visit is over: the next citizen starts at the normal size. From the apology into the
+     * feedback form it goes on. */
+    if (next == SCR_ATTRACT || (a->cur == SCR_THANKS && next != SCR_FB_TEXT))
+        a->large_text = 0;
+    /* A draft of feedback never outlives the visit: a half-typed complaint must not wait on the
+     * screen for the next citizen (idle timeouts lead here too). */
+    if (next == SCR_HOME || next == SCR_ATTRACT)
+        app_fb_clear(a);
     a->cur = next;
     a->entered_mono = now_mono(a);
     a->screen_deadline = CLK_NEVER;
@@ -511,9 +518,24 @@ void app_handle_event(app *a, const SDL_Event *ev)
         break;
     case SDL_KEYDOWN:
         /* Keys do nothing in the kiosk: a citizen must not be able to leave it. In windowed
-         * (development) mode Esc closes it. */
+         * (development) mode Esc closes it. On a screen that takes typed text, Backspace is its
+         * on-screen "Xóa" key. */
         if (!a->cfg.fullscreen && ev->key.keysym.sym == SDLK_ESCAPE)
             a->quit = 1;
+        else if (ev->key.keysym.sym == SDLK_BACKSPACE && a->screens[a->cur]->takes_text &&
+                 a->screens[a->cur]->tap) {
+            a->last_input_mono = now_mono(a);
+            a->screens[a->cur]->tap(a, "key-back");
+            a->dirty = 1;
+        }
+        break;
+    case SDL_TEXTINPUT:
+        /* Typing is input like a touch: it keeps the screen from timing out. */
+        if (a->screens[a->cur]->takes_text && a->screens[a->cur]->typed) {
+            a->last_input_mono = now_mono(a);
+            a->screens[a->cur]->typed(a, ev->text.text);
+            a->dirty = 1;
+        }
         break;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:

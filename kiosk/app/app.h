@@ -18,8 +18,39 @@
 #include "sender.h"
 #include "store.h"
 #include "ui.h"
+#include "vnkey.h"
 
-typedef enum { THANKS_POSITIVE, THANKS_APOLOGY, THANKS_ERROR } thanks_kind;
+/* What the thanks screen says: after a vote (thanks, apology, could not record) or after a
+ * feedback item (thanks, could not record). */
+typedef enum {
+    THANKS_POSITIVE,
+    THANKS_APOLOGY,
+    THANKS_ERROR,
+    THANKS_FEEDBACK,
+    THANKS_FEEDBACK_ERROR
+} thanks_kind;
+
+/* The feedback form's draft (Góp ý – Phản ánh, issue 12): everything the citizen has chosen and
+ * typed so far, in one place so that one call forgets all of it (app_fb_clear). It is public, not
+ * in app_int.h, because the form's screens read and edit it, as they do the vote. */
+#define APP_FB_NAME_MAX    100 /* characters: the wire's WIRE_CONTACT_NAME_MAX */
+#define APP_FB_ADDRESS_MAX 200 /* characters: WIRE_CONTACT_ADDR_MAX */
+#define APP_FB_PHONE_MAX   15  /* digits */
+typedef enum { APP_FB_NAME, APP_FB_PHONE, APP_FB_ADDRESS } app_fb_field;
+typedef struct {
+    const char *kind;               /* STORE_FB_*, NULL until chosen */
+    const content_officer *officer; /* the officer it is about; NULL: none named */
+    char vote_uuid[37];             /* the unhappy vote it follows (from the apology), or "" */
+    vk text;                        /* the text, NFC, composed by vnkey */
+    int consent;                    /* 1 after "Đồng ý để lại thông tin" */
+    vk name, address;               /* contact, only typed after consent */
+    char phone[APP_FB_PHONE_MAX + 1];
+    app_fb_field field; /* which contact field the keyboard types into */
+    int shift;          /* the next letter typed on the on-screen keyboard is a capital */
+    char note[200];     /* why the last key or "Gửi" was refused, shown until the next key */
+    char uuid[37];      /* the item once stored */
+    int page;           /* the officer grid's page */
+} app_fb;
 
 #define APP_MAX_REASONS 32
 #define APP_MAX_RESULTS 200
@@ -69,6 +100,9 @@ struct app {
     int64_t daily_copy_at;
     thanks_kind thanks;
     int reason_on[APP_MAX_REASONS];
+    /* The feedback form's draft: cleared whenever the kiosk goes Home or falls idle, so that a
+     * half-typed complaint is never shown to the next citizen. */
+    app_fb fb;
 
     /* Slogan rotation, shared by Home and the attract screen. */
     size_t slogan_pos;
@@ -144,6 +178,21 @@ int app_wait_jobs(app *a, int64_t timeout_ms);
 void app_vote(app *a, int rating);
 /* Finishes a pending unhappy vote with the selected reasons and shows the apology. */
 void app_finish_reasons(app *a);
+
+/* The feedback form (kiosk/app/feedback.c). */
+
+/* Forgets the draft (its text and contact zeroed, not only emptied). app_go calls it on the way
+ * Home or to the attract screen. */
+void app_fb_clear(app *a);
+/* A new draft: kind (STORE_FB_*, or NULL to ask), the officer (NULL: none or not yet asked) and
+ * the vote it follows (NULL: none). */
+void app_fb_start(app *a, const char *kind, const content_officer *officer, const char *vote_uuid);
+/* 1 when the draft's text has something besides spaces and line breaks. */
+int app_fb_has_text(const app *a);
+/* Stores the draft (store_add_feedback: committed before this returns) with its contact only if
+ * a->fb.consent, wakes the sender, and shows the thank-you; on a failure, the honest "could not
+ * record" screen. 0 when stored, -1 when not. */
+int app_fb_send(app *a);
 
 void app_handle_event(app *a, const SDL_Event *ev);
 /* Runs due deadlines (screen updates, idle rules, slogan rotation). Returns the next deadline. */

@@ -21,6 +21,12 @@ typedef enum {
     SCR_SEARCH,    /* on-screen keyboard and results */
     SCR_FEES,      /* every procedure's fees on one page */
     SCR_DIRECTORY, /* officers, phone numbers, hotline, where to send feedback */
+    /* Góp ý – Phản ánh (issue 12): the form, its draft in app.fb (app.h). */
+    SCR_FB_KIND,    /* góp ý, phản ánh – kiến nghị or đề nghị biểu dương */
+    SCR_FB_OFFICER, /* the officer it is about, or none */
+    SCR_FB_TEXT,    /* the text, on the on-screen Vietnamese keyboard */
+    SCR_FB_CONSENT, /* leave contact details? why, who sees them, how long they are kept */
+    SCR_FB_CONTACT, /* only after yes: name, phone, address */
     /* The admin screens (admin.h), behind the PIN (group SCR_GROUP_ADMIN). */
     SCR_PIN,           /* PIN pad, opened by holding the header's top-left corner */
     SCR_ADMIN,         /* overview: votes per officer, sync, disk, version; actions */
@@ -66,9 +72,12 @@ typedef struct {
     /* Optional: something the screen may show changed (see app_note). */
     void (*notify)(app *a, app_note note);
     /* Reads typed text (SDL_TEXTINPUT): app_go turns SDL's text input on only while such a
-     * screen is current, so that no compositor's on-screen keyboard opens over the kiosk. No
-     * screen takes typed text today (search has its own on-screen keyboard). */
+     * screen is current, so that no compositor's on-screen keyboard opens over the kiosk. Only
+     * the feedback form's text and contact screens do (search has its own keyboard). */
     int takes_text;
+    /* With takes_text: the text of one SDL_TEXTINPUT event, as SDL gave it (the screen checks
+     * it). A hardware Backspace reaches the screen as a tap on "key-back". */
+    void (*typed)(app *a, const char *utf8);
 } screen;
 
 #endif

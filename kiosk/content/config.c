@@ -68,6 +68,7 @@ static const key_def keys[] = {
     {"timing", "screen_timeout", K_INT, FIELD(screen_timeout_s), 10, 600, "seconds"},
     {"timing", "reading_timeout", K_INT, FIELD(reading_timeout_s), 10, 1800, "seconds"},
     {"timing", "thanks_duration", K_INT, FIELD(thanks_s), 2, 60, "seconds"},
+    {"timing", "apology_duration", K_INT, FIELD(apology_s), 5, 120, "seconds"},
     {"timing", "followup_timeout", K_INT, FIELD(followup_timeout_s), 5, 300, "seconds"},
     {"timing", "response_interval", K_INT, FIELD(response_interval_s), 0, 600, "seconds"},
     {"timing", "slogan_rotate", K_INT, FIELD(slogan_rotate_s), 3, 600, "seconds"},
@@ -157,6 +158,7 @@ void cfg_defaults(cfg *c)
     c->screen_timeout_s = 45;
     c->reading_timeout_s = 120;
     c->thanks_s = 6;
+    c->apology_s = 14;
     c->followup_timeout_s = 25;
     c->response_interval_s = 5;
     c->slogan_rotate_s = 10;

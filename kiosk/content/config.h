@@ -27,10 +27,13 @@ typedef struct {
     int width, height;     /* width/height = window size when not fullscreen (1280x800) */
     cfg_renderer renderer; /* renderer = auto | software | accelerated (default auto) */
     /* [timing], all in seconds */
-    int idle_timeout_s;      /* idle_timeout = 90: Home -> attract screen */
-    int screen_timeout_s;    /* screen_timeout = 45: any inner screen -> Home */
-    int reading_timeout_s;   /* reading_timeout = 120: procedures, fees, directory -> Home */
-    int thanks_s;            /* thanks_duration = 6: thank-you / apology screen */
+    int idle_timeout_s;    /* idle_timeout = 90: Home -> attract screen */
+    int screen_timeout_s;  /* screen_timeout = 45: any inner screen -> Home */
+    int reading_timeout_s; /* reading_timeout = 120: procedures, fees, directory -> Home */
+    int thanks_s;          /* thanks_duration = 6: thank-you / error screen */
+    /* apology_duration = 14: the apology after "Chưa hài lòng", which has more to read (hotline,
+     * the Chairman's reception days, the way to the feedback form) */
+    int apology_s;
     int followup_timeout_s;  /* followup_timeout = 25: reasons screen gives up on its own */
     int response_interval_s; /* response_interval = 5: presses closer than this are misuse */
     int slogan_rotate_s;     /* slogan_rotate = 10: slogan panel rotation */

@@ -104,13 +104,45 @@ static int get_list(jv_ctx *x, const cJSON *root, const char *key, size_t min, s
     return 0;
 }
 
+/* "contact_retention_months": optional, a whole number of months the consent screen promises
+ * (the collector's --contact-retention-days must keep that promise). */
+static int get_contact_months(jv_ctx *x, const cJSON *root, int *out)
+{
+    *out = CONTENT_CONTACT_MONTHS;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "contact_retention_months");
+    if (!v)
+        return 0;
+    if (!cJSON_IsNumber(v))
+        return jv_fail(x,
+                       "contact_retention_months: is %s; write a whole number of months from 1 to "
+                       "60, e.g. 12, or leave it out (12)",
+                       jv_type_name(v));
+    double d = cJSON_GetNumberValue(v);
+    if (!(d >= 1 && d <= 60) || d != (double)(int)d) /* range first: a huge d has no int */
+        return jv_fail(x,
+                       "contact_retention_months: %g is not a whole number of months from 1 to 60; "
+                       "write e.g. 12 (the consent screen tells citizens this many months)",
+                       d);
+    *out = (int)d;
+    return 0;
+}
+
 static int load_commune(jv_ctx *x, const char *dir, const content_text *mem, content *c)
 {
     cJSON *root;
     int rc = load_json(x, dir, "commune.json", mem, &root);
-    static const char *const top[] = {
-        "format",   "commune_name", "desk_name", "address",  "hotline",
-        "feedback", "messages",     "sample",    "headline", NULL};
+    static const char *const top[] = {"format",
+                                      "commune_name",
+                                      "desk_name",
+                                      "address",
+                                      "hotline",
+                                      "feedback",
+                                      "messages",
+                                      "sample",
+                                      "headline",
+                                      "reception",
+                                      "contact_retention_months",
+                                      NULL};
     static const char *const msg_keys[] = {
         "rate_prompt",   "pick_prompt",  "reasons_prompt", "thanks_title", "thanks_text",
         "apology_title", "apology_text", "error_title",    "error_text",   NULL};
@@ -135,6 +167,13 @@ static int load_commune(jv_ctx *x, const char *dir, const content_text *mem, con
     if (!rc)
         rc = get_str(x, root, "", "feedback", F_MULTILINE,
                      "where citizens send feedback and complaints", &c->feedback);
+    if (!rc)
+        rc = get_str(x, root, "", "reception", F_MULTILINE,
+                     "when and where the Chairman receives citizens, e.g. \"Chủ tịch UBND xã tiếp "
+                     "công dân sáng thứ Năm hằng tuần tại Trụ sở UBND xã\", or leave it out",
+                     &c->reception);
+    if (!rc)
+        rc = get_contact_months(x, root, &c->contact_months);
     const cJSON *sample = rc ? NULL : cJSON_GetObjectItemCaseSensitive(root, "sample");
     if (sample && !cJSON_IsBool(sample))
         rc = jv_fail(x,
@@ -419,6 +458,7 @@ void content_free(content *c)
     free(c->desk_name);
     free(c->address);
     free(c->hotline);
+    free(c->reception);
     free(c->feedback);
     free(c->headline);
     char *msgs[] = {c->msg.rate_prompt,  c->msg.pick_prompt, c->msg.reasons_prompt,

@@ -14,6 +14,8 @@
 #define CONTENT_MAX_REASONS 32
 /* Codes and ids: [A-Za-z0-9_-], 1 to this many bytes. */
 #define CONTENT_CODE_MAX 31
+/* Default of commune.json "contact_retention_months". */
+#define CONTENT_CONTACT_MONTHS 12
 
 typedef struct {
     char *code;    /* unique, [A-Za-z0-9_-], <= 31 bytes */
@@ -56,6 +58,12 @@ typedef struct {
     char *address;
     char *hotline;
     char *feedback; /* where to send feedback and complaints */
+    /* "reception": when and where the Chairman receives citizens (tiếp công dân), shown on the
+     * apology screen, or "" */
+    char *reception;
+    /* "contact_retention_months" (1-60, default CONTENT_CONTACT_MONTHS): how long the commune
+     * keeps a citizen's contact details left with feedback; the consent screen says it. */
+    int contact_months;
     char *headline; /* "Chính quyền thân thiện, vì Nhân dân phục vụ" over the slogans, or "" */
     /* commune.json "sample": true: the bundled demo content, which every citizen screen marks
      * "Dữ liệu mẫu" so that nobody takes its names, phones and fees for real ones. */

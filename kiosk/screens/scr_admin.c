@@ -501,6 +501,14 @@ static void overview_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin = {
-    "admin",          SCR_IDLE_OWN,  overview_enter,  scr_admin_leave, overview_tap,
-    scr_admin_update, overview_draw, SCR_GROUP_ADMIN, overview_notify, 0};
+const screen scr_admin = {"admin",
+                          SCR_IDLE_OWN,
+                          overview_enter,
+                          scr_admin_leave,
+                          overview_tap,
+                          scr_admin_update,
+                          overview_draw,
+                          SCR_GROUP_ADMIN,
+                          overview_notify,
+                          0,
+                          NULL};

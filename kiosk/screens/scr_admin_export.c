@@ -300,8 +300,14 @@ static void stick_tap(app *a, const char *id)
     }
 }
 
-const screen scr_admin_export = {"admin-export", SCR_IDLE_OWN,
-                                 stick_enter,    scr_admin_leave,
-                                 stick_tap,      scr_admin_update,
-                                 stick_draw,     SCR_GROUP_ADMIN,
-                                 NULL,           0};
+const screen scr_admin_export = {"admin-export",
+                                 SCR_IDLE_OWN,
+                                 stick_enter,
+                                 scr_admin_leave,
+                                 stick_tap,
+                                 scr_admin_update,
+                                 stick_draw,
+                                 SCR_GROUP_ADMIN,
+                                 NULL,
+                                 0,
+                                 NULL};

@@ -128,4 +128,5 @@ const screen scr_admin_officer = {"admin-officer",
                                   counter_draw,
                                   SCR_GROUP_ADMIN,
                                   NULL,
-                                  0};
+                                  0,
+                                  NULL};

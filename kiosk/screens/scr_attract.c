@@ -55,4 +55,4 @@ static void attract_draw(app *a)
 }
 
 const screen scr_attract = {"attract",    SCR_IDLE_OWN,      NULL, NULL, NULL, attract_update,
-                            attract_draw, SCR_GROUP_CITIZEN, NULL, 0};
+                            attract_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

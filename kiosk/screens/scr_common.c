@@ -142,6 +142,13 @@ void scr_rating_buttons(app *a, SDL_Rect r)
 {
     const ui_metrics *m = &a->m;
     int gap = m->u * 2;
+    /* One small line under the faces: a citizen about to judge an officer in front of them
+     * should know the vote carries no name (the feedback form asks separately, with consent). */
+    const char *anon = "Đánh giá được ghi nhận ẩn danh.";
+    int apx = m->u * 2 + m->u / 2, ah = gfx_line_height(a->gfx, GFX_REGULAR, apx);
+    r.h -= ah + m->u;
+    gfx_text(a->gfx, GFX_REGULAR, apx, UI_TEXT_MUTED, r.x + r.w / 2, r.y + r.h + m->u, GFX_CENTER,
+             anon);
     int bw = (r.w - 2 * gap) / 3;
     for (int i = 0; i < 3; i++) {
         int rating = 3 - i; /* positive first, as on every satisfaction terminal */

@@ -24,7 +24,8 @@ void scr_counter_label(const char *counter, char *out, size_t cap);
 /* A phone number that never breaks across lines: its spaces become no-break spaces (U+00A0),
  * which the text wrapper does not break at ("0900 000 000", never "0900 / 000 000"). */
 void scr_phone_nowrap(const char *phone, char *out, size_t cap);
-/* Three large buttons "rate-3", "rate-2", "rate-1": face, colour and label. */
+/* Three large buttons "rate-3", "rate-2", "rate-1": face, colour and label; under them, one
+ * line saying votes are anonymous. */
 void scr_rating_buttons(app *a, SDL_Rect r);
 
 /* The current slogan, its title and text, with position dots; on_dark (the full-screen attract

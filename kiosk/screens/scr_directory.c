@@ -100,4 +100,4 @@ static void directory_tap(app *a, const char *id)
 }
 
 const screen scr_directory = {"directory",    SCR_IDLE_READING,  NULL, NULL, directory_tap, NULL,
-                              directory_draw, SCR_GROUP_CITIZEN, NULL, 0};
+                              directory_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

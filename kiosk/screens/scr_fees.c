@@ -87,4 +87,5 @@ static void fees_enter(app *a)
 }
 
 const screen scr_fees = {"fees", SCR_IDLE_READING, fees_enter,        scr_list_leave, fees_tap,
-                         NULL,   fees_draw,        SCR_GROUP_CITIZEN, NULL,           0};
+                         NULL,   fees_draw,        SCR_GROUP_CITIZEN, NULL,           0,
+                         NULL};

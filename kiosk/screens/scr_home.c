@@ -64,13 +64,14 @@ static void draw_lobby(app *a, SDL_Rect main)
 static void tiles(app *a, SDL_Rect row)
 {
     const ui_metrics *m = &a->m;
-    const char *ids[4], *labels[4];
+    const char *ids[5], *labels[5];
     int n = 0;
     if (a->procs) { /* no procedures published: no dead entry for them */
         ids[n] = "procs", labels[n++] = "Thủ tục hành chính";
         ids[n] = "fees", labels[n++] = "Phí, lệ phí";
     }
     ids[n] = "directory", labels[n++] = "Danh bạ cán bộ";
+    ids[n] = "feedback", labels[n++] = "Góp ý – Phản ánh";
     /* The switch says what a tap does: larger text, or back to the normal size. */
     ids[n] = "large-text", labels[n++] = a->large_text ? "Chữ thường" : "Chữ to";
     int gap = m->u * 2, w = (row.w - (n - 1) * gap) / n;
@@ -122,6 +123,9 @@ static void home_tap(app *a, const char *id)
         app_go(a, SCR_FEES);
     } else if (strcmp(id, "directory") == 0) {
         app_go(a, SCR_DIRECTORY);
+    } else if (strcmp(id, "feedback") == 0) {
+        app_fb_start(a, NULL, NULL, NULL);
+        app_go(a, SCR_FB_KIND);
     } else if (strcmp(id, "large-text") == 0) {
         a->large_text = !a->large_text;
         a->dirty = 1;
@@ -130,5 +134,5 @@ static void home_tap(app *a, const char *id)
     }
 }
 
-const screen scr_home = {"home",      SCR_IDLE_HOME, home_enter,        NULL, home_tap,
-                         home_update, home_draw,     SCR_GROUP_CITIZEN, NULL, 0};
+const screen scr_home = {"home",    SCR_IDLE_HOME,     home_enter, NULL, home_tap, home_update,
+                         home_draw, SCR_GROUP_CITIZEN, NULL,       0,    NULL};

@@ -100,4 +100,4 @@ static void pick_tap(app *a, const char *id)
 }
 
 const screen scr_pick = {"pick",    SCR_IDLE_INNER,    NULL, NULL, pick_tap, NULL,
-                         pick_draw, SCR_GROUP_CITIZEN, NULL, 0};
+                         pick_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

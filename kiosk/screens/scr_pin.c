@@ -218,6 +218,9 @@ static void pad_tap(app *a, const char *id)
         scr_admin_apply(a, admin_pin_submit(a->admin));
 }
 
-const screen scr_pin = {
-    "pin",           SCR_IDLE_INNER, pad_enter, scr_admin_leave, pad_tap, pad_update, pad_draw,
-    SCR_GROUP_ADMIN, NULL,           0};
+const screen scr_pin = {"pin",     SCR_IDLE_INNER,
+                        pad_enter, scr_admin_leave,
+                        pad_tap,   pad_update,
+                        pad_draw,  SCR_GROUP_ADMIN,
+                        NULL,      0,
+                        NULL};

@@ -192,4 +192,4 @@ static void detail_tap(app *a, const char *id)
 }
 
 const screen scr_proc = {"proc",      SCR_IDLE_READING,  NULL, NULL, detail_tap, NULL,
-                         detail_draw, SCR_GROUP_CITIZEN, NULL, 0};
+                         detail_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

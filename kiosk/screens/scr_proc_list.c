@@ -86,4 +86,5 @@ static void list_tap(app *a, const char *id)
 
 const screen scr_proc_list = {
     "proc-list", SCR_IDLE_READING, list_enter,        scr_list_leave, list_tap,
-    NULL,        list_draw,        SCR_GROUP_CITIZEN, NULL,           0};
+    NULL,        list_draw,        SCR_GROUP_CITIZEN, NULL,           0,
+    NULL};

@@ -64,4 +64,4 @@ static void procs_tap(app *a, const char *id)
 }
 
 const screen scr_procs = {"procs",    SCR_IDLE_READING,  NULL, NULL, procs_tap, NULL,
-                          procs_draw, SCR_GROUP_CITIZEN, NULL, 0};
+                          procs_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

@@ -39,4 +39,4 @@ static void rate_tap(app *a, const char *id)
 }
 
 const screen scr_rate = {"rate",    SCR_IDLE_INNER,    NULL, NULL, rate_tap, NULL,
-                         rate_draw, SCR_GROUP_CITIZEN, NULL, 0};
+                         rate_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

@@ -100,4 +100,4 @@ static void reasons_tap(app *a, const char *id)
 
 const screen scr_reasons = {
     "reasons",    SCR_IDLE_OWN,      NULL, NULL, reasons_tap, reasons_update,
-    reasons_draw, SCR_GROUP_CITIZEN, NULL, 0};
+    reasons_draw, SCR_GROUP_CITIZEN, NULL, 0,    NULL};

@@ -260,5 +260,5 @@ static void search_enter(app *a)
     run_search(a);
 }
 
-const screen scr_search = {"search", SCR_IDLE_READING, search_enter,      NULL, search_tap,
-                           NULL,     search_draw,      SCR_GROUP_CITIZEN, NULL, 0};
+const screen scr_search = {"search",    SCR_IDLE_READING,  search_enter, NULL, search_tap, NULL,
+                           search_draw, SCR_GROUP_CITIZEN, NULL,         0,    NULL};
