@@ -53,7 +53,7 @@ static int sync_wait(app *a, long seconds, char *why, size_t whylen)
             util_fmt(why, whylen, "cannot read the vote database: %s", store_last_error(a->store));
             return -1;
         }
-        if (st.waiting == 0)
+        if (st.waiting == 0 && st.feedback_waiting == 0) /* the feedback travels too */
             return 0;
         if (SDL_GetTicks64() >= end)
             break;

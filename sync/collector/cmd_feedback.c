@@ -13,7 +13,8 @@
 
 static const char usage_feedback[] =
     "Usage: " CMD_PROG " feedback list [--unit UNIT] [--state STATE] [--kind KIND] [--limit N]\n"
-    "       " CMD_PROG " feedback show ID [--contact]\n"
+    "       " CMD_PROG " feedback show ID\n"
+    "       " CMD_PROG " feedback contact ID\n"
     "       " CMD_PROG " feedback set ID --by NAME [--state STATE] [--handler NAME]\n"
     "                                 [--due YYYY-MM-DD] [--note TEXT]\n"
     "       " CMD_PROG " feedback purge [--retention-days N]\n"
@@ -22,8 +23,8 @@ static const char usage_feedback[] =
     "ID is an item's id or its first 8 or more characters (as `list` shows them).\n"
     "STATE moves forward: moi -> dang-xu-ly -> da-tra-loi -> dong (a closed item may go back\n"
     "to dang-xu-ly); every change is logged with --by and --note.\n"
-    "show --contact also prints the contact data the citizen agreed to leave (personal data:\n"
-    "only for the commune's leaders, docs/PRIVACY.md); without it, only whether there is any.\n"
+    "show prints whether there is contact data; contact prints it, as the citizen agreed to\n"
+    "leave it (personal data: only for the commune's leaders, docs/PRIVACY.md; logged).\n"
     "purge erases the contact data of items received more than N days ago (default 365, as\n"
     "`serve --contact-retention-days`, which does it every hour by itself).\n" DB_HELP_TEXT;
 
@@ -112,7 +113,7 @@ static int print_item(const db_feedback_row *r, void *ctx)
     } else if (!r->consent) {
         printf("Liên hệ:       không (gửi ẩn danh)\n");
     } else if (!s->contact) {
-        printf("Liên hệ:       có (xem bằng --contact; chỉ lãnh đạo xã)\n");
+        printf("Liên hệ:       có (xem bằng `feedback contact`; chỉ lãnh đạo xã)\n");
     } else {
         printf("Họ và tên:     %s\n", r->contact_name);
         printf("Điện thoại:    %s\n", r->contact_phone);
@@ -156,15 +157,14 @@ static long parse_retention(const char *cmd, const char *v)
 int cmd_feedback(int argc, char **argv)
 {
     const char *url = NULL, *config = NULL, *unit = NULL, *state = NULL, *kind = NULL,
-               *limit = NULL, *contact = NULL, *by = NULL, *handler = NULL, *due = NULL,
-               *note = NULL, *retention_days = NULL;
+               *limit = NULL, *by = NULL, *handler = NULL, *due = NULL, *note = NULL,
+               *retention_days = NULL;
     cmd_opt opts[] = {{"--db", &url},
                       {"--config", &config},
                       {"--unit", &unit},
                       {"--state", &state},
                       {"--kind", &kind},
                       {"--limit", &limit},
-                      {"--contact", &contact},
                       {"--by", &by},
                       {"--handler", &handler},
                       {"--due", &due},
@@ -177,10 +177,13 @@ int cmd_feedback(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     const char *action = n_pos ? pos[0] : "";
     int list = strcmp(action, "list") == 0, show = strcmp(action, "show") == 0,
-        set = strcmp(action, "set") == 0, purge = strcmp(action, "purge") == 0;
+        set = strcmp(action, "set") == 0, purge = strcmp(action, "purge") == 0,
+        contact = strcmp(action, "contact") == 0;
+    if (contact)
+        show = 1;
     if (!list && !show && !set && !purge) {
         log_plain(LOG_ERROR,
-                  "%s feedback: say what to do: list, show, set or purge; see %s feedback "
+                  "%s feedback: say what to do: list, show, contact, set or purge; see %s feedback "
                   "--help\n",
                   CMD_PROG, CMD_PROG);
         return HL_EXIT_USAGE;
@@ -201,8 +204,6 @@ int cmd_feedback(int argc, char **argv)
         : note && !cmd_valid_unit(note) && *note     ? "--note: UTF-8 text in NFC, up to 200 bytes"
         : days < 0 ? "--retention-days: a number of days from 1 to 3650"
                    : NULL;
-    if (contact && strcmp(contact, "1") != 0)
-        why = "--contact takes no value";
     if (why) {
         log_plain(LOG_ERROR, "%s feedback %s: %s\n", CMD_PROG, action, why);
         return HL_EXIT_USAGE;
@@ -221,7 +222,7 @@ int cmd_feedback(int argc, char **argv)
                "DUE", "OFFICER", "TEXT");
         rc = db_feedback_list(d, &f, print_row, NULL, err, sizeof err);
     } else if (show) {
-        show_ctx s = {contact != NULL, ""};
+        show_ctx s = {contact, ""};
         rc = db_feedback_get(d, pos[1], print_item, &s, err, sizeof err);
         if (rc == 0) {
             printf("Nhật ký:\n");
