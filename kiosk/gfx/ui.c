@@ -191,8 +191,31 @@ static SDL_Color darker(SDL_Color c)
     return d;
 }
 
+/* The label's box inside a button: small keys (the on-screen keyboard) get a thinner margin, or
+ * the label has no room. */
+static SDL_Rect label_box(const ui_metrics *m, SDL_Rect r)
+{
+    int pad = m->u * 2;
+    if (pad > r.h / 5)
+        pad = r.h / 5;
+    if (pad > r.w / 6)
+        pad = r.w / 6;
+    return ui_inset(r, pad);
+}
+
+int ui_button_label_px(gfx *g, const ui_metrics *m, SDL_Rect r, const char *label)
+{
+    return gfx_fit_px(g, GFX_BOLD, m->u * 2, m->u * 4, label_box(m, r), label);
+}
+
 void ui_button(ui *s, gfx *g, const ui_metrics *m, const char *id, SDL_Rect r, const char *label,
                ui_btn_style style)
+{
+    ui_button_px(s, g, m, id, r, label, style, m->u * 4);
+}
+
+void ui_button_px(ui *s, gfx *g, const ui_metrics *m, const char *id, SDL_Rect r, const char *label,
+                  ui_btn_style style, int max_px)
 {
     SDL_Color bg, fg, border = UI_BORDER;
     switch (style) {
@@ -223,14 +246,8 @@ void ui_button(ui *s, gfx *g, const ui_metrics *m, const char *id, SDL_Rect r, c
     int bw = m->u / 3 > 2 ? m->u / 3 : 2;
     gfx_fill_rrect(g, r, radius, border);
     gfx_fill_rrect(g, ui_inset(r, bw), radius - bw, bg);
-    /* Small keys (the on-screen keyboard) get a thinner margin, or the label has no room. */
-    int pad = m->u * 2;
-    if (pad > r.h / 5)
-        pad = r.h / 5;
-    if (pad > r.w / 6)
-        pad = r.w / 6;
-    SDL_Rect box = ui_inset(r, pad);
-    int px = gfx_fit_px(g, GFX_BOLD, m->u * 2, m->u * 4, box, label);
+    SDL_Rect box = label_box(m, r);
+    int px = gfx_fit_px(g, GFX_BOLD, m->u * 2, max_px < m->u * 2 ? m->u * 2 : max_px, box, label);
     int th = gfx_text_wrap(g, GFX_BOLD, px, fg, box, GFX_CENTER, label, 0);
     if (th < box.h) {
         box.y += (box.h - th) / 2;

@@ -87,6 +87,12 @@ typedef enum { UI_BTN_PRIMARY, UI_BTN_SECONDARY, UI_BTN_CHIP, UI_BTN_CHIP_ON } u
 /* A button: rounded, label centred (wrapped to fit), registers the target. */
 void ui_button(ui *s, gfx *g, const ui_metrics *m, const char *id, SDL_Rect r, const char *label,
                ui_btn_style style);
+/* The same with the label at most max_px: a row of buttons gives all its labels the size of the
+ * one that needs the smallest (ui_button_label_px), so they read as one row. */
+void ui_button_px(ui *s, gfx *g, const ui_metrics *m, const char *id, SDL_Rect r, const char *label,
+                  ui_btn_style style, int max_px);
+/* The size ui_button gives label in a button r. */
+int ui_button_label_px(gfx *g, const ui_metrics *m, SDL_Rect r, const char *label);
 
 /* Rectangle helpers. */
 SDL_Rect ui_rect(int x, int y, int w, int h);

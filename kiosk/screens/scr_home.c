@@ -74,11 +74,17 @@ static void tiles(app *a, SDL_Rect row)
     ids[n] = "feedback", labels[n++] = "Góp ý – Phản ánh";
     /* The switch says what a tap does: larger text, or back to the normal size. */
     ids[n] = "large-text", labels[n++] = a->large_text ? "Chữ thường" : "Chữ to";
-    int gap = m->u * 2, w = (row.w - (n - 1) * gap) / n;
+    int gap = m->u * 2, w = (row.w - (n - 1) * gap) / n, px = m->u * 4;
+    /* One size for the row: the one the longest label fits at. */
+    for (int i = 0; i < n; i++) {
+        int p = ui_button_label_px(a->gfx, m, ui_rect(row.x, row.y, w, row.h), labels[i]);
+        px = p < px ? p : px;
+    }
     for (int i = 0; i < n; i++)
-        ui_button(
+        ui_button_px(
             &a->ui, a->gfx, m, ids[i], ui_rect(row.x + i * (w + gap), row.y, w, row.h), labels[i],
-            strcmp(ids[i], "large-text") == 0 && a->large_text ? UI_BTN_PRIMARY : UI_BTN_SECONDARY);
+            strcmp(ids[i], "large-text") == 0 && a->large_text ? UI_BTN_PRIMARY : UI_BTN_SECONDARY,
+            px);
 }
 
 static void home_draw(app *a)
