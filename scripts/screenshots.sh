@@ -21,7 +21,22 @@ tap reason-huong-dan
 screenshot $out/reasons.png
 tap send
 screenshot $out/apology.png
+tap more
+type Chờ quá lâu, cán bộ hẹn ba lần mới trả kết quả
+screenshot $out/fb-text.png
+tap send
+screenshot $out/fb-consent.png
+tap consent-yes
+type Nguyễn Thị Hường
+tap field-phone
+type 0912345678
+screenshot $out/fb-contact.png
+tap send
+screenshot $out/fb-thanks.png
 tap done
+tap feedback
+screenshot $out/fb-kind.png
+tap back
 wait 100000
 screenshot $out/attract.png
 SCRIPT
