@@ -113,8 +113,10 @@ int letter_make(db *d, const letter_request *a, char *number, size_t number_cap,
     }
     int y, m, dd;
     letter_local_date(a->now_ms, &y, &m, &dd);
-    if (a->date && sscanf(a->date, "%d-%d-%d", &y, &m, &dd) != 3)
-        return util_fmt(err, errlen, "--date: a date as YYYY-MM-DD"), 2;
+    char probe[160];
+    if (a->date && (sscanf(a->date, "%d-%d-%d", &y, &m, &dd) != 3 ||
+                    letter_date_line("x", y, m, dd, probe, sizeof probe) != 0))
+        return util_fmt(err, errlen, "--date: %s is not a date as YYYY-MM-DD", a->date), 2;
     int fy, fm, fd;
     letter_local_date(it.placed_at, &fy, &fm, &fd);
     char fdate[16], recipient[WIRE_CONTACT_BYTES + 32], symbol[64], assets[PATH_MAX],
