@@ -94,6 +94,17 @@ votes() {
     --data-binary "{\"v\":1,\"kiosk_id\":\"$k\",\"batch_id\":\"$bid\",\"frozen_at\":1794967200000,\"votes\":[$body]}")
   same "batch $n of $k stored" "$code" 200
 }
+# feedback KIOSK N: one batch of feedback alone: a phản ánh about cb-01 with the citizen's
+# consented contact, and a góp ý (which no rule alerts on).
+feedback() {
+  local k=$1 n=$2 bid code
+  bid=$(printf 'cccccccc-0000-4000-8000-%012d' "$n")
+  code=$(curl -sS -o "$tmp/resp" -w '%{http_code}' -X POST "$base/v1/kiosks/$k/vote-batches" \
+    -H "Authorization: Bearer $(cat "$tmp/tok.$k")" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: $bid" -H "X-Hailong-Sent-At: 1794967205000" \
+    --data-binary "{\"v\":1,\"kiosk_id\":\"$k\",\"batch_id\":\"$bid\",\"frozen_at\":1794967200000,\"votes\":[],\"feedback\":[{\"uuid\":\"dddddddd-0000-4000-8000-00000000000$n\",\"seq\":1,\"boot_id\":\"bbbbbbbb-0000-4000-8000-000000000001\",\"kind\":\"phan-anh\",\"officer\":\"cb-01\",\"text\":\"Chờ quá lâu, cán bộ hẹn ba lần\",\"consent\":true,\"contact\":{\"name\":\"Nguyễn Thị Hường\",\"phone\":\"0913555666\"},\"created_at\":1794967100000},{\"uuid\":\"eeeeeeee-0000-4000-8000-00000000000$n\",\"seq\":2,\"boot_id\":\"bbbbbbbb-0000-4000-8000-000000000001\",\"kind\":\"gop-y\",\"text\":\"Thêm ghế chờ\",\"consent\":false,\"created_at\":1794967100000}]}")
+  same "feedback batch $n of $k stored" "$code" 200
+}
 # wait_for FILE_GLOB N: up to 20 s for N files.
 wait_for() {
   for _ in $(seq 1 200); do
@@ -146,12 +157,14 @@ suite() {
   run "$label: alert add: a kiosk silent for an hour" 0 alert add im-lang --kind may-im-lang \
     --window 60 --email 'it@tinh.vn, ct@tinh.vn' --webhook "http://127.0.0.1:$hook_port/hook" \
     --db "$db"
+  run "$label: alert add: each phản ánh at Bom Bo" 0 alert add phan-anh --kind phan-anh \
+    --unit 'Xã Bom Bo' --email lanhdao@bombo.vn --db "$db"
   run "$label: alert add: one more, then removed" 0 alert add thu --kind chua-hai-long \
     --email x@y.vn --db "$db"
   run "$label: alert remove" 0 alert remove thu --db "$db"
   run "$label: alert remove again" 2 alert remove thu --db "$db"
   run "$label: alert list" 0 alert list --db "$db"
-  check "$label: ... three rules" bash -c "[ \$(grep -c -E '^(moi-phieu|ba-phieu|im-lang) ' '$tmp/run.out') = 3 ]"
+  check "$label: ... four rules" bash -c "[ \$(grep -c -E '^(moi-phieu|ba-phieu|im-lang|phan-anh) ' '$tmp/run.out') = 4 ]"
 
   # 07:00: every kiosk reports; then Lộc Ninh's falls silent.
   start 00:00:00 "$tmp/serve1.log" --smtp-url "smtp://127.0.0.1:$smtp_port" --smtp-from hailong@tinh.vn
@@ -165,16 +178,22 @@ suite() {
   health tanphu-01
   votes bombo-01 1 cb-01:1:10 cb-01:1:5 cb-01:3:4 cb-02:3:3 cb-02:2:2
   votes tanphu-01 2 cb-02:1:40 cb-02:1:25 cb-01:1:20 cb-02:1:15 cb-02:3:1
-  check "$label: 3 mails arrive (2 unhappy votes of Bom Bo, 1 silent kiosk)" wait_for 'mail-*.eml' 3
+  feedback bombo-01 3
+  check "$label: 4 mails arrive (2 unhappy votes of Bom Bo, its phản ánh, 1 silent kiosk)" wait_for 'mail-*.eml' 4
   check "$label: 2 webhooks arrive (3 in an hour at Tân Phú, the silent kiosk)" wait_for 'hook-*.json' 2
   sleep 3 # anything more would arrive now
-  same "$label: exactly 3 mails" "$(ls "$tmp"/rx/mail-*.eml | wc -l)" 3
+  same "$label: exactly 4 mails" "$(ls "$tmp"/rx/mail-*.eml | wc -l)" 4
   same "$label: exactly 2 webhooks" "$(ls "$tmp"/rx/hook-*.json | wc -l)" 2
   same "$label: the first mail and the first webhook were refused, then retried" \
     "$(cat "$tmp/rx/refused-mail") $(cat "$tmp/rx/refused-hook")" "1 1"
   decode_mails >"$tmp/mails.txt"
   check "$label: ... the unhappy votes, to Bom Bo's leader, in Vietnamese with the officer's name" \
     bash -c "[ \$(grep -c '^lanhdao@bombo.vn | Chưa hài lòng: Nguyễn Văn Hùng (Xã Bom Bo) | Một người dân vừa đánh giá \"Chưa hài lòng\" đối với cán bộ Nguyễn Văn Hùng (mã cb-01) tại Xã Bom Bo, máy bombo-01' '$tmp/mails.txt') = 2 ]"
+  check "$label: ... the phản ánh, to Bom Bo's leader, with its text" \
+    grep -q '^lanhdao@bombo.vn | Phản ánh mới: Nguyễn Văn Hùng (Xã Bom Bo) | Một người dân vừa gửi phản ánh – kiến nghị từ máy đánh giá bombo-01' "$tmp/mails.txt"
+  check "$label: ... its text in the mail" grep -q 'Nội dung: Chờ quá lâu, cán bộ hẹn ba lần' "$tmp/mails.txt"
+  check "$label: ... never the citizen's contact" bash -c "! grep -q -e 0913555666 -e 'Thị Hường' '$tmp/mails.txt'"
+  check "$label: ... and nothing for the góp ý" bash -c "! grep -q 'Thêm ghế chờ' '$tmp/mails.txt'"
   check "$label: ... the silent kiosk, to both addresses" \
     grep -q '^it@tinh.vn, ct@tinh.vn | Máy đánh giá không liên lạc: locninh-01 (Xã Lộc Ninh) | .*từ 07:00 ngày 18/11/2026' "$tmp/mails.txt"
   check "$label: ... each sent to every recipient" \
@@ -190,20 +209,20 @@ EOF
   check "$label: ... the silent kiosk" grep -q '^may-im-lang|Xã Lộc Ninh||' "$tmp/hooks.txt"
   check "$label: ... with the alert's id in a header" grep -qi '^X-Hailong-Alert-Id: [0-9a-f]\{32\}' "$tmp"/rx/hook-1.hdr
   run "$label: alert log" 0 alert log --db "$db"
-  same "$label: ... 5 alerts, all sent" "$(grep -c ' sent ' "$tmp/run.out")" 5
+  same "$label: ... 6 alerts, all sent" "$(grep -c ' sent ' "$tmp/run.out")" 6
   check "$label: ... the refused ones took 2 attempts" bash -c "[ \$(grep -cE ' sent +2 ' '$tmp/run.out') = 2 ]"
   check "$label: ... the log says which attempt failed and why" \
     grep -q 'attempt 1 failed: .*451\|attempt 1 failed: .*HTTP 500' "$tmp/serve2.log"
   run "$label: alert log for one unit" 0 alert log --unit 'Xã Bom Bo' --db "$db"
-  same "$label: ... only its alerts" "$(grep -c ' sent ' "$tmp/run.out")" 2
+  same "$label: ... only its alerts" "$(grep -c ' sent ' "$tmp/run.out")" 3
   stop "$tmp/serve2.log"
 
   # A restart raises nothing again: the same events, the same ids.
   start 02:05:00 "$tmp/serve3.log" --smtp-url "smtp://127.0.0.1:$smtp_port" --smtp-from hailong@tinh.vn
   sleep 3
   stop "$tmp/serve3.log"
-  same "$label: after a restart, still 3 mails and 2 webhooks" \
-    "$(ls "$tmp"/rx/mail-*.eml | wc -l) $(ls "$tmp"/rx/hook-*.json | wc -l)" "3 2"
+  same "$label: after a restart, still 4 mails and 2 webhooks" \
+    "$(ls "$tmp"/rx/mail-*.eml | wc -l) $(ls "$tmp"/rx/hook-*.json | wc -l)" "4 2"
 }
 
 kind=sqlite suite sqlite "sqlite:$tmp/c.db"

@@ -23,6 +23,8 @@ static const char usage_alert[] =
     "  --kind chua-hai-long        each \"chưa hài lòng\" vote\n"
     "  --kind nhieu-chua-hai-long  --count N \"chưa hài lòng\" for one officer within --window\n"
     "                              minutes (one alert per officer and window)\n"
+    "  --kind phan-anh             each phản ánh – kiến nghị a citizen sends from a kiosk (the\n"
+    "                              start of its text, never the citizen's contact)\n"
     "  --kind may-im-lang          a kiosk without contact for --window minutes, Monday to\n"
     "                              Friday 07:00-17:00 (one alert per silence)\n"
     "--unit limits a rule to one commune (as at `kiosk add --unit`). Each alert goes by e-mail\n"
@@ -92,12 +94,13 @@ int cmd_alert(int argc, char **argv)
         const char *why =
             !wire_valid_kiosk_id(pos[1]) ? "NAME: 1 to 63 letters, digits, '-' or '_'"
             : !kind || (strcmp(kind, ALERT_UNHAPPY) && strcmp(kind, ALERT_MANY) &&
-                        strcmp(kind, ALERT_SILENT))
-                ? "--kind: chua-hai-long, nhieu-chua-hai-long or may-im-lang"
+                        strcmp(kind, ALERT_SILENT) && strcmp(kind, ALERT_FEEDBACK))
+                ? "--kind: chua-hai-long, nhieu-chua-hai-long, may-im-lang or phan-anh"
             : (count && util_parse_int(count, 1, 10000, &n)) ? "--count: a number from 1 to 10000"
             : (window && util_parse_int(window, 1, 60 * 24 * 31, &win))
                 ? "--window: minutes, from 1 to 44640"
-            : strcmp(kind, ALERT_UNHAPPY) && !window ? "--window: say how many minutes"
+            : (!strcmp(kind, ALERT_MANY) || !strcmp(kind, ALERT_SILENT)) && !window
+                ? "--window: say how many minutes"
             : !email && !webhook ? "say where the alerts go: --email and/or --webhook"
             : email && (strchr(email, '@') == NULL || strpbrk(email, "\r\n<>\"\\"))
                 ? "--email: addresses like a@b.vn, separated by commas"

@@ -248,6 +248,63 @@ static int contact_cb(const char *kiosk, const char *unit, int64_t at, void *ctx
     return c->failed;
 }
 
+/* The phản ánh items that arrived, copied out like the votes (see unhappy_list). */
+typedef struct {
+    char uuid[37], kiosk_id[64], unit[256], officer[300], text[400];
+    int64_t placed_at;
+} fb_item;
+typedef struct {
+    fb_item *v;
+    size_t n;
+} fb_list;
+
+static int collect_feedback(const db_feedback_row *r, void *ctx)
+{
+    fb_list *l = ctx;
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    fb_item *x = &l->v[l->n++];
+    util_strlcpy(x->uuid, r->uuid, sizeof x->uuid);
+    util_strlcpy(x->kiosk_id, r->kiosk_id, sizeof x->kiosk_id);
+    util_strlcpy(x->unit, r->unit, sizeof x->unit);
+    util_strlcpy(x->officer, r->officer_name[0] ? r->officer_name : r->officer_code,
+                 sizeof x->officer);
+    /* The start of the text only, cut on a character; never the contact data. */
+    size_t n = strlen(r->text), cap = sizeof x->text - 4;
+    if (n > cap) {
+        n = cap;
+        while (n > 0 && ((unsigned char)r->text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(x->text, r->text, n);
+    util_strlcpy(x->text + n, strlen(r->text) > n ? "…" : "", sizeof x->text - n);
+    x->placed_at = r->placed_at;
+    return 0;
+}
+
+static void feedback_raise(round_ctx *c, const fb_item *f)
+{
+    char t[32], subject[400], text[1200];
+    when(f->placed_at, t);
+    for (size_t i = 0; i < c->rl->n && !c->failed; i++) {
+        const db_rule *r = &c->rl->r[i];
+        if (strcmp(r->kind, ALERT_FEEDBACK) != 0 || (r->unit[0] && strcmp(r->unit, f->unit) != 0))
+            continue;
+        util_fmt(subject, sizeof subject, "Phản ánh mới: %s (%s)",
+                 f->officer[0] ? f->officer : "không nêu tên cán bộ", f->unit);
+        util_fmt(text, sizeof text,
+                 "Một người dân vừa gửi phản ánh – kiến nghị từ máy đánh giá %s tại %s, lúc %s%s%s."
+                 "\nNội dung: %s\nXem và xử lý trong Hộp thư góp ý, ý kiến %.8s.\n",
+                 f->kiosk_id, f->unit, t, f->officer[0] ? ", về cán bộ " : "", f->officer, f->text,
+                 f->uuid);
+        db_alert a = {.unit = f->unit,
+                      .kiosk_id = f->kiosk_id,
+                      .officer_code = "",
+                      .subject = subject,
+                      .body = text};
+        c->failed = raise_alert(c->d, r, f->uuid, &a, c->now, c->err, c->errlen);
+    }
+}
+
 /* ---- delivering ---- */
 
 typedef struct {
@@ -348,18 +405,25 @@ int alerts_round(const alerts_opts *o, char *err, size_t errlen)
     db *d = db_pool_get(o->pool, err, errlen);
     if (!d)
         return 1;
-    int64_t now = o->now_ms(), cursor = 0, settled = now - SETTLE_MS;
+    int64_t now = o->now_ms(), cursor = 0, fcursor = 0, settled = now - SETTLE_MS;
     rules rl = {0};
     unhappy_list votes = {0}, kiosks = {0};
+    fb_list items = {0};
     round_ctx rc = {d, &rl, now, 0, err, errlen};
     int failed = db_rule_list(d, rule_cb, &rl, err, errlen) ||
-                 db_cursor_get(d, "votes", &cursor, err, errlen);
-    /* The first round starts from now: rules look forward, not at years of old votes. */
-    int fresh = !failed && cursor == 0;
+                 db_cursor_get(d, "votes", &cursor, err, errlen) ||
+                 db_cursor_get(d, "feedback", &fcursor, err, errlen);
+    /* The first round starts from now: rules look forward, not at years of old votes (nor at the
+     * feedback stored before this collector looked for it). */
+    int fresh = !failed && cursor == 0, ffresh = !failed && fcursor == 0;
     if (fresh)
         cursor = settled;
+    if (ffresh)
+        fcursor = settled;
     if (!failed && rl.n > 0) {
-        failed = db_unhappy_since(d, cursor, settled, collect_unhappy, &votes, err, errlen);
+        failed = db_unhappy_since(d, cursor, settled, collect_unhappy, &votes, err, errlen) ||
+                 db_feedback_since(d, ALERT_FEEDBACK, fcursor, settled, collect_feedback, &items,
+                                   err, errlen);
         if (!failed && alerts_office_hours(now))
             failed = db_last_contact(d, collect_contact, &kiosks, err, errlen);
     }
@@ -370,12 +434,17 @@ int alerts_round(const alerts_opts *o, char *err, size_t errlen)
             unhappy_cb(&votes.v[i], &rc);
         for (size_t i = 0; i < kiosks.n && !rc.failed; i++)
             contact_cb(kiosks.v[i].kiosk_id, kiosks.v[i].unit, kiosks.v[i].placed_at, &rc);
-        failed = rc.failed ||
-                 ((fresh || settled > cursor) && db_cursor_put(d, "votes", settled, err, errlen));
+        for (size_t i = 0; i < items.n && !rc.failed; i++)
+            feedback_raise(&rc, &items.v[i]);
+        failed =
+            rc.failed ||
+            ((fresh || settled > cursor) && db_cursor_put(d, "votes", settled, err, errlen)) ||
+            ((ffresh || settled > fcursor) && db_cursor_put(d, "feedback", settled, err, errlen));
         failed = db_tx_end(d, failed, err, errlen);
     }
     unhappy_free(&votes);
     unhappy_free(&kiosks);
+    free(items.v);
     rules_free(&rl);
     if (!failed) {
         send_ctx sc = {d, o, now, 0, err, errlen};

@@ -12,9 +12,10 @@
 #include <stdint.h>
 
 /* The rules' kinds. */
-#define ALERT_UNHAPPY "chua-hai-long"       /* each "chưa hài lòng" */
-#define ALERT_MANY    "nhieu-chua-hai-long" /* N of them for one officer within a window */
-#define ALERT_SILENT  "may-im-lang"         /* a kiosk silent for N minutes in office hours */
+#define ALERT_UNHAPPY  "chua-hai-long"       /* each "chưa hài lòng" */
+#define ALERT_MANY     "nhieu-chua-hai-long" /* N of them for one officer within a window */
+#define ALERT_SILENT   "may-im-lang"         /* a kiosk silent for N minutes in office hours */
+#define ALERT_FEEDBACK "phan-anh" /* each phản ánh – kiến nghị a citizen sends from a kiosk */
 
 /* Deliveries tried at most this many times, interval x 2^attempt apart (at most an hour): the
  * round's interval sets the pace, so a test with a 1 s interval sees its retries at once. */

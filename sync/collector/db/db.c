@@ -290,6 +290,26 @@ static const char *const migrations[] = {
     "    PRIMARY KEY (unit, year, number)\n"
     ");\n",
 
+    /* 9: a fourth kind of alert rule, "phan-anh" (each phản ánh – kiến nghị a citizen sends):
+     * alert_rules is rebuilt, since SQLite cannot alter a CHECK. */
+    "CREATE TABLE alert_rules_new (\n"
+    "    name         TEXT PRIMARY KEY NOT NULL,\n"
+    "    kind         TEXT NOT NULL CHECK (kind IN ('chua-hai-long', 'nhieu-chua-hai-long',\n"
+    "                 'may-im-lang', 'phan-anh')),\n"
+    "    unit         TEXT NOT NULL,\n"
+    "    threshold    INTEGER NOT NULL,\n"
+    "    window_min   INTEGER NOT NULL,\n"
+    "    email        TEXT NOT NULL,\n"
+    "    webhook      TEXT NOT NULL,\n"
+    "    created_at   BIGINT NOT NULL\n"
+    ");\n"
+    "INSERT INTO alert_rules_new (name, kind, unit, threshold, window_min, email, webhook,\n"
+    "                             created_at)\n"
+    "    SELECT name, kind, unit, threshold, window_min, email, webhook, created_at\n"
+    "    FROM alert_rules;\n"
+    "DROP TABLE alert_rules;\n"
+    "ALTER TABLE alert_rules_new RENAME TO alert_rules;\n",
+
 #ifdef HL_TEST_SCHEMA_BUMP
     /* Test builds only (cmake -DHL_TEST_SCHEMA_BUMP=ON; never in a release): one more, harmless
      * migration, so that the upgrade test can build "the next version" from this very tree and

@@ -375,6 +375,10 @@ typedef struct {
 /* Items newest first; fn returns nonzero to stop. 0 or 1. */
 int db_feedback_list(db *d, const db_fb_filter *f, int (*fn)(const db_feedback_row *r, void *ctx),
                      void *ctx, char *err, size_t errlen);
+/* Items of kind received in [from, to), oldest first (the alerts' look). 0 or 1. */
+int db_feedback_since(db *d, const char *kind, int64_t from, int64_t to,
+                      int (*fn)(const db_feedback_row *r, void *ctx), void *ctx, char *err,
+                      size_t errlen);
 /* One item by its uuid or a unique prefix of it (at least 8 characters): 0 (fn called once), 2
  * when there is none or the prefix is ambiguous (err says which), 1 on a database error. */
 int db_feedback_get(db *d, const char *id, int (*fn)(const db_feedback_row *r, void *ctx),

@@ -135,6 +135,15 @@ int db_feedback_list(db *d, const db_fb_filter *f, int (*fn)(const db_feedback_r
     return db_run(d, Q_FB_LIST, p, 4, fb_row_cb, &s, NULL, err, errlen);
 }
 
+int db_feedback_since(db *d, const char *kind, int64_t from, int64_t to,
+                      int (*fn)(const db_feedback_row *r, void *ctx), void *ctx, char *err,
+                      size_t errlen)
+{
+    fb_sink s = {fn, ctx, 0};
+    db_val p[] = {db_vs(kind), db_vi(from), db_vi(to)};
+    return db_run(d, Q_FB_SINCE, p, 3, fb_row_cb, &s, NULL, err, errlen);
+}
+
 static int count_cb(const db_feedback_row *r, void *ctx)
 {
     (void)r;
