@@ -139,9 +139,11 @@ suite() {
 
   # ---- the list ----
   web bombo GET "/xa?unit=$bombo_q&$range"
-  has "$label: the commune's page links to the inbox" '<a href="/hop-thu">Hộp thư góp ý</a>'
+  has "$label: the commune's page links to the inbox" '<a href="/hop-thu">Hộp thư góp ý <span class="count"'
   web bombo GET /hop-thu
   expect "$label: the commune's inbox" 200 "<h1>Hộp thư góp ý – Xã Bom Bo</h1>"
+  has "$label: ... the navigation counts its new items" '<a href="/hop-thu">Hộp thư góp ý <span class="count" title="9 ý kiến mới chưa xử lý">9 mới</span></a>'
+
   same "$label: ... its 9 items" "$(links)" 9
   hasnt "$label: ... none of Tân Phú's" "${other:0:8}"
   has "$label: ... short ids" ">$id8</a>"
@@ -157,6 +159,7 @@ suite() {
   expect "$label: ... another commune's inbox" 403
   web tinh GET /hop-thu
   expect "$label: the province's inbox" 200
+  has "$label: ... every unit's new items counted" '>18 mới</span>' 
   same "$label: ... every unit's items" "$(links)" 18
   has "$label: ... a unit filter" '<option value="Phường Tân Phú">'
   hasnt "$label: ... no phone" "0913"
@@ -283,6 +286,7 @@ suite() {
   has "$label: an erased contact says so" "Thông tin liên hệ đã được xoá theo thời hạn lưu trữ (ngày $(TZ=Asia/Ho_Chi_Minh date +%d/%m/%Y))"
   web tinh GET "/hop-thu/$id"
   has "$label: ... to the province too" "Thông tin liên hệ đã được xoá theo thời hạn lưu trữ"
+  has "$label: the item taken in hand is no longer counted new" '>17 mới</span>' 
 
   # ---- contact data nowhere else ----
   local page

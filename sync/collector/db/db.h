@@ -375,6 +375,9 @@ typedef struct {
 /* Items newest first; fn returns nonzero to stop. 0 or 1. */
 int db_feedback_list(db *d, const db_fb_filter *f, int (*fn)(const db_feedback_row *r, void *ctx),
                      void *ctx, char *err, size_t errlen);
+/* How many items of a unit ("" every unit) are in state. 0 or 1. */
+int db_feedback_count(db *d, const char *unit, const char *state, int64_t *n, char *err,
+                      size_t errlen);
 /* Items of kind received in [from, to), oldest first (the alerts' look). 0 or 1. */
 int db_feedback_since(db *d, const char *kind, int64_t from, int64_t to,
                       int (*fn)(const db_feedback_row *r, void *ctx), void *ctx, char *err,

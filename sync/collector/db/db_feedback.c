@@ -135,6 +135,14 @@ int db_feedback_list(db *d, const db_fb_filter *f, int (*fn)(const db_feedback_r
     return db_run(d, Q_FB_LIST, p, 4, fb_row_cb, &s, NULL, err, errlen);
 }
 
+int db_feedback_count(db *d, const char *unit, const char *state, int64_t *n, char *err,
+                      size_t errlen)
+{
+    *n = 0;
+    db_val p[] = {db_vs(unit), db_vs(state)};
+    return db_run(d, Q_FB_COUNT, p, 2, db_get_int_cb, n, NULL, err, errlen);
+}
+
 int db_feedback_since(db *d, const char *kind, int64_t from, int64_t to,
                       int (*fn)(const db_feedback_row *r, void *ctx), void *ctx, char *err,
                       size_t errlen)

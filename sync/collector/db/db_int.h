@@ -93,6 +93,7 @@ enum {
     Q_FB_LOG_ADD,
     Q_FB_LOG,
     Q_FB_SINCE,
+    Q_FB_COUNT,
     Q_FB_ERASE,
     Q_FB_COMMEND,
     Q_UNIT_PUT,

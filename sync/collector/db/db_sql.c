@@ -243,6 +243,7 @@ const char *const db_sql[Q_COUNT] = {
     /* The alerts' look at what arrived: a kind received in [$2, $3). */
     [Q_FB_SINCE] = FB_COLS " WHERE f.kind = $1 AND f.received_at >= $2 AND f.received_at < $3"
                            " ORDER BY f.received_at, f.uuid",
+    [Q_FB_COUNT] = "SELECT count(*) FROM feedback WHERE ($1 = '' OR unit = $1) AND state = $2",
     [Q_FB_LOG] = "SELECT at, user_name, action, note FROM feedback_log WHERE uuid = $1"
                  " ORDER BY at, action",
     [Q_FB_ERASE] = "UPDATE feedback SET contact_name = '', contact_phone = '',"

@@ -98,6 +98,14 @@ int web_session(web *w, db *d, const web_req *req, web_who *who, web_resp *resp)
     if (!s.found || s.expires_at <= w->o.now_ms() || !who->user.found || who->user.disabled_at)
         return -1;
     util_strlcpy(who->csrf, s.csrf, sizeof who->csrf);
+    /* The new items of the inbox the user may read, for the navigation (not an officer's). */
+    who->inbox_new = 0;
+    if (who->user.role != DB_ROLE_OFFICER &&
+        db_feedback_count(d, who->user.role == DB_ROLE_PROVINCE ? "" : who->user.unit, DB_FB_NEW,
+                          &who->inbox_new, err, sizeof err)) {
+        log_error("dashboard: counting new feedback: %s", err);
+        who->inbox_new = 0; /* the page is still worth showing without it */
+    }
     return 0;
 }
 

@@ -88,8 +88,16 @@ void web_page_begin(buf *b, const char *title, const web_who *who)
     web_esc(b, title);
     buf_str(b, " – Hài lòng</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                "</head>\n<body><header><a class=\"brand\" href=\"/\">Hài lòng</a>");
-    if (who && who->user.role != DB_ROLE_OFFICER)
-        buf_str(b, "<nav><a href=\"/\">Số liệu</a><a href=\"/hop-thu\">Hộp thư góp ý</a></nav>");
+    if (who && who->user.role != DB_ROLE_OFFICER) {
+        buf_str(b, "<nav><a href=\"/\">Số liệu</a><a href=\"/hop-thu\">Hộp thư góp ý");
+        /* New items waiting: a leader sees at once that citizens have written. */
+        if (who->inbox_new > 0)
+            buf_printf(b,
+                       " <span class=\"count\" title=\"%lld ý kiến mới chưa xử lý\">%lld "
+                       "mới</span>",
+                       (long long)who->inbox_new, (long long)who->inbox_new);
+        buf_str(b, "</a></nav>");
+    }
     if (who) {
         buf_str(b, "<span class=\"who\">");
         web_esc(b, who->user.name);

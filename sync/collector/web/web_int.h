@@ -27,6 +27,7 @@ typedef struct {
     db_user user;
     char csrf[48];
     char sess_hash[65];
+    int64_t inbox_new; /* items in state "moi" the user's inbox holds (the navigation says so) */
 } web_who;
 
 /* What a page shows: a range of whole local days, a unit (commune page), a trend grouping. */

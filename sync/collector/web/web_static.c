@@ -98,6 +98,8 @@ const char web_css[] =
 const char web_css_inbox[] =
     "header nav{display:flex;flex-wrap:wrap;gap:4px 14px}\n"
     "header nav a{color:#fff;font-size:15px}\n"
+    "header nav .count{background:#ffd24a;color:#1b1f24;border-radius:9px;padding:0 7px;"
+    "font-size:13px;font-weight:700;margin-left:4px;white-space:nowrap}\n"
     ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:13px;"
     "font-weight:700;white-space:nowrap;border:1px solid transparent}\n"
     ".st-moi{background:#fde8e8;color:#9b1c1c;border-color:#f3b4b4}\n"
