@@ -233,6 +233,38 @@ int util_parse_int(const char *s, long min, long max, long *out)
     return 0;
 }
 
+size_t util_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xC0) != 0x80;
+    return n;
+}
+
+void util_utf8_excerpt(const char *s, size_t max_chars, char *out, size_t cap)
+{
+    static const char ellipsis[] = "…";
+    size_t o = 0, chars = 0, i = 0;
+    if (cap == 0)
+        return;
+    for (; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) {
+            /* A new character: stop before it when max_chars are taken or when it and the
+             * ellipsis might not fit (4 bytes at most a character). */
+            if (chars == max_chars || o + 4 + sizeof ellipsis > cap)
+                break;
+            chars++;
+        }
+        out[o++] = c == '\n' || c == '\r' || c == '\t' ? ' ' : (char)c;
+    }
+    if (s[i] && o + sizeof ellipsis <= cap) {
+        memcpy(out + o, ellipsis, sizeof ellipsis - 1);
+        o += sizeof ellipsis - 1;
+    }
+    out[o] = '\0';
+}
+
 int util_utf8_is_nfc(const char *s, size_t *bad_offset)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;

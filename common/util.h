@@ -54,6 +54,12 @@ int util_parse_int(const char *s, long min, long max, long *out);
 /* 1 if s is valid UTF-8 in Unicode normalisation form C; sets *bad_offset to the first bad byte. */
 int util_utf8_is_nfc(const char *s, size_t *bad_offset);
 
+/* The characters (code points) of UTF-8 text: its bytes that do not continue a sequence. */
+size_t util_utf8_chars(const char *s);
+/* The first max_chars characters of s on one line (line breaks and tabs as spaces) in out, with
+ * "…" when s is longer; never cut inside a character, also where cap is the limit. */
+void util_utf8_excerpt(const char *s, size_t max_chars, char *out, size_t cap);
+
 /* The byte offset in json (len bytes) of the first NUL character a JSON parser would put into a
  * string: a "\u0000" escape inside a string literal, or a raw NUL byte; -1 when there is none.
  * cJSON's strings end at the first NUL, so "tp-hung\u0000<script>" would silently become

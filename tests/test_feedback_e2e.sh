@@ -170,10 +170,14 @@ suite() {
     --handler "Văn phòng" --note "Giao văn phòng xác minh" --db "$db"
   run "$label: back to moi: refused" 2 feedback set "${id:0:8}" --by chu-tich --state moi --db "$db"
   check "$label: ... saying why" contains "$tmp/run.err" "it can move only forward"
+  run "$label: a due date" 0 feedback set "${id:0:8}" --by chu-tich --due 2026-12-20 --db "$db"
+  run "$label: ... shown" 0 feedback show "${id:0:8}" --db "$db"
+  check "$label: ... as that day" contains "$tmp/run.out" "Hạn xử lý:     2026-12-20"
+  run "$label: a day that does not exist" 2 feedback set "${id:0:8}" --by x --due 2026-02-31 --db "$db"
   run "$label: to da-tra-loi" 0 feedback set "${id:0:8}" --by chu-tich --state da-tra-loi --db "$db"
   same "$label: ... stored" "$(csql "SELECT state || '|' || handler FROM feedback WHERE uuid = '$id'")" \
     "da-tra-loi|Văn phòng"
-  same "$label: ... logged" "$(csql "SELECT count(*) FROM feedback_log WHERE uuid = '$id'")" 3
+  same "$label: ... logged" "$(csql "SELECT count(*) FROM feedback_log WHERE uuid = '$id'")" 4
   run "$label: no such state" 2 feedback set "${id:0:8}" --by x --state xong --db "$db"
 
   # ---- the letter ----
@@ -183,6 +187,10 @@ suite() {
   check "$label: ... and no file" test ! -e "$tmp/no.pdf"
   run "$label: an apology without measures: refused" 2 letter "${id:0:8}" --kind xin-loi \
     --out "$tmp/l.pdf" --by chu-tich --summary "việc hẹn nhiều lần" --db "$db"
+  run "$label: a letter dated a day that does not exist" 2 letter "${id:0:8}" --kind xin-loi \
+    --out "$tmp/l.pdf" --by chu-tich --summary s --measures m --date 2026-02-30 --db "$db"
+  run "$label: unit show" 0 unit show "UBND xã Bom Bo" --db "$db"
+  check "$label: ... the Chairman" contains "$tmp/run.out" "chairman: Điểu Văn Lợi"
   run "$label: the letter" 0 letter "${id:0:8}" --kind xin-loi --out "$tmp/l-$label.pdf" \
     --by chu-tich --salutation Bà --summary "việc hẹn trả kết quả nhiều lần" \
     --measures "nhắc nhở cán bộ và trả kết quả ngay trong ngày" --date 2026-12-05 --db "$db"
@@ -210,6 +218,11 @@ PY
   kill -TERM "$spid" 2>/dev/null || true
   wait "$spid" || true
   csql "UPDATE feedback SET received_at = received_at - 34560000000" >/dev/null # 400 days
+  run "$label: purge keeps what is within its days" 0 feedback purge --retention-days 500 --db "$db"
+  check "$label: ... erasing nothing" contains "$tmp/run.err" "erased the contact data of 0 items"
+  same "$label: ... the contact still there" \
+    "$(csql "SELECT contact_phone FROM feedback WHERE uuid = '$id'")" "$PHONE"
+  run "$label: purge --retention-days 0" 2 feedback purge --retention-days 0 --db "$db"
   rm -f "$tmp/port"
   timeout 60 "$cbin" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --db "$db" \
     --contact-retention-days 365 >"$tmp/serve2-$label.log" 2>&1 &

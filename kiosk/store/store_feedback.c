@@ -305,7 +305,7 @@ int store_fb_counts(store *s, int64_t *waiting, int64_t *quarantined)
     int rc = prep(s,
                   "SELECT coalesce(sum(sync_state = 'unsent'), 0),"
                   " coalesce(sum(sync_state = 'quarantined'), 0) FROM feedback"
-                  " WHERE sync_state <> 'sent'",
+                  " WHERE sync_state IN ('unsent', 'quarantined')", /* index feedback_sync */
                   &st);
     if (rc != SQLITE_OK)
         return rc;

@@ -52,21 +52,6 @@ static const char *state_vi(const char *state)
     return r >= 0 ? vi[r] : state;
 }
 
-/* The first n characters of s on one line (line breaks as spaces), cut on a character. */
-static void excerpt(const char *s, size_t max_chars, char *out, size_t cap)
-{
-    size_t o = 0, chars = 0;
-    for (const char *p = s; *p && o + 5 < cap; p++) {
-        if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > max_chars) {
-            memcpy(out + o, "…", 3);
-            o += 3;
-            break;
-        }
-        out[o++] = *p == '\n' ? ' ' : *p;
-    }
-    out[o] = '\0';
-}
-
 static int print_row(const db_feedback_row *r, void *ctx)
 {
     (void)ctx;
@@ -74,7 +59,7 @@ static int print_row(const db_feedback_row *r, void *ctx)
     report_local_time(r->received_at, t);
     report_local_time(r->due_at, due);
     due[10] = '\0';
-    excerpt(r->text, 50, text, sizeof text);
+    util_utf8_excerpt(r->text, 50, text, sizeof text);
     printf("%.8s  %s  %-10s %-10s %s  %-12s %s\n", r->uuid, t, r->kind, r->state, due,
            r->officer_code[0] ? r->officer_code : "-", text);
     return 0;

@@ -206,8 +206,26 @@ static void t_batch_rules(void)
     free(json);
 }
 
+/* The excerpts the inbox list, the command line and the alerts show of a citizen's text. */
+static void t_excerpt(void)
+{
+    char out[64];
+    CHECK_INT(util_utf8_chars("Chờ quá lâu"), 11);
+    util_utf8_excerpt("Ngắn", 10, out, sizeof out);
+    CHECK_STR(out, "Ngắn");
+    util_utf8_excerpt("Chờ quá lâu,\ncán bộ hẹn", 13, out, sizeof out);
+    CHECK_STR(out, "Chờ quá lâu, …");
+    util_utf8_excerpt("a\tb\rc", 10, out, sizeof out);
+    CHECK_STR(out, "a b c");
+    /* A small buffer is the limit: still whole characters, still valid UTF-8, still "…". */
+    char small[12];
+    util_utf8_excerpt("ữữữữữữữữ", 100, small, sizeof small);
+    CHECK(wire_utf8_valid(small, strlen(small), NULL));
+    CHECK_STR(small, "ữữ…");
+}
+
 static const test_case cases[] = {TEST(t_roundtrip), TEST(t_rejected), TEST(t_checks_direct),
-                                  TEST(t_batch_rules)};
+                                  TEST(t_batch_rules), TEST(t_excerpt)};
 
 int main(void)
 {

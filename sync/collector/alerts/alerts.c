@@ -250,7 +250,7 @@ static int contact_cb(const char *kiosk, const char *unit, int64_t at, void *ctx
 
 /* The phản ánh items that arrived, copied out like the votes (see unhappy_list). */
 typedef struct {
-    char uuid[37], kiosk_id[64], unit[256], officer[300], text[400];
+    char uuid[37], kiosk_id[64], unit[256], officer[300], text[4 * 200 + 8];
     int64_t placed_at;
 } fb_item;
 typedef struct {
@@ -268,15 +268,8 @@ static int collect_feedback(const db_feedback_row *r, void *ctx)
     util_strlcpy(x->unit, r->unit, sizeof x->unit);
     util_strlcpy(x->officer, r->officer_name[0] ? r->officer_name : r->officer_code,
                  sizeof x->officer);
-    /* The start of the text only, cut on a character; never the contact data. */
-    size_t n = strlen(r->text), cap = sizeof x->text - 4;
-    if (n > cap) {
-        n = cap;
-        while (n > 0 && ((unsigned char)r->text[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(x->text, r->text, n);
-    util_strlcpy(x->text + n, strlen(r->text) > n ? "…" : "", sizeof x->text - n);
+    /* The start of the text only (never the contact data). */
+    util_utf8_excerpt(r->text, 200, x->text, sizeof x->text);
     x->placed_at = r->placed_at;
     return 0;
 }

@@ -74,7 +74,8 @@ void letter_local_date(int64_t utc_ms, int *y, int *m, int *d)
 {
     char t[20];
     report_local_time(utc_ms, t);
-    sscanf(t, "%d-%d-%d", y, m, d);
+    if (sscanf(t, "%d-%d-%d", y, m, d) != 3) /* report_local_time always writes a date */
+        *y = 1970, *m = 1, *d = 1;
 }
 
 int letter_make(db *d, const letter_request *a, char *number, size_t number_cap, char *err,

@@ -82,31 +82,12 @@ static void due_cell(buf *b, const char *state, int64_t due_at, int64_t now)
         buf_str(b, " <span class=\"late\">Quá hạn</span>");
 }
 
-/* The first n code points of s on one line (line breaks become spaces), with "…" when cut. */
-static void preview(buf *b, const char *s, int n)
+/* The first PREVIEW_CHARS characters of s on one line, with "…" when cut. */
+static void preview(buf *b, const char *s)
 {
-    buf line = {0};
-    const unsigned char *p = (const unsigned char *)s;
-    int chars = 0;
-    for (; *p; p++) {
-        if ((*p & 0xC0) != 0x80 && chars++ == n)
-            break;
-        char c = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : (char)*p;
-        buf_add(&line, &c, 1);
-    }
-    web_esc(b, buf_cstr(&line));
-    if (*p)
-        buf_str(b, "…");
-    buf_free(&line);
-}
-
-/* Counts code points: for the limits of the form's fields. */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        n += (*p & 0xC0) != 0x80;
-    return n;
+    char line[4 * PREVIEW_CHARS + 8];
+    util_utf8_excerpt(s, PREVIEW_CHARS, line, sizeof line);
+    web_esc(b, line);
 }
 
 static void db_failed(const char *what, const char *err, web_resp *resp)
@@ -157,7 +138,7 @@ static int list_cb(const db_feedback_row *f, void *ctx)
                  sizeof r->officer);
     util_strlcpy(r->state, f->state, sizeof r->state);
     buf p = {0};
-    preview(&p, f->text, PREVIEW_CHARS);
+    preview(&p, f->text);
     r->preview = xstrdup(buf_cstr(&p));
     buf_free(&p);
     r->received_at = f->received_at;
@@ -654,12 +635,12 @@ static void item_post(web *w, db *d, const web_req *req, const web_who *who, ite
         state[0] = '\0';
     int bad = 0;
     if (web_form_field(f, n, "nguoi-xu-ly", handler, sizeof handler) == 0)
-        bad |=
-            utf8_chars(handler) > HANDLER_MAX || !wire_utf8_valid(handler, strlen(handler), NULL);
+        bad |= util_utf8_chars(handler) > HANDLER_MAX ||
+               !wire_utf8_valid(handler, strlen(handler), NULL);
     else
         util_strlcpy(handler, it->handler, sizeof handler);
     if (web_form_field(f, n, "ghi-chu", note, sizeof note) == 0)
-        bad |= utf8_chars(note) > NOTE_MAX || !wire_utf8_valid(note, strlen(note), NULL);
+        bad |= util_utf8_chars(note) > NOTE_MAX || !wire_utf8_valid(note, strlen(note), NULL);
     else
         note[0] = '\0';
     if (bad) {

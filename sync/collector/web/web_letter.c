@@ -60,10 +60,7 @@ static int field(const web_req *req, const char *name, char *out, size_t cap)
         out[0] = '\0';
         return 0;
     }
-    size_t chars = 0;
-    for (const char *p = out; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
-    return chars > FIELD_MAX || !wire_utf8_valid(out, strlen(out), NULL) ? -1 : 0;
+    return util_utf8_chars(out) > FIELD_MAX || !wire_utf8_valid(out, strlen(out), NULL) ? -1 : 0;
 }
 
 typedef struct {
